@@ -1,0 +1,37 @@
+# The two commands: `make run` starts everything, `make test` runs every check.
+# Both create .venv and install the pinned dependencies (requirements.lock) when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "poflow needs Python 3.11 (set PYTHON=python3.11)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/poflow up
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+# Re-resolve the pinned versions from pyproject.toml's ranges (needs the package index).
+lock:
+	rm -rf /tmp/poflow-lock && $(PYTHON) -m venv /tmp/poflow-lock
+	/tmp/poflow-lock/bin/python -m pip install --quiet '.[dev]'
+	/tmp/poflow-lock/bin/python -m pip freeze --exclude-editable | grep -v '^poflow' > requirements.lock
+	rm -rf /tmp/poflow-lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

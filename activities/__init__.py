@@ -1,0 +1,1 @@
+"""Temporal activities: the only code a workflow uses to touch the world."""

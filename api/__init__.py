@@ -1,0 +1,1 @@
+"""FastAPI: app factory, dependencies, schemas and routes. Thin: validate, call, render."""

@@ -1,0 +1,50 @@
+"""The app factory: one FastAPI app per process, built from settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from temporalio.client import Client
+
+from api.routes import health, me, pages
+from api.runtime import TEMPLATES_DIR, AppRuntime
+from models.db import build_engine, session_factory
+from settings import Settings
+
+
+def create_app(settings: Settings, database_url: str) -> FastAPI:
+    """The web app and JSON API; Postgres and Temporal are connected at start-up, lazily, so the
+    app serves ``/healthz`` and reports on ``/readyz`` even while one of them is down."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = build_engine(database_url)
+        temporal = await Client.connect(
+            settings.temporal_address, namespace=settings.temporal_namespace, lazy=True
+        )
+        app.state.runtime = AppRuntime(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            temporal=temporal,
+            templates=Jinja2Templates(directory=TEMPLATES_DIR),
+        )
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="poflow",
+        summary="Durable purchase-order approvals and IT spend control",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
+    for router in (health.router, me.router, pages.router):
+        app.include_router(router)
+    return app

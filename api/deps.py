@@ -1,0 +1,70 @@
+"""Dependencies the routes declare with ``Annotated``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+from api.runtime import AppRuntime
+from domain.catalog import Role
+from models.accounts import user_for_token
+from models.people import User
+
+
+def get_runtime(request: Request) -> AppRuntime:
+    runtime: AppRuntime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[AppRuntime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    with runtime.sessions.begin() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_temporal(runtime: RuntimeDep) -> Client:
+    return runtime.temporal
+
+
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user whose API token is in ``Authorization: Bearer``; 401 otherwise."""
+    user = user_for_token(session, credentials.credentials) if credentials else None
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="a valid API token is required (Authorization: Bearer <token>)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*allowed: Role) -> Callable[[User], User]:
+    """A dependency that lets through only users holding one of ``allowed``; 403 otherwise."""
+
+    def check(user: CurrentUser) -> User:
+        if not user.role_names & set(allowed):
+            needed = ", ".join(sorted(allowed))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires a role of: {needed}")
+        return user
+
+    return check

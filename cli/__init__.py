@@ -1,0 +1,1 @@
+"""The ``poflow`` command line: run everything, or one piece at a time."""

@@ -1,0 +1,43 @@
+"""``poflow users``: add people with roles and give them API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.config import database_engine, load_settings
+from domain.catalog import Role
+from models.accounts import find_user, issue_api_token, upsert_user
+from models.db import session_factory, unit_of_work
+
+users = typer.Typer(help="People, roles and API tokens.")
+
+
+@users.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="login name, e.g. jdoe")],
+    role: Annotated[list[Role], typer.Option("--role", help="repeat for several roles")],
+    email: Annotated[str | None, typer.Option(help="defaults to NAME@example.org")] = None,
+    display_name: Annotated[str | None, typer.Option("--display-name")] = None,
+) -> None:
+    """Create a user (or add roles to an existing one) and print a new API token."""
+    sessions = session_factory(database_engine(load_settings()))
+    with unit_of_work(sessions) as session:
+        user = upsert_user(session, name, roles=role, email=email, display_name=display_name)
+        token = issue_api_token(session, user)
+        roles = ", ".join(sorted(user.role_names))
+    typer.echo(f"user {name} has roles: {roles}")
+    typer.echo(f"API token (shown once): {token}")
+
+
+@users.command("token")
+def token(name: Annotated[str, typer.Argument(help="login name")]) -> None:
+    """Print a new API token for an existing user."""
+    sessions = session_factory(database_engine(load_settings()))
+    with unit_of_work(sessions) as session:
+        user = find_user(session, name)
+        if user is None:
+            typer.echo(f"poflow: no user named {name!r}; add one with `poflow users add`", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"API token (shown once): {issue_api_token(session, user)}")

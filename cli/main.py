@@ -1,0 +1,93 @@
+"""``poflow``: up, migrate, seed, worker, api, users, audit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from cli import accounts, up
+from cli.config import database_engine, load_settings, reachable_database
+from cli.seed import load_demo_data
+from devstack import SetupError
+from devstack.ports import port_in_use
+from models.audit_trail import verify_audit_trail
+from models.db import session_factory, unit_of_work
+from models.migrate import upgrade_to_head
+
+app = typer.Typer(help="poflow: durable purchase-order approvals and IT spend control.")
+app.add_typer(accounts.users, name="users")
+audit = typer.Typer(help="The hash-chained audit trail.")
+app.add_typer(audit, name="audit")
+
+
+@app.command("up")
+def up_command() -> None:
+    """Start everything: Postgres, Temporal + UI, migrations, demo data, worker and web app."""
+    up.run(load_settings())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the newest version."""
+    engine = database_engine(load_settings())
+    upgrade_to_head(engine)
+    typer.echo("database schema is up to date")
+
+
+@app.command()
+def seed() -> None:
+    """Load the demo data (idempotent: a second run adds nothing)."""
+    settings = load_settings()
+    summary = load_demo_data(session_factory(database_engine(settings)), settings)
+    typer.echo(summary)
+
+
+@app.command()
+def worker() -> None:
+    """Run the Temporal worker with every workflow and activity."""
+    import worker as worker_module
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(worker_module.run(load_settings()))
+
+
+@app.command()
+def api() -> None:
+    """Serve the web app and JSON API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = load_settings()
+    if port_in_use(settings.api_host, settings.api_port):
+        raise SetupError(
+            f"port {settings.api_port} (web app) on {settings.api_host} is already in use; "
+            "stop what holds it or set POFLOW_API_PORT"
+        )
+    database_url = reachable_database(settings)
+    uvicorn.run(create_app(settings, database_url), host=settings.api_host, port=settings.api_port)
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Prove the audit trail untampered: every entry's hash and link to the one before."""
+    sessions = session_factory(database_engine(load_settings()))
+    with unit_of_work(sessions) as session:
+        count, found = verify_audit_trail(session)
+    if found is not None:
+        typer.echo(f"audit trail BROKEN at entry {found.sequence}: {found.reason}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"audit trail intact: {count} entries verified")
+
+
+def main(args: Annotated[list[str] | None, typer.Argument()] = None) -> None:
+    """Entry point: configuration and environment problems end in one line, not a traceback."""
+    try:
+        app(args=args)
+    except SetupError as error:
+        typer.echo(f"poflow: {error}", err=True)
+        sys.exit(2)

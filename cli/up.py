@@ -1,0 +1,172 @@
+"""``poflow up``: start every piece in order, print where to go, and stop what it started on Ctrl-C.
+
+Postgres and Temporal are reused when already running; their data stays under the data folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import httpx
+import typer
+
+from cli import demo_data
+from cli.seed import load_demo_data
+from devstack import SetupError
+from devstack.ports import port_in_use
+from devstack.postgres import EmbeddedPostgres, check_reachable, start_embedded
+from devstack.temporal import reachable, start_dev_server, wait_until_reachable
+from models.db import build_engine, session_factory
+from models.migrate import upgrade_to_head
+from settings import Settings
+
+
+@dataclass
+class Started:
+    """What this run started, in start order, so it can stop exactly those."""
+
+    postgres: EmbeddedPostgres | None = None
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for name, process in reversed(self.processes):
+            if process.poll() is None:
+                typer.echo(f"stopping {name}")
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        if self.postgres is not None and self.postgres.started_here:
+            typer.echo("stopping Postgres")
+            self.postgres.stop()
+
+
+def run(settings: Settings) -> None:
+    started = Started()
+    _stop_on(signal.SIGTERM)
+    try:
+        _check_api_port(settings)
+        database_url = _postgres(settings, started)
+        _temporal(settings, started)
+        _migrate_and_seed(settings, database_url)
+        environment = {**os.environ, "POFLOW_DATABASE_URL": database_url}
+        for piece in ("worker", "api"):
+            started.processes.append((piece, _spawn(piece, environment)))
+        _wait_until_ready(settings, started)
+        _print_banner(settings)
+        _watch(started)
+    except KeyboardInterrupt:
+        typer.echo("\nshutting down")
+    finally:
+        started.stop()
+
+
+def _check_api_port(settings: Settings) -> None:
+    if port_in_use(settings.api_host, settings.api_port):
+        raise SetupError(
+            f"port {settings.api_port} (web app) on {settings.api_host} is already in use; "
+            "stop what holds it or set POFLOW_API_PORT"
+        )
+
+
+def _postgres(settings: Settings, started: Started) -> str:
+    if settings.database_url:
+        check_reachable(settings.database_url)
+        typer.echo("Postgres: using DATABASE_URL")
+        return settings.database_url
+    started.postgres = start_embedded(settings.data_dir / "pgdata")
+    verb = "started" if started.postgres.started_here else "reusing"
+    typer.echo(f"Postgres: {verb} the embedded server in {settings.data_dir / 'pgdata'}")
+    return started.postgres.url()
+
+
+def _temporal(settings: Settings, started: Started) -> None:
+    if asyncio.run(reachable(settings.temporal_address, settings.temporal_namespace)):
+        typer.echo(f"Temporal: reusing the server at {settings.temporal_address}")
+        return
+    log_path = settings.data_dir / "logs" / "temporal.log"
+    process = start_dev_server(settings, log_path)
+    started.processes.append(("Temporal dev server", process))
+    wait_until_reachable(settings, process, log_path)
+    typer.echo(f"Temporal: started the dev server (data in {settings.data_dir / 'temporal.db'})")
+
+
+def _migrate_and_seed(settings: Settings, database_url: str) -> None:
+    engine = build_engine(database_url, pool_size=1)
+    try:
+        upgrade_to_head(engine)
+        typer.echo(load_demo_data(session_factory(engine), settings))
+    finally:
+        engine.dispose()
+
+
+def _spawn(piece: str, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    # A session of its own: Ctrl-C reaches only `poflow up`, which stops the pieces in order.
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli", piece], env=environment, start_new_session=True
+    )
+
+
+def _wait_until_ready(settings: Settings, started: Started, timeout: float = 90) -> None:
+    url = f"http://{settings.api_host}:{settings.api_port}/readyz"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _check_alive(started)
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SetupError(f"the web app did not become ready within {timeout:.0f}s ({url})")
+
+
+def _check_alive(started: Started) -> None:
+    for name, process in started.processes:
+        if process.poll() is not None:
+            raise SetupError(f"{name} exited with code {process.returncode}; see its output above")
+
+
+def _watch(started: Started) -> None:
+    while True:
+        _check_alive(started)
+        time.sleep(1)
+
+
+def _print_banner(settings: Settings) -> None:
+    logins = "\n".join(
+        f"    {user.username:<7} {', '.join(user.roles):<22} {user.display_name}"
+        for user in demo_data.USERS
+    )
+    typer.echo(
+        f"""
+poflow is up.
+  Web app:      {settings.app_url}
+  API docs:     {settings.app_url}/docs
+  Readiness:    {settings.app_url}/readyz
+  Temporal UI:  {settings.temporal_ui_url}
+
+  Demo logins (password "{demo_data.DEMO_PASSWORD}" for each; API tokens: poflow users token NAME):
+{logins}
+
+Press Ctrl-C to stop everything started here (data stays in {Path(settings.data_dir)}).
+"""
+    )
+
+
+def _stop_on(signal_number: int) -> None:
+    def interrupt(_signal: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    handler: Callable[[int, FrameType | None], None] = interrupt
+    signal.signal(signal_number, handler)

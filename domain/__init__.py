@@ -1,0 +1,1 @@
+"""Pure procurement rules: standard library only, no clock, no I/O."""

@@ -1,0 +1,28 @@
+"""Postgres tables (SQLAlchemy 2, typed), queries and Alembic migrations."""
+
+from models.audit import AuditEntry
+from models.base import Base
+from models.budgets import BudgetLine
+from models.org import CostCenter, GlAccount, Project
+from models.people import ApiToken, User, UserRole
+from models.policies import ApprovalPolicy
+from models.purchase_orders import ApprovalDecision, PurchaseOrder
+from models.vendors import CatalogItem, Contract, Vendor
+
+__all__ = [
+    "ApiToken",
+    "ApprovalDecision",
+    "ApprovalPolicy",
+    "AuditEntry",
+    "Base",
+    "BudgetLine",
+    "CatalogItem",
+    "Contract",
+    "CostCenter",
+    "GlAccount",
+    "Project",
+    "PurchaseOrder",
+    "User",
+    "UserRole",
+    "Vendor",
+]

@@ -1,0 +1,66 @@
+"""The purchase-order read model and the approval decisions, projected from the workflows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.catalog import Decision, PoStatus, ServiceType
+from models.base import Base, CreatedAt, CurrencyCode, IntPk, MinorUnits, string_enum
+
+
+class PurchaseOrder(Base):
+    """What screens and reports read about a PO; its workflow holds the process state.
+
+    ``last_event_sequence`` makes projections idempotent: an activity applies an event only if its
+    sequence is newer than the one stored.
+    """
+
+    __tablename__ = "purchase_orders"
+
+    po_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), unique=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[PoStatus] = mapped_column(string_enum(PoStatus, "po_status"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"), index=True)
+    gl_account_id: Mapped[int | None] = mapped_column(ForeignKey("gl_accounts.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    service_type: Mapped[ServiceType] = mapped_column(string_enum(ServiceType, "service_type"))
+    amount_minor: Mapped[MinorUnits]
+    currency: Mapped[CurrencyCode]
+    amount_base_minor: Mapped[MinorUnits]
+    base_currency: Mapped[CurrencyCode]
+    rate_date: Mapped[date | None] = mapped_column(Date)
+    is_emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("approval_policies.id"))
+    current_tier: Mapped[str | None] = mapped_column(String(120))
+    current_approvers: Mapped[str | None] = mapped_column(String(500))
+    tier_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    itsm_ticket: Mapped[str | None] = mapped_column(String(80))
+    erp_reference: Mapped[str | None] = mapped_column(String(80))
+    last_event_sequence: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[CreatedAt]
+
+
+class ApprovalDecision(Base):
+    """A decision taken on a tier: who, on behalf of whom, what, when, and why."""
+
+    __tablename__ = "approval_decisions"
+
+    id: Mapped[IntPk]
+    po_number: Mapped[str] = mapped_column(ForeignKey("purchase_orders.po_number"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    tier: Mapped[str] = mapped_column(String(120))
+    decision: Mapped[Decision] = mapped_column(string_enum(Decision, "decision"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(String(4000), default="")
+    decided_at: Mapped[CreatedAt]
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -1,0 +1,93 @@
+"""Typed settings for every poflow entry point.
+
+Built at the entry point (CLI command, worker, app factory), never at import time. Each field is
+read from the environment as ``POFLOW_<FIELD>`` (a ``.env`` file in the working directory is read
+too); the database URL is also read from plain ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "poflow-development-secret-change-me"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    """Everything poflow reads from its environment, with the defaults a laptop needs."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POFLOW_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(
+        default=Path(".poflow"),
+        description="Where the embedded Postgres and the Temporal dev server keep their data.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("POFLOW_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL of Postgres; unset starts the embedded server.",
+    )
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "poflow"
+    temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None, description="Base URL used in links sent to people; defaults to the API."
+    )
+    base_currency: str = "EUR"
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_sender: str = "poflow@example.org"
+    erp_url: str | None = None
+    itsm_url: str | None = None
+    slack_webhook_url: str | None = None
+    teams_webhook_url: str | None = None
+
+    @field_validator("base_currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha() or not value.isupper():
+            raise ValueError("must be an ISO 4217 code of three capital letters, e.g. EUR")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_own_secret(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            raise ValueError(
+                "POFLOW_SECRET_KEY must be set to a random value of 32+ characters in production"
+            )
+        return self
+
+    @property
+    def app_url(self) -> str:
+        return self.public_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def temporal_ui_url(self) -> str:
+        host = self.temporal_address.rsplit(":", 1)[0]
+        return f"http://{host}:{self.temporal_ui_port}"
+
+
+def environment_names() -> set[str]:
+    """Every environment variable name the settings read (for deployment files and checks)."""
+    names: set[str] = set()
+    for field_name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(choice) for choice in alias.choices)
+        else:
+            names.add(f"POFLOW_{field_name.upper()}")
+    return names

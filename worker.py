@@ -1,0 +1,102 @@
+"""The worker's composition root: builds the real adapters from settings, registers workflows and
+activities on the task queue, and runs until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.worker import Worker
+
+from activities.audit import AuditActivities
+from devstack.postgres import check_reachable, resolve_database_url
+from devstack.temporal import connect_or_explain
+from models.db import build_engine, session_factory
+from settings import Settings
+from workflows import search_attributes
+from workflows.registry import WORKFLOWS
+
+log = logging.getLogger("poflow.worker")
+
+
+def build_activities(sessions: sessionmaker[Session]) -> list[Callable[..., Any]]:
+    """Every activity, bound to its real ports."""
+    audit = AuditActivities(sessions)
+    return [audit.record_audit_event]
+
+
+async def register_search_attributes(
+    client: Client, namespace: str, keys: Sequence[SearchAttributeKey[Any]]
+) -> list[str]:
+    """Add poflow's custom search attributes the namespace lacks; return the names added."""
+    from temporalio.api.operatorservice.v1 import (
+        AddSearchAttributesRequest,
+        ListSearchAttributesRequest,
+    )
+
+    listing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        k.name: k.indexed_value_type for k in keys if k.name not in listing.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)  # type: ignore[arg-type]
+        )
+    return sorted(missing)
+
+
+def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Session]) -> Worker:
+    activities = build_activities(sessions)
+    worker = Worker(
+        client,
+        task_queue=settings.temporal_task_queue,
+        workflows=WORKFLOWS,
+        activities=activities,
+        activity_executor=ThreadPoolExecutor(max_workers=16),
+    )
+    log.info(
+        "registered on task queue %r: workflows [%s]; activities [%s]",
+        settings.temporal_task_queue,
+        ", ".join(w.__name__ for w in WORKFLOWS),
+        ", ".join(sorted(a.__name__ for a in activities)),
+    )
+    return worker
+
+
+async def run(settings: Settings) -> None:
+    database_url = resolve_database_url(settings)
+    check_reachable(database_url)
+    client = await connect_or_explain(settings)
+    added = await register_search_attributes(
+        client, settings.temporal_namespace, search_attributes.ALL
+    )
+    if added:
+        log.info("added search attributes: %s", ", ".join(added))
+    engine = build_engine(database_url, pool_size=16)
+    stop = asyncio.Event()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(stop_signal, stop.set)
+    try:
+        async with build_worker(client, settings, session_factory(engine)):
+            await stop.wait()
+            log.info("stopping: finishing running activities first")
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(run(Settings()))
+
+
+if __name__ == "__main__":
+    main()

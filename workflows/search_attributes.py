@@ -1,0 +1,30 @@
+"""The custom search attributes operators filter POs by in the Temporal UI.
+
+Amounts are integers of base-currency minor units (money is never a float).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.common import SearchAttributeKey
+
+PO_NUMBER = SearchAttributeKey.for_keyword("PoNumber")
+PO_STATUS = SearchAttributeKey.for_keyword("PoStatus")
+COST_CENTER = SearchAttributeKey.for_keyword("CostCenter")
+AMOUNT_BASE = SearchAttributeKey.for_int("AmountBase")
+VENDOR = SearchAttributeKey.for_keyword("Vendor")
+CURRENT_APPROVER = SearchAttributeKey.for_keyword("CurrentApprover")
+REQUESTER = SearchAttributeKey.for_keyword("Requester")
+IS_EMERGENCY = SearchAttributeKey.for_bool("IsEmergency")
+
+ALL: tuple[SearchAttributeKey[Any], ...] = (
+    PO_NUMBER,
+    PO_STATUS,
+    COST_CENTER,
+    AMOUNT_BASE,
+    VENDOR,
+    CURRENT_APPROVER,
+    REQUESTER,
+    IS_EMERGENCY,
+)
