@@ -33,7 +33,8 @@ COPY devstack ./devstack
 COPY cli ./cli
 COPY bench ./bench
 COPY templates ./templates
-RUN pip install --no-deps . && rm -rf build ./*.egg-info
+# Editable, so the app finds templates/ and the migrations beside its code in /app.
+RUN pip install --no-deps -e .
 
 USER poflow
 

@@ -1,0 +1,1 @@
+"""Clients of outside systems (ERP, ITSM, mail, chat) behind small typed ports, with simulators."""

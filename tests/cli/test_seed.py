@@ -1,0 +1,55 @@
+"""The demo organisation loads completely, and loading it again adds nothing."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cli.demo_data import DEMO_PASSWORD
+from cli.seed import load_demo_data
+from domain.catalog import Role, VendorStatus
+from models import ApprovalPolicy, BudgetLine, CatalogItem, Contract, CostCenter, User, Vendor
+from models.accounts import password_matches
+from settings import Settings
+
+TODAY = date(2026, 11, 23)
+
+
+def _settings() -> Settings:
+    return Settings(_env_file=None, fiscal_year_start_month=4, base_currency="EUR")
+
+
+def test_demo_data_covers_every_role_and_budgets_a_whole_fiscal_year(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    load_demo_data(sessions, _settings(), TODAY)
+    users = session.scalars(select(User)).all()
+    assert set().union(*(user.role_names for user in users)) == set(Role)
+    assert all(password_matches(user, DEMO_PASSWORD) for user in users)
+    periods = session.execute(
+        select(BudgetLine.fiscal_year, func.count(func.distinct(BudgetLine.period)))
+        .group_by(BudgetLine.fiscal_year)
+    ).all()  # fmt: skip
+    assert [tuple(row) for row in periods] == [(2027, 12)]  # April start: Nov 2026 is FY2027
+    owners = session.scalars(select(CostCenter.owner_id)).all()
+    assert owners and None not in owners
+    assert session.scalar(select(func.count()).select_from(CatalogItem)) == 9
+    assert session.scalar(select(ApprovalPolicy.version)) == 1
+
+
+def test_the_blocked_vendor_has_an_expired_msa_and_the_others_are_current(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    load_demo_data(sessions, _settings(), TODAY)
+    rows = session.execute(
+        select(Vendor.status, Contract.end_date).join(Contract, Contract.vendor_id == Vendor.id)
+    ).all()
+    for status, end in rows:
+        current = end is None or end >= TODAY
+        assert current == (status is VendorStatus.APPROVED)
+
+
+def test_loading_twice_adds_nothing(sessions: sessionmaker[Session], session: Session) -> None:
+    first = load_demo_data(sessions, _settings(), TODAY)
+    assert "10 users" in first and "96 budget_lines" in first
+    assert load_demo_data(sessions, _settings(), TODAY) == "demo data: nothing new"
