@@ -17,6 +17,12 @@ from temporalio.common import SearchAttributeKey
 from temporalio.worker import Worker
 
 from activities.audit import AuditActivities
+from activities.budget import BudgetActivities
+from activities.outbound import OutboundActivities
+from activities.projection import ProjectionActivities
+from activities.requisitions import PoNumberActivities, RequisitionActivities
+from adapters.demo import PostgresErp, PostgresOutbox
+from adapters.ecb_rates import EcbRates
 from devstack.postgres import check_reachable, resolve_database_url
 from devstack.temporal import connect_or_explain
 from models.db import build_engine, session_factory
@@ -27,10 +33,29 @@ from workflows.registry import WORKFLOWS
 log = logging.getLogger("poflow.worker")
 
 
-def build_activities(sessions: sessionmaker[Session]) -> list[Callable[..., Any]]:
-    """Every activity, bound to its real ports."""
-    audit = AuditActivities(sessions)
-    return [audit.record_audit_event]
+def build_activities(
+    sessions: sessionmaker[Session], settings: Settings
+) -> list[Callable[..., Any]]:
+    """Every activity, bound to its ports: the built-in demo ERP, ITSM and notification adapters
+    record in Postgres; exchange rates are the ECB's."""
+    outbox = PostgresOutbox(sessions)
+    requisitions = RequisitionActivities(sessions, EcbRates(), settings.base_currency)
+    budget = BudgetActivities(sessions, settings.fiscal_year_start_month)
+    projection = ProjectionActivities(sessions)
+    outbound = OutboundActivities(PostgresErp(sessions), outbox, outbox)
+    return [
+        AuditActivities(sessions).record_audit_event,
+        requisitions.prepare_requisition,
+        PoNumberActivities(sessions).allocate_po_number,
+        budget.reserve_budget,
+        budget.commit_budget,
+        budget.release_budget,
+        projection.project_po_change,
+        projection.record_emergency_exception,
+        outbound.issue_to_erp,
+        outbound.update_itsm_ticket,
+        outbound.send_notification,
+    ]
 
 
 async def register_search_attributes(
@@ -56,7 +81,7 @@ async def register_search_attributes(
 
 
 def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Session]) -> Worker:
-    activities = build_activities(sessions)
+    activities = build_activities(sessions, settings)
     worker = Worker(
         client,
         task_queue=settings.temporal_task_queue,

@@ -1,7 +1,5 @@
 """Writing the audit trail from workflows."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker

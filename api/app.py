@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from temporalio.client import Client
 
 from api.routes import health, me, pages
 from api.runtime import TEMPLATES_DIR, AppRuntime
+from devstack.temporal import connect
 from models.db import build_engine, session_factory
 from settings import Settings
 
@@ -23,9 +23,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = build_engine(database_url)
-        temporal = await Client.connect(
-            settings.temporal_address, namespace=settings.temporal_namespace, lazy=True
-        )
+        temporal = await connect(settings, lazy=True)
         app.state.runtime = AppRuntime(
             settings=settings,
             engine=engine,

@@ -25,6 +25,7 @@ _CLI_TYPE: dict[int, str] = {
     IndexedValueType.INDEXED_VALUE_TYPE_INT: "Int",
     IndexedValueType.INDEXED_VALUE_TYPE_BOOL: "Bool",
     IndexedValueType.INDEXED_VALUE_TYPE_TEXT: "Text",
+    IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST: "KeywordList",
 }
 
 
@@ -54,14 +55,20 @@ def dev_server_command(settings: Settings) -> list[str]:
         str(cli_binary()),
         "server",
         "start-dev",
-        "--ip", host,
-        "--port", str(port),
-        "--ui-port", str(settings.temporal_ui_port),
-        "--db-filename", str(database),
-        "--namespace", settings.temporal_namespace,
-        "--log-level", "warn",
+        "--ip",
+        host,
+        "--port",
+        str(port),
+        "--ui-port",
+        str(settings.temporal_ui_port),
+        "--db-filename",
+        str(database),
+        "--namespace",
+        settings.temporal_namespace,
+        "--log-level",
+        "warn",
         *search_attribute_flags(search_attributes.ALL),
-    ]  # fmt: skip
+    ]
 
 
 async def reachable(address: str, namespace: str, timeout_seconds: float = 3.0) -> bool:
@@ -113,12 +120,22 @@ def wait_until_reachable(
 async def connect_or_explain(settings: Settings) -> Client:
     """Connect to Temporal, or raise SetupError saying where it was looked for and what to do."""
     try:
-        return await asyncio.wait_for(
-            Client.connect(settings.temporal_address, namespace=settings.temporal_namespace), 10
-        )
+        return await asyncio.wait_for(connect(settings), 10)
     except Exception as error:
         raise SetupError(
             f"cannot reach Temporal at {settings.temporal_address} "
             f"(namespace {settings.temporal_namespace}): {str(error) or type(error).__name__}. "
             "Start it with `poflow up`, or set POFLOW_TEMPORAL_ADDRESS."
         ) from error
+
+
+async def connect(settings: Settings, *, lazy: bool = False) -> Client:
+    """A client with poflow's data converter (every client and worker must share it)."""
+    from workflows.registry import DATA_CONVERTER
+
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=DATA_CONVERTER,
+        lazy=lazy,
+    )

@@ -4,8 +4,6 @@ Each entry's hash covers its own canonical content and the previous entry's hash
 removing or reordering any entry breaks every hash after it.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from collections.abc import Iterable, Mapping

@@ -3,7 +3,10 @@
 from models.audit import AuditEntry
 from models.base import Base
 from models.budgets import BudgetLine
+from models.governance import DelegationRow, EmergencyException, IdempotencyKey
+from models.ledger import LedgerEntry
 from models.org import CostCenter, GlAccount, Project
+from models.outbound import ErpOrder, OutboundMessage
 from models.people import ApiToken, User, UserRole
 from models.policies import ApprovalPolicy
 from models.purchase_orders import ApprovalDecision, PurchaseOrder
@@ -19,7 +22,13 @@ __all__ = [
     "CatalogItem",
     "Contract",
     "CostCenter",
+    "DelegationRow",
+    "EmergencyException",
+    "ErpOrder",
     "GlAccount",
+    "IdempotencyKey",
+    "LedgerEntry",
+    "OutboundMessage",
     "Project",
     "PurchaseOrder",
     "User",

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    String,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.catalog import Decision, PoStatus, ServiceType
 from models.base import Base, CreatedAt, CurrencyCode, IntPk, MinorUnits, string_enum
+
+# PO numbers: PO-1001, PO-1002, … drawn from a Postgres sequence, so they never repeat.
+PO_NUMBER_SEQUENCE = Sequence("po_number_seq", start=1001, metadata=Base.metadata)
 
 
 class PurchaseOrder(Base):
@@ -19,17 +34,23 @@ class PurchaseOrder(Base):
     """
 
     __tablename__ = "purchase_orders"
+    __table_args__ = (
+        Index("ix_purchase_orders_current_approvers", "current_approvers", postgresql_using="gin"),
+    )
 
     po_number: Mapped[str] = mapped_column(String(40), primary_key=True)
     workflow_id: Mapped[str] = mapped_column(String(200), unique=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[PoStatus] = mapped_column(string_enum(PoStatus, "po_status"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"), index=True)
+    requester: Mapped[str] = mapped_column(String(80), index=True)
+    cost_center: Mapped[str] = mapped_column(String(40), index=True)
+    vendor: Mapped[str] = mapped_column(String(200))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    cost_center_id: Mapped[int | None] = mapped_column(ForeignKey("cost_centers.id"), index=True)
     gl_account_id: Mapped[int | None] = mapped_column(ForeignKey("gl_accounts.id"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
     service_type: Mapped[ServiceType] = mapped_column(string_enum(ServiceType, "service_type"))
     amount_minor: Mapped[MinorUnits]
@@ -40,7 +61,9 @@ class PurchaseOrder(Base):
     is_emergency: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("approval_policies.id"))
     current_tier: Mapped[str | None] = mapped_column(String(120))
-    current_approvers: Mapped[str | None] = mapped_column(String(500))
+    current_approvers: Mapped[list[str]] = mapped_column(ARRAY(String(80)), default=list)
+    policy_version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     tier_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     itsm_ticket: Mapped[str | None] = mapped_column(String(80))
     erp_reference: Mapped[str | None] = mapped_column(String(80))
@@ -64,3 +87,8 @@ class ApprovalDecision(Base):
     comment: Mapped[str] = mapped_column(String(4000), default="")
     decided_at: Mapped[CreatedAt]
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+def next_po_number(session: Session) -> str:
+    """The next PO number, e.g. ``PO-1001``; never handed out twice."""
+    return f"PO-{session.scalar(PO_NUMBER_SEQUENCE.next_value())}"

@@ -87,8 +87,10 @@ def test_run_command_brings_everything_up_and_down(
     assert httpx.get(f"http://127.0.0.1:{ui_port}/").status_code == 200
     listed = subprocess.run(
         [str(cli_binary()), "operator", "search-attribute", "list", "--address", temporal_address],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert all(key.name in listed for key in search_attributes.ALL)
     text = first_run.text()
     assert "demo data: 10 users" in text and f"127.0.0.1:{ui_port}" in text

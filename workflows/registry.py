@@ -1,5 +1,13 @@
-"""Every workflow the worker runs, in one list."""
+"""Every workflow the worker runs, and the data converter every client and worker shares."""
 
 from __future__ import annotations
 
-WORKFLOWS: list[type] = []
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from workflows.purchase_order import PurchaseOrderWorkflow
+from workflows.renewal import RenewalWorkflow
+
+WORKFLOWS: list[type] = [PurchaseOrderWorkflow, RenewalWorkflow]
+
+# Dataclasses with dates, enums and nested chains travel as JSON through pydantic.
+DATA_CONVERTER = pydantic_data_converter

@@ -14,7 +14,7 @@ PO_STATUS = SearchAttributeKey.for_keyword("PoStatus")
 COST_CENTER = SearchAttributeKey.for_keyword("CostCenter")
 AMOUNT_BASE = SearchAttributeKey.for_int("AmountBase")
 VENDOR = SearchAttributeKey.for_keyword("Vendor")
-CURRENT_APPROVER = SearchAttributeKey.for_keyword("CurrentApprover")
+CURRENT_APPROVER = SearchAttributeKey.for_keyword_list("CurrentApprover")
 REQUESTER = SearchAttributeKey.for_keyword("Requester")
 IS_EMERGENCY = SearchAttributeKey.for_bool("IsEmergency")
 

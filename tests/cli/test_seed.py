@@ -27,9 +27,10 @@ def test_demo_data_covers_every_role_and_budgets_a_whole_fiscal_year(
     assert set().union(*(user.role_names for user in users)) == set(Role)
     assert all(password_matches(user, DEMO_PASSWORD) for user in users)
     periods = session.execute(
-        select(BudgetLine.fiscal_year, func.count(func.distinct(BudgetLine.period)))
-        .group_by(BudgetLine.fiscal_year)
-    ).all()  # fmt: skip
+        select(BudgetLine.fiscal_year, func.count(func.distinct(BudgetLine.period))).group_by(
+            BudgetLine.fiscal_year
+        )
+    ).all()
     assert [tuple(row) for row in periods] == [(2027, 12)]  # April start: Nov 2026 is FY2027
     owners = session.scalars(select(CostCenter.owner_id)).all()
     assert owners and None not in owners

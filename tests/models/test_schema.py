@@ -39,10 +39,15 @@ def test_an_msa_cannot_end_before_it_starts(session: Session) -> None:
     session.flush()
     session.add(
         Contract(
-            vendor_id=vendor.id, reference="MSA-X", title="x", start_date=date(2026, 1, 1),
-            end_date=date(2025, 12, 31), notice_days=30, auto_renew=False,
+            vendor_id=vendor.id,
+            reference="MSA-X",
+            title="x",
+            start_date=date(2026, 1, 1),
+            end_date=date(2025, 12, 31),
+            notice_days=30,
+            auto_renew=False,
         )
-    )  # fmt: skip
+    )
     with pytest.raises(IntegrityError, match="ends_after_start"):
         session.flush()
 

@@ -1,0 +1,37 @@
+"""Reaching outside systems: issue to the ERP, write back to the ITSM ticket, tell people."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from adapters.ports import (
+    ErpOrder,
+    ErpPort,
+    ErpReceipt,
+    ItsmPort,
+    Notification,
+    NotificationPort,
+    TicketUpdate,
+)
+
+
+class OutboundActivities:
+    """Each call carries an idempotency key, so a retry never creates a second ERP order or
+    message."""
+
+    def __init__(self, erp: ErpPort, itsm: ItsmPort, notifications: NotificationPort) -> None:
+        self._erp = erp
+        self._itsm = itsm
+        self._notifications = notifications
+
+    @activity.defn(name="issue_to_erp")
+    def issue_to_erp(self, order: ErpOrder) -> ErpReceipt:
+        return self._erp.create_purchase_order(order)
+
+    @activity.defn(name="update_itsm_ticket")
+    def update_itsm_ticket(self, update: TicketUpdate) -> None:
+        self._itsm.update_ticket(update)
+
+    @activity.defn(name="send_notification")
+    def send_notification(self, notification: Notification) -> None:
+        self._notifications.send(notification)

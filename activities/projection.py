@@ -1,0 +1,154 @@
+"""Projecting every PO state change into the read model and the audit trail, exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+
+from domain.audit_chain import AuditEvent
+from domain.chain import DecisionRecord
+from domain.purchase_order import PoChange, PoView
+from models import ApprovalDecision, CostCenter, EmergencyException, PurchaseOrder, User, Vendor
+from models.audit_trail import append_audit_entry
+from models.db import unit_of_work
+
+_VIEW = TypeAdapter(PoView)
+
+
+class ProjectionActivities:
+    """Keyed by workflow id + change sequence: a retried projection writes nothing twice, and an
+    older change never overwrites a newer one."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="project_po_change")
+    def project_po_change(self, change: PoChange) -> None:
+        key = f"{change.workflow_id}:{change.sequence}"
+        with unit_of_work(self._sessions) as session:
+            _upsert_read_model(session, change)
+            if change.decision is not None:
+                _record_decision(session, change, change.decision, key)
+            append_audit_entry(session, _audit_event(change, key))
+
+    @activity.defn(name="record_emergency_exception")
+    def record_emergency_exception(self, change: PoChange) -> None:
+        view, requisition = change.view, change.view.requisition
+        with unit_of_work(self._sessions) as session:
+            if (
+                session.get(EmergencyException, view.po_number) is None
+                and view.emergency_post_facto_due
+            ):
+                session.add(
+                    EmergencyException(
+                        po_number=view.po_number,
+                        justification=requisition.emergency_justification or "",
+                        incident_ref=requisition.incident_ref or requisition.change_ticket,
+                        approved_by=change.actor,
+                        post_facto_due=view.emergency_post_facto_due,
+                    )
+                )
+
+
+def view_document(view: PoView) -> dict[str, Any]:
+    """The view as JSON for the read model's ``detail`` column."""
+    document: dict[str, Any] = _VIEW.dump_python(view, mode="json")
+    return document
+
+
+def _upsert_read_model(session: Session, change: PoChange) -> None:
+    view, requisition = change.view, change.view.requisition
+    row = session.get(PurchaseOrder, view.po_number, with_for_update=True)
+    if row is not None and row.last_event_sequence >= change.sequence:
+        return
+    ids = _read_model_ids(session, change)
+    if row is None:
+        row = PurchaseOrder(po_number=view.po_number, workflow_id=change.workflow_id)
+        session.add(row)
+    row.requester_id, row.cost_center_id, row.vendor_id = ids
+    row.revision = view.revision
+    row.status = view.status
+    row.title = requisition.title
+    row.requester, row.cost_center, row.vendor = (
+        requisition.requester,
+        requisition.cost_center,
+        requisition.vendor,
+    )
+    row.service_type = requisition.service_type
+    row.amount_minor, row.currency = requisition.amount().minor, requisition.currency
+    row.amount_base_minor, row.base_currency = view.amount_base_minor, view.base_currency
+    row.rate_date, row.is_emergency = view.rate_date, requisition.emergency
+    row.policy_id, row.policy_version = view.policy_id, view.policy_version
+    row.current_tier, row.current_approvers = view.current_tier(), view.waiting_on()
+    row.tier_deadline, row.itsm_ticket = view.next_deadline(), requisition.itsm_ticket
+    row.erp_reference, row.detail = view.erp_reference, view_document(view)
+    row.last_event_sequence, row.updated_at = change.sequence, change.occurred_at
+    session.flush()
+
+
+def _read_model_ids(session: Session, change: PoChange) -> tuple[int | None, ...]:
+    requisition = change.view.requisition
+    return (
+        _id(session, User.id, User.username == requisition.requester),
+        _id(session, CostCenter.id, CostCenter.code == requisition.cost_center),
+        _id(session, Vendor.id, Vendor.name == requisition.vendor),
+    )
+
+
+def _record_decision(session: Session, change: PoChange, record: DecisionRecord, key: str) -> None:
+    if session.scalar(select(ApprovalDecision.id).where(ApprovalDecision.idempotency_key == key)):
+        return
+    actor_id = _id(session, User.id, User.username == record.actor)
+    if actor_id is None:
+        return
+    session.add(
+        ApprovalDecision(
+            po_number=change.view.po_number,
+            revision=change.view.revision,
+            tier=f"{record.stage} / {record.branch}",
+            decision=record.action,
+            actor_id=actor_id,
+            comment=record.comment,
+            decided_at=record.at,
+            on_behalf_of_id=_id(session, User.id, User.username == record.on_behalf_of)
+            if record.on_behalf_of
+            else None,
+            idempotency_key=key,
+        )
+    )
+
+
+def _audit_event(change: PoChange, key: str) -> AuditEvent:
+    view = change.view
+    after: dict[str, Any] = {
+        "status": view.status.value,
+        "tier": view.current_tier(),
+        "waiting_on": view.waiting_on(),
+        "amount_base_minor": view.amount_base_minor,
+        "comment": change.comment or None,
+    }
+    if change.decision is not None:
+        after["decision"] = asdict(change.decision) | {"at": change.decision.at.isoformat()}
+    return AuditEvent(
+        occurred_at=change.occurred_at,
+        actor=change.actor,
+        action=change.action,
+        entity_type="purchase_order",
+        entity_id=view.po_number,
+        idempotency_key=key,
+        on_behalf_of=change.on_behalf_of,
+        before={"status": change.before_status.value} if change.before_status else None,
+        after=after,
+        workflow_id=change.workflow_id,
+        run_id=change.run_id,
+    )
+
+
+def _id(session: Session, column: Any, condition: Any) -> int | None:
+    value = session.scalar(select(column).where(condition))
+    return int(value) if value is not None else None

@@ -1,0 +1,116 @@
+"""Preparing a requisition: validation against Postgres' reference data, the pinned policy, the
+routing facts and the amount in base currency at a dated ECB rate."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+
+from adapters.ports import RatesPort
+from domain.money import convert
+from domain.policy_document import parse_policy
+from domain.purchase_order import Preparation, PrepareRequest
+from domain.requisition import Requisition
+from domain.routing import RoutingFacts
+from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome, validate_requisition
+from models import Contract, Vendor
+from models.db import unit_of_work
+from models.purchase_orders import next_po_number
+from models.reference import (
+    active_policy,
+    cost_center_owner,
+    manager_chain,
+    reference_data,
+    role_members,
+    vendor_has_history,
+)
+
+
+class RequisitionActivities:
+    """Reads what a requisition is checked against; writes nothing."""
+
+    def __init__(self, sessions: sessionmaker[Session], rates: RatesPort, base_currency: str):
+        self._sessions = sessions
+        self._rates = rates
+        self._base_currency = base_currency
+
+    @activity.defn(name="prepare_requisition")
+    def prepare_requisition(self, request: PrepareRequest) -> Preparation:
+        requisition = request.requisition
+        with unit_of_work(self._sessions) as session:
+            policy_row = active_policy(session)
+            if policy_row is None:
+                return _refused("policy_present", "policy", "no approval policy is stored")
+            policy = parse_policy(policy_row.name, policy_row.version, policy_row.document)
+            reference = reference_data(session, requisition)
+            outcome = validate_requisition(
+                requisition, reference, today=request.today, price_above_msa=policy.price_above_msa
+            )
+            if not outcome.accepted:
+                return Preparation(outcome=outcome, base_currency=self._base_currency)
+            gl_account = _gl_account(requisition, reference.catalog)
+            if gl_account is None:
+                return _refused(
+                    "gl_account_present",
+                    "gl_account",
+                    "name a GL account or a catalog item that maps to one",
+                )
+            rate, rate_date = self._rates.rate(
+                requisition.currency, self._base_currency, requisition.service_start
+            )
+            amount_base = convert(requisition.amount(), rate, self._base_currency).minor
+            facts = _routing_facts(session, requisition, request.po_number, amount_base)
+            contract = session.query(Contract).filter_by(reference=requisition.contract).first()
+            vendor = session.query(Vendor).filter_by(name=requisition.vendor).first()
+            return Preparation(
+                outcome=outcome,
+                amount_base_minor=amount_base,
+                base_currency=self._base_currency,
+                rate=str(rate),
+                rate_date=rate_date,
+                gl_account=gl_account,
+                policy_id=policy_row.id,
+                policy=policy,
+                facts=facts,
+                contract_end=contract.end_date if contract else None,
+                contract_notice_days=contract.notice_days if contract else 0,
+                contract_auto_renew=contract.auto_renew if contract else False,
+                vendor_email=vendor.email if vendor else None,
+            )
+
+
+def _routing_facts(
+    session: Session, requisition: Requisition, po_number: str, amount_base: int
+) -> RoutingFacts:
+    return RoutingFacts(
+        amount_base_minor=amount_base,
+        over_budget=False,
+        new_vendor=not vendor_has_history(session, requisition.vendor, po_number),
+        cost_center_owner=cost_center_owner(session, requisition.cost_center) or "",
+        manager_chain=manager_chain(session, requisition.requester),
+        role_members=role_members(session),
+    )
+
+
+def _gl_account(requisition: Requisition, catalog: tuple[CatalogPrice, ...]) -> str | None:
+    """The requisition's GL account, or the one its first catalog line maps to."""
+    if requisition.gl_account:
+        return requisition.gl_account
+    skus = {line.catalog_sku for line in requisition.lines if line.catalog_sku}
+    return next((item.gl_account for item in catalog if item.sku in skus), None)
+
+
+def _refused(rule: str, field: str, message: str) -> Preparation:
+    return Preparation(outcome=ValidationOutcome((RuleFailure(rule, field, message),), ()))
+
+
+class PoNumberActivities:
+    """Hands out PO numbers from the Postgres sequence (for renewals started by a workflow)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="allocate_po_number")
+    def allocate_po_number(self) -> str:
+        with unit_of_work(self._sessions) as session:
+            return next_po_number(session)

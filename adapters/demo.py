@@ -1,0 +1,90 @@
+"""Built-in adapters for the demo and for running without outside systems: the ERP, the ITSM and
+notifications are recorded in Postgres (``erp_orders``, ``outbound_messages``), exactly once per
+idempotency key."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.ports import ErpOrder, ErpReceipt, Notification, TicketUpdate
+from models.db import unit_of_work
+from models.outbound import ErpOrder as ErpOrderRow
+from models.outbound import OutboundMessage
+
+
+class PostgresErp:
+    """An ERP that keeps one order per idempotency key, so a retried issue finds its order."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def create_purchase_order(self, order: ErpOrder) -> ErpReceipt:
+        with unit_of_work(self._sessions) as session:
+            inserted = session.execute(
+                insert(ErpOrderRow)
+                .values(
+                    idempotency_key=order.idempotency_key,
+                    po_number=order.po_number,
+                    document=asdict(order),
+                )
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(ErpOrderRow.id)
+            ).scalar()
+            row_id = inserted or session.scalar(
+                select(ErpOrderRow.id).where(ErpOrderRow.idempotency_key == order.idempotency_key)
+            )
+        return ErpReceipt(erp_reference=f"ERP-{row_id:06d}", created=inserted is not None)
+
+
+class PostgresOutbox:
+    """Notifications and ITSM ticket updates, recorded as delivered."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def send(self, notification: Notification) -> None:
+        self._record(
+            "notification",
+            notification.recipient,
+            notification.subject,
+            {"kind": notification.kind, **notification.facts},
+            notification.po_number,
+            notification.idempotency_key,
+        )
+
+    def update_ticket(self, update: TicketUpdate) -> None:
+        self._record(
+            "itsm",
+            update.ticket,
+            f"{update.ticket} → {update.state}",
+            asdict(update),
+            update.po_number,
+            update.idempotency_key,
+        )
+
+    def _record(
+        self,
+        channel: str,
+        recipient: str,
+        subject: str,
+        body: dict[str, object],
+        po_number: str | None,
+        key: str,
+    ) -> None:
+        with unit_of_work(self._sessions) as session:
+            session.execute(
+                insert(OutboundMessage)
+                .values(
+                    channel=channel,
+                    recipient=recipient,
+                    subject=subject[:300],
+                    body=body,
+                    po_number=po_number,
+                    idempotency_key=key,
+                )
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            )

