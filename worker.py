@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 
 from activities.audit import AuditActivities
 from activities.budget import BudgetActivities
+from activities.contracts import ContractActivities
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
@@ -45,6 +46,7 @@ def build_activities(
     outbound = OutboundActivities(PostgresErp(sessions), outbox, outbox)
     return [
         AuditActivities(sessions).record_audit_event,
+        ContractActivities(sessions).renew_contract,
         requisitions.prepare_requisition,
         PoNumberActivities(sessions).allocate_po_number,
         budget.reserve_budget,

@@ -9,7 +9,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api.routes import health, me, pages
+from api.routes import (
+    delegations,
+    health,
+    inbox,
+    me,
+    pages,
+    policies,
+    purchase_orders,
+    requisitions,
+)
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from devstack.temporal import connect
 from models.db import build_engine, session_factory
@@ -43,6 +52,15 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         lifespan=lifespan,
     )
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
-    for router in (health.router, me.router, pages.router):
+    for router in (
+        health.router,
+        me.router,
+        pages.router,
+        requisitions.router,
+        purchase_orders.router,
+        inbox.router,
+        policies.router,
+        delegations.router,
+    ):
         app.include_router(router)
     return app

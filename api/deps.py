@@ -29,7 +29,8 @@ def get_session(runtime: RuntimeDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Commit before the response is sent, so a client that reads right after a write sees it.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_temporal(runtime: RuntimeDep) -> Client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -14,12 +15,17 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from cli.seed import load_demo_data
 from devstack.postgres import ensure_database, libpq_url, start_embedded
 from devstack.temporal import cli_binary
-from models.db import build_engine
+from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
+from settings import Settings
+from workflows import search_attributes
+from workflows.registry import DATA_CONVERTER
 
 TEST_DATABASE = "poflow_test"
+DEMO_DATABASE = "poflow_demo_test"
 
 
 @pytest.fixture(scope="session")
@@ -36,13 +42,35 @@ def postgres_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 @pytest.fixture(scope="session")
 def database_url(postgres_admin_url: str) -> str:
-    """A freshly created, fully migrated test database."""
-    with psycopg.connect(libpq_url(postgres_admin_url), autocommit=True) as admin:
+    """A freshly created, fully migrated test database; tests roll their work back."""
+    return _fresh_database(postgres_admin_url, TEST_DATABASE)
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(postgres_admin_url: str) -> str:
+    """A second fresh database holding the committed demo organisation, for tests where a real
+    worker and app write to Postgres as they would in production."""
+    url = _fresh_database(postgres_admin_url, DEMO_DATABASE)
+    engine = build_engine(url, pool_size=1)
+    load_demo_data(session_factory(engine), Settings(_env_file=None), date.today())
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_sessions(demo_database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = build_engine(demo_database_url, pool_size=10)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def _fresh_database(admin_url: str, name: str) -> str:
+    with psycopg.connect(libpq_url(admin_url), autocommit=True) as admin:
         admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DATABASE))
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-    ensure_database(postgres_admin_url, TEST_DATABASE)
-    url = _with_database(postgres_admin_url, TEST_DATABASE)
+    ensure_database(admin_url, name)
+    url = _with_database(admin_url, name)
     engine = build_engine(url, pool_size=1)
     upgrade_to_head(engine)
     engine.dispose()
@@ -85,6 +113,8 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(cli_binary()),
         dev_server_log_level="error",
+        data_converter=DATA_CONVERTER,
+        search_attributes=search_attributes.ALL,
     )
     yield env
     await env.shutdown()

@@ -5,10 +5,14 @@ import logging
 import uuid
 
 import pytest
+from google.protobuf.duration_pb2 import Duration
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.api.workflowservice.v1 import (
+    DescribeTaskQueueRequest,
+    RegisterNamespaceRequest,
+)
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,11 +31,20 @@ async def _custom_attributes(client: Client) -> set[str]:
 
 
 async def test_missing_search_attributes_are_added_once(temporal_env: WorkflowEnvironment) -> None:
-    client = temporal_env.client
+    namespace = f"fresh-{uuid.uuid4().hex[:8]}"
+    await temporal_env.client.workflow_service.register_namespace(
+        RegisterNamespaceRequest(
+            namespace=namespace, workflow_execution_retention_period=Duration(seconds=86400)
+        )
+    )
+    client = await Client.connect(
+        temporal_env.client.service_client.config.target_host, namespace=namespace
+    )
     names = {key.name for key in search_attributes.ALL}
-    await register_search_attributes(client, client.namespace, search_attributes.ALL)
+    added = await register_search_attributes(client, namespace, search_attributes.ALL)
+    assert set(added) == names
     assert names <= await _custom_attributes(client)
-    again = await register_search_attributes(client, client.namespace, search_attributes.ALL)
+    again = await register_search_attributes(client, namespace, search_attributes.ALL)
     assert again == []
 
 

@@ -11,6 +11,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.contracts import ContractRenewal
     from adapters.ports import ErpOrder, ErpReceipt, Notification, TicketUpdate
     from domain.audit_chain import AuditEvent
     from domain.purchase_order import (
@@ -96,3 +97,7 @@ async def notify(notification: Notification) -> None:
 async def allocate_po_number() -> str:
     number: str = await call("allocate_po_number", [], DATABASE, str)
     return number
+
+
+async def renew_contract(renewal: ContractRenewal) -> None:
+    await call("renew_contract", [renewal], DATABASE)

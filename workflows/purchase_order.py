@@ -32,7 +32,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.operator_view import publish
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
-FINAL = (PoStatus.CANCELLED, PoStatus.REFUSED, PoStatus.REJECTED, PoStatus.CLOSED)
 
 
 @workflow.defn(name="PurchaseOrder")
@@ -55,15 +54,17 @@ class PurchaseOrderWorkflow:
         self.approval: ApprovalState | None = None
         self.cancel_request: CancelRequest | None = None
         self.changes = 0
+        self.settled = False  # the final state is recorded; nothing more will happen
 
     @workflow.run
     async def run(self, start: PurchaseOrderStart) -> PoView:
-        if start.carried is None:
-            if not await self._prepare_and_route():
-                return self.view
-            if not await self._approve_and_issue():
-                return self.view
+        if start.carried is None and not (
+            await self._prepare_and_route() and await self._approve_and_issue()
+        ):
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            return self.view
         await after_issue(self)
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view
 
     # -- queries and updates -------------------------------------------------------------------
@@ -133,7 +134,7 @@ class PurchaseOrderWorkflow:
     async def cancel(self, request: CancelRequest) -> PoView:
         self.cancel_request = request
         self.changes += 1
-        await workflow.wait_condition(lambda: self.view.status in FINAL)
+        await workflow.wait_condition(lambda: self.settled)
         return self.view
 
     @cancel.validator
@@ -195,6 +196,7 @@ class PurchaseOrderWorkflow:
             waiting=True,
             allow_same_approver_across_tiers=prep.policy.allow_same_approver_across_tiers,
         )
+        self.view.decisions = self.approval.decisions  # one list: the view shows every decision
         self.view.status = PoStatus.PENDING_APPROVAL
         await self.record("requisition.routed", "poflow")
         return True
@@ -232,7 +234,9 @@ class PurchaseOrderWorkflow:
         assert self.approval is not None
         stage = self.approval.stages[index]
         reminders = self._start_stage(stage)
-        await self._ask([person for b in stage.branches for person in b.waiting_on()], stage)
+        approvers = [person for branch in stage.branches for person in branch.waiting_on()]
+        await self.record("tier.opened", "poflow", comment=stage.name)
+        await self._ask(approvers, stage)
         while self.approval.waiting and self.approval.current_stage == index:
             if self.cancel_request:
                 return False
@@ -275,6 +279,8 @@ class PurchaseOrderWorkflow:
     async def record(self, action: str, actor: str, **extra: object) -> None:
         """Project the change to Postgres and the audit trail, and to the Temporal UI."""
         self.sequence += 1
+        if self.approval is not None:
+            self.view.current_stage = self.approval.current_stage
         publish(self.view)
         await calls.project(self.change(action, actor, **extra))
 
@@ -299,6 +305,7 @@ class PurchaseOrderWorkflow:
             f"{self.view.po_number} refused",
             {"refusals": [f.message for f in self.view.refusals]},
         )
+        self.settled = True
         return False
 
     async def _end_unissued(self) -> bool:
@@ -315,6 +322,7 @@ class PurchaseOrderWorkflow:
             f"{self.view.po_number} {self.view.status.value}",
             {},
         )
+        self.settled = True
         return False
 
     async def _issue(self) -> None:

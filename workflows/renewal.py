@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.contracts import ContractRenewal
     from adapters.ports import Notification
     from domain.audit_chain import AuditEvent
     from domain.purchase_order import PurchaseOrderStart, workflow_id_for
@@ -124,12 +125,13 @@ class RenewalWorkflow:
         await self._audit("renewal.window_opened", "poflow")
 
     async def _start_renewal_po(self, uplift_basis_points: int) -> str:
+        """Renew the MSA to cover the next service period, then raise the renewal PO."""
+        requisition = renewed_requisition(self.start.requisition, uplift_basis_points)
+        await calls.renew_contract(ContractRenewal(self.start.contract, requisition.service_end))
         po_number = await calls.allocate_po_number()
         await workflow.start_child_workflow(
             "PurchaseOrder",
-            PurchaseOrderStart(
-                po_number, renewed_requisition(self.start.requisition, uplift_basis_points)
-            ),
+            PurchaseOrderStart(po_number, requisition),
             id=workflow_id_for(po_number),
             parent_close_policy=ParentClosePolicy.ABANDON,
         )

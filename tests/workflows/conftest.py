@@ -4,24 +4,23 @@ every workflow and activity, and the demo organisation committed in the session'
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import date
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from cli.seed import load_demo_data
 from devstack.temporal import cli_binary
 from domain.catalog import PoStatus
 from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
 from domain.requisition import Requisition
-from models.db import session_factory, unit_of_work
+from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
 from worker import build_worker
@@ -29,16 +28,9 @@ from workflows import search_attributes
 from workflows.registry import DATA_CONVERTER
 
 
-@pytest.fixture(scope="session")
-def demo_sessions(engine: Engine) -> sessionmaker[Session]:
-    """Sessions on the test database with the demo organisation committed once."""
-    sessions = session_factory(engine)
-    load_demo_data(sessions, Settings(_env_file=None), date.today())
-    return sessions
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server per test: one test's leftovers never hold another's clock."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(cli_binary("temporal-test-server")),
         data_converter=DATA_CONVERTER,
@@ -59,10 +51,23 @@ class PoRunner:
 
     def __init__(self, env: WorkflowEnvironment, sessions: sessionmaker[Session], queue: str):
         self.env, self.sessions, self.queue = env, sessions, queue
+        self.workflow_ids: list[str] = []
+
+    def track(self, workflow_id: str) -> None:
+        """A workflow a PO started (renewal, renewed PO), to end with the test."""
+        self.workflow_ids.append(workflow_id)
+
+    async def end_all(self) -> None:
+        """Terminate what the test left running: the time-skipping server cannot skip time
+        while a workflow has tasks that no worker will ever pick up."""
+        for workflow_id in self.workflow_ids:
+            with contextlib.suppress(RPCError):
+                await self.env.client.get_workflow_handle(workflow_id).terminate("test over")
 
     async def start(self, requisition: Requisition) -> WorkflowHandle[object, PoView]:
         with unit_of_work(self.sessions) as session:
             number = next_po_number(session)
+        self.track(workflow_id_for(number))
         return await self.env.client.start_workflow(
             "PurchaseOrder",
             PurchaseOrderStart(number, requisition),
@@ -79,8 +84,10 @@ async def po_runner(
     queue = f"po-test-{uuid.uuid4().hex[:8]}"
     settings = Settings(_env_file=None, temporal_task_queue=queue)
     worker: Worker = build_worker(time_env.client, settings, demo_sessions)
+    runner = PoRunner(time_env, demo_sessions, queue)
     async with worker:
-        yield PoRunner(time_env, demo_sessions, queue)
+        yield runner
+        await runner.end_all()
 
 
 @pytest.fixture

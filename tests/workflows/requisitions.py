@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from domain.catalog import ServiceType
 from domain.requisition import LineItem, Requisition, RiskFlag
+from models import Contract, Vendor
 
 
 def saas_subscription(
@@ -64,4 +69,36 @@ def emergency(requisition: Requisition) -> Requisition:
         emergency=True,
         emergency_justification="core switch failed",
         incident_ref="INC0098765",
+    )
+
+
+def short_contract_vms(session: Session, contract_end: date) -> Requisition:
+    """Cloud VMs under a Northwind MSA that ends on ``contract_end`` (committed for the test)."""
+    reference = f"MSA-NW-{uuid.uuid4().hex[:6]}"
+    vendor = session.scalar(select(Vendor).where(Vendor.name == "Northwind Cloud Services"))
+    assert vendor is not None
+    session.add(
+        Contract(
+            vendor_id=vendor.id,
+            reference=reference,
+            title="Short hosting term",
+            start_date=date.today() - timedelta(days=365),
+            end_date=contract_end,
+            notice_days=60,
+            auto_renew=True,
+        )
+    )
+    session.commit()
+    start = date.today() + timedelta(days=2)
+    return Requisition(
+        requester="alex",
+        title="Build agents",
+        cost_center="IT-INFRA",
+        vendor="Northwind Cloud Services",
+        service_type=ServiceType.CLOUD_INFRASTRUCTURE,
+        currency="EUR",
+        contract=reference,
+        gl_account="6100",
+        lines=(LineItem("Standard VM, 4 vCPU", 3, 18_000, start, contract_end),),
+        business_case_ref="BC-2026-311",
     )

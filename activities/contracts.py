@@ -1,0 +1,36 @@
+"""Contract changes decided in a renewal."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+
+from models import Contract
+from models.db import unit_of_work
+
+
+@dataclass(frozen=True)
+class ContractRenewal:
+    reference: str
+    renewed_until: date
+
+
+class ContractActivities:
+    """Renewing an MSA moves its end date out; it never moves it back (so a retry is harmless)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="renew_contract")
+    def renew_contract(self, renewal: ContractRenewal) -> date:
+        with unit_of_work(self._sessions) as session:
+            contract = session.scalar(
+                select(Contract).where(Contract.reference == renewal.reference).with_for_update()
+            )
+            if contract is None:
+                raise LookupError(f"no contract {renewal.reference}")
+            if contract.end_date is not None and contract.end_date < renewal.renewed_until:
+                contract.end_date = renewal.renewed_until
+            return contract.end_date or renewal.renewed_until

@@ -1,0 +1,93 @@
+"""Out-of-office delegations: dated and scoped; the delegate decides "on behalf of" the
+delegator while one is active, and either of them (or an admin) sees it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
+from api.errors import RefusalRoute, Refused
+from api.schemas import DelegationIn, DelegationOut
+from domain.catalog import Role
+from domain.money import Money
+from models.inbox import (
+    DelegationEntry,
+    DelegationRefused,
+    delegation,
+    delegations_of,
+    record_delegation,
+    revoke_delegation,
+)
+from models.people import User
+
+router = APIRouter(prefix="/api/delegations", tags=["delegations"], route_class=RefusalRoute)
+Delegator = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
+
+
+@router.get("")
+def my_delegations(user: CurrentUser, session: SessionDep) -> list[DelegationOut]:
+    """The delegations the caller gave or holds, newest first."""
+    now = datetime.now(UTC)
+    return [_out(entry, now) for entry in delegations_of(session, user)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def delegate(
+    body: DelegationIn, user: Delegator, session: SessionDep, runtime: RuntimeDep
+) -> DelegationOut:
+    """Let ``delegate`` decide for the caller from ``starts_at`` until ``ends_at``, for the
+    cost centers listed (all when none) and up to ``max_amount_base`` in the base currency."""
+    now = datetime.now(UTC)
+    try:
+        limit = (
+            Money.parse(body.max_amount_base, runtime.settings.base_currency).minor
+            if body.max_amount_base is not None
+            else None
+        )
+        entry = record_delegation(
+            session,
+            user,
+            body.delegate,
+            (body.starts_at, body.ends_at),
+            body.cost_centers,
+            limit,
+            at=now,
+        )
+    except (DelegationRefused, ValueError) as refused:
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, str(refused)) from refused
+    created = _out(entry, now)
+    return created
+
+
+@router.delete("/{delegation_id}")
+def revoke(delegation_id: int, user: CurrentUser, session: SessionDep) -> DelegationOut:
+    """End a delegation now; only its delegator or an admin may. Revoking twice changes nothing."""
+    entry = delegation(session, delegation_id)
+    if entry is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no delegation {delegation_id}")
+    if entry.delegator != user.username and Role.ADMIN not in user.role_names:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail="only the delegator or an admin revokes a delegation"
+        )
+    now = datetime.now(UTC)
+    revoke_delegation(session, entry, user, now)
+    revoked = _out(entry, now)
+    return revoked
+
+
+def _out(entry: DelegationEntry, now: datetime) -> DelegationOut:
+    row = entry.row
+    return DelegationOut(
+        id=row.id,
+        delegator=entry.delegator,
+        delegate=entry.delegate,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        cost_centers=list(row.cost_centers),
+        max_amount_base_minor=row.max_amount_base_minor,
+        revoked_at=row.revoked_at,
+        active=entry.active(now),
+    )

@@ -1,0 +1,49 @@
+"""The approver's inbox: what waits on me, or on someone I stand in for, and what I decided."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from api.deps import SessionDep, require_role
+from api.schemas import Inbox, InboxItem, RecentDecision
+from domain.catalog import Role
+from models.inbox import InboxRow, inbox, recently_decided
+from models.people import User
+
+router = APIRouter(prefix="/api", tags=["inbox"])
+Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
+
+
+@router.get("/inbox")
+def my_inbox(user: Decider, session: SessionDep) -> Inbox:
+    """POs whose current tier waits on the caller, then those waiting on a delegator of an
+    active delegation to the caller (``on_behalf_of`` names them); soonest deadline first.
+    ``recently_decided`` holds the caller's last 20 decisions."""
+    now = datetime.now(UTC)
+    return Inbox(
+        items=[_item(row) for row in inbox(session, user, now)],
+        recently_decided=[
+            RecentDecision.model_validate(row) for row in recently_decided(session, user)
+        ],
+    )
+
+
+def _item(row: InboxRow) -> InboxItem:
+    po = row.po
+    return InboxItem(
+        po_number=po.po_number,
+        title=po.title,
+        amount_minor=po.amount_minor,
+        currency=po.currency,
+        amount_base_minor=po.amount_base_minor,
+        base_currency=po.base_currency,
+        requester=po.requester,
+        cost_center=po.cost_center,
+        tier=po.current_tier,
+        deadline=po.tier_deadline,
+        overdue=row.overdue,
+        on_behalf_of=row.on_behalf_of,
+    )

@@ -1,0 +1,185 @@
+"""Purchase orders: reading them, and the decisions, answers, cancellations and renewal choices
+that their workflows accept or refuse (each one a workflow Update whose validator decides)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
+from api.errors import RefusalRoute, Refused, rule_refused, run_update
+from api.schemas import (
+    CancelIn,
+    DecisionIn,
+    InformationIn,
+    PoDetail,
+    PoSummary,
+    RenewalIn,
+    RuleRefusal,
+)
+from domain.catalog import PoStatus, Role
+from domain.entitlement import DecisionRequest
+from domain.purchase_order import CancelRequest, InformationAnswer, PoView
+from domain.renewal import RenewalDecision, RenewalView
+from models.inbox import delegation_for_decision, purchase_orders, visible_purchase_order
+from models.people import User
+from models.purchase_orders import PurchaseOrder
+
+router = APIRouter(prefix="/api", tags=["purchase orders"], route_class=RefusalRoute)
+Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
+OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]
+Requester = Annotated[User, Depends(require_role(Role.REQUESTER))]
+_VIEW = TypeAdapter(PoView)
+_RENEWAL = TypeAdapter(RenewalView)
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    code: {"model": RuleRefusal, "description": "refused by the PO's workflow; `rule` says why"}
+    for code in (403, 409, 422)
+}
+
+
+@router.get("/purchase-orders")
+def list_purchase_orders(
+    user: CurrentUser,
+    session: SessionDep,
+    status: PoStatus | None = None,
+    cost_center: str | None = None,
+    approver: Annotated[str | None, Query(description="POs now waiting on this user")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[PoSummary]:
+    """The POs the caller may see, newest first."""
+    found = purchase_orders(
+        session,
+        user,
+        _now(),
+        status=status,
+        cost_center=cost_center,
+        approver=approver,
+        limit=limit,
+        offset=offset,
+    )
+    return [PoSummary.model_validate(po) for po in found]
+
+
+@router.get("/purchase-orders/{po_number}")
+def get_purchase_order(po_number: str, user: CurrentUser, session: SessionDep) -> PoDetail:
+    """One PO as its workflow last projected it; 404 when missing or not visible to the caller."""
+    return PoDetail.model_validate(_visible(session, user, po_number))
+
+
+@router.post("/purchase-orders/{po_number}/decisions", responses=_REFUSALS)
+async def decide(
+    po_number: str, body: DecisionIn, user: Decider, session: SessionDep, temporal: TemporalDep
+) -> dict[str, Any]:
+    """Approve, reject, ask for information, forward or extend the deadline of the current tier,
+    for yourself or, with ``on_behalf_of``, under that person's active delegation to you."""
+    po = await run_in_threadpool(_visible, session, user, po_number)
+    delegation = None
+    if body.on_behalf_of is not None:
+        delegation = await run_in_threadpool(
+            delegation_for_decision, session, user, body.on_behalf_of, _now()
+        )
+        if delegation is None:
+            raise rule_refused(
+                "delegation_not_valid",
+                f"{user.username} holds no active delegation from {body.on_behalf_of}",
+            )
+    request = DecisionRequest(
+        actor=user.username,
+        action=body.action,
+        comment=body.comment,
+        branch=body.branch,
+        forward_to=body.forward_to,
+        delegation=delegation,
+        extend_hours=body.extend_hours,
+    )
+    handle = temporal.get_workflow_handle(po.workflow_id)
+    view = await run_update(handle, "decide", request, PoView, missing=_not_running(po_number))
+    return _json(view)
+
+
+@router.post("/purchase-orders/{po_number}/cancel", responses=_REFUSALS)
+async def cancel(
+    po_number: str,
+    body: CancelIn,
+    user: OwnerOrProcurement,
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> dict[str, Any]:
+    """Cancel: the requester before issue, procurement at any time before close. Answers once
+    the workflow has released the budget and recorded the cancellation."""
+    po = await run_in_threadpool(_visible, session, user, po_number)
+    request = CancelRequest(
+        actor=user.username,
+        reason=body.reason,
+        actor_is_procurement=Role.PROCUREMENT in user.role_names,
+    )
+    handle = temporal.get_workflow_handle(po.workflow_id)
+    view = await run_update(handle, "cancel", request, PoView, missing=_not_running(po_number))
+    return _json(view)
+
+
+@router.post("/purchase-orders/{po_number}/information", responses=_REFUSALS)
+async def answer_information(
+    po_number: str, body: InformationIn, user: Requester, session: SessionDep, temporal: TemporalDep
+) -> dict[str, Any]:
+    """The requester answers an approver's request for information; the tier clock resumes."""
+    po = await run_in_threadpool(_visible, session, user, po_number)
+    answer = InformationAnswer(actor=user.username, answer=body.answer)
+    handle = temporal.get_workflow_handle(po.workflow_id)
+    view = await run_update(
+        handle, "answer_information", answer, PoView, missing=_not_running(po_number)
+    )
+    return _json(view)
+
+
+@router.post("/purchase-orders/{po_number}/renewal", responses=_REFUSALS)
+async def decide_renewal(
+    po_number: str,
+    body: RenewalIn,
+    user: OwnerOrProcurement,
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> dict[str, Any]:
+    """Renew (a new PO, prices raised by ``uplift_basis_points``), renegotiate or terminate the
+    contracted service, while its renewal window is open; the service owner or procurement."""
+    po = await run_in_threadpool(_visible, session, user, po_number)
+    decision = RenewalDecision(
+        actor=user.username,
+        action=body.action,
+        comment=body.comment,
+        uplift_basis_points=body.uplift_basis_points,
+        actor_is_procurement=Role.PROCUREMENT in user.role_names,
+    )
+    handle = temporal.get_workflow_handle(f"renewal-{po.po_number}")
+    missing = Refused(
+        status.HTTP_409_CONFLICT,
+        f"no renewal is open for {po_number}; it opens at the contract's notice window",
+        rule="no_renewal_open",
+    )
+    view = await run_update(handle, "decide", decision, RenewalView, missing=missing)
+    return dict(_RENEWAL.dump_python(view, mode="json"))
+
+
+def _visible(session: Session, user: User, po_number: str) -> PurchaseOrder:
+    po = visible_purchase_order(session, user, po_number, _now())
+    if po is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no purchase order {po_number}")
+    return po
+
+
+def _not_running(po_number: str) -> Refused:
+    return rule_refused("not_waiting", f"{po_number} is no longer running; nothing can change it")
+
+
+def _json(view: PoView) -> dict[str, Any]:
+    return dict(_VIEW.dump_python(view, mode="json"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,282 @@
+"""Request and response bodies of the JSON API.
+
+Money comes in as a decimal string ("1234.50") in the unit of its currency and is kept as integer
+minor units; a JSON number is refused, since a float cannot hold every amount exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from domain.catalog import Decision, PoStatus, ServiceType
+from domain.money import Money
+from domain.renewal import RenewalAction
+from domain.requisition import LineItem, PoType, Requisition, RiskFlag
+
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+MONEY_AS_STRING = 'money is sent as a string of decimal digits such as "1234.50", not a number'
+
+
+def _money_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError(MONEY_AS_STRING)
+    if not _DECIMAL.fullmatch(value):
+        raise ValueError(f"{value!r} is not a decimal amount; {MONEY_AS_STRING}")
+    return value
+
+
+MoneyText = Annotated[str, BeforeValidator(_money_text)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LineIn(_Body):
+    description: str = Field(min_length=1, max_length=500)
+    quantity: int
+    unit_price: MoneyText = Field(description='Per unit, in the requisition currency: "1234.50".')
+    service_start: date
+    service_end: date
+    tax_code: str = "standard"
+    catalog_sku: str | None = None
+
+
+class RequisitionIn(_Body):
+    """A requisition as the domain knows it, less ``requester``: the caller is the requester."""
+
+    title: str = Field(min_length=1, max_length=300)
+    cost_center: str
+    vendor: str
+    service_type: ServiceType
+    currency: str = Field(pattern="^[A-Z]{3}$")
+    lines: list[LineIn]
+    po_type: PoType = PoType.ONE_TIME
+    blanket_ceiling: MoneyText | None = None
+    contract: str | None = None
+    project: str | None = None
+    gl_account: str | None = None
+    asset_tag: str | None = None
+    sla_terms: str = ""
+    milestones: list[str] = []
+    risk_flags: list[RiskFlag] = []
+    business_case_ref: str | None = None
+    dpia_ref: str | None = None
+    least_privilege_statement: str | None = None
+    itsm_ticket: str | None = None
+    change_ticket: str | None = None
+    emergency: bool = False
+    emergency_justification: str | None = None
+    incident_ref: str | None = None
+
+    @model_validator(mode="after")
+    def _amounts_fit_currency(self) -> RequisitionIn:
+        amounts = [(f"lines[{i}].unit_price", line.unit_price) for i, line in enumerate(self.lines)]
+        if self.blanket_ceiling is not None:
+            amounts.append(("blanket_ceiling", self.blanket_ceiling))
+        for where, amount in amounts:
+            try:
+                Money.parse(amount, self.currency)
+            except ValueError as error:
+                raise ValueError(f"{where}: {error}") from error
+        return self
+
+    def to_requisition(self, requester: str) -> Requisition:
+        def minor(amount: str) -> int:
+            return Money.parse(amount, self.currency).minor
+
+        lines = tuple(
+            LineItem(
+                description=line.description,
+                quantity=line.quantity,
+                unit_price_minor=minor(line.unit_price),
+                service_start=line.service_start,
+                service_end=line.service_end,
+                tax_code=line.tax_code,
+                catalog_sku=line.catalog_sku,
+            )
+            for line in self.lines
+        )
+        fields = self.model_dump(exclude={"lines", "blanket_ceiling", "milestones", "risk_flags"})
+        return Requisition(
+            requester=requester,
+            lines=lines,
+            blanket_ceiling_minor=minor(self.blanket_ceiling) if self.blanket_ceiling else None,
+            milestones=tuple(self.milestones),
+            risk_flags=tuple(self.risk_flags),
+            **fields,
+        )
+
+
+class RequisitionAccepted(BaseModel):
+    po_number: str
+    workflow_id: str
+    status: PoStatus
+
+
+class RuleFailureOut(BaseModel):
+    rule: str
+    field: str
+    message: str
+
+
+class RequisitionRefused(BaseModel):
+    detail: str
+    refusals: list[RuleFailureOut]
+
+
+class RuleRefusal(BaseModel):
+    """A decision, cancellation or answer the workflow refused, and the rule it broke."""
+
+    detail: str
+    rule: str
+
+
+class DecisionIn(_Body):
+    action: Decision
+    comment: str = Field(default="", max_length=4000)
+    forward_to: str | None = None
+    branch: str | None = None
+    extend_hours: int | None = Field(default=None, ge=1)
+    on_behalf_of: str | None = Field(
+        default=None, description="Decide for this person under their active delegation to you."
+    )
+
+
+class CancelIn(_Body):
+    reason: str = Field(max_length=4000)
+
+
+class InformationIn(_Body):
+    answer: str = Field(max_length=4000)
+
+
+class RenewalIn(_Body):
+    action: RenewalAction
+    comment: str = Field(default="", max_length=4000)
+    uplift_basis_points: int = Field(default=0, ge=0, le=10_000)
+
+
+class PoSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    po_number: str
+    title: str
+    status: PoStatus
+    requester: str
+    cost_center: str
+    vendor: str
+    amount_minor: int
+    currency: str
+    amount_base_minor: int
+    base_currency: str
+    is_emergency: bool
+    current_tier: str | None
+    current_approvers: list[str]
+    tier_deadline: datetime | None
+    policy_version: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PoDetail(PoSummary):
+    detail: dict[str, Any] = Field(description="The PO as its workflow last projected it.")
+
+
+class InboxItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    po_number: str
+    title: str
+    amount_minor: int
+    currency: str
+    amount_base_minor: int
+    base_currency: str
+    requester: str
+    cost_center: str
+    tier: str | None
+    deadline: datetime | None
+    overdue: bool
+    on_behalf_of: str | None
+
+
+class RecentDecision(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    po_number: str
+    title: str
+    tier: str
+    decision: Decision
+    comment: str
+    decided_at: datetime
+    on_behalf_of: str | None
+
+
+class Inbox(BaseModel):
+    items: list[InboxItem]
+    recently_decided: list[RecentDecision]
+
+
+class PolicyIn(_Body):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)
+    document: dict[str, Any]
+    note: str = Field(default="", max_length=500)
+
+
+class PolicySummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    version: int
+    note: str
+    created_at: datetime
+
+
+class PolicyVersion(PolicySummary):
+    document: dict[str, Any]
+
+
+class PolicyCreated(BaseModel):
+    name: str
+    version: int
+
+
+class DelegationIn(_Body):
+    delegate: str
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    cost_centers: list[str] = Field(default=[], description="Empty: every cost center.")
+    max_amount_base: MoneyText | None = Field(
+        default=None, description='Up to this amount in the base currency ("25000.00"); none: any.'
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> DelegationIn:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class DelegationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    delegator: str
+    delegate: str
+    starts_at: datetime
+    ends_at: datetime
+    cost_centers: list[str]
+    max_amount_base_minor: int | None
+    revoked_at: datetime | None
+    active: bool

@@ -1,0 +1,110 @@
+"""Deciding on POs and reading what they left in Postgres, for workflow tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from domain.catalog import Decision, PoStatus
+from domain.entitlement import DecisionRequest
+from domain.purchase_order import PoView
+from models import AuditEntry, ErpOrder, OutboundMessage, PurchaseOrder
+from models.budget_ledger import po_balance
+
+HISTORIES = Path(__file__).parent / "histories"
+T = TypeVar("T")
+
+PoHandle = WorkflowHandle[object, PoView]
+
+
+async def decide(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> PoView:
+    view: PoView = await handle.execute_update(
+        "decide", DecisionRequest(actor, action, **fields), result_type=PoView
+    )
+    return view
+
+
+async def refused_rule(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> str:
+    """The rule the decision validator names when it refuses the decision."""
+    with pytest.raises(WorkflowUpdateFailedError) as failure:
+        await decide(handle, actor, action, **fields)
+    cause = failure.value.cause
+    assert isinstance(cause, ApplicationError)
+    return str(cause.type)
+
+
+def audit_actions(session: Session, po_number: str) -> list[str]:
+    session.expire_all()
+    return list(
+        session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity_id == po_number)
+            .order_by(AuditEntry.sequence)
+        )
+    )
+
+
+def erp_orders(session: Session, po_number: str) -> int:
+    return int(session.scalar(select(func.count()).where(ErpOrder.po_number == po_number)) or 0)
+
+
+def messages_to(session: Session, po_number: str, recipient: str) -> list[str]:
+    return [
+        str(body["kind"])
+        for body in session.scalars(
+            select(OutboundMessage.body)
+            .where(OutboundMessage.po_number == po_number, OutboundMessage.recipient == recipient)
+            .order_by(OutboundMessage.id)
+        )
+    ]
+
+
+def read_model(session: Session, po_number: str) -> PurchaseOrder:
+    session.expire_all()
+    row = session.get(PurchaseOrder, po_number)
+    assert row is not None, f"{po_number} is not in the read model"
+    return row
+
+
+async def eventually(read: Callable[[], T | None], seconds: float = 10) -> T:
+    """What ``read`` returns once it returns something (projections land a moment later)."""
+    for _ in range(int(seconds * 10)):
+        value = read()
+        if value is not None:
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError("nothing arrived")
+
+
+async def projected(session: Session, po_number: str, status: PoStatus) -> PurchaseOrder:
+    """The read model row once the projection of ``status`` has landed (activities run in real
+    time, a moment after the workflow's own state changes)."""
+    for _ in range(100):
+        row = read_model(session, po_number)
+        if row.status is status:
+            return row
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{po_number} never projected as {status}; it is {row.status}")
+
+
+def balance(session: Session, po_number: str) -> tuple[int, int]:
+    return po_balance(session, po_number)
+
+
+async def keep_history(handle: PoHandle, name: str) -> None:
+    """With POFLOW_RECORD_HISTORIES=1, write the run's history for the replay test."""
+    if os.environ.get("POFLOW_RECORD_HISTORIES") != "1":
+        return
+    history = await handle.fetch_history()
+    HISTORIES.mkdir(exist_ok=True)
+    (HISTORIES / f"{name}.json").write_text(json.dumps(history.to_json_dict(), indent=1))

@@ -1,0 +1,110 @@
+"""A PO through its tiers on the time-skipping server: approvals, refusals, rejection, cancel."""
+
+from sqlalchemy.orm import Session
+
+from domain.catalog import Decision, PoStatus
+from domain.purchase_order import CancelRequest, PoView
+from tests.workflows.conftest import PoRunner, view_when, waiting
+from tests.workflows.helpers import (
+    audit_actions,
+    balance,
+    decide,
+    erp_orders,
+    keep_history,
+    messages_to,
+    projected,
+    refused_rule,
+)
+from tests.workflows.requisitions import laptops, saas_subscription
+
+
+def issued(view: PoView) -> bool:
+    return view.status is PoStatus.ISSUED
+
+
+async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: Session) -> None:
+    handle = await po_runner.start(saas_subscription(30_000, pii=True))
+    view = await view_when(handle, waiting)
+    assert [stage.name for stage in view.stages] == [
+        "cost-center owner",
+        "IT leadership",
+        "risk review",
+    ]
+    assert view.waiting_on() == ["sam"]
+    await decide(handle, "sam", Decision.APPROVE)
+    assert (await view_when(handle, lambda v: v.current_stage == 1)).waiting_on() == ["tom"]
+    await decide(handle, "tom", Decision.APPROVE)
+    await view_when(handle, lambda v: v.current_stage == 2)
+    await decide(handle, "lee", Decision.APPROVE, branch="security")
+    await decide(handle, "nora", Decision.APPROVE, branch="legal")
+    view = await view_when(handle, issued)
+
+    po = view.po_number
+    row = await projected(db, po, PoStatus.ISSUED)
+    assert view.erp_reference is not None and row.erp_reference == view.erp_reference
+    assert erp_orders(db, po) == 1
+    assert balance(db, po) == (0, 3_000_000)
+    actions = audit_actions(db, po)
+    assert actions[:2] == ["requisition.submitted", "requisition.routed"]
+    assert actions.count("decision.approve") == 4 and "po.issued" in actions
+    assert "issued" in messages_to(db, po, "alex")
+    assert "approval_requested" in messages_to(db, po, "sam")
+    await keep_history(handle, "three_tier_approval")
+
+
+async def test_refusals_name_the_rule_and_record_nothing(po_runner: PoRunner, db: Session) -> None:
+    handle = await po_runner.start(laptops())
+    await view_when(handle, waiting)
+    assert await refused_rule(handle, "alex", Decision.APPROVE) == "self_approval"
+    assert await refused_rule(handle, "tom", Decision.APPROVE) == "not_entitled"
+    assert await refused_rule(handle, "priya", Decision.REJECT) == "comment_required"
+    assert await refused_rule(handle, "priya", Decision.FORWARD, forward_to="alex") == (
+        "invalid_forward"
+    )
+    view = await handle.query("view", result_type=PoView)
+    assert view.decisions == [] and view.waiting_on() == ["priya"]
+    assert not [a for a in audit_actions(db, view.po_number) if a.startswith("decision.")]
+
+
+async def test_a_rejection_releases_the_reservation(po_runner: PoRunner, db: Session) -> None:
+    handle = await po_runner.start(laptops())
+    view = await view_when(handle, waiting)
+    assert balance(db, view.po_number) == (378_000, 0)
+    await decide(handle, "priya", Decision.REJECT, comment="we have spares in stock")
+    result = await handle.result()
+    assert result.status is PoStatus.REJECTED
+    assert balance(db, view.po_number) == (0, 0) and erp_orders(db, view.po_number) == 0
+    assert "rejected" in messages_to(db, view.po_number, "alex")
+    await keep_history(handle, "rejection")
+
+
+async def test_the_requester_cancels_before_issue(po_runner: PoRunner, db: Session) -> None:
+    handle = await po_runner.start(laptops())
+    view = await view_when(handle, waiting)
+    cancelled = await handle.execute_update(
+        "cancel", CancelRequest("alex", "project stopped"), result_type=PoView
+    )
+    assert cancelled.status is PoStatus.CANCELLED and cancelled.cancel_reason == "project stopped"
+    assert balance(db, view.po_number) == (0, 0)
+    assert "po.cancelled" in audit_actions(db, view.po_number)
+
+
+async def test_forward_hands_the_tier_to_another_eligible_person(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle = await po_runner.start(laptops())
+    await view_when(handle, waiting)
+    view = await decide(handle, "priya", Decision.FORWARD, forward_to="paul", comment="on leave")
+    assert view.waiting_on() == ["paul"]
+    assert await refused_rule(handle, "priya", Decision.APPROVE) == "not_entitled"
+    await decide(handle, "paul", Decision.APPROVE)
+    assert (await view_when(handle, issued)).erp_reference
+
+
+async def test_a_refused_requisition_says_which_rules_failed(po_runner: PoRunner) -> None:
+    from dataclasses import replace
+
+    handle = await po_runner.start(replace(saas_subscription(), dpia_ref=None, vendor="Nobody"))
+    result = await handle.result()
+    assert result.status is PoStatus.REFUSED
+    assert {"dpia_present", "vendor_known"} <= {failure.rule for failure in result.refusals}
