@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from api.routes import (
+    audit,
     delegations,
     health,
     inbox,
@@ -61,6 +62,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         inbox.router,
         policies.router,
         delegations.router,
+        audit.router,
     ):
         app.include_router(router)
     return app

@@ -149,6 +149,7 @@ class DecisionIn(_Body):
     forward_to: str | None = None
     branch: str | None = None
     extend_hours: int | None = Field(default=None, ge=1)
+    extend_minutes: int | None = Field(default=None, ge=1)
     on_behalf_of: str | None = Field(
         default=None, description="Decide for this person under their active delegation to you."
     )

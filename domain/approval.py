@@ -48,12 +48,14 @@ def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime
         state.waiting = False
         return Effect.REJECTED
     if request.action is Decision.FORWARD and request.forward_to:
-        _forward(branch, request.principal, request.forward_to)
+        _forward(branch, request.principal, request.forward_to, now)
         return Effect.FORWARDED
     if request.action is Decision.EXTEND_DEADLINE:
         branch.extended = True
-        hours = request.extend_hours or branch.deadline_hours
-        branch.deadline_at = (branch.deadline_at or now) + timedelta(hours=hours)
+        minutes = (
+            branch.deadline_minutes if request.extend_minutes is None else request.extend_minutes
+        )
+        branch.deadline_at = (branch.deadline_at or now) + timedelta(minutes=minutes)
         return Effect.EXTENDED
     return Effect.INFORMATION_REQUESTED
 
@@ -70,17 +72,23 @@ def _approve(state: ApprovalState, branch: Branch, principal: str) -> Effect:
     return Effect.BRANCH_APPROVED if branch.approved else Effect.APPROVAL_RECORDED
 
 
-def _forward(branch: Branch, principal: str, forward_to: str) -> None:
-    if branch.mode is ApproverMode.ALL_OF:
-        branch.eligible = [forward_to if p == principal else p for p in branch.eligible]
-    else:
+def _forward(branch: Branch, principal: str, forward_to: str, now: datetime) -> None:
+    """Any-of: the branch now waits on ``forward_to`` alone, with a fresh clock. All-of: the
+    forwarder's own place (among the eligible, fallback or procurement) goes to ``forward_to``."""
+    if branch.mode is ApproverMode.ANY_OF:
         branch.eligible = [forward_to]
         branch.escalation_level = 0
+        start_clock(branch, now)
+        return
+    for people in (branch.eligible, branch.fallback, branch.escalation_pool):
+        if principal in people:
+            people[people.index(principal)] = forward_to
+            return
 
 
 def start_clock(branch: Branch, now: datetime) -> None:
     """Set the branch's deadline from now."""
-    branch.deadline_at = now + timedelta(hours=branch.deadline_hours)
+    branch.deadline_at = now + timedelta(minutes=branch.deadline_minutes)
 
 
 def escalate(branch: Branch, now: datetime) -> list[str]:

@@ -17,8 +17,8 @@ class Branch:
     name: str
     eligible: list[str]
     mode: ApproverMode = ApproverMode.ANY_OF
-    deadline_hours: int = 48
-    reminder_hours: int = 24
+    deadline_minutes: int = 48 * 60
+    reminder_minutes: int = 24 * 60
     fallback: list[str] = field(default_factory=list)
     escalation_pool: list[str] = field(default_factory=list)
     comment_required: bool = False
@@ -29,11 +29,14 @@ class Branch:
 
     @property
     def approved(self) -> bool:
+        """Any-of: one approval. All-of: every eligible person, or, once escalated, one of the
+        people it escalated to (they decide for those who let the deadline pass)."""
         if not self.approvals:
             return False
-        if self.mode is ApproverMode.ALL_OF and self.escalation_level == 0:
-            return set(self.eligible) <= set(self.approvals)
-        return True
+        if self.mode is ApproverMode.ANY_OF:
+            return True
+        escalated_to = set(self.entitled()) - set(self.eligible)
+        return set(self.eligible) <= set(self.approvals) or bool(escalated_to & set(self.approvals))
 
     def entitled(self) -> list[str]:
         """Who may decide now: the eligible, plus fallback and procurement after escalation."""
@@ -45,6 +48,8 @@ class Branch:
         return list(dict.fromkeys(people))
 
     def waiting_on(self) -> list[str]:
+        if self.approved:
+            return []
         return [person for person in self.entitled() if person not in self.approvals]
 
 

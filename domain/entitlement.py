@@ -39,7 +39,7 @@ class DecisionRequest:
     branch: str | None = None
     forward_to: str | None = None
     delegation: Delegation | None = None
-    extend_hours: int | None = None
+    extend_minutes: int | None = None
 
     @property
     def principal(self) -> str:
@@ -100,7 +100,7 @@ def approvers_elsewhere(state: ApprovalState, stage: Stage, branch: Branch) -> s
 def forward_candidates(state: ApprovalState, stage: Stage, branch: Branch, actor: str) -> list[str]:
     """Who a branch may be forwarded to: its eligible, fallback and escalation people, less the
     requester, the one forwarding, and anyone whose approval would break segregation of duties."""
-    excluded = {state.requester, actor}
+    excluded = {state.requester, actor, *branch.approvals}
     if not state.allow_same_approver_across_tiers:
         excluded |= approvers_elsewhere(state, stage, branch)
     pool = branch.eligible + branch.fallback + branch.escalation_pool
@@ -168,9 +168,10 @@ def _form_refusal(
 def _extension_refusal(branch: Branch, request: DecisionRequest) -> Refusal | None:
     if branch.extended:
         return Refusal("already_extended", "this tier's deadline was already extended once")
-    hours = request.extend_hours or branch.deadline_hours
-    if not 1 <= hours <= branch.deadline_hours:
+    minutes = branch.deadline_minutes if request.extend_minutes is None else request.extend_minutes
+    if not 1 <= minutes <= branch.deadline_minutes:
         return Refusal(
-            "invalid_extension", f"a deadline can be extended by 1 to {branch.deadline_hours} hours"
+            "invalid_extension",
+            f"a deadline can be extended by at most its own length ({branch.deadline_minutes} min)",
         )
     return None

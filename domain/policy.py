@@ -58,8 +58,8 @@ class Condition:
 class BranchSpec:
     name: str
     approvers: ApproverSpec
-    deadline_hours: int = 48
-    reminder_hours: int = 24
+    deadline_minutes: int = 48 * 60
+    reminder_minutes: int = 24 * 60
     fallback: ApproverSpec | None = None
     comment_required: bool = False
 

@@ -112,12 +112,14 @@ _BRANCH_FIELDS: dict[str, Any] = {
     "approvers": {"$ref": "#/$defs/approvers", "description": "Who decides in this branch."},
     "deadline_hours": _count(
         "Hours to decide before escalating to the fallback, then procurement.",
-        default=_DEFAULT_BRANCH.deadline_hours,
+        default=_DEFAULT_BRANCH.deadline_minutes // 60,
     ),
+    "deadline_minutes": _count("The deadline in minutes, instead of deadline_hours."),
     "reminder_hours": _count(
         "Hours between reminders to those yet to decide.",
-        default=_DEFAULT_BRANCH.reminder_hours,
+        default=_DEFAULT_BRANCH.reminder_minutes // 60,
     ),
+    "reminder_minutes": _count("The reminder interval in minutes, instead of reminder_hours."),
     "fallback": {
         "$ref": "#/$defs/approvers",
         "description": "Who decides after the deadline, or at once if the approvers are all the "
@@ -130,12 +132,23 @@ _BRANCH_FIELDS: dict[str, Any] = {
 
 _NAME: dict[str, Any] = {"type": "string", "minLength": 1}
 
+# A deadline or a reminder interval is given in hours or in minutes, not both.
+_ONE_UNIT: dict[str, Any] = {
+    "not": {
+        "anyOf": [
+            {"required": ["deadline_hours", "deadline_minutes"]},
+            {"required": ["reminder_hours", "reminder_minutes"]},
+        ]
+    }
+}
+
 _BRANCH: dict[str, Any] = {
     "type": "object",
     "description": "One of several branches of a tier that run at once.",
     "additionalProperties": False,
     "required": ["name", "approvers"],
     "properties": {"name": {**_NAME, "description": "Unique within the tier."}, **_BRANCH_FIELDS},
+    "allOf": [_ONE_UNIT],
 }
 
 _TIER: dict[str, Any] = {
@@ -159,6 +172,7 @@ _TIER: dict[str, Any] = {
             "description": "Branches that run at once; the tier is done when all approve.",
         },
     },
+    "allOf": [_ONE_UNIT],
     "oneOf": [
         {
             "description": "One branch inline.",
@@ -307,13 +321,22 @@ def _branch_fields(node: _Node, name: str) -> BranchSpec:
     return BranchSpec(
         name=name,
         approvers=_approvers(node.get("approvers"), node.at("approvers")),
-        deadline_hours=node.integer("deadline_hours", _DEFAULT_BRANCH.deadline_hours, 1),
-        reminder_hours=node.integer("reminder_hours", _DEFAULT_BRANCH.reminder_hours, 1),
+        deadline_minutes=_minutes(node, "deadline", _DEFAULT_BRANCH.deadline_minutes),
+        reminder_minutes=_minutes(node, "reminder", _DEFAULT_BRANCH.reminder_minutes),
         fallback=_approvers(node.get("fallback"), node.at("fallback"))
         if node.has("fallback")
         else None,
         comment_required=node.flag("comment_required", _DEFAULT_BRANCH.comment_required),
     )
+
+
+def _minutes(node: _Node, what: str, default: int) -> int:
+    """``<what>_minutes``, or ``<what>_hours`` in minutes; never both."""
+    if node.has(f"{what}_minutes") and node.has(f"{what}_hours"):
+        raise PolicyError(f"{node.at(what + '_minutes')}: give {what}_hours or {what}_minutes")
+    if node.has(f"{what}_minutes"):
+        return node.integer(f"{what}_minutes", default, 1)
+    return node.integer(f"{what}_hours", default // 60, 1) * 60
 
 
 def _approvers(value: object, path: str) -> ApproverSpec:

@@ -57,8 +57,8 @@ def emergency_stage(requisition: Requisition, policy: Policy, facts: RoutingFact
     spec = BranchSpec(
         name=EMERGENCY_STAGE,
         approvers=policy.emergency.approvers,
-        deadline_hours=EMERGENCY_DEADLINE_HOURS,
-        reminder_hours=EMERGENCY_REMINDER_HOURS,
+        deadline_minutes=EMERGENCY_DEADLINE_HOURS * 60,
+        reminder_minutes=EMERGENCY_REMINDER_HOURS * 60,
     )
     return Stage(EMERGENCY_STAGE, [_branch(EMERGENCY_STAGE, spec, requisition, facts)])
 
@@ -118,8 +118,8 @@ def _branch(tier: str, spec: BranchSpec, requisition: Requisition, facts: Routin
         name=spec.name,
         eligible=eligible,
         mode=mode,
-        deadline_hours=spec.deadline_hours,
-        reminder_hours=spec.reminder_hours,
+        deadline_minutes=spec.deadline_minutes,
+        reminder_minutes=spec.reminder_minutes,
         fallback=fallback,
         escalation_pool=pool,
         comment_required=spec.comment_required,

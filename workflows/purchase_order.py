@@ -389,7 +389,7 @@ class PurchaseOrderWorkflow:
         for branch in stage.branches:
             if branch.deadline_at is None:
                 start_clock(branch, now)
-        return {b.name: now + timedelta(hours=b.reminder_hours) for b in stage.branches}
+        return {b.name: now + timedelta(minutes=b.reminder_minutes) for b in stage.branches}
 
     async def _ask(self, people: list[str], stage: Stage) -> None:
         for person in dict.fromkeys(people):
@@ -441,7 +441,7 @@ class PurchaseOrderWorkflow:
                         {"tier": stage.name},
                     )
             elif reminders[branch.name] <= now:
-                reminders[branch.name] = now + timedelta(hours=branch.reminder_hours)
+                reminders[branch.name] = now + timedelta(minutes=branch.reminder_minutes)
                 for person in branch.waiting_on():
                     await self.tell(
                         person, "reminder", f"Reminder: {self.view.po_number}", {"tier": stage.name}

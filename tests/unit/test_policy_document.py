@@ -62,8 +62,8 @@ def test_the_demo_policy_parses_to_its_tiers() -> None:
             BranchSpec(
                 "cost-center owner",
                 ApproverSpec(cost_center_owner=True),
-                deadline_hours=48,
-                reminder_hours=24,
+                deadline_minutes=48 * 60,
+                reminder_minutes=24 * 60,
                 fallback=ApproverSpec(users=("tom",)),
             ),
         ),
@@ -80,13 +80,13 @@ def test_the_demo_policy_parses_to_its_tiers() -> None:
         ),
     )
     assert [branch.name for branch in risk.branches] == ["security", "legal"]
-    assert risk.branches[1] == BranchSpec("legal", ApproverSpec(users=("nora",)), 72, 24)
+    assert risk.branches[1] == BranchSpec("legal", ApproverSpec(users=("nora",)), 72 * 60, 24 * 60)
     assert finance.when == (
         Condition(amount_base_minor_at_least=10_000_000),
         Condition(over_budget=True),
     )
     assert finance.branches == (
-        BranchSpec("finance", ApproverSpec(role=Role.FINANCE), 72, 24, None, True),
+        BranchSpec("finance", ApproverSpec(role=Role.FINANCE), 72 * 60, 24 * 60, None, True),
     )
 
 
@@ -223,3 +223,17 @@ def test_parse_policy_refuses_a_whole_float_that_the_schema_lets_through() -> No
 def test_parse_policy_refuses_a_document_that_is_not_an_object() -> None:
     with pytest.raises(PolicyError, match=r"^document: must be an object"):
         parse_policy("broken", 1, ["tiers"])  # type: ignore[arg-type]
+
+
+def test_deadlines_may_be_given_in_minutes_but_not_in_both_units() -> None:
+    document = copy.deepcopy(POLICY_DOCUMENT)
+    document["tiers"][0].pop("deadline_hours")
+    document["tiers"][0]["deadline_minutes"] = 2
+    assert not list(VALIDATOR.iter_errors(document))
+    tier = parse_policy("p", 1, document).tiers[0]
+    assert tier.branches[0].deadline_minutes == 2
+    assert tier.branches[0].reminder_minutes == 24 * 60
+    document["tiers"][0]["deadline_hours"] = 1
+    assert list(VALIDATOR.iter_errors(document))
+    with pytest.raises(PolicyError, match="deadline_hours or deadline_minutes"):
+        parse_policy("p", 1, document)

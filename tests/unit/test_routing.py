@@ -87,16 +87,24 @@ def test_a_large_saas_purchase_handling_pii_passes_every_tier() -> None:
     ]
     assert leadership.branches == [
         Branch(
-            "IT leadership", ["tom"], deadline_hours=72, fallback=["paul"], escalation_pool=["paul"]
+            "IT leadership",
+            ["tom"],
+            deadline_minutes=72 * 60,
+            fallback=["paul"],
+            escalation_pool=["paul"],
         )
     ]
-    assert [(b.name, b.eligible, b.deadline_hours) for b in risk.branches] == [
-        ("security", ["lee"], 72),
-        ("legal", ["nora"], 72),
+    assert [(b.name, b.eligible, b.deadline_minutes) for b in risk.branches] == [
+        ("security", ["lee"], 72 * 60),
+        ("legal", ["nora"], 72 * 60),
     ]
     assert finance.branches == [
         Branch(
-            "finance", ["fiona"], deadline_hours=72, escalation_pool=["paul"], comment_required=True
+            "finance",
+            ["fiona"],
+            deadline_minutes=72 * 60,
+            escalation_pool=["paul"],
+            comment_required=True,
         )
     ]
 
@@ -182,7 +190,11 @@ def test_an_emergency_gets_one_emergency_approver_at_once() -> None:
         "emergency",
         [
             Branch(
-                "emergency", ["tom"], deadline_hours=4, reminder_hours=1, escalation_pool=["paul"]
+                "emergency",
+                ["tom"],
+                deadline_minutes=4 * 60,
+                reminder_minutes=60,
+                escalation_pool=["paul"],
             )
         ],
     )

@@ -101,7 +101,7 @@ def balance(session: Session, po_number: str) -> tuple[int, int]:
     return po_balance(session, po_number)
 
 
-async def keep_history(handle: PoHandle, name: str) -> None:
+async def keep_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
     """With POFLOW_RECORD_HISTORIES=1, write the run's history for the replay test."""
     if os.environ.get("POFLOW_RECORD_HISTORIES") != "1":
         return

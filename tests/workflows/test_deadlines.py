@@ -131,3 +131,4 @@ async def test_renewal_starts_at_the_notice_window_and_renews(
     assert "renewal.started" in audit_actions(db, view.po_number)
     assert "renewal.renew" in audit_actions(db, view.po_number)
     await keep_history(handle, "renewal")
+    await keep_history(renewal, "renewal_decision")

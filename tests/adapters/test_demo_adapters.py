@@ -1,0 +1,36 @@
+"""The built-in ERP and outbox record each order and message once per idempotency key."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.demo import PostgresErp, PostgresOutbox
+from adapters.ports import ErpOrder, Notification
+from models import ErpOrder as ErpOrderRow
+from models import OutboundMessage
+
+
+def _order(key: str) -> ErpOrder:
+    return ErpOrder(key, "PO-9001", 1, "Contoso Software", "EUR", 120_000_00, "IT-APPS", "6110")
+
+
+def test_a_retried_issue_finds_the_order_it_already_created(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    erp = PostgresErp(sessions)
+    first = erp.create_purchase_order(_order("PO-9001:1"))
+    retried = erp.create_purchase_order(_order("PO-9001:1"))
+    assert first.created and not retried.created
+    assert retried.erp_reference == first.erp_reference
+    assert session.scalar(select(func.count()).select_from(ErpOrderRow)) == 1
+    revised = erp.create_purchase_order(_order("PO-9001:2"))
+    assert revised.erp_reference != first.erp_reference
+
+
+def test_a_message_is_delivered_once_per_key(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    outbox = PostgresOutbox(sessions)
+    message = Notification("priya", "approval_requested", "PO-9001 waits on you", "PO-9001", "k1")
+    outbox.send(message)
+    outbox.send(message)
+    assert session.scalar(select(func.count()).select_from(OutboundMessage)) == 1

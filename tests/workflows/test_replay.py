@@ -1,0 +1,36 @@
+"""Committed histories of real runs replay against today's workflow code, so a change that would
+break running POs fails here (put such changes behind ``workflow.patched``).
+
+Record them again with ``POFLOW_RECORD_HISTORIES=1 pytest tests/workflows`` only when a change is
+meant to be incompatible and running workflows have been drained."""
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from workflows.registry import DATA_CONVERTER, WORKFLOWS
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+REQUIRED = {
+    "three_tier_approval",
+    "rejection",
+    "escalation",
+    "emergency",
+    "renewal",
+    "renewal_decision",
+}
+
+
+def test_every_required_story_has_a_committed_history() -> None:
+    assert {path.stem for path in HISTORIES} >= REQUIRED
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
+async def test_history_replays(path: Path) -> None:
+    recorded = json.loads(path.read_text())  # noqa: ASYNC240 - a small file read once
+    history = WorkflowHistory.from_json(f"replay-{path.stem}", recorded)
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=DATA_CONVERTER)
+    await replayer.replay_workflow(history)
