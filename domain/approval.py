@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.catalog import Decision
-from domain.chain import ApprovalState, Branch, DecisionRecord
+from domain.chain import ApprovalState, Branch, DecisionRecord, Stage
 from domain.entitlement import DecisionRequest, branch_for
 from domain.policy import ApproverMode
 
@@ -43,7 +43,7 @@ def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime
         )
     )
     if request.action is Decision.APPROVE:
-        return _approve(state, branch, request.principal)
+        return _approve(state, branch, request.principal, now)
     if request.action is Decision.REJECT:
         state.waiting = False
         return Effect.REJECTED
@@ -60,7 +60,7 @@ def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime
     return Effect.INFORMATION_REQUESTED
 
 
-def _approve(state: ApprovalState, branch: Branch, principal: str) -> Effect:
+def _approve(state: ApprovalState, branch: Branch, principal: str, now: datetime) -> Effect:
     branch.approvals.append(principal)
     stage = state.stages[state.current_stage]
     if stage.approved:
@@ -68,6 +68,7 @@ def _approve(state: ApprovalState, branch: Branch, principal: str) -> Effect:
         if state.current_stage >= len(state.stages):
             state.waiting = False
             return Effect.CHAIN_APPROVED
+        open_stage(state.stages[state.current_stage], now)
         return Effect.STAGE_APPROVED
     return Effect.BRANCH_APPROVED if branch.approved else Effect.APPROVAL_RECORDED
 
@@ -84,6 +85,13 @@ def _forward(branch: Branch, principal: str, forward_to: str, now: datetime) -> 
         if principal in people:
             people[people.index(principal)] = forward_to
             return
+
+
+def open_stage(stage: Stage, now: datetime) -> None:
+    """A stage's clocks start the moment it becomes the current one."""
+    for branch in stage.branches:
+        if branch.deadline_at is None:
+            start_clock(branch, now)
 
 
 def start_clock(branch: Branch, now: datetime) -> None:

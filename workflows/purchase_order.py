@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import ErpOrder, Notification, TicketUpdate
-    from domain.approval import Effect, apply_decision, escalate, pause_clocks, start_clock
+    from adapters.ports import Notification
+    from domain.approval import Effect, apply_decision, open_stage
     from domain.catalog import Decision, PoStatus
     from domain.chain import ApprovalState, Stage
     from domain.entitlement import DecisionRequest, refusal
@@ -29,7 +29,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.closing import after_issue
+    from workflows.issuing import issue
     from workflows.operator_view import publish
+    from workflows.tier_clock import ask, run_stage
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 
@@ -196,6 +198,7 @@ class PurchaseOrderWorkflow:
             waiting=True,
             allow_same_approver_across_tiers=prep.policy.allow_same_approver_across_tiers,
         )
+        open_stage(self.approval.stages[0], workflow.now())
         self.view.decisions = self.approval.decisions  # one list: the view shows every decision
         self.view.status = PoStatus.PENDING_APPROVAL
         await self.record("requisition.routed", "poflow")
@@ -204,47 +207,29 @@ class PurchaseOrderWorkflow:
     async def _approve_and_issue(self) -> bool:
         assert self.approval is not None and self.preparation and self.preparation.policy
         if self.view.requisition.emergency and self.approval.stages[0].name == "emergency":
-            if not await self.run_stage(0):
+            if not await run_stage(self, 0):
                 return await self._end_unissued()
-            await self._issue()
+            await issue(self)
             policy = self.preparation.policy
             days = policy.emergency.after_the_fact_days if policy.emergency else 5
             self.view.emergency_post_facto_due = workflow.now() + timedelta(days=days)
             await self.record("emergency.issued", "poflow")
             await calls.record_emergency_exception(self.change("emergency.exception", "poflow"))
-            if not await self.run_chain() and self._rejected():
+            if not await self.run_chain() and self.rejected():
                 await self.record("emergency.rejected_after_the_fact", "poflow")
             return True
         if not await self.run_chain():
             return await self._end_unissued()
-        await self._issue()
+        await issue(self)
         return True
 
     async def run_chain(self) -> bool:
         """Every remaining stage in order; False when rejected or cancelled."""
         assert self.approval is not None
         while self.approval.waiting and not self.cancel_request:
-            if not await self.run_stage(self.approval.current_stage):
+            if not await run_stage(self, self.approval.current_stage):
                 return False
-        return self.cancel_request is None and not self._rejected()
-
-    async def run_stage(self, index: int) -> bool:
-        """Notify a stage's approvers and wait until it is decided, with reminders, escalation
-        and the clock paused while the requester is asked for information."""
-        assert self.approval is not None
-        stage = self.approval.stages[index]
-        reminders = self._start_stage(stage)
-        approvers = [person for branch in stage.branches for person in branch.waiting_on()]
-        await self.record("tier.opened", "poflow", comment=stage.name)
-        await self._ask(approvers, stage)
-        while self.approval.waiting and self.approval.current_stage == index:
-            if self.cancel_request:
-                return False
-            if self.view.status is PoStatus.INFORMATION_REQUESTED:
-                await self._wait_for_answer()
-                continue
-            await self._wait_or_timer(stage, reminders)
-        return not self._rejected()
+        return self.cancel_request is None and not self.rejected()
 
     # -- helpers used by the steps and by workflows.closing ------------------------------------
 
@@ -325,139 +310,12 @@ class PurchaseOrderWorkflow:
         self.settled = True
         return False
 
-    async def _issue(self) -> None:
-        requisition, prep = self.view.requisition, self.preparation
-        assert prep is not None
-        await calls.move_budget("commit", self.movement("commit"))
-        receipt = await calls.issue_to_erp(
-            ErpOrder(
-                idempotency_key=f"{self.view.po_number}:{self.view.revision}",
-                po_number=self.view.po_number,
-                revision=self.view.revision,
-                vendor=requisition.vendor,
-                currency=requisition.currency,
-                amount_minor=requisition.amount().minor,
-                cost_center=requisition.cost_center,
-                gl_account=prep.gl_account,
-                lines=[
-                    {
-                        "description": line.description,
-                        "quantity": line.quantity,
-                        "unit_price_minor": line.unit_price_minor,
-                    }
-                    for line in requisition.lines
-                ],
-            )
-        )
-        self.view.erp_reference = receipt.erp_reference
-        self.view.status = PoStatus.ISSUED
-        await self.record("po.issued", "poflow", comment=receipt.erp_reference)
-        if requisition.itsm_ticket:
-            await calls.update_ticket(
-                TicketUpdate(
-                    requisition.itsm_ticket,
-                    "approved",
-                    self.view.po_number,
-                    f"{self.view.po_number} issued as {receipt.erp_reference}",
-                    f"{self.view.po_number}:{self.view.revision}:itsm-issued",
-                    requisition.change_ticket,
-                )
-            )
-        await self.tell(
-            requisition.requester,
-            "issued",
-            f"{self.view.po_number} issued",
-            {"erp_reference": receipt.erp_reference},
-        )
-        if prep.vendor_email:
-            await self.tell(
-                prep.vendor_email,
-                "purchase_order",
-                f"Purchase order {self.view.po_number}",
-                {"erp_reference": receipt.erp_reference},
-            )
-
-    def _rejected(self) -> bool:
+    def rejected(self) -> bool:
         return (
             any(d.action is Decision.REJECT for d in self.approval.decisions)
             if self.approval
             else False
         )
-
-    def _start_stage(self, stage: Stage) -> dict[str, datetime]:
-        now = workflow.now()
-        for branch in stage.branches:
-            if branch.deadline_at is None:
-                start_clock(branch, now)
-        return {b.name: now + timedelta(minutes=b.reminder_minutes) for b in stage.branches}
-
-    async def _ask(self, people: list[str], stage: Stage) -> None:
-        for person in dict.fromkeys(people):
-            await self.tell(
-                person,
-                "approval_requested",
-                f"{self.view.po_number} waits on you: {stage.name}",
-                {"tier": stage.name, "amount_base_minor": self.view.amount_base_minor},
-            )
-
-    async def _wait_for_answer(self) -> None:
-        assert self.approval is not None
-        asked_at = workflow.now()
-        await workflow.wait_condition(
-            lambda: (
-                self.view.status is not PoStatus.INFORMATION_REQUESTED or bool(self.cancel_request)
-            )
-        )
-        pause_clocks(self.approval, workflow.now() - asked_at)
-
-    async def _wait_or_timer(self, stage: Stage, reminders: dict[str, datetime]) -> None:
-        times = [*reminders.values(), *(b.deadline_at for b in stage.branches if b.deadline_at)]
-        if self.view.emergency_post_facto_due and self.view.status is PoStatus.ISSUED:
-            times.append(self.view.emergency_post_facto_due)
-        seen = self.changes
-        timeout = max(min(times) - workflow.now(), timedelta(seconds=1)) if times else None
-        try:
-            await workflow.wait_condition(lambda: self.changes != seen, timeout=timeout)
-        except TimeoutError:
-            await self._on_timer(stage, reminders)
-
-    async def _on_timer(self, stage: Stage, reminders: dict[str, datetime]) -> None:
-        now = workflow.now()
-        for branch in stage.branches:
-            if branch.approved:
-                continue
-            if branch.deadline_at and branch.deadline_at <= now:
-                added = escalate(branch, now)
-                await self.record(
-                    "tier.escalated" if added else "tier.overdue",
-                    "poflow",
-                    comment=f"{stage.name}/{branch.name} → {', '.join(added) or 'nobody left'}",
-                )
-                for person in added:
-                    await self.tell(
-                        person,
-                        "escalation",
-                        f"{self.view.po_number} escalated to you",
-                        {"tier": stage.name},
-                    )
-            elif reminders[branch.name] <= now:
-                reminders[branch.name] = now + timedelta(minutes=branch.reminder_minutes)
-                for person in branch.waiting_on():
-                    await self.tell(
-                        person, "reminder", f"Reminder: {self.view.po_number}", {"tier": stage.name}
-                    )
-        await self._post_facto_overdue(now)
-
-    async def _post_facto_overdue(self, now: datetime) -> None:
-        due = self.view.emergency_post_facto_due
-        if due is None or due > now or self.view.status is not PoStatus.ISSUED:
-            return
-        self.view.emergency_post_facto_due = None
-        await self.record("emergency.post_facto_overdue", "poflow")
-        for person in self.approval.stages[-1].branches[0].escalation_pool if self.approval else []:
-            await self.tell(
-                person, "escalation", f"{self.view.po_number}: emergency approval overdue", {}
-            )
 
     async def _announce_decision(
         self, effect: Effect, request: DecisionRequest, stage: Stage | None
@@ -478,4 +336,4 @@ class PurchaseOrderWorkflow:
                 {"by": request.actor, "comment": request.comment},
             )
         elif effect is Effect.FORWARDED and request.forward_to and stage:
-            await self._ask([request.forward_to], stage)
+            await ask(self, [request.forward_to], stage)

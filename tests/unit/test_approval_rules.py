@@ -380,7 +380,8 @@ def test_waiting_for_the_requester_pauses_only_the_current_tiers_clocks() -> Non
     decide(state, "priya")
     decide(state, "tom")
     security, legal = state.stages[2].branches
-    start_clock(security, NOW)
+    assert security.deadline_at == legal.deadline_at  # the tier's clocks started together
+    security.deadline_at = legal.deadline_at = NOW + timedelta(minutes=DEADLINE)
     earlier = state.stages[0].branches[0]
     earlier.deadline_at = NOW
     later_tier = Stage("finance", [Branch("finance", ["fiona"], deadline_at=NOW)])
@@ -389,7 +390,7 @@ def test_waiting_for_the_requester_pauses_only_the_current_tiers_clocks() -> Non
     pause_clocks(state, timedelta(hours=5))
 
     assert security.deadline_at == NOW + timedelta(minutes=DEADLINE, hours=5)
-    assert legal.deadline_at is None
+    assert legal.deadline_at == NOW + timedelta(minutes=DEADLINE, hours=5)
     assert earlier.deadline_at == NOW
     assert later_tier.branches[0].deadline_at == NOW
 
@@ -401,3 +402,11 @@ def test_pausing_a_po_not_waiting_changes_nothing() -> None:
     state.waiting = False
     pause_clocks(state, timedelta(hours=5))
     assert branch.deadline_at == NOW + timedelta(minutes=DEADLINE)
+
+
+def test_approving_a_tier_starts_the_next_tiers_clock_at_that_moment() -> None:
+    state = chain()
+    later = NOW + timedelta(hours=30)
+    assert state.stages[1].branches[0].deadline_at is None
+    apply_decision(state, DecisionRequest("priya", Decision.APPROVE), later)
+    assert state.stages[1].branches[0].deadline_at == later + timedelta(minutes=DEADLINE)

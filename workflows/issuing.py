@@ -1,0 +1,69 @@
+"""Issue: the reservation becomes a commitment, the ERP gets the PO exactly once (keyed by PO
+number and revision), the ITSM ticket is updated, and requester and vendor are told."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from adapters.ports import ErpOrder, TicketUpdate
+    from domain.catalog import PoStatus
+    from workflows import activity_calls as calls
+
+if TYPE_CHECKING:
+    from workflows.purchase_order import PurchaseOrderWorkflow
+
+
+async def issue(po: PurchaseOrderWorkflow) -> None:
+    requisition, prep = po.view.requisition, po.preparation
+    assert prep is not None
+    await calls.move_budget("commit", po.movement("commit"))
+    receipt = await calls.issue_to_erp(
+        ErpOrder(
+            idempotency_key=f"{po.view.po_number}:{po.view.revision}",
+            po_number=po.view.po_number,
+            revision=po.view.revision,
+            vendor=requisition.vendor,
+            currency=requisition.currency,
+            amount_minor=requisition.amount().minor,
+            cost_center=requisition.cost_center,
+            gl_account=prep.gl_account,
+            lines=[
+                {
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unit_price_minor": line.unit_price_minor,
+                }
+                for line in requisition.lines
+            ],
+        )
+    )
+    po.view.erp_reference = receipt.erp_reference
+    po.view.status = PoStatus.ISSUED
+    await po.record("po.issued", "poflow", comment=receipt.erp_reference)
+    if requisition.itsm_ticket:
+        await calls.update_ticket(
+            TicketUpdate(
+                requisition.itsm_ticket,
+                "approved",
+                po.view.po_number,
+                f"{po.view.po_number} issued as {receipt.erp_reference}",
+                f"{po.view.po_number}:{po.view.revision}:itsm-issued",
+                requisition.change_ticket,
+            )
+        )
+    await po.tell(
+        requisition.requester,
+        "issued",
+        f"{po.view.po_number} issued",
+        {"erp_reference": receipt.erp_reference},
+    )
+    if prep.vendor_email:
+        await po.tell(
+            prep.vendor_email,
+            "purchase_order",
+            f"Purchase order {po.view.po_number}",
+            {"erp_reference": receipt.erp_reference},
+        )

@@ -1,0 +1,116 @@
+"""A tier's clock: notify its approvers, then wait for decisions with reminders, escalation at
+the deadline, the clock paused while the requester is asked, and emergency POs chased after the
+fact."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.approval import escalate, open_stage, pause_clocks
+    from domain.catalog import PoStatus
+    from domain.chain import Stage
+
+if TYPE_CHECKING:
+    from workflows.purchase_order import PurchaseOrderWorkflow
+
+
+async def run_stage(po: PurchaseOrderWorkflow, index: int) -> bool:
+    """Notify a stage's approvers and wait until it is decided, with reminders, escalation
+    and the clock paused while the requester is asked for information."""
+    assert po.approval is not None
+    stage = po.approval.stages[index]
+    reminders = _start_stage(po, stage)
+    approvers = [person for branch in stage.branches for person in branch.waiting_on()]
+    await po.record("tier.opened", "poflow", comment=stage.name)
+    await ask(po, approvers, stage)
+    while po.approval.waiting and po.approval.current_stage == index:
+        if po.cancel_request:
+            return False
+        if po.view.status is PoStatus.INFORMATION_REQUESTED:
+            await _wait_for_answer(po)
+            continue
+        await _wait_or_timer(po, stage, reminders)
+    return not po.rejected()
+
+
+def _start_stage(po: PurchaseOrderWorkflow, stage: Stage) -> dict[str, datetime]:
+    now = workflow.now()
+    open_stage(stage, now)
+    return {b.name: now + timedelta(minutes=b.reminder_minutes) for b in stage.branches}
+
+
+async def ask(po: PurchaseOrderWorkflow, people: list[str], stage: Stage) -> None:
+    for person in dict.fromkeys(people):
+        await po.tell(
+            person,
+            "approval_requested",
+            f"{po.view.po_number} waits on you: {stage.name}",
+            {"tier": stage.name, "amount_base_minor": po.view.amount_base_minor},
+        )
+
+
+async def _wait_for_answer(po: PurchaseOrderWorkflow) -> None:
+    assert po.approval is not None
+    asked_at = workflow.now()
+    await workflow.wait_condition(
+        lambda: po.view.status is not PoStatus.INFORMATION_REQUESTED or bool(po.cancel_request)
+    )
+    pause_clocks(po.approval, workflow.now() - asked_at)
+
+
+async def _wait_or_timer(
+    po: PurchaseOrderWorkflow, stage: Stage, reminders: dict[str, datetime]
+) -> None:
+    times = [*reminders.values(), *(b.deadline_at for b in stage.branches if b.deadline_at)]
+    if po.view.emergency_post_facto_due and po.view.status is PoStatus.ISSUED:
+        times.append(po.view.emergency_post_facto_due)
+    seen = po.changes
+    timeout = max(min(times) - workflow.now(), timedelta(seconds=1)) if times else None
+    try:
+        await workflow.wait_condition(lambda: po.changes != seen, timeout=timeout)
+    except TimeoutError:
+        await _on_timer(po, stage, reminders)
+
+
+async def _on_timer(
+    po: PurchaseOrderWorkflow, stage: Stage, reminders: dict[str, datetime]
+) -> None:
+    now = workflow.now()
+    for branch in stage.branches:
+        if branch.approved:
+            continue
+        if branch.deadline_at and branch.deadline_at <= now:
+            added = escalate(branch, now)
+            await po.record(
+                "tier.escalated" if added else "tier.overdue",
+                "poflow",
+                comment=f"{stage.name}/{branch.name} → {', '.join(added) or 'nobody left'}",
+            )
+            for person in added:
+                await po.tell(
+                    person,
+                    "escalation",
+                    f"{po.view.po_number} escalated to you",
+                    {"tier": stage.name},
+                )
+        elif reminders[branch.name] <= now:
+            reminders[branch.name] = now + timedelta(minutes=branch.reminder_minutes)
+            for person in branch.waiting_on():
+                await po.tell(
+                    person, "reminder", f"Reminder: {po.view.po_number}", {"tier": stage.name}
+                )
+    await _post_facto_overdue(po, now)
+
+
+async def _post_facto_overdue(po: PurchaseOrderWorkflow, now: datetime) -> None:
+    due = po.view.emergency_post_facto_due
+    if due is None or due > now or po.view.status is not PoStatus.ISSUED:
+        return
+    po.view.emergency_post_facto_due = None
+    await po.record("emergency.post_facto_overdue", "poflow")
+    for person in po.approval.stages[-1].branches[0].escalation_pool if po.approval else []:
+        await po.tell(person, "escalation", f"{po.view.po_number}: emergency approval overdue", {})
