@@ -11,6 +11,7 @@ import typer
 
 from cli import accounts, up
 from cli.config import database_engine, load_settings, reachable_database
+from cli.policies import policy
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.ports import port_in_use
@@ -20,6 +21,7 @@ from models.migrate import upgrade_to_head
 
 app = typer.Typer(help="poflow: durable purchase-order approvals and IT spend control.")
 app.add_typer(accounts.users, name="users")
+app.add_typer(policy, name="policy")
 audit = typer.Typer(help="The hash-chained audit trail.")
 app.add_typer(audit, name="audit")
 
