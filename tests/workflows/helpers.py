@@ -86,6 +86,15 @@ async def eventually(read: Callable[[], T | None], seconds: float = 10) -> T:
     raise AssertionError("nothing arrived")
 
 
+async def arrives(read: Callable[[], list[str]], item: str, seconds: float = 10) -> None:
+    """Wait until ``item`` shows up in what ``read`` returns (messages, audit actions)."""
+    for _ in range(int(seconds * 10)):
+        if item in read():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{item!r} never arrived; saw {read()}")
+
+
 async def projected(session: Session, po_number: str, status: PoStatus) -> PurchaseOrder:
     """The read model row once the projection of ``status`` has landed (activities run in real
     time, a moment after the workflow's own state changes)."""

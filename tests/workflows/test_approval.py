@@ -6,6 +6,7 @@ from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
+    arrives,
     audit_actions,
     balance,
     decide,
@@ -31,6 +32,7 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
         "risk review",
     ]
     assert view.waiting_on() == ["sam"]
+    await arrives(lambda: messages_to(db, view.po_number, "sam"), "approval_requested")
     await decide(handle, "sam", Decision.APPROVE)
     assert (await view_when(handle, lambda v: v.current_stage == 1)).waiting_on() == ["tom"]
     await decide(handle, "tom", Decision.APPROVE)
@@ -47,8 +49,7 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     actions = audit_actions(db, po)
     assert actions[:2] == ["requisition.submitted", "requisition.routed"]
     assert actions.count("decision.approve") == 4 and "po.issued" in actions
-    assert "issued" in messages_to(db, po, "alex")
-    assert "approval_requested" in messages_to(db, po, "sam")
+    await arrives(lambda: messages_to(db, po, "alex"), "issued")
     await keep_history(handle, "three_tier_approval")
 
 
@@ -74,7 +75,7 @@ async def test_a_rejection_releases_the_reservation(po_runner: PoRunner, db: Ses
     result = await handle.result()
     assert result.status is PoStatus.REJECTED
     assert balance(db, view.po_number) == (0, 0) and erp_orders(db, view.po_number) == 0
-    assert "rejected" in messages_to(db, view.po_number, "alex")
+    await arrives(lambda: messages_to(db, view.po_number, "alex"), "rejected")
     await keep_history(handle, "rejection")
 
 
@@ -86,7 +87,7 @@ async def test_the_requester_cancels_before_issue(po_runner: PoRunner, db: Sessi
     )
     assert cancelled.status is PoStatus.CANCELLED and cancelled.cancel_reason == "project stopped"
     assert balance(db, view.po_number) == (0, 0)
-    assert "po.cancelled" in audit_actions(db, view.po_number)
+    await arrives(lambda: audit_actions(db, view.po_number), "po.cancelled")
 
 
 async def test_forward_hands_the_tier_to_another_eligible_person(
