@@ -149,10 +149,16 @@ class DecisionIn(_Body):
     forward_to: str | None = None
     branch: str | None = None
     extend_hours: int | None = Field(default=None, ge=1)
-    extend_minutes: int | None = Field(default=None, ge=1)
+    extend_minutes: int | None = Field(default=None, ge=1, description="instead of extend_hours")
     on_behalf_of: str | None = Field(
         default=None, description="Decide for this person under their active delegation to you."
     )
+
+    def extension_minutes(self) -> int | None:
+        """The extension asked for, in minutes; None for the tier's own deadline length."""
+        if self.extend_minutes is not None:
+            return self.extend_minutes
+        return self.extend_hours * 60 if self.extend_hours is not None else None
 
 
 class CancelIn(_Body):

@@ -96,7 +96,7 @@ async def decide(
         branch=body.branch,
         forward_to=body.forward_to,
         delegation=delegation,
-        extend_minutes=body.extend_minutes or (body.extend_hours or 0) * 60 or None,
+        extend_minutes=body.extension_minutes(),
     )
     handle = temporal.get_workflow_handle(po.workflow_id)
     view = await run_update(handle, "decide", request, PoView, missing=_not_running(po_number))
