@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
 
 from api.routes import (
     audit,
@@ -15,12 +16,13 @@ from api.routes import (
     health,
     inbox,
     me,
-    pages,
     policies,
     purchase_orders,
     requisitions,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
+from api.web import auth_pages, inbox_page, po_page
+from api.web import errors as web_errors
 from devstack.temporal import connect
 from models.db import build_engine, session_factory
 from settings import Settings
@@ -52,17 +54,28 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="poflow_session",
+        same_site="lax",
+        https_only=settings.environment == "production",
+        max_age=12 * 3600,
+    )
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
+    web_errors.install(app)
     for router in (
         health.router,
         me.router,
-        pages.router,
         requisitions.router,
         purchase_orders.router,
         inbox.router,
         policies.router,
         delegations.router,
         audit.router,
+        auth_pages.router,
+        inbox_page.router,
+        po_page.router,
     ):
         app.include_router(router)
     return app

@@ -11,8 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
+from api.decisions import DecisionForm, NotVisible, not_running, submit_decision, visible_or_missing
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, Refused, rule_refused, run_update
+from api.errors import RefusalRoute, Refused, run_update
 from api.schemas import (
     CancelIn,
     DecisionIn,
@@ -23,10 +24,9 @@ from api.schemas import (
     RuleRefusal,
 )
 from domain.catalog import PoStatus, Role
-from domain.entitlement import DecisionRequest
 from domain.purchase_order import CancelRequest, InformationAnswer, PoView
 from domain.renewal import RenewalDecision, RenewalView
-from models.inbox import delegation_for_decision, purchase_orders, visible_purchase_order
+from models.inbox import purchase_orders
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 
@@ -78,28 +78,20 @@ async def decide(
 ) -> dict[str, Any]:
     """Approve, reject, ask for information, forward or extend the deadline of the current tier,
     for yourself or, with ``on_behalf_of``, under that person's active delegation to you."""
-    po = await run_in_threadpool(_visible, session, user, po_number)
-    delegation = None
-    if body.on_behalf_of is not None:
-        delegation = await run_in_threadpool(
-            delegation_for_decision, session, user, body.on_behalf_of, _now()
-        )
-        if delegation is None:
-            raise rule_refused(
-                "delegation_not_valid",
-                f"{user.username} holds no active delegation from {body.on_behalf_of}",
-            )
-    request = DecisionRequest(
-        actor=user.username,
+    form = DecisionForm(
         action=body.action,
         comment=body.comment,
         branch=body.branch,
         forward_to=body.forward_to,
-        delegation=delegation,
         extend_minutes=body.extension_minutes(),
+        on_behalf_of=body.on_behalf_of,
     )
-    handle = temporal.get_workflow_handle(po.workflow_id)
-    view = await run_update(handle, "decide", request, PoView, missing=_not_running(po_number))
+    try:
+        view = await submit_decision(session, temporal, user, po_number, form)
+    except NotVisible as missing:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
+        ) from missing
     return _json(view)
 
 
@@ -120,7 +112,7 @@ async def cancel(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     handle = temporal.get_workflow_handle(po.workflow_id)
-    view = await run_update(handle, "cancel", request, PoView, missing=_not_running(po_number))
+    view = await run_update(handle, "cancel", request, PoView, missing=not_running(po_number))
     return _json(view)
 
 
@@ -133,7 +125,7 @@ async def answer_information(
     answer = InformationAnswer(actor=user.username, answer=body.answer)
     handle = temporal.get_workflow_handle(po.workflow_id)
     view = await run_update(
-        handle, "answer_information", answer, PoView, missing=_not_running(po_number)
+        handle, "answer_information", answer, PoView, missing=not_running(po_number)
     )
     return _json(view)
 
@@ -166,15 +158,17 @@ async def decide_renewal(
     return dict(_RENEWAL.dump_python(view, mode="json"))
 
 
+def _missing(po_number: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}")
+
+
 def _visible(session: Session, user: User, po_number: str) -> PurchaseOrder:
-    po = visible_purchase_order(session, user, po_number, _now())
-    if po is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no purchase order {po_number}")
-    return po
-
-
-def _not_running(po_number: str) -> Refused:
-    return rule_refused("not_waiting", f"{po_number} is no longer running; nothing can change it")
+    try:
+        return visible_or_missing(session, user, po_number)
+    except NotVisible as missing:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
+        ) from missing
 
 
 def _json(view: PoView) -> dict[str, Any]:

@@ -45,8 +45,10 @@ def test_the_openapi_reference_is_served(client: TestClient) -> None:
     assert {"/healthz", "/readyz", "/api/me"} <= set(paths)
 
 
-def test_the_home_page_renders_the_base_layout(client: TestClient) -> None:
-    page = client.get("/")
-    assert page.status_code == 200
-    assert 'lang="en"' in page.text and "Temporal UI" in page.text
+def test_pages_send_strangers_to_the_login_page(client: TestClient) -> None:
+    page = client.get("/inbox", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/inbox"
+    login = client.get("/login")
+    assert login.status_code == 200
+    assert 'lang="en"' in login.text and 'name="csrf_token"' in login.text
     assert client.get("/static/poflow.css").status_code == 200

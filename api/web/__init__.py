@@ -1,0 +1,1 @@
+"""Server-rendered pages for people: login, inbox, the PO page and its decision form."""

@@ -1,0 +1,47 @@
+"""The inbox: what waits on me (directly, by delegation, or escalated to me), and what I decided."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.deps import SessionDep
+from api.web.render import render
+from api.web.session import PageUser
+from models.inbox import inbox, recently_decided
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(user: PageUser) -> RedirectResponse:
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+async def inbox_page(
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    cost_center: str | None = None,
+    overdue: bool = False,
+) -> HTMLResponse:
+    rows = await run_in_threadpool(inbox, session, user, datetime.now(UTC))
+    centers = sorted({row.po.cost_center for row in rows})
+    if cost_center:
+        rows = [row for row in rows if row.po.cost_center == cost_center]
+    if overdue:
+        rows = [row for row in rows if row.overdue]
+    decided = await run_in_threadpool(recently_decided, session, user)
+    context = {
+        "title": "Inbox",
+        "rows": rows,
+        "decided": decided,
+        "centers": centers,
+        "cost_center": cost_center,
+        "overdue": overdue,
+    }
+    return render(request, "inbox.html", context, user)

@@ -1,0 +1,111 @@
+"""The PO page: header, lines, the approval chain as a timeline, the audit trail, and the
+decision form (a refused decision shows the validator's reason in the form)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from api.decisions import DecisionForm, NotVisible, submit_decision, visible_or_missing
+from api.deps import SessionDep, TemporalDep
+from api.errors import Refused
+from api.web.render import flash, render
+from api.web.session import CsrfChecked, PageUser
+from domain.catalog import Decision, Role
+from models.audit import AuditEntry
+from models.people import User
+
+router = APIRouter(include_in_schema=False)
+
+DECIDERS = {Role.APPROVER, Role.FINANCE, Role.PROCUREMENT}
+ACTION_DONE = {
+    Decision.APPROVE: "Approved",
+    Decision.REJECT: "Rejected",
+    Decision.REQUEST_INFORMATION: "Information requested",
+    Decision.FORWARD: "Forwarded",
+    Decision.EXTEND_DEADLINE: "Deadline extended",
+}
+
+
+@router.get("/po/{po_number}", response_class=HTMLResponse)
+async def po_page(
+    request: Request, po_number: str, user: PageUser, session: SessionDep
+) -> HTMLResponse:
+    return await run_in_threadpool(_page, request, session, user, po_number, None, 200)
+
+
+@router.post("/po/{po_number}/decide", dependencies=[CsrfChecked])
+async def decide(
+    request: Request,
+    po_number: str,
+    user: PageUser,
+    session: SessionDep,
+    temporal: TemporalDep,
+    action: Annotated[Decision, Form()],
+    comment: Annotated[str, Form()] = "",
+    branch: Annotated[str, Form()] = "",
+    forward_to: Annotated[str, Form()] = "",
+    on_behalf_of: Annotated[str, Form()] = "",
+) -> Response:
+    form = DecisionForm(
+        action=action,
+        comment=comment.strip(),
+        branch=branch or None,
+        forward_to=forward_to or None,
+        on_behalf_of=on_behalf_of or None,
+    )
+    try:
+        await submit_decision(session, temporal, user, po_number, form)
+    except NotVisible as missing:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
+    except Refused as refused:
+        return await run_in_threadpool(
+            _page, request, session, user, po_number, refused.detail, refused.status_code
+        )
+    flash(request, f"{ACTION_DONE[action]}: {po_number}")
+    return RedirectResponse(f"/po/{po_number}", status_code=303)
+
+
+def _page(
+    request: Request, session: Any, user: User, po_number: str, refusal: str | None, code: int
+) -> HTMLResponse:
+    try:
+        po = visible_or_missing(session, user, po_number)
+    except NotVisible as missing:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
+    detail = po.detail
+    trail = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_id == po_number).order_by(AuditEntry.sequence)
+    ).all()
+    context = {
+        "title": f"{po_number} · {po.title}",
+        "po": po,
+        "view": detail,
+        "requisition": detail.get("requisition", {}),
+        "trail": trail,
+        "refusal": refusal,
+        "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
+        "forward_options": _forward_options(detail, user.username),
+    }
+    return render(request, "po.html", context, user, status_code=code)
+
+
+def _forward_options(detail: dict[str, Any], me: str) -> list[str]:
+    """People of the current tier's branches (eligible, fallback, procurement) other than me
+    and the requester; the workflow's validator has the last word."""
+    stages = detail.get("stages") or []
+    index = detail.get("current_stage", 0)
+    if index >= len(stages):
+        return []
+    requester = detail.get("requisition", {}).get("requester")
+    people = [
+        person
+        for branch in stages[index]["branches"]
+        for key in ("eligible", "fallback", "escalation_pool")
+        for person in branch.get(key, [])
+    ]
+    return [p for p in dict.fromkeys(people) if p not in (me, requester)]

@@ -1,0 +1,29 @@
+"""A signed-in person's own cookie jar on the real app, for page tests."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.api import e2e
+
+DEMO_PASSWORD = "demo"
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+async def person(stack: e2e.Stack, username: str) -> httpx.AsyncClient:
+    """A client with its own cookies, signed in as ``username`` through the login form."""
+    client = httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
+    login = await client.get("/login")
+    response = await client.post(
+        "/login",
+        data={"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf_of(login.text)},
+    )
+    assert response.status_code == 303, response.text
+    return client

@@ -1,0 +1,83 @@
+"""Pages on the real app and worker: login, CSRF, the inbox, the PO page and its decision form."""
+
+import httpx
+import pytest
+
+from tests.api import e2e
+from tests.web.pages import csrf_of, person
+
+stack = e2e.stack
+
+
+async def test_a_wrong_password_is_refused_and_a_right_one_signs_in(stack: e2e.Stack) -> None:
+    client = httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
+    form = await client.get("/login?next=/inbox")
+    token = csrf_of(form.text)
+    wrong = await client.post(
+        "/login", data={"username": "priya", "password": "nope", "csrf_token": token}
+    )
+    assert wrong.status_code == 401 and "Wrong username or password" in wrong.text
+    right = await client.post(
+        "/login",
+        data={
+            "username": "priya",
+            "password": "demo",
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
+    )
+    assert right.status_code == 303 and right.headers["location"] == "/inbox"
+    inbox = await client.get("/inbox")
+    assert inbox.status_code == 200 and "Priya Natarajan" in inbox.text
+
+
+async def test_a_form_without_its_csrf_token_is_refused(stack: e2e.Stack) -> None:
+    client = await person(stack, "alex")
+    refused = await client.post("/logout", data={})
+    assert refused.status_code == 403
+    assert "another site" in refused.text
+    assert (await client.get("/inbox")).status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("path", ["/inbox", "/po/PO-1001"])
+async def test_pages_need_a_login(stack: e2e.Stack, path: str) -> None:
+    response = await stack.http.get(path)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+
+
+async def test_an_approver_decides_from_the_inbox_and_a_refusal_shows_its_reason(
+    stack: e2e.Stack,
+) -> None:
+    number = await stack.submit("alex", e2e.subscription_body("900.00", cost_center="IT-INFRA"))
+    await stack.pending(number)
+    priya = await person(stack, "priya")
+    inbox = await priya.get("/inbox")
+    assert f'href="/po/{number}"' in inbox.text
+
+    tom = await person(stack, "tom")
+    page = await tom.get(f"/po/{number}")
+    assert page.status_code == 200 and "waiting on priya" in page.text
+    refused = await tom.post(
+        f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
+    )
+    assert refused.status_code == 403
+    assert "tom may not decide tier" in refused.text and 'role="alert"' in refused.text
+
+    page = await priya.get(f"/po/{number}")
+    done = await priya.post(
+        f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
+    )
+    assert done.status_code == 303
+    after = await priya.get(f"/po/{number}")
+    assert f"Approved: {number}" in after.text
+    moved = await stack.po_when(number, lambda po: po["current_tier"] != "cost-center owner")
+    assert [d["actor"] for d in moved["detail"]["decisions"]] == ["priya"]
+
+
+async def test_nobody_sees_a_po_they_have_no_reason_to_see(stack: e2e.Stack) -> None:
+    number = await stack.submit("alex", e2e.subscription_body("800.00", cost_center="IT-INFRA"))
+    await stack.pending(number)
+    nora = await person(stack, "nora")  # legal, not in this PO's chain
+    assert (await nora.get(f"/po/{number}")).status_code == 404
+    ines = await person(stack, "ines")  # the auditor sees every PO
+    assert (await ines.get(f"/po/{number}")).status_code == 200
