@@ -2,6 +2,8 @@
 # Both create .venv and install the pinned dependencies (requirements.lock) when needed.
 
 PYTHON ?= python3
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -23,7 +25,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# Browser tests drive Debian's chromium (a test tool's own browser download cannot work here).
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y chromium
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
 # Re-resolve the pinned versions from pyproject.toml's ranges (needs the package index).
@@ -31,7 +38,7 @@ lock:
 	rm -rf /tmp/poflow-lock && $(PYTHON) -m venv /tmp/poflow-lock
 	/tmp/poflow-lock/bin/python -m pip install --quiet '.[dev]'
 	/tmp/poflow-lock/bin/python -m pip freeze --exclude-editable | grep -v '^poflow' > requirements.lock
-	rm -rf /tmp/poflow-lock
+	rm -rf /tmp/poflow-lock build
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from cli.demo_data import USERS
 from models.accounts import find_user, issue_api_token
-from models.db import unit_of_work
+from models.db import build_engine, session_factory, unit_of_work
 from settings import Settings
 from worker import build_worker
 
@@ -97,6 +97,15 @@ async def stack(
         httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
     ):
         yield Stack(http, temporal_env.client, demo_sessions, _tokens(demo_sessions))
+
+
+def tokens_for_demo_users(database_url: str) -> dict[str, str]:
+    """Committed API tokens for every demo user of the database at ``database_url``."""
+    engine = build_engine(database_url, pool_size=1)
+    try:
+        return _tokens(session_factory(engine))
+    finally:
+        engine.dispose()
 
 
 def _tokens(sessions: sessionmaker[Session]) -> dict[str, str]:

@@ -1,0 +1,104 @@
+"""Every route of the app, enumerated: public ones are few and named; every other one refuses a
+stranger (401 for the API, a redirect to the login page for pages); and every role-gated one
+refuses, with 403, a signed-in user who holds none of its roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from domain.catalog import Role
+from models.accounts import issue_api_token, upsert_user
+from settings import Settings
+
+PUBLIC = {"/healthz", "/readyz", "/login"}
+GATES = ("require_role.<locals>.check", "page_role.<locals>.check")
+
+
+def routes() -> list[tuple[str, str, APIRoute]]:
+    app = create_app(Settings(_env_file=None), "postgresql://nobody@127.0.0.1:1/none")
+    return [
+        (method, str(context.path), context.route)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.route, APIRoute)
+        for method in sorted(context.methods or ())
+    ]
+
+
+def allowed_roles(dependant: Dependant) -> set[Role] | None:
+    """The roles a route's gate lets through, read from its dependency tree; None if ungated."""
+    for dependency in dependant.dependencies:
+        name = getattr(dependency.call, "__qualname__", "")
+        cells = getattr(dependency.call, "__closure__", None)
+        if name in GATES and cells:
+            return set(cells[0].cell_contents)
+        found = allowed_roles(dependency)
+        if found is not None:
+            return found
+    return None
+
+
+ROUTES = routes()
+GUARDED = [(m, p, r) for m, p, r in ROUTES if p not in PUBLIC]
+GATED = [(m, p, roles) for m, p, r in GUARDED if (roles := allowed_roles(r.dependant))]
+
+
+def test_the_enumeration_sees_the_app() -> None:
+    paths = {path for _, path, _ in ROUTES}
+    assert paths >= PUBLIC and len(GUARDED) > 20 and len(GATED) >= 8
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "PO-1", path)
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in GUARDED])
+def test_a_stranger_is_refused(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method, concrete(path), follow_redirects=False)
+    if path.startswith("/api/"):
+        assert response.status_code == 401
+    elif method == "POST":  # a form post without this session's CSRF token
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")
+
+
+@pytest.fixture
+def someone_with(session: Session) -> Iterator[Callable[[set[Role]], str]]:
+    """A token for a user holding every role except the given ones."""
+
+    def token(excluded: set[Role]) -> str:
+        others = [role for role in Role if role not in excluded]
+        user = upsert_user(session, f"outsider-{len(excluded)}", roles=others)
+        return issue_api_token(session, user)
+
+    yield token
+
+
+@pytest.mark.parametrize(("method", "path", "roles"), GATED)
+def test_a_role_gate_refuses_everyone_else(
+    client: TestClient,
+    someone_with: Callable[[set[Role]], str],
+    method: str,
+    path: str,
+    roles: set[Role],
+) -> None:
+    token = someone_with(roles)
+    response = client.request(
+        method, concrete(path), headers={"Authorization": f"Bearer {token}"}, json={}
+    )
+    assert response.status_code == 403, response.text
+    assert response.json()["detail"].startswith("requires a role of")
+
+
+def test_every_write_to_a_po_is_role_gated() -> None:
+    writes = {p for m, p, _ in GUARDED if m == "POST" and p.startswith("/api/purchase-orders")}
+    assert writes <= {p for _, p, _ in GATED}
