@@ -8,10 +8,10 @@ too); the database URL is also read from plain ``DATABASE_URL``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "poflow-development-secret-change-me"  # noqa: S105 - refused in production
 
@@ -45,7 +45,17 @@ class Settings(BaseSettings):
     base_currency: str = "EUR"
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
-    smtp_host: str = "127.0.0.1"
+    old_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Earlier secret keys, comma-separated: links signed with them still open "
+        "while they are rotated out; new links are signed with secret_key only.",
+    )
+    link_max_age_hours: int = Field(
+        default=72, ge=1, description="How long a signed decision link in an e-mail stays valid."
+    )
+    smtp_host: str | None = Field(
+        default=None, description="Mail relay for notifications; unset records them only."
+    )
     smtp_port: int = Field(default=8025, ge=1, le=65535)
     smtp_sender: str = "poflow@example.org"
     erp_url: str | None = None
@@ -59,6 +69,18 @@ class Settings(BaseSettings):
         if len(value) != 3 or not value.isalpha() or not value.isupper():
             raise ValueError("must be an ISO 4217 code of three capital letters, e.g. EUR")
         return value
+
+    @field_validator("old_secret_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("smtp_host", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _production_needs_own_secret(self) -> Settings:

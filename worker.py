@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +25,9 @@ from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
 from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.ecb_rates import EcbRates
+from adapters.ports import NotificationPort
+from adapters.smtp_mail import SmtpMailer
+from api.signed_links import make_decision_link
 from devstack.postgres import check_reachable, resolve_database_url
 from devstack.temporal import connect_or_explain
 from models.db import build_engine, session_factory
@@ -37,13 +41,17 @@ log = logging.getLogger("poflow.worker")
 def build_activities(
     sessions: sessionmaker[Session], settings: Settings
 ) -> list[Callable[..., Any]]:
-    """Every activity, bound to its ports: the built-in demo ERP, ITSM and notification adapters
-    record in Postgres; exchange rates are the ECB's."""
+    """Every activity, bound to its ports: the built-in demo ERP and ITSM adapters record in
+    Postgres; notifications are e-mailed when an SMTP relay is configured (and recorded either
+    way); exchange rates are the ECB's."""
     outbox = PostgresOutbox(sessions)
+    notifications: NotificationPort = outbox
+    if settings.smtp_host:
+        notifications = SmtpMailer(sessions, settings, partial(make_decision_link, settings))
     requisitions = RequisitionActivities(sessions, EcbRates(), settings.base_currency)
     budget = BudgetActivities(sessions, settings.fiscal_year_start_month)
     projection = ProjectionActivities(sessions)
-    outbound = OutboundActivities(PostgresErp(sessions), outbox, outbox)
+    outbound = OutboundActivities(PostgresErp(sessions), outbox, notifications)
     return [
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,

@@ -3,6 +3,7 @@ routing facts and the amount in base currency at a dated ECB rate."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
@@ -60,8 +61,10 @@ class RequisitionActivities:
             )
             amount_base = convert(requisition.amount(), rate, self._base_currency).minor
             facts = _routing_facts(session, requisition, request.po_number, amount_base)
-            contract = session.query(Contract).filter_by(reference=requisition.contract).first()
-            vendor = session.query(Vendor).filter_by(name=requisition.vendor).first()
+            contract = session.scalar(
+                select(Contract).where(Contract.reference == requisition.contract)
+            )
+            vendor = session.scalar(select(Vendor).where(Vendor.name == requisition.vendor))
             return Preparation(
                 outcome=outcome,
                 amount_base_minor=amount_base,

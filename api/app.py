@@ -21,7 +21,15 @@ from api.routes import (
     requisitions,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
-from api.web import auth_pages, inbox_page, po_page
+from api.web import (
+    admin_pages,
+    auth_pages,
+    delegation_pages,
+    inbox_page,
+    link_pages,
+    po_page,
+    requisition_pages,
+)
 from api.web import errors as web_errors
 from devstack.temporal import connect
 from models.db import build_engine, session_factory
@@ -76,6 +84,10 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         auth_pages.router,
         inbox_page.router,
         po_page.router,
+        link_pages.router,
+        delegation_pages.router,
+        admin_pages.router,
+        requisition_pages.router,
     ):
         app.include_router(router)
     return app

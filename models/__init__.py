@@ -5,6 +5,7 @@ from models.base import Base
 from models.budgets import BudgetLine
 from models.governance import DelegationRow, EmergencyException, IdempotencyKey
 from models.ledger import LedgerEntry
+from models.links import UsedLink
 from models.org import CostCenter, GlAccount, Project
 from models.outbound import ErpOrder, OutboundMessage
 from models.people import ApiToken, User, UserRole
@@ -31,6 +32,7 @@ __all__ = [
     "OutboundMessage",
     "Project",
     "PurchaseOrder",
+    "UsedLink",
     "User",
     "UserRole",
     "Vendor",

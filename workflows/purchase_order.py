@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tier_clock import ask, run_stage
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
+ONE_REJECTION_NOTICE = "one-rejection-notice"
 
 
 @workflow.defn(name="PurchaseOrder")
@@ -301,12 +302,15 @@ class PurchaseOrderWorkflow:
             await self.record(
                 "po.cancelled", self.cancel_request.actor, comment=self.cancel_request.reason
             )
-        await self.tell(
-            self.view.requisition.requester,
-            self.view.status.value,
-            f"{self.view.po_number} {self.view.status.value}",
-            {},
-        )
+        # The rejecting decision already told the requester, with who and why.
+        told_at_rejection = workflow.patched(ONE_REJECTION_NOTICE) and self.rejected()
+        if not told_at_rejection:
+            await self.tell(
+                self.view.requisition.requester,
+                self.view.status.value,
+                f"{self.view.po_number} {self.view.status.value}",
+                {},
+            )
         self.settled = True
         return False
 

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
+from api import information
 from api.decisions import DecisionForm, NotVisible, not_running, submit_decision, visible_or_missing
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
@@ -24,7 +25,7 @@ from api.schemas import (
     RuleRefusal,
 )
 from domain.catalog import PoStatus, Role
-from domain.purchase_order import CancelRequest, InformationAnswer, PoView
+from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
 from models.inbox import purchase_orders
 from models.people import User
@@ -121,12 +122,10 @@ async def answer_information(
     po_number: str, body: InformationIn, user: Requester, session: SessionDep, temporal: TemporalDep
 ) -> dict[str, Any]:
     """The requester answers an approver's request for information; the tier clock resumes."""
-    po = await run_in_threadpool(_visible, session, user, po_number)
-    answer = InformationAnswer(actor=user.username, answer=body.answer)
-    handle = temporal.get_workflow_handle(po.workflow_id)
-    view = await run_update(
-        handle, "answer_information", answer, PoView, missing=not_running(po_number)
-    )
+    try:
+        view = await information.answer_information(session, temporal, user, po_number, body.answer)
+    except NotVisible as missing:
+        raise _missing(po_number) from missing
     return _json(view)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from fastapi.dependencies.models import Dependant
@@ -15,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from domain.catalog import Role
-from models.accounts import issue_api_token, upsert_user
+from models.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
+from tests.web.pages import csrf_of
 
-PUBLIC = {"/healthz", "/readyz", "/login"}
+# The signed decision link authorises itself (tests/api/test_signed_links.py).
+PUBLIC = {"/healthz", "/readyz", "/login", "/links/{token}"}
 GATES = ("require_role.<locals>.check", "page_role.<locals>.check")
 
 
@@ -72,31 +75,57 @@ def test_a_stranger_is_refused(client: TestClient, method: str, path: str) -> No
 
 
 @pytest.fixture
-def someone_with(session: Session) -> Iterator[Callable[[set[Role]], str]]:
-    """A token for a user holding every role except the given ones."""
+def someone_with(session: Session) -> Iterator[Callable[[set[Role]], Outsider]]:
+    """A user holding every role except the given ones: an API token and a password."""
 
-    def token(excluded: set[Role]) -> str:
+    def make(excluded: set[Role]) -> Outsider:
         others = [role for role in Role if role not in excluded]
         user = upsert_user(session, f"outsider-{len(excluded)}", roles=others)
-        return issue_api_token(session, user)
+        set_password(user, "outside")
+        return Outsider(user.username, issue_api_token(session, user))
 
-    yield token
+    yield make
+
+
+@dataclass(frozen=True)
+class Outsider:
+    username: str
+    token: str
+
+
+def signed_in(client: TestClient, outsider: Outsider) -> str:
+    """Sign in through the form; the session's CSRF token for the next form."""
+    form = client.get("/login")
+    token = csrf_of(form.text)
+    response = client.post(
+        "/login",
+        data={"username": outsider.username, "password": "outside", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get("/inbox").text)
 
 
 @pytest.mark.parametrize(("method", "path", "roles"), GATED)
 def test_a_role_gate_refuses_everyone_else(
     client: TestClient,
-    someone_with: Callable[[set[Role]], str],
+    someone_with: Callable[[set[Role]], Outsider],
     method: str,
     path: str,
     roles: set[Role],
 ) -> None:
-    token = someone_with(roles)
-    response = client.request(
-        method, concrete(path), headers={"Authorization": f"Bearer {token}"}, json={}
-    )
-    assert response.status_code == 403, response.text
-    assert response.json()["detail"].startswith("requires a role of")
+    outsider = someone_with(roles)
+    if path.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {outsider.token}"}
+        response = client.request(method, concrete(path), headers=headers, json={})
+        assert response.status_code == 403, response.text
+        assert response.json()["detail"].startswith("requires a role of")
+    else:
+        csrf = signed_in(client, outsider)
+        data = {"csrf_token": csrf} if method == "POST" else None
+        response = client.request(method, concrete(path), data=data, follow_redirects=False)
+        assert response.status_code == 403, response.text
+        assert "requires a role of" in response.text
 
 
 def test_every_write_to_a_po_is_role_gated() -> None:

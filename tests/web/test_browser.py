@@ -5,12 +5,14 @@ the refusal. Screenshots of the inbox and the PO page are saved under test-artif
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -107,23 +109,42 @@ async def sign_in(browser: Browser, app: RunningApp, username: str) -> Page:
     return page
 
 
-async def test_an_approver_approves_in_the_browser_and_the_requester_sees_it_issued(
+async def test_a_requisition_raised_and_approved_in_the_browser_alone(
     running_app: RunningApp, browser: Browser
 ) -> None:
-    number = _raise(running_app, "alex", e2e.subscription_body("1200.00"))
-    _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
-
-    sam = await sign_in(browser, running_app, "sam")
-    await sam.get_by_role("link", name=number).click()
-    await expect(sam.get_by_role("heading", name="Approval chain")).to_be_visible()
+    alex = await sign_in(browser, running_app, "alex")
+    await alex.get_by_role("link", name="New requisition").click()
+    await alex.get_by_label("Title").fill("Developer suite for the platform team")
+    await alex.locator("select#vendor").select_option(label="Contoso Software")
+    await alex.get_by_label("MSA").select_option("MSA-CS-01")
+    await alex.get_by_label("Catalog item").select_option("CS-DEVSUITE")
+    await alex.get_by_label("Quantity").fill("60")
+    start = date.today() + timedelta(days=10)
+    await alex.get_by_label("Service start").fill(start.isoformat())
+    await alex.get_by_label("Service end").fill((start + timedelta(days=364)).isoformat())
+    await alex.get_by_label("Cost center").select_option("IT-APPS")
+    await alex.get_by_label("Business case reference").fill("BC-2026-411")
+    await alex.get_by_role("button", name=re.compile("Raise|Submit|Send")).click()
+    await expect(alex.locator(".po-head h1")).to_contain_text("PO-")
+    number = (await alex.locator(".po-head h1").inner_text()).split()[0]
     ARTIFACTS.mkdir(exist_ok=True)
-    await sam.screenshot(path=str(ARTIFACTS / "po-page.png"), full_page=True)
-    await sam.get_by_label("Approve").check()
-    await sam.get_by_role("button", name="Send decision").click()
-    await expect(sam.get_by_role("status")).to_contain_text(f"Approved: {number}")
+
+    for approver in ("sam", "tom"):  # the cost-center owner, then IT leadership (> 25,000 EUR)
+        _wait_for(running_app, number, lambda po, who=approver: who in po["current_approvers"])
+        page = await sign_in(browser, running_app, approver)
+        if approver == "sam":
+            await page.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
+        await page.get_by_role("link", name=number).click()
+        await expect(page.get_by_role("heading", name="Approval chain")).to_be_visible()
+        if approver == "tom":
+            await page.screenshot(path=str(ARTIFACTS / "po-page.png"), full_page=True)
+        await page.get_by_label("Approve").check()
+        await page.get_by_role("button", name="Send decision").click()
+        await expect(page.get_by_role("status")).to_contain_text(f"Approved: {number}")
 
     _wait_for(running_app, number, lambda po: po["status"] == "issued")
-    alex = await sign_in(browser, running_app, "alex")
+    await alex.get_by_role("link", name="My requests").click()
+    await expect(alex.get_by_role("heading", name=re.compile(number))).to_be_visible()
     await alex.goto(f"{running_app.url}/po/{number}")
     await expect(alex.locator(".po-head .badge").first).to_have_text("issued")
 
@@ -134,8 +155,6 @@ async def test_a_self_approval_in_the_browser_shows_the_refusal(
     body = e2e.subscription_body("700.00", cost_center="IT-INFRA", gl_account="6100")
     number = _raise(running_app, "sam", body)
     _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
-    priya = await sign_in(browser, running_app, "priya")
-    await priya.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
     sam = await sign_in(browser, running_app, "sam")
     await sam.goto(f"{running_app.url}/po/{number}")
     await sam.get_by_role("button", name="Send decision").click()

@@ -76,6 +76,7 @@ async def test_a_rejection_releases_the_reservation(po_runner: PoRunner, db: Ses
     assert result.status is PoStatus.REJECTED
     assert balance(db, view.po_number) == (0, 0) and erp_orders(db, view.po_number) == 0
     await arrives(lambda: messages_to(db, view.po_number, "alex"), "rejected")
+    assert messages_to(db, view.po_number, "alex").count("rejected") == 1
     await keep_history(handle, "rejection")
 
 

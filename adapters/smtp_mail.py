@@ -1,0 +1,192 @@
+"""Notifications as e-mail over SMTP (aiosmtplib), rendered from Jinja2 HTML and text templates.
+
+Approval requests, reminders and escalations carry signed approve and reject links that open a
+confirmation page (``api.web.link_pages``); every message is also recorded in the outbox, so
+Postgres keeps what was sent (without the links, which are credentials).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Any
+
+import aiosmtplib
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.demo import PostgresOutbox
+from adapters.ports import Notification
+from domain.catalog import Decision, Role
+from domain.money import Money
+from models.links import Recipient, resolve_recipient
+from models.outbound import OutboundMessage
+from models.people import User, UserRole
+from models.purchase_orders import PurchaseOrder
+from settings import Settings
+
+log = logging.getLogger("poflow.mail")
+
+EMAIL_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "emails"
+DECISION_KINDS = frozenset({"approval_requested", "reminder", "escalation"})
+SEND_TIMEOUT_SECONDS = 20.0
+
+# (po_number, approver, action, tier, link_id) -> the signed URL; api.signed_links makes them.
+DecisionLinkMaker = Callable[[str, str, Decision, str, str], str]
+
+
+@dataclass(frozen=True)
+class PoSummary:
+    po_number: str
+    title: str
+    vendor: str
+    amount_minor: int
+    currency: str
+
+
+class SmtpMailer:
+    """A ``NotificationPort`` that sends each notification once as a multipart e-mail; a failed
+    send raises, so the activity's retry policy tries again (a PO never waits on mail)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        decision_link: DecisionLinkMaker,
+    ) -> None:
+        if not settings.smtp_host:
+            raise ValueError("SmtpMailer needs settings.smtp_host")
+        self._sessions = sessions
+        self._settings = settings
+        self._decision_link = decision_link
+        self._host = settings.smtp_host
+        self._outbox = PostgresOutbox(sessions)
+        self._templates = Environment(
+            loader=FileSystemLoader(EMAIL_TEMPLATES),
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._templates.filters["money"] = lambda minor, currency: str(Money(minor, currency))
+
+    def send(self, notification: Notification) -> None:
+        """Called from a (synchronous) activity thread; the SMTP conversation runs on an event
+        loop of its own."""
+        with self._sessions() as session:
+            if _already_recorded(session, notification.idempotency_key):
+                return  # sent by an earlier attempt whose result was lost
+            recipients = _addressees(session, notification.recipient)
+            po = _po_summary(session, notification.po_number)
+        if not recipients:
+            log.warning("%s: no such recipient %r", notification.kind, notification.recipient)
+        messages = [self.compose(notification, person, po) for person in recipients]
+        if messages:
+            asyncio.run(self._deliver(messages))
+        self._outbox.send(notification)
+
+    def compose(
+        self, notification: Notification, person: Recipient, po: PoSummary | None
+    ) -> EmailMessage:
+        """The multipart (text and HTML) message for one addressee."""
+        context = {
+            "notification": notification,
+            "subject": notification.subject,
+            "facts": notification.facts,
+            "recipient": person,
+            "po": po,
+            "po_url": self._po_url(notification, person),
+            "links": self._decision_links(notification, person),
+        }
+        kind = notification.kind if notification.kind.isidentifier() else "generic"
+        message = EmailMessage()
+        message["Subject"] = notification.subject
+        message["From"] = self._settings.smtp_sender
+        message["To"] = _address(person)
+        message["Date"] = formatdate(localtime=False)
+        digest = hashlib.sha256(f"{notification.idempotency_key}:{person.email}".encode())
+        message["Message-ID"] = f"<{digest.hexdigest()[:40]}@poflow>"
+        message["X-Poflow-Kind"] = notification.kind
+        message.set_content(self._render(kind, "txt", context))
+        message.add_alternative(self._render(kind, "html", context), subtype="html")
+        return message
+
+    async def _deliver(self, messages: list[EmailMessage]) -> None:
+        async with aiosmtplib.SMTP(
+            hostname=self._host, port=self._settings.smtp_port, timeout=SEND_TIMEOUT_SECONDS
+        ) as smtp:
+            for message in messages:
+                await smtp.send_message(message)
+
+    def _render(self, kind: str, extension: str, context: dict[str, Any]) -> str:
+        names = [f"{kind}.{extension}", f"generic.{extension}"]
+        return self._templates.select_template(names).render(context)
+
+    def _po_url(self, notification: Notification, person: Recipient) -> str | None:
+        if notification.po_number is None or person.username is None:
+            return None  # vendors and outside addresses get no link into poflow
+        return f"{self._settings.app_url.rstrip('/')}/po/{notification.po_number}"
+
+    def _decision_links(
+        self, notification: Notification, person: Recipient
+    ) -> dict[str, object] | None:
+        tier = str(notification.facts.get("tier") or "")
+        if (
+            notification.kind not in DECISION_KINDS
+            or not tier
+            or notification.po_number is None
+            or person.username is None
+        ):
+            return None
+        # One link id per message and person, shared by its approve and reject links (using
+        # one spends both); a resent message carries the same links.
+        seed = f"decision-link:{notification.idempotency_key}:{person.username}"
+        link_id = hashlib.sha256(seed.encode()).hexdigest()[:40]
+        po_number, approver = notification.po_number, person.username
+        return {
+            "approve": self._decision_link(po_number, approver, Decision.APPROVE, tier, link_id),
+            "reject": self._decision_link(po_number, approver, Decision.REJECT, tier, link_id),
+            "max_age_hours": self._settings.link_max_age_hours,
+        }
+
+
+def _addressees(session: Session, recipient: str) -> list[Recipient]:
+    """A username or address; a role name (e.g. ``procurement``) reaches every active holder."""
+    found = resolve_recipient(session, recipient)
+    if found is not None:
+        return [found]
+    if recipient not in {role.value for role in Role}:
+        return []
+    holders = session.scalars(
+        select(User.username)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role(recipient), User.active)
+        .order_by(User.username)
+    ).all()
+    return [r for name in holders if (r := resolve_recipient(session, name)) is not None]
+
+
+def _po_summary(session: Session, po_number: str | None) -> PoSummary | None:
+    po = session.get(PurchaseOrder, po_number) if po_number else None
+    if po is None:
+        return None
+    return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency)
+
+
+def _already_recorded(session: Session, key: str) -> bool:
+    found = session.scalar(select(OutboundMessage.id).where(OutboundMessage.idempotency_key == key))
+    return found is not None
+
+
+def _address(person: Recipient) -> Address | str:
+    if person.display_name == person.email or "@" not in person.email:
+        return person.email
+    username, domain = person.email.rsplit("@", 1)
+    return Address(display_name=person.display_name, username=username, domain=domain)

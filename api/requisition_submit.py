@@ -1,0 +1,147 @@
+"""Raising a requisition, the same way from the JSON API and the web form: validate it now, number
+it (an ``Idempotency-Key`` seen before answers with the same PO), and start its workflow once."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date
+
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from api.runtime import AppRuntime
+from domain.catalog import PoStatus
+from domain.policy_document import parse_policy
+from domain.purchase_order import PurchaseOrderStart, workflow_id_for
+from domain.requisition import Requisition
+from domain.validation import RuleFailure, validate_requisition
+from models.db import unit_of_work
+from models.governance import IdempotencyKey
+from models.people import User
+from models.purchase_orders import PurchaseOrder, next_po_number
+from models.reference import active_policy, reference_data
+from settings import Settings
+
+
+class RequisitionRefused(Exception):
+    """Validation refused the requisition; ``failures`` names every failed rule. Nothing is
+    stored: no PO number is drawn and the idempotency key stays unused."""
+
+    def __init__(self, failures: tuple[RuleFailure, ...]) -> None:
+        super().__init__("requisition refused")
+        self.failures = failures
+
+
+@dataclass(frozen=True)
+class Submitted:
+    po_number: str
+    status: PoStatus
+    replayed: bool  # the key was seen before: the same PO, and nothing was started
+
+
+async def submit_requisition(
+    runtime: AppRuntime,
+    session: Session,
+    temporal: Client,
+    user: User,
+    requisition: Requisition,
+    idempotency_key: str | None,
+) -> Submitted:
+    """Validate the requisition (``RequisitionRefused`` names every failed rule), then number it
+    and start its workflow. The same key from the same caller answers with the same PO: the key
+    is stored with the number, and the workflow id (from the number) is started at most once,
+    whichever request gets there first."""
+    sessions = runtime.sessions
+    number, replayed = await _numbered(session, sessions, user, idempotency_key, requisition)
+    projected = await run_in_threadpool(projected_status, sessions, number) if replayed else None
+    if projected is None:
+        await _start(temporal, runtime.settings, number, requisition)
+    return Submitted(number, projected or PoStatus.VALIDATING, replayed)
+
+
+def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatus | None:
+    """The PO's status in the read model; None until its workflow first projected it."""
+    with unit_of_work(sessions) as session:
+        return session.scalar(
+            select(PurchaseOrder.status).where(PurchaseOrder.po_number == po_number)
+        )
+
+
+async def _numbered(
+    session: Session,
+    sessions: sessionmaker[Session],
+    user: User,
+    key: str | None,
+    requisition: Requisition,
+) -> tuple[str, bool]:
+    """(the PO number, whether the key had been seen); refuses an invalid requisition."""
+    known = await run_in_threadpool(_number_for_key, sessions, user.id, key)
+    if known is not None:
+        return known, True
+    refusals = await run_in_threadpool(_refusals, session, requisition)
+    if refusals:
+        raise RequisitionRefused(refusals)
+    return await run_in_threadpool(_allocate, sessions, user.id, key)
+
+
+def _refusals(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
+    """What ``validate_requisition`` refuses today under the price rule of the active policy."""
+    stored = active_policy(session)
+    if stored is None:
+        return (RuleFailure("policy_present", "policy", "no approval policy is stored"),)
+    policy = parse_policy(stored.name, stored.version, stored.document)
+    reference = reference_data(session, requisition)
+    outcome = validate_requisition(
+        requisition, reference, today=date.today(), price_above_msa=policy.price_above_msa
+    )
+    return outcome.refusals
+
+
+def _number_for_key(sessions: sessionmaker[Session], user_id: int, key: str | None) -> str | None:
+    if key is None:
+        return None
+    with unit_of_work(sessions) as session:
+        return session.scalar(
+            select(IdempotencyKey.po_number).where(
+                IdempotencyKey.key == key, IdempotencyKey.user_id == user_id
+            )
+        )
+
+
+def _allocate(sessions: sessionmaker[Session], user_id: int, key: str | None) -> tuple[str, bool]:
+    """A new PO number, committed with the caller's key; (number, True) when a concurrent
+    request with the same key committed first (its number wins)."""
+    try:
+        with unit_of_work(sessions) as session:
+            number = next_po_number(session)
+            if key is not None:
+                session.add(IdempotencyKey(key=key, user_id=user_id, po_number=number))
+        return number, False
+    except IntegrityError:
+        winner = _number_for_key(sessions, user_id, key)
+        if winner is None:
+            raise
+        return winner, True
+
+
+async def _start(
+    temporal: Client, settings: Settings, po_number: str, requisition: Requisition
+) -> None:
+    """Start the PO's workflow, unless its id was ever started (then this starts nothing)."""
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await temporal.start_workflow(
+            "PurchaseOrder",
+            PurchaseOrderStart(po_number, requisition),
+            id=workflow_id_for(po_number),
+            task_queue=settings.temporal_task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            static_summary=f"{po_number}: {requisition.title} · {requisition.amount()} "
+            f"· requested by {requisition.requester}",
+        )

@@ -1,0 +1,281 @@
+"""Administration pages (admins only): people and their roles, approval-policy versions, and
+cost-center owners. A refused change comes back with the reason next to what was refused."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from api.deps import RuntimeDep, SessionDep
+from api.web.render import flash, render
+from api.web.session import CsrfChecked, page_role
+from domain.catalog import Role
+from models.accounts import find_user
+from models.admin import (
+    AdminRefused,
+    active_users,
+    add_user,
+    change_owner,
+    cost_centers,
+    people,
+    set_roles,
+)
+from models.people import User
+from models.policies import ApprovalPolicy
+from models.policy_store import (
+    DocumentError,
+    PolicyRefused,
+    policy_version,
+    policy_versions,
+    store_policy,
+)
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+Admin = Annotated[User, Depends(page_role(Role.ADMIN))]
+Roles = Annotated[list[str], Form()]
+POLICY_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
+UNPROCESSABLE = status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
+@router.get("", response_class=HTMLResponse)
+def admin_home(request: Request, user: Admin) -> HTMLResponse:
+    return render(request, "admin/index.html", {"title": "Administration"}, user)
+
+
+# -- people and roles ------------------------------------------------------------------------
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, user: Admin, session: SessionDep) -> HTMLResponse:
+    return _users(request, session, user)
+
+
+@router.post("/users", dependencies=[CsrfChecked], response_model=None)
+def add_person(
+    request: Request,
+    user: Admin,
+    session: SessionDep,
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    manager: Annotated[str, Form()] = "",
+    roles: Roles = [],  # noqa: B006 - FastAPI copies defaults
+) -> HTMLResponse | RedirectResponse:
+    typed: dict[str, Any] = {"username": username.strip().lower(), "roles": roles}
+    typed |= {"display_name": display_name.strip(), "email": email.strip(), "manager": manager}
+    try:
+        person, created = add_user(
+            session,
+            typed["username"],
+            roles=_roles(roles),
+            display_name=typed["display_name"],
+            email=typed["email"],
+            password=password,
+            manager=manager or None,
+            by=user,
+            at=datetime.now(UTC),
+        )
+    except AdminRefused as refused:
+        errors = {refused.field: refused.message}
+        return _users(request, session, user, new=typed, new_errors=errors, code=UNPROCESSABLE)
+    names = ", ".join(sorted(role.value for role in person.role_names)) or "no roles"
+    done = "Added" if created else "Updated"
+    flash(request, f"{done} {person.username}: {names}")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{username}/roles", dependencies=[CsrfChecked], response_model=None)
+def set_person_roles(
+    request: Request,
+    username: str,
+    user: Admin,
+    session: SessionDep,
+    roles: Roles = [],  # noqa: B006 - FastAPI copies defaults
+) -> HTMLResponse | RedirectResponse:
+    person = find_user(session, username)
+    if person is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no user {username}")
+    try:
+        set_roles(session, person, _roles(roles), by=user, at=datetime.now(UTC))
+    except AdminRefused as refused:
+        errors = {username: refused.message}
+        return _users(request, session, user, role_errors=errors, code=UNPROCESSABLE)
+    names = ", ".join(sorted(role.value for role in person.role_names)) or "no roles"
+    flash(request, f"Roles of {username}: {names}")
+    back = "/admin/users" if Role.ADMIN in user.role_names else "/inbox"
+    return RedirectResponse(back, status_code=303)
+
+
+def _roles(values: list[str]) -> set[Role]:
+    try:
+        return {Role(value) for value in values}
+    except ValueError as unknown:
+        raise AdminRefused("roles", str(unknown)) from unknown
+
+
+def _users(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    new: dict[str, Any] | None = None,
+    new_errors: dict[str, str] | None = None,
+    role_errors: dict[str, str] | None = None,
+    code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "title": "People and roles",
+        "people": people(session),
+        "managers": active_users(session),
+        "all_roles": list(Role),
+        "new": new or {"roles": []},
+        "errors": new_errors or {},
+        "role_errors": role_errors or {},
+    }
+    return render(request, "admin/users.html", context, user, status_code=code)
+
+
+# -- approval policies -----------------------------------------------------------------------
+
+
+@router.get("/policies", response_class=HTMLResponse)
+def policies_page(request: Request, user: Admin, session: SessionDep) -> HTMLResponse:
+    return _policies(request, session, user, {})
+
+
+@router.get("/policies/{name}/{version}", response_class=HTMLResponse)
+def policy_page(
+    request: Request, name: str, version: int, user: Admin, session: SessionDep
+) -> HTMLResponse:
+    policy = policy_version(session, name, version)
+    if policy is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no policy {name} v{version}")
+    context = {
+        "title": f"{name} v{version}",
+        "utc": UTC,
+        "policy": policy,
+        "pretty": json.dumps(policy.document, indent=2, ensure_ascii=False),
+    }
+    return render(request, "admin/policy.html", context, user)
+
+
+@router.post("/policies", dependencies=[CsrfChecked], response_model=None)
+def upload_policy(
+    request: Request,
+    user: Admin,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    name: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    document: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    typed = {"name": name.strip(), "note": note.strip(), "document": document}
+    problems: list[DocumentError] = []
+    if not POLICY_NAME.match(typed["name"]):
+        problems.append(DocumentError("name", "lower-case letters, digits, '.', '_' or '-'"))
+    if len(typed["note"]) > 500:
+        problems.append(DocumentError("note", "at most 500 characters"))
+    parsed = _document(document, problems)
+    if parsed is not None and not problems:
+        try:
+            policy = store_policy(
+                session,
+                typed["name"],
+                parsed,
+                note=typed["note"],
+                author=user,
+                base_currency=runtime.settings.base_currency,
+                at=datetime.now(UTC),
+            )
+        except PolicyRefused as refused:
+            problems = refused.errors
+        else:
+            flash(request, f"stored {policy.name} v{policy.version}")
+            return RedirectResponse("/admin/policies", status_code=303)
+    return _policies(request, session, user, typed, problems, UNPROCESSABLE)
+
+
+def _document(text: str, problems: list[DocumentError]) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as wrong:
+        where = f"line {wrong.lineno}, column {wrong.colno}"
+        problems.append(DocumentError("$", f"not JSON: {wrong.msg} at {where}"))
+        return None
+    if not isinstance(parsed, dict):
+        problems.append(DocumentError("$", "a policy document is a JSON object"))
+        return None
+    return parsed
+
+
+def _policies(
+    request: Request,
+    session: Session,
+    user: User,
+    typed: dict[str, str],
+    problems: list[DocumentError] | None = None,
+    code: int = 200,
+) -> HTMLResponse:
+    versions = policy_versions(session)
+    newest: dict[str, ApprovalPolicy] = {}
+    for policy in versions:  # newest first: the first of each name routes new POs
+        newest.setdefault(policy.name, policy)
+    if not typed and versions:
+        latest = versions[0]
+        pretty = json.dumps(latest.document, indent=2, ensure_ascii=False)
+        typed = {"name": latest.name, "note": "", "document": pretty}
+    context = {
+        "title": "Approval policies",
+        "utc": UTC,
+        "versions": versions,
+        "in_use": {policy.id for policy in newest.values()},
+        "authors": {person.user.id: person.user.username for person in people(session)},
+        "typed": typed,
+        "problems": problems or [],
+    }
+    return render(request, "admin/policies.html", context, user, status_code=code)
+
+
+# -- cost centers ----------------------------------------------------------------------------
+
+
+@router.get("/cost-centers", response_class=HTMLResponse)
+def cost_centers_page(request: Request, user: Admin, session: SessionDep) -> HTMLResponse:
+    return _cost_centers(request, session, user, {})
+
+
+@router.post("/cost-centers/{code}/owner", dependencies=[CsrfChecked], response_model=None)
+def change_cost_center_owner(
+    request: Request,
+    code: str,
+    user: Admin,
+    session: SessionDep,
+    owner: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    try:
+        found = change_owner(session, code, owner, by=user, at=datetime.now(UTC))
+    except AdminRefused as refused:
+        return _cost_centers(request, session, user, {code: refused.message}, UNPROCESSABLE)
+    if not found:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no cost center {code}")
+    flash(request, f"{owner} now owns {code}")
+    return RedirectResponse("/admin/cost-centers", status_code=303)
+
+
+def _cost_centers(
+    request: Request, session: Session, user: User, errors: dict[str, str], code: int = 200
+) -> HTMLResponse:
+    context = {
+        "title": "Cost centers",
+        "centers": cost_centers(session),
+        "people": active_users(session),
+        "errors": errors,
+    }
+    return render(request, "admin/cost_centers.html", context, user, status_code=code)

@@ -1,0 +1,164 @@
+"""The requester's pages: the requisition form (a refusal shows each rule's message next to its
+field), and "my requests", where a request for information is answered."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.decisions import NotVisible
+from api.deps import RuntimeDep, SessionDep, TemporalDep
+from api.errors import Refused
+from api.information import answer_information
+from api.requisition_submit import RequisitionRefused, projected_status, submit_requisition
+from api.web.render import flash, render
+from api.web.requisition_form import (
+    FieldErrors,
+    FormInvalid,
+    RequisitionForm,
+    form_catalog,
+    placed,
+    to_requisition,
+)
+from api.web.session import CsrfChecked, page_role
+from domain.catalog import Role, ServiceType
+from domain.requisition import RiskFlag
+from models.people import User
+from models.purchase_orders import PurchaseOrder
+
+router = APIRouter(include_in_schema=False)
+Requester = Annotated[User, Depends(page_role(Role.REQUESTER))]
+ANSWER_MAX = 4000
+PROJECTION_WAIT_SECONDS = 5.0
+
+
+@router.get("/requisitions/new", response_class=HTMLResponse)
+async def new_requisition(request: Request, user: Requester, session: SessionDep) -> HTMLResponse:
+    return await run_in_threadpool(_form_page, request, session, user, RequisitionForm())
+
+
+@router.post("/requisitions", dependencies=[CsrfChecked])
+async def submit(
+    request: Request,
+    user: Requester,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    temporal: TemporalDep,
+) -> Response:
+    """Validate and raise the requisition; the form's idempotency key makes a double submit
+    answer with the PO the first one made."""
+    form = RequisitionForm.from_form(await request.form())
+    catalog = await run_in_threadpool(form_catalog, session)
+    try:
+        requisition = to_requisition(form, catalog, user.username)
+        submitted = await submit_requisition(
+            runtime, session, temporal, user, requisition, form.key
+        )
+    except FormInvalid as invalid:
+        return await run_in_threadpool(_form_page, request, session, user, form, invalid.errors, [])
+    except RequisitionRefused as refused:
+        errors, elsewhere = placed(refused.failures)
+        return await run_in_threadpool(_form_page, request, session, user, form, errors, elsewhere)
+    number = submitted.po_number
+    await _projected(runtime.sessions, number)
+    done = "Already submitted" if submitted.replayed else "Requisition submitted"
+    flash(request, f"{done}: {number}")
+    return RedirectResponse(f"/po/{number}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/my-requests", response_class=HTMLResponse)
+async def my_requests(request: Request, user: Requester, session: SessionDep) -> HTMLResponse:
+    return await run_in_threadpool(_requests_page, request, session, user, {}, {}, 200)
+
+
+@router.post("/my-requests/{po_number}/answer", dependencies=[CsrfChecked])
+async def answer(
+    request: Request,
+    po_number: str,
+    user: Requester,
+    session: SessionDep,
+    temporal: TemporalDep,
+    answer: Annotated[str, Form()] = "",
+) -> Response:
+    """Send the answer to the PO's workflow, whose validator has the last word."""
+    text = answer.strip()
+    try:
+        if len(text) > ANSWER_MAX:
+            raise Refused(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                f"An answer has at most {ANSWER_MAX} characters.",
+            )
+        await answer_information(session, temporal, user, po_number, text)
+    except NotVisible as missing:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
+    except Refused as refused:
+        refusal, kept = {po_number: refused.detail}, {po_number: text}
+        return await run_in_threadpool(
+            _requests_page, request, session, user, refusal, kept, refused.status_code
+        )
+    flash(request, f"Answer sent: {po_number} is waiting on its approvers again")
+    return RedirectResponse("/my-requests", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    user: User,
+    form: RequisitionForm,
+    errors: FieldErrors | None = None,
+    elsewhere: list[str] | None = None,
+) -> HTMLResponse:
+    refused = errors is not None
+    context = {
+        "title": "New requisition",
+        "form": form,
+        "catalog": form_catalog(session),
+        "service_types": list(ServiceType),
+        "risk_flags": list(RiskFlag),
+        "errors": errors or {},
+        "elsewhere": elsewhere or [],
+        "refused": refused,
+    }
+    code = status.HTTP_422_UNPROCESSABLE_CONTENT if refused else status.HTTP_200_OK
+    return render(request, "requisition_new.html", context, user, status_code=code)
+
+
+def _requests_page(
+    request: Request,
+    session: Session,
+    user: User,
+    refusals: dict[str, str],
+    answers: dict[str, str],
+    code: int,
+) -> HTMLResponse:
+    """The caller's own POs, newest first; a refused answer is shown with its reason, kept."""
+    mine = session.scalars(
+        select(PurchaseOrder)
+        .where(PurchaseOrder.requester == user.username)
+        .order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.po_number.desc())
+        .limit(200)
+    ).all()
+    context: dict[str, Any] = {
+        "title": "My requests",
+        "orders": mine,
+        "refusals": refusals,
+        "answers": answers,
+        "answer_max": ANSWER_MAX,
+    }
+    return render(request, "my_requests.html", context, user, status_code=code)
+
+
+async def _projected(sessions: sessionmaker[Session], po_number: str) -> None:
+    """Wait (briefly) until the new PO's workflow has projected it, so its page exists."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PROJECTION_WAIT_SECONDS
+    while loop.time() < deadline:
+        if await run_in_threadpool(projected_status, sessions, po_number) is not None:
+            return
+        await asyncio.sleep(0.1)

@@ -1,0 +1,197 @@
+"""E-mailed decision links on the real app and worker, with mail going to a real SMTP server
+(aiosmtpd) on loopback: the approval request arrives with signed links; opening one only asks
+to confirm; confirming decides; a link works once; a changed link is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope
+from aiosmtpd.smtp import Session as SmtpSession
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from devstack.ports import free_port
+from settings import Settings
+from tests.api import e2e
+from tests.web.pages import csrf_of
+from worker import build_worker
+
+
+class MailInbox:
+    """An aiosmtpd handler keeping every message it is handed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
+        content = envelope.content
+        raw = content if isinstance(content, bytes) else str(content).encode()
+        self.messages.append(message_from_bytes(raw, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    async def wait_for(
+        self, kind: str, po_number: str, containing: str = "", seconds: float = 30
+    ) -> EmailMessage:
+        """The first ``kind`` message about ``po_number`` whose text holds ``containing``."""
+        for _ in range(int(seconds * 5)):
+            for message in self.messages:
+                if (
+                    message["X-Poflow-Kind"] == kind
+                    and po_number in str(message["Subject"])
+                    and containing in text_of(message)
+                ):
+                    return message
+            await asyncio.sleep(0.2)
+        subjects = [str(m["Subject"]) for m in self.messages]
+        raise AssertionError(f"no {kind} mail about {po_number}; got {subjects}")
+
+
+@pytest.fixture(scope="module")
+def mail() -> Iterator[tuple[MailInbox, int]]:
+    inbox = MailInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+async def stack(
+    demo_database_url: str,
+    temporal_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    mail: tuple[MailInbox, int],
+) -> AsyncIterator[e2e.Stack]:
+    """``e2e.stack`` with notifications e-mailed to the loopback SMTP server."""
+    settings = Settings(
+        _env_file=None,
+        environment="test",
+        temporal_address=temporal_env.client.service_client.config.target_host,
+        temporal_task_queue=f"mail-links-{uuid.uuid4().hex[:8]}",
+        smtp_host="127.0.0.1",
+        smtp_port=mail[1],
+    )
+    app = create_app(settings, demo_database_url)
+    worker = build_worker(temporal_env.client, settings, demo_sessions)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        worker,
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
+    ):
+        tokens = e2e.tokens_for_demo_users(demo_database_url)
+        yield e2e.Stack(http, temporal_env.client, demo_sessions, tokens)
+
+
+def browser(stack: e2e.Stack) -> httpx.AsyncClient:
+    """A browser with no poflow session, as when a link is opened from a mail client."""
+    return httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
+
+
+def links_in(message: EmailMessage) -> dict[str, str]:
+    text = text_of(message)
+    found = dict(re.findall(r"^(Approve|Reject): *(\S+)", text, re.MULTILINE))
+    assert set(found) == {"Approve", "Reject"}, text
+    return {action: urlsplit(url).path for action, url in found.items()}
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def form_of(page: str) -> dict[str, str]:
+    confirm = re.search(r'name="confirm" value="([^"]+)"', page)
+    assert confirm, "the confirmation page has no form"
+    return {"csrf_token": csrf_of(page), "confirm": confirm.group(1)}
+
+
+async def status_of(stack: e2e.Stack, number: str) -> dict[str, Any]:
+    response = await stack.get("ines", f"/api/purchase-orders/{number}")
+    assert response.status_code == 200, response.text
+    po: dict[str, Any] = response.json()
+    return po
+
+
+async def test_a_mailed_link_asks_first_decides_once_and_refuses_a_changed_token(
+    stack: e2e.Stack, mail: tuple[MailInbox, int]
+) -> None:
+    inbox = mail[0]
+    number = await stack.submit("alex", e2e.storage_body())
+    await stack.pending(number)
+
+    message = await inbox.wait_for("approval_requested", number)
+    assert "priya@example.org" in str(message["To"]) and "Priya" in str(message["To"])
+    html = message.get_body(("html",))
+    assert html is not None and "/links/" in html.get_content()
+    links = links_in(message)
+
+    opened = await browser(stack).get(links["Approve"])
+    assert opened.status_code == 200, opened.text
+    assert f"Approve {number}?" in opened.text
+    assert "Object storage for build caches" in opened.text and "cost-center owner" in opened.text
+    await asyncio.sleep(0.5)
+    still = await status_of(stack, number)
+    assert still["status"] == "pending_approval" and still["detail"]["decisions"] == []
+
+    person = browser(stack)
+    page = await person.get(links["Approve"])
+    decided = await person.post(links["Approve"], data={**form_of(page.text), "comment": "ok"})
+    assert decided.status_code == 200, decided.text
+    assert f"You approved {number}" in decided.text
+    moved = await stack.po_when(number, lambda po: po["status"] != "pending_approval")
+    assert [d["actor"] for d in moved["detail"]["decisions"]] == ["priya"]
+
+    again = await browser(stack).get(links["Approve"])
+    assert again.status_code == 409 and "already used" in again.text
+    reposted = await person.post(links["Approve"], data={**form_of(page.text), "comment": "x"})
+    assert reposted.status_code == 409 and "already used" in reposted.text
+    sibling = await browser(stack).get(links["Reject"])
+    assert "already used" in sibling.text, "one message's links share one use"
+
+    token = links["Approve"].removeprefix("/links/")
+    tampered = token[:-3] + ("abc" if token[-3:] != "abc" else "xyz")
+    refused = await browser(stack).get(f"/links/{tampered}")
+    assert refused.status_code == 400 and "not valid" in refused.text
+
+
+async def test_a_link_decides_only_through_its_confirmation_form(
+    stack: e2e.Stack, mail: tuple[MailInbox, int]
+) -> None:
+    number = await stack.submit("alex", e2e.storage_body(2))
+    await stack.pending(number)
+    links = links_in(await mail[0].wait_for("approval_requested", number))
+
+    bare = await browser(stack).post(links["Reject"], data={"comment": "no"})
+    assert bare.status_code == 403 and "confirmed on its own page" in bare.text
+
+    person = browser(stack)
+    page = await person.get(links["Reject"])
+    assert f"Reject {number}?" in page.text and "required" in page.text
+    empty = await person.post(links["Reject"], data={**form_of(page.text), "comment": " "})
+    assert empty.status_code == 422 and "needs a comment" in empty.text
+    assert (await status_of(stack, number))["status"] == "pending_approval"
+
+    rejected = await person.post(
+        links["Reject"], data={**form_of(page.text), "comment": "Use the existing bucket."}
+    )
+    assert rejected.status_code == 200 and f"You rejected {number}" in rejected.text
+    done = await stack.po_when(number, lambda po: po["status"] == "rejected")
+    assert done["detail"]["decisions"][0]["comment"] == "Use the existing bucket."
+
+    told = await mail[0].wait_for("rejected", number, containing="Use the existing bucket.")
+    assert "rejected by priya" in text_of(told)
