@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -59,13 +59,19 @@ def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+def ensure_roles(user: User, allowed: Iterable[Role]) -> User:
+    """``user`` if they hold one of ``allowed``; otherwise 403 naming the roles needed."""
+    allowed = set(allowed)
+    if not user.role_names & allowed:
+        needed = ", ".join(sorted(allowed))
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires a role of: {needed}")
+    return user
+
+
 def require_role(*allowed: Role) -> Callable[[User], User]:
     """A dependency that lets through only users holding one of ``allowed``; 403 otherwise."""
 
     def check(user: CurrentUser) -> User:
-        if not user.role_names & set(allowed):
-            needed = ", ".join(sorted(allowed))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires a role of: {needed}")
-        return user
+        return ensure_roles(user, allowed)
 
     return check

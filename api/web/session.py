@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request, status
 from sqlalchemy import select
 
-from api.deps import SessionDep
+from api.deps import SessionDep, ensure_roles
 from domain.catalog import Role
 from models.people import User
 
@@ -45,10 +45,7 @@ def page_role(*allowed: Role) -> Callable[[User], User]:
     """Only users holding one of ``allowed`` may open the page; others get 403."""
 
     def check(user: PageUser) -> User:
-        if not user.role_names & set(allowed):
-            needed = ", ".join(sorted(allowed))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires a role of: {needed}")
-        return user
+        return ensure_roles(user, allowed)
 
     return check
 
