@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -98,6 +100,40 @@ def available_minor(
         )
     )
     return int(budget or 0) - int(used or 0)
+
+
+@dataclass(frozen=True)
+class BudgetEffect:
+    """What a PO does to its budget line: available before it, and after what it holds now."""
+
+    cost_center: str
+    gl_account: str
+    period: FiscalPeriod
+    currency: str
+    available_before_minor: int
+    available_after_minor: int
+
+
+def budget_effect(session: Session, po_number: str) -> BudgetEffect | None:
+    """The PO's budget line and its effect; None before the PO touched a budget."""
+    entry = session.scalar(
+        select(LedgerEntry).where(LedgerEntry.po_number == po_number).order_by(LedgerEntry.id)
+    )
+    if entry is None:
+        return None
+    period = FiscalPeriod(entry.fiscal_year, entry.period)
+    after = available_minor(session, entry.cost_center_id, entry.gl_account_id, period)
+    held = sum(po_balance(session, po_number))
+    center = session.get(CostCenter, entry.cost_center_id)
+    account = session.get(GlAccount, entry.gl_account_id)
+    return BudgetEffect(
+        cost_center=center.code if center else "?",
+        gl_account=account.code if account else "?",
+        period=period,
+        currency=entry.currency,
+        available_before_minor=after + held,
+        available_after_minor=after,
+    )
 
 
 def po_balance(session: Session, po_number: str) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from api.web.render import flash, render
 from api.web.session import CsrfChecked, PageUser
 from domain.catalog import Decision, Role
 from models.audit import AuditEntry
+from models.budget_ledger import budget_effect
 from models.people import User
 
 router = APIRouter(include_in_schema=False)
@@ -90,6 +91,7 @@ def _page(
         "refusal": refusal,
         "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
         "forward_options": _forward_options(detail, user.username),
+        "budget": budget_effect(session, po_number),
     }
     return render(request, "po.html", context, user, status_code=code)
 

@@ -23,8 +23,11 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.ports import free_port
 from settings import environment_names
 from tests.api import e2e
+from tests.web import smtp_catcher
+from tests.web.smtp_catcher import MailInbox, full_links_in
 
 pytestmark = pytest.mark.slow
+mail = smtp_catcher.mail
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -44,6 +47,7 @@ CHROMIUM_ARGS = [
 class RunningApp:
     url: str
     tokens: dict[str, str]
+    mail: MailInbox
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +55,10 @@ def running_app(
     demo_database_url: str,
     temporal_env: WorkflowEnvironment,
     tmp_path_factory: pytest.TempPathFactory,
+    mail: tuple[MailInbox, int],
 ) -> Iterator[RunningApp]:
-    """`poflow api` and `poflow worker` as their own processes, on a free port."""
+    """`poflow api` and `poflow worker` as their own processes, on a free port, mailing to a
+    loopback SMTP server."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in environment_names()}
     env.update(
@@ -60,6 +66,9 @@ def running_app(
         POFLOW_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
         POFLOW_TEMPORAL_TASK_QUEUE=f"browser-{uuid.uuid4().hex[:8]}",
         POFLOW_API_PORT=str(port),
+        POFLOW_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        POFLOW_SMTP_HOST="127.0.0.1",
+        POFLOW_SMTP_PORT=str(mail[1]),
     )
     logs = tmp_path_factory.mktemp("browser-app")
     processes = [
@@ -73,7 +82,7 @@ def running_app(
     ]
     url = f"http://127.0.0.1:{port}"
     _wait_ready(url)
-    yield RunningApp(url, e2e.tokens_for_demo_users(demo_database_url))
+    yield RunningApp(url, e2e.tokens_for_demo_users(demo_database_url), mail[0])
     for process in processes:
         process.terminate()
         process.wait(timeout=30)
@@ -192,3 +201,22 @@ def _wait_ready(url: str, seconds: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise AssertionError(f"{url} never became ready")
+
+
+async def test_a_signed_link_from_a_mail_asks_to_confirm_then_decides(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    number = _raise(running_app, "alex", e2e.subscription_body("450.00"))
+    message = await running_app.mail.wait_for("approval_requested", number)
+    approve = full_links_in(message)["Approve"]
+    page = await (await browser.new_context()).new_page()  # a mail client: no poflow session
+    await page.goto(approve)
+    confirm = page.get_by_role("button", name=f"Approve {number}")
+    await expect(confirm).to_be_visible()
+    waiting = _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
+    assert waiting["current_approvers"] == ["sam"]  # opening the link decided nothing
+    await confirm.click()
+    await expect(page.get_by_text(re.compile("approved", re.IGNORECASE)).first).to_be_visible()
+    _wait_for(running_app, number, lambda po: po["status"] == "issued")
+    await page.goto(approve)
+    await expect(page.get_by_text(re.compile("already used", re.IGNORECASE)).first).to_be_visible()

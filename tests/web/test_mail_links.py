@@ -7,65 +7,23 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope
-from aiosmtpd.smtp import Session as SmtpSession
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from devstack.ports import free_port
 from settings import Settings
 from tests.api import e2e
+from tests.web import smtp_catcher
 from tests.web.pages import csrf_of
+from tests.web.smtp_catcher import MailInbox, links_in, text_of
 from worker import build_worker
 
-
-class MailInbox:
-    """An aiosmtpd handler keeping every message it is handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
-        content = envelope.content
-        raw = content if isinstance(content, bytes) else str(content).encode()
-        self.messages.append(message_from_bytes(raw, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    async def wait_for(
-        self, kind: str, po_number: str, containing: str = "", seconds: float = 30
-    ) -> EmailMessage:
-        """The first ``kind`` message about ``po_number`` whose text holds ``containing``."""
-        for _ in range(int(seconds * 5)):
-            for message in self.messages:
-                if (
-                    message["X-Poflow-Kind"] == kind
-                    and po_number in str(message["Subject"])
-                    and containing in text_of(message)
-                ):
-                    return message
-            await asyncio.sleep(0.2)
-        subjects = [str(m["Subject"]) for m in self.messages]
-        raise AssertionError(f"no {kind} mail about {po_number}; got {subjects}")
-
-
-@pytest.fixture(scope="module")
-def mail() -> Iterator[tuple[MailInbox, int]]:
-    inbox = MailInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+mail = smtp_catcher.mail
 
 
 @pytest.fixture(scope="module")
@@ -99,19 +57,6 @@ async def stack(
 def browser(stack: e2e.Stack) -> httpx.AsyncClient:
     """A browser with no poflow session, as when a link is opened from a mail client."""
     return httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
-
-
-def links_in(message: EmailMessage) -> dict[str, str]:
-    text = text_of(message)
-    found = dict(re.findall(r"^(Approve|Reject): *(\S+)", text, re.MULTILINE))
-    assert set(found) == {"Approve", "Reject"}, text
-    return {action: urlsplit(url).path for action, url in found.items()}
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())
 
 
 def form_of(page: str) -> dict[str, str]:

@@ -57,6 +57,7 @@ async def test_an_approver_decides_from_the_inbox_and_a_refusal_shows_its_reason
     tom = await person(stack, "tom")
     page = await tom.get(f"/po/{number}")
     assert page.status_code == 200 and "waiting on priya" in page.text
+    assert "Budget effect" in page.text and "over budget" in page.text  # no SaaS budget at INFRA
     refused = await tom.post(
         f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
     )
