@@ -62,6 +62,18 @@ class Settings(BaseSettings):
     itsm_url: str | None = None
     slack_webhook_url: str | None = None
     teams_webhook_url: str | None = None
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="OpenID Connect issuer, e.g. https://login.example.org/realms/it (its "
+        "discovery document is <issuer>/.well-known/openid-configuration); with oidc_client_id "
+        "set, people sign in with their company account.",
+    )
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        description="The ID-token claim that holds the poflow username.",
+    )
 
     @field_validator("base_currency")
     @classmethod
@@ -77,7 +89,9 @@ class Settings(BaseSettings):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
 
-    @field_validator("smtp_host", mode="before")
+    @field_validator(
+        "smtp_host", "oidc_issuer", "oidc_client_id", "oidc_client_secret", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -96,6 +110,10 @@ class Settings(BaseSettings):
     @property
     def app_url(self) -> str:
         return self.public_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def temporal_ui_url(self) -> str:

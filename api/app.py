@@ -27,6 +27,7 @@ from api.web import (
     delegation_pages,
     inbox_page,
     link_pages,
+    oidc,
     po_page,
     requisition_pages,
 )
@@ -82,6 +83,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         delegations.router,
         audit.router,
         auth_pages.router,
+        oidc.router,
         inbox_page.router,
         po_page.router,
         link_pages.router,

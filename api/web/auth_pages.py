@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SessionDep
+from api.deps import SessionDep, get_runtime
 from api.web.render import render
-from api.web.session import SESSION_CSRF, SESSION_USER, CsrfChecked
+from api.web.session import CsrfChecked, sign_in
 from models.accounts import find_user, password_matches
 
 router = APIRouter(include_in_schema=False)
@@ -18,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/inbox") -> HTMLResponse:
-    return render(request, "login.html", {"next": _local(next), "title": "Sign in"})
+    return login_form(request, next)
 
 
 @router.post("/login", dependencies=[CsrfChecked])
@@ -31,11 +30,9 @@ def login(
 ) -> Response:
     user = find_user(session, username.strip())
     if user is None or not user.active or not password_matches(user, password):
-        context = {"next": _local(next), "error": "Wrong username or password.", "title": "Sign in"}
-        return render(request, "login.html", context, status_code=401)
-    request.session[SESSION_USER] = user.username
-    request.session[SESSION_CSRF] = secrets.token_urlsafe(32)  # a new token for the new session
-    return RedirectResponse(_local(next), status_code=303)
+        return login_form(request, next, error="Wrong username or password.", status_code=401)
+    sign_in(request, user)
+    return RedirectResponse(local_path(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
@@ -44,6 +41,19 @@ def logout(request: Request) -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
-def _local(path: str) -> str:
+def login_form(
+    request: Request, next: str, *, error: str | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """The login page; it offers the company sign-in (OIDC) too when that is configured."""
+    context = {
+        "next": local_path(next),
+        "error": error,
+        "title": "Sign in",
+        "oidc_enabled": get_runtime(request).settings.oidc_enabled,
+    }
+    return render(request, "login.html", context, status_code=status_code)
+
+
+def local_path(path: str) -> str:
     """Only paths of this site: a login never sends anyone elsewhere."""
     return path if path.startswith("/") and not path.startswith("//") else "/inbox"

@@ -50,6 +50,12 @@ def page_role(*allowed: Role) -> Callable[[User], User]:
     return check
 
 
+def sign_in(request: Request, user: User) -> None:
+    """Start ``user``'s session, with a new CSRF token: a token seen before the login is void."""
+    request.session[SESSION_USER] = user.username
+    request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
+
+
 def csrf_token(request: Request) -> str:
     """This session's CSRF token, made on first use; every form posts it back."""
     token = request.session.get(SESSION_CSRF)

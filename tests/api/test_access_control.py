@@ -20,8 +20,8 @@ from models.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
 from tests.web.pages import csrf_of
 
-# The signed decision link authorises itself (tests/api/test_signed_links.py).
-PUBLIC = {"/healthz", "/readyz", "/login", "/links/{token}"}
+# The ways in: the login pages, and the signed decision link that authorises itself.
+PUBLIC = {"/healthz", "/readyz", "/login", "/login/oidc", "/login/oidc/callback", "/links/{token}"}
 GATES = ("require_role.<locals>.check", "page_role.<locals>.check")
 
 
