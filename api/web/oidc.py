@@ -8,20 +8,23 @@ name does (no account is created on the fly; admins create them).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from authlib.integrations.starlette_client import OAuth, OAuthError, StarletteOAuth2App
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from joserfc.errors import JoseError
 
 from api.deps import SessionDep, get_runtime
 from api.web.auth_pages import local_path, login_form
 from api.web.session import sign_in
 from models.accounts import find_user
 from settings import Settings
+
+# authlib is loaded only when OIDC is configured: importing it warns on stderr, and the
+# command line promises one clean line per problem.
+if TYPE_CHECKING:
+    from authlib.integrations.starlette_client import StarletteOAuth2App
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +37,8 @@ UNTRUSTED = "The company sign-in answered with an ID token poflow cannot trust."
 
 def company_sign_in(settings: Settings) -> StarletteOAuth2App:
     """authlib's client of the configured provider; its endpoints come from discovery."""
+    from authlib.integrations.starlette_client import OAuth
+
     if not settings.oidc_issuer or not settings.oidc_client_id:
         raise ValueError("signing in with OIDC needs oidc_issuer and oidc_client_id")
     secret = settings.oidc_client_secret
@@ -74,6 +79,9 @@ async def finish_company_sign_in(request: Request, session: SessionDep) -> Respo
         # authlib only checks `azp` by default; the token must be meant for poflow.
         "aud": {"essential": True, "value": settings.oidc_client_id},
     }
+    from authlib.integrations.starlette_client import OAuthError
+    from joserfc.errors import JoseError
+
     try:
         token = await provider.authorize_access_token(request, claims_options=expected)
     except OAuthError as error:
