@@ -62,6 +62,7 @@ class ReservationResult:
     reserved: bool
     available_before_minor: int
     over_budget: bool
+    reason: str = ""
 
 
 @dataclass

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod, fiscal_period
+from domain.money import Money
 from domain.purchase_order import BudgetMovement, ReservationResult
 from models import BudgetLine, CostCenter, GlAccount, LedgerEntry
 
@@ -32,7 +33,21 @@ def reserve(session: Session, movement: BudgetMovement, start_month: int) -> Res
             committed=0,
         )
     reserved = existing is not None or not over or movement.allow_over_budget
-    return ReservationResult(reserved=reserved, available_before_minor=available, over_budget=over)
+    return ReservationResult(
+        reserved=reserved,
+        available_before_minor=available,
+        over_budget=over,
+        reason=_shortfall(movement, period, available) if over else "",
+    )
+
+
+def _shortfall(movement: BudgetMovement, period: FiscalPeriod, available: int) -> str:
+    currency = movement.base_currency
+    return (
+        f"insufficient budget: {Money(available, currency)} available on "
+        f"{movement.cost_center}/{movement.gl_account} FY{period.fiscal_year} period "
+        f"{period.period}, {Money(movement.amount_base_minor, currency)} asked"
+    )
 
 
 def commit(session: Session, movement: BudgetMovement, start_month: int) -> None:

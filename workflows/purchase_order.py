@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.chain import ApprovalState, Stage
     from domain.entitlement import DecisionRequest, refusal
     from domain.money import Money
+    from domain.policy import OverBudget
     from domain.purchase_order import (
         BudgetMovement,
         CancelRequest,
@@ -35,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 ONE_REJECTION_NOTICE = "one-rejection-notice"
+RESERVE_PER_POLICY = "reserve-per-policy"
 
 
 @workflow.defn(name="PurchaseOrder")
@@ -173,16 +175,21 @@ class PurchaseOrderWorkflow:
         )
         self.view.rate_date, self.view.policy_id = prep.rate_date, prep.policy_id
         self.view.policy_name, self.view.policy_version = prep.policy.name, prep.policy.version
-        reservation = await calls.reserve(self.movement("reserve", allow_over=True))
-        if reservation.over_budget and prep.policy.over_budget.value == "refuse":
-            await calls.move_budget("release", self.movement("release-over-budget"))
-            return await self._refuse(
-                RuleFailure(
-                    "budget_available",
-                    "amount",
-                    f"only {Money(reservation.available_before_minor, prep.base_currency)} left",
+        routes_over = prep.policy.over_budget is OverBudget.ROUTE
+        if workflow.patched(RESERVE_PER_POLICY):
+            # The ledger itself refuses, under its per-line lock, when the policy says so.
+            reservation = await calls.reserve(self.movement("reserve", allow_over=routes_over))
+            if not reservation.reserved:
+                failure = RuleFailure("budget_available", "amount", reservation.reason)
+                return await self._refuse(failure)
+        else:
+            reservation = await calls.reserve(self.movement("reserve", allow_over=True))
+            if reservation.over_budget and not routes_over:
+                await calls.move_budget("release", self.movement("release-over-budget"))
+                left = Money(reservation.available_before_minor, prep.base_currency)
+                return await self._refuse(
+                    RuleFailure("budget_available", "amount", f"only {left} left")
                 )
-            )
         self.view.over_budget = reservation.over_budget
         facts = replace(prep.facts, over_budget=reservation.over_budget)
         try:
