@@ -2,8 +2,8 @@
 is refused with the shortfall named, and nothing is left reserved."""
 
 import copy
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
