@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.catalog import PoStatus
-from domain.chain import DecisionRecord, Stage
+from domain.chain import ApprovalState, DecisionRecord, Stage
 from domain.policy import Policy
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
@@ -98,6 +98,19 @@ class PoView:
             return []
         stage = self.stages[self.current_stage]
         return list(dict.fromkeys(p for b in stage.branches for p in b.waiting_on()))
+
+    def approval_state(self) -> ApprovalState:
+        """The decision rules' view of this PO (for pages that show what a person may do)."""
+        requisition = self.requisition
+        return ApprovalState(
+            requester=requisition.requester,
+            cost_center=requisition.cost_center,
+            amount_base_minor=self.amount_base_minor,
+            stages=self.stages,
+            current_stage=self.current_stage,
+            waiting=bool(self.waiting_on()),
+            decisions=self.decisions,
+        )
 
     def current_tier(self) -> str | None:
         if self.waiting_on():

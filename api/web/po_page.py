@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import TypeAdapter
 from sqlalchemy import select
 
 from api.decisions import DecisionForm, NotVisible, submit_decision, visible_or_missing
@@ -16,11 +17,14 @@ from api.errors import Refused
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, PageUser
 from domain.catalog import Decision, Role
+from domain.entitlement import forward_candidates
+from domain.purchase_order import PoView
 from models.audit import AuditEntry
 from models.budget_ledger import budget_effect
 from models.people import User
 
 router = APIRouter(include_in_schema=False)
+_VIEW = TypeAdapter(PoView)
 
 DECIDERS = {Role.APPROVER, Role.FINANCE, Role.PROCUREMENT}
 ACTION_DONE = {
@@ -97,17 +101,10 @@ def _page(
 
 
 def _forward_options(detail: dict[str, Any], me: str) -> list[str]:
-    """People of the current tier's branches (eligible, fallback, procurement) other than me
-    and the requester; the workflow's validator has the last word."""
-    stages = detail.get("stages") or []
-    index = detail.get("current_stage", 0)
-    if index >= len(stages):
+    """Who I could forward the current tier to, by the same rule the workflow checks."""
+    state = _VIEW.validate_python(detail).approval_state()
+    stage = state.stage_now()
+    if stage is None:
         return []
-    requester = detail.get("requisition", {}).get("requester")
-    people = [
-        person
-        for branch in stages[index]["branches"]
-        for key in ("eligible", "fallback", "escalation_pool")
-        for person in branch.get(key, [])
-    ]
-    return [p for p in dict.fromkeys(people) if p not in (me, requester)]
+    people = [p for b in stage.branches for p in forward_candidates(state, stage, b, me)]
+    return list(dict.fromkeys(people))
