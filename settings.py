@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     )
     base_currency: str = "EUR"
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    budget_alert_percents: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [80, 100],
+        description="Percents of a budget line that raise an alert, comma-separated.",
+    )
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     old_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
@@ -82,12 +86,19 @@ class Settings(BaseSettings):
             raise ValueError("must be an ISO 4217 code of three capital letters, e.g. EUR")
         return value
 
-    @field_validator("old_secret_keys", mode="before")
+    @field_validator("old_secret_keys", "budget_alert_percents", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
+
+    @field_validator("budget_alert_percents")
+    @classmethod
+    def _percents(cls, value: list[int]) -> list[int]:
+        if not value or any(not 1 <= percent <= 1000 for percent in value):
+            raise ValueError("must be whole percents between 1 and 1000, e.g. 80,100")
+        return sorted(set(value))
 
     @field_validator(
         "smtp_host", "oidc_issuer", "oidc_client_id", "oidc_client_secret", mode="before"

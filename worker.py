@@ -49,7 +49,12 @@ def build_activities(
     if settings.smtp_host:
         notifications = SmtpMailer(sessions, settings, partial(make_decision_link, settings))
     requisitions = RequisitionActivities(sessions, EcbRates(), settings.base_currency)
-    budget = BudgetActivities(sessions, settings.fiscal_year_start_month)
+    budget = BudgetActivities(
+        sessions,
+        settings.fiscal_year_start_month,
+        notifications,
+        settings.budget_alert_percents,
+    )
     projection = ProjectionActivities(sessions)
     outbound = OutboundActivities(PostgresErp(sessions), outbox, notifications)
     return [
@@ -60,6 +65,9 @@ def build_activities(
         budget.reserve_budget,
         budget.commit_budget,
         budget.release_budget,
+        budget.release_reservation_budget,
+        budget.change_order_budget,
+        budget.invoice_budget,
         projection.project_po_change,
         projection.record_emergency_exception,
         outbound.issue_to_erp,

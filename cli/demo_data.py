@@ -57,7 +57,7 @@ PROJECTS = (
     ("RUN-IT", "Run the business", "IT"),
 )
 
-# Monthly budget in EUR cents per (cost center, GL account), for every period of the fiscal year.
+# Monthly budget in EUR cents per (cost center, GL account), for every period of this fiscal year and the next.
 MONTHLY_BUDGETS = {
     ("IT-INFRA", "6100"): 4_000_000,
     ("IT-INFRA", "1610"): 1_500_000,

@@ -112,8 +112,9 @@ def _budgets(
     added: dict[str, int],
 ) -> None:
     fiscal_year = fiscal_period(today, settings.fiscal_year_start_month).fiscal_year
+    periods = fiscal_year_periods(fiscal_year) + fiscal_year_periods(fiscal_year + 1)
     for (center, account), monthly in demo.MONTHLY_BUDGETS.items():
-        for period in fiscal_year_periods(fiscal_year):
+        for period in periods:
             key = {
                 "cost_center_id": centers[center].id,
                 "gl_account_id": accounts[account].id,

@@ -55,6 +55,43 @@ class BudgetMovement:
     base_currency: str
     idempotency_key: str
     allow_over_budget: bool = False
+    service_end: date | None = None  # None: a one-day service period
+    rate: str = "1"
+    rate_date: date | None = None
+    change_minor: int = 0  # a change order's increase (or decrease, negative)
+    as_of: date | None = None  # a change order reshapes the open commitment from this day on
+
+    def last_day(self) -> date:
+        return self.service_end or self.service_start
+
+
+@dataclass(frozen=True)
+class InvoicePosting:
+    """An invoice against a PO: relieves its commitment and books the actual cost."""
+
+    po_number: str
+    revision: int
+    cost_center: str
+    gl_account: str
+    invoice_number: str
+    invoice_date: date
+    amount_minor: int  # in the invoice's (the PO's) currency
+    currency: str
+    amount_base_minor: int
+    base_currency: str
+    rate: str
+    rate_date: date | None
+    posted_by: str
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.po_number}:invoice:{self.invoice_number}"
+
+
+@dataclass(frozen=True)
+class InvoiceResult:
+    relieved_minor: int  # commitment relieved, base currency
+    actual_minor: int  # actual cost booked, base currency
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base
-from models.budgets import BudgetLine
+from models.budgets import BudgetAlert, BudgetLine
 from models.governance import DelegationRow, EmergencyException, IdempotencyKey
 from models.ledger import LedgerEntry
 from models.links import UsedLink
@@ -19,6 +19,7 @@ __all__ = [
     "ApprovalPolicy",
     "AuditEntry",
     "Base",
+    "BudgetAlert",
     "BudgetLine",
     "CatalogItem",
     "Contract",

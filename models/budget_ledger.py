@@ -1,212 +1,170 @@
-"""Ledger arithmetic in Postgres: available budget, and the reserve → commit → release moves."""
+"""Posting to the budget ledger: budget lines, their locks and balances, and appending entries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from domain.fiscal import FiscalPeriod, fiscal_period
-from domain.money import Money
-from domain.purchase_order import BudgetMovement, ReservationResult
+from domain.budget import LineBalance, PeriodAmounts
+from domain.fiscal import FiscalPeriod
 from models import BudgetLine, CostCenter, GlAccount, LedgerEntry
 
 
-def reserve(session: Session, movement: BudgetMovement, start_month: int) -> ReservationResult:
-    """Reserve the PO's amount if the budget line has it (or policy allows going over)."""
-    cost_center, gl_account, period = _line(session, movement, start_month)
-    _lock_line(session, cost_center, gl_account, period)
-    existing = _entry(session, movement.idempotency_key)
-    own = existing.reserved_delta_minor if existing else 0
-    available = available_minor(session, cost_center, gl_account, period) + own
-    over = movement.amount_base_minor > available
-    if existing is None and (not over or movement.allow_over_budget):
-        _append(
-            session,
-            "reserve",
-            movement,
-            cost_center,
-            gl_account,
-            period,
-            reserved=movement.amount_base_minor,
-            committed=0,
-        )
-    reserved = existing is not None or not over or movement.allow_over_budget
-    return ReservationResult(
-        reserved=reserved,
-        available_before_minor=available,
-        over_budget=over,
-        reason=_shortfall(movement, period, available) if over else "",
-    )
+@dataclass(frozen=True)
+class Account:
+    """Where a movement is booked: a cost center and a GL account (ids and codes)."""
+
+    cost_center_id: int
+    gl_account_id: int
+    cost_center: str
+    gl_account: str
+    reserve_at: str = "creation"
 
 
-def _shortfall(movement: BudgetMovement, period: FiscalPeriod, available: int) -> str:
-    currency = movement.base_currency
-    return (
-        f"insufficient budget: {Money(available, currency)} available on "
-        f"{movement.cost_center}/{movement.gl_account} FY{period.fiscal_year} period "
-        f"{period.period}, {Money(movement.amount_base_minor, currency)} asked"
-    )
+@dataclass(frozen=True)
+class Posting:
+    """One ledger entry to append; deltas in base-currency minor units."""
+
+    kind: str
+    account: Account
+    period: FiscalPeriod
+    currency: str
+    idempotency_key: str
+    reserved: int = 0
+    committed: int = 0
+    actual: int = 0
+    po_number: str | None = None
+    revision: int | None = None
+    reference: str | None = None
+    note: str = ""
+    posted_by: str = "poflow"
+    rate: str = "1"
+    rate_date: date | None = None
+    source_amount_minor: int | None = None
+    source_currency: str | None = None
 
 
-def commit(session: Session, movement: BudgetMovement, start_month: int) -> None:
-    """Turn the PO's reservation into a commitment (encumbrance)."""
-    if _entry(session, movement.idempotency_key):
-        return
-    cost_center, gl_account, period = _line(session, movement, start_month)
-    reserved, _committed = po_balance(session, movement.po_number)
-    _append(
-        session,
-        "commit",
-        movement,
-        cost_center,
-        gl_account,
-        period,
-        reserved=-reserved,
-        committed=movement.amount_base_minor,
-    )
+def account(session: Session, cost_center: str, gl_account: str) -> Account:
+    """The budget account of a cost center and GL account, by code."""
+    center = session.scalar(select(CostCenter).where(CostCenter.code == cost_center))
+    gl = session.scalar(select(GlAccount).where(GlAccount.code == gl_account))
+    if center is None or gl is None:
+        raise LookupError(f"unknown budget line {cost_center}/{gl_account}")
+    return Account(center.id, gl.id, center.code, gl.code, center.reserve_at)
 
 
-def release(session: Session, movement: BudgetMovement, start_month: int) -> None:
-    """Release whatever the PO still holds, reserved or committed."""
-    if _entry(session, movement.idempotency_key):
-        return
-    cost_center, gl_account, period = _line(session, movement, start_month)
-    reserved, committed = po_balance(session, movement.po_number)
-    if reserved or committed:
-        _append(
-            session,
-            "release",
-            movement,
-            cost_center,
-            gl_account,
-            period,
-            reserved=-reserved,
-            committed=-committed,
-        )
+def lock_lines(session: Session, acct: Account, periods: Iterable[FiscalPeriod]) -> None:
+    """Serialise postings per budget line until the transaction ends; always in period order,
+    so two transactions locking several lines never deadlock."""
+    for period in sorted(set(periods)):
+        line = f"{acct.cost_center_id}:{acct.gl_account_id}"
+        key = f"budget:{line}:{period.fiscal_year}:{period.period}"
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
-def available_minor(
-    session: Session, cost_center: int, gl_account: int, period: FiscalPeriod
-) -> int:
-    """Budget in force minus everything reserved and committed on the line."""
-    budget = session.scalar(
+def budget_in_force(session: Session, acct: Account, period: FiscalPeriod) -> int:
+    """The latest version of the line's budget; 0 when none was granted."""
+    amount = session.scalar(
         select(BudgetLine.amount_minor)
         .where(
-            BudgetLine.cost_center_id == cost_center,
-            BudgetLine.gl_account_id == gl_account,
+            BudgetLine.cost_center_id == acct.cost_center_id,
+            BudgetLine.gl_account_id == acct.gl_account_id,
             BudgetLine.fiscal_year == period.fiscal_year,
             BudgetLine.period == period.period,
         )
         .order_by(BudgetLine.version.desc())
         .limit(1)
     )
-    used = session.scalar(
-        select(
-            func.coalesce(
-                func.sum(LedgerEntry.reserved_delta_minor + LedgerEntry.committed_delta_minor), 0
-            )
-        ).where(
-            LedgerEntry.cost_center_id == cost_center,
-            LedgerEntry.gl_account_id == gl_account,
-            LedgerEntry.fiscal_year == period.fiscal_year,
-            LedgerEntry.period == period.period,
-        )
-    )
-    return int(budget or 0) - int(used or 0)
+    return int(amount or 0)
 
 
-@dataclass(frozen=True)
-class BudgetEffect:
-    """What a PO does to its budget line: available before it, and after what it holds now."""
-
-    cost_center: str
-    gl_account: str
-    period: FiscalPeriod
-    currency: str
-    available_before_minor: int
-    available_after_minor: int
-
-
-def budget_effect(session: Session, po_number: str) -> BudgetEffect | None:
-    """The PO's budget line and its effect; None before the PO touched a budget."""
-    entry = session.scalar(
-        select(LedgerEntry).where(LedgerEntry.po_number == po_number).order_by(LedgerEntry.id)
-    )
-    if entry is None:
-        return None
-    period = FiscalPeriod(entry.fiscal_year, entry.period)
-    after = available_minor(session, entry.cost_center_id, entry.gl_account_id, period)
-    held = sum(po_balance(session, po_number))
-    center = session.get(CostCenter, entry.cost_center_id)
-    account = session.get(GlAccount, entry.gl_account_id)
-    return BudgetEffect(
-        cost_center=center.code if center else "?",
-        gl_account=account.code if account else "?",
-        period=period,
-        currency=entry.currency,
-        available_before_minor=after + held,
-        available_after_minor=after,
-    )
-
-
-def po_balance(session: Session, po_number: str) -> tuple[int, int]:
-    """What the PO holds now: (reserved, committed)."""
-    reserved, committed = session.execute(
+def line_balance(session: Session, acct: Account, period: FiscalPeriod) -> LineBalance:
+    """Budget in force and the sums of every entry on the line."""
+    reserved, committed, actual = session.execute(
         select(
             func.coalesce(func.sum(LedgerEntry.reserved_delta_minor), 0),
             func.coalesce(func.sum(LedgerEntry.committed_delta_minor), 0),
-        ).where(LedgerEntry.po_number == po_number)
-    ).one()
-    return int(reserved), int(committed)
-
-
-def _line(
-    session: Session, movement: BudgetMovement, start_month: int
-) -> tuple[int, int, FiscalPeriod]:
-    cost_center = session.scalar(
-        select(CostCenter.id).where(CostCenter.code == movement.cost_center)
-    )
-    gl_account = session.scalar(select(GlAccount.id).where(GlAccount.code == movement.gl_account))
-    if cost_center is None or gl_account is None:
-        raise LookupError(f"unknown budget line {movement.cost_center}/{movement.gl_account}")
-    return cost_center, gl_account, fiscal_period(movement.service_start, start_month)
-
-
-def _lock_line(session: Session, cost_center: int, gl_account: int, period: FiscalPeriod) -> None:
-    key = f"budget:{cost_center}:{gl_account}:{period.fiscal_year}:{period.period}"
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
-
-
-def _entry(session: Session, key: str) -> LedgerEntry | None:
-    return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
-
-
-def _append(
-    session: Session,
-    kind: str,
-    movement: BudgetMovement,
-    cost_center: int,
-    gl_account: int,
-    period: FiscalPeriod,
-    *,
-    reserved: int,
-    committed: int,
-) -> None:
-    session.add(
-        LedgerEntry(
-            kind=kind,
-            po_number=movement.po_number,
-            revision=movement.revision,
-            cost_center_id=cost_center,
-            gl_account_id=gl_account,
-            fiscal_year=period.fiscal_year,
-            period=period.period,
-            reserved_delta_minor=reserved,
-            committed_delta_minor=committed,
-            currency=movement.base_currency,
-            idempotency_key=movement.idempotency_key,
+            func.coalesce(func.sum(LedgerEntry.actual_delta_minor), 0),
+        ).where(
+            LedgerEntry.cost_center_id == acct.cost_center_id,
+            LedgerEntry.gl_account_id == acct.gl_account_id,
+            LedgerEntry.fiscal_year == period.fiscal_year,
+            LedgerEntry.period == period.period,
         )
+    ).one()
+    return LineBalance(
+        budget_in_force(session, acct, period), int(reserved), int(committed), int(actual)
     )
+
+
+def po_holdings(session: Session, po_number: str) -> tuple[PeriodAmounts, PeriodAmounts]:
+    """What a PO holds per period: (reserved, committed), periods holding nothing left out."""
+    rows = session.execute(
+        select(
+            LedgerEntry.fiscal_year,
+            LedgerEntry.period,
+            func.sum(LedgerEntry.reserved_delta_minor),
+            func.sum(LedgerEntry.committed_delta_minor),
+        )
+        .where(LedgerEntry.po_number == po_number)
+        .group_by(LedgerEntry.fiscal_year, LedgerEntry.period)
+    ).all()
+    reserved = {FiscalPeriod(y, p): int(r) for y, p, r, _ in rows if r}
+    committed = {FiscalPeriod(y, p): int(c) for y, p, _, c in rows if c}
+    return reserved, committed
+
+
+def po_balance(session: Session, po_number: str) -> tuple[int, int]:
+    """What the PO holds now in total: (reserved, committed)."""
+    reserved, committed = po_holdings(session, po_number)
+    return sum(reserved.values()), sum(committed.values())
+
+
+def posted(session: Session, idempotency_key: str) -> bool:
+    """Whether a step already posted: keys are per step, and a step's entries share its key as
+    a prefix (``key``, ``key#2``, ...)."""
+    return (
+        session.scalar(
+            select(LedgerEntry.id).where(LedgerEntry.idempotency_key == idempotency_key).limit(1)
+        )
+        is not None
+    )
+
+
+def append(session: Session, postings: Iterable[Posting]) -> int:
+    """Append entries; the first carries the step's key, the others ``key#n``. Returns the count."""
+    count = 0
+    for number, posting in enumerate(postings, start=1):
+        key = posting.idempotency_key if number == 1 else f"{posting.idempotency_key}#{number}"
+        session.add(_entry(posting, key))
+        count += 1
     session.flush()
+    return count
+
+
+def _entry(posting: Posting, key: str) -> LedgerEntry:
+    return LedgerEntry(
+        kind=posting.kind,
+        po_number=posting.po_number,
+        revision=posting.revision,
+        cost_center_id=posting.account.cost_center_id,
+        gl_account_id=posting.account.gl_account_id,
+        fiscal_year=posting.period.fiscal_year,
+        period=posting.period.period,
+        reserved_delta_minor=posting.reserved,
+        committed_delta_minor=posting.committed,
+        actual_delta_minor=posting.actual,
+        currency=posting.currency,
+        source_amount_minor=posting.source_amount_minor,
+        source_currency=posting.source_currency,
+        rate=posting.rate,
+        rate_date=posting.rate_date,
+        reference=posting.reference,
+        note=posting.note,
+        posted_by=posting.posted_by,
+        idempotency_key=key,
+    )

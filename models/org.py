@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IntPk
@@ -17,6 +17,14 @@ class CostCenter(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("cost_centers.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    # Fiscal policy: reserve budget when the PO is raised ("creation"), or only at invoice.
+    reserve_at: Mapped[str] = mapped_column(
+        String(20), default="creation", server_default="creation"
+    )
+
+    __table_args__ = (
+        CheckConstraint("reserve_at IN ('creation', 'invoice')", name="reserve_at_is_known"),
+    )
 
 
 class GlAccount(Base):

@@ -254,6 +254,9 @@ class PurchaseOrderWorkflow:
             base_currency=prep.base_currency,
             idempotency_key=f"{self.view.po_number}:{self.view.revision}:{step}",
             allow_over_budget=allow_over,
+            service_end=requisition.service_end,
+            rate=prep.rate,
+            rate_date=prep.rate_date,
         )
 
     def change(self, action: str, actor: str, **extra: object) -> PoChange:

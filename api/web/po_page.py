@@ -20,7 +20,7 @@ from domain.catalog import Decision, Role
 from domain.entitlement import forward_candidates
 from domain.purchase_order import PoView
 from models.audit import AuditEntry
-from models.budget_ledger import budget_effect
+from models.po_budget import po_budget
 from models.people import User
 
 router = APIRouter(include_in_schema=False)
@@ -95,7 +95,7 @@ def _page(
         "refusal": refusal,
         "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
         "forward_options": _forward_options(detail, user.username),
-        "budget": budget_effect(session, po_number),
+        "budget": po_budget(session, po_number),
     }
     return render(request, "po.html", context, user, status_code=code)
 

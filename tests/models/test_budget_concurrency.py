@@ -16,7 +16,7 @@ from domain.fiscal import fiscal_period
 from domain.purchase_order import BudgetMovement, ReservationResult
 from models import BudgetLine, CostCenter, GlAccount, LedgerEntry
 from models.accounts import upsert_user
-from models.budget_ledger import reserve
+from models.commitments import reserve
 from models.db import build_engine, session_factory
 
 SERVICE_START = date(2026, 6, 15)

@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.demo_data import POLICY_DOCUMENT
+from domain.budget import spread
 from domain.catalog import PoStatus
+from domain.fiscal import fiscal_period
+from domain.money import Money
 from models.accounts import find_user
 from models.db import unit_of_work
 from models.policy_store import store_policy
@@ -56,5 +59,10 @@ async def test_over_budget_is_refused_with_the_shortfall(
     # Earlier POs routed over budget may already hold the line below zero.
     assert failure.message.startswith("insufficient budget: ")
     assert "available on IT-INFRA/6110" in failure.message
-    assert failure.message.endswith("30,000.00 EUR asked")
+    # The shortfall names the first period the subscription falls on, and its part there.
+    first = fiscal_period(requisition.service_start, 1)
+    part = spread(3_000_000, requisition.service_start, requisition.service_end, 1)[first]
+    where = f"FY{first.fiscal_year} period {first.period}"
+    assert failure.message.endswith(f"{where}, {Money(part, 'EUR')} asked")
+    assert part < 3_000_000  # the subscription spans several periods
     assert balance(db, result.po_number) == (0, 0)

@@ -1,0 +1,80 @@
+"""A PO's budget as its page shows it: per period, what it holds and what the line has left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain.fiscal import FiscalPeriod
+from models import LedgerEntry
+from models.budget_alerts import lines_of_po
+from models.budget_ledger import line_balance
+
+
+@dataclass(frozen=True)
+class PeriodEffect:
+    """One period of a PO: what it holds there, and the line's available before and after it."""
+
+    period: FiscalPeriod
+    reserved_minor: int
+    committed_minor: int
+    actual_minor: int
+    available_after_minor: int
+
+    @property
+    def held_minor(self) -> int:
+        return self.reserved_minor + self.committed_minor
+
+    @property
+    def available_before_minor(self) -> int:
+        return self.available_after_minor + self.held_minor + self.actual_minor
+
+
+@dataclass(frozen=True)
+class PoBudget:
+    cost_center: str
+    gl_account: str
+    currency: str
+    periods: list[PeriodEffect]
+
+    @property
+    def over_budget(self) -> bool:
+        return any(p.available_after_minor < 0 for p in self.periods)
+
+
+def po_budget(session: Session, po_number: str) -> PoBudget | None:
+    """The PO's budget lines and its effect on each; None before it touched a budget."""
+    lines = lines_of_po(session, po_number)
+    if lines is None:
+        return None
+    acct, periods = lines
+    held = _held(session, po_number)
+    currency = session.scalar(
+        select(LedgerEntry.currency).where(LedgerEntry.po_number == po_number).limit(1)
+    )
+    effects = [
+        PeriodEffect(
+            period,
+            *held.get(period, (0, 0, 0)),
+            available_after_minor=line_balance(session, acct, period).available_minor,
+        )
+        for period in sorted(periods)
+    ]
+    return PoBudget(acct.cost_center, acct.gl_account, currency or "EUR", effects)
+
+
+def _held(session: Session, po_number: str) -> dict[FiscalPeriod, tuple[int, int, int]]:
+    rows = session.execute(
+        select(
+            LedgerEntry.fiscal_year,
+            LedgerEntry.period,
+            func.sum(LedgerEntry.reserved_delta_minor),
+            func.sum(LedgerEntry.committed_delta_minor),
+            func.sum(LedgerEntry.actual_delta_minor),
+        )
+        .where(LedgerEntry.po_number == po_number)
+        .group_by(LedgerEntry.fiscal_year, LedgerEntry.period)
+    ).all()
+    return {FiscalPeriod(y, p): (int(r), int(c), int(a)) for y, p, r, c, a in rows}
