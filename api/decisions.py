@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from fastapi import HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from temporalio.client import Client
@@ -37,6 +38,16 @@ def visible_or_missing(session: Session, user: User, po_number: str) -> Purchase
     if po is None:
         raise NotVisible(po_number)
     return po
+
+
+def visible_or_404(session: Session, user: User, po_number: str) -> PurchaseOrder:
+    """The PO if the user may see it; 404 otherwise (an unseen PO does not exist for them)."""
+    try:
+        return visible_or_missing(session, user, po_number)
+    except NotVisible as missing:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
+        ) from missing
 
 
 async def submit_decision(

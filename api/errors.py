@@ -30,6 +30,16 @@ RULE_STATUS: dict[str, int] = {
     "invalid_forward": status.HTTP_422_UNPROCESSABLE_CONTENT,
     "already_extended": status.HTTP_422_UNPROCESSABLE_CONTENT,
     "invalid_extension": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "not_issued": status.HTTP_409_CONFLICT,
+    "change_pending": status.HTTP_409_CONFLICT,
+    "nothing_changed": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "invalid_lines": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "not_blanket": status.HTTP_409_CONFLICT,
+    "below_consumed": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "invoice_number_required": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "duplicate_invoice": status.HTTP_409_CONFLICT,
+    "invalid_amount": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "above_ceiling": status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
 
 

@@ -39,11 +39,11 @@ def _money_text(value: object) -> object:
 MoneyText = Annotated[str, BeforeValidator(_money_text)]
 
 
-class _Body(BaseModel):
+class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class LineIn(_Body):
+class LineIn(RequestBody):
     description: str = Field(min_length=1, max_length=500)
     quantity: int
     unit_price: MoneyText = Field(description='Per unit, in the requisition currency: "1234.50".')
@@ -53,7 +53,7 @@ class LineIn(_Body):
     catalog_sku: str | None = None
 
 
-class RequisitionIn(_Body):
+class RequisitionIn(RequestBody):
     """A requisition as the domain knows it, less ``requester``: the caller is the requester."""
 
     title: str = Field(min_length=1, max_length=300)
@@ -143,7 +143,14 @@ class RuleRefusal(BaseModel):
     rule: str
 
 
-class DecisionIn(_Body):
+# OpenAPI responses of a route whose refusals come from a workflow validator.
+REFUSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": RuleRefusal, "description": "refused by the PO's workflow; `rule` says why"}
+    for code in (403, 409, 422)
+}
+
+
+class DecisionIn(RequestBody):
     action: Decision
     comment: str = Field(default="", max_length=4000)
     forward_to: str | None = None
@@ -161,15 +168,15 @@ class DecisionIn(_Body):
         return self.extend_hours * 60 if self.extend_hours is not None else None
 
 
-class CancelIn(_Body):
+class CancelIn(RequestBody):
     reason: str = Field(max_length=4000)
 
 
-class InformationIn(_Body):
+class InformationIn(RequestBody):
     answer: str = Field(max_length=4000)
 
 
-class RenewalIn(_Body):
+class RenewalIn(RequestBody):
     action: RenewalAction
     comment: str = Field(default="", max_length=4000)
     uplift_basis_points: int = Field(default=0, ge=0, le=10_000)
@@ -235,7 +242,7 @@ class Inbox(BaseModel):
     recently_decided: list[RecentDecision]
 
 
-class PolicyIn(_Body):
+class PolicyIn(RequestBody):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)
     document: dict[str, Any]
     note: str = Field(default="", max_length=500)
@@ -259,7 +266,7 @@ class PolicyCreated(BaseModel):
     version: int
 
 
-class DelegationIn(_Body):
+class DelegationIn(RequestBody):
     delegate: str
     starts_at: AwareDatetime
     ends_at: AwareDatetime

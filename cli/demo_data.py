@@ -27,6 +27,7 @@ USERS = (
     DemoUser("nora", "Nora Lind (Legal)", (Role.APPROVER,)),
     DemoUser("alex", "Alex Kim (Engineer)", (Role.REQUESTER,), "priya"),
     DemoUser("fiona", "Fiona Walsh (Finance)", (Role.FINANCE, Role.APPROVER)),
+    DemoUser("felix", "Felix Braun (Accounts payable)", (Role.FINANCE,)),
     DemoUser("paul", "Paul Schmidt (Procurement)", (Role.PROCUREMENT, Role.APPROVER)),
     DemoUser("ines", "Ines Duarte (Audit)", (Role.AUDITOR,)),
     DemoUser("maria", "Maria Ortiz (Admin)", (Role.ADMIN,)),
@@ -57,7 +58,8 @@ PROJECTS = (
     ("RUN-IT", "Run the business", "IT"),
 )
 
-# Monthly budget in EUR cents per (cost center, GL account), for every period of this fiscal year and the next.
+# Monthly budget in EUR cents per (cost center, GL account), each period of this fiscal year
+# and the next.
 MONTHLY_BUDGETS = {
     ("IT-INFRA", "6100"): 4_000_000,
     ("IT-INFRA", "1610"): 1_500_000,
@@ -200,6 +202,7 @@ POLICY_DOCUMENT: dict[str, Any] = {
     "base_currency": "EUR",
     "price_above_msa": "flag",
     "over_budget": "route",
+    "change_orders": {"reapprove_increase_above_percent": 10},
     "tiers": [
         {
             "name": "cost-center owner",

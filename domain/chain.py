@@ -89,6 +89,12 @@ class ApprovalState:
     waiting: bool = False
     allow_same_approver_across_tiers: bool = False
     decisions: list[DecisionRecord] = field(default_factory=list)
+    # Segregation of duties holds within one approval round: the PO's first chain, or the
+    # stages a change order added from this index on.
+    round_starts_at: int = 0
+
+    def stages_of_round(self) -> set[str]:
+        return {stage.name for stage in self.stages[self.round_starts_at :]}
 
     def stage_now(self) -> Stage | None:
         if self.waiting and 0 <= self.current_stage < len(self.stages):

@@ -86,11 +86,14 @@ def branch_for(stage: Stage, request: DecisionRequest) -> Branch | None:
 
 
 def approvers_elsewhere(state: ApprovalState, stage: Stage, branch: Branch) -> set[str]:
-    """Everyone who approved (or was acted for in) any other branch or tier of this PO."""
+    """Everyone who approved (or was acted for in) any other branch or tier of this PO's
+    current approval round."""
+    in_round = state.stages_of_round()
     return {
         person
         for record in state.decisions
         if record.action is Decision.APPROVE
+        and record.stage in in_round
         and (record.stage, record.branch) != (stage.name, branch.name)
         for person in (record.actor, record.on_behalf_of)
         if person

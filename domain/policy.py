@@ -90,3 +90,7 @@ class Policy:
     over_budget: OverBudget = OverBudget.ROUTE
     allow_same_approver_across_tiers: bool = False
     renewal_notice_days: tuple[int, ...] = (90, 30)
+    # A change order's increase above this amount (base minor units) or percent of the PO's
+    # amount goes through approval again; with neither set, every increase does.
+    change_order_reapproval_above_minor: int = 0
+    change_order_reapproval_above_percent: int | None = None

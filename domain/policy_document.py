@@ -201,6 +201,25 @@ _EMERGENCY: dict[str, Any] = {
     },
 }
 
+_CHANGE_ORDERS: dict[str, Any] = {
+    "type": "object",
+    "description": "When a change order's increase goes through approval again (PRODUCT.md "
+    "step 8); with neither threshold, every increase does.",
+    "additionalProperties": False,
+    "properties": {
+        "reapprove_increase_above_minor": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "An increase above this amount (base currency, minor units).",
+        },
+        "reapprove_increase_above_percent": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "An increase above this percent of the PO's amount.",
+        },
+    },
+}
+
 POLICY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "poflow approval policy",
@@ -244,6 +263,7 @@ POLICY_SCHEMA: dict[str, Any] = {
             "description": "Tiers in the order they run.",
         },
         "emergency": {"$ref": "#/$defs/emergency"},
+        "change_orders": _CHANGE_ORDERS,
     },
     "$defs": {
         "approvers": _APPROVERS,
@@ -290,7 +310,20 @@ def parse_policy(name: str, version: int, document: Mapping[str, Any]) -> Policy
         renewal_notice_days=tuple(days)
         if root.has("renewal_notice_days")
         else _DEFAULT_POLICY.renewal_notice_days,
+        **_change_orders(root),
     )
+
+
+def _change_orders(root: _Node) -> dict[str, Any]:
+    if not root.has("change_orders"):
+        return {}
+    node = _Node.of(root.get("change_orders"), root.at("change_orders"), _keys(_CHANGE_ORDERS))
+    return {
+        "change_order_reapproval_above_minor": node.integer("reapprove_increase_above_minor", 0, 0),
+        "change_order_reapproval_above_percent": node.optional_integer(
+            "reapprove_increase_above_percent"
+        ),
+    }
 
 
 def _tier(value: object, path: str) -> TierSpec:

@@ -3,8 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from domain.blanket import CallOff
 from domain.catalog import PoStatus
 from domain.chain import ApprovalState, DecisionRecord, Stage
+from domain.change_orders import ChangeOrderRecord
+from domain.invoicing import InvoiceRecord
 from domain.policy import Policy
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
@@ -127,6 +130,16 @@ class PoView:
     emergency_post_facto_due: datetime | None = None
     cancel_reason: str | None = None
     renewal: str | None = None
+    approval_round_from: int = 0
+    change_orders: list[ChangeOrderRecord] = field(default_factory=list)
+    invoices: list[InvoiceRecord] = field(default_factory=list)
+    call_offs: list[CallOff] = field(default_factory=list)
+
+    def invoiced_minor(self) -> int:
+        return sum(invoice.amount_minor for invoice in self.invoices)
+
+    def change_pending(self) -> bool:
+        return any(c.outcome == "pending approval" for c in self.change_orders)
 
     def waiting_on(self) -> list[str]:
         if self.status not in (PoStatus.PENDING_APPROVAL, PoStatus.ISSUED) or not self.stages:
@@ -147,6 +160,7 @@ class PoView:
             current_stage=self.current_stage,
             waiting=bool(self.waiting_on()),
             decisions=self.decisions,
+            round_starts_at=self.approval_round_from,
         )
 
     def current_tier(self) -> str | None:

@@ -16,6 +16,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.audit_chain import AuditEvent
     from domain.purchase_order import (
         BudgetMovement,
+        InvoicePosting,
+        InvoiceResult,
         PoChange,
         Preparation,
         PrepareRequest,
@@ -62,8 +64,13 @@ async def reserve(movement: BudgetMovement) -> ReservationResult:
 
 
 async def move_budget(kind: str, movement: BudgetMovement) -> None:
-    """``commit_budget`` or ``release_budget``."""
+    """The activity ``<kind>_budget``: commit, change_order, release, release_reservation."""
     await call(f"{kind}_budget", [movement], DATABASE)
+
+
+async def post_invoice(posting: InvoicePosting) -> InvoiceResult:
+    result: InvoiceResult = await call("invoice_budget", [posting], DATABASE, InvoiceResult)
+    return result
 
 
 async def project(change: PoChange) -> None:

@@ -11,9 +11,12 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from domain.catalog import PoStatus
+    from domain.change_orders import ChangeOrderRequest
+    from domain.invoicing import fully_invoiced
     from domain.purchase_order import CarriedState, PurchaseOrderStart
     from domain.renewal import RenewalStart, notice_windows
     from workflows import activity_calls as calls
+    from workflows.change_orders import run_change_order
 
 _DAWN = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -25,10 +28,17 @@ async def after_issue(po: PurchaseOrderWorkflow) -> None:
     """Sleep until the next renewal window or the end of service, whichever comes first; start
     the renewal at the first window; release what is left and close at the end. Procurement may
     cancel meanwhile. Continues as new when Temporal suggests the history has grown large."""
-    end = datetime.combine(po.view.requisition.service_end + timedelta(days=1), time(), UTC)
     while True:
+        # A change order may move the end of service, so it is read afresh each time.
+        end = datetime.combine(po.view.requisition.service_end + timedelta(days=1), time(), UTC)
         if po.cancel_request:
             await _finish(po, PoStatus.CANCELLED, "po.cancelled", po.cancel_request.actor)
+            return
+        if po.change_request:
+            await _change(po, po.change_request)
+            continue
+        if fully_invoiced(po.view.invoices, po.view.requisition.amount().minor):
+            await _finish(po, PoStatus.CLOSED, "po.closed", "poflow", "fully invoiced")
             return
         if workflow.now() >= end:
             await _finish(po, PoStatus.CLOSED, "po.closed", "poflow")
@@ -91,13 +101,21 @@ async def _start_renewal(po: PurchaseOrderWorkflow) -> None:
     await po.record("renewal.started", "poflow", comment=renewal_id)
 
 
-async def _finish(po: PurchaseOrderWorkflow, status: PoStatus, action: str, actor: str) -> None:
+async def _finish(
+    po: PurchaseOrderWorkflow, status: PoStatus, action: str, actor: str, why: str = ""
+) -> None:
+    """Release what the PO still holds (unused commitment at the end of service) and settle."""
     await calls.move_budget("release", po.movement(f"release-{status.value}"))
     po.view.status = status
     if po.cancel_request:
         po.view.cancel_reason = po.cancel_request.reason
-    await po.record(action, actor, comment=po.view.cancel_reason or "")
+    await po.record(action, actor, comment=po.view.cancel_reason or why)
     po.settled = True
+
+
+async def _change(po: PurchaseOrderWorkflow, request: ChangeOrderRequest) -> None:
+    await run_change_order(po, request)
+    po.change_request, po.change_settled = None, True
 
 
 async def _wait_for_change(po: PurchaseOrderWorkflow, longest: timedelta) -> None:

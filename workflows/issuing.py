@@ -20,26 +20,7 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
     requisition, prep = po.view.requisition, po.preparation
     assert prep is not None
     await calls.move_budget("commit", po.movement("commit"))
-    receipt = await calls.issue_to_erp(
-        ErpOrder(
-            idempotency_key=f"{po.view.po_number}:{po.view.revision}",
-            po_number=po.view.po_number,
-            revision=po.view.revision,
-            vendor=requisition.vendor,
-            currency=requisition.currency,
-            amount_minor=requisition.amount().minor,
-            cost_center=requisition.cost_center,
-            gl_account=prep.gl_account,
-            lines=[
-                {
-                    "description": line.description,
-                    "quantity": line.quantity,
-                    "unit_price_minor": line.unit_price_minor,
-                }
-                for line in requisition.lines
-            ],
-        )
-    )
+    receipt = await calls.issue_to_erp(erp_order(po))
     po.view.erp_reference = receipt.erp_reference
     po.view.status = PoStatus.ISSUED
     await po.record("po.issued", "poflow", comment=receipt.erp_reference)
@@ -67,3 +48,28 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
             f"Purchase order {po.view.po_number}",
             {"erp_reference": receipt.erp_reference},
         )
+
+
+def erp_order(po: PurchaseOrderWorkflow) -> ErpOrder:
+    """The PO's current revision as the ERP receives it, keyed by PO number and revision."""
+    view, prep = po.view, po.preparation
+    assert prep is not None and prep.gl_account is not None
+    requisition = view.requisition
+    return ErpOrder(
+        idempotency_key=f"{view.po_number}:{view.revision}",
+        po_number=view.po_number,
+        revision=view.revision,
+        vendor=requisition.vendor,
+        currency=requisition.currency,
+        amount_minor=requisition.amount().minor,
+        cost_center=requisition.cost_center,
+        gl_account=prep.gl_account,
+        lines=[
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price_minor": line.unit_price_minor,
+            }
+            for line in requisition.lines
+        ],
+    )

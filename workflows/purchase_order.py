@@ -11,9 +11,12 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import Notification
     from domain.approval import Effect, apply_decision, open_stage
+    from domain.blanket import CallOffRequest, call_off_refusal, called_off
     from domain.catalog import Decision, PoStatus
     from domain.chain import ApprovalState, Stage
-    from domain.entitlement import DecisionRequest, refusal
+    from domain.change_orders import ChangeOrderRequest, change_order_refusal
+    from domain.entitlement import DecisionRequest, Refusal, refusal
+    from domain.invoicing import InvoiceRequest, invoice_refusal
     from domain.money import Money
     from domain.policy import OverBudget
     from domain.purchase_order import (
@@ -29,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.routing import RoutingError, emergency_stage, route
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
+    from workflows.after_issue_events import book_call_off, book_invoice
     from workflows.closing import after_issue
     from workflows.issuing import issue
     from workflows.operator_view import publish
@@ -58,6 +62,8 @@ class PurchaseOrderWorkflow:
         self.preparation: Preparation | None = carried.preparation if carried else None
         self.approval: ApprovalState | None = None
         self.cancel_request: CancelRequest | None = None
+        self.change_request: ChangeOrderRequest | None = None
+        self.change_settled = False  # the change order is applied, refused, or out for approval
         self.changes = 0
         self.settled = False  # the final state is recorded; nothing more will happen
 
@@ -87,7 +93,11 @@ class PurchaseOrderWorkflow:
         if effect is Effect.INFORMATION_REQUESTED:
             self.view.status = PoStatus.INFORMATION_REQUESTED
             self.view.information_request = request.comment
-        elif effect is Effect.REJECTED and self.view.status is not PoStatus.ISSUED:
+        elif (
+            effect is Effect.REJECTED
+            and self.view.status is not PoStatus.ISSUED
+            and not self.view.change_pending()
+        ):
             self.view.status = PoStatus.REJECTED
         self.changes += 1
         await self.record(
@@ -156,6 +166,58 @@ class PurchaseOrderWorkflow:
             raise ApplicationError("the requester or procurement cancels", type="not_entitled")
         if not request.reason.strip():
             raise ApplicationError("a reason is required to cancel", type="comment_required")
+
+    @workflow.update(name="change_order")
+    async def change_order(self, request: ChangeOrderRequest) -> PoView:
+        """Returns once the change order is applied or refused, or waits for approval."""
+        self.change_request, self.change_settled = request, False
+        self.changes += 1
+        await workflow.wait_condition(lambda: self.change_settled or self.settled)
+        return self.view
+
+    @change_order.validator
+    def _validate_change_order(self, request: ChangeOrderRequest) -> None:
+        view = self.view
+        _refuse_with(
+            change_order_refusal(
+                view.status,
+                view.requisition,
+                request,
+                self.change_request is not None or view.change_pending(),
+                view.invoiced_minor(),
+                called_off(view.call_offs),
+            )
+        )
+
+    @workflow.update(name="record_invoice")
+    async def record_invoice(self, request: InvoiceRequest) -> PoView:
+        await book_invoice(self, request)
+        return self.view
+
+    @record_invoice.validator
+    def _validate_invoice(self, request: InvoiceRequest) -> None:
+        view = self.view
+        approvers = {
+            person
+            for d in view.decisions
+            if d.action is Decision.APPROVE
+            for person in (d.actor, d.on_behalf_of)
+            if person
+        }
+        known = {invoice.invoice_number for invoice in view.invoices}
+        _refuse_with(
+            invoice_refusal(view.status, request, view.requisition.requester, approvers, known)
+        )
+
+    @workflow.update(name="call_off")
+    async def call_off(self, request: CallOffRequest) -> PoView:
+        await book_call_off(self, request)
+        return self.view
+
+    @call_off.validator
+    def _validate_call_off(self, request: CallOffRequest) -> None:
+        view = self.view
+        _refuse_with(call_off_refusal(view.status, view.requisition, request, view.call_offs))
 
     # -- the steps ----------------------------------------------------------------------------
 
@@ -325,10 +387,13 @@ class PurchaseOrderWorkflow:
         return False
 
     def rejected(self) -> bool:
-        return (
-            any(d.action is Decision.REJECT for d in self.approval.decisions)
-            if self.approval
-            else False
+        """Whether the current approval round (the first chain, or a change order's) was
+        rejected."""
+        if self.approval is None:
+            return False
+        in_round = self.approval.stages_of_round()
+        return any(
+            d.action is Decision.REJECT and d.stage in in_round for d in self.approval.decisions
         )
 
     async def _announce_decision(
@@ -351,3 +416,8 @@ class PurchaseOrderWorkflow:
             )
         elif effect is Effect.FORWARDED and request.forward_to and stage:
             await ask(self, [request.forward_to], stage)
+
+
+def _refuse_with(refused: Refusal | None) -> None:
+    if refused is not None:
+        raise ApplicationError(refused.message, type=refused.rule)

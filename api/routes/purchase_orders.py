@@ -9,27 +9,31 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
-from sqlalchemy.orm import Session
 
 from api import information
-from api.decisions import DecisionForm, NotVisible, not_running, submit_decision, visible_or_missing
+from api.decisions import (
+    DecisionForm,
+    NotVisible,
+    not_running,
+    submit_decision,
+    visible_or_404,
+)
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
 from api.schemas import (
+    REFUSAL_RESPONSES,
     CancelIn,
     DecisionIn,
     InformationIn,
     PoDetail,
     PoSummary,
     RenewalIn,
-    RuleRefusal,
 )
 from domain.catalog import PoStatus, Role
 from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
 from models.inbox import purchase_orders
 from models.people import User
-from models.purchase_orders import PurchaseOrder
 
 router = APIRouter(prefix="/api", tags=["purchase orders"], route_class=RefusalRoute)
 Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
@@ -37,10 +41,7 @@ OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.P
 Requester = Annotated[User, Depends(require_role(Role.REQUESTER))]
 _VIEW = TypeAdapter(PoView)
 _RENEWAL = TypeAdapter(RenewalView)
-_REFUSALS: dict[int | str, dict[str, Any]] = {
-    code: {"model": RuleRefusal, "description": "refused by the PO's workflow; `rule` says why"}
-    for code in (403, 409, 422)
-}
+_REFUSALS = REFUSAL_RESPONSES
 
 
 @router.get("/purchase-orders")
@@ -70,7 +71,7 @@ def list_purchase_orders(
 @router.get("/purchase-orders/{po_number}")
 def get_purchase_order(po_number: str, user: CurrentUser, session: SessionDep) -> PoDetail:
     """One PO as its workflow last projected it; 404 when missing or not visible to the caller."""
-    return PoDetail.model_validate(_visible(session, user, po_number))
+    return PoDetail.model_validate(visible_or_404(session, user, po_number))
 
 
 @router.post("/purchase-orders/{po_number}/decisions", responses=_REFUSALS)
@@ -106,7 +107,7 @@ async def cancel(
 ) -> dict[str, Any]:
     """Cancel: the requester before issue, procurement at any time before close. Answers once
     the workflow has released the budget and recorded the cancellation."""
-    po = await run_in_threadpool(_visible, session, user, po_number)
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
     request = CancelRequest(
         actor=user.username,
         reason=body.reason,
@@ -139,7 +140,7 @@ async def decide_renewal(
 ) -> dict[str, Any]:
     """Renew (a new PO, prices raised by ``uplift_basis_points``), renegotiate or terminate the
     contracted service, while its renewal window is open; the service owner or procurement."""
-    po = await run_in_threadpool(_visible, session, user, po_number)
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
     decision = RenewalDecision(
         actor=user.username,
         action=body.action,
@@ -159,15 +160,6 @@ async def decide_renewal(
 
 def _missing(po_number: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}")
-
-
-def _visible(session: Session, user: User, po_number: str) -> PurchaseOrder:
-    try:
-        return visible_or_missing(session, user, po_number)
-    except NotVisible as missing:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
-        ) from missing
 
 
 def _json(view: PoView) -> dict[str, Any]:

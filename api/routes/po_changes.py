@@ -1,0 +1,139 @@
+"""What happens to an issued PO, each a workflow Update whose validator decides: change orders
+(and delays), invoices, and call-offs against a blanket PO's ceiling."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
+
+from api.decisions import not_running, visible_or_404
+from api.deps import SessionDep, TemporalDep, require_role
+from api.errors import RefusalRoute, run_update
+from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
+from api.schemas import REFUSAL_RESPONSES
+from domain.blanket import CallOffRequest
+from domain.catalog import Role
+from domain.change_orders import ChangeOrderRequest
+from domain.invoicing import InvoiceRequest
+from domain.money import Money
+from domain.purchase_order import PoView
+from domain.requisition import LineItem
+from models.people import User
+from models.purchase_orders import PurchaseOrder
+
+router = APIRouter(prefix="/api/purchase-orders", tags=["after issue"], route_class=RefusalRoute)
+OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]
+Finance = Annotated[User, Depends(require_role(Role.FINANCE))]
+_VIEW = TypeAdapter(PoView)
+_REFUSALS = REFUSAL_RESPONSES
+
+
+@router.post("/{po_number}/change-orders", responses=_REFUSALS)
+async def change_order(
+    po_number: str,
+    body: ChangeOrderIn,
+    user: OwnerOrProcurement,
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> dict[str, Any]:
+    """Amend an issued PO: new lines, a new blanket ceiling and/or shifted dates. Answers once
+    the change is applied, refused, or out for approval (an increase above the policy's
+    threshold); the commitment moves by the change only."""
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
+    currency = po.currency
+    request = ChangeOrderRequest(
+        actor=user.username,
+        reason=body.reason,
+        lines=tuple(_line(line, currency) for line in body.lines) if body.lines else None,
+        blanket_ceiling_minor=_minor(body.blanket_ceiling, currency),
+        shift_days=body.shift_days,
+        actor_is_procurement=Role.PROCUREMENT in user.role_names,
+    )
+    return await _update(temporal, po, "change_order", request)
+
+
+@router.post("/{po_number}/delay", responses=_REFUSALS)
+async def delay(
+    po_number: str,
+    body: DelayIn,
+    user: OwnerOrProcurement,
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> dict[str, Any]:
+    """Move the service period by ``days``: the commitment moves between fiscal periods."""
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
+    request = ChangeOrderRequest(
+        actor=user.username,
+        reason=body.reason,
+        shift_days=body.days,
+        actor_is_procurement=Role.PROCUREMENT in user.role_names,
+    )
+    return await _update(temporal, po, "change_order", request)
+
+
+@router.post("/{po_number}/invoices", responses=_REFUSALS)
+async def record_invoice(
+    po_number: str, body: InvoiceIn, user: Finance, session: SessionDep, temporal: TemporalDep
+) -> dict[str, Any]:
+    """Record a vendor invoice: it relieves the commitment and books actual cost; a PO fully
+    invoiced closes. Finance, never the requester or an approver of the PO."""
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
+    request = InvoiceRequest(
+        actor=user.username,
+        invoice_number=body.invoice_number,
+        invoice_date=body.invoice_date,
+        amount_minor=_minor_of(body.amount, po.currency),
+        actor_is_finance=True,
+    )
+    return await _update(temporal, po, "record_invoice", request)
+
+
+@router.post("/{po_number}/call-offs", responses=_REFUSALS)
+async def call_off(
+    po_number: str,
+    body: CallOffIn,
+    user: OwnerOrProcurement,
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> dict[str, Any]:
+    """Call off part of a blanket PO; refused above what is left of its ceiling."""
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
+    request = CallOffRequest(
+        actor=user.username,
+        description=body.description,
+        amount_minor=_minor_of(body.amount, po.currency),
+        actor_is_procurement=Role.PROCUREMENT in user.role_names,
+    )
+    return await _update(temporal, po, "call_off", request)
+
+
+async def _update(temporal: Any, po: PurchaseOrder, name: str, request: object) -> dict[str, Any]:
+    handle = temporal.get_workflow_handle(po.workflow_id)
+    view = await run_update(handle, name, request, PoView, missing=not_running(po.po_number))
+    return dict(_VIEW.dump_python(view, mode="json"))
+
+
+def _line(line: Any, currency: str) -> LineItem:
+    return LineItem(
+        description=line.description,
+        quantity=line.quantity,
+        unit_price_minor=_minor_of(line.unit_price, currency),
+        service_start=line.service_start,
+        service_end=line.service_end,
+        tax_code=line.tax_code,
+        catalog_sku=line.catalog_sku,
+    )
+
+
+def _minor(amount: str | None, currency: str) -> int | None:
+    return _minor_of(amount, currency) if amount is not None else None
+
+
+def _minor_of(amount: str, currency: str) -> int:
+    try:
+        return Money.parse(amount, currency).minor
+    except ValueError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error

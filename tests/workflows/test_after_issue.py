@@ -1,0 +1,209 @@
+"""An issued PO on the time-skipping server: change orders (approved again above the policy's
+threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from domain.blanket import CallOffRequest
+from domain.budget import spread
+from domain.catalog import Decision, PoStatus
+from domain.change_orders import ChangeOrderRequest
+from domain.invoicing import InvoiceRequest
+from domain.purchase_order import PoView
+from domain.requisition import PoType
+from models import LedgerEntry
+from models.budget_ledger import po_holdings
+from tests.workflows.conftest import PoRunner, view_when, waiting
+from tests.workflows.helpers import (
+    arrives,
+    audit_actions,
+    balance,
+    decide,
+    erp_orders,
+    keep_history,
+    projected,
+)
+from tests.workflows.requisitions import laptops
+
+PoHandle = WorkflowHandle[object, PoView]
+
+
+async def issued_laptops(po_runner: PoRunner, count: int = 2) -> tuple[PoHandle, PoView]:
+    handle = await po_runner.start(laptops(count))
+    await view_when(handle, waiting)
+    return handle, await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
+
+
+async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoView:
+    """Approve every tier as it opens (earlier tests may have taken the line over budget, which
+    adds a finance tier) until ``done`` holds; felix, who processes invoices, never approves."""
+    while not done(view := await handle.query("view", result_type=PoView)):
+        people = [person for person in view.waiting_on() if person != "felix"]
+        if people:
+            await decide(handle, people[0], Decision.APPROVE, comment="within plan")
+        await asyncio.sleep(0.1)
+    return view
+
+
+async def update(handle: PoHandle, name: str, request: object) -> PoView:
+    view: PoView = await handle.execute_update(name, request, result_type=PoView)
+    return view
+
+
+async def refused(handle: PoHandle, name: str, request: object) -> str:
+    with pytest.raises(WorkflowUpdateFailedError) as failed:
+        await update(handle, name, request)
+    cause = failed.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type
+    return cause.type
+
+
+def more_laptops(view: PoView, count: int) -> ChangeOrderRequest:
+    return ChangeOrderRequest(
+        "alex", "team grew", lines=(replace(view.requisition.lines[0], quantity=count),)
+    )
+
+
+async def test_an_increase_above_the_threshold_is_approved_again_and_commits_the_delta(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle, view = await issued_laptops(po_runner)
+    po = view.po_number
+    assert balance(db, po) == (0, 378_000)
+    pending = await update(handle, "change_order", more_laptops(view, 3))
+    assert [c.outcome for c in pending.change_orders] == ["pending approval"]
+    assert pending.status is PoStatus.ISSUED and pending.revision == 1
+    assert balance(db, po) == (189_000, 378_000)  # the increase is reserved meanwhile
+    assert await refused(handle, "change_order", more_laptops(view, 4)) == "change_pending"
+    # A new approval round: the owner who approved the PO may approve its change order.
+    round_opened = await view_when(handle, waiting)
+    assert round_opened.waiting_on() == ["priya"]
+    assert round_opened.stages[round_opened.current_stage].name == "cost-center owner (rev 2)"
+    view = await approve_round(handle, lambda v: v.revision == 2)
+    assert view.change_orders[0].outcome == "applied" and view.amount_base_minor == 567_000
+    assert balance(db, po) == (0, 567_000)
+    assert erp_orders(db, po) == 2  # revision 1 and revision 2, each once
+    kinds = _kinds(db, po)
+    assert kinds.count("commit") >= 2 and "release" not in kinds
+    await arrives(lambda: audit_actions(db, po), "change_order.applied")
+    assert "change_order.submitted" in audit_actions(db, po)
+    await keep_history(handle, "change_order")
+
+
+async def test_a_small_increase_applies_at_once_and_a_decrease_releases_the_difference(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle, view = await issued_laptops(po_runner, count=10)
+    po = view.po_number
+    applied = await update(handle, "change_order", more_laptops(view, 11))  # +10 %, not above
+    assert applied.revision == 2 and applied.change_orders[0].outcome == "applied"
+    assert balance(db, po) == (0, 11 * 189_000)
+    decreased = await update(handle, "change_order", more_laptops(applied, 6))
+    assert decreased.revision == 3 and decreased.change_orders[1].change_base_minor == -5 * 189_000
+    assert balance(db, po) == (0, 6 * 189_000)
+    assert "release" in _kinds(db, po)
+
+
+async def test_a_rejected_change_order_leaves_the_po_as_it_was(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle, view = await issued_laptops(po_runner)
+    po = view.po_number
+    await update(handle, "change_order", more_laptops(view, 4))
+    await view_when(handle, lambda v: v.waiting_on() == ["priya"])
+    await decide(handle, "priya", Decision.REJECT, comment="buy them next quarter")
+    view = await view_when(handle, lambda v: v.change_orders[0].outcome == "rejected")
+    assert view.status is PoStatus.ISSUED and view.revision == 1
+    assert view.amount_base_minor == 378_000 and balance(db, po) == (0, 378_000)
+    assert erp_orders(db, po) == 1
+
+
+async def test_a_delay_moves_the_commitment_between_periods(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle, view = await issued_laptops(po_runner)
+    po = view.po_number
+    line = view.requisition.lines[0]
+    before = po_holdings(db, po)[1]
+    assert before == spread(378_000, line.service_start, line.service_end, 1)
+    delayed = await update(handle, "change_order", _delay(62))
+    moved = delayed.requisition.lines[0]
+    assert moved.service_start == line.service_start + timedelta(days=62)
+    after = po_holdings(db, po)[1]
+    assert after == spread(378_000, moved.service_start, moved.service_end, 1)
+    assert after != before and sum(after.values()) == 378_000
+    assert "adjust" in _kinds(db, po) and "release" not in _kinds(db, po)
+
+
+async def test_invoices_relieve_the_commitment_and_full_invoicing_closes_the_po(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle, view = await issued_laptops(po_runner)
+    po = view.po_number
+    today = date.today()
+    assert await refused(handle, "record_invoice", _invoice("alex", "INV-1", 100_000)) == (
+        "not_entitled"
+    )
+    assert await refused(handle, "record_invoice", _invoice("priya", "INV-1", 100_000, True)) == (
+        "segregation_of_duties"
+    )
+    # Felix (accounts payable) neither requested nor approved it.
+    first = await update(handle, "record_invoice", _invoice("felix", "INV-1", 150_000, True, today))
+    assert first.invoices[0].relieved_base_minor == 150_000
+    assert balance(db, po) == (0, 228_000)
+    assert await refused(handle, "record_invoice", _invoice("felix", "INV-1", 1, True)) == (
+        "duplicate_invoice"
+    )
+    await update(handle, "record_invoice", _invoice("felix", "INV-2", 228_000, True, today))
+    result = await handle.result()
+    assert result.status is PoStatus.CLOSED
+    assert balance(db, po) == (0, 0)
+    actual = db.scalar(
+        select(func.sum(LedgerEntry.actual_delta_minor)).where(LedgerEntry.po_number == po)
+    )
+    assert actual == 378_000
+    await projected(db, po, PoStatus.CLOSED)
+
+
+async def test_call_offs_draw_down_a_blanket_ceiling_and_stop_at_it(
+    po_runner: PoRunner, db: Session
+) -> None:
+    blanket = replace(laptops(1), po_type=PoType.BLANKET, blanket_ceiling_minor=500_000)
+    handle = await po_runner.start(blanket)
+    await view_when(handle, waiting)
+    view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
+    assert balance(db, view.po_number) == (0, 500_000)  # the ceiling is committed
+    view = await update(handle, "call_off", CallOffRequest("alex", "two docks", 300_000))
+    view = await update(handle, "call_off", CallOffRequest("alex", "one dock", 150_000))
+    assert [c.number for c in view.call_offs] == [1, 2]
+    assert await refused(handle, "call_off", CallOffRequest("alex", "more", 50_001)) == (
+        "above_ceiling"
+    )
+    assert await refused(handle, "call_off", CallOffRequest("tom", "x", 1)) == "not_entitled"
+    lowered = ChangeOrderRequest("alex", "smaller", blanket_ceiling_minor=400_000)
+    assert await refused(handle, "change_order", lowered) == "below_consumed"
+
+
+def _delay(days: int) -> ChangeOrderRequest:
+    return ChangeOrderRequest("alex", "vendor ships later", shift_days=days)
+
+
+def _invoice(
+    actor: str, number: str, amount: int, finance: bool = False, on: date | None = None
+) -> InvoiceRequest:
+    return InvoiceRequest(actor, number, on or date.today(), amount, actor_is_finance=finance)
+
+
+def _kinds(db: Session, po: str) -> list[Any]:
+    db.expire_all()
+    return list(db.scalars(select(LedgerEntry.kind).where(LedgerEntry.po_number == po)))

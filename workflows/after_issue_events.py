@@ -1,0 +1,85 @@
+"""What happens to an issued PO from outside: invoices relieve its commitment and book actual
+cost; call-offs draw down a blanket PO's ceiling."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.blanket import CallOff, CallOffRequest
+    from domain.invoicing import InvoiceRecord, InvoiceRequest
+    from domain.money import Money, convert
+    from domain.purchase_order import InvoicePosting
+    from workflows import activity_calls as calls
+
+if TYPE_CHECKING:
+    from workflows.purchase_order import PurchaseOrderWorkflow
+
+
+async def book_invoice(po: PurchaseOrderWorkflow, request: InvoiceRequest) -> None:
+    """Convert at the PO's rate, post to the ledger once per invoice number, and record it."""
+    prep, view = po.preparation, po.view
+    assert prep is not None and prep.gl_account is not None
+    requisition = view.requisition
+    amount = Money(request.amount_minor, requisition.currency)
+    base = convert(amount, Decimal(prep.rate), prep.base_currency).minor
+    number = request.invoice_number.strip()
+    result = await calls.post_invoice(
+        InvoicePosting(
+            po_number=view.po_number,
+            revision=view.revision,
+            cost_center=requisition.cost_center,
+            gl_account=prep.gl_account,
+            invoice_number=number,
+            invoice_date=request.invoice_date,
+            amount_minor=request.amount_minor,
+            currency=requisition.currency,
+            amount_base_minor=base,
+            base_currency=prep.base_currency,
+            rate=prep.rate,
+            rate_date=prep.rate_date,
+            posted_by=request.actor,
+        )
+    )
+    view.invoices.append(
+        InvoiceRecord(
+            number,
+            request.invoice_date,
+            request.amount_minor,
+            base,
+            result.relieved_minor,
+            request.actor,
+        )
+    )
+    po.changes += 1
+    await po.record("invoice.recorded", request.actor, comment=f"{number}: {amount}")
+
+
+async def book_call_off(po: PurchaseOrderWorkflow, request: CallOffRequest) -> None:
+    """Record the call-off against the ceiling and tell the vendor."""
+    view = po.view
+    call_off = CallOff(
+        len(view.call_offs) + 1,
+        request.description.strip(),
+        request.amount_minor,
+        request.actor,
+        workflow.now(),
+    )
+    view.call_offs.append(call_off)
+    po.changes += 1
+    amount = Money(request.amount_minor, view.requisition.currency)
+    await po.record(
+        "blanket.call_off",
+        request.actor,
+        comment=f"#{call_off.number} {call_off.description}: {amount}",
+    )
+    if po.preparation and po.preparation.vendor_email:
+        await po.tell(
+            po.preparation.vendor_email,
+            "call_off",
+            f"Call-off {call_off.number} on {view.po_number}",
+            {"description": call_off.description, "amount_minor": request.amount_minor},
+        )
