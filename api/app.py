@@ -12,12 +12,15 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.routes import (
     audit,
+    budgets,
     delegations,
     health,
     inbox,
     me,
+    po_changes,
     policies,
     purchase_orders,
+    reports,
     requisitions,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
@@ -29,6 +32,7 @@ from api.web import (
     link_pages,
     oidc,
     po_page,
+    report_pages,
     requisition_pages,
 )
 from api.web import errors as web_errors
@@ -78,10 +82,14 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         me.router,
         requisitions.router,
         purchase_orders.router,
+        po_changes.router,
         inbox.router,
         policies.router,
         delegations.router,
         audit.router,
+        reports.router,
+        budgets.router,
+        budgets.ledger_router,
         auth_pages.router,
         oidc.router,
         inbox_page.router,
@@ -90,6 +98,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         delegation_pages.router,
         admin_pages.router,
         requisition_pages.router,
+        report_pages.router,
     ):
         app.include_router(router)
     return app

@@ -1,4 +1,4 @@
-"""``poflow``: up, migrate, seed, worker, api, users, audit."""
+"""``poflow``: up, migrate, seed, worker, api, users, audit, policy, budget."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cli import accounts, up
+from cli.budgets import budget
 from cli.config import database_engine, load_settings, reachable_database
 from cli.policies import policy
 from cli.seed import load_demo_data
@@ -22,6 +23,7 @@ from models.migrate import upgrade_to_head
 app = typer.Typer(help="poflow: durable purchase-order approvals and IT spend control.")
 app.add_typer(accounts.users, name="users")
 app.add_typer(policy, name="policy")
+app.add_typer(budget, name="budget")
 audit = typer.Typer(help="The hash-chained audit trail.")
 app.add_typer(audit, name="audit")
 

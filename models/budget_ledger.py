@@ -118,6 +118,22 @@ def po_holdings(session: Session, po_number: str) -> tuple[PeriodAmounts, Period
     return reserved, committed
 
 
+def locked_holdings(
+    session: Session, acct: Account, po_number: str, periods: Iterable[FiscalPeriod] = ()
+) -> tuple[PeriodAmounts, PeriodAmounts]:
+    """What a PO holds, read under the locks of every line it holds on (and of ``periods``):
+    a posting that moved its holdings meanwhile (a carry-forward) is seen, not overwritten."""
+    locked: set[FiscalPeriod] = set()
+    wanted = set(periods)
+    while True:
+        lock_lines(session, acct, wanted - locked)
+        locked |= wanted
+        reserved, committed = po_holdings(session, po_number)
+        wanted = set(reserved) | set(committed)
+        if wanted <= locked:
+            return reserved, committed
+
+
 def po_balance(session: Session, po_number: str) -> tuple[int, int]:
     """What the PO holds now in total: (reserved, committed)."""
     reserved, committed = po_holdings(session, po_number)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.budget import PeriodAmounts, reduction, relief, reshape, spread
@@ -20,6 +21,7 @@ from domain.purchase_order import (
     InvoiceResult,
     ReservationResult,
 )
+from models import LedgerEntry
 from models.budget_ledger import (
     Account,
     Posting,
@@ -27,6 +29,7 @@ from models.budget_ledger import (
     append,
     line_balance,
     lock_lines,
+    locked_holdings,
     po_holdings,
     posted,
 )
@@ -72,9 +75,8 @@ def commit(session: Session, movement: BudgetMovement, start_month: int) -> None
     acct = account(session, movement.cost_center, movement.gl_account)
     if acct.reserve_at != "creation" or posted(session, movement.idempotency_key):
         return
-    reserved, _ = po_holdings(session, movement.po_number)
     wanted = schedule(movement, start_month)
-    lock_lines(session, acct, set(wanted) | set(reserved))
+    reserved, _ = locked_holdings(session, acct, movement.po_number, wanted)
     moves = [
         _posting(
             movement, acct, "commit", p, reserved=-reserved.get(p, 0), committed=wanted.get(p, 0)
@@ -92,7 +94,8 @@ def change_order(session: Session, movement: BudgetMovement, start_month: int) -
     acct = account(session, movement.cost_center, movement.gl_account)
     if acct.reserve_at != "creation" or posted(session, movement.idempotency_key):
         return
-    reserved, committed = po_holdings(session, movement.po_number)
+    new_periods = schedule(movement, start_month)
+    reserved, committed = locked_holdings(session, acct, movement.po_number, new_periods)
     postings = _delta_postings(movement, acct, reserved, committed, start_month)
     open_after = dict(committed)
     for posting in postings:
@@ -150,11 +153,10 @@ def _release(session: Session, movement: BudgetMovement, *, include_committed: b
     if posted(session, movement.idempotency_key):
         return
     acct = account(session, movement.cost_center, movement.gl_account)
-    reserved, committed = po_holdings(session, movement.po_number)
+    reserved, committed = locked_holdings(session, acct, movement.po_number)
     if not include_committed:
         committed = {}
     periods = sorted(set(reserved) | set(committed))
-    lock_lines(session, acct, periods)
     append(
         session,
         (
@@ -173,16 +175,16 @@ def _release(session: Session, movement: BudgetMovement, *, include_committed: b
 
 def invoice(session: Session, posting: InvoicePosting, start_month: int) -> InvoiceResult:
     """Relieve the PO's open commitment by the invoice (its own period first, then the earliest)
-    and book the actual cost on the invoice's period. A repeated invoice number posts nothing."""
+    and book the actual cost on the invoice's period. A repeated invoice number posts nothing
+    and answers as the first posting did (a retried activity must not report nothing relieved)."""
     if posted(session, posting.idempotency_key):
-        return InvoiceResult(0, 0)
+        return _invoice_booked(session, posting.idempotency_key)
     acct = account(session, posting.cost_center, posting.gl_account)
     at = fiscal_period(posting.invoice_date, start_month)
-    _, committed = po_holdings(session, posting.po_number)
+    _, committed = locked_holdings(session, acct, posting.po_number, [at])
     if acct.reserve_at != "creation":
         committed = {}
     relieved = relief(committed, posting.amount_base_minor, at)
-    lock_lines(session, acct, {at, *relieved})
     common = {
         "account": acct,
         "currency": posting.base_currency,
@@ -208,6 +210,22 @@ def invoice(session: Session, posting: InvoicePosting, start_month: int) -> Invo
     ]
     append(session, [actual, *reliefs])
     return InvoiceResult(sum(relieved.values()), posting.amount_base_minor)
+
+
+def _invoice_booked(session: Session, key: str) -> InvoiceResult:
+    """What an invoice's entries (``key``, ``key#2``, ...) relieved and booked as actual."""
+    relieved, actual = session.execute(
+        select(
+            func.coalesce(-func.sum(LedgerEntry.committed_delta_minor), 0),
+            func.coalesce(func.sum(LedgerEntry.actual_delta_minor), 0),
+        ).where(
+            or_(
+                LedgerEntry.idempotency_key == key,
+                LedgerEntry.idempotency_key.startswith(f"{key}#", autoescape=True),
+            )
+        )
+    ).one()
+    return InvoiceResult(int(relieved), int(actual))
 
 
 def _posting(

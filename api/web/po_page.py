@@ -15,13 +15,14 @@ from api.decisions import DecisionForm, NotVisible, submit_decision, visible_or_
 from api.deps import SessionDep, TemporalDep
 from api.errors import Refused
 from api.web.render import flash, render
+from api.web.report_pages import po_commitment_chart
 from api.web.session import CsrfChecked, PageUser
 from domain.catalog import Decision, Role
 from domain.entitlement import forward_candidates
 from domain.purchase_order import PoView
 from models.audit import AuditEntry
-from models.po_budget import po_budget
 from models.people import User
+from models.po_budget import po_budget
 
 router = APIRouter(include_in_schema=False)
 _VIEW = TypeAdapter(PoView)
@@ -96,6 +97,7 @@ def _page(
         "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
         "forward_options": _forward_options(detail, user.username),
         "budget": po_budget(session, po_number),
+        "commitment_chart": po_commitment_chart(session, po_number),
     }
     return render(request, "po.html", context, user, status_code=code)
 

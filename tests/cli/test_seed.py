@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli.demo_data import DEMO_PASSWORD
+from cli.demo_data import COST_CENTERS, DEMO_PASSWORD, USERS
 from cli.seed import load_demo_data
 from domain.catalog import Role, VendorStatus
 from models import ApprovalPolicy, BudgetLine, CatalogItem, Contract, CostCenter, User, Vendor
@@ -19,19 +19,24 @@ def _settings() -> Settings:
     return Settings(_env_file=None, fiscal_year_start_month=4, base_currency="EUR")
 
 
-def test_demo_data_covers_every_role_and_budgets_a_whole_fiscal_year(
+def test_demo_data_covers_every_role_and_budgets_this_fiscal_year_and_the_next(
     sessions: sessionmaker[Session], session: Session
 ) -> None:
     load_demo_data(sessions, _settings(), TODAY)
-    users = session.scalars(select(User)).all()
+    # Other tests of the session may have committed people and lines of their own.
+    demo = [person.username for person in USERS]
+    users = session.scalars(select(User).where(User.username.in_(demo))).all()
+    assert len(users) == len(USERS)
     assert set().union(*(user.role_names for user in users)) == set(Role)
     assert all(password_matches(user, DEMO_PASSWORD) for user in users)
     periods = session.execute(
-        select(BudgetLine.fiscal_year, func.count(func.distinct(BudgetLine.period))).group_by(
-            BudgetLine.fiscal_year
-        )
+        select(BudgetLine.fiscal_year, func.count(func.distinct(BudgetLine.period)))
+        .join(CostCenter, CostCenter.id == BudgetLine.cost_center_id)
+        .where(CostCenter.code.in_([center[0] for center in COST_CENTERS]))
+        .group_by(BudgetLine.fiscal_year)
     ).all()
-    assert [tuple(row) for row in periods] == [(2027, 12)]  # April start: Nov 2026 is FY2027
+    # April start: Nov 2026 is in FY2027; a PO running past March commits on FY2028.
+    assert sorted(tuple(row) for row in periods) == [(2027, 12), (2028, 12)]
     owners = session.scalars(select(CostCenter.owner_id)).all()
     assert owners and None not in owners
     assert session.scalar(select(func.count()).select_from(CatalogItem)) == 9
@@ -52,5 +57,5 @@ def test_the_blocked_vendor_has_an_expired_msa_and_the_others_are_current(
 
 def test_loading_twice_adds_nothing(sessions: sessionmaker[Session], session: Session) -> None:
     first = load_demo_data(sessions, _settings(), TODAY)
-    assert "10 users" in first and "96 budget_lines" in first
+    assert "11 users" in first and "192 budget_lines" in first
     assert load_demo_data(sessions, _settings(), TODAY) == "demo data: nothing new"

@@ -1,12 +1,11 @@
 """An issued PO on the time-skipping server: change orders (approved again above the policy's
 threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
-
-import asyncio
-from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -47,12 +46,14 @@ async def issued_laptops(po_runner: PoRunner, count: int = 2) -> tuple[PoHandle,
 async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoView:
     """Approve every tier as it opens (earlier tests may have taken the line over budget, which
     adds a finance tier) until ``done`` holds; felix, who processes invoices, never approves."""
-    while not done(view := await handle.query("view", result_type=PoView)):
+    while True:
+        view: PoView = await handle.query("view", result_type=PoView)
+        if done(view):
+            return view
         people = [person for person in view.waiting_on() if person != "felix"]
         if people:
             await decide(handle, people[0], Decision.APPROVE, comment="within plan")
         await asyncio.sleep(0.1)
-    return view
 
 
 async def update(handle: PoHandle, name: str, request: object) -> PoView:
