@@ -3,6 +3,7 @@ the refusals each endpoint gives (role gates, the workflow's rules, malformed mo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from tests.api import e2e
@@ -22,9 +23,12 @@ async def _issued_storage(stack: Stack, terabytes: int) -> str:
         decision = {"action": "approve", "comment": "needed"}
         response = await stack.post(approver, f"/api/purchase-orders/{number}/decisions", decision)
         assert response.status_code == 200, response.text
-        before = po["current_approvers"]
-        await stack.po_when(number, lambda p: p["current_approvers"] != before)
+        await stack.po_when(number, _moved_on_from(po["current_approvers"]))
     raise AssertionError(f"{number} was not issued")
+
+
+def _moved_on_from(approvers: list[str]) -> Callable[[Json], bool]:
+    return lambda po: po["current_approvers"] != approvers
 
 
 def _decided_or_waiting(po: Json) -> bool:
