@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from api.routes import (
     audit,
     budgets,
+    cost_centers,
     delegations,
     health,
     inbox,
@@ -90,6 +91,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         reports.router,
         budgets.router,
         budgets.ledger_router,
+        cost_centers.router,
         auth_pages.router,
         oidc.router,
         inbox_page.router,

@@ -48,6 +48,7 @@ class CostCenterListing:
     owner: str
     parent: str | None
     active: bool
+    reserve_at: str = "creation"
 
 
 def people(session: Session) -> list[Person]:
@@ -147,7 +148,7 @@ def cost_centers(session: Session) -> list[CostCenterListing]:
         .order_by(CostCenter.code)
     ).all()
     return [
-        CostCenterListing(center.code, center.name, who, above, center.active)
+        CostCenterListing(center.code, center.name, who, above, center.active, center.reserve_at)
         for center, who, above in rows
     ]
 

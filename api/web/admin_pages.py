@@ -26,6 +26,7 @@ from models.admin import (
     people,
     set_roles,
 )
+from models.fiscal_policy import FiscalPolicyRefused, set_reserve_at
 from models.people import User
 from models.policies import ApprovalPolicy
 from models.policy_store import (
@@ -266,6 +267,24 @@ def change_cost_center_owner(
     if not found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no cost center {code}")
     flash(request, f"{owner} now owns {code}")
+    return RedirectResponse("/admin/cost-centers", status_code=303)
+
+
+@router.post("/cost-centers/{code}/fiscal-policy", dependencies=[CsrfChecked], response_model=None)
+def change_fiscal_policy(
+    request: Request,
+    code: str,
+    user: Admin,
+    session: SessionDep,
+    reserve_at: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    try:
+        found = set_reserve_at(session, code, reserve_at, by=user, at=datetime.now(UTC))
+    except FiscalPolicyRefused as refused:
+        return _cost_centers(request, session, user, {code: str(refused)}, UNPROCESSABLE)
+    if not found:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no cost center {code}")
+    flash(request, f"{code} now books budget at {reserve_at}")
     return RedirectResponse("/admin/cost-centers", status_code=303)
 
 

@@ -2,6 +2,7 @@
 threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -17,10 +18,12 @@ from domain.blanket import CallOffRequest
 from domain.budget import spread
 from domain.catalog import Decision, PoStatus
 from domain.change_orders import ChangeOrderRequest
+from domain.fiscal import fiscal_period
 from domain.invoicing import InvoiceRequest
 from domain.purchase_order import PoView
 from domain.requisition import PoType
-from models import LedgerEntry
+from models import BudgetLine, CostCenter, GlAccount, LedgerEntry
+from models.accounts import find_user
 from models.budget_ledger import po_holdings
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
@@ -208,3 +211,51 @@ def _invoice(
 def _kinds(db: Session, po: str) -> list[Any]:
     db.expire_all()
     return list(db.scalars(select(LedgerEntry.kind).where(LedgerEntry.po_number == po)))
+
+
+async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_actuals(
+    po_runner: PoRunner, db: Session
+) -> None:
+    code = _invoice_policy_center(db)
+    handle = await po_runner.start(replace(laptops(1), cost_center=code))
+    view = await view_when(handle, waiting)
+    assert view.waiting_on() == ["priya"] and not view.over_budget  # checked, not reserved
+    assert balance(db, view.po_number) == (0, 0)
+    view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
+    assert balance(db, view.po_number) == (0, 0)  # nothing committed either
+    booked = await update(handle, "record_invoice", _invoice("felix", "AP-9", 189_000, True))
+    assert booked.invoices[0].relieved_base_minor == 0
+    assert _kinds(db, view.po_number) == ["actual"]
+    assert (await handle.result()).status is PoStatus.CLOSED
+
+
+def _invoice_policy_center(db: Session) -> str:
+    """A cost center of its own, owned by priya, booking at invoice, with budget for laptops."""
+    code = f"CC-AP-{uuid.uuid4().hex[:5]}"
+    priya = find_user(db, "priya")
+    gl = db.scalar(select(GlAccount).where(GlAccount.code == "1610"))
+    assert priya is not None and gl is not None
+    center = CostCenter(
+        code=code, name="Booked at invoice", owner_id=priya.id, reserve_at="invoice"
+    )
+    db.add(center)
+    db.flush()
+    today = date.today()
+    for offset in range(3):
+        month = date(
+            today.year + (today.month + offset - 1) // 12, (today.month + offset - 1) % 12 + 1, 1
+        )
+        period = fiscal_period(month, 1)
+        db.add(
+            BudgetLine(
+                cost_center_id=center.id,
+                gl_account_id=gl.id,
+                fiscal_year=period.fiscal_year,
+                period=period.period,
+                amount_minor=1_000_000,
+                currency="EUR",
+                created_by_id=priya.id,
+            )
+        )
+    db.commit()
+    return code
