@@ -93,7 +93,7 @@ def test_run_command_brings_everything_up_and_down(
     ).stdout
     assert all(key.name in listed for key in search_attributes.ALL)
     text = first_run.text()
-    assert "demo data: 10 users" in text and f"127.0.0.1:{ui_port}" in text
+    assert "demo data: 11 users" in text and f"127.0.0.1:{ui_port}" in text
     assert all(login in text for login in ("alex", "priya", "fiona", "paul", "ines", "maria"))
 
     second = start_up(base_env, tmp_path, "second")
