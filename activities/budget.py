@@ -48,11 +48,12 @@ class BudgetActivities:
         self._notify_alerts()
 
     @activity.defn(name="change_order_budget")
-    def change_order_budget(self, movement: BudgetMovement) -> None:
+    def change_order_budget(self, movement: BudgetMovement) -> ReservationResult:
         with unit_of_work(self._sessions) as session:
-            commitments.change_order(session, movement, self._start_month)
+            result = commitments.change_order(session, movement, self._start_month)
             self._raise_alerts(session, movement.po_number)
         self._notify_alerts()
+        return result
 
     @activity.defn(name="release_budget")
     def release_budget(self, movement: BudgetMovement) -> None:

@@ -27,6 +27,9 @@ class ChangeOrderRequest:
     actor_is_procurement: bool = False
 
 
+OPEN_OUTCOMES = ("received", "pending approval")
+
+
 @dataclass
 class ChangeOrderRecord:
     """A change order as the PO keeps it: applied, refused or rejected."""
@@ -35,9 +38,14 @@ class ChangeOrderRecord:
     actor: str
     reason: str
     change_base_minor: int
-    outcome: str  # "pending approval", "applied", "rejected", "refused"
+    outcome: str  # received, pending approval, applied, rejected, refused, cancelled
     at: datetime
     detail: str = ""
+    number: int = 0  # 1, 2, ... on the PO: keys its budget steps (a refused one keeps its own)
+
+    def answered(self) -> bool:
+        """Whether its requester has an answer: applied, refused, or out for approval."""
+        return self.outcome != "received"
 
 
 def amended(requisition: Requisition, request: ChangeOrderRequest) -> Requisition:

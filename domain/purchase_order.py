@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.blanket import CallOff
-from domain.catalog import PoStatus
+from domain.catalog import Decision, PoStatus
 from domain.chain import ApprovalState, DecisionRecord, Stage
-from domain.change_orders import ChangeOrderRecord
+from domain.change_orders import OPEN_OUTCOMES, ChangeOrderRecord
 from domain.invoicing import InvoiceRecord
 from domain.policy import Policy
 from domain.requisition import Requisition
@@ -139,7 +139,7 @@ class PoView:
         return sum(invoice.amount_minor for invoice in self.invoices)
 
     def change_pending(self) -> bool:
-        return any(c.outcome == "pending approval" for c in self.change_orders)
+        return any(c.outcome in OPEN_OUTCOMES for c in self.change_orders)
 
     def waiting_on(self) -> list[str]:
         if self.status not in (PoStatus.PENDING_APPROVAL, PoStatus.ISSUED) or not self.stages:
@@ -147,6 +147,8 @@ class PoView:
         if self.current_stage >= len(self.stages):
             return []
         stage = self.stages[self.current_stage]
+        if any(d.action is Decision.REJECT and d.stage == stage.name for d in self.decisions):
+            return []  # an issued PO whose change order (or after-the-fact round) was rejected
         return list(dict.fromkeys(p for b in stage.branches for p in b.waiting_on()))
 
     def approval_state(self) -> ApprovalState:

@@ -86,14 +86,17 @@ def commit(session: Session, movement: BudgetMovement, start_month: int) -> None
     append(session, moves)
 
 
-def change_order(session: Session, movement: BudgetMovement, start_month: int) -> None:
+def change_order(session: Session, movement: BudgetMovement, start_month: int) -> ReservationResult:
     """Move the commitment by the change only: an increase commits the delta (taking over its
     reservation), a decrease releases the difference from the latest periods. Then the open
     commitment is reshaped, net zero, over the service period from ``as_of`` on; a change of
-    dates alone (a delay) moves the commitment between periods and nothing else."""
+    dates alone (a delay) moves the commitment between periods and nothing else.
+
+    Unless the movement may go over budget, nothing is posted when the change would take a
+    period's line below zero; the answer names that period and its shortfall."""
     acct = account(session, movement.cost_center, movement.gl_account)
     if acct.reserve_at != "creation" or posted(session, movement.idempotency_key):
-        return
+        return ReservationResult(reserved=True, available_before_minor=0, over_budget=False)
     new_periods = schedule(movement, start_month)
     reserved, committed = locked_holdings(session, acct, movement.po_number, new_periods)
     postings = _delta_postings(movement, acct, reserved, committed, start_month)
@@ -108,7 +111,27 @@ def change_order(session: Session, movement: BudgetMovement, start_month: int) -
         for p, move in sorted(reshape(open_after, target).items())
     ]
     lock_lines(session, acct, {p.period for p in postings})
+    short = None if movement.allow_over_budget else _overdrawn(session, acct, postings)
+    if short is not None:
+        period, available, asked = short
+        reason = _shortfall(movement, acct, period, available, asked)
+        return ReservationResult(False, available, True, reason)
     append(session, postings)
+    return ReservationResult(reserved=True, available_before_minor=0, over_budget=False)
+
+
+def _overdrawn(
+    session: Session, acct: Account, postings: list[Posting]
+) -> tuple[FiscalPeriod, int, int] | None:
+    """The first period the postings would take below zero: (period, available, added)."""
+    added: PeriodAmounts = {}
+    for posting in postings:
+        added[posting.period] = added.get(posting.period, 0) + posting.reserved + posting.committed
+    for period, amount in sorted(added.items()):
+        available = line_balance(session, acct, period).available_minor
+        if amount > 0 and available - amount < 0:
+            return period, available, amount
+    return None
 
 
 def _delta_postings(

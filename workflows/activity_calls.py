@@ -64,8 +64,16 @@ async def reserve(movement: BudgetMovement) -> ReservationResult:
 
 
 async def move_budget(kind: str, movement: BudgetMovement) -> None:
-    """The activity ``<kind>_budget``: commit, change_order, release, release_reservation."""
+    """The activity ``<kind>_budget``: commit, release or release_reservation."""
     await call(f"{kind}_budget", [movement], DATABASE)
+
+
+async def change_order(movement: BudgetMovement) -> ReservationResult:
+    """Move the commitment by a change order; refused when policy forbids going over budget."""
+    result: ReservationResult = await call(
+        "change_order_budget", [movement], DATABASE, ReservationResult
+    )
+    return result
 
 
 async def post_invoice(posting: InvoicePosting) -> InvoiceResult:

@@ -40,23 +40,36 @@ async def run_change_order(po: PurchaseOrderWorkflow, request: ChangeOrderReques
     amount = convert(requisition.amount(), Decimal(prep.rate), prep.base_currency).minor
     change = amount - view.amount_base_minor
     record = ChangeOrderRecord(
-        view.revision + 1, request.actor, request.reason, change, "pending approval", workflow.now()
+        view.revision + 1,
+        request.actor,
+        request.reason,
+        change,
+        "received",
+        workflow.now(),
+        number=len(view.change_orders) + 1,
     )
     view.change_orders.append(record)
+    po.change_request = None  # the record, open until answered, keeps a second one out
     if change > 0:
         refused = await _reserve_increase(po, requisition, record)
         if refused is not None:
             return await _close(po, record, "refused", refused)
         if needs_reapproval(prep.policy, view.amount_base_minor, change):
+            record.outcome = "pending approval"  # the caller's answer; approval goes on
             await po.record("change_order.submitted", request.actor, comment=request.reason)
-            po.change_settled = True  # the caller hears "pending approval"; approval goes on
             if not await _approve_again(po, requisition, record):
-                await calls.move_budget(
-                    "release_reservation", _movement(po, requisition, record, "drop-increase")
-                )
+                await _drop_increase(po, requisition, record)
                 outcome = "cancelled" if po.cancel_request else "rejected"
                 return await _close(po, record, outcome, f"{outcome} in approval")
     await _apply(po, requisition, amount, record)
+
+
+async def _drop_increase(
+    po: PurchaseOrderWorkflow, requisition: Requisition, record: ChangeOrderRecord
+) -> None:
+    if record.change_base_minor > 0:
+        movement = _movement(po, requisition, record, "drop-increase")
+        await calls.move_budget("release_reservation", movement)
 
 
 async def _reserve_increase(
@@ -64,11 +77,9 @@ async def _reserve_increase(
 ) -> str | None:
     """Reserve the increase on its periods; the shortfall when policy refuses going over."""
     assert po.preparation is not None and po.preparation.policy is not None
-    routes_over = po.preparation.policy.over_budget is OverBudget.ROUTE
     movement = replace(
         _movement(po, requisition, record, "reserve-increase"),
         amount_base_minor=record.change_base_minor,
-        allow_over_budget=routes_over,
     )
     reservation = await calls.reserve(movement)
     record.detail = "over budget" if reservation.over_budget else ""
@@ -93,7 +104,7 @@ async def _approve_again(
         return False
     if not routed:
         return True
-    suffix = f" (rev {record.revision})"
+    suffix = f" (change order {record.number})"
     stages = [Stage(stage.name + suffix, stage.branches) for stage in routed]
     approval = po.approval or _approval_of(po)
     first = len(view.stages)
@@ -134,7 +145,10 @@ async def _apply(
         change_minor=record.change_base_minor,
         as_of=workflow.now().date(),
     )
-    await calls.move_budget("change_order", movement)
+    moved = await calls.change_order(movement)
+    if not moved.reserved:
+        await _drop_increase(po, requisition, record)
+        return await _close(po, record, "refused", moved.reason)
     view.requisition, view.revision, view.amount_base_minor = requisition, record.revision, amount
     po.preparation = replace(prep, amount_base_minor=amount)
     receipt = await calls.issue_to_erp(erp_order(po))
@@ -158,10 +172,13 @@ async def _close(
 def _movement(
     po: PurchaseOrderWorkflow, requisition: Requisition, record: ChangeOrderRecord, step: str
 ) -> BudgetMovement:
+    """A budget step of this change order; what policy refuses over budget, it refuses."""
+    assert po.preparation is not None and po.preparation.policy is not None
     return replace(
         po.movement(step),
         revision=record.revision,
         service_start=requisition.service_start,
         service_end=requisition.service_end,
-        idempotency_key=f"{po.view.po_number}:{record.revision}:{step}",
+        idempotency_key=f"{po.view.po_number}:change-{record.number}:{step}",
+        allow_over_budget=po.preparation.policy.over_budget is OverBudget.ROUTE,
     )

@@ -11,7 +11,6 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from domain.catalog import PoStatus
-    from domain.change_orders import ChangeOrderRequest
     from domain.invoicing import fully_invoiced
     from domain.purchase_order import CarriedState, PurchaseOrderStart
     from domain.renewal import RenewalStart, notice_windows
@@ -35,7 +34,7 @@ async def after_issue(po: PurchaseOrderWorkflow) -> None:
             await _finish(po, PoStatus.CANCELLED, "po.cancelled", po.cancel_request.actor)
             return
         if po.change_request:
-            await _change(po, po.change_request)
+            await run_change_order(po, po.change_request)
             continue
         if fully_invoiced(po.view.invoices, po.view.requisition.amount().minor):
             await _finish(po, PoStatus.CLOSED, "po.closed", "poflow", "fully invoiced")
@@ -111,11 +110,6 @@ async def _finish(
         po.view.cancel_reason = po.cancel_request.reason
     await po.record(action, actor, comment=po.view.cancel_reason or why)
     po.settled = True
-
-
-async def _change(po: PurchaseOrderWorkflow, request: ChangeOrderRequest) -> None:
-    await run_change_order(po, request)
-    po.change_request, po.change_settled = None, True
 
 
 async def _wait_for_change(po: PurchaseOrderWorkflow, longest: timedelta) -> None:

@@ -62,8 +62,7 @@ class PurchaseOrderWorkflow:
         self.preparation: Preparation | None = carried.preparation if carried else None
         self.approval: ApprovalState | None = None
         self.cancel_request: CancelRequest | None = None
-        self.change_request: ChangeOrderRequest | None = None
-        self.change_settled = False  # the change order is applied, refused, or out for approval
+        self.change_request: ChangeOrderRequest | None = None  # received, not yet recorded
         self.changes = 0
         self.settled = False  # the final state is recorded; nothing more will happen
 
@@ -170,9 +169,15 @@ class PurchaseOrderWorkflow:
     @workflow.update(name="change_order")
     async def change_order(self, request: ChangeOrderRequest) -> PoView:
         """Returns once the change order is applied or refused, or waits for approval."""
-        self.change_request, self.change_settled = request, False
+        self.change_request = request
         self.changes += 1
-        await workflow.wait_condition(lambda: self.change_settled or self.settled)
+        number = len(self.view.change_orders) + 1  # its record's number
+
+        def answered() -> bool:
+            records = self.view.change_orders
+            return len(records) >= number and records[number - 1].answered()
+
+        await workflow.wait_condition(lambda: answered() or self.settled)
         return self.view
 
     @change_order.validator

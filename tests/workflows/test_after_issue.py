@@ -36,12 +36,17 @@ from tests.workflows.helpers import (
     projected,
 )
 from tests.workflows.requisitions import laptops
+from tests.workflows.test_budget_policy import refusing_policy
 
 PoHandle = WorkflowHandle[object, PoView]
+__all__ = ["refusing_policy"]
 
 
-async def issued_laptops(po_runner: PoRunner, count: int = 2) -> tuple[PoHandle, PoView]:
-    handle = await po_runner.start(laptops(count))
+async def issued_laptops(
+    po_runner: PoRunner, db: Session, count: int = 2
+) -> tuple[PoHandle, PoView]:
+    """Laptops on a cost center of their own, so no other test's POs change the routing."""
+    handle = await po_runner.start(replace(laptops(count), cost_center=_own_cost_center(db)))
     await view_when(handle, waiting)
     return handle, await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
 
@@ -49,7 +54,7 @@ async def issued_laptops(po_runner: PoRunner, count: int = 2) -> tuple[PoHandle,
 async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoView:
     """Approve every tier as it opens (earlier tests may have taken the line over budget, which
     adds a finance tier) until ``done`` holds; felix, who processes invoices, never approves."""
-    while True:
+    for _ in range(200):
         view: PoView = await handle.query("view", result_type=PoView)
         if done(view):
             return view
@@ -57,6 +62,8 @@ async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoV
         if people:
             await decide(handle, people[0], Decision.APPROVE, comment="within plan")
         await asyncio.sleep(0.1)
+    stages = [(s.name, [b.approvals for b in s.branches]) for s in view.stages]
+    raise AssertionError(f"never done: {view.status} at {view.current_stage} of {stages}")
 
 
 async def update(handle: PoHandle, name: str, request: object) -> PoView:
@@ -81,7 +88,7 @@ def more_laptops(view: PoView, count: int) -> ChangeOrderRequest:
 async def test_an_increase_above_the_threshold_is_approved_again_and_commits_the_delta(
     po_runner: PoRunner, db: Session
 ) -> None:
-    handle, view = await issued_laptops(po_runner)
+    handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
     assert balance(db, po) == (0, 378_000)
     pending = await update(handle, "change_order", more_laptops(view, 3))
@@ -92,7 +99,9 @@ async def test_an_increase_above_the_threshold_is_approved_again_and_commits_the
     # A new approval round: the owner who approved the PO may approve its change order.
     round_opened = await view_when(handle, waiting)
     assert round_opened.waiting_on() == ["priya"]
-    assert round_opened.stages[round_opened.current_stage].name == "cost-center owner (rev 2)"
+    assert (
+        round_opened.stages[round_opened.current_stage].name == "cost-center owner (change order 1)"
+    )
     view = await approve_round(handle, lambda v: v.revision == 2)
     assert view.change_orders[0].outcome == "applied" and view.amount_base_minor == 567_000
     assert balance(db, po) == (0, 567_000)
@@ -107,7 +116,7 @@ async def test_an_increase_above_the_threshold_is_approved_again_and_commits_the
 async def test_a_small_increase_applies_at_once_and_a_decrease_releases_the_difference(
     po_runner: PoRunner, db: Session
 ) -> None:
-    handle, view = await issued_laptops(po_runner, count=10)
+    handle, view = await issued_laptops(po_runner, db, count=10)
     po = view.po_number
     applied = await update(handle, "change_order", more_laptops(view, 11))  # +10 %, not above
     assert applied.revision == 2 and applied.change_orders[0].outcome == "applied"
@@ -121,7 +130,7 @@ async def test_a_small_increase_applies_at_once_and_a_decrease_releases_the_diff
 async def test_a_rejected_change_order_leaves_the_po_as_it_was(
     po_runner: PoRunner, db: Session
 ) -> None:
-    handle, view = await issued_laptops(po_runner)
+    handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
     await update(handle, "change_order", more_laptops(view, 4))
     await view_when(handle, lambda v: v.waiting_on() == ["priya"])
@@ -130,12 +139,18 @@ async def test_a_rejected_change_order_leaves_the_po_as_it_was(
     assert view.status is PoStatus.ISSUED and view.revision == 1
     assert view.amount_base_minor == 378_000 and balance(db, po) == (0, 378_000)
     assert erp_orders(db, po) == 1
+    # A later change order has budget steps of its own: reserved, approved, committed.
+    await update(handle, "change_order", more_laptops(view, 3))
+    assert balance(db, po) == (189_000, 378_000)
+    view = await approve_round(handle, lambda v: v.revision == 2)
+    assert [c.outcome for c in view.change_orders] == ["rejected", "applied"]
+    assert balance(db, po) == (0, 567_000) and erp_orders(db, po) == 2
 
 
 async def test_a_delay_moves_the_commitment_between_periods(
     po_runner: PoRunner, db: Session
 ) -> None:
-    handle, view = await issued_laptops(po_runner)
+    handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
     line = view.requisition.lines[0]
     before = po_holdings(db, po)[1]
@@ -152,7 +167,7 @@ async def test_a_delay_moves_the_commitment_between_periods(
 async def test_invoices_relieve_the_commitment_and_full_invoicing_closes_the_po(
     po_runner: PoRunner, db: Session
 ) -> None:
-    handle, view = await issued_laptops(po_runner)
+    handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
     today = date.today()
     assert await refused(handle, "record_invoice", _invoice("alex", "INV-1", 100_000)) == (
@@ -182,7 +197,12 @@ async def test_invoices_relieve_the_commitment_and_full_invoicing_closes_the_po(
 async def test_call_offs_draw_down_a_blanket_ceiling_and_stop_at_it(
     po_runner: PoRunner, db: Session
 ) -> None:
-    blanket = replace(laptops(1), po_type=PoType.BLANKET, blanket_ceiling_minor=500_000)
+    blanket = replace(
+        laptops(1),
+        cost_center=_own_cost_center(db),
+        po_type=PoType.BLANKET,
+        blanket_ceiling_minor=500_000,
+    )
     handle = await po_runner.start(blanket)
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
@@ -216,7 +236,7 @@ def _kinds(db: Session, po: str) -> list[Any]:
 async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_actuals(
     po_runner: PoRunner, db: Session
 ) -> None:
-    code = _invoice_policy_center(db)
+    code = _own_cost_center(db, reserve_at="invoice")
     handle = await po_runner.start(replace(laptops(1), cost_center=code))
     view = await view_when(handle, waiting)
     assert view.waiting_on() == ["priya"] and not view.over_budget  # checked, not reserved
@@ -229,15 +249,14 @@ async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_ac
     assert (await handle.result()).status is PoStatus.CLOSED
 
 
-def _invoice_policy_center(db: Session) -> str:
-    """A cost center of its own, owned by priya, booking at invoice, with budget for laptops."""
-    code = f"CC-AP-{uuid.uuid4().hex[:5]}"
+def _own_cost_center(db: Session, reserve_at: str = "creation") -> str:
+    """A cost center of its own, owned by priya, with 100,000.00 EUR for laptops (GL 1610) in
+    each of this month and the next two (a 30-day service period may touch two of them)."""
+    code = f"CC-{reserve_at[:3].upper()}-{uuid.uuid4().hex[:5]}"
     priya = find_user(db, "priya")
     gl = db.scalar(select(GlAccount).where(GlAccount.code == "1610"))
     assert priya is not None and gl is not None
-    center = CostCenter(
-        code=code, name="Booked at invoice", owner_id=priya.id, reserve_at="invoice"
-    )
+    center = CostCenter(code=code, name="Laptops", owner_id=priya.id, reserve_at=reserve_at)
     db.add(center)
     db.flush()
     today = date.today()
@@ -252,10 +271,25 @@ def _invoice_policy_center(db: Session) -> str:
                 gl_account_id=gl.id,
                 fiscal_year=period.fiscal_year,
                 period=period.period,
-                amount_minor=1_000_000,
+                amount_minor=10_000_000,
                 currency="EUR",
                 created_by_id=priya.id,
             )
         )
     db.commit()
     return code
+
+
+async def test_a_delay_into_periods_without_budget_is_refused_when_policy_refuses(
+    refusing_policy: None, po_runner: PoRunner, db: Session
+) -> None:
+    code = _own_cost_center(db)
+    handle = await po_runner.start(replace(laptops(2), cost_center=code))
+    await view_when(handle, waiting)
+    view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
+    before = po_holdings(db, view.po_number)
+    refused = await update(handle, "change_order", _delay(400))  # no budget a year out
+    [change] = refused.change_orders
+    assert change.outcome == "refused" and change.detail.startswith("insufficient budget: ")
+    assert refused.revision == 1 and refused.requisition == view.requisition
+    assert po_holdings(db, view.po_number) == before
