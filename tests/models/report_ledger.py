@@ -16,7 +16,7 @@ On the ledger (amounts in EUR):
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -127,11 +127,14 @@ def _post_purchase_orders(session: Session, org: Org) -> None:
         assert reserve(session, movement(org, letter, "reserve", eur), 1).reserved
     for letter, eur in (("A", 300), ("C", 200), ("D", 100)):
         commit(session, movement(org, letter, "commit", eur), 1)
-    change_order(session, movement(org, "A", "change", 350, revision=2, change_eur=50), 1)
+    # The change orders go through as under a policy that routes over budget (D's delay
+    # takes May's line over: an alert).
+    raised = movement(org, "A", "change", 350, revision=2, change_eur=50)
+    assert change_order(session, replace(raised, allow_over_budget=True), 1).reserved
     invoice(session, invoice_of(org, "A", "INV-1", 120, date(2026, 3, 15)), 1)
     release(session, movement(org, "C", "cancel", 200))
     may = movement(org, "D", "delay", 100, revision=2, start=date(2026, 5, 1), end=MAY_END)
-    change_order(session, may, 1)
+    assert change_order(session, replace(may, allow_over_budget=True), 1).reserved
 
 
 def invoice_of(org: Org, letter: str, number: str, eur: int, on: date) -> InvoicePosting:

@@ -317,8 +317,9 @@ class LedgerMachine(RuleBasedStateMachine):
             text(
                 "SELECT po_number, fiscal_year, period, sum(reserved_delta_minor),"
                 " sum(committed_delta_minor) FROM ledger_entries"
-                " WHERE po_number IS NOT NULL GROUP BY 1, 2, 3"
-            )
+                " WHERE po_number IS NOT NULL AND cost_center_id = ANY(:ours) GROUP BY 1, 2, 3"
+            ),
+            {"ours": list(self.by_id)},
         ).all()
         held = {number: [0, 0] for number in self.pos}
         for number, _, _, reserved, committed in rows:
@@ -426,8 +427,9 @@ class LedgerMachine(RuleBasedStateMachine):
             text(
                 "SELECT cost_center_id, fiscal_year, period, sum(reserved_delta_minor),"
                 " sum(committed_delta_minor), sum(actual_delta_minor), count(*)"
-                " FROM ledger_entries GROUP BY 1, 2, 3"
-            )
+                " FROM ledger_entries WHERE cost_center_id = ANY(:ours) GROUP BY 1, 2, 3"
+            ),
+            {"ours": list(self.by_id)},  # other tests of the session commit lines of their own
         ).all()
         return {
             (cc, FiscalPeriod(fy, p)): (int(r), int(c), int(a), n) for cc, fy, p, r, c, a, n in rows
@@ -438,8 +440,10 @@ class LedgerMachine(RuleBasedStateMachine):
             text(
                 "SELECT DISTINCT ON (cost_center_id, fiscal_year, period)"
                 " cost_center_id, fiscal_year, period, amount_minor FROM budget_lines"
+                " WHERE cost_center_id = ANY(:ours)"
                 " ORDER BY cost_center_id, fiscal_year, period, version DESC"
-            )
+            ),
+            {"ours": list(self.by_id)},
         ).all()
         return {(cc, FiscalPeriod(fy, p)): int(amount) for cc, fy, p, amount in rows}
 
