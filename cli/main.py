@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import Annotated
 
@@ -94,4 +95,8 @@ def main(args: Annotated[list[str] | None, typer.Argument()] = None) -> None:
         app(args=args)
     except SetupError as error:
         typer.echo(f"poflow: {error}", err=True)
-        sys.exit(2)
+        # What this run started is already stopped. Leave without interpreter finalization: a
+        # Temporal client's runtime threads, still alive then, may otherwise print a panic.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(2)
