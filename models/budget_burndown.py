@@ -41,6 +41,7 @@ class PoBurnStep:
     invoiced_after_minor: int
     reference: str | None
     note: str
+    step: str = ""  # the posting step (its idempotency key): a step's entries belong together
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def po_burn_down(session: Session, po_number: str) -> PoBurnDown | None:
             int(invoiced_after),
             entry.reference,
             entry.note,
+            entry.idempotency_key.split("#")[0],
         )
         for entry, change, open_after, invoiced_after in rows
     ]

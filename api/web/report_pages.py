@@ -23,7 +23,7 @@ from api.web.render import render
 from api.web.session import page_role
 from models import CostCenter
 from models.budget_alert_report import alert_report
-from models.budget_burndown import CenterBurnDown, center_burn_down, po_burn_down
+from models.budget_burndown import CenterBurnDown, PoBurnStep, center_burn_down, po_burn_down
 from models.budget_drilldown import line_detail
 from models.budget_forecast import forecast_report
 from models.budget_reports import AccountYear, budget_report
@@ -204,22 +204,30 @@ def burn_down_chart(burn: CenterBurnDown) -> Markup:
 
 
 def po_commitment_chart(session: Session, po_number: str) -> Markup | None:
-    """The PO's open commitment and invoiced total after each ledger entry; None without one."""
+    """The PO's open commitment and invoiced total after each of its budget steps (a delay's
+    moves between periods are one point, not a dip); None without an entry."""
     burn = po_burn_down(session, po_number)
     if burn is None:
         return None
-    labels = [f"{n}. {step.kind}" for n, step in enumerate(burn.steps, start=1)]
+    steps: dict[str, list[PoBurnStep]] = {}
+    for step in burn.steps:
+        steps.setdefault(step.step, []).append(step)
+    labels = [_step_label(n, entries) for n, entries in enumerate(steps.values(), start=1)]
+    last = [entries[-1] for entries in steps.values()]
     return line_chart(
         labels,
         [
-            Series("open commitment", [s.open_after_minor for s in burn.steps], "#1f5fbf"),
-            Series(
-                "invoiced", [s.invoiced_after_minor for s in burn.steps], "#1e7a43", dashed=True
-            ),
+            Series("open commitment", [s.open_after_minor for s in last], "#1f5fbf"),
+            Series("invoiced", [s.invoiced_after_minor for s in last], "#1e7a43", dashed=True),
         ],
-        title=f"Open commitment of {po_number} after each ledger entry",
+        title=f"Open commitment of {po_number} after each budget step",
         currency=burn.currency,
     )
+
+
+def _step_label(number: int, entries: list[PoBurnStep]) -> str:
+    kinds = dict.fromkeys(entry.kind for entry in entries if entry.kind != "actual")
+    return f"{number}. {'/'.join(kinds) or 'actual'}"
 
 
 def _center_codes(session: Session) -> list[str]:

@@ -85,8 +85,10 @@ def test_the_commitments_page_for_a_chosen_period(reporting: Reporting) -> None:
 def test_the_po_page_draws_its_open_commitment(reporting: Reporting) -> None:
     reporting.sign_in(reporting.finance)
     html = page(reporting, f"/po/{reporting.org.po('A')}")
-    assert f"Open commitment of {reporting.org.po('A')} after each ledger entry" in html
-    assert "5. relieve open commitment: 230.00 EUR" in html
+    assert f"Open commitment of {reporting.org.po('A')} after each budget step" in html
+    # reserve, commit, the change order, the invoice (its relief and actual are one step)
+    assert "3. commit open commitment: 350.00 EUR" in html
+    assert "4. relieve open commitment: 230.00 EUR" in html
 
 
 def test_a_requester_is_refused_and_sees_no_reports_link(reporting: Reporting) -> None:
