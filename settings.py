@@ -62,7 +62,12 @@ class Settings(BaseSettings):
     )
     smtp_port: int = Field(default=8025, ge=1, le=65535)
     smtp_sender: str = "poflow@example.org"
-    erp_url: str | None = None
+    erp_url: str | None = Field(
+        default=None,
+        description="Root of the ERP's purchase-order REST API (e.g. https://erp/api/v1); "
+        "unset keeps the built-in ERP that records in Postgres.",
+    )
+    erp_token: SecretStr | None = Field(default=None, description="Bearer token for erp_url.")
     itsm_url: str | None = None
     slack_webhook_url: str | None = None
     teams_webhook_url: str | None = None
@@ -101,7 +106,13 @@ class Settings(BaseSettings):
         return sorted(set(value))
 
     @field_validator(
-        "smtp_host", "oidc_issuer", "oidc_client_id", "oidc_client_secret", mode="before"
+        "smtp_host",
+        "oidc_issuer",
+        "oidc_client_id",
+        "oidc_client_secret",
+        "erp_url",
+        "erp_token",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

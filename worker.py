@@ -25,7 +25,8 @@ from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
 from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.ecb_rates import EcbRates
-from adapters.ports import NotificationPort
+from adapters.erp_rest import RestErp
+from adapters.ports import ErpPort, NotificationPort
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.postgres import check_reachable, resolve_database_url
@@ -56,7 +57,7 @@ def build_activities(
         settings.budget_alert_percents,
     )
     projection = ProjectionActivities(sessions)
-    outbound = OutboundActivities(PostgresErp(sessions), outbox, notifications)
+    outbound = OutboundActivities(build_erp(sessions, settings), outbox, notifications)
     return [
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,
@@ -74,6 +75,14 @@ def build_activities(
         outbound.update_itsm_ticket,
         outbound.send_notification,
     ]
+
+
+def build_erp(sessions: sessionmaker[Session], settings: Settings) -> ErpPort:
+    """The ERP's REST API when ``erp_url`` is set; otherwise the built-in one in Postgres."""
+    if settings.erp_url:
+        token = settings.erp_token.get_secret_value() if settings.erp_token else ""
+        return RestErp(settings.erp_url, token)
+    return PostgresErp(sessions)
 
 
 async def register_search_attributes(

@@ -7,11 +7,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.erp_rest import DEFAULT_FIELDS, RestErp
 from adapters.erp_simulator import ErpBook, erp_simulator_app
 from adapters.ports import ErpOrder
+from settings import Settings
 from tests.web.oidc_provider import loopback_socket, served, url_of
+from worker import build_activities
 
 TOKEN = "erp-test-token"
 
@@ -66,3 +69,13 @@ def test_a_wrong_token_is_refused(erp: tuple[ErpBook, str]) -> None:
     with pytest.raises(httpx.HTTPStatusError) as refused:
         RestErp(url, "wrong").create_purchase_order(_order())
     assert refused.value.response.status_code == 401
+
+
+def test_the_worker_issues_to_the_rest_erp_when_it_is_configured(
+    erp: tuple[ErpBook, str], sessions: sessionmaker[Session]
+) -> None:
+    book, url = erp
+    settings = Settings(_env_file=None, erp_url=url, erp_token=TOKEN)
+    [issue] = [a for a in build_activities(sessions, settings) if a.__name__ == "issue_to_erp"]
+    receipt = issue(_order())
+    assert receipt.created and [*book.orders] == [receipt.erp_reference]
