@@ -6,7 +6,8 @@ processor is not the requester nor an approver of the PO (segregation of duties)
 from dataclasses import dataclass
 from datetime import date
 
-from domain.catalog import PoStatus
+from domain.catalog import Decision, PoStatus
+from domain.chain import DecisionRecord
 from domain.entitlement import Refusal
 
 
@@ -33,10 +34,19 @@ def invoice_refusal(
     status: PoStatus,
     request: InvoiceRequest,
     requester: str,
-    approvers: set[str],
-    known_numbers: set[str],
+    decisions: list[DecisionRecord],
+    invoices: list[InvoiceRecord],
 ) -> Refusal | None:
-    """The first rule an invoice breaks, or None."""
+    """The first rule an invoice breaks, or None. Its processor is neither the requester nor
+    anyone who approved the PO (or was acted for in an approval)."""
+    approvers = {
+        person
+        for d in decisions
+        if d.action is Decision.APPROVE
+        for person in (d.actor, d.on_behalf_of)
+        if person
+    }
+    known_numbers = {invoice.invoice_number for invoice in invoices}
     if status is not PoStatus.ISSUED:
         return Refusal("not_issued", f"a {status.value} purchase order takes no invoice")
     if not request.actor_is_finance:

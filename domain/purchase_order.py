@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from domain.blanket import CallOff
 from domain.catalog import Decision, PoStatus
 from domain.chain import ApprovalState, DecisionRecord, Stage
 from domain.change_orders import OPEN_OUTCOMES, ChangeOrderRecord
 from domain.invoicing import InvoiceRecord
+from domain.money import Money, convert
 from domain.policy import Policy
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
@@ -43,6 +45,11 @@ class Preparation:
     contract_notice_days: int = 0
     contract_auto_renew: bool = False
     vendor_email: str | None = None
+
+    def to_base(self, amount: Money) -> int:
+        """An amount of the PO's currency in base-currency minor units, at the PO's own rate
+        (change orders and invoices are converted as the PO was)."""
+        return convert(amount, Decimal(self.rate), self.base_currency).minor
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from domain.budget import crossed
 from domain.fiscal import FiscalPeriod
-from models import BudgetAlert, BudgetLine, CostCenter, GlAccount, LedgerEntry, User
-from models.budget_ledger import Account, line_balance
+from models import BudgetAlert, CostCenter, GlAccount, LedgerEntry, User
+from models.budget_ledger import Account, in_force, line_balance
 
 DEFAULT_THRESHOLDS = (80, 100)
 
@@ -73,7 +73,7 @@ def lines_of_po(session: Session, po_number: str) -> tuple[Account, list[FiscalP
     center = session.get(CostCenter, rows[0][0])
     gl = session.get(GlAccount, rows[0][1])
     assert center is not None and gl is not None
-    acct = Account(center.id, gl.id, center.code, gl.code, center.reserve_at)
+    acct = Account.of(center, gl)
     return acct, [FiscalPeriod(year, period) for _, _, year, period in rows]
 
 
@@ -112,14 +112,5 @@ def _pending(session: Session, alert: BudgetAlert) -> PendingAlert:
 
 
 def _currency(session: Session, acct: Account, period: FiscalPeriod) -> str:
-    currency = session.scalar(
-        select(BudgetLine.currency)
-        .where(
-            BudgetLine.cost_center_id == acct.cost_center_id,
-            BudgetLine.gl_account_id == acct.gl_account_id,
-            BudgetLine.fiscal_year == period.fiscal_year,
-            BudgetLine.period == period.period,
-        )
-        .limit(1)
-    )
-    return currency or "EUR"
+    line = in_force(session, acct, period)
+    return line.currency if line else "EUR"

@@ -24,6 +24,10 @@ class Account:
     gl_account: str
     reserve_at: str = "creation"
 
+    @classmethod
+    def of(cls, center: CostCenter, gl: GlAccount) -> Account:
+        return cls(center.id, gl.id, center.code, gl.code, center.reserve_at)
+
 
 @dataclass(frozen=True)
 class Posting:
@@ -54,7 +58,7 @@ def account(session: Session, cost_center: str, gl_account: str) -> Account:
     gl = session.scalar(select(GlAccount).where(GlAccount.code == gl_account))
     if center is None or gl is None:
         raise LookupError(f"unknown budget line {cost_center}/{gl_account}")
-    return Account(center.id, gl.id, center.code, gl.code, center.reserve_at)
+    return Account.of(center, gl)
 
 
 def lock_lines(session: Session, acct: Account, periods: Iterable[FiscalPeriod]) -> None:
@@ -66,10 +70,10 @@ def lock_lines(session: Session, acct: Account, periods: Iterable[FiscalPeriod])
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
-def budget_in_force(session: Session, acct: Account, period: FiscalPeriod) -> int:
-    """The latest version of the line's budget; 0 when none was granted."""
-    amount = session.scalar(
-        select(BudgetLine.amount_minor)
+def in_force(session: Session, acct: Account, period: FiscalPeriod) -> BudgetLine | None:
+    """The line's latest version; None when it was never budgeted."""
+    return session.scalar(
+        select(BudgetLine)
         .where(
             BudgetLine.cost_center_id == acct.cost_center_id,
             BudgetLine.gl_account_id == acct.gl_account_id,
@@ -79,7 +83,12 @@ def budget_in_force(session: Session, acct: Account, period: FiscalPeriod) -> in
         .order_by(BudgetLine.version.desc())
         .limit(1)
     )
-    return int(amount or 0)
+
+
+def budget_in_force(session: Session, acct: Account, period: FiscalPeriod) -> int:
+    """The latest version of the line's budget; 0 when none was granted."""
+    line = in_force(session, acct, period)
+    return line.amount_minor if line else 0
 
 
 def line_balance(session: Session, acct: Account, period: FiscalPeriod) -> LineBalance:
@@ -101,20 +110,27 @@ def line_balance(session: Session, acct: Account, period: FiscalPeriod) -> LineB
     )
 
 
-def po_holdings(session: Session, po_number: str) -> tuple[PeriodAmounts, PeriodAmounts]:
-    """What a PO holds per period: (reserved, committed), periods holding nothing left out."""
+def po_period_sums(session: Session, po_number: str) -> dict[FiscalPeriod, tuple[int, int, int]]:
+    """A PO's entries summed per period: (reserved, committed, actual)."""
     rows = session.execute(
         select(
             LedgerEntry.fiscal_year,
             LedgerEntry.period,
             func.sum(LedgerEntry.reserved_delta_minor),
             func.sum(LedgerEntry.committed_delta_minor),
+            func.sum(LedgerEntry.actual_delta_minor),
         )
         .where(LedgerEntry.po_number == po_number)
         .group_by(LedgerEntry.fiscal_year, LedgerEntry.period)
     ).all()
-    reserved = {FiscalPeriod(y, p): int(r) for y, p, r, _ in rows if r}
-    committed = {FiscalPeriod(y, p): int(c) for y, p, _, c in rows if c}
+    return {FiscalPeriod(y, p): (int(r), int(c), int(a)) for y, p, r, c, a in rows}
+
+
+def po_holdings(session: Session, po_number: str) -> tuple[PeriodAmounts, PeriodAmounts]:
+    """What a PO holds per period: (reserved, committed), periods holding nothing left out."""
+    sums = po_period_sums(session, po_number).items()
+    reserved = {period: r for period, (r, _, _) in sums if r}
+    committed = {period: c for period, (_, c, _) in sums if c}
     return reserved, committed
 
 

@@ -15,7 +15,7 @@ from domain.fiscal import FiscalPeriod
 from domain.money import Money
 from models import BudgetLine, User
 from models.budget_alerts import DEFAULT_THRESHOLDS, raise_alerts
-from models.budget_ledger import Account, account, line_balance, lock_lines
+from models.budget_ledger import Account, account, in_force, line_balance, lock_lines
 
 
 class BudgetRefused(Exception):
@@ -167,21 +167,6 @@ def _check_available(
             f"{Money(amount_minor, given.currency)} asked",
         )
     return given
-
-
-def in_force(session: Session, acct: Account, period: FiscalPeriod) -> BudgetLine | None:
-    """The line's latest version; None when it was never budgeted."""
-    return session.scalar(
-        select(BudgetLine)
-        .where(
-            BudgetLine.cost_center_id == acct.cost_center_id,
-            BudgetLine.gl_account_id == acct.gl_account_id,
-            BudgetLine.fiscal_year == period.fiscal_year,
-            BudgetLine.period == period.period,
-        )
-        .order_by(BudgetLine.version.desc())
-        .limit(1)
-    )
 
 
 def _add_version(

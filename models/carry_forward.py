@@ -164,10 +164,7 @@ def _accounts_with_po_entries(session: Session, fiscal_year: int) -> dict[tuple[
         .where(LedgerEntry.fiscal_year == fiscal_year, LedgerEntry.po_number.is_not(None))
         .distinct()
     ).all()
-    return {
-        (center.id, gl.id): Account(center.id, gl.id, center.code, gl.code, center.reserve_at)
-        for center, gl in rows
-    }
+    return {(center.id, gl.id): Account.of(center, gl) for center, gl in rows}
 
 
 def _finished_pos(session: Session, fiscal_year: int) -> set[str]:

@@ -59,7 +59,7 @@ def reserve(session: Session, movement: BudgetMovement, start_month: int) -> Res
     if not already and acct.reserve_at == "creation" and (not over or movement.allow_over_budget):
         append(
             session,
-            (_posting(movement, acct, "reserve", p, reserved=a) for p, a in _sorted(wanted)),
+            (_posting(movement, acct, "reserve", p, reserved=a) for p, a in sorted(wanted.items())),
         )
     focus = short[0] if short else min(wanted)
     return ReservationResult(
@@ -110,7 +110,7 @@ def change_order(session: Session, movement: BudgetMovement, start_month: int) -
         _posting(movement, acct, "adjust", p, committed=move, note="commitment moved")
         for p, move in sorted(reshape(open_after, target).items())
     ]
-    lock_lines(session, acct, {p.period for p in postings})
+    # Every period posted to is locked: the new schedule's and those the PO held.
     short = None if movement.allow_over_budget else _overdrawn(session, acct, postings)
     if short is not None:
         period, available, asked = short
@@ -275,10 +275,6 @@ def _posting(
         rate_date=movement.rate_date,
         note=note,
     )
-
-
-def _sorted(amounts: PeriodAmounts) -> list[tuple[FiscalPeriod, int]]:
-    return sorted(amounts.items())
 
 
 def _shortfall(

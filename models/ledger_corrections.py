@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from domain.money import Money
 from models import LedgerEntry, User
 from models.budget_alerts import DEFAULT_THRESHOLDS, raise_alerts
-from models.budget_ledger import Account, Posting, append, line_balance, lock_lines, po_holdings
+from models.budget_ledger import (
+    Account,
+    Posting,
+    append,
+    line_balance,
+    lock_lines,
+    po_holdings,
+    posted,
+)
 from models.budget_versions import BudgetRefused, LineRef, line_account
 
 
@@ -104,7 +112,7 @@ def adjust(
     acct = line_account(session, line)
     key = f"adjust:{idempotency_key or uuid.uuid4().hex}"
     lock_lines(session, acct, [line.period])
-    if session.scalar(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key)):
+    if posted(session, key):
         return Booked(key, new=False)
     _check_not_negative(session, acct, line, deltas, po_number, currency)
     posting = Posting(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod
 from models import LedgerEntry
 from models.budget_alerts import lines_of_po
-from models.budget_ledger import line_balance
+from models.budget_ledger import line_balance, po_period_sums
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def po_budget(session: Session, po_number: str) -> PoBudget | None:
     if lines is None:
         return None
     acct, periods = lines
-    held = _held(session, po_number)
+    held = po_period_sums(session, po_number)
     currency = session.scalar(
         select(LedgerEntry.currency).where(LedgerEntry.po_number == po_number).limit(1)
     )
@@ -63,18 +63,3 @@ def po_budget(session: Session, po_number: str) -> PoBudget | None:
         for period in sorted(periods)
     ]
     return PoBudget(acct.cost_center, acct.gl_account, currency or "EUR", effects)
-
-
-def _held(session: Session, po_number: str) -> dict[FiscalPeriod, tuple[int, int, int]]:
-    rows = session.execute(
-        select(
-            LedgerEntry.fiscal_year,
-            LedgerEntry.period,
-            func.sum(LedgerEntry.reserved_delta_minor),
-            func.sum(LedgerEntry.committed_delta_minor),
-            func.sum(LedgerEntry.actual_delta_minor),
-        )
-        .where(LedgerEntry.po_number == po_number)
-        .group_by(LedgerEntry.fiscal_year, LedgerEntry.period)
-    ).all()
-    return {FiscalPeriod(y, p): (int(r), int(c), int(a)) for y, p, r, c, a in rows}

@@ -3,7 +3,6 @@ cost; call-offs draw down a blanket PO's ceiling."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from temporalio import workflow
@@ -11,7 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.blanket import CallOff, CallOffRequest
     from domain.invoicing import InvoiceRecord, InvoiceRequest
-    from domain.money import Money, convert
+    from domain.money import Money
     from domain.purchase_order import InvoicePosting
     from workflows import activity_calls as calls
 
@@ -25,7 +24,7 @@ async def book_invoice(po: PurchaseOrderWorkflow, request: InvoiceRequest) -> No
     assert prep is not None and prep.gl_account is not None
     requisition = view.requisition
     amount = Money(request.amount_minor, requisition.currency)
-    base = convert(amount, Decimal(prep.rate), prep.base_currency).minor
+    base = prep.to_base(amount)
     number = request.invoice_number.strip()
     result = await calls.post_invoice(
         InvoicePosting(

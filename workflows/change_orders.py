@@ -5,7 +5,6 @@ revision to the ERP. A decrease releases the difference; a delay moves the commi
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from temporalio import workflow
@@ -20,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
         amended,
         needs_reapproval,
     )
-    from domain.money import convert
     from domain.policy import OverBudget
     from domain.purchase_order import BudgetMovement
     from domain.requisition import Requisition
@@ -37,7 +35,7 @@ async def run_change_order(po: PurchaseOrderWorkflow, request: ChangeOrderReques
     prep, view = po.preparation, po.view
     assert prep is not None and prep.policy is not None
     requisition = amended(view.requisition, request)
-    amount = convert(requisition.amount(), Decimal(prep.rate), prep.base_currency).minor
+    amount = prep.to_base(requisition.amount())
     change = amount - view.amount_base_minor
     record = ChangeOrderRecord(
         view.revision + 1,

@@ -202,16 +202,9 @@ class PurchaseOrderWorkflow:
     @record_invoice.validator
     def _validate_invoice(self, request: InvoiceRequest) -> None:
         view = self.view
-        approvers = {
-            person
-            for d in view.decisions
-            if d.action is Decision.APPROVE
-            for person in (d.actor, d.on_behalf_of)
-            if person
-        }
-        known = {invoice.invoice_number for invoice in view.invoices}
+        requester = view.requisition.requester
         _refuse_with(
-            invoice_refusal(view.status, request, view.requisition.requester, approvers, known)
+            invoice_refusal(view.status, request, requester, view.decisions, view.invoices)
         )
 
     @workflow.update(name="call_off")

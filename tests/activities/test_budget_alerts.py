@@ -11,38 +11,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from activities.budget import BudgetActivities
 from adapters.demo import PostgresOutbox
-from domain.fiscal import fiscal_period
 from domain.purchase_order import BudgetMovement
-from models import BudgetAlert, BudgetLine, CostCenter, GlAccount, OutboundMessage
-from models.accounts import find_user
+from models import BudgetAlert, CostCenter, OutboundMessage
 from models.db import unit_of_work
+from tests.models.budget_org import demo_cost_center
 
 TODAY = date.today()
 
 
 def _line(sessions: sessionmaker[Session]) -> str:
     """A cost center of its own with 1,000.00 EUR on GL 6100 this month, owned by priya."""
-    code = f"CC-{uuid.uuid4().hex[:6]}"
     with unit_of_work(sessions) as session:
-        priya = find_user(session, "priya")
-        gl = session.scalar(select(GlAccount).where(GlAccount.code == "6100"))
-        assert priya is not None and gl is not None
-        center = CostCenter(code=code, name="Alerts", owner_id=priya.id)
-        session.add(center)
-        session.flush()
-        period = fiscal_period(TODAY, 1)
-        session.add(
-            BudgetLine(
-                cost_center_id=center.id,
-                gl_account_id=gl.id,
-                fiscal_year=period.fiscal_year,
-                period=period.period,
-                amount_minor=100_000,
-                currency="EUR",
-                created_by_id=priya.id,
-            )
-        )
-    return code
+        return demo_cost_center(session, "6100", 100_000)
 
 
 def _movement(code: str, po: str, amount: int) -> BudgetMovement:

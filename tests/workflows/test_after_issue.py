@@ -2,7 +2,6 @@
 threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
 
 import asyncio
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -18,13 +17,12 @@ from domain.blanket import CallOffRequest
 from domain.budget import spread
 from domain.catalog import Decision, PoStatus
 from domain.change_orders import ChangeOrderRequest
-from domain.fiscal import fiscal_period
 from domain.invoicing import InvoiceRequest
 from domain.purchase_order import PoView
 from domain.requisition import PoType
-from models import BudgetLine, CostCenter, GlAccount, LedgerEntry
-from models.accounts import find_user
+from models import LedgerEntry
 from models.budget_ledger import po_holdings
+from tests.models.budget_org import demo_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
     arrives,
@@ -250,32 +248,9 @@ async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_ac
 
 
 def _own_cost_center(db: Session, reserve_at: str = "creation") -> str:
-    """A cost center of its own, owned by priya, with 100,000.00 EUR for laptops (GL 1610) in
-    each of this month and the next two (a 30-day service period may touch two of them)."""
-    code = f"CC-{reserve_at[:3].upper()}-{uuid.uuid4().hex[:5]}"
-    priya = find_user(db, "priya")
-    gl = db.scalar(select(GlAccount).where(GlAccount.code == "1610"))
-    assert priya is not None and gl is not None
-    center = CostCenter(code=code, name="Laptops", owner_id=priya.id, reserve_at=reserve_at)
-    db.add(center)
-    db.flush()
-    today = date.today()
-    for offset in range(3):
-        month = date(
-            today.year + (today.month + offset - 1) // 12, (today.month + offset - 1) % 12 + 1, 1
-        )
-        period = fiscal_period(month, 1)
-        db.add(
-            BudgetLine(
-                cost_center_id=center.id,
-                gl_account_id=gl.id,
-                fiscal_year=period.fiscal_year,
-                period=period.period,
-                amount_minor=10_000_000,
-                currency="EUR",
-                created_by_id=priya.id,
-            )
-        )
+    """Laptops' own cost center: 100,000.00 EUR on GL 1610 in each of this month and the next
+    two (a 30-day service period may touch two of them)."""
+    code = demo_cost_center(db, "1610", 10_000_000, months=3, reserve_at=reserve_at)
     db.commit()
     return code
 
