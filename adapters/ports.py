@@ -19,6 +19,9 @@ class ErpOrder:
     cost_center: str
     gl_account: str | None
     lines: list[dict[str, Any]] = field(default_factory=list)
+    project: str | None = None
+    asset_tag: str | None = None
+    tax_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,55 @@ class ErpReceipt:
 
 
 @dataclass(frozen=True)
+class ErpStatusEvent:
+    """What the ERP reports about an order it holds: ``acknowledged``, ``received`` or
+    ``invoiced``; ``event_id`` is the ERP's own, so a repeated delivery counts once."""
+
+    event_id: str
+    erp_reference: str
+    po_number: str
+    status: str
+    occurred_at: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class TicketUpdate:
+    """A write-back to the ticket a PO came from. ``ticket`` is ``<system>:<id>``
+    (``servicenow:<sys_id>``, ``jira:<issue key>``, ``glpi:<ticket id>``); ``state`` is one of
+    TICKET_STATES; ``note`` is the comment the ticket shows."""
+
     ticket: str
     state: str
     po_number: str
     note: str
     idempotency_key: str
     change_ticket: str | None = None
+
+
+# The PO states written back to a ticket.
+TICKET_STATES = (
+    "submitted",  # the requisition became a PO and awaits approval
+    "approved",  # a tier approved (note says which); "issued" follows the last one
+    "information_requested",
+    "issued",
+    "rejected",
+    "refused",  # the requisition failed validation; note says what is missing
+    "cancelled",
+    "closed",
+)
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """A ticket asking to buy, as the ITSM tool holds it: who asked and the catalog variables
+    (``cost_center``, ``vendor``, ``unit_price``, ...; see domain.itsm_requisition)."""
+
+    ticket: str  # <system>:<id>, as in TicketUpdate
+    number: str  # what people call it: RITM0010001, ITSM-12, 42
+    requested_by: str  # a username or an e-mail address
+    title: str
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,7 +101,13 @@ class ErpPort(Protocol):
 
 
 class ItsmPort(Protocol):
-    def update_ticket(self, update: TicketUpdate) -> None: ...
+    def update_ticket(self, update: TicketUpdate) -> None:
+        """Write the PO's state and number back to the ticket, once per idempotency key."""
+        ...
+
+    def change_approved(self, change_ticket: str) -> bool:
+        """Whether the change ticket (``<system>:<id>``) is approved for implementation."""
+        ...
 
 
 class NotificationPort(Protocol):

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.erp_rest import DEFAULT_FIELDS, RestErp
 from adapters.erp_simulator import ErpBook, erp_simulator_app
 from adapters.ports import ErpOrder
+from devstack.serving import loopback_socket, served, url_of
 from settings import Settings
-from tests.web.oidc_provider import loopback_socket, served, url_of
 from worker import build_activities
 
 TOKEN = "erp-test-token"

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from api.app import create_app
+from devstack.serving import loopback_socket, served, url_of
 from settings import Settings
-from tests.web.oidc_provider import OidcProvider, Person, loopback_socket, served, url_of
+from tests.web.oidc_provider import OidcProvider, Person
 from tests.web.pages import DEMO_PASSWORD, csrf_of
 
 PRIYA = Person("priya", "priya@example.org", "7d1c6a52-priya")
