@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    demo_simulators: bool = Field(
+        default=True,
+        description="`poflow up` starts simulators of the ERP, ServiceNow, Slack/Teams and a "
+        "mail server, and points poflow at them unless their settings are given.",
+    )
+    simulators_port: int = Field(default=8400, ge=1, le=65535)
     public_url: str | None = Field(
         default=None, description="Base URL used in links sent to people; defaults to the API."
     )
@@ -67,8 +73,68 @@ class Settings(BaseSettings):
         description="Root of the ERP's purchase-order REST API (e.g. https://erp/api/v1); "
         "unset keeps the built-in ERP that records in Postgres.",
     )
-    erp_token: SecretStr | None = Field(default=None, description="Bearer token for erp_url.")
-    itsm_url: str | None = None
+    erp_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for erp_url (REST), or the cXML SharedSecret (cxml).",
+    )
+    erp_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long one call to the ERP may take; a timed-out issue is retried and "
+        "finds the order the ERP committed, so it is never created twice.",
+    )
+    erp_protocol: Literal["rest", "cxml"] = Field(
+        default="rest",
+        description="How poflow speaks to erp_url: the JSON REST API, or cXML OrderRequest "
+        "documents POSTed to erp_url.",
+    )
+    erp_buyer_identity: str = Field(
+        default="poflow", description="cXML: the From and Sender credential identity."
+    )
+    erp_supplier_identity: str = Field(
+        default="erp", description="cXML: the To credential identity (the supplier or ERP)."
+    )
+    erp_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the HMAC-SHA256 signature (X-Erp-Signature) on the ERP's status "
+        "deliveries to /api/erp/events; unset refuses them.",
+    )
+    servicenow_url: str | None = Field(
+        default=None,
+        description="ServiceNow instance (e.g. https://acme.service-now.com): requested items "
+        "are read and written back through its Table API.",
+    )
+    servicenow_user: str | None = None
+    servicenow_password: SecretStr | None = None
+    servicenow_inbound_secret: SecretStr | None = Field(
+        default=None,
+        description="What ServiceNow's outbound REST message sends as X-Poflow-Secret (or, with "
+        "servicenow_inbound_user set, as the basic-auth password); unset refuses deliveries.",
+    )
+    servicenow_inbound_user: str | None = None
+    jira_url: str | None = Field(
+        default=None, description="Jira Service Management site, e.g. https://acme.atlassian.net."
+    )
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    jira_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="The secret of the Jira webhook (X-Hub-Signature); unset refuses deliveries.",
+    )
+    jira_fields: dict[str, str] = Field(
+        default_factory=dict,
+        description='Requisition variable -> Jira field id, as JSON: {"cost_center": '
+        '"customfield_10050", ...}; unmapped variables are read from fields of the same name.',
+    )
+    glpi_url: str | None = Field(
+        default=None, description="GLPI REST API root, e.g. https://glpi.example.org/apirest.php."
+    )
+    glpi_app_token: SecretStr | None = None
+    glpi_user_token: SecretStr | None = None
+    glpi_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="The secret GLPI signs webhooks with (HMAC-SHA256); unset refuses deliveries.",
+    )
     slack_webhook_url: str | None = None
     teams_webhook_url: str | None = None
     oidc_issuer: str | None = Field(
@@ -112,6 +178,22 @@ class Settings(BaseSettings):
         "oidc_client_secret",
         "erp_url",
         "erp_token",
+        "erp_webhook_secret",
+        "servicenow_url",
+        "servicenow_user",
+        "servicenow_password",
+        "servicenow_inbound_secret",
+        "servicenow_inbound_user",
+        "jira_url",
+        "jira_email",
+        "jira_api_token",
+        "jira_webhook_secret",
+        "glpi_url",
+        "glpi_app_token",
+        "glpi_user_token",
+        "glpi_webhook_secret",
+        "slack_webhook_url",
+        "teams_webhook_url",
         mode="before",
     )
     @classmethod

@@ -12,6 +12,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
@@ -23,10 +24,17 @@ from activities.contracts import ContractActivities
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
+from adapters.chat_webhooks import configured_chats
 from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.ecb_rates import EcbRates
+from adapters.erp_cxml import CxmlErp
 from adapters.erp_rest import RestErp
-from adapters.ports import ErpPort, NotificationPort
+from adapters.glpi import GlpiApi
+from adapters.itsm_router import ItsmRouter
+from adapters.jira_sm import JiraServiceManagement
+from adapters.notification_router import NotificationRouter
+from adapters.ports import ErpPort, ItsmPort, NotificationPort
+from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.postgres import check_reachable, resolve_database_url
@@ -42,13 +50,10 @@ log = logging.getLogger("poflow.worker")
 def build_activities(
     sessions: sessionmaker[Session], settings: Settings
 ) -> list[Callable[..., Any]]:
-    """Every activity, bound to its ports: the built-in demo ERP and ITSM adapters record in
-    Postgres; notifications are e-mailed when an SMTP relay is configured (and recorded either
-    way); exchange rates are the ECB's."""
+    """Every activity, bound to its ports as the settings configure them (ERP, ITSM tools,
+    e-mail and chat); exchange rates are the ECB's."""
     outbox = PostgresOutbox(sessions)
-    notifications: NotificationPort = outbox
-    if settings.smtp_host:
-        notifications = SmtpMailer(sessions, settings, partial(make_decision_link, settings))
+    notifications = build_notifications(sessions, settings)
     requisitions = RequisitionActivities(sessions, EcbRates(), settings.base_currency)
     budget = BudgetActivities(
         sessions,
@@ -57,7 +62,9 @@ def build_activities(
         settings.budget_alert_percents,
     )
     projection = ProjectionActivities(sessions)
-    outbound = OutboundActivities(build_erp(sessions, settings), outbox, notifications)
+    outbound = OutboundActivities(
+        build_erp(sessions, settings), build_itsm(outbox, settings), notifications
+    )
     return [
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,
@@ -73,16 +80,52 @@ def build_activities(
         projection.record_emergency_exception,
         outbound.issue_to_erp,
         outbound.update_itsm_ticket,
+        outbound.change_approved,
         outbound.send_notification,
     ]
 
 
 def build_erp(sessions: sessionmaker[Session], settings: Settings) -> ErpPort:
-    """The ERP's REST API when ``erp_url`` is set; otherwise the built-in one in Postgres."""
-    if settings.erp_url:
-        token = settings.erp_token.get_secret_value() if settings.erp_token else ""
-        return RestErp(settings.erp_url, token)
-    return PostgresErp(sessions)
+    """The ERP at ``erp_url`` (REST or cXML); without one, the built-in one in Postgres."""
+    if not settings.erp_url:
+        return PostgresErp(sessions)
+    token, timeout = _secret(settings.erp_token), settings.erp_timeout_seconds
+    if settings.erp_protocol == "cxml":
+        buyer, supplier = settings.erp_buyer_identity, settings.erp_supplier_identity
+        return CxmlErp(settings.erp_url, buyer, supplier, buyer, token, timeout_seconds=timeout)
+    return RestErp(settings.erp_url, token, timeout_seconds=timeout)
+
+
+def build_itsm(outbox: PostgresOutbox, settings: Settings) -> ItsmPort:
+    """Each configured ITSM tool writes back to its own tickets; tickets of no configured tool
+    are recorded in the outbox only."""
+    systems: dict[str, ItsmPort] = {}
+    if settings.servicenow_url and settings.servicenow_user:
+        password = _secret(settings.servicenow_password)
+        systems["servicenow"] = ServiceNowTable(
+            settings.servicenow_url, settings.servicenow_user, password
+        )
+    if settings.jira_url and settings.jira_email:
+        token = _secret(settings.jira_api_token)
+        systems["jira"] = JiraServiceManagement(settings.jira_url, settings.jira_email, token)
+    if settings.glpi_url:
+        app_token, user_token = _secret(settings.glpi_app_token), _secret(settings.glpi_user_token)
+        systems["glpi"] = GlpiApi(settings.glpi_url, app_token, user_token)
+    return ItsmRouter(systems, outbox)
+
+
+def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> NotificationPort:
+    """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
+    only), Slack and Teams when their webhooks are set."""
+    email: NotificationPort = PostgresOutbox(sessions)
+    if settings.smtp_host:
+        email = SmtpMailer(sessions, settings, partial(make_decision_link, settings))
+    chats = configured_chats(settings)
+    return NotificationRouter(sessions, email, chats, app_url=settings.app_url)
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value else ""
 
 
 async def register_search_attributes(

@@ -32,6 +32,10 @@ class OutboundActivities:
     def update_itsm_ticket(self, update: TicketUpdate) -> None:
         self._itsm.update_ticket(update)
 
+    @activity.defn(name="change_approved")
+    def change_approved(self, change_ticket: str) -> bool:
+        return self._itsm.change_approved(change_ticket)
+
     @activity.defn(name="send_notification")
     def send_notification(self, notification: Notification) -> None:
         self._notifications.send(notification)

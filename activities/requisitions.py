@@ -25,6 +25,7 @@ from models.reference import (
     role_members,
     vendor_has_history,
 )
+from models.tax_codes import tax_code_for
 
 
 class RequisitionActivities:
@@ -79,6 +80,9 @@ class RequisitionActivities:
                 contract_notice_days=contract.notice_days if contract else 0,
                 contract_auto_renew=contract.auto_renew if contract else False,
                 vendor_email=vendor.email if vendor else None,
+                tax_code=tax_code_for(session, vendor.country, requisition.service_type)
+                if vendor
+                else None,
             )
 
 

@@ -5,6 +5,10 @@ revision); the create itself carries that reference as ``Idempotency-Key``. So a
 activity after a timeout, even one the ERP hit after committing, finds the order it created
 and never makes a second. The JSON field names of the PO header are a small mapping, so the
 same adapter fits ERPs that name them differently.
+
+The ERP's status events (acknowledged, received, invoiced, cancelled) are read from its feed,
+``GET /events?after=<event id>``, oldest first: ``events_after`` returns one page and the
+cursor to pass next time.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from typing import Any
 
 import httpx
 
-from adapters.ports import ErpOrder, ErpReceipt
+from adapters.erp_events import parse_event
+from adapters.ports import ErpOrder, ErpReceipt, ErpStatusEvent
 from domain.money import Money
 
 # poflow's name -> the ERP's JSON field name; unmapped fields keep poflow's name.
@@ -29,6 +34,9 @@ DEFAULT_FIELDS: dict[str, str] = {
     "cost_center": "cost_center",
     "gl_account": "gl_account",
     "lines": "lines",
+    "project": "project",
+    "asset_tag": "asset_tag",
+    "tax_code": "tax_code",
 }
 
 
@@ -67,6 +75,23 @@ class RestErp:
             response.raise_for_status()
             return str(response.json()["status"])
 
+    def events_of(self, erp_reference: str) -> list[ErpStatusEvent]:
+        """Every status event of one order, oldest first."""
+        with self._client() as client:
+            response = client.get(f"/purchase-orders/{erp_reference}/events")
+            response.raise_for_status()
+            return [parse_event(item) for item in response.json()["items"]]
+
+    def events_after(self, cursor: str | None) -> tuple[list[ErpStatusEvent], str | None]:
+        """The events after ``cursor`` (an event id; ``None`` reads from the start), oldest
+        first, and the cursor for the next poll: the last event's id, or ``cursor`` itself."""
+        params = {"after": cursor} if cursor is not None else {}
+        with self._client() as client:
+            response = client.get("/events", params=params)
+            response.raise_for_status()
+            events = [parse_event(item) for item in response.json()["items"]]
+        return events, events[-1].event_id if events else cursor
+
     def _find(self, client: httpx.Client, reference: str) -> dict[str, Any] | None:
         name = self.fields["external_reference"]
         response = client.get("/purchase-orders", params={name: reference})
@@ -86,6 +111,9 @@ class RestErp:
             "cost_center": order.cost_center,
             "gl_account": order.gl_account,
             "lines": order.lines,
+            "project": order.project,
+            "asset_tag": order.asset_tag,
+            "tax_code": order.tax_code,
         }
         return {self.fields.get(name, name): value for name, value in values.items()}
 

@@ -5,18 +5,29 @@ answers with the order it created. ``GET /api/v1/purchase-orders?external_refere
 orders by the buyer's reference; ``GET .../{id}`` reads one; ``POST .../{id}/cancel`` cancels.
 Callers authenticate with a bearer token. ``stall_after_commit`` makes the next create commit
 and then answer only after that many seconds, as an ERP that times out after committing does.
+
+``ErpBook.advance`` moves an order on (acknowledged, received, invoiced, cancelled) and records
+a status event; with ``callback_url`` and ``callback_secret`` set, the event is POSTed there as
+JSON signed in ``X-Erp-Signature`` (see adapters.erp_events). Whether or not that delivery
+succeeds, ``GET .../{id}/events`` lists an order's events and ``GET /api/v1/events?after=``
+lists all of them in order after a given event id, for polling.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, status
 from fastapi.responses import JSONResponse
+
+from adapters.erp_events import SIGNATURE_HEADER, STATUSES, signature_of
 
 
 @dataclass
@@ -28,7 +39,12 @@ class ErpBook:
     by_key: dict[str, str] = field(default_factory=dict)
     stall_after_commit: float = 0.0
     creates_received: int = 0
+    callback_url: str | None = None
+    callback_secret: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    undelivered: list[str] = field(default_factory=list)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(50_001))
+    _event_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def create(self, body: dict[str, Any], key: str | None) -> tuple[dict[str, Any], bool]:
@@ -41,6 +57,53 @@ class ErpBook:
             if key:
                 self.by_key[key] = order["id"]
             return order, True
+
+    def advance(self, order_id: str, new_status: str, detail: str = "") -> dict[str, Any]:
+        """Set the order's status, record the event, and deliver it to the callback if set."""
+        if new_status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        with self._lock:
+            order = self.orders[order_id]
+            order["status"] = new_status
+            event = {
+                "event_id": f"EVT-{next(self._event_numbers):06d}",
+                "erp_reference": order_id,
+                "po_number": _po_number(order),
+                "status": new_status,
+                "occurred_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "detail": detail,
+            }
+            self.events.append(event)
+        self._deliver(event)
+        return event
+
+    def events_after(self, event_id: str | None, limit: int) -> list[dict[str, Any]]:
+        with self._lock:
+            ids = [event["event_id"] for event in self.events]
+            if event_id is not None and event_id not in ids:
+                raise KeyError(event_id)
+            start = ids.index(event_id) + 1 if event_id is not None else 0
+            return self.events[start : start + limit]
+
+    def _deliver(self, event: dict[str, Any]) -> None:
+        if not (self.callback_url and self.callback_secret):
+            return
+        body = json.dumps(event, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: signature_of(body, self.callback_secret),
+        }
+        try:
+            response = httpx.post(self.callback_url, content=body, headers=headers, timeout=5.0)
+            response.raise_for_status()
+        except httpx.HTTPError:
+            # The feed still lists the event, so a receiver that missed it catches up by polling.
+            self.undelivered.append(event["event_id"])
+
+
+def _po_number(order: dict[str, Any]) -> str:
+    """The buyer's PO number, also when the ERP maps ``po_number`` to a name of its own."""
+    return str(order.get("po_number") or str(order["external_reference"]).rsplit(":", 1)[0])
 
 
 def erp_simulator_app(book: ErpBook) -> FastAPI:
@@ -76,9 +139,24 @@ def erp_simulator_app(book: ErpBook) -> FastAPI:
 
     @app.post("/api/v1/purchase-orders/{order_id}/cancel", dependencies=checked)
     def cancel(order_id: str) -> dict[str, Any]:
-        order = _order(book, order_id)
-        order["status"] = "cancelled"
-        return order
+        _order(book, order_id)
+        book.advance(order_id, "cancelled")
+        return book.orders[order_id]
+
+    @app.get("/api/v1/purchase-orders/{order_id}/events", dependencies=checked)
+    def order_events(order_id: str) -> dict[str, Any]:
+        _order(book, order_id)
+        return {"items": [e for e in book.events if e["erp_reference"] == order_id]}
+
+    @app.get("/api/v1/events", dependencies=checked)
+    def event_feed(
+        after: Annotated[str | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> dict[str, Any]:
+        try:
+            return {"items": book.events_after(after, limit)}
+        except KeyError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no event {after}") from None
 
     return app
 

@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -19,37 +18,45 @@ from pathlib import Path
 from typing import Any
 
 import aiosmtplib
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.demo import PostgresOutbox
+from adapters.notification_context import (
+    DECISION_KINDS,
+    PoSummary,
+    addressees,
+    po_summary,
+    po_url,
+)
 from adapters.ports import Notification
-from domain.catalog import Decision, Role
+from domain.catalog import Decision
 from domain.money import Money
-from models.links import Recipient, resolve_recipient
+from models.links import Recipient
 from models.outbound import OutboundMessage
-from models.people import User, UserRole
-from models.purchase_orders import PurchaseOrder
 from settings import Settings
 
 log = logging.getLogger("poflow.mail")
 
 EMAIL_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "emails"
-DECISION_KINDS = frozenset({"approval_requested", "reminder", "escalation"})
 SEND_TIMEOUT_SECONDS = 20.0
 
 # (po_number, approver, action, tier, link_id) -> the signed URL; api.signed_links makes them.
 DecisionLinkMaker = Callable[[str, str, Decision, str, str], str]
 
 
-@dataclass(frozen=True)
-class PoSummary:
-    po_number: str
-    title: str
-    vendor: str
-    amount_minor: int
-    currency: str
+def email_templates(undefined: type[Undefined] = Undefined) -> Environment:
+    """The e-mail templates (``templates/emails``), with the ``money`` filter they use."""
+    templates = Environment(
+        loader=FileSystemLoader(EMAIL_TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=undefined,
+    )
+    templates.filters["money"] = lambda minor, currency: str(Money(minor, currency))
+    return templates
 
 
 class SmtpMailer:
@@ -61,6 +68,7 @@ class SmtpMailer:
         sessions: sessionmaker[Session],
         settings: Settings,
         decision_link: DecisionLinkMaker,
+        templates: Environment | None = None,
     ) -> None:
         if not settings.smtp_host:
             raise ValueError("SmtpMailer needs settings.smtp_host")
@@ -69,13 +77,7 @@ class SmtpMailer:
         self._decision_link = decision_link
         self._host = settings.smtp_host
         self._outbox = PostgresOutbox(sessions)
-        self._templates = Environment(
-            loader=FileSystemLoader(EMAIL_TEMPLATES),
-            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self._templates.filters["money"] = lambda minor, currency: str(Money(minor, currency))
+        self._templates = templates or email_templates()
 
     def send(self, notification: Notification) -> None:
         """Called from a (synchronous) activity thread; the SMTP conversation runs on an event
@@ -83,8 +85,8 @@ class SmtpMailer:
         with self._sessions() as session:
             if _already_recorded(session, notification.idempotency_key):
                 return  # sent by an earlier attempt whose result was lost
-            recipients = _addressees(session, notification.recipient)
-            po = _po_summary(session, notification.po_number)
+            recipients = addressees(session, notification.recipient)
+            po = po_summary(session, notification.po_number)
         if not recipients:
             log.warning("%s: no such recipient %r", notification.kind, notification.recipient)
         messages = [self.compose(notification, person, po) for person in recipients]
@@ -104,6 +106,7 @@ class SmtpMailer:
             "po": po,
             "po_url": self._po_url(notification, person),
             "links": self._decision_links(notification, person),
+            "app_url": self._settings.app_url.rstrip("/"),
         }
         kind = notification.kind if notification.kind.isidentifier() else "generic"
         message = EmailMessage()
@@ -132,7 +135,7 @@ class SmtpMailer:
     def _po_url(self, notification: Notification, person: Recipient) -> str | None:
         if notification.po_number is None or person.username is None:
             return None  # vendors and outside addresses get no link into poflow
-        return f"{self._settings.app_url.rstrip('/')}/po/{notification.po_number}"
+        return po_url(self._settings.app_url, notification.po_number)
 
     def _decision_links(
         self, notification: Notification, person: Recipient
@@ -155,29 +158,6 @@ class SmtpMailer:
             "reject": self._decision_link(po_number, approver, Decision.REJECT, tier, link_id),
             "max_age_hours": self._settings.link_max_age_hours,
         }
-
-
-def _addressees(session: Session, recipient: str) -> list[Recipient]:
-    """A username or address; a role name (e.g. ``procurement``) reaches every active holder."""
-    found = resolve_recipient(session, recipient)
-    if found is not None:
-        return [found]
-    if recipient not in {role.value for role in Role}:
-        return []
-    holders = session.scalars(
-        select(User.username)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role(recipient), User.active)
-        .order_by(User.username)
-    ).all()
-    return [r for name in holders if (r := resolve_recipient(session, name)) is not None]
-
-
-def _po_summary(session: Session, po_number: str | None) -> PoSummary | None:
-    po = session.get(PurchaseOrder, po_number) if po_number else None
-    if po is None:
-        return None
-    return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency)
 
 
 def _already_recorded(session: Session, key: str) -> bool:

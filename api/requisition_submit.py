@@ -61,7 +61,7 @@ async def submit_requisition(
     number, replayed = await _numbered(session, sessions, user, idempotency_key, requisition)
     projected = await run_in_threadpool(projected_status, sessions, number) if replayed else None
     if projected is None:
-        await _start(temporal, runtime.settings, number, requisition)
+        await start_po(temporal, runtime.settings, number, requisition)
     return Submitted(number, projected or PoStatus.VALIDATING, replayed)
 
 
@@ -84,13 +84,13 @@ async def _numbered(
     known = await run_in_threadpool(_number_for_key, sessions, user.id, key)
     if known is not None:
         return known, True
-    refusals = await run_in_threadpool(_refusals, session, requisition)
+    refusals = await run_in_threadpool(refusals_of, session, requisition)
     if refusals:
         raise RequisitionRefused(refusals)
     return await run_in_threadpool(_allocate, sessions, user.id, key)
 
 
-def _refusals(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
+def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
     """What ``validate_requisition`` refuses today under the price rule of the active policy."""
     stored = active_policy(session)
     if stored is None:
@@ -130,15 +130,20 @@ def _allocate(sessions: sessionmaker[Session], user_id: int, key: str | None) ->
         return winner, True
 
 
-async def _start(
-    temporal: Client, settings: Settings, po_number: str, requisition: Requisition
+async def start_po(
+    temporal: Client,
+    settings: Settings,
+    po_number: str,
+    requisition: Requisition,
+    workflow_id: str | None = None,
 ) -> None:
-    """Start the PO's workflow, unless its id was ever started (then this starts nothing)."""
+    """Start the PO's workflow (its id from the PO number unless given), unless that id was
+    ever started: then this starts nothing."""
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await temporal.start_workflow(
             "PurchaseOrder",
             PurchaseOrderStart(po_number, requisition),
-            id=workflow_id_for(po_number),
+            id=workflow_id or workflow_id_for(po_number),
             task_queue=settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

@@ -81,6 +81,19 @@ VENDORS = (
 )
 
 
+REVERSE_CHARGE = "EU reverse charge: services from a member state"
+# country, service type (or "any"), code, rate percent, description
+TAX_CODES = (
+    ("IE", "any", "IE-VAT23", "23", "Irish VAT, standard rate"),
+    ("IE", "saas_subscription", "EU-RC", "0", REVERSE_CHARGE),
+    ("DE", "any", "DE-VAT19", "19", "German VAT, standard rate"),
+    ("DE", "professional_services", "EU-RC", "0", REVERSE_CHARGE),
+    ("NL", "any", "NL-VAT21", "21", "Dutch VAT, standard rate"),
+    ("GB", "any", "GB-VAT20", "20", "UK VAT, standard rate"),
+    ("US", "any", "IMPORT-0", "0", "Imported services: no VAT charged by the vendor"),
+)
+
+
 @dataclass(frozen=True)
 class DemoContract:
     reference: str

@@ -1,4 +1,4 @@
-"""``poflow``: up, migrate, seed, worker, api, users, audit, policy, budget."""
+"""``poflow``: up, migrate, seed, worker, api, simulators, users, audit, policy, budget."""
 
 from __future__ import annotations
 
@@ -75,6 +75,15 @@ def api() -> None:
         )
     database_url = reachable_database(settings)
     uvicorn.run(create_app(settings, database_url), host=settings.api_host, port=settings.api_port)
+
+
+@app.command()
+def simulators() -> None:
+    """Serve the demo's outside world: ERP, ServiceNow, Slack/Teams and a mail server."""
+    from devstack.outside_world import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    serve(load_settings())
 
 
 @audit.command("verify")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -18,15 +19,19 @@ from models import (
     CostCenter,
     GlAccount,
     Project,
+    TaxCode,
     User,
     Vendor,
 )
 from models.accounts import set_password, upsert_user
 from models.base import Base
 from models.db import unit_of_work
+from models.notification_preferences import Preferences, set_preferences
 from settings import Settings
 
 Row = TypeVar("Row", bound=Base)
+# Demo people read their notifications by e-mail and in the team's chat channels.
+DEMO_PREFERENCES = Preferences(email=True, chat=True, digest=False)
 
 
 def load_demo_data(
@@ -47,6 +52,9 @@ def load_demo_data(
             _ensure(session, added, Project, {"code": code}, values)
         _budgets(session, settings, today, centers, accounts, users["maria"], added)
         _vendors_contracts_catalog(session, today, accounts, added)
+        for country, service, code, rate, description in demo.TAX_CODES:
+            values = {"code": code, "rate_percent": Decimal(rate), "description": description}
+            _ensure(session, added, TaxCode, {"country": country, "service_type": service}, values)
         _policy(session, users["maria"], added)
     return "demo data: " + (", ".join(f"{n} {what}" for what, n in added.items()) or "nothing new")
 
@@ -84,6 +92,8 @@ def _users(session: Session, added: dict[str, int]) -> dict[str, User]:
             set_password(user, demo.DEMO_PASSWORD)
         if existed is None:
             added["users"] = added.get("users", 0) + 1
+            session.flush()
+            set_preferences(session, person.username, DEMO_PREFERENCES)
         users[person.username] = user
     return users
 

@@ -22,6 +22,7 @@ import typer
 from cli import demo_data
 from cli.seed import load_demo_data
 from devstack import SetupError
+from devstack.outside_world import poflow_environment, world_url
 from devstack.ports import port_in_use
 from devstack.postgres import EmbeddedPostgres, check_reachable, start_embedded
 from devstack.temporal import reachable, start_dev_server, wait_until_reachable
@@ -60,6 +61,8 @@ def run(settings: Settings) -> None:
         _temporal(settings, started)
         _migrate_and_seed(settings, database_url)
         environment = {**os.environ, "POFLOW_DATABASE_URL": database_url}
+        if settings.demo_simulators:
+            environment = _outside_world(settings, started, environment)
         for piece in ("worker", "api"):
             started.processes.append((piece, _spawn(piece, environment)))
         _wait_until_ready(settings, started)
@@ -110,6 +113,29 @@ def _migrate_and_seed(settings: Settings, database_url: str) -> None:
         engine.dispose()
 
 
+def _outside_world(
+    settings: Settings, started: Started, environment: dict[str, str]
+) -> dict[str, str]:
+    """Start the simulators; the worker and web app use them for what the user did not set."""
+    started.processes.append(("simulators", _spawn("simulators", environment)))
+    url = f"{world_url(settings)}/state.json"
+    deadline = time.monotonic() + 30
+    while not _answers(url):
+        _check_alive(started)
+        if time.monotonic() > deadline:
+            raise SetupError(f"the simulators did not start within 30s ({url})")
+        time.sleep(0.3)
+    typer.echo(f"Simulators: ERP, ServiceNow, Slack/Teams and mail at {world_url(settings)}")
+    return {**poflow_environment(world_url(settings), settings.smtp_port), **environment}
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def _spawn(piece: str, environment: dict[str, str]) -> subprocess.Popen[bytes]:
     # A session of its own: Ctrl-C reaches only `poflow up`, which stops the pieces in order.
     return subprocess.Popen(
@@ -122,11 +148,8 @@ def _wait_until_ready(settings: Settings, started: Started, timeout: float = 90)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         _check_alive(started)
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+        if _answers(url):
+            return
         time.sleep(0.5)
     raise SetupError(f"the web app did not become ready within {timeout:.0f}s ({url})")
 
@@ -148,13 +171,18 @@ def _print_banner(settings: Settings) -> None:
         f"    {user.username:<7} {', '.join(user.roles):<22} {user.display_name}"
         for user in demo_data.USERS
     )
+    simulators = (
+        f"\n  Simulators:   {world_url(settings)}  (ServiceNow, ERP, mail, Slack/Teams)"
+        if settings.demo_simulators
+        else ""
+    )
     typer.echo(
         f"""
 poflow is up.
   Web app:      {settings.app_url}
   API docs:     {settings.app_url}/docs
   Readiness:    {settings.app_url}/readyz
-  Temporal UI:  {settings.temporal_ui_url}
+  Temporal UI:  {settings.temporal_ui_url}{simulators}
 
   Demo logins (password "{demo_data.DEMO_PASSWORD}" for each; API tokens: poflow users token NAME):
 {logins}

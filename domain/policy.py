@@ -94,3 +94,6 @@ class Policy:
     # amount goes through approval again; with neither set, every increase does.
     change_order_reapproval_above_minor: int = 0
     change_order_reapproval_above_percent: int | None = None
+    # A PO any of these conditions holds for names a change ticket, and is issued only once
+    # the change is approved in the ITSM tool.
+    approved_change_required_when: tuple[Condition, ...] = ()

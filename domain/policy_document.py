@@ -201,6 +201,23 @@ _EMERGENCY: dict[str, Any] = {
     },
 }
 
+_CHANGE_CONTROL: dict[str, Any] = {
+    "type": "object",
+    "description": "Purchases that need an approved change in the ITSM tool before issue.",
+    "additionalProperties": False,
+    "required": ["approved_change_required_when"],
+    "properties": {
+        "approved_change_required_when": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/condition"},
+            "minItems": 1,
+            "description": "Any of these holding: the requisition must name a change ticket, "
+            "and the PO is issued only once that change is approved.",
+        },
+    },
+}
+
+
 _CHANGE_ORDERS: dict[str, Any] = {
     "type": "object",
     "description": "When a change order's increase goes through approval again (PRODUCT.md "
@@ -264,6 +281,7 @@ POLICY_SCHEMA: dict[str, Any] = {
         },
         "emergency": {"$ref": "#/$defs/emergency"},
         "change_orders": _CHANGE_ORDERS,
+        "change_control": _CHANGE_CONTROL,
     },
     "$defs": {
         "approvers": _APPROVERS,
@@ -311,6 +329,7 @@ def parse_policy(name: str, version: int, document: Mapping[str, Any]) -> Policy
         if root.has("renewal_notice_days")
         else _DEFAULT_POLICY.renewal_notice_days,
         **_change_orders(root),
+        approved_change_required_when=_change_control(root),
     )
 
 
@@ -324,6 +343,14 @@ def _change_orders(root: _Node) -> dict[str, Any]:
             "reapprove_increase_above_percent"
         ),
     }
+
+
+def _change_control(root: _Node) -> tuple[Condition, ...]:
+    if not root.has("change_control"):
+        return ()
+    node = _Node.of(root.get("change_control"), root.at("change_control"), _keys(_CHANGE_CONTROL))
+    items = node.array("approved_change_required_when", min_items=1)
+    return tuple(_condition(item, at) for item, at in items)
 
 
 def _tier(value: object, path: str) -> TierSpec:

@@ -21,6 +21,14 @@ def workflow_id_for(po_number: str) -> str:
     return f"po-{po_number}"
 
 
+def itsm_workflow_id(ticket: str) -> str:
+    """The PO workflow a ticket starts, from the ticket's own key, so a second delivery of the
+    ticket starts nothing: ``po-itsm-<sys_id>`` for a ServiceNow requested item,
+    ``po-itsm-<system>-<id>`` for the others."""
+    system, _, key = ticket.partition(":")
+    return f"po-itsm-{key}" if system == "servicenow" else f"po-itsm-{system}-{key}"
+
+
 @dataclass(frozen=True)
 class PrepareRequest:
     po_number: str
@@ -45,6 +53,7 @@ class Preparation:
     contract_notice_days: int = 0
     contract_auto_renew: bool = False
     vendor_email: str | None = None
+    tax_code: str | None = None
 
     def to_base(self, amount: Money) -> int:
         """An amount of the PO's currency in base-currency minor units, at the PO's own rate
@@ -141,6 +150,9 @@ class PoView:
     change_orders: list[ChangeOrderRecord] = field(default_factory=list)
     invoices: list[InvoiceRecord] = field(default_factory=list)
     call_offs: list[CallOff] = field(default_factory=list)
+    held_for_change: str | None = None  # approved, waiting for this change ticket's approval
+    erp_status: str | None = None  # the ERP's latest word on the order: acknowledged, ...
+    erp_events: list[str] = field(default_factory=list)  # the ERP event ids taken in
 
     def invoiced_minor(self) -> int:
         return sum(invoice.amount_minor for invoice in self.invoices)

@@ -68,6 +68,11 @@ def applies(tier: TierSpec, requisition: Requisition, facts: RoutingFacts) -> bo
     return not tier.when or any(holds(c, requisition, facts) for c in tier.when)
 
 
+def needs_approved_change(policy: Policy, requisition: Requisition, facts: RoutingFacts) -> bool:
+    """Whether policy issues this PO only once an approved change ticket stands behind it."""
+    return any(holds(c, requisition, facts) for c in policy.approved_change_required_when)
+
+
 def holds(condition: Condition, requisition: Requisition, facts: RoutingFacts) -> bool:
     """True when every field the condition sets holds (at_least inclusive, below exclusive)."""
     amount = facts.amount_base_minor

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
@@ -20,6 +20,14 @@ TOKEN_PREFIX = "pf_"  # noqa: S105 - a marker, not a secret
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def find_by_name_or_email(session: Session, who: str) -> User | None:
+    """The active user an outside system names by username or e-mail address (any case)."""
+    column = User.email if "@" in who else User.username
+    return session.scalars(
+        select(User).where(func.lower(column) == who.strip().lower(), User.active).limit(1)
+    ).first()
 
 
 def upsert_user(

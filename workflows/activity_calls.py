@@ -102,6 +102,19 @@ async def update_ticket(update: TicketUpdate) -> None:
     await call("update_itsm_ticket", [update], OUTSIDE)
 
 
+async def write_back(update: TicketUpdate) -> None:
+    """A ticket update that may fail (after a few tries) without failing the PO."""
+    try:
+        await call("update_itsm_ticket", [update], MESSAGE)
+    except ActivityError:
+        workflow.logger.warning("ticket update %s not written", update.idempotency_key)
+
+
+async def change_approved(change_ticket: str) -> bool:
+    approved: bool = await call("change_approved", [change_ticket], OUTSIDE, bool)
+    return approved
+
+
 async def notify(notification: Notification) -> None:
     try:
         await call("send_notification", [notification], MESSAGE)

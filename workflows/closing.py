@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.renewal import RenewalStart, notice_windows
     from workflows import activity_calls as calls
     from workflows.change_orders import run_change_order
+    from workflows.ticket_write_back import write_back
 
 _DAWN = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -109,6 +110,7 @@ async def _finish(
     if po.cancel_request:
         po.view.cancel_reason = po.cancel_request.reason
     await po.record(action, actor, comment=po.view.cancel_reason or why)
+    await write_back(po, status.value, f"{status.value}{': ' if why else ''}{why}")
     po.settled = True
 
 

@@ -28,7 +28,7 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
         await calls.update_ticket(
             TicketUpdate(
                 requisition.itsm_ticket,
-                "approved",
+                "issued",
                 po.view.po_number,
                 f"{po.view.po_number} issued as {receipt.erp_reference}",
                 f"{po.view.po_number}:{po.view.revision}:itsm-issued",
@@ -72,4 +72,7 @@ def erp_order(po: PurchaseOrderWorkflow) -> ErpOrder:
             }
             for line in requisition.lines
         ],
+        project=requisition.project,
+        asset_tag=requisition.asset_tag,
+        tax_code=prep.tax_code,
     )

@@ -9,7 +9,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import Notification
+    from adapters.ports import ErpStatusEvent, Notification
     from domain.approval import Effect, apply_decision, open_stage
     from domain.blanket import CallOffRequest, call_off_refusal, called_off
     from domain.catalog import Decision, PoStatus
@@ -33,9 +33,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.after_issue_events import book_call_off, book_invoice
+    from workflows.change_control import cleared_for_issue, missing_change_ticket
     from workflows.closing import after_issue
     from workflows.issuing import issue
     from workflows.operator_view import publish
+    from workflows.ticket_write_back import write_back
     from workflows.tier_clock import ask, run_stage
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
@@ -107,6 +109,7 @@ class PurchaseOrderWorkflow:
             decision=record,
         )
         await self._announce_decision(effect, request, stage)
+        await write_back(self, _TICKET_STATE[effect], _decision_note(request, stage))
         return self.view
 
     @decide.validator
@@ -118,6 +121,16 @@ class PurchaseOrderWorkflow:
         refused = refusal(self.approval, request, workflow.now())
         if refused is not None:
             raise ApplicationError(refused.message, type=refused.rule)
+
+    @workflow.signal(name="erp_status")
+    async def erp_status(self, event: ErpStatusEvent) -> None:
+        """The ERP's word on the issued order (acknowledged, received, invoiced), once per
+        event id."""
+        if event.event_id in self.view.erp_events:
+            return
+        self.view.erp_events.append(event.event_id)
+        self.view.erp_status = event.status
+        await self.record(f"erp.{event.status}", "erp", comment=event.detail or event.erp_reference)
 
     @workflow.update(name="answer_information")
     async def answer_information(self, answer: InformationAnswer) -> PoView:
@@ -229,6 +242,9 @@ class PurchaseOrderWorkflow:
         self.view.refusals, self.view.flags = list(prep.outcome.refusals), list(prep.outcome.flags)
         if not prep.outcome.accepted or prep.policy is None or prep.facts is None:
             return await self._refuse()
+        missing = missing_change_ticket(self)
+        if missing is not None:
+            return await self._refuse(missing)
         self.view.amount_base_minor, self.view.base_currency = (
             prep.amount_base_minor,
             prep.base_currency,
@@ -270,6 +286,8 @@ class PurchaseOrderWorkflow:
         self.view.decisions = self.approval.decisions  # one list: the view shows every decision
         self.view.status = PoStatus.PENDING_APPROVAL
         await self.record("requisition.routed", "poflow")
+        waiting = ", ".join(self.view.waiting_on()) or "approvers"
+        await write_back(self, "submitted", f"raised; waiting for approval by {waiting}")
         return True
 
     async def _approve_and_issue(self) -> bool:
@@ -286,7 +304,7 @@ class PurchaseOrderWorkflow:
             if not await self.run_chain() and self.rejected():
                 await self.record("emergency.rejected_after_the_fact", "poflow")
             return True
-        if not await self.run_chain():
+        if not await self.run_chain() or not await cleared_for_issue(self):
             return await self._end_unissued()
         await issue(self)
         return True
@@ -355,11 +373,13 @@ class PurchaseOrderWorkflow:
             "poflow",
             comment="; ".join(f.message for f in self.view.refusals),
         )
+        reasons = [f.message for f in self.view.refusals]
+        await write_back(self, "refused", "refused: " + "; ".join(reasons))
         await self.tell(
             self.view.requisition.requester,
             "refused",
             f"{self.view.po_number} refused",
-            {"refusals": [f.message for f in self.view.refusals]},
+            {"refusals": reasons},
         )
         self.settled = True
         return False
@@ -372,6 +392,8 @@ class PurchaseOrderWorkflow:
             await self.record(
                 "po.cancelled", self.cancel_request.actor, comment=self.cancel_request.reason
             )
+        if self.cancel_request:
+            await write_back(self, "cancelled", f"cancelled: {self.cancel_request.reason}")
         # The rejecting decision already told the requester, with who and why.
         told_at_rejection = workflow.patched(ONE_REJECTION_NOTICE) and self.rejected()
         if not told_at_rejection:
@@ -414,6 +436,24 @@ class PurchaseOrderWorkflow:
             )
         elif effect is Effect.FORWARDED and request.forward_to and stage:
             await ask(self, [request.forward_to], stage)
+
+
+_TICKET_STATE = {
+    Effect.APPROVAL_RECORDED: "approved",
+    Effect.BRANCH_APPROVED: "approved",
+    Effect.STAGE_APPROVED: "approved",
+    Effect.CHAIN_APPROVED: "approved",
+    Effect.REJECTED: "rejected",
+    Effect.INFORMATION_REQUESTED: "information_requested",
+    Effect.FORWARDED: "submitted",
+    Effect.EXTENDED: "submitted",
+}
+
+
+def _decision_note(request: DecisionRequest, stage: Stage | None) -> str:
+    where = f" ({stage.name})" if stage else ""
+    said = f": {request.comment}" if request.comment else ""
+    return f"{request.action.value} by {request.actor}{where}{said}"
 
 
 def _refuse_with(refused: Refusal | None) -> None:

@@ -6,8 +6,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
+from workflows.ticket_feedback import TicketFeedbackWorkflow
 
-WORKFLOWS: list[type] = [PurchaseOrderWorkflow, RenewalWorkflow]
+WORKFLOWS: list[type] = [PurchaseOrderWorkflow, RenewalWorkflow, TicketFeedbackWorkflow]
 
 # Dataclasses with dates, enums and nested chains travel as JSON through pydantic.
 DATA_CONVERTER = pydantic_data_converter

@@ -1,0 +1,55 @@
+"""What every notification channel (e-mail, chat, digest) needs to know about a message: whom it
+reaches, the purchase order it is about, and whether it asks its addressee to decide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.catalog import Role
+from models.links import Recipient, resolve_recipient
+from models.people import User, UserRole
+from models.purchase_orders import PurchaseOrder
+
+# Kinds that ask the addressee to decide: they carry decision links by e-mail and are never
+# held back for a digest.
+DECISION_KINDS = frozenset({"approval_requested", "reminder", "escalation"})
+
+
+@dataclass(frozen=True)
+class PoSummary:
+    po_number: str
+    title: str
+    vendor: str
+    amount_minor: int
+    currency: str
+
+
+def addressees(session: Session, recipient: str) -> list[Recipient]:
+    """A username or address; a role name (e.g. ``procurement``) reaches every active holder."""
+    found = resolve_recipient(session, recipient)
+    if found is not None:
+        return [found]
+    if recipient not in {role.value for role in Role}:
+        return []
+    holders = session.scalars(
+        select(User.username)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role(recipient), User.active)
+        .order_by(User.username)
+    ).all()
+    return [r for name in holders if (r := resolve_recipient(session, name)) is not None]
+
+
+def po_summary(session: Session, po_number: str | None) -> PoSummary | None:
+    """The PO as the read model shows it; None when there is none (yet)."""
+    po = session.get(PurchaseOrder, po_number) if po_number else None
+    if po is None:
+        return None
+    return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency)
+
+
+def po_url(app_url: str, po_number: str) -> str:
+    return f"{app_url.rstrip('/')}/po/{po_number}"

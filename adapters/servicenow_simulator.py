@@ -1,0 +1,321 @@
+"""A ServiceNow instance simulator speaking the subset of the REST Table API poflow uses.
+
+``GET /api/now/table/<table>/<sys_id>`` reads a record; ``GET /api/now/table/<table>`` lists
+records matching ``sysparm_query`` (an encoded query of ``field=value``, ``field!=value`` and
+``fieldLIKEtext`` terms joined by ``^`` (AND) and ``^OR`` (OR, binding to the term before it);
+``^^`` is a literal caret); ``PATCH /api/now/table/<table>/<sys_id>`` merges fields, and the journal
+fields ``work_notes`` and ``comments`` become ``sys_journal_field`` entries as on an instance.
+``sysparm_fields`` may dot-walk references (``requested_for.email``); ``sysparm_display_value``
+(``false``, ``true``, ``all``), ``sysparm_exclude_reference_link`` and ``sysparm_limit`` behave as
+documented. Answers come in the ``{"result": ...}`` envelope, failures in ServiceNow's
+``{"error": {"message", "detail"}, "status": "failure"}``. Callers authenticate with basic auth.
+
+``deliver_approved_item`` plays the Business Rule that tells poflow a requested item was approved.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import httpx
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+
+from adapters.servicenow import AUTH_HEADER, REQUESTED_ITEMS_PATH
+
+# (table, field) -> the table the reference field points to.
+REFERENCES: dict[tuple[str, str], str] = {
+    ("sc_req_item", "requested_for"): "sys_user",
+    ("sc_req_item", "opened_by"): "sys_user",
+    ("sc_item_option_mtom", "request_item"): "sc_req_item",
+    ("sc_item_option_mtom", "sc_item_option"): "sc_item_option",
+    ("sc_item_option", "item_option_new"): "item_option_new",
+}
+DISPLAY_FIELDS = {"sys_user": "name", "item_option_new": "name", "sc_item_option": "value"}
+JOURNAL_FIELDS = ("work_notes", "comments")
+TABLES = (
+    "sys_user",
+    "sc_req_item",
+    "item_option_new",
+    "sc_item_option",
+    "sc_item_option_mtom",
+    "change_request",
+    "sys_journal_field",
+)
+_TERM = re.compile(r"([A-Za-z0-9_.]+?)(!=|=|LIKE)(.*)", re.DOTALL)
+
+
+class TableApiError(Exception):
+    def __init__(self, status: int, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.detail = status, message, detail
+
+
+@dataclass
+class ServiceNowInstance:
+    """What the simulated instance holds: each table's records by sys_id, and every PATCH."""
+
+    user: str
+    password: str
+    tables: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: {name: {} for name in TABLES}
+    )
+    patches: list[dict[str, Any]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def insert(self, table: str, record: dict[str, Any]) -> str:
+        with self._lock:
+            sys_id = uuid.uuid4().hex
+            self.tables[table][sys_id] = {**record, "sys_id": sys_id}
+            return sys_id
+
+    def add_user(self, user_name: str, email: str, name: str = "") -> str:
+        for sys_id, user in self.tables["sys_user"].items():
+            if user["user_name"] == user_name:
+                return sys_id
+        return self.insert(
+            "sys_user", {"user_name": user_name, "email": email, "name": name or user_name}
+        )
+
+    def add_requested_item(
+        self,
+        number: str,
+        short_description: str,
+        requested_for_user_name: str,
+        requested_for_email: str,
+        variables: dict[str, str],
+    ) -> str:
+        """A requested item awaiting approval, with its catalog variables; its sys_id."""
+        user = self.add_user(requested_for_user_name, requested_for_email)
+        item = self.insert(
+            "sc_req_item",
+            {
+                "number": number,
+                "short_description": short_description,
+                "requested_for": user,
+                "opened_by": user,
+                "approval": "requested",
+                "state": "1",
+            },
+        )
+        for name, value in variables.items():
+            option = self.insert(
+                "sc_item_option", {"item_option_new": self._question(name), "value": value}
+            )
+            self.insert("sc_item_option_mtom", {"request_item": item, "sc_item_option": option})
+        return item
+
+    def add_change(self, number: str, approval: str) -> str:
+        return self.insert(
+            "change_request", {"number": number, "approval": approval, "state": "-4"}
+        )
+
+    def requested_item(self, sys_id: str) -> dict[str, Any]:
+        return self.tables["sc_req_item"][sys_id]
+
+    def work_notes(self, sys_id: str) -> list[str]:
+        journal = self.tables["sys_journal_field"].values()
+        return [
+            e["value"]
+            for e in journal
+            if e["element_id"] == sys_id and e["element"] == "work_notes"
+        ]
+
+    def patch(self, table: str, sys_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            record = self.record(table, sys_id)
+            self.patches.append({"table": table, "sys_id": sys_id, "body": dict(body)})
+            journal = {name: body[name] for name in JOURNAL_FIELDS if body.get(name)}
+            record.update(
+                {k: v for k, v in body.items() if k not in JOURNAL_FIELDS and k != "sys_id"}
+            )
+        for element, value in journal.items():
+            entry = {"element_id": sys_id, "element": element, "name": table, "value": str(value)}
+            self.insert("sys_journal_field", entry)
+        return record
+
+    def deliver_approved_item(
+        self, sys_id: str, poflow_url: str, secret: str, path: str = REQUESTED_ITEMS_PATH
+    ) -> httpx.Response:
+        """The Business Rule's outbound REST message telling poflow the item was approved."""
+        item = self.requested_item(sys_id)
+        body = {
+            "sys_id": sys_id,
+            "number": item["number"],
+            "table": "sc_req_item",
+            "event": "approved",
+        }
+        return httpx.post(
+            f"{poflow_url.rstrip('/')}{path}",
+            json=body,
+            headers={AUTH_HEADER: secret},
+            timeout=10,
+        )
+
+    def _question(self, name: str) -> str:
+        for sys_id, question in self.tables["item_option_new"].items():
+            if question["name"] == name:
+                return sys_id
+        return self.insert("item_option_new", {"name": name})
+
+    def record(self, table: str, sys_id: str) -> dict[str, Any]:
+        if table not in self.tables:
+            raise TableApiError(400, f"Invalid table {table}")
+        if sys_id not in self.tables[table]:
+            raise TableApiError(
+                404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval"
+            )
+        return self.tables[table][sys_id]
+
+
+def servicenow_simulator_app(instance: ServiceNowInstance) -> FastAPI:
+    """The Table API subset over ``instance``."""
+    app = FastAPI(title="ServiceNow simulator")
+
+    @app.exception_handler(TableApiError)
+    async def failure(request: Request, error: TableApiError) -> JSONResponse:
+        body = {"error": {"message": error.message, "detail": error.detail}, "status": "failure"}
+        headers = {"WWW-Authenticate": 'Basic realm="Service-now"'} if error.status == 401 else None
+        return JSONResponse(body, status_code=error.status, headers=headers)
+
+    @app.middleware("http")
+    async def authenticated(request: Request, call_next: Any) -> Any:
+        if not _credentials_match(request.headers.get("authorization"), instance):
+            return await failure(
+                request,
+                TableApiError(
+                    401, "User Not Authenticated", "Required to provide Auth information"
+                ),
+            )
+        return await call_next(request)
+
+    @app.get("/api/now/table/{table}/{sys_id}")
+    def read(table: str, sys_id: str, request: Request) -> dict[str, Any]:
+        record = instance.record(table, sys_id)
+        return {"result": _rendered(instance, table, record, request)}
+
+    @app.get("/api/now/table/{table}")
+    def listed(
+        table: str,
+        request: Request,
+        sysparm_query: Annotated[str, Query()] = "",
+        sysparm_limit: Annotated[int, Query(ge=1)] = 10_000,
+    ) -> dict[str, Any]:
+        if table not in instance.tables:
+            raise TableApiError(400, f"Invalid table {table}")
+        groups = _parsed_query(sysparm_query)
+        records = [
+            r for r in list(instance.tables[table].values()) if _matches(instance, table, r, groups)
+        ]
+        return {"result": [_rendered(instance, table, r, request) for r in records[:sysparm_limit]]}
+
+    @app.patch("/api/now/table/{table}/{sys_id}")
+    def patched(table: str, sys_id: str, body: dict[str, Any], request: Request) -> dict[str, Any]:
+        record = instance.patch(table, sys_id, body)
+        return {"result": _rendered(instance, table, record, request)}
+
+    return app
+
+
+def _credentials_match(authorization: str | None, instance: ServiceNowInstance) -> bool:
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return (user, password) == (instance.user, instance.password)
+
+
+def _value(
+    instance: ServiceNowInstance, table: str, record: dict[str, Any], path: str
+) -> tuple[str, str | None]:
+    """The stored value at a (dot-walked) field path, and the table it references, if any."""
+    *walk, last = path.split(".")
+    for name in walk:
+        target = REFERENCES.get((table, name))
+        if target is None:
+            return "", None
+        record = instance.tables[target].get(str(record.get(name, "")), {})
+        table = target
+    return str(record.get(last, "")), REFERENCES.get((table, last))
+
+
+def _rendered(
+    instance: ServiceNowInstance, table: str, record: dict[str, Any], request: Request
+) -> dict[str, Any]:
+    params = request.query_params
+    fields = [f for f in params.get("sysparm_fields", "").split(",") if f] or list(record)
+    mode = params.get("sysparm_display_value", "false").lower()
+    links = params.get("sysparm_exclude_reference_link", "false").lower() != "true"
+    base = str(request.base_url).rstrip("/")
+    return {name: _shown(instance, table, record, name, mode, links, base) for name in fields}
+
+
+def _shown(
+    instance: ServiceNowInstance,
+    table: str,
+    record: dict[str, Any],
+    name: str,
+    mode: str,
+    links: bool,
+    base: str,
+) -> Any:
+    value, target = _value(instance, table, record, name)
+    display = value
+    if target is not None:
+        referenced = instance.tables[target].get(value, {})
+        display = str(referenced.get(DISPLAY_FIELDS.get(target, "number"), ""))
+    if mode == "all":
+        shown: dict[str, str] = {"display_value": display, "value": value}
+    elif mode == "true":
+        shown = {"display_value": display}
+    else:
+        shown = {"value": value}
+    if target is None or not links or not value:
+        return shown if mode == "all" else next(iter(shown.values()))
+    return {**shown, "link": f"{base}/api/now/table/{target}/{value}"}
+
+
+def _parsed_query(query: str) -> list[list[tuple[str, str, str]]]:
+    """An encoded query as AND-ed groups of OR-ed ``(field, operator, value)`` terms."""
+    groups: list[list[tuple[str, str, str]]] = []
+    for token in _tokens(query):
+        is_or = token.startswith("OR") and bool(groups)
+        term = _TERM.fullmatch(token[2:] if is_or else token)
+        if term is None:
+            raise TableApiError(400, f"Invalid query term {token!r}")
+        condition = (term[1], term[2], term[3])
+        if is_or:
+            groups[-1].append(condition)
+        else:
+            groups.append([condition])
+    return groups
+
+
+def _tokens(query: str) -> list[str]:
+    """The terms of an encoded query, split on ``^``; ``^^`` is a literal caret."""
+    escaped = query.replace("^^", "\0").split("^")
+    return [token.replace("\0", "^") for token in escaped if token]
+
+
+def _matches(
+    instance: ServiceNowInstance,
+    table: str,
+    record: dict[str, Any],
+    groups: list[list[tuple[str, str, str]]],
+) -> bool:
+    def holds(name: str, operator: str, expected: str) -> bool:
+        actual, _ = _value(instance, table, record, name)
+        if operator == "LIKE":
+            return expected.lower() in actual.lower()
+        return (actual == expected) == (operator == "=")
+
+    return all(any(holds(*term) for term in group) for group in groups)

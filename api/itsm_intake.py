@@ -1,0 +1,137 @@
+"""A delivery from an ITSM tool becomes at most one PO: the raw delivery is kept first (nothing is
+lost), a delivery seen before answers with what it started, and a ticket that cannot become a
+valid requisition gets a comment back saying what is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi.concurrency import run_in_threadpool
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from adapters.ports import TicketRequest, TicketUpdate
+from api.itsm_requisition import requisition_from_ticket
+from api.requisition_submit import refusals_of, start_po
+from api.runtime import AppRuntime
+from domain.purchase_order import itsm_workflow_id
+from domain.requisition import Requisition
+from models.accounts import find_by_name_or_email
+from models.db import unit_of_work
+from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery
+
+
+class TicketUnreadable(Exception):
+    """The ticket a delivery names could not be read from the ITSM tool (or out of the body)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    source: str  # servicenow, jira, glpi
+    key: str  # what makes a delivery the same delivery again
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass(frozen=True)
+class Intake:
+    outcome: Literal["started", "duplicate", "refused"]
+    po_number: str | None = None
+    workflow_id: str | None = None
+    ticket: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+async def take_in(
+    runtime: AppRuntime,
+    temporal: Client,
+    delivery: Delivery,
+    read_ticket: Callable[[], TicketRequest],
+) -> Intake:
+    """Keep the delivery, read its ticket, and start the ticket's PO once; a ticket that is not
+    a valid requisition is answered on the ticket. ``TicketUnreadable`` leaves the delivery
+    kept and open, so the same delivery sent again is taken in."""
+    stored = await run_in_threadpool(_store, runtime, delivery)
+    if not stored.first:
+        return Intake("duplicate", stored.po_number)
+    try:
+        ticket = await run_in_threadpool(read_ticket)
+    except TicketUnreadable:
+        await run_in_threadpool(_settle, runtime, stored.id, "unreadable", None)
+        raise
+    requisition = await run_in_threadpool(_requisition, runtime, ticket)
+    if isinstance(requisition, list):
+        await run_in_threadpool(
+            _settle, runtime, stored.id, "refused", ticket.ticket, None, requisition
+        )
+        await _answer_refusal(runtime, temporal, stored.id, ticket, requisition)
+        return Intake("refused", ticket=ticket.ticket, problems=requisition)
+    workflow_id = itsm_workflow_id(ticket.ticket)
+    number, new = await run_in_threadpool(_claim, runtime, stored.id, ticket.ticket, workflow_id)
+    await start_po(temporal, runtime.settings, number, requisition, workflow_id)
+    return Intake("started" if new else "duplicate", number, workflow_id, ticket.ticket)
+
+
+def _store(runtime: AppRuntime, delivery: Delivery) -> StoredDelivery:
+    with unit_of_work(runtime.sessions) as session:
+        return store_delivery(
+            session, delivery.source, delivery.key, delivery.headers, delivery.body
+        )
+
+
+def _requisition(runtime: AppRuntime, ticket: TicketRequest) -> Requisition | list[str]:
+    with unit_of_work(runtime.sessions) as session:
+        requester = find_by_name_or_email(session, ticket.requested_by)
+        if requester is None:
+            return [f"the requester {ticket.requested_by!r} is not a poflow user"]
+        requisition = requisition_from_ticket(ticket, requester.username)
+        if isinstance(requisition, list):
+            return requisition
+        return [failure.message for failure in refusals_of(session, requisition)] or requisition
+
+
+def _claim(
+    runtime: AppRuntime, delivery_id: int, ticket: str, workflow_id: str
+) -> tuple[str, bool]:
+    with unit_of_work(runtime.sessions) as session:
+        number, new = claim_ticket(session, ticket, workflow_id)
+        settle_delivery(session, delivery_id, "started" if new else "duplicate", ticket, number)
+    return number, new
+
+
+def _settle(
+    runtime: AppRuntime,
+    delivery_id: int,
+    outcome: str,
+    ticket: str | None,
+    po_number: str | None = None,
+    problems: list[str] | None = None,
+) -> None:
+    with unit_of_work(runtime.sessions) as session:
+        settle_delivery(session, delivery_id, outcome, ticket, po_number, problems)
+
+
+async def _answer_refusal(
+    runtime: AppRuntime,
+    temporal: Client,
+    delivery_id: int,
+    ticket: TicketRequest,
+    problems: list[str],
+) -> None:
+    """Write the problems back to the ticket through a workflow, so the comment is retried
+    until the ITSM tool takes it."""
+    note = "poflow cannot raise a purchase order from this request: " + "; ".join(problems)
+    update = TicketUpdate(
+        ticket.ticket, "refused", "", note, f"itsm-delivery-{delivery_id}:refused"
+    )
+    await temporal.start_workflow(
+        "TicketFeedback",
+        update,
+        id=f"itsm-feedback-{delivery_id}",
+        task_queue=runtime.settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        static_summary=f"{ticket.number}: {len(problems)} problem(s) written back",
+    )

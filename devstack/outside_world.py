@@ -1,0 +1,191 @@
+"""The outside world of the demo, in one process on loopback: the ERP (REST), ServiceNow (Table
+API), Slack and Teams (incoming webhooks) and a mail server. ``poflow up`` starts it and points
+the worker and the web app at it, so a new user sees the whole flow with no real system: raise a
+requested item in "ServiceNow", approve it in poflow, and watch the write-back, the ERP order,
+the mails and the chat messages arrive on the simulators' page.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import uvicorn
+from aiosmtpd.controller import Controller
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from adapters.chat_simulator import ChatChannel, chat_simulator_app
+from adapters.erp_simulator import ErpBook, erp_simulator_app
+from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
+from adapters.smtp_simulator import MailInbox
+from api.runtime import TEMPLATES_DIR
+from devstack import SetupError
+from devstack.ports import port_in_use
+from settings import Settings
+
+# What the demo's systems accept from poflow, and what poflow accepts from them.
+ERP_TOKEN = "demo-erp-token"  # noqa: S105 - the simulator's own, for the demo only
+ERP_WEBHOOK_SECRET = "demo-erp-webhook-secret"  # noqa: S105
+SERVICENOW_USER = "poflow.integration"
+SERVICENOW_PASSWORD = "demo-servicenow-password"  # noqa: S105
+SERVICENOW_INBOUND_SECRET = "demo-servicenow-outbound-secret"  # noqa: S105
+ERP_STALL_SECONDS = 15.0  # longer than the ERP adapter waits for an answer
+
+
+@dataclass
+class OutsideWorld:
+    """What the simulated systems hold, and where poflow listens."""
+
+    poflow_url: str
+    erp: ErpBook = field(default_factory=lambda: ErpBook(token=ERP_TOKEN))
+    servicenow: ServiceNowInstance = field(
+        default_factory=lambda: ServiceNowInstance(SERVICENOW_USER, SERVICENOW_PASSWORD)
+    )
+    chat: ChatChannel = field(default_factory=ChatChannel)
+    mail: MailInbox = field(default_factory=MailInbox)
+    deliveries: list[str] = field(default_factory=list)
+    _items: int = 10_001
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def raise_requested_item(self, today: date, times: int) -> str:
+        """A requested item as alex would order it from the catalog, approved, and the outbound
+        REST message sent ``times`` times (a Business Rule that fires twice); its sys_id."""
+        with self._lock:
+            number = f"RITM{self._items:07d}"
+            self._items += 1
+        start = today + timedelta(days=10)
+        sys_id = self.servicenow.add_requested_item(
+            number,
+            "Developer suite for the support team",
+            "alex",
+            "alex@example.org",
+            demo_variables(start),
+        )
+        for _ in range(times):
+            answer = self.servicenow.deliver_approved_item(
+                sys_id, self.poflow_url, SERVICENOW_INBOUND_SECRET
+            )
+            self.deliveries.append(f"{number}: poflow answered {answer.status_code} {answer.text}")
+        return sys_id
+
+    def state(self) -> dict[str, Any]:
+        """Everything the simulators received, for the page and for checks."""
+        items = self.servicenow.tables["sc_req_item"]
+        return {
+            "erp_orders": list(self.erp.orders.values()),
+            "erp_creates_received": self.erp.creates_received,
+            "requested_items": [
+                {**item, "work_notes": self.servicenow.work_notes(sys_id)}
+                for sys_id, item in items.items()
+            ],
+            "mails": [
+                {"kind": str(m["X-Poflow-Kind"]), "to": str(m["To"]), "subject": str(m["Subject"])}
+                for m in self.mail.messages
+            ],
+            "chat": [{"service": p.service, "payload": p.payload} for p in self.chat.received],
+            "deliveries": list(self.deliveries),
+        }
+
+
+def demo_variables(start: date) -> dict[str, str]:
+    return {
+        "vendor": "Contoso Software",
+        "contract": "MSA-CS-01",
+        "catalog_sku": "CS-DEVSUITE",
+        "service_type": "saas_subscription",
+        "quantity": "60",
+        "unit_price": "540.00",
+        "currency": "USD",
+        "cost_center": "IT-APPS",
+        "service_start": start.isoformat(),
+        "service_end": (start + timedelta(days=364)).isoformat(),
+        "business_case_ref": "BC-2026-512",
+    }
+
+
+def outside_world_app(world: OutsideWorld) -> FastAPI:
+    """The simulators under one roof (``/erp``, ``/servicenow``, ``/chat``) and a page that
+    shows what they received, with the demo's buttons."""
+    app = FastAPI(title="poflow demo: the outside world")
+    app.mount("/erp", erp_simulator_app(world.erp))
+    app.mount("/servicenow", servicenow_simulator_app(world.servicenow))
+    app.mount("/chat", chat_simulator_app(world.chat))
+    pages = Jinja2Templates(directory=TEMPLATES_DIR / "outside")
+
+    @app.get("/", response_class=HTMLResponse)
+    def overview(request: Request) -> HTMLResponse:
+        context = {"state": world.state(), "poflow_url": world.poflow_url}
+        return pages.TemplateResponse(request, "world.html", context)
+
+    @app.get("/state.json")
+    def state() -> dict[str, Any]:
+        return world.state()
+
+    @app.post("/demo/requested-items")
+    def requested_item(times: int = Form(2, ge=1, le=5)) -> RedirectResponse:
+        world.raise_requested_item(date.today(), times)
+        return RedirectResponse("/", status_code=303)
+
+    @app.post("/demo/erp/stall")
+    def stall() -> RedirectResponse:
+        world.erp.stall_after_commit = ERP_STALL_SECONDS
+        return RedirectResponse("/", status_code=303)
+
+    @app.post("/demo/erp/orders/{order_id}/advance")
+    def advance(order_id: str, status: str = Form()) -> RedirectResponse:
+        world.erp.advance(order_id, status)
+        return RedirectResponse("/", status_code=303)
+
+    return app
+
+
+def poflow_environment(world_url: str, smtp_port: int) -> dict[str, str]:
+    """The settings that point poflow's worker and web app at the outside world."""
+    return {
+        "POFLOW_ERP_URL": f"{world_url}/erp/api/v1",
+        "POFLOW_ERP_TOKEN": ERP_TOKEN,
+        "POFLOW_ERP_WEBHOOK_SECRET": ERP_WEBHOOK_SECRET,
+        "POFLOW_SERVICENOW_URL": f"{world_url}/servicenow",
+        "POFLOW_SERVICENOW_USER": SERVICENOW_USER,
+        "POFLOW_SERVICENOW_PASSWORD": SERVICENOW_PASSWORD,
+        "POFLOW_SERVICENOW_INBOUND_SECRET": SERVICENOW_INBOUND_SECRET,
+        "POFLOW_SMTP_HOST": "127.0.0.1",
+        "POFLOW_SMTP_PORT": str(smtp_port),
+        "POFLOW_SLACK_WEBHOOK_URL": f"{world_url}/chat/slack/services/T0/B0/demo",
+        "POFLOW_TEAMS_WEBHOOK_URL": f"{world_url}/chat/teams/workflows/demo",
+    }
+
+
+def start_mail_server(inbox: MailInbox, port: int) -> Controller:
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
+def connect_erp_events(world: OutsideWorld) -> None:
+    """The ERP reports status changes to poflow's webhook, signed."""
+    world.erp.callback_url = f"{world.poflow_url.rstrip('/')}/api/erp/events"
+    world.erp.callback_secret = ERP_WEBHOOK_SECRET
+
+
+def serve(settings: Settings) -> None:
+    """Run the outside world until stopped: the simulators' HTTP side on ``simulators_port``,
+    the mail server on ``smtp_port``."""
+    for port, what in ((settings.simulators_port, "simulators"), (settings.smtp_port, "mail")):
+        if port_in_use("127.0.0.1", port):
+            raise SetupError(f"port {port} ({what}) on 127.0.0.1 is already in use")
+    world = OutsideWorld(settings.app_url)
+    connect_erp_events(world)
+    mail_server = start_mail_server(world.mail, settings.smtp_port)
+    try:
+        uvicorn.run(outside_world_app(world), host="127.0.0.1", port=settings.simulators_port)
+    finally:
+        mail_server.stop()
+
+
+def world_url(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.simulators_port}"

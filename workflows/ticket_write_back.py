@@ -1,0 +1,35 @@
+"""The PO's state and number written back to the ticket it came from: at submission, at each
+decision, and at issue, rejection, cancellation and close. A ticket that cannot be reached after
+a few tries is left (and logged): the ITSM tool never holds up a purchase order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from adapters.ports import TicketUpdate
+    from workflows import activity_calls as calls
+
+if TYPE_CHECKING:
+    from workflows.purchase_order import PurchaseOrderWorkflow
+
+ITSM_WRITE_BACK = "itsm-write-back"
+
+
+async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
+    view = po.view
+    ticket = view.requisition.itsm_ticket
+    if not ticket or not workflow.patched(ITSM_WRITE_BACK):
+        return
+    key = f"{view.po_number}:{view.revision}:itsm:{po.sequence}:{state}"
+    update = TicketUpdate(
+        ticket,
+        state,
+        view.po_number,
+        f"{view.po_number}: {note}",
+        key,
+        view.requisition.change_ticket,
+    )
+    await calls.write_back(update)
