@@ -35,6 +35,7 @@ from api.web import (
     link_pages,
     oidc,
     po_page,
+    preference_pages,
     report_pages,
     requisition_pages,
 )
@@ -102,6 +103,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         po_page.router,
         link_pages.router,
         delegation_pages.router,
+        preference_pages.router,
         admin_pages.router,
         requisition_pages.router,
         report_pages.router,

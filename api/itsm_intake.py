@@ -24,7 +24,12 @@ from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_del
 
 
 class TicketUnreadable(Exception):
-    """The ticket a delivery names could not be read from the ITSM tool (or out of the body)."""
+    """The ticket a delivery names could not be read: ``missing`` when the ITSM tool or the
+    body holds no such ticket, else the tool did not answer."""
+
+    def __init__(self, why: str, missing: bool = True) -> None:
+        super().__init__(why)
+        self.missing = missing
 
 
 @dataclass(frozen=True)

@@ -116,16 +116,20 @@ def _migrate_and_seed(settings: Settings, database_url: str) -> None:
 def _outside_world(
     settings: Settings, started: Started, environment: dict[str, str]
 ) -> dict[str, str]:
-    """Start the simulators; the worker and web app use them for what the user did not set."""
-    started.processes.append(("simulators", _spawn("simulators", environment)))
+    """Start the simulators (or reuse those already answering); the worker and web app use them
+    for whatever the user did not set."""
     url = f"{world_url(settings)}/state.json"
-    deadline = time.monotonic() + 30
-    while not _answers(url):
-        _check_alive(started)
-        if time.monotonic() > deadline:
-            raise SetupError(f"the simulators did not start within 30s ({url})")
-        time.sleep(0.3)
-    typer.echo(f"Simulators: ERP, ServiceNow, Slack/Teams and mail at {world_url(settings)}")
+    if _answers(url):
+        typer.echo(f"Simulators: reusing those at {world_url(settings)}")
+    else:
+        started.processes.append(("simulators", _spawn("simulators", environment)))
+        deadline = time.monotonic() + 30
+        while not _answers(url):
+            _check_alive(started)
+            if time.monotonic() > deadline:
+                raise SetupError(f"the simulators did not start within 30s ({url})")
+            time.sleep(0.3)
+        typer.echo(f"Simulators: started at {world_url(settings)}")
     return {**poflow_environment(world_url(settings), settings.smtp_port), **environment}
 
 

@@ -1,12 +1,14 @@
 """The outside world of the demo, in one process on loopback: the ERP (REST), ServiceNow (Table
-API), Slack and Teams (incoming webhooks) and a mail server. ``poflow up`` starts it and points
-the worker and the web app at it, so a new user sees the whole flow with no real system: raise a
-requested item in "ServiceNow", approve it in poflow, and watch the write-back, the ERP order,
-the mails and the chat messages arrive on the simulators' page.
+API), Jira Service Management, GLPI, Slack and Teams (incoming webhooks) and a mail server.
+``poflow up`` starts it and points the worker and the web app at it, so a new user sees the
+whole flow with no real system: raise a requested item in "ServiceNow", approve it in poflow,
+and watch the write-back, the ERP order, the mails and the chat messages arrive on the
+simulators' page.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +22,8 @@ from fastapi.templating import Jinja2Templates
 
 from adapters.chat_simulator import ChatChannel, chat_simulator_app
 from adapters.erp_simulator import ErpBook, erp_simulator_app
+from adapters.glpi_simulator import GlpiInstance, glpi_simulator_app
+from adapters.jira_simulator import JiraSite, jira_simulator_app
 from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
 from adapters.smtp_simulator import MailInbox
 from api.runtime import TEMPLATES_DIR
@@ -33,6 +37,32 @@ ERP_WEBHOOK_SECRET = "demo-erp-webhook-secret"  # noqa: S105
 SERVICENOW_USER = "poflow.integration"
 SERVICENOW_PASSWORD = "demo-servicenow-password"  # noqa: S105
 SERVICENOW_INBOUND_SECRET = "demo-servicenow-outbound-secret"  # noqa: S105
+JIRA_EMAIL = "poflow@example.org"
+JIRA_API_TOKEN = "demo-jira-api-token"  # noqa: S105
+JIRA_WEBHOOK_SECRET = "demo-jira-webhook-secret"  # noqa: S105
+GLPI_APP_TOKEN = "demo-glpi-app-token"  # noqa: S105
+GLPI_USER_TOKEN = "demo-glpi-user-token"  # noqa: S105
+GLPI_WEBHOOK_SECRET = "demo-glpi-webhook-secret"  # noqa: S105
+# The demo Jira site's request form: requisition variable -> custom field.
+JIRA_FIELDS = {
+    name: f"customfield_{10050 + number}"
+    for number, name in enumerate(
+        (
+            "cost_center",
+            "vendor",
+            "contract",
+            "catalog_sku",
+            "service_type",
+            "quantity",
+            "unit_price",
+            "currency",
+            "service_start",
+            "service_end",
+            "business_case_ref",
+            "change_ticket",
+        )
+    )
+}
 ERP_STALL_SECONDS = 15.0  # longer than the ERP adapter waits for an answer
 
 
@@ -44,6 +74,10 @@ class OutsideWorld:
     erp: ErpBook = field(default_factory=lambda: ErpBook(token=ERP_TOKEN))
     servicenow: ServiceNowInstance = field(
         default_factory=lambda: ServiceNowInstance(SERVICENOW_USER, SERVICENOW_PASSWORD)
+    )
+    jira: JiraSite = field(default_factory=lambda: JiraSite(JIRA_EMAIL, JIRA_API_TOKEN))
+    glpi: GlpiInstance = field(
+        default_factory=lambda: GlpiInstance(GLPI_APP_TOKEN, GLPI_USER_TOKEN)
     )
     chat: ChatChannel = field(default_factory=ChatChannel)
     mail: MailInbox = field(default_factory=MailInbox)
@@ -108,11 +142,14 @@ def demo_variables(start: date) -> dict[str, str]:
 
 
 def outside_world_app(world: OutsideWorld) -> FastAPI:
-    """The simulators under one roof (``/erp``, ``/servicenow``, ``/chat``) and a page that
+    """The simulators under one roof (``/erp``, ``/servicenow``, ``/jira``, ``/glpi``,
+    ``/chat``) and a page that
     shows what they received, with the demo's buttons."""
     app = FastAPI(title="poflow demo: the outside world")
     app.mount("/erp", erp_simulator_app(world.erp))
     app.mount("/servicenow", servicenow_simulator_app(world.servicenow))
+    app.mount("/jira", jira_simulator_app(world.jira))
+    app.mount("/glpi", glpi_simulator_app(world.glpi))
     app.mount("/chat", chat_simulator_app(world.chat))
     pages = Jinja2Templates(directory=TEMPLATES_DIR / "outside")
 
@@ -153,6 +190,15 @@ def poflow_environment(world_url: str, smtp_port: int) -> dict[str, str]:
         "POFLOW_SERVICENOW_USER": SERVICENOW_USER,
         "POFLOW_SERVICENOW_PASSWORD": SERVICENOW_PASSWORD,
         "POFLOW_SERVICENOW_INBOUND_SECRET": SERVICENOW_INBOUND_SECRET,
+        "POFLOW_JIRA_URL": f"{world_url}/jira",
+        "POFLOW_JIRA_EMAIL": JIRA_EMAIL,
+        "POFLOW_JIRA_API_TOKEN": JIRA_API_TOKEN,
+        "POFLOW_JIRA_WEBHOOK_SECRET": JIRA_WEBHOOK_SECRET,
+        "POFLOW_JIRA_FIELDS": json.dumps(JIRA_FIELDS),
+        "POFLOW_GLPI_URL": f"{world_url}/glpi/apirest.php",
+        "POFLOW_GLPI_APP_TOKEN": GLPI_APP_TOKEN,
+        "POFLOW_GLPI_USER_TOKEN": GLPI_USER_TOKEN,
+        "POFLOW_GLPI_WEBHOOK_SECRET": GLPI_WEBHOOK_SECRET,
         "POFLOW_SMTP_HOST": "127.0.0.1",
         "POFLOW_SMTP_PORT": str(smtp_port),
         "POFLOW_SLACK_WEBHOOK_URL": f"{world_url}/chat/slack/services/T0/B0/demo",

@@ -200,6 +200,10 @@ def test_settings_from_api_environment_are_valid(
     assert settings.database_url == "postgresql://poflow:poflow@postgres:5432/poflow"
     assert settings.api_host == "0.0.0.0"  # noqa: S104 - inside the container, on purpose
     assert settings.api_port == 8000
+    # Outside systems left unnamed stay off rather than pointing at an empty address.
+    assert settings.erp_url is None and settings.erp_protocol == "rest"
+    assert settings.servicenow_url is None and settings.jira_url is None
+    assert settings.slack_webhook_url is None and settings.erp_webhook_secret is None
 
 
 def test_settings_refuse_production_with_default_secret(

@@ -51,6 +51,8 @@ def base_env(tmp_path: Path) -> dict[str, str]:
         POFLOW_DATA_DIR=str(tmp_path / "data"),
         POFLOW_TEMPORAL_ADDRESS=f"127.0.0.1:{free_port()}",
         POFLOW_TEMPORAL_UI_PORT=str(free_port()),
+        POFLOW_SIMULATORS_PORT=str(free_port()),
+        POFLOW_SMTP_PORT=str(free_port()),
     )
     return env
 
@@ -95,10 +97,14 @@ def test_run_command_brings_everything_up_and_down(
     text = first_run.text()
     assert "demo data: 11 users" in text and f"127.0.0.1:{ui_port}" in text
     assert all(login in text for login in ("alex", "priya", "fiona", "paul", "ines", "maria"))
+    simulators = f"http://127.0.0.1:{base_env['POFLOW_SIMULATORS_PORT']}"
+    assert f"Simulators:   {simulators}" in text
+    assert "Raise a requested item" in httpx.get(simulators).text
 
     second = start_up(base_env, tmp_path, "second")
     second.wait_for("poflow is up.")
     assert "Postgres: reusing" in second.text() and "Temporal: reusing" in second.text()
+    assert "Simulators: reusing" in second.text()
     assert "demo data: nothing new" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
@@ -111,3 +117,4 @@ def test_run_command_brings_everything_up_and_down(
     assert (data / "pgdata" / "PG_VERSION").exists() and (data / "temporal.db").exists()
     assert not port_in_use("127.0.0.1", first_run.api_port)
     assert not port_in_use("127.0.0.1", ui_port)
+    assert not port_in_use("127.0.0.1", int(base_env["POFLOW_SIMULATORS_PORT"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -39,6 +39,9 @@ OUTSIDE = CallOptions(timedelta(seconds=60), RetryPolicy(maximum_interval=timede
 MESSAGE = CallOptions(
     timedelta(seconds=30), RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=1))
 )
+# The digest: one call e-mails everyone who chose it, so it may take minutes; retried like any
+# message, and what is still held goes out in the next day's digest.
+DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry)
 
 
 async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
@@ -120,6 +123,12 @@ async def notify(notification: Notification) -> None:
         await call("send_notification", [notification], MESSAGE)
     except ActivityError:
         workflow.logger.warning("notification %s not sent", notification.idempotency_key)
+
+
+async def send_digests(now: datetime) -> int:
+    """E-mail the digests of messages held up to ``now``; the number sent."""
+    sent: int = await call("send_digests", [now], DIGEST, int)
+    return sent
 
 
 async def allocate_po_number() -> str:

@@ -11,13 +11,14 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from pydantic import BaseModel
 
-from adapters import jira_sm, servicenow
+from adapters import glpi, jira_sm, servicenow
 from adapters.itsm_router import TicketNotFound
 from adapters.ports import TicketRequest
 from api.deps import RuntimeDep, TemporalDep
@@ -107,6 +108,44 @@ async def jira_webhook(
     return _answer(await _take_in(runtime, temporal, delivery, read), response)
 
 
+@router.post(
+    "/glpi/webhook",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "This ticket and event were taken in before"}},
+)
+async def glpi_webhook(
+    request: Request,
+    runtime: RuntimeDep,
+    temporal: TemporalDep,
+    response: Response,
+    x_glpi_signature: Annotated[str | None, Header()] = None,
+    x_glpi_timestamp: Annotated[str | None, Header()] = None,
+) -> IntakeOut:
+    """A GLPI webhook about a ticket, signed with HMAC-SHA256 over the body and the timestamp
+    (``X-GLPI-signature``, ``X-GLPI-timestamp``, at most five minutes old); a delivery is taken
+    once per ticket and event."""
+    secret = configured_secret(runtime.settings.glpi_webhook_secret, "POFLOW_GLPI_WEBHOOK_SECRET")
+    body = await request.body()
+    stamp, signature = x_glpi_timestamp or "", x_glpi_signature or ""
+    if not glpi.signature_valid(body, stamp, signature, secret):
+        raise unauthorised("X-GLPI-signature does not match the body and timestamp")
+    if not glpi.timestamp_fresh(stamp, datetime.now(UTC)):
+        raise unauthorised("X-GLPI-timestamp is more than five minutes away from now")
+    payload = json_object(body)
+    key = (
+        f"{payload.get('items_id') or (payload.get('item') or {}).get('id')}:{payload.get('event')}"
+    )
+    delivery = Delivery("glpi", key, _kept(request), body.decode())
+
+    def read() -> TicketRequest:
+        try:
+            return glpi.ticket_request_from_webhook(payload)
+        except ValueError as error:
+            raise TicketUnreadable(str(error)) from error
+
+    return _answer(await _take_in(runtime, temporal, delivery, read), response)
+
+
 def _raises_a_request(payload: dict[str, Any]) -> bool:
     """Issue creation does; an update does only when it moves the issue's status, so poflow's
     own comments on the issue never come back as a request."""
@@ -128,12 +167,14 @@ async def _take_in(
         except TicketNotFound as error:
             raise TicketUnreadable(str(error)) from error
         except httpx.HTTPError as error:
-            raise TicketUnreadable(f"the ITSM tool did not answer: {error}") from error
+            why = f"the ITSM tool did not answer: {error}"
+            raise TicketUnreadable(why, missing=False) from error
 
     try:
         return await take_in(runtime, temporal, delivery, read_ticket)
     except TicketUnreadable as error:
-        raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(error)) from error
+        code = 422 if error.missing else status.HTTP_502_BAD_GATEWAY
+        raise HTTPException(code, str(error)) from error
 
 
 def _answer(intake: Intake, response: Response) -> IntakeOut:

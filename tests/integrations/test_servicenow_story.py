@@ -4,8 +4,8 @@ out after committing, holds exactly one order; the mail server and the chat chan
 notifications; and the ERP's status report reaches the PO."""
 
 import asyncio
-from functools import partial
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest

@@ -6,6 +6,7 @@ it. Test modules take the fixture with ``world = world_stack.world``."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ def settings_for(temporal: str, poflow_url: str, world_url: str, smtp_port: int)
         name.removeprefix("POFLOW_").lower(): value
         for name, value in poflow_environment(world_url, smtp_port).items()
     }
+    wired["jira_fields"] = json.loads(wired["jira_fields"])
     return Settings(
         _env_file=None,
         environment="test",

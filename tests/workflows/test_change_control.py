@@ -1,0 +1,126 @@
+"""Change control: under a policy that asks for an approved change on hardware, a requisition
+naming no change ticket is refused; an approved PO waits, unissued, until ServiceNow shows its
+change approved (asked again every hour), and may be cancelled while it waits."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
+from cli.demo_data import POLICY_DOCUMENT
+from devstack.serving import loopback_socket, served, url_of
+from domain.catalog import PoStatus
+from domain.purchase_order import CancelRequest, PoView
+from settings import Settings
+from tests.workflows.conftest import PoRunner, view_when, waiting
+from tests.workflows.helpers import arrives, audit_actions, balance, erp_orders, keep_history
+from tests.workflows.requisitions import laptops
+from tests.workflows.test_after_issue import _own_cost_center, approve_round, update
+from tests.workflows.test_budget_policy import _store
+from worker import build_worker
+
+HARDWARE_NEEDS_A_CHANGE = {"approved_change_required_when": [{"service_types": ["hardware"]}]}
+
+
+@pytest.fixture
+def change_policy(demo_sessions: sessionmaker[Session]) -> Iterator[None]:
+    document = copy.deepcopy(POLICY_DOCUMENT)
+    document["change_control"] = HARDWARE_NEEDS_A_CHANGE
+    _store(demo_sessions, document, "hardware needs an approved change")
+    yield
+    _store(demo_sessions, POLICY_DOCUMENT, "back to the demo policy")
+
+
+@pytest.fixture
+async def servicenow_runner(
+    time_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session]
+) -> AsyncIterator[tuple[PoRunner, ServiceNowInstance]]:
+    """POs on a worker whose ITSM is a ServiceNow simulator over HTTP on loopback."""
+    instance = ServiceNowInstance("poflow.integration", "secret")
+    sock = loopback_socket()
+    queue = f"po-change-{uuid.uuid4().hex[:8]}"
+    settings = Settings(
+        _env_file=None,
+        temporal_task_queue=queue,
+        servicenow_url=url_of(sock),
+        servicenow_user="poflow.integration",
+        servicenow_password="secret",
+    )
+    runner = PoRunner(time_env, demo_sessions, queue)
+    with served(servicenow_simulator_app(instance), sock):
+        async with build_worker(time_env.client, settings, demo_sessions):
+            yield runner, instance
+            await runner.end_all()
+
+
+async def test_no_change_ticket_is_refused(
+    change_policy: None, servicenow_runner: tuple[PoRunner, ServiceNowInstance], db: Session
+) -> None:
+    runner, _ = servicenow_runner
+    handle = await runner.start(replace(laptops(2), cost_center=_own_cost_center(db)))
+    view = await handle.result()
+    assert view.status is PoStatus.REFUSED
+    assert [f.rule for f in view.refusals] == ["change_ticket_required"]
+    assert balance(db, view.po_number) == (0, 0)
+
+
+async def test_issue_waits_for_the_change_to_be_approved(
+    change_policy: None,
+    servicenow_runner: tuple[PoRunner, ServiceNowInstance],
+    time_env: WorkflowEnvironment,
+    db: Session,
+) -> None:
+    runner, servicenow = servicenow_runner
+    change = f"CHG{uuid.uuid4().int % 10**7:07d}"
+    change_id = servicenow.add_change(change, "requested")
+    item = servicenow.add_requested_item("RITM0077777", "Laptops", "alex", "alex@example.org", {})
+    requisition = replace(
+        laptops(2),
+        cost_center=_own_cost_center(db),
+        change_ticket=f"servicenow:{change}",
+        itsm_ticket=f"servicenow:{item}",
+    )
+    handle = await runner.start(requisition)
+    await view_when(handle, waiting)
+    view = await approve_round(handle, lambda v: v.held_for_change is not None)
+    assert view.status is PoStatus.PENDING_APPROVAL and view.erp_reference is None
+    await arrives(lambda: audit_actions(db, view.po_number), "issue.held")
+    assert erp_orders(db, view.po_number) == 0
+
+    await time_env.sleep(timedelta(hours=3))  # asked again each hour: still not approved
+    assert (await handle.query("view", result_type=PoView)).status is PoStatus.PENDING_APPROVAL
+    servicenow.tables["change_request"][change_id]["approval"] = "approved"
+    await time_env.sleep(timedelta(hours=1))
+    view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
+    assert view.held_for_change is None and erp_orders(db, view.po_number) == 1
+    await arrives(lambda: audit_actions(db, view.po_number), "issue.released")
+    notes = "\n".join(servicenow.work_notes(item))
+    assert f"issue waits until change servicenow:{change} is approved" in notes
+    assert f"{view.po_number} issued" in notes
+    assert servicenow.requested_item(item)["u_change_request"] == change
+    await keep_history(handle, "change_control")
+
+
+async def test_a_po_waiting_for_its_change_can_be_cancelled(
+    change_policy: None, servicenow_runner: tuple[PoRunner, ServiceNowInstance], db: Session
+) -> None:
+    runner, servicenow = servicenow_runner
+    change = f"CHG{uuid.uuid4().int % 10**7:07d}"
+    servicenow.add_change(change, "rejected")
+    requisition = replace(
+        laptops(2), cost_center=_own_cost_center(db), change_ticket=f"servicenow:{change}"
+    )
+    handle = await runner.start(requisition)
+    await view_when(handle, waiting)
+    view = await approve_round(handle, lambda v: v.held_for_change is not None)
+    view = await update(handle, "cancel", CancelRequest("alex", "the change was rejected"))
+    assert view.status is PoStatus.CANCELLED
+    assert erp_orders(db, view.po_number) == 0 and balance(db, view.po_number) == (0, 0)

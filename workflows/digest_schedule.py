@@ -1,0 +1,48 @@
+"""The Temporal Schedule that starts the notification digest every day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleCalendarSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleRange,
+    ScheduleSpec,
+)
+
+from workflows.digest import NotificationDigestWorkflow
+
+SCHEDULE_ID = "notification-digest"
+
+
+def digest_schedule(task_queue: str, hour_utc: int = 7) -> Schedule:
+    """``NotificationDigest`` every day at ``hour_utc``:00 UTC, never two runs at once."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            NotificationDigestWorkflow.run, id=SCHEDULE_ID, task_queue=task_queue
+        ),
+        spec=ScheduleSpec(
+            calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(hour_utc)])],
+            time_zone_name="UTC",
+        ),
+        # A run missed while Temporal was down still happens if it is back within 12 hours;
+        # after that, the next day's digest carries the held messages.
+        policy=SchedulePolicy(
+            overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(hours=12)
+        ),
+    )
+
+
+async def ensure_digest_schedule(client: Client, task_queue: str, hour_utc: int = 7) -> None:
+    """Create the digest schedule unless it exists. An existing one is left as it is, so an
+    operator's change to it (paused, another hour) survives a worker restart."""
+    try:
+        await client.create_schedule(SCHEDULE_ID, digest_schedule(task_queue, hour_utc))
+    except ScheduleAlreadyRunningError:
+        pass
