@@ -21,6 +21,7 @@ from temporalio.worker import Worker
 from activities.audit import AuditActivities
 from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
+from activities.digest import DigestActivities
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
@@ -42,6 +43,7 @@ from devstack.temporal import connect_or_explain
 from models.db import build_engine, session_factory
 from settings import Settings
 from workflows import search_attributes
+from workflows.digest_schedule import ensure_digest_schedule
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("poflow.worker")
@@ -82,6 +84,7 @@ def build_activities(
         outbound.update_itsm_ticket,
         outbound.change_approved,
         outbound.send_notification,
+        DigestActivities(notifications).send_digests,
     ]
 
 
@@ -114,7 +117,7 @@ def build_itsm(outbox: PostgresOutbox, settings: Settings) -> ItsmPort:
     return ItsmRouter(systems, outbox)
 
 
-def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> NotificationPort:
+def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> NotificationRouter:
     """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
     only), Slack and Teams when their webhooks are set."""
     email: NotificationPort = PostgresOutbox(sessions)
@@ -178,6 +181,7 @@ async def run(settings: Settings) -> None:
     )
     if added:
         log.info("added search attributes: %s", ", ".join(added))
+    await ensure_digest_schedule(client, settings.temporal_task_queue)
     engine = build_engine(database_url, pool_size=16)
     stop = asyncio.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):

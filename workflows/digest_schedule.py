@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from temporalio.client import (
@@ -17,6 +18,8 @@ from temporalio.client import (
 )
 
 from workflows.digest import NotificationDigestWorkflow
+
+log = logging.getLogger("poflow.digest")
 
 SCHEDULE_ID = "notification-digest"
 
@@ -45,4 +48,6 @@ async def ensure_digest_schedule(client: Client, task_queue: str, hour_utc: int 
     try:
         await client.create_schedule(SCHEDULE_ID, digest_schedule(task_queue, hour_utc))
     except ScheduleAlreadyRunningError:
-        pass
+        log.info("schedule %r exists; left as it is", SCHEDULE_ID)
+        return
+    log.info("created schedule %r: NotificationDigest daily at %02d:00 UTC", SCHEDULE_ID, hour_utc)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from workflows.digest import NotificationDigestWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
 
-WORKFLOWS: list[type] = [PurchaseOrderWorkflow, RenewalWorkflow, TicketFeedbackWorkflow]
+WORKFLOWS: list[type] = [
+    PurchaseOrderWorkflow,
+    RenewalWorkflow,
+    TicketFeedbackWorkflow,
+    NotificationDigestWorkflow,
+]
 
 # Dataclasses with dates, enums and nested chains travel as JSON through pydantic.
 DATA_CONVERTER = pydantic_data_converter

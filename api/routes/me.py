@@ -44,9 +44,7 @@ def me(user: CurrentUser) -> Me:
 
 
 @router.get("/me/notification-preferences")
-def my_notification_preferences(
-    user: CurrentUser, session: SessionDep
-) -> NotificationPreferences:
+def my_notification_preferences(user: CurrentUser, session: SessionDep) -> NotificationPreferences:
     """The caller's channels; e-mail alone, at once, until they choose."""
     return _out(preferences_of(session, user.username))
 

@@ -37,6 +37,8 @@ async def test_a_requested_item_delivered_twice_is_one_po_issued_once(world: Wor
     orders = [o for o in outside.erp.orders.values() if o["po_number"] == number]
     assert len(orders) == 1 and outside.erp.stall_after_commit == 0  # the stall was hit
     assert orders[0]["total_amount"] == "32400.00" and orders[0]["currency"] == "USD"
+    assert (orders[0]["cost_center"], orders[0]["gl_account"]) == ("IT-APPS", "6110")
+    assert orders[0]["tax_code"] == "IMPORT-0"  # the demo's code for services from the US
 
     item = outside.servicenow.requested_item(sys_id)
     assert (item["u_po_number"], item["u_po_state"], item["approval"]) == (

@@ -1,97 +1,106 @@
-"""The notification preferences page: a person signed in through the login form sees their
-choice, saves a new one and is told so; a refused choice comes back in an alert and nothing is
-stored."""
+"""The notification preferences page on the real app: a person signed in through the login form
+sees their choice, saves a new one and is told so; a refused choice comes back in an alert and
+nothing is stored."""
 
 from __future__ import annotations
 
 import re
+import uuid
 
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+import httpx
 
 from domain.catalog import Role
 from domain.notification_preferences import DIGEST_WITHOUT_EMAIL, UNREACHABLE
 from models.accounts import set_password, upsert_user
+from models.db import unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
-from tests.web.pages import csrf_of
+from tests.api import e2e
+from tests.web.pages import DEMO_PASSWORD, csrf_of, person
 
-PASSWORD = "a-long-secret-1"
+stack = e2e.stack
 
 
-def _signed_in(client: TestClient, session: Session, username: str) -> str:
-    """Sign ``username`` in through the form; the CSRF token of the preferences page."""
-    set_password(upsert_user(session, username, roles=[Role.REQUESTER]), PASSWORD)
-    login = client.get("/login")
-    response = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(login.text)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    page = client.get("/preferences")
-    assert page.status_code == 200
-    return csrf_of(page.text)
+async def _newcomer(stack: e2e.Stack) -> tuple[str, httpx.AsyncClient]:
+    """A person who never chose, signed in through the login form."""
+    username = f"rowan{uuid.uuid4().hex[:6]}"
+    with unit_of_work(stack.sessions) as session:
+        set_password(upsert_user(session, username, roles=[Role.REQUESTER]), DEMO_PASSWORD)
+    return username, await person(stack, username)
+
+
+def _stored(stack: e2e.Stack, username: str) -> Preferences:
+    with stack.sessions() as session:
+        return preferences_of(session, username)
+
+
+def _store(stack: e2e.Stack, username: str, preferences: Preferences) -> None:
+    with unit_of_work(stack.sessions) as session:
+        set_preferences(session, username, preferences)
 
 
 def _checked(html: str) -> dict[str, bool]:
     """Which of the three boxes the page shows ticked."""
-    boxes = re.findall(r'<input type="checkbox" id="(\w+)" name="\w+" value="true"( checked)?', html)
+    box = r'<input type="checkbox" id="(\w+)" name="\w+" value="true"( checked)?'
+    boxes = re.findall(box, html)
     return {name: bool(ticked) for name, ticked in boxes}
 
 
-def test_a_person_saves_a_choice_and_sees_it(client: TestClient, session: Session) -> None:
-    token = _signed_in(client, session, "rowan")
-    page = client.get("/preferences")
+async def test_a_person_saves_a_choice_and_sees_it(stack: e2e.Stack) -> None:
+    username, client = await _newcomer(stack)
+    page = await client.get("/preferences")
+    assert page.status_code == 200
     assert '<a href="/preferences">Preferences</a>' in page.text
     assert _checked(page.text) == {"email": True, "chat": False, "digest": False}
     assert "Approval requests, reminders and escalations always come at once" in page.text
 
-    saved = client.post(
-        "/preferences",
-        data={"email": "true", "chat": "true", "digest": "true", "csrf_token": token},
-        follow_redirects=False,
-    )
+    choice = {"email": "true", "chat": "true", "digest": "true"}
+    saved = await client.post("/preferences", data={**choice, "csrf_token": csrf_of(page.text)})
     assert saved.status_code == 303 and saved.headers["location"] == "/preferences"
-    shown = client.get("/preferences")
+    shown = await client.get("/preferences")
     assert (
         '<p class="flash ok">Saved: poflow tells you by e-mail in a daily digest '
         "and in your team&#39;s chat channel</p>" in shown.text
     )
     assert _checked(shown.text) == {"email": True, "chat": True, "digest": True}
-    assert preferences_of(session, "rowan") == Preferences(email=True, chat=True, digest=True)
+    assert _stored(stack, username) == Preferences(email=True, chat=True, digest=True)
 
-    chat_only = client.post("/preferences", data={"chat": "true", "csrf_token": token})
-    assert chat_only.status_code == 200 and "Saved: poflow tells you in your team" in chat_only.text
-    assert _checked(chat_only.text) == {"email": False, "chat": True, "digest": False}
-    assert preferences_of(session, "rowan") == Preferences(email=False, chat=True, digest=False)
+    chat_only = await client.post(
+        "/preferences", data={"chat": "true", "csrf_token": csrf_of(shown.text)}
+    )
+    assert chat_only.status_code == 303
+    shown = await client.get("/preferences")
+    assert "Saved: poflow tells you in your team&#39;s chat channel" in shown.text
+    assert _checked(shown.text) == {"email": False, "chat": True, "digest": False}
+    assert _stored(stack, username) == Preferences(email=False, chat=True, digest=False)
 
 
-def test_a_refused_choice_shows_the_rule_and_saves_nothing(
-    client: TestClient, session: Session
-) -> None:
-    token = _signed_in(client, session, "rowan")
+async def test_a_refused_choice_shows_the_rule_and_saves_nothing(stack: e2e.Stack) -> None:
+    username, client = await _newcomer(stack)
     kept = Preferences(email=True, chat=False, digest=True)
-    set_preferences(session, "rowan", kept)
+    _store(stack, username, kept)
+    token = csrf_of((await client.get("/preferences")).text)
     for rule, form in (
         (UNREACHABLE, {}),
         (UNREACHABLE, {"digest": "true"}),
         (DIGEST_WITHOUT_EMAIL, {"chat": "true", "digest": "true"}),
     ):
-        refused = client.post("/preferences", data={**form, "csrf_token": token})
+        refused = await client.post("/preferences", data={**form, "csrf_token": token})
         assert refused.status_code == 422
         assert (
             '<p class="flash bad" id="preferences-error" role="alert" aria-live="assertive">'
-            f"Nothing was saved: {rule}.</p>" in refused.text.replace("&#39;", "'")
+            f"Nothing was saved: {rule}.</p>" in refused.text
         )
-        assert 'aria-describedby="preferences-error"' in refused.text
+        assert '<fieldset aria-describedby="preferences-error">' in refused.text
         typed = {name: name in form for name in ("email", "chat", "digest")}
         assert _checked(refused.text) == typed
-        assert preferences_of(session, "rowan") == kept
-    assert "Saved:" not in client.get("/preferences").text
+        assert _stored(stack, username) == kept
+    after = await client.get("/preferences")
+    assert "Saved:" not in after.text and 'role="alert"' not in after.text
+    assert _checked(after.text) == {"email": True, "chat": False, "digest": True}
 
 
-def test_a_post_without_the_csrf_token_saves_nothing(client: TestClient, session: Session) -> None:
-    _signed_in(client, session, "rowan")
-    refused = client.post("/preferences", data={"chat": "true"})
+async def test_a_post_without_the_csrf_token_saves_nothing(stack: e2e.Stack) -> None:
+    username, client = await _newcomer(stack)
+    refused = await client.post("/preferences", data={"chat": "true"})
     assert refused.status_code == 403
-    assert preferences_of(session, "rowan") == Preferences()
+    assert _stored(stack, username) == Preferences()

@@ -31,6 +31,7 @@ from models import OutboundMessage
 from models.accounts import upsert_user
 from models.db import unit_of_work
 from models.notification_preferences import Preferences, set_preferences
+from tests.workflows.helpers import keep_history
 from workflows.digest import NotificationDigestWorkflow
 from workflows.digest_schedule import SCHEDULE_ID, ensure_digest_schedule
 
@@ -78,11 +79,13 @@ def _digests_to(sessions: sessionmaker[Session], username: str) -> list[str]:
 
 
 async def _run_digest(env: WorkflowEnvironment, queue: str) -> int:
-    sent: int = await env.client.execute_workflow(
+    handle = await env.client.start_workflow(
         NotificationDigestWorkflow.run,
         id=f"digest-{uuid.uuid4().hex[:8]}",
         task_queue=queue,
     )
+    sent: int = await handle.result()
+    await keep_history(handle, "notification_digest")
     return sent
 
 
