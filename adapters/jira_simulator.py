@@ -10,8 +10,6 @@ Jira's ``{"errorMessages": [...], "errors": {...}}`` shape.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import itertools
@@ -24,6 +22,7 @@ import httpx
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from adapters.basic_auth import basic_auth_matches
 from adapters.jira_sm import IDENTIFIER_HEADER, SIGNATURE_HEADER
 
 
@@ -184,7 +183,7 @@ def jira_simulator_app(site: JiraSite) -> FastAPI:
 
     @app.middleware("http")
     async def authenticated(request: Request, call_next: Any) -> Any:
-        if not _credentials_match(request.headers.get("authorization"), site):
+        if not basic_auth_matches(request.headers.get("authorization"), site.email, site.api_token):
             return PlainTextResponse(
                 "Client must be authenticated to access this resource.", status_code=401
             )
@@ -247,17 +246,6 @@ def deliver_webhook(
         "User-Agent": "Atlassian Webhook HTTP Client",
     }
     return httpx.post(url, content=body, headers=headers, timeout=10)
-
-
-def _credentials_match(authorization: str | None, site: JiraSite) -> bool:
-    scheme, _, encoded = (authorization or "").partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        email, _, token = base64.b64decode(encoded, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    return (email, token) == (site.email, site.api_token)
 
 
 def _text(node: Any) -> str:

@@ -15,8 +15,6 @@ documented. Answers come in the ``{"result": ...}`` envelope, failures in Servic
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import threading
 import uuid
@@ -27,6 +25,7 @@ import httpx
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
+from adapters.basic_auth import basic_auth_matches
 from adapters.servicenow import AUTH_HEADER, REQUESTED_ITEMS_PATH
 
 # (table, field) -> the table the reference field points to.
@@ -186,7 +185,9 @@ def servicenow_simulator_app(instance: ServiceNowInstance) -> FastAPI:
 
     @app.middleware("http")
     async def authenticated(request: Request, call_next: Any) -> Any:
-        if not _credentials_match(request.headers.get("authorization"), instance):
+        if not basic_auth_matches(
+            request.headers.get("authorization"), instance.user, instance.password
+        ):
             return await failure(
                 request,
                 TableApiError(
@@ -221,17 +222,6 @@ def servicenow_simulator_app(instance: ServiceNowInstance) -> FastAPI:
         return {"result": _rendered(instance, table, record, request)}
 
     return app
-
-
-def _credentials_match(authorization: str | None, instance: ServiceNowInstance) -> bool:
-    scheme, _, encoded = (authorization or "").partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    return (user, password) == (instance.user, instance.password)
 
 
 def _value(

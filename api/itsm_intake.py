@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi.concurrency import run_in_threadpool
 from temporalio.client import Client
@@ -106,16 +106,10 @@ def _claim(
     return number, new
 
 
-def _settle(
-    runtime: AppRuntime,
-    delivery_id: int,
-    outcome: str,
-    ticket: str | None,
-    po_number: str | None = None,
-    problems: list[str] | None = None,
-) -> None:
+def _settle(runtime: AppRuntime, *outcome: Any) -> None:
+    """``settle_delivery`` in a transaction of its own."""
     with unit_of_work(runtime.sessions) as session:
-        settle_delivery(session, delivery_id, outcome, ticket, po_number, problems)
+        settle_delivery(session, *outcome)
 
 
 async def _answer_refusal(

@@ -5,10 +5,7 @@ PO per ticket (api.itsm_intake)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import hmac
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +16,7 @@ from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from pydantic import BaseModel
 
 from adapters import glpi, jira_sm, servicenow
+from adapters.basic_auth import basic_auth_matches
 from adapters.itsm_router import TicketNotFound
 from adapters.ports import TicketRequest
 from api.deps import RuntimeDep, TemporalDep
@@ -199,23 +197,12 @@ def _check_servicenow_caller(request: Request, settings: Settings) -> None:
         settings.servicenow_inbound_secret, "POFLOW_SERVICENOW_INBOUND_SECRET"
     )
     if settings.servicenow_inbound_user:
-        if not _basic_auth_matches(
+        if not basic_auth_matches(
             request.headers.get("authorization"), settings.servicenow_inbound_user, secret
         ):
             raise unauthorised("basic auth with the configured user and secret is required")
     elif not servicenow.secret_valid(request.headers.get(servicenow.AUTH_HEADER), secret):
         raise unauthorised(f"{servicenow.AUTH_HEADER} must carry the shared secret")
-
-
-def _basic_auth_matches(header: str | None, user: str, password: str) -> bool:
-    scheme, _, encoded = (header or "").partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        given = base64.b64decode(encoded, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    return hmac.compare_digest(given.encode(), f"{user}:{password}".encode())
 
 
 def _servicenow_table(settings: Settings) -> servicenow.ServiceNowTable:
