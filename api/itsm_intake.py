@@ -16,6 +16,7 @@ from adapters.ports import TicketRequest, TicketUpdate
 from api.itsm_requisition import requisition_from_ticket
 from api.requisition_submit import refusals_of, start_po
 from api.runtime import AppRuntime
+from domain.catalog import Role
 from domain.purchase_order import itsm_workflow_id
 from domain.requisition import Requisition
 from models.accounts import find_by_name_or_email
@@ -91,6 +92,8 @@ def _requisition(runtime: AppRuntime, ticket: TicketRequest) -> Requisition | li
         requester = find_by_name_or_email(session, ticket.requested_by)
         if requester is None:
             return [f"the requester {ticket.requested_by!r} is not a poflow user"]
+        if Role.REQUESTER not in requester.role_names:
+            return [f"{requester.username} does not hold the requester role in poflow"]
         requisition = requisition_from_ticket(ticket, requester.username)
         if isinstance(requisition, list):
             return requisition

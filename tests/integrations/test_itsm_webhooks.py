@@ -173,3 +173,17 @@ def _deliveries(world: World, source: str, key: str) -> list[ItsmDelivery]:
                 )
             )
         )
+
+
+async def test_only_requesters_raise_requisitions_from_a_ticket(world: World) -> None:
+    servicenow = world.outside.servicenow
+    variables = demo_variables(date.today() + timedelta(days=5))
+    sys_id = servicenow.add_requested_item("RITM0088889", "Licences", "tom", "tom@x.org", variables)
+    answer = await asyncio.to_thread(
+        servicenow.deliver_approved_item,
+        sys_id,
+        world.outside.poflow_url,
+        outside_world.SERVICENOW_INBOUND_SECRET,
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"]["problems"] == ["tom does not hold the requester role in poflow"]
