@@ -103,7 +103,7 @@ class GlpiApi:
 
 def followup_content(update: TicketUpdate) -> str:
     """The followup as GLPI's rich text: the PO and its state, the note, the change, the marker."""
-    lines = [f"{update.po_number} {update.state}: {update.note}"]
+    lines = [f"{update.headline}: {update.note}"]
     if update.change_ticket:
         lines.append(f"Change: {update.change_ticket}")
     lines.append(_marker(update.idempotency_key))

@@ -125,7 +125,7 @@ def comment_document(update: TicketUpdate) -> dict[str, Any]:
         _paragraph(
             {
                 "type": "text",
-                "text": f"{update.po_number} {update.state}",
+                "text": update.headline,
                 "marks": [{"type": "strong"}],
             },
             {"type": "text", "text": f": {update.note}"},

@@ -56,6 +56,11 @@ class TicketUpdate:
     idempotency_key: str
     change_ticket: str | None = None
 
+    @property
+    def headline(self) -> str:
+        """``PO-1001 issued``; only the state when no PO was raised."""
+        return f"{self.po_number} {self.state}".strip()
+
 
 # The PO states written back to a ticket.
 TICKET_STATES = (

@@ -199,7 +199,7 @@ def secret_valid(header: str | None, secret: str) -> bool:
 
 
 def work_note(update: TicketUpdate) -> str:
-    lines = [f"{update.po_number} {update.state}: {update.note}"]
+    lines = [f"{update.headline}: {update.note}"]
     if update.change_ticket:
         lines.append(f"Change: {update.change_ticket}")
     lines.append(_marker(update.idempotency_key))

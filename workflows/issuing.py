@@ -30,7 +30,7 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
                 requisition.itsm_ticket,
                 "issued",
                 po.view.po_number,
-                f"{po.view.po_number} issued as {receipt.erp_reference}",
+                f"issued as {receipt.erp_reference}",
                 f"{po.view.po_number}:{po.view.revision}:itsm-issued",
                 requisition.change_ticket,
             )
