@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         description="How long one call to the ERP may take; a timed-out issue is retried and "
         "finds the order the ERP committed, so it is never created twice.",
     )
+    erp_poll_minutes: int = Field(
+        default=0,
+        ge=0,
+        description="0: the ERP reports status changes to poflow's webhook; N: poflow reads the "
+        "REST ERP's event feed every N minutes instead.",
+    )
     erp_protocol: Literal["rest", "cxml"] = Field(
         default="rest",
         description="How poflow speaks to erp_url: the JSON REST API, or cXML OrderRequest "

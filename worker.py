@@ -22,6 +22,7 @@ from activities.audit import AuditActivities
 from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
 from activities.digest import DigestActivities
+from activities.erp_status import ErpStatusActivities
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
@@ -29,6 +30,7 @@ from adapters.chat_webhooks import configured_chats
 from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.ecb_rates import EcbRates
 from adapters.erp_cxml import CxmlErp
+from adapters.erp_events import NoEventFeed
 from adapters.erp_rest import RestErp
 from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
@@ -44,6 +46,7 @@ from models.db import build_engine, session_factory
 from settings import Settings
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
+from workflows.erp_status_poll import ensure_erp_poll_schedule
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("poflow.worker")
@@ -64,9 +67,9 @@ def build_activities(
         settings.budget_alert_percents,
     )
     projection = ProjectionActivities(sessions)
-    outbound = OutboundActivities(
-        build_erp(sessions, settings), build_itsm(outbox, settings), notifications
-    )
+    erp = build_erp(sessions, settings)
+    outbound = OutboundActivities(erp, build_itsm(outbox, settings), notifications)
+    erp_status = ErpStatusActivities(sessions, erp if isinstance(erp, RestErp) else NoEventFeed())
     return [
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,
@@ -85,6 +88,8 @@ def build_activities(
         outbound.change_approved,
         outbound.send_notification,
         DigestActivities(notifications).send_digests,
+        erp_status.read_erp_events,
+        erp_status.save_erp_cursor,
     ]
 
 
@@ -182,6 +187,10 @@ async def run(settings: Settings) -> None:
     if added:
         log.info("added search attributes: %s", ", ".join(added))
     await ensure_digest_schedule(client, settings.temporal_task_queue)
+    if settings.erp_poll_minutes and settings.erp_url and settings.erp_protocol == "rest":
+        await ensure_erp_poll_schedule(
+            client, settings.temporal_task_queue, settings.erp_poll_minutes
+        )
     engine = build_engine(database_url, pool_size=16)
     stop = asyncio.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):

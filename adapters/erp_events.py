@@ -65,3 +65,10 @@ def _check_timestamp(text: str) -> None:
         raise ValueError(f"occurred_at must be an ISO 8601 timestamp, got {text!r}") from None
     if moment.tzinfo is None:
         raise ValueError(f"occurred_at must carry a UTC offset, got {text!r}")
+
+
+class NoEventFeed:
+    """The feed of an ERP that has none (the built-in one, a cXML supplier): nothing to poll."""
+
+    def events_after(self, cursor: str | None) -> tuple[list[ErpStatusEvent], str | None]:
+        return [], cursor

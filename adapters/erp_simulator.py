@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import json
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -45,6 +46,8 @@ class ErpBook:
     undelivered: list[str] = field(default_factory=list)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(50_001))
     _event_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Event ids are unique across ERPs too, as a real ERP's are across its lifetime.
+    _site: str = field(default_factory=lambda: uuid.uuid4().hex[:6].upper())
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def create(self, body: dict[str, Any], key: str | None) -> tuple[dict[str, Any], bool]:
@@ -66,7 +69,7 @@ class ErpBook:
             order = self.orders[order_id]
             order["status"] = new_status
             event = {
-                "event_id": f"EVT-{next(self._event_numbers):06d}",
+                "event_id": f"EVT-{self._site}-{next(self._event_numbers):06d}",
                 "erp_reference": order_id,
                 "po_number": _po_number(order),
                 "status": new_status,

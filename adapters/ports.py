@@ -105,6 +105,13 @@ class ErpPort(Protocol):
         ...
 
 
+class ErpFeedPort(Protocol):
+    def events_after(self, cursor: str | None) -> tuple[list[ErpStatusEvent], str | None]:
+        """The ERP's status events after ``cursor`` (None: from the start), oldest first, and
+        the cursor to read on from."""
+        ...
+
+
 class ItsmPort(Protocol):
     def update_ticket(self, update: TicketUpdate) -> None:
         """Write the PO's state and number back to the ticket, once per idempotency key."""

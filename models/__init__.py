@@ -4,7 +4,7 @@ from models.audit import AuditEntry
 from models.base import Base
 from models.budgets import BudgetAlert, BudgetLine
 from models.digest_items import DigestItem
-from models.erp_events import ErpStatusRow
+from models.erp_events import ErpFeedCursor, ErpStatusRow
 from models.governance import DelegationRow, EmergencyException, IdempotencyKey
 from models.itsm import ItsmDelivery, ItsmTicket
 from models.ledger import LedgerEntry
@@ -32,6 +32,7 @@ __all__ = [
     "DelegationRow",
     "DigestItem",
     "EmergencyException",
+    "ErpFeedCursor",
     "ErpOrder",
     "ErpStatusRow",
     "GlAccount",

@@ -12,6 +12,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import ContractRenewal
+    from activities.erp_status import FeedPage
     from adapters.ports import ErpOrder, ErpReceipt, Notification, TicketUpdate
     from domain.audit_chain import AuditEvent
     from domain.purchase_order import (
@@ -116,6 +117,15 @@ async def write_back(update: TicketUpdate) -> None:
 async def change_approved(change_ticket: str) -> bool:
     approved: bool = await call("change_approved", [change_ticket], OUTSIDE, bool)
     return approved
+
+
+async def read_erp_events() -> FeedPage:
+    page: FeedPage = await call("read_erp_events", [], OUTSIDE, FeedPage)
+    return page
+
+
+async def save_erp_cursor(cursor: str | None) -> None:
+    await call("save_erp_cursor", [cursor], DATABASE)
 
 
 async def notify(notification: Notification) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from temporalio.client import (
     Client,
     Schedule,
     ScheduleActionStartWorkflow,
-    ScheduleAlreadyRunningError,
     ScheduleCalendarSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
@@ -18,8 +16,7 @@ from temporalio.client import (
 )
 
 from workflows.digest import NotificationDigestWorkflow
-
-log = logging.getLogger("poflow.digest")
+from workflows.schedules import ensure_schedule
 
 SCHEDULE_ID = "notification-digest"
 
@@ -43,11 +40,6 @@ def digest_schedule(task_queue: str, hour_utc: int = 7) -> Schedule:
 
 
 async def ensure_digest_schedule(client: Client, task_queue: str, hour_utc: int = 7) -> None:
-    """Create the digest schedule unless it exists. An existing one is left as it is, so an
-    operator's change to it (paused, another hour) survives a worker restart."""
-    try:
-        await client.create_schedule(SCHEDULE_ID, digest_schedule(task_queue, hour_utc))
-    except ScheduleAlreadyRunningError:
-        log.info("schedule %r exists; left as it is", SCHEDULE_ID)
-        return
-    log.info("created schedule %r: NotificationDigest daily at %02d:00 UTC", SCHEDULE_ID, hour_utc)
+    """Create the digest schedule unless it exists (see ``workflows.schedules``)."""
+    what = f"NotificationDigest daily at {hour_utc:02d}:00 UTC"
+    await ensure_schedule(client, SCHEDULE_ID, digest_schedule(task_queue, hour_utc), what)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from workflows.digest import NotificationDigestWorkflow
+from workflows.erp_status_poll import ErpStatusPollWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
@@ -14,6 +15,7 @@ WORKFLOWS: list[type] = [
     RenewalWorkflow,
     TicketFeedbackWorkflow,
     NotificationDigestWorkflow,
+    ErpStatusPollWorkflow,
 ]
 
 # Dataclasses with dates, enums and nested chains travel as JSON through pydantic.

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
-from sqlalchemy import select
 from temporalio.service import RPCError
 
 from adapters import erp_events
@@ -18,8 +17,7 @@ from api.deps import RuntimeDep, TemporalDep
 from api.runtime import AppRuntime
 from api.webhooks import configured_secret, json_object, unauthorised
 from models.db import unit_of_work
-from models.erp_events import keep_event
-from models.purchase_orders import PurchaseOrder
+from models.erp_events import keep_event, po_workflow_for
 
 router = APIRouter(prefix="/api/erp", tags=["erp"])
 
@@ -64,10 +62,10 @@ async def erp_event(
 def _keep(runtime: AppRuntime, event: ErpStatusEvent, payload: dict[str, Any]) -> tuple[str, bool]:
     """(the PO's workflow id, whether the event is new); 404 for a PO poflow does not hold."""
     with unit_of_work(runtime.sessions) as session:
-        po = session.scalar(select(PurchaseOrder).where(PurchaseOrder.po_number == event.po_number))
-        if po is None or po.erp_reference != event.erp_reference:
+        workflow_id = po_workflow_for(session, event)
+        if workflow_id is None:
             raise HTTPException(
                 status.HTTP_404_NOT_FOUND,
                 f"no purchase order {event.po_number} issued as {event.erp_reference}",
             )
-        return po.workflow_id, keep_event(session, event, payload)
+        return workflow_id, keep_event(session, event, payload)
