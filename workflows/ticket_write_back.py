@@ -28,7 +28,7 @@ async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
         ticket,
         state,
         view.po_number,
-        f"{view.po_number}: {note}",
+        note,
         key,
         view.requisition.change_ticket,
     )

@@ -47,8 +47,9 @@ async def test_a_requested_item_delivered_twice_is_one_po_issued_once(world: Wor
         "approved",
     )
     notes = "\n".join(outside.servicenow.work_notes(sys_id))
-    for step in ("submitted", "approve by sam", "approve by tom", "issued"):
-        assert step in notes
+    steps = ("submitted: raised", "approved: approve by sam", "approved: approve by tom")
+    for step in (*steps, "issued: issued as"):
+        assert f"{number} {step}" in notes
 
     await outside.mail.wait_for("approval_requested", number)
     await outside.mail.wait_for("issued", number)
