@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("POFLOW_DATABASE_URL", "DATABASE_URL"),
         description="SQLAlchemy URL of Postgres; unset starts the embedded server.",
     )
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        description="Connections the web app keeps open to Postgres, and as many more at a peak; "
+        "a request may hold two at once, so keep it at least the expected concurrent requests.",
+    )
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_task_queue: str = "poflow"

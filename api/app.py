@@ -51,7 +51,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = build_engine(database_url)
+        size = settings.database_pool_size
+        engine = build_engine(database_url, pool_size=size, max_overflow=size)
         temporal = await connect(settings, lazy=True)
         app.state.runtime = AppRuntime(
             settings=settings,

@@ -17,10 +17,13 @@ def sqlalchemy_url(database_url: str) -> str:
     return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
-def build_engine(database_url: str, *, pool_size: int = 5, connect_timeout: int = 5) -> Engine:
+def build_engine(
+    database_url: str, *, pool_size: int = 5, max_overflow: int = 10, connect_timeout: int = 5
+) -> Engine:
     return create_engine(
         sqlalchemy_url(database_url),
         pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_pre_ping=True,
         connect_args={"connect_timeout": connect_timeout},
     )
