@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-import httpx
-
+from adapters import http
 from adapters.notification_context import DECISION_KINDS, PoSummary, po_url
 from adapters.ports import Notification
 from domain.money import Money
@@ -167,7 +166,8 @@ def _po_link(notification: Notification, app_url: str) -> tuple[str, str] | None
 
 
 def _post(url: str, payload: dict[str, Any], timeout_seconds: float) -> None:
-    response = httpx.post(url, json=payload, timeout=timeout_seconds)
+    with http.client(timeout=timeout_seconds) as session:
+        response = session.post(url, json=payload)
     response.raise_for_status()
 
 

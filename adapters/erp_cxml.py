@@ -22,6 +22,7 @@ from typing import Any, cast
 import httpx
 from lxml import etree
 
+from adapters import http
 from adapters.ports import ErpOrder, ErpReceipt
 from domain.money import Money
 
@@ -78,12 +79,10 @@ class CxmlErp:
         violations = dtd_violations(document)
         if violations:
             raise CxmlDocumentInvalid(f"{payload_id(order)}: {violations}")
-        response = httpx.post(
-            self.url,
-            content=serialized(document),
-            headers={"Content-Type": "text/xml"},
-            timeout=self.timeout_seconds,
-        )
+        with http.client(timeout=self.timeout_seconds) as session:
+            response = session.post(
+                self.url, content=serialized(document), headers={"Content-Type": "text/xml"}
+            )
         return _receipt(response, payload_id(order))
 
     def order_request(self, order: ErpOrder, now: datetime) -> etree._Element:

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from adapters import http
 from adapters.erp_events import parse_event
 from adapters.ports import ErpOrder, ErpReceipt, ErpStatusEvent
 from domain.money import Money
@@ -118,7 +119,7 @@ class RestErp:
         return {self.fields.get(name, name): value for name, value in values.items()}
 
     def _client(self) -> httpx.Client:
-        return httpx.Client(
+        return http.client(
             base_url=self.base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {self.token}"},
             timeout=self.timeout_seconds,

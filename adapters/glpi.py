@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from adapters import http
 from adapters.itsm_router import TicketNotFound, ticket_id
 from adapters.ports import TicketRequest, TicketUpdate
 
@@ -83,7 +84,7 @@ class GlpiApi:
 
     @contextmanager
     def _session(self) -> Iterator[httpx.Client]:
-        with httpx.Client(
+        with http.client(
             base_url=self.base_url.rstrip("/"),
             headers={"App-Token": self.app_token, "Content-Type": "application/json"},
             timeout=self.timeout_seconds,

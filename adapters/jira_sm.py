@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from adapters import http
 from adapters.itsm_router import TicketNotFound, ticket_id
 from adapters.ports import TicketRequest, TicketUpdate
 
@@ -111,7 +112,7 @@ class JiraServiceManagement:
         _json(response, key)
 
     def _client(self) -> httpx.Client:
-        return httpx.Client(
+        return http.client(
             base_url=self.base_url.rstrip("/"),
             auth=httpx.BasicAuth(self.email, self.api_token),
             headers={"Accept": "application/json"},

@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from adapters import http
 from adapters.itsm_router import TicketNotFound, ticket_id
 from adapters.ports import TicketRequest, TicketUpdate
 
@@ -162,7 +163,7 @@ class ServiceNowTable:
         return body
 
     def _client(self) -> httpx.Client:
-        return httpx.Client(
+        return http.client(
             base_url=self.instance_url.rstrip("/"),
             auth=httpx.BasicAuth(self.user, self.password),
             headers={"Accept": "application/json"},

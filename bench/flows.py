@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import httpx
@@ -17,11 +16,11 @@ from temporalio.client import Client
 
 from bench import org
 from bench.bare import run_order
+from bench.mail_watch import WatchedInbox
+from bench.stack import BenchStack
 
 # Who decides each tier of a three-tier PO, and what they say.
 DECIDERS = (("priya", None), ("tom", None), ("fiona", "within the benchmark's budget"))
-POLL_SECONDS = 0.1
-PATIENCE_SECONDS = 300
 
 
 @dataclass
@@ -63,13 +62,14 @@ async def bare_flows(client: Client, queue: str, count: int, concurrency: int) -
 
 
 async def poflow_flows(
-    api_url: str, tokens: dict[str, str], center: str, count: int, concurrency: int
+    stack: BenchStack, tokens: dict[str, str], center: str, count: int, concurrency: int
 ) -> FlowRun:
     run = FlowRun()
     tag = uuid.uuid4().hex[:6]
     limits = httpx.Limits(max_connections=concurrency * 2)
-    async with httpx.AsyncClient(base_url=api_url, timeout=120, limits=limits) as http:
-        po = PoDriver(http, tokens, run.decision_latencies)
+    stack.inbox.watch_from(asyncio.get_running_loop())
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=120, limits=limits) as http:
+        po = PoDriver(http, stack.inbox, tokens, run.decision_latencies)
 
         async def one(index: int) -> None:
             await po.through(org.subscription(center, org.THREE_TIER_PRICE, f"{tag}-{index}"))
@@ -82,18 +82,20 @@ async def poflow_flows(
 @dataclass
 class PoDriver:
     http: httpx.AsyncClient
+    inbox: WatchedInbox
     tokens: dict[str, str]
     latencies: list[float]
 
     async def through(self, body: dict[str, Any]) -> None:
-        """Raise the PO as alex, decide each tier as it opens, wait until it is issued."""
+        """Raise the PO as alex; each approver decides when the mail asking them arrives; done
+        when alex is mailed that it is issued."""
         response = await self.http.post("/api/requisitions", json=body, headers=self.auth("alex"))
         response.raise_for_status()
         number = response.json()["po_number"]
         for person, comment in DECIDERS:
-            await self.until(number, partial(_waits_on, person))
+            await self.inbox.arrival("approval_requested", number, person)
             await self.decide(number, person, comment)
-        await self.until(number, lambda po: po["status"] == "issued")
+        await self.inbox.arrival("issued", number, "alex")
 
     async def decide(self, number: str, person: str, comment: str | None) -> None:
         body = {"action": "approve", **({"comment": comment} if comment else {})}
@@ -104,20 +106,5 @@ class PoDriver:
         self.latencies.append(time.perf_counter() - started)
         response.raise_for_status()
 
-    async def until(self, number: str, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        deadline = time.monotonic() + PATIENCE_SECONDS
-        while time.monotonic() < deadline:
-            path = f"/api/purchase-orders/{number}"
-            response = await self.http.get(path, headers=self.auth("ines"))
-            po: dict[str, Any] = response.json() if response.status_code == 200 else {}
-            if po and ready(po):
-                return po
-            await asyncio.sleep(POLL_SECONDS)
-        raise TimeoutError(f"{number} did not get there in {PATIENCE_SECONDS}s")
-
     def auth(self, person: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[person]}"}
-
-
-def _waits_on(person: str, po: dict[str, Any]) -> bool:
-    return person in po["current_approvers"]

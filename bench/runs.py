@@ -28,7 +28,7 @@ async def measure(stack: BenchStack, plan: Plan) -> dict[str, Any]:
     rows: dict[str, list[float]] = {}
     for _ in range(plan.repeats):
         bare = await flows.bare_flows(client, BARE_QUEUE, plan.n, plan.concurrency)
-        poflow = await flows.poflow_flows(stack.api_url, tokens, center, plan.n, plan.concurrency)
+        poflow = await flows.poflow_flows(stack, tokens, center, plan.n, plan.concurrency)
         _add(rows, "bare workflows/s", bare.per_second)
         _add(rows, "poflow POs/s", poflow.per_second)
         _add(rows, "throughput ratio", poflow.per_second / bare.per_second)

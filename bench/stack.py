@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 
+from bench.mail_watch import WatchedInbox
 from cli.seed import load_demo_data
 from devstack.outside_world import (
     OutsideWorld,
@@ -46,6 +47,7 @@ class BenchStack:
     sessions: sessionmaker[Session]
     api_url: str
     world: OutsideWorld
+    inbox: WatchedInbox
     worker: subprocess.Popen[bytes]
     folder: Path
 
@@ -74,7 +76,8 @@ def bench_stack(keep: Path | None = None) -> Iterator[BenchStack]:
         world_socket, smtp_port = loopback_socket(), free_port()
         api_port = free_port()
         api_url = f"http://127.0.0.1:{api_port}"
-        world = OutsideWorld(api_url)
+        inbox = WatchedInbox()
+        world = OutsideWorld(api_url, mail=inbox)
         connect_erp_events(world)
         mail = start_mail_server(world.mail, smtp_port)
         stack.callback(mail.stop)
@@ -86,7 +89,7 @@ def bench_stack(keep: Path | None = None) -> Iterator[BenchStack]:
         bare = [sys.executable, "-m", "bench.bare", settings.temporal_address, BARE_QUEUE]
         _spawn(stack, bare, environment, folder)
         _wait_for(f"{api_url}/readyz")
-        yield BenchStack(settings, database_url, sessions, api_url, world, worker, folder)
+        yield BenchStack(settings, database_url, sessions, api_url, world, inbox, worker, folder)
 
 
 def _settings(folder: Path) -> Settings:
