@@ -25,8 +25,12 @@ RuntimeDep = Annotated[AppRuntime, Depends(get_runtime)]
 
 
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    with runtime.sessions.begin() as session:
+    """The request's session: committed when the route returns, rolled back when it raises. A
+    route that goes on to work in transactions of its own commits early, so that the request
+    never holds two connections at once (which, under load, can drain the pool)."""
+    with runtime.sessions() as session:
         yield session
+        session.commit()
 
 
 # Commit before the response is sent, so a client that reads right after a write sees it.

@@ -47,7 +47,6 @@ class Submitted:
 
 async def submit_requisition(
     runtime: AppRuntime,
-    session: Session,
     temporal: Client,
     user: User,
     requisition: Requisition,
@@ -56,9 +55,10 @@ async def submit_requisition(
     """Validate the requisition (``RequisitionRefused`` names every failed rule), then number it
     and start its workflow. The same key from the same caller answers with the same PO: the key
     is stored with the number, and the workflow id (from the number) is started at most once,
-    whichever request gets there first."""
+    whichever request gets there first. Each step works in a transaction of its own, so the
+    caller should hold no connection while awaiting this."""
     sessions = runtime.sessions
-    number, replayed = await _numbered(session, sessions, user, idempotency_key, requisition)
+    number, replayed = await _numbered(sessions, user, idempotency_key, requisition)
     projected = await run_in_threadpool(projected_status, sessions, number) if replayed else None
     if projected is None:
         await start_po(temporal, runtime.settings, number, requisition)
@@ -74,7 +74,6 @@ def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatu
 
 
 async def _numbered(
-    session: Session,
     sessions: sessionmaker[Session],
     user: User,
     key: str | None,
@@ -84,10 +83,17 @@ async def _numbered(
     known = await run_in_threadpool(_number_for_key, sessions, user.id, key)
     if known is not None:
         return known, True
-    refusals = await run_in_threadpool(refusals_of, session, requisition)
+    refusals = await run_in_threadpool(_refusals_now, sessions, requisition)
     if refusals:
         raise RequisitionRefused(refusals)
     return await run_in_threadpool(_allocate, sessions, user.id, key)
+
+
+def _refusals_now(
+    sessions: sessionmaker[Session], requisition: Requisition
+) -> tuple[RuleFailure, ...]:
+    with unit_of_work(sessions) as session:
+        return refusals_of(session, requisition)
 
 
 def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:

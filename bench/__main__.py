@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--open-pos", type=int, default=10_000, help="for the inbox and footprint")
-    parser.add_argument("--quick", action="store_true", help="n=40, 1 repeat, 1,000 open POs")
+    parser.add_argument("--quick", action="store_true", help="n=40, 1 repeat, 300 open POs")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
     parser.add_argument(
         "--folder", type=Path, help="keep the servers' data and logs here (else a temporary one)"
@@ -27,7 +27,7 @@ def main() -> None:
     options = parser.parse_args()
     plan = Plan(options.n, options.repeats, options.concurrency, options.open_pos)
     if options.quick:
-        plan = Plan(40, 1, options.concurrency, 1_000)
+        plan = Plan(40, 1, options.concurrency, 300)
     with bench_stack(options.folder) as stack:
         figures = asyncio.run(measure(stack, plan))
     result = {"machine": machine(), "plan": plan.as_dict(), "figures": figures}

@@ -17,15 +17,18 @@ from models.db import unit_of_work
 
 GL = "6110"  # SaaS subscriptions
 OWNER = "priya"
-PEOPLE = ("alex", "priya", "tom", "fiona", "ines")
+PEOPLE = ("alex", "priya", "tom", "fiona", "ines", "maria")
 # A subscription at 100,000.00 EUR goes to the owner, IT leadership and finance (demo policy).
 THREE_TIER_PRICE = "100000.00"
 
 
-def cost_center(sessions: sessionmaker[Session], code: str, monthly_minor: int) -> str:
-    """A cost center owned by priya with ``monthly_minor`` on GL 6110 this month and next."""
+def cost_center(
+    sessions: sessionmaker[Session], code: str, monthly_minor: int, owner_name: str = OWNER
+) -> str:
+    """A cost center owned by ``owner_name`` with ``monthly_minor`` on GL 6110 this month and
+    next."""
     with unit_of_work(sessions) as session:
-        owner = find_user(session, OWNER)
+        owner = find_user(session, owner_name)
         gl = session.scalar(select(GlAccount).where(GlAccount.code == GL))
         assert owner is not None and gl is not None
         center = CostCenter(code=code, name=f"Benchmark {code}", owner_id=owner.id)

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from temporalio.client import Client
+
 from bench import flows, org
+from bench.contention import contend
+from bench.footprint import rss_mib, waiting_pos
+from bench.inbox import fill_read_model, inbox_latencies
 from bench.stack import BARE_QUEUE, BenchStack
 from bench.stats import Spread, percentile
+
+CONTENDERS = 100
+INBOX_REQUESTS = 200
+Rows = dict[str, list[float]]
 
 
 @dataclass(frozen=True)
@@ -25,7 +34,7 @@ async def measure(stack: BenchStack, plan: Plan) -> dict[str, Any]:
     client = await stack.client()
     tokens = org.tokens(stack.sessions)
     center = org.cost_center(stack.sessions, "BENCH-FLOW", 10**14)
-    rows: dict[str, list[float]] = {}
+    rows: Rows = {}
     for _ in range(plan.repeats):
         bare = await flows.bare_flows(client, BARE_QUEUE, plan.n, plan.concurrency)
         poflow = await flows.poflow_flows(stack, tokens, center, plan.n, plan.concurrency)
@@ -37,8 +46,25 @@ async def measure(stack: BenchStack, plan: Plan) -> dict[str, Any]:
             _add(rows, f"poflow decision p{q} ms", 1000 * percentile(poflow.decision_latencies, q))
         bare_p99 = percentile(bare.decision_latencies, 99)
         _add(rows, "decision p99 ratio", percentile(poflow.decision_latencies, 99) / bare_p99)
+        line = await contend(stack, tokens, CONTENDERS)
+        _add(rows, "contention reservations/s", line.reservations_per_second)
+        _add(rows, "contention reserved", line.reserved)
+        _add(rows, "contention overspent (0/1)", float(line.overspent))
+    fill_read_model(stack, plan.open_pos)
+    for _ in range(plan.repeats):
+        for name, value in inbox_latencies(stack, tokens, INBOX_REQUESTS).items():
+            _add(rows, f"inbox {name}", value)
+    await _footprint(stack, client, plan, rows)
     return {name: Spread.of(values).as_dict() for name, values in rows.items()}
 
 
-def _add(rows: dict[str, list[float]], name: str, value: float) -> None:
+async def _footprint(stack: BenchStack, client: Client, plan: Plan, rows: Rows) -> None:
+    center = org.cost_center(stack.sessions, "BENCH-OPEN", 10**14, owner_name="sam")
+    _add(rows, "worker RSS MiB, before", rss_mib(stack.worker.pid))
+    seconds = await waiting_pos(stack, client, center, plan.open_pos)
+    _add(rows, "POs/s to reach approval", plan.open_pos / seconds)
+    _add(rows, f"worker RSS MiB, {plan.open_pos} waiting", rss_mib(stack.worker.pid))
+
+
+def _add(rows: Rows, name: str, value: float) -> None:
     rows.setdefault(name, []).append(value)

@@ -43,9 +43,10 @@ async def submit_requisition(
     the same PO and starts nothing: the key is stored with the number, and the workflow id (from
     the number) is started at most once, whichever request gets there first."""
     requisition = body.to_requisition(user.username)
+    session.commit()  # the connection goes back: submitting takes its own, one at a time
     try:
         submitted = await requisition_submit.submit_requisition(
-            runtime, session, temporal, user, requisition, idempotency_key
+            runtime, temporal, user, requisition, idempotency_key
         )
     except RequisitionRefused as refused:
         raise Refused(

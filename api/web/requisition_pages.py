@@ -57,9 +57,8 @@ async def submit(
     catalog = await run_in_threadpool(form_catalog, session)
     try:
         requisition = to_requisition(form, catalog, user.username)
-        submitted = await submit_requisition(
-            runtime, session, temporal, user, requisition, form.key
-        )
+        session.commit()  # the connection goes back: submitting takes its own, one at a time
+        submitted = await submit_requisition(runtime, temporal, user, requisition, form.key)
     except FormInvalid as invalid:
         return await run_in_threadpool(_form_page, request, session, user, form, invalid.errors, [])
     except RequisitionRefused as refused:
