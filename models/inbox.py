@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, literal, literal_column, or_, select, true
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
 
 from domain.audit_chain import AuditEvent
 from domain.catalog import Decision, PoStatus, Role
@@ -134,8 +134,10 @@ def inbox(session: Session, user: User, at: datetime) -> list[InboxRow]:
         (name, name, _within(row)) for row, name in active_delegations_to(session, user, at)
     ]
     for person, on_behalf_of, scope in waiting:
-        query = select(PurchaseOrder).where(
-            PurchaseOrder.current_approvers.contains([person]), scope
+        query = (
+            select(PurchaseOrder)
+            .options(defer(PurchaseOrder.detail))  # the inbox shows the header only
+            .where(PurchaseOrder.current_approvers.contains([person]), scope)
         )
         for po in session.scalars(query):
             overdue = po.tier_deadline is not None and po.tier_deadline < at
