@@ -29,8 +29,9 @@ class WatchedInbox(MailInbox):
 
     async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
         answer = await super().handle_DATA(server, session, envelope)
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._arrive, _key(self.messages[-1]))
+        loop = self._loop
+        if loop is not None and not loop.is_closed():  # mail may still come after the run
+            loop.call_soon_threadsafe(self._arrive, _key(self.messages[-1]))
         return answer
 
     async def arrival(self, kind: str, po_number: str, person: str, seconds: float = 300) -> None:
