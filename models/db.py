@@ -18,13 +18,20 @@ def sqlalchemy_url(database_url: str) -> str:
 
 
 def build_engine(
-    database_url: str, *, pool_size: int = 5, max_overflow: int = 10, connect_timeout: int = 5
+    database_url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    connect_timeout: int = 5,
+    pre_ping: bool = True,
 ) -> Engine:
+    """``pre_ping`` checks each connection before use (a round trip per transaction), so a
+    connection Postgres dropped is replaced instead of failing the work."""
     return create_engine(
         sqlalchemy_url(database_url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         connect_args={"connect_timeout": connect_timeout},
     )
 
