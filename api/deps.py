@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -24,10 +24,14 @@ def get_runtime(request: Request) -> AppRuntime:
 RuntimeDep = Annotated[AppRuntime, Depends(get_runtime)]
 
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    """The request's session: committed when the route returns, rolled back when it raises. A
-    route that goes on to work in transactions of its own commits early, so that the request
-    never holds two connections at once (which, under load, can drain the pool)."""
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[Session]:
+    """The request's session: committed when the route returns, rolled back when it raises.
+
+    A request never waits for a worker thread while it holds a connection, nor holds two
+    connections at once; under load either can drain the pool. So this dependency is async
+    (its commit needs no worker thread), sign-in checks give their connection back at once,
+    role checks are async, and a route that goes on to work in transactions of its own
+    commits first."""
     with runtime.sessions() as session:
         yield session
         session.commit()
@@ -51,6 +55,7 @@ def get_current_user(
 ) -> User:
     """The user whose API token is in ``Authorization: Bearer``; 401 otherwise."""
     user = user_for_token(session, credentials.credentials) if credentials else None
+    session.commit()  # the connection goes back (see get_session)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -72,10 +77,10 @@ def ensure_roles(user: User, allowed: Iterable[Role]) -> User:
     return user
 
 
-def require_role(*allowed: Role) -> Callable[[User], User]:
+def require_role(*allowed: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that lets through only users holding one of ``allowed``; 403 otherwise."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         return ensure_roles(user, allowed)
 
     return check

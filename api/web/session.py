@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, status
@@ -32,6 +32,7 @@ def signed_in_user(request: Request, session: SessionDep) -> User:
     user = None
     if username:
         user = session.scalar(select(User).where(User.username == username, User.active))
+    session.commit()  # the connection goes back (see api.deps.get_session)
     if user is None:
         request.session.pop(SESSION_USER, None)
         raise LoginRequired(request.url.path)
@@ -41,10 +42,10 @@ def signed_in_user(request: Request, session: SessionDep) -> User:
 PageUser = Annotated[User, Depends(signed_in_user)]
 
 
-def page_role(*allowed: Role) -> Callable[[User], User]:
+def page_role(*allowed: Role) -> Callable[[User], Awaitable[User]]:
     """Only users holding one of ``allowed`` may open the page; others get 403."""
 
-    def check(user: PageUser) -> User:
+    async def check(user: PageUser) -> User:
         return ensure_roles(user, allowed)
 
     return check
