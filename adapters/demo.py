@@ -47,7 +47,7 @@ class PostgresOutbox:
         self._sessions = sessions
 
     def send(self, notification: Notification) -> None:
-        self._record(
+        self.record(
             "notification",
             notification.recipient,
             notification.subject,
@@ -57,7 +57,7 @@ class PostgresOutbox:
         )
 
     def update_ticket(self, update: TicketUpdate) -> None:
-        self._record(
+        self.record(
             "itsm",
             update.ticket,
             f"{update.ticket} → {update.state}",
@@ -70,7 +70,7 @@ class PostgresOutbox:
         """With no ITSM to ask, no change ticket counts as approved."""
         return False
 
-    def _record(
+    def record(
         self,
         channel: str,
         recipient: str,
@@ -79,6 +79,7 @@ class PostgresOutbox:
         po_number: str | None,
         key: str,
     ) -> None:
+        """Record one delivery on ``channel``; a key recorded before records nothing."""
         with unit_of_work(self._sessions) as session:
             session.execute(
                 insert(OutboundMessage)

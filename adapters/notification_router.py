@@ -15,10 +15,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.chat_webhooks import ChatWebhook
+from adapters.demo import PostgresOutbox
 from adapters.digest import send_digests
 from adapters.notification_context import DECISION_KINDS, PoSummary, po_summary
 from adapters.ports import Notification, NotificationPort
@@ -76,6 +76,7 @@ class NotificationRouter:
         self._email = email
         self._chats = {chat.channel: chat for chat in chats}
         self._app_url = app_url
+        self._outbox = PostgresOutbox(sessions)
 
     def send(self, notification: Notification) -> None:
         with self._sessions() as session:
@@ -115,26 +116,14 @@ class NotificationRouter:
                     idempotency_key=key,
                 )
             return
-        if channel == EMAIL:
+        if channel == EMAIL:  # the e-mail port records what it sent under ``key``
             self._email.send(replace(notification, idempotency_key=key))
-        else:
-            self._chats[channel].post(notification, po, self._app_url)
-        self._record(channel, notification, key)
-
-    def _record(self, channel: str, notification: Notification, key: str) -> None:
-        with unit_of_work(self._sessions) as session:
-            session.execute(
-                insert(OutboundMessage)
-                .values(
-                    channel=channel,
-                    recipient=notification.recipient,
-                    subject=notification.subject[:300],
-                    body={"kind": notification.kind, **notification.facts},
-                    po_number=notification.po_number,
-                    idempotency_key=key,
-                )
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            )
+            return
+        self._chats[channel].post(notification, po, self._app_url)
+        body = {"kind": notification.kind, **notification.facts}
+        self._outbox.record(
+            channel, notification.recipient, notification.subject, body, notification.po_number, key
+        )
 
 
 def _preferences(session: Session, recipient: str) -> Preferences:

@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.fiscal import fiscal_period
-from models import BudgetLine, CostCenter, GlAccount
 from models.accounts import find_user, issue_api_token
+from models.cost_centers import open_cost_center
 from models.db import unit_of_work
 
 GL = "6110"  # SaaS subscriptions
@@ -29,25 +27,9 @@ def cost_center(
     next."""
     with unit_of_work(sessions) as session:
         owner = find_user(session, owner_name)
-        gl = session.scalar(select(GlAccount).where(GlAccount.code == GL))
-        assert owner is not None and gl is not None
-        center = CostCenter(code=code, name=f"Benchmark {code}", owner_id=owner.id)
-        session.add(center)
-        session.flush()
-        today = date.today().replace(day=1)
-        for month in (today, (today + timedelta(days=32)).replace(day=1)):
-            period = fiscal_period(month, 1)
-            session.add(
-                BudgetLine(
-                    cost_center_id=center.id,
-                    gl_account_id=gl.id,
-                    fiscal_year=period.fiscal_year,
-                    period=period.period,
-                    amount_minor=monthly_minor,
-                    currency="EUR",
-                    created_by_id=owner.id,
-                )
-            )
+        assert owner is not None
+        name = f"Benchmark {code}"
+        open_cost_center(session, code, owner, GL, monthly_minor, months=2, name=name)
     return code
 
 

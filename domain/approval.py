@@ -24,6 +24,19 @@ class Effect(StrEnum):
     EXTENDED = "extended"
 
 
+# What a ticket shows after a decision with this effect (adapters.ports.TICKET_STATES).
+TICKET_STATE_AFTER = {
+    Effect.APPROVAL_RECORDED: "approved",
+    Effect.BRANCH_APPROVED: "approved",
+    Effect.STAGE_APPROVED: "approved",
+    Effect.CHAIN_APPROVED: "approved",
+    Effect.REJECTED: "rejected",
+    Effect.INFORMATION_REQUESTED: "information_requested",
+    Effect.FORWARDED: "submitted",
+    Effect.EXTENDED: "submitted",
+}
+
+
 def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime) -> Effect:
     """Record a decision that ``entitlement.refusal`` accepted, and move the chain on."""
     stage = state.stage_now()

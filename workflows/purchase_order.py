@@ -10,7 +10,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import ErpStatusEvent, Notification
-    from domain.approval import Effect, apply_decision, open_stage
+    from domain.approval import TICKET_STATE_AFTER, Effect, apply_decision, open_stage
     from domain.blanket import CallOffRequest, call_off_refusal, called_off
     from domain.catalog import Decision, PoStatus
     from domain.chain import ApprovalState, Stage
@@ -109,7 +109,7 @@ class PurchaseOrderWorkflow:
             decision=record,
         )
         await self._announce_decision(effect, request, stage)
-        await write_back(self, _TICKET_STATE[effect], _decision_note(request, stage))
+        await write_back(self, TICKET_STATE_AFTER[effect], _decision_note(request, stage))
         return self.view
 
     @decide.validator
@@ -436,18 +436,6 @@ class PurchaseOrderWorkflow:
             )
         elif effect is Effect.FORWARDED and request.forward_to and stage:
             await ask(self, [request.forward_to], stage)
-
-
-_TICKET_STATE = {
-    Effect.APPROVAL_RECORDED: "approved",
-    Effect.BRANCH_APPROVED: "approved",
-    Effect.STAGE_APPROVED: "approved",
-    Effect.CHAIN_APPROVED: "approved",
-    Effect.REJECTED: "rejected",
-    Effect.INFORMATION_REQUESTED: "information_requested",
-    Effect.FORWARDED: "submitted",
-    Effect.EXTENDED: "submitted",
-}
 
 
 def _decision_note(request: DecisionRequest, stage: Stage | None) -> str:

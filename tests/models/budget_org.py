@@ -8,15 +8,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
-from domain.fiscal import FiscalPeriod, fiscal_period
+from domain.fiscal import FiscalPeriod
 from domain.purchase_order import BudgetMovement
 from models import BudgetLine, CostCenter, GlAccount, User
 from models.accounts import find_user, upsert_user
 from models.budget_versions import LineRef
+from models.cost_centers import open_cost_center
 
 YEAR = 2031
 MONTHLY = 1_000_000  # 10,000.00 EUR a period
@@ -101,26 +101,7 @@ def demo_cost_center(
     on ``gl_code`` for this month and the ``months - 1`` after it; its code. Flushed, not
     committed."""
     person = find_user(session, owner)
-    gl = session.scalar(select(GlAccount).where(GlAccount.code == gl_code))
-    assert person is not None and gl is not None
+    assert person is not None
     code = f"CC-{reserve_at[:3].upper()}-{uuid.uuid4().hex[:5]}"
-    center = CostCenter(code=code, name=code, owner_id=person.id, reserve_at=reserve_at)
-    session.add(center)
-    session.flush()
-    today = date.today()
-    for offset in range(months):
-        index = today.month - 1 + offset
-        period = fiscal_period(date(today.year + index // 12, index % 12 + 1, 1), 1)
-        session.add(
-            BudgetLine(
-                cost_center_id=center.id,
-                gl_account_id=gl.id,
-                fiscal_year=period.fiscal_year,
-                period=period.period,
-                amount_minor=monthly,
-                currency="EUR",
-                created_by_id=person.id,
-            )
-        )
-    session.flush()
+    open_cost_center(session, code, person, gl_code, monthly, months=months, reserve_at=reserve_at)
     return code

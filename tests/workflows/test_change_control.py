@@ -4,6 +4,7 @@ change approved (asked again every hour), and may be cancelled while it waits.""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -94,6 +95,8 @@ async def test_issue_waits_for_the_change_to_be_approved(
     assert view.status is PoStatus.PENDING_APPROVAL and view.erp_reference is None
     await arrives(lambda: audit_actions(db, view.po_number), "issue.held")
     assert erp_orders(db, view.po_number) == 0
+    # The note runs in real time; skipping hours while it is in flight would time it out.
+    await _noted(servicenow, item, "issue waits until change")
 
     await time_env.sleep(timedelta(hours=3))  # asked again each hour: still not approved
     assert (await handle.query("view", result_type=PoView)).status is PoStatus.PENDING_APPROVAL
@@ -102,6 +105,7 @@ async def test_issue_waits_for_the_change_to_be_approved(
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
     assert view.held_for_change is None and erp_orders(db, view.po_number) == 1
     await arrives(lambda: audit_actions(db, view.po_number), "issue.released")
+    await _noted(servicenow, item, f"{view.po_number} issued")
     notes = "\n".join(servicenow.work_notes(item))
     assert f"issue waits until change servicenow:{change} is approved" in notes
     assert f"{view.po_number} issued" in notes
@@ -124,3 +128,12 @@ async def test_a_po_waiting_for_its_change_can_be_cancelled(
     view = await update(handle, "cancel", CancelRequest("alex", "the change was rejected"))
     assert view.status is PoStatus.CANCELLED
     assert erp_orders(db, view.po_number) == 0 and balance(db, view.po_number) == (0, 0)
+
+
+async def _noted(servicenow: ServiceNowInstance, item: str, text: str) -> None:
+    """Wait until a work note on ``item`` holds ``text`` (write-backs run in real time)."""
+    for _ in range(100):
+        if any(text in note for note in servicenow.work_notes(item)):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no work note with {text!r}: {servicenow.work_notes(item)}")
