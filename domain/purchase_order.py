@@ -153,6 +153,7 @@ class PoView:
     held_for_change: str | None = None  # approved, waiting for this change ticket's approval
     erp_status: str | None = None  # the ERP's latest word on the order: acknowledged, ...
     erp_events: list[str] = field(default_factory=list)  # the ERP event ids taken in
+    ticket_updates: int = 0  # write-backs to the ITSM ticket so far (each one's key)
 
     def invoiced_minor(self) -> int:
         return sum(invoice.amount_minor for invoice in self.invoices)

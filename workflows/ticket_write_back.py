@@ -23,7 +23,10 @@ async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
     ticket = view.requisition.itsm_ticket
     if not ticket or not workflow.patched(ITSM_WRITE_BACK):
         return
-    key = f"{view.po_number}:{view.revision}:itsm:{po.sequence}:{state}"
+    # Counted here, before any await: a decision's write-back and the run's may interleave,
+    # and each must keep a key of its own.
+    view.ticket_updates += 1
+    key = f"{view.po_number}:{view.revision}:itsm:{view.ticket_updates}:{state}"
     update = TicketUpdate(
         ticket,
         state,
