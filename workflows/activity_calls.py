@@ -1,4 +1,10 @@
-"""How workflows call activities: every call states its timeout and retry policy."""
+"""How workflows call activities: every call states its timeout and retry policy.
+
+Quick calls (Postgres, and messages) run as local activities: the worker runs them inside the
+workflow task and records each result as a marker, with no round trip through a task queue. A
+local activity may run again if the worker dies before the task completes, which every one of
+them allows: each is keyed. Workflows that began before this run them as normal activities to
+their end (``workflow.patched``)."""
 
 from __future__ import annotations
 
@@ -26,19 +32,27 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
+LOCAL_ACTIVITIES = "local-activities"
+
+
 @dataclass(frozen=True)
 class CallOptions:
     timeout: timedelta
     retry: RetryPolicy
+    local: bool = False  # run inside the workflow task (see above)
 
 
 # Postgres work: quick, retried until it succeeds (it is idempotent).
-DATABASE = CallOptions(timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(seconds=30)))
+DATABASE = CallOptions(
+    timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(seconds=30)), local=True
+)
 # Outside systems: slower, retried with a longer back-off.
 OUTSIDE = CallOptions(timedelta(seconds=60), RetryPolicy(maximum_interval=timedelta(minutes=5)))
 # Notifications: a few tries; a message that cannot be sent never blocks a PO.
 MESSAGE = CallOptions(
-    timedelta(seconds=30), RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=1))
+    timedelta(seconds=30),
+    RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=1)),
+    local=True,
 )
 # The digest: one call e-mails everyone who chose it, so it may take minutes; retried like any
 # message, and what is still held goes out in the next day's digest.
@@ -46,6 +60,14 @@ DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry)
 
 
 async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
+    if options.local and workflow.patched(LOCAL_ACTIVITIES):
+        return await workflow.execute_local_activity(
+            name,
+            args=args,
+            result_type=result,
+            start_to_close_timeout=options.timeout,
+            retry_policy=options.retry,
+        )
     return await workflow.execute_activity(
         name,
         args=args,

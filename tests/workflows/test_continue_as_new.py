@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 async def small_history_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A dev server that suggests continuing as new after 40 history events."""
+    """A dev server that suggests continuing as new after 20 history events."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(cli_binary()),
         dev_server_log_level="error",
@@ -35,7 +35,7 @@ async def small_history_env() -> AsyncIterator[WorkflowEnvironment]:
         search_attributes=search_attributes.ALL,
         dev_server_extra_args=[
             "--dynamic-config-value",
-            "limit.historyCount.suggestContinueAsNew=40",
+            "limit.historyCount.suggestContinueAsNew=20",
         ],
     )
     yield env
