@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from temporalio.contrib.pydantic import pydantic_data_converter
-
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
+from workflows.payloads import DATA_CONVERTER
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
@@ -18,5 +17,4 @@ WORKFLOWS: list[type] = [
     ErpStatusPollWorkflow,
 ]
 
-# Dataclasses with dates, enums and nested chains travel as JSON through pydantic.
-DATA_CONVERTER = pydantic_data_converter
+__all__ = ["DATA_CONVERTER", "WORKFLOWS"]
