@@ -1,4 +1,5 @@
-"""Notifications as e-mail over SMTP (aiosmtplib), rendered from Jinja2 HTML and text templates.
+"""Notifications as e-mail over SMTP (aiosmtplib, on ``adapters.smtp_connections``), rendered
+from Jinja2 HTML and text templates.
 
 Approval requests, reminders and escalations carry signed approve and reject links that open a
 confirmation page (``api.web.link_pages``); every message is also recorded in the outbox, so
@@ -7,7 +8,6 @@ Postgres keeps what was sent (without the links, which are credentials).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
@@ -17,7 +17,6 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +30,7 @@ from adapters.notification_context import (
     po_url,
 )
 from adapters.ports import Notification
+from adapters.smtp_connections import SmtpConnections
 from domain.catalog import Decision
 from domain.money import Money
 from models.links import Recipient
@@ -75,13 +75,15 @@ class SmtpMailer:
         self._sessions = sessions
         self._settings = settings
         self._decision_link = decision_link
-        self._host = settings.smtp_host
+        self._connections = SmtpConnections(
+            settings.smtp_host, settings.smtp_port, SEND_TIMEOUT_SECONDS
+        )
         self._outbox = PostgresOutbox(sessions)
         self._templates = templates or email_templates()
 
     def send(self, notification: Notification) -> None:
-        """Called from a (synchronous) activity thread; the SMTP conversation runs on an event
-        loop of its own."""
+        """Called from a (synchronous) activity thread; the SMTP conversation runs on the
+        connections' own event loop."""
         with self._sessions() as session:
             if _already_recorded(session, notification.idempotency_key):
                 return  # sent by an earlier attempt whose result was lost
@@ -91,7 +93,7 @@ class SmtpMailer:
             log.warning("%s: no such recipient %r", notification.kind, notification.recipient)
         messages = [self.compose(notification, person, po) for person in recipients]
         if messages:
-            asyncio.run(self._deliver(messages))
+            self._connections.send(messages)
         self._outbox.send(notification)
 
     def compose(
@@ -120,13 +122,6 @@ class SmtpMailer:
         message.set_content(self._render(kind, "txt", context))
         message.add_alternative(self._render(kind, "html", context), subtype="html")
         return message
-
-    async def _deliver(self, messages: list[EmailMessage]) -> None:
-        async with aiosmtplib.SMTP(
-            hostname=self._host, port=self._settings.smtp_port, timeout=SEND_TIMEOUT_SECONDS
-        ) as smtp:
-            for message in messages:
-                await smtp.send_message(message)
 
     def _render(self, kind: str, extension: str, context: dict[str, Any]) -> str:
         names = [f"{kind}.{extension}", f"generic.{extension}"]
