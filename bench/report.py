@@ -25,9 +25,9 @@ def table(result: dict[str, Any]) -> str:
         f"poflow bench: n={plan['n']}, repeats={plan['repeats']}, "
         f"concurrency={plan['concurrency']}, open POs={plan['open_pos']}, "
         f"{result['machine']['cpus']} CPUs",
-        f"{'figure':<32}{'min':>12}{'median':>12}{'max':>12}",
+        f"{'figure':<40}{'min':>12}{'median':>12}{'max':>12}",
     ]
     for name, spread in result["figures"].items():
         values = (spread["min"], spread["median"], spread["max"])
-        lines.append(f"{name:<32}" + "".join(f"{value:>12.3f}" for value in values))
+        lines.append(f"{name:<40}" + "".join(f"{value:>12.3f}" for value in values))
     return "\n".join(lines)

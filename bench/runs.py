@@ -9,12 +9,17 @@ from temporalio.client import Client
 
 from bench import flows, org
 from bench.contention import contend
+from bench.cpu import cpu_spent
 from bench.footprint import rss_mib, waiting_pos
 from bench.inbox import fill_read_model, inbox_latencies
 from bench.stack import BARE_QUEUE, BenchStack
 from bench.stats import Spread, percentile
 
 CONTENDERS = 100
+DRIVER = "driver and simulators"  # this process: the users, the ERP, mail and chat
+# The parts whose CPU each kind of run spends (the others stay idle).
+POFLOW_PARTS = ("poflow worker", "poflow api", "temporal server", "postgres", DRIVER)
+BARE_PARTS = ("bare worker", "temporal server", DRIVER)
 INBOX_REQUESTS = 200
 Rows = dict[str, list[float]]
 
@@ -36,8 +41,12 @@ async def measure(stack: BenchStack, plan: Plan) -> dict[str, Any]:
     center = org.cost_center(stack.sessions, "BENCH-FLOW", 10**14)
     rows: Rows = {}
     for _ in range(plan.repeats):
-        bare = await flows.bare_flows(client, BARE_QUEUE, plan.n, plan.concurrency)
-        poflow = await flows.poflow_flows(stack, tokens, center, plan.n, plan.concurrency)
+        with cpu_spent(stack.parts, DRIVER) as bare_cpu:
+            bare = await flows.bare_flows(client, BARE_QUEUE, plan.n, plan.concurrency)
+        with cpu_spent(stack.parts, DRIVER) as poflow_cpu:
+            poflow = await flows.poflow_flows(stack, tokens, center, plan.n, plan.concurrency)
+        _add_cpu(rows, "bare wf", bare_cpu, BARE_PARTS, plan.n)
+        _add_cpu(rows, "PO", poflow_cpu, POFLOW_PARTS, plan.n)
         _add(rows, "bare workflows/s", bare.per_second)
         _add(rows, "poflow POs/s", poflow.per_second)
         _add(rows, "throughput ratio", poflow.per_second / bare.per_second)
@@ -64,6 +73,15 @@ async def _footprint(stack: BenchStack, client: Client, plan: Plan, rows: Rows) 
     seconds = await waiting_pos(stack, client, center, plan.open_pos)
     _add(rows, "POs/s to reach approval", plan.open_pos / seconds)
     _add(rows, f"worker RSS MiB, {plan.open_pos} waiting", rss_mib(stack.worker.pid))
+
+
+def _add_cpu(
+    rows: Rows, unit: str, spent: dict[str, float], parts: tuple[str, ...], count: int
+) -> None:
+    """CPU milliseconds per PO (or bare workflow), by part of the stack and in all."""
+    for part in parts:
+        _add(rows, f"CPU ms/{unit}: {part}", 1000 * spent[part] / count)
+    _add(rows, f"CPU ms/{unit}: all", 1000 * sum(spent[p] for p in parts) / count)
 
 
 def _add(rows: Rows, name: str, value: float) -> None:

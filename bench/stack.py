@@ -50,6 +50,7 @@ class BenchStack:
     inbox: WatchedInbox
     worker: subprocess.Popen[bytes]
     folder: Path
+    parts: dict[str, int]  # each part of the stack by name, as its process id (for bench.cpu)
 
     async def client(self) -> Client:
         return await connect(self.settings)
@@ -85,11 +86,20 @@ def bench_stack(keep: Path | None = None) -> Iterator[BenchStack]:
         environment = _environment(settings, database_url, url_of(world_socket), smtp_port)
         environment["POFLOW_API_PORT"] = str(api_port)
         worker = _spawn(stack, [sys.executable, "-m", "cli", "worker"], environment, folder)
-        _spawn(stack, [sys.executable, "-m", "cli", "api"], environment, folder)
-        bare = [sys.executable, "-m", "bench.bare", settings.temporal_address, BARE_QUEUE]
-        _spawn(stack, bare, environment, folder)
+        api = _spawn(stack, [sys.executable, "-m", "cli", "api"], environment, folder)
+        bare_command = [sys.executable, "-m", "bench.bare", settings.temporal_address, BARE_QUEUE]
+        bare = _spawn(stack, bare_command, environment, folder)
         _wait_for(f"{api_url}/readyz")
-        yield BenchStack(settings, database_url, sessions, api_url, world, inbox, worker, folder)
+        parts = {
+            "poflow worker": worker.pid,
+            "poflow api": api.pid,
+            "bare worker": bare.pid,
+            "temporal server": temporal.pid,
+            "postgres": int((folder / "pgdata" / "postmaster.pid").read_text().split()[0]),
+        }
+        yield BenchStack(
+            settings, database_url, sessions, api_url, world, inbox, worker, folder, parts
+        )
 
 
 def _settings(folder: Path) -> Settings:
