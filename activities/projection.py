@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 from temporalio import activity
 
 from domain.audit_chain import AuditEvent
@@ -63,14 +63,19 @@ def view_document(view: PoView) -> dict[str, Any]:
 
 def _upsert_read_model(session: Session, change: PoChange) -> None:
     view, requisition = change.view, change.view.requisition
-    row = session.get(PurchaseOrder, view.po_number, with_for_update=True)
+    # The JSON detail is replaced, never read: it is not loaded.
+    row = session.get(
+        PurchaseOrder, view.po_number, with_for_update=True, options=[defer(PurchaseOrder.detail)]
+    )
     if row is not None and row.last_event_sequence >= change.sequence:
         return
-    ids = _read_model_ids(session, change)
+    # Looked up before a new row joins the session (a query would flush it half-filled).
+    ids = _ids_unless_known(session, row, change)
     if row is None:
         row = PurchaseOrder(po_number=view.po_number, workflow_id=change.workflow_id)
         session.add(row)
-    row.requester_id, row.cost_center_id, row.vendor_id = ids
+    if ids is not None:
+        row.requester_id, row.cost_center_id, row.vendor_id = ids
     row.revision = view.revision
     row.status = view.status
     row.title = requisition.title
@@ -89,6 +94,22 @@ def _upsert_read_model(session: Session, change: PoChange) -> None:
     row.erp_reference, row.detail = view.erp_reference, view_document(view)
     row.last_event_sequence, row.updated_at = change.sequence, change.occurred_at
     session.flush()
+
+
+def _ids_unless_known(
+    session: Session, row: PurchaseOrder | None, change: PoChange
+) -> tuple[int | None, ...] | None:
+    """The requester's, cost center's and vendor's ids; None when the row holds them already
+    for the same names."""
+    requisition = change.view.requisition
+    names = (requisition.requester, requisition.cost_center, requisition.vendor)
+    if (
+        row is not None
+        and row.requester_id is not None
+        and (row.requester, row.cost_center, row.vendor) == names
+    ):
+        return None
+    return _read_model_ids(session, change)
 
 
 def _read_model_ids(session: Session, change: PoChange) -> tuple[int | None, ...]:

@@ -45,7 +45,17 @@ def addressees(session: Session, recipient: str) -> list[Recipient]:
 
 def po_summary(session: Session, po_number: str | None) -> PoSummary | None:
     """The PO as the read model shows it; None when there is none (yet)."""
-    po = session.get(PurchaseOrder, po_number) if po_number else None
+    if not po_number:
+        return None
+    po = session.execute(
+        select(
+            PurchaseOrder.po_number,
+            PurchaseOrder.title,
+            PurchaseOrder.vendor,
+            PurchaseOrder.amount_minor,
+            PurchaseOrder.currency,
+        ).where(PurchaseOrder.po_number == po_number)
+    ).first()  # the header only: the row's JSON detail is large
     if po is None:
         return None
     return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency)
