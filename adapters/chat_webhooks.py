@@ -166,9 +166,7 @@ def _po_link(notification: Notification, app_url: str) -> tuple[str, str] | None
 
 
 def _post(url: str, payload: dict[str, Any], timeout_seconds: float) -> None:
-    with http.client(timeout=timeout_seconds) as session:
-        response = session.post(url, json=payload)
-    response.raise_for_status()
+    http.kept_open(timeout_seconds).post(url, json=payload).raise_for_status()
 
 
 def _plain(text: str) -> dict[str, Any]:
