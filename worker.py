@@ -51,6 +51,14 @@ from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("poflow.worker")
 
+# What the worker takes on at once. A workflow task stays open while its local activities run
+# (Postgres work and messages), so the worker takes no more workflow tasks than its threads can
+# serve promptly: under a burst, the rest wait in Temporal's task queue, where no timeout runs,
+# instead of timing out half-done in the worker. Each activity has a thread of its own.
+WORKFLOW_TASKS = 20
+LOCAL_ACTIVITIES = 16
+ACTIVITIES = 8
+
 
 def build_activities(
     sessions: sessionmaker[Session], settings: Settings
@@ -165,7 +173,10 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=activities,
-        activity_executor=ThreadPoolExecutor(max_workers=16),
+        activity_executor=ThreadPoolExecutor(max_workers=LOCAL_ACTIVITIES + ACTIVITIES),
+        max_concurrent_workflow_tasks=WORKFLOW_TASKS,
+        max_concurrent_local_activities=LOCAL_ACTIVITIES,
+        max_concurrent_activities=ACTIVITIES,
         graceful_shutdown_timeout=timedelta(seconds=15),
     )
     log.info(

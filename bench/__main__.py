@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
+import sys
 from pathlib import Path
 
 from bench.report import machine, table
@@ -25,6 +27,8 @@ def main() -> None:
         "--folder", type=Path, help="keep the servers' data and logs here (else a temporary one)"
     )
     options = parser.parse_args()
+    # Stopped with SIGTERM, the bench still stops the servers it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     plan = Plan(options.n, options.repeats, options.concurrency, options.open_pos)
     if options.quick:
         plan = Plan(40, 1, options.concurrency, 300)
