@@ -8,6 +8,7 @@ their end (``workflow.patched``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,15 +61,12 @@ DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry)
 
 
 async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
-    if options.local and workflow.patched(LOCAL_ACTIVITIES):
-        return await workflow.execute_local_activity(
-            name,
-            args=args,
-            result_type=result,
-            start_to_close_timeout=options.timeout,
-            retry_policy=options.retry,
-        )
-    return await workflow.execute_activity(
+    execute: Callable[..., Awaitable[Any]] = (
+        workflow.execute_local_activity
+        if options.local and workflow.patched(LOCAL_ACTIVITIES)
+        else workflow.execute_activity
+    )
+    return await execute(
         name,
         args=args,
         result_type=result,
