@@ -4,16 +4,10 @@ chains travel as JSON through pydantic."""
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from pydantic import TypeAdapter
-from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
-from temporalio.converter import (
-    CompositePayloadConverter,
-    DataConverter,
-    DefaultPayloadConverter,
-    JSONPlainPayloadConverter,
-)
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
+from temporalio.converter import DataConverter
 
 # One cache of type adapters for the whole process. The worker builds a new payload converter
 # for every workflow it loads; with a cache of its own each, every PO rebuilt the pydantic
@@ -21,23 +15,14 @@ from temporalio.converter import (
 _ADAPTERS = functools.lru_cache(maxsize=1024)(TypeAdapter)
 
 
-class _SharedAdaptersJson(PydanticJSONPlainPayloadConverter):
+class PoflowPayloadConverter(PydanticPayloadConverter):
+    """Temporal's pydantic converter, its JSON part on the process's shared adapters."""
+
     def __init__(self) -> None:
         super().__init__()
-        self._type_adapter: Any = _ADAPTERS
-
-
-class PoflowPayloadConverter(CompositePayloadConverter):
-    """Temporal's default converters, with JSON through pydantic and the shared adapters."""
-
-    def __init__(self) -> None:
-        json = _SharedAdaptersJson()
-        super().__init__(
-            *(
-                json if isinstance(c, JSONPlainPayloadConverter) else c
-                for c in DefaultPayloadConverter.default_encoding_payload_converters
-            )
-        )
+        for converter in self.converters.values():
+            if isinstance(converter, PydanticJSONPlainPayloadConverter):
+                converter._type_adapter = _ADAPTERS
 
 
 DATA_CONVERTER = DataConverter(payload_converter_class=PoflowPayloadConverter)
