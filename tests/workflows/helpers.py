@@ -110,6 +110,18 @@ def balance(session: Session, po_number: str) -> tuple[int, int]:
     return po_balance(session, po_number)
 
 
+async def activity_calls(handle: WorkflowHandle[Any, Any]) -> tuple[list[str], int]:
+    """The activities the run scheduled on the task queue, and how many markers it recorded
+    (local activities' results and patches)."""
+    events = (await handle.fetch_history()).events
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    return scheduled, sum(e.HasField("marker_recorded_event_attributes") for e in events)
+
+
 async def keep_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
     """With POFLOW_RECORD_HISTORIES=1, write the run's history for the replay test."""
     if os.environ.get("POFLOW_RECORD_HISTORIES") != "1":

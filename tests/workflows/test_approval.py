@@ -6,6 +6,7 @@ from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
+    activity_calls,
     arrives,
     audit_actions,
     balance,
@@ -50,6 +51,11 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     assert actions[:2] == ["requisition.submitted", "requisition.routed"]
     assert actions.count("decision.approve") == 4 and "po.issued" in actions
     await arrives(lambda: messages_to(db, po, "alex"), "issued")
+    scheduled, markers = await activity_calls(handle)
+    # Only the ERP issue and the ticket's update at issue take a task; the projections, budget
+    # moves and messages (ticket notes at each decision included) run as local activities.
+    assert scheduled == ["issue_to_erp", "update_itsm_ticket"]
+    assert markers > 10
     await keep_history(handle, "three_tier_approval")
 
 

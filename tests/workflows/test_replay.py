@@ -31,20 +31,6 @@ def test_every_required_story_has_a_committed_history() -> None:
     assert {path.stem for path in FOLDER.glob("*.json")} >= REQUIRED
 
 
-def test_a_po_runs_its_database_work_and_messages_as_local_activities() -> None:
-    recorded = json.loads((FOLDER / "three_tier_approval.json").read_text())
-    events = WorkflowHistory.from_json("three-tier", recorded).events
-    scheduled = [
-        e.activity_task_scheduled_event_attributes.activity_type.name
-        for e in events
-        if e.HasField("activity_task_scheduled_event_attributes")
-    ]
-    markers = [e for e in events if e.HasField("marker_recorded_event_attributes")]
-    # Only the calls that wait on an outside system (the ERP, the ticket's tool) take a task.
-    assert scheduled == ["issue_to_erp", "update_itsm_ticket"]
-    assert len(markers) > 10  # the projections, budget moves and messages
-
-
 @pytest.mark.parametrize(
     "path", HISTORIES, ids=[str(path.relative_to(FOLDER).with_suffix("")) for path in HISTORIES]
 )
