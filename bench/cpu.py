@@ -32,7 +32,7 @@ def _processes() -> tuple[dict[int, int], dict[int, float]]:
     return parents, seconds
 
 
-def cpu_seconds(parts: Mapping[str, int], own: str | None = None) -> dict[str, float]:
+def cpu_seconds(parts: Mapping[str, int], own: str) -> dict[str, float]:
     """CPU seconds so far of each part (a root pid and its descendants); ``own`` names this
     process, counted without its descendants (the other parts)."""
     parents, seconds = _processes()
@@ -40,8 +40,7 @@ def cpu_seconds(parts: Mapping[str, int], own: str | None = None) -> dict[str, f
     for pid, parent in parents.items():
         children[parent].append(pid)
     totals = {name: _tree(root, children, seconds) for name, root in parts.items()}
-    if own is not None:
-        totals[own] = seconds.get(os.getpid(), 0.0)
+    totals[own] = seconds.get(os.getpid(), 0.0)
     return totals
 
 
