@@ -36,7 +36,7 @@ from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
 from adapters.notification_router import NotificationRouter
-from adapters.ports import ErpPort, ItsmPort, NotificationPort
+from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
@@ -133,11 +133,12 @@ def build_itsm(outbox: PostgresOutbox, settings: Settings) -> ItsmPort:
 def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> NotificationRouter:
     """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
     only), Slack and Teams when their webhooks are set."""
-    email: NotificationPort = PostgresOutbox(sessions)
-    if settings.smtp_host:
-        email = SmtpMailer(sessions, settings, partial(make_decision_link, settings))
-    chats = configured_chats(settings)
-    return NotificationRouter(sessions, email, chats, app_url=settings.app_url)
+    mail = (
+        SmtpMailer(sessions, settings, partial(make_decision_link, settings))
+        if settings.smtp_host
+        else None
+    )
+    return NotificationRouter(sessions, mail, configured_chats(settings), app_url=settings.app_url)
 
 
 def _secret(value: SecretStr | None) -> str:

@@ -81,15 +81,29 @@ class PostgresOutbox:
     ) -> None:
         """Record one delivery on ``channel``; a key recorded before records nothing."""
         with unit_of_work(self._sessions) as session:
-            session.execute(
-                insert(OutboundMessage)
-                .values(
-                    channel=channel,
-                    recipient=recipient,
-                    subject=subject[:300],
-                    body=body,
-                    po_number=po_number,
-                    idempotency_key=key,
-                )
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            )
+            record_delivery(session, channel, recipient, subject, body, po_number, key)
+
+
+def record_delivery(
+    session: Session,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: dict[str, object],
+    po_number: str | None,
+    key: str,
+) -> None:
+    """Add one delivery on ``channel`` to the outbox in ``session``; a key recorded before
+    records nothing."""
+    session.execute(
+        insert(OutboundMessage)
+        .values(
+            channel=channel,
+            recipient=recipient,
+            subject=subject[:300],
+            body=body,
+            po_number=po_number,
+            idempotency_key=key,
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )

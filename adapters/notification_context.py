@@ -4,10 +4,12 @@ reaches, the purchase order it is about, and whether it asks its addressee to de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adapters.ports import Notification, NotificationPort
 from domain.catalog import Role
 from models.links import Recipient, resolve_recipient
 from models.people import User, UserRole
@@ -25,6 +27,16 @@ class PoSummary:
     vendor: str
     amount_minor: int
     currency: str
+
+
+class MailTransport(NotificationPort, Protocol):
+    """E-mail: ``send`` looks up, sends and records a whole notification (the digest uses it);
+    ``transmit`` sends to addressees the caller already looked up and records nothing, since
+    the caller records the delivery."""
+
+    def transmit(
+        self, notification: Notification, recipients: list[Recipient], po: PoSummary | None
+    ) -> None: ...
 
 
 def addressees(session: Session, recipient: str) -> list[Recipient]:

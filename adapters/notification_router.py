@@ -2,29 +2,36 @@
 e-mail at once or held for their digest, and the team chat channels poflow posts to.
 
 Each channel of a notification is recorded under its own key (the notification's key + ``:`` +
-the channel) once it delivered, so a retried activity skips what already went out and resends
-only the channel that failed. Chat webhooks take no idempotency key: a post that succeeded but
-could not be recorded is posted again on retry.
+the channel) once every channel was tried, the ones that delivered together in one transaction,
+so a retried activity skips what already went out and resends only the channel that failed.
+Chat webhooks take no idempotency key: a post that succeeded but could not be recorded is posted
+again on retry.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.chat_webhooks import ChatWebhook
-from adapters.demo import PostgresOutbox
+from adapters.demo import PostgresOutbox, record_delivery
 from adapters.digest import send_digests
-from adapters.notification_context import DECISION_KINDS, PoSummary, po_summary
-from adapters.ports import Notification, NotificationPort
+from adapters.notification_context import (
+    DECISION_KINDS,
+    MailTransport,
+    PoSummary,
+    addressees,
+    po_summary,
+)
+from adapters.ports import Notification
 from models import digest_items
 from models.db import unit_of_work
-from models.links import resolve_recipient
+from models.links import Recipient, resolve_recipient
 from models.notification_preferences import Preferences, preferences_of
 from models.outbound import OutboundMessage
 
@@ -58,76 +65,114 @@ def channels_for(preferences: Preferences, kind: str, chats: Sequence[str]) -> l
     return channels
 
 
+@dataclass(frozen=True)
+class _Delivery:
+    """What one notification's channels need, read in one session before anything is sent."""
+
+    channels: list[str]
+    done: set[str]  # channel keys an earlier attempt delivered
+    recipients: list[Recipient]  # the e-mail addressees
+    po: PoSummary | None
+
+
 class NotificationRouter:
-    """A ``NotificationPort`` over the e-mail port and the chat webhooks. Usernames get the
-    channels they chose; role names (``procurement``) and plain addresses (vendors) get e-mail.
-    A failed channel does not stop the others; the send then raises ``NotDelivered``, so the
+    """A ``NotificationPort`` over e-mail and the chat webhooks. Usernames get the channels they
+    chose; role names (``procurement``) and plain addresses (vendors) get e-mail. With no mail
+    transport, e-mail is recorded in the outbox only. A failed channel does not stop the others;
+    what delivered is recorded in one transaction, then the send raises ``NotDelivered``, so the
     activity's retry policy tries again."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        email: NotificationPort,
+        mail: MailTransport | None,
         chats: Sequence[ChatWebhook] = (),
         *,
         app_url: str,
     ) -> None:
         self._sessions = sessions
-        self._email = email
+        self._mail = mail
         self._chats = {chat.channel: chat for chat in chats}
         self._app_url = app_url
         self._outbox = PostgresOutbox(sessions)
 
     def send(self, notification: Notification) -> None:
-        with self._sessions() as session:
-            channels = channels_for(
-                _preferences(session, notification.recipient), notification.kind, [*self._chats]
-            )
-            done = _recorded(session, [_key(notification, channel) for channel in channels])
-            po = po_summary(session, notification.po_number)
+        delivery = self._read(notification)
+        delivered: list[str] = []
         failures: dict[str, Exception] = {}
-        for channel in channels:
-            if _key(notification, channel) in done:
+        for channel in delivery.channels:
+            if _key(notification, channel) in delivery.done:
                 continue  # delivered by an earlier attempt
             try:
-                self._deliver(channel, notification, po)
+                self._deliver(channel, notification, delivery)
+                delivered.append(channel)
             except Exception as error:
                 log.warning("%s: %s failed: %r", notification.idempotency_key, channel, error)
                 failures[channel] = error
+        self._record(notification, delivered)
         if failures:
             first = next(iter(failures.values()))
             raise NotDelivered(notification.idempotency_key, failures) from first
 
     def send_digests(self, now: datetime) -> int:
         """E-mail each person their held messages (see ``adapters.digest``)."""
-        return send_digests(self._sessions, self._email, now)
+        return send_digests(self._sessions, self._mail or self._outbox, now)
 
-    def _deliver(self, channel: str, notification: Notification, po: PoSummary | None) -> None:
-        key = _key(notification, channel)
-        if channel == DIGEST:
-            with unit_of_work(self._sessions) as session:
-                digest_items.hold(
-                    session,
-                    notification.recipient,
-                    kind=notification.kind,
-                    subject=notification.subject,
-                    po_number=notification.po_number,
-                    facts=notification.facts,
-                    idempotency_key=key,
-                )
+    def _read(self, notification: Notification) -> _Delivery:
+        with self._sessions() as session:
+            found = resolve_recipient(session, notification.recipient)
+            channels = channels_for(_preferences(session, found), notification.kind, [*self._chats])
+            done = _recorded(session, [_key(notification, channel) for channel in channels])
+            recipients: list[Recipient] = []
+            if EMAIL in channels:  # a role name reaches its holders
+                recipients = [found] if found else addressees(session, notification.recipient)
+            po = po_summary(session, notification.po_number)
+        return _Delivery(channels, done, recipients, po)
+
+    def _deliver(self, channel: str, notification: Notification, delivery: _Delivery) -> None:
+        if channel == EMAIL:
+            if self._mail is not None:
+                self._mail.transmit(notification, delivery.recipients, delivery.po)
+        elif channel != DIGEST:
+            self._chats[channel].post(notification, delivery.po, self._app_url)
+
+    def _record(self, notification: Notification, channels: list[str]) -> None:
+        """Every channel that delivered, in one transaction: held for the digest, or kept in
+        the outbox (e-mail under the ``notification`` channel)."""
+        if not channels:
             return
-        if channel == EMAIL:  # the e-mail port records what it sent under ``key``
-            self._email.send(replace(notification, idempotency_key=key))
-            return
-        self._chats[channel].post(notification, po, self._app_url)
         body = {"kind": notification.kind, **notification.facts}
-        self._outbox.record(
-            channel, notification.recipient, notification.subject, body, notification.po_number, key
-        )
+        with unit_of_work(self._sessions) as session:
+            for channel in channels:
+                key = _key(notification, channel)
+                if channel == DIGEST:
+                    _hold(session, notification, key)
+                    continue
+                outbox = "notification" if channel == EMAIL else channel
+                record_delivery(
+                    session,
+                    outbox,
+                    notification.recipient,
+                    notification.subject,
+                    body,
+                    notification.po_number,
+                    key,
+                )
 
 
-def _preferences(session: Session, recipient: str) -> Preferences:
-    found = resolve_recipient(session, recipient)
+def _hold(session: Session, notification: Notification, key: str) -> None:
+    digest_items.hold(
+        session,
+        notification.recipient,
+        kind=notification.kind,
+        subject=notification.subject,
+        po_number=notification.po_number,
+        facts=notification.facts,
+        idempotency_key=key,
+    )
+
+
+def _preferences(session: Session, found: Recipient | None) -> Preferences:
     if found is None or found.username is None:
         return Preferences()  # a role or an outside address: e-mail only
     return preferences_of(session, found.username)

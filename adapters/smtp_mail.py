@@ -89,12 +89,18 @@ class SmtpMailer:
                 return  # sent by an earlier attempt whose result was lost
             recipients = addressees(session, notification.recipient)
             po = po_summary(session, notification.po_number)
+        self.transmit(notification, recipients, po)
+        self._outbox.send(notification)
+
+    def transmit(
+        self, notification: Notification, recipients: list[Recipient], po: PoSummary | None
+    ) -> None:
+        """Send to ``recipients`` without reading or recording anything (``MailTransport``)."""
         if not recipients:
             log.warning("%s: no such recipient %r", notification.kind, notification.recipient)
         messages = [self.compose(notification, person, po) for person in recipients]
         if messages:
             self._connections.send(messages)
-        self._outbox.send(notification)
 
     def compose(
         self, notification: Notification, person: Recipient, po: PoSummary | None

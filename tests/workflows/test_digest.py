@@ -23,7 +23,6 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.digest import DigestActivities
-from adapters.demo import PostgresOutbox
 from adapters.notification_router import NotificationRouter
 from adapters.ports import Notification
 from domain.catalog import Role
@@ -38,8 +37,7 @@ from workflows.digest_schedule import SCHEDULE_ID, ensure_digest_schedule
 
 @pytest.fixture
 def router(demo_sessions: sessionmaker[Session]) -> NotificationRouter:
-    outbox = PostgresOutbox(demo_sessions)
-    return NotificationRouter(demo_sessions, outbox, app_url="https://poflow.example.org")
+    return NotificationRouter(demo_sessions, None, app_url="https://poflow.example.org")
 
 
 @pytest.fixture
