@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 
 with workflow.unsafe.imports_passed_through():
     from domain.catalog import PoStatus
     from domain.money import Money
     from domain.purchase_order import PoView
     from workflows import search_attributes as sa
+
+CHANGED_ATTRIBUTES_ONLY = "changed-search-attributes-only"
 
 
 def status_label(status: PoStatus) -> str:
@@ -32,18 +37,30 @@ def one_line(view: PoView) -> str:
 
 
 def publish(view: PoView) -> None:
-    """Upsert the search attributes and the one-line current details."""
-    requisition = view.requisition
-    workflow.upsert_search_attributes(
-        [
-            sa.PO_NUMBER.value_set(view.po_number),
-            sa.PO_STATUS.value_set(status_label(view.status)),
-            sa.COST_CENTER.value_set(requisition.cost_center),
-            sa.AMOUNT_BASE.value_set(view.amount_base_minor),
-            sa.VENDOR.value_set(requisition.vendor),
-            sa.CURRENT_APPROVER.value_set(view.waiting_on()),
-            sa.REQUESTER.value_set(requisition.requester),
-            sa.IS_EMERGENCY.value_set(requisition.emergency),
-        ]
-    )
+    """Upsert the search attributes that changed, and the one-line current details."""
+    updates = _attributes(view)
+    if workflow.patched(CHANGED_ATTRIBUTES_ONLY):
+        current = workflow.info().typed_search_attributes
+        updates = [u for u in updates if _normal(current.get(u.key)) != _normal(u.value)]
+    if updates:
+        workflow.upsert_search_attributes(updates)
     workflow.set_current_details(one_line(view))
+
+
+def _attributes(view: PoView) -> list[SearchAttributeUpdate[Any]]:
+    requisition = view.requisition
+    return [
+        sa.PO_NUMBER.value_set(view.po_number),
+        sa.PO_STATUS.value_set(status_label(view.status)),
+        sa.COST_CENTER.value_set(requisition.cost_center),
+        sa.AMOUNT_BASE.value_set(view.amount_base_minor),
+        sa.VENDOR.value_set(requisition.vendor),
+        sa.CURRENT_APPROVER.value_set(view.waiting_on()),
+        sa.REQUESTER.value_set(requisition.requester),
+        sa.IS_EMERGENCY.value_set(requisition.emergency),
+    ]
+
+
+def _normal(value: object) -> object:
+    """Temporal keeps no empty keyword list: an empty list reads back as unset."""
+    return None if value == [] else value

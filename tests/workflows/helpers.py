@@ -122,6 +122,22 @@ async def activity_calls(handle: WorkflowHandle[Any, Any]) -> tuple[list[str], i
     return scheduled, sum(e.HasField("marker_recorded_event_attributes") for e in events)
 
 
+async def search_attribute_upserts(handle: WorkflowHandle[Any, Any]) -> list[dict[str, Any]]:
+    """Each upsert of the run's own search attributes (patch versions left out), as name →
+    value."""
+    events = (await handle.fetch_history()).events
+    upserts = [
+        e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields
+        for e in events
+        if e.HasField("upsert_workflow_search_attributes_event_attributes")
+    ]
+    return [
+        {name: json.loads(payload.data) for name, payload in fields.items()}
+        for fields in upserts
+        if "TemporalChangeVersion" not in fields
+    ]
+
+
 async def keep_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
     """With POFLOW_RECORD_HISTORIES=1, write the run's history for the replay test."""
     if os.environ.get("POFLOW_RECORD_HISTORIES") != "1":

@@ -1,6 +1,9 @@
 """A PO through its tiers on the time-skipping server: approvals, refusals, rejection, cancel."""
 
+from typing import Any
+
 from sqlalchemy.orm import Session
+from temporalio.client import WorkflowHandle
 
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
@@ -14,6 +17,7 @@ from tests.workflows.helpers import (
     erp_orders,
     keep_history,
     messages_to,
+    search_attribute_upserts,
     projected,
     refused_rule,
 )
@@ -56,7 +60,22 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     # moves and messages (ticket notes at each decision included) run as local activities.
     assert scheduled == ["issue_to_erp", "update_itsm_ticket"]
     assert markers > 10
+    await _each_upsert_changes_what_operators_see(handle)
     await keep_history(handle, "three_tier_approval")
+
+
+async def _each_upsert_changes_what_operators_see(handle: WorkflowHandle[Any, PoView]) -> None:
+    """Search attributes are upserted only when they change, and end as the Temporal UI shows
+    the issued PO."""
+    shown: dict[str, Any] = {}
+    waiting_on = []
+    for upsert in await search_attribute_upserts(handle):
+        assert upsert and all(shown.get(name) != value for name, value in upsert.items())
+        shown.update(upsert)
+        if "CurrentApprover" in upsert:
+            waiting_on.append(upsert["CurrentApprover"])
+    assert waiting_on == [["sam"], ["tom"], ["lee", "nora"], ["nora"], []]
+    assert shown["PoStatus"] == "Issued" and shown["AmountBase"] == 3_000_000
 
 
 async def test_refusals_name_the_rule_and_record_nothing(po_runner: PoRunner, db: Session) -> None:
