@@ -39,3 +39,16 @@ class OutboundActivities:
     @activity.defn(name="send_notification")
     def send_notification(self, notification: Notification) -> None:
         self._notifications.send(notification)
+
+    @activity.defn(name="send_notifications")
+    def send_notifications(self, notifications: list[Notification]) -> None:
+        """Every message is tried; a failure is raised after the others went out, and the
+        retry resends only what did not."""
+        failures: list[Exception] = []
+        for notification in notifications:
+            try:
+                self._notifications.send(notification)
+            except Exception as error:
+                failures.append(error)
+        if failures:
+            raise failures[0]

@@ -29,12 +29,19 @@ class ProjectionActivities:
 
     @activity.defn(name="project_po_change")
     def project_po_change(self, change: PoChange) -> None:
-        key = f"{change.workflow_id}:{change.sequence}"
+        self.project_po_changes([change])
+
+    @activity.defn(name="project_po_changes")
+    def project_po_changes(self, changes: list[PoChange]) -> None:
+        """Changes recorded together, in one transaction: the read model takes the newest view,
+        and each change gets its decision row and audit entry, in order."""
         with unit_of_work(self._sessions) as session:
-            _upsert_read_model(session, change)
-            if change.decision is not None:
-                _record_decision(session, change, change.decision, key)
-            append_audit_entry(session, _audit_event(change, key))
+            _upsert_read_model(session, max(changes, key=lambda change: change.sequence))
+            for change in changes:
+                key = f"{change.workflow_id}:{change.sequence}"
+                if change.decision is not None:
+                    _record_decision(session, change, change.decision, key)
+                append_audit_entry(session, _audit_event(change, key))
 
     @activity.defn(name="record_emergency_exception")
     def record_emergency_exception(self, change: PoChange) -> None:
@@ -145,12 +152,12 @@ def _record_decision(session: Session, change: PoChange, record: DecisionRecord,
 
 
 def _audit_event(change: PoChange, key: str) -> AuditEvent:
-    view = change.view
+    state = change.after()
     after: dict[str, Any] = {
-        "status": view.status.value,
-        "tier": view.current_tier(),
-        "waiting_on": view.waiting_on(),
-        "amount_base_minor": view.amount_base_minor,
+        "status": state.status.value,
+        "tier": state.tier,
+        "waiting_on": state.waiting_on,
+        "amount_base_minor": state.amount_base_minor,
         "comment": change.comment or None,
     }
     if change.decision is not None:
@@ -160,7 +167,7 @@ def _audit_event(change: PoChange, key: str) -> AuditEvent:
         actor=change.actor,
         action=change.action,
         entity_type="purchase_order",
-        entity_id=view.po_number,
+        entity_id=change.view.po_number,
         idempotency_key=key,
         on_behalf_of=change.on_behalf_of,
         before={"status": change.before_status.value} if change.before_status else None,

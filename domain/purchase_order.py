@@ -198,6 +198,23 @@ class PoView:
 
 
 @dataclass(frozen=True)
+class StateAfter:
+    """What the audit entry of a change says the PO became, taken when the change is recorded
+    (changes projected together share one view, the newest)."""
+
+    status: PoStatus
+    tier: str | None
+    waiting_on: list[str]
+    amount_base_minor: int
+
+    @staticmethod
+    def of(view: PoView) -> "StateAfter":
+        return StateAfter(
+            view.status, view.current_tier(), view.waiting_on(), view.amount_base_minor
+        )
+
+
+@dataclass(frozen=True)
 class PoChange:
     """One state change, projected to the read model and the audit trail exactly once."""
 
@@ -212,6 +229,10 @@ class PoChange:
     on_behalf_of: str | None = None
     comment: str = ""
     decision: DecisionRecord | None = None
+    state_after: StateAfter | None = None  # unset in changes recorded before it existed
+
+    def after(self) -> StateAfter:
+        return self.state_after or StateAfter.of(self.view)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ with workflow.unsafe.imports_passed_through():
 
 
 LOCAL_ACTIVITIES = "local-activities"
+# Fewer commands per PO: changes recorded together projected in one activity, several messages
+# sent in one, search attributes upserted only when they change.
+BATCHED_CALLS = "batched-calls"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,10 @@ async def project(change: PoChange) -> None:
     await call("project_po_change", [change], DATABASE)
 
 
+async def project_together(changes: list[PoChange]) -> None:
+    await call("project_po_changes", [changes], DATABASE)
+
+
 async def record_emergency_exception(change: PoChange) -> None:
     await call("record_emergency_exception", [change], DATABASE)
 
@@ -153,6 +160,15 @@ async def notify(notification: Notification) -> None:
         await call("send_notification", [notification], MESSAGE)
     except ActivityError:
         workflow.logger.warning("notification %s not sent", notification.idempotency_key)
+
+
+async def notify_all(notifications: list[Notification]) -> None:
+    """Each message is sent once even when the activity is retried (see ``notify``)."""
+    try:
+        await call("send_notifications", [notifications], MESSAGE)
+    except ActivityError:
+        keys = ", ".join(n.idempotency_key for n in notifications)
+        workflow.logger.warning("notifications %s not all sent", keys)
 
 
 async def send_digests(now: datetime) -> int:

@@ -35,19 +35,12 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
                 requisition.change_ticket,
             )
         )
-    await po.tell(
-        requisition.requester,
-        "issued",
-        f"{po.view.po_number} issued",
-        {"erp_reference": receipt.erp_reference},
-    )
+    facts: dict[str, object] = {"erp_reference": receipt.erp_reference}
+    notices = [po.notice(requisition.requester, "issued", f"{po.view.po_number} issued", facts)]
     if prep.vendor_email:
-        await po.tell(
-            prep.vendor_email,
-            "purchase_order",
-            f"Purchase order {po.view.po_number}",
-            {"erp_reference": receipt.erp_reference},
-        )
+        subject = f"Purchase order {po.view.po_number}"
+        notices.append(po.notice(prep.vendor_email, "purchase_order", subject, facts))
+    await po.tell_all(notices)
 
 
 def erp_order(po: PurchaseOrderWorkflow) -> ErpOrder:

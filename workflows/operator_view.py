@@ -12,8 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.money import Money
     from domain.purchase_order import PoView
     from workflows import search_attributes as sa
-
-CHANGED_ATTRIBUTES_ONLY = "changed-search-attributes-only"
+    from workflows.activity_calls import BATCHED_CALLS
 
 
 def status_label(status: PoStatus) -> str:
@@ -39,7 +38,7 @@ def one_line(view: PoView) -> str:
 def publish(view: PoView) -> None:
     """Upsert the search attributes that changed, and the one-line current details."""
     updates = _attributes(view)
-    if workflow.patched(CHANGED_ATTRIBUTES_ONLY):
+    if workflow.patched(BATCHED_CALLS):
         current = workflow.info().typed_search_attributes
         updates = [u for u in updates if _normal(current.get(u.key)) != _normal(u.value)]
     if updates:

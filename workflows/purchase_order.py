@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         Preparation,
         PrepareRequest,
         PurchaseOrderStart,
+        StateAfter,
     )
     from domain.routing import RoutingError, emergency_stage, route
     from domain.validation import RuleFailure
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.closing import after_issue
     from workflows.issuing import issue
     from workflows.operator_view import publish
+    from workflows.projector import Projector
     from workflows.ticket_write_back import write_back
     from workflows.tier_clock import ask, run_stage
 
@@ -67,6 +69,7 @@ class PurchaseOrderWorkflow:
         self.change_request: ChangeOrderRequest | None = None  # received, not yet recorded
         self.changes = 0
         self.settled = False  # the final state is recorded; nothing more will happen
+        self.projector = Projector()
 
     @workflow.run
     async def run(self, start: PurchaseOrderStart) -> PoView:
@@ -347,6 +350,7 @@ class PurchaseOrderWorkflow:
             action=action,
             actor=actor,
             view=self.view,
+            state_after=StateAfter.of(self.view),
             **extra,  # type: ignore[arg-type]
         )
 
@@ -356,11 +360,24 @@ class PurchaseOrderWorkflow:
         if self.approval is not None:
             self.view.current_stage = self.approval.current_stage
         publish(self.view)
-        await calls.project(self.change(action, actor, **extra))
+        await self.projector.project(self.change(action, actor, **extra))
 
     async def tell(self, person: str, kind: str, subject: str, facts: dict[str, object]) -> None:
+        await self.tell_all([self.notice(person, kind, subject, facts)])
+
+    def notice(
+        self, person: str, kind: str, subject: str, facts: dict[str, object]
+    ) -> Notification:
         key = f"{workflow.info().workflow_id}:{self.sequence}:{kind}:{person}"
-        await calls.notify(Notification(person, kind, subject, self.view.po_number, key, facts))
+        return Notification(person, kind, subject, self.view.po_number, key, facts)
+
+    async def tell_all(self, notices: list[Notification]) -> None:
+        """Several messages in one activity; one at a time in runs begun before."""
+        if len(notices) > 1 and workflow.patched(calls.BATCHED_CALLS):
+            await calls.notify_all(notices)
+            return
+        for notice in notices:
+            await calls.notify(notice)
 
     # -- private -----------------------------------------------------------------------------
 

@@ -44,13 +44,10 @@ def _start_stage(po: PurchaseOrderWorkflow, stage: Stage) -> dict[str, datetime]
 
 
 async def ask(po: PurchaseOrderWorkflow, people: list[str], stage: Stage) -> None:
-    for person in dict.fromkeys(people):
-        await po.tell(
-            person,
-            "approval_requested",
-            f"{po.view.po_number} waits on you: {stage.name}",
-            {"tier": stage.name, "amount_base_minor": po.view.amount_base_minor},
-        )
+    subject = f"{po.view.po_number} waits on you: {stage.name}"
+    facts: dict[str, object] = {"tier": stage.name, "amount_base_minor": po.view.amount_base_minor}
+    notices = [po.notice(p, "approval_requested", subject, facts) for p in dict.fromkeys(people)]
+    await po.tell_all(notices)
 
 
 async def _wait_for_answer(po: PurchaseOrderWorkflow) -> None:

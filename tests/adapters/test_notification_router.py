@@ -1,7 +1,8 @@
 """Notifications routed by each person's preferences, with e-mail going to a real SMTP server
 (aiosmtpd) and chat to the Slack and Teams simulators, both on loopback: e-mail only unless a
 person chose otherwise; chat posts to every configured channel; a digest holds what asks no
-decision and goes out once; a retry after one channel failed resends only that channel."""
+decision and goes out once; a retry after one channel failed resends only that channel, also
+when several messages are sent together."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from functools import partial
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from temporalio.testing import ActivityEnvironment
 
+from activities.outbound import OutboundActivities
 from adapters.chat_simulator import ChatChannel, chat_simulator_app
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
+from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.notification_router import NotDelivered, NotificationRouter
 from adapters.ports import Notification
 from adapters.smtp_mail import SmtpMailer
@@ -227,3 +231,25 @@ def test_a_retry_after_chat_failed_resends_only_chat(
     assert len(channel.posts_to("slack")) == len(channel.posts_to("teams")) == 1
     router.send(notice)
     assert len(channel.received) == 2
+
+
+def test_messages_sent_together_all_go_out_though_one_channel_fails(
+    router: NotificationRouter,
+    sessions: sessionmaker[Session],
+    mail: tuple[MailInbox, int],
+    chat: tuple[ChatChannel, str],
+) -> None:
+    channel = chat[0]
+    chatty, quiet = _person(sessions, Preferences(email=True, chat=True)), _person(sessions)
+    number = _po(sessions)
+    notices = [_notice(chatty, "approval_requested", number), _notice(quiet, "reminder", number)]
+    activities = OutboundActivities(PostgresErp(sessions), PostgresOutbox(sessions), router)
+    channel.fail_next = 1
+    with pytest.raises(NotDelivered):
+        ActivityEnvironment().run(activities.send_notifications, notices)
+    assert _mails_to(mail[0], f"{quiet}@example.org") == ["reminder"], "the second still went out"
+
+    ActivityEnvironment().run(activities.send_notifications, notices)  # the activity's retry
+    assert _mails_to(mail[0], f"{chatty}@example.org") == ["approval_requested"]
+    assert _mails_to(mail[0], f"{quiet}@example.org") == ["reminder"]
+    assert len(channel.posts_to("slack")) == len(channel.posts_to("teams")) == 1

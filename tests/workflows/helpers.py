@@ -122,6 +122,21 @@ async def activity_calls(handle: WorkflowHandle[Any, Any]) -> tuple[list[str], i
     return scheduled, sum(e.HasField("marker_recorded_event_attributes") for e in events)
 
 
+async def local_activities(handle: WorkflowHandle[Any, Any]) -> list[str]:
+    """The local activities the run recorded, in order."""
+    events = (await handle.fetch_history()).events
+    markers = [
+        e.marker_recorded_event_attributes.details
+        for e in events
+        if e.HasField("marker_recorded_event_attributes")
+    ]
+    return [
+        json.loads(details["data"].payloads[0].data)["activity_type"]
+        for details in markers
+        if "data" in details
+    ]
+
+
 async def search_attribute_upserts(handle: WorkflowHandle[Any, Any]) -> list[dict[str, Any]]:
     """Each upsert of the run's own search attributes (patch versions left out), as name →
     value."""

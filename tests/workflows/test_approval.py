@@ -16,10 +16,11 @@ from tests.workflows.helpers import (
     decide,
     erp_orders,
     keep_history,
+    local_activities,
     messages_to,
-    search_attribute_upserts,
     projected,
     refused_rule,
+    search_attribute_upserts,
 )
 from tests.workflows.requisitions import laptops, saas_subscription
 
@@ -60,6 +61,11 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     # moves and messages (ticket notes at each decision included) run as local activities.
     assert scheduled == ["issue_to_erp", "update_itsm_ticket"]
     assert markers > 10
+    local = await local_activities(handle)
+    # A decision that ends a tier is projected with the next tier's opening; the two risk
+    # reviewers are asked, and requester and vendor told of the issue, in one call each.
+    assert local.count("project_po_changes") == len(actions) - 2 == 8
+    assert local.count("send_notifications") == 2
     await _each_upsert_changes_what_operators_see(handle)
     await keep_history(handle, "three_tier_approval")
 

@@ -2,9 +2,10 @@
 break running POs fails here (put such changes behind ``workflow.patched``).
 
 Record them again with ``POFLOW_RECORD_HISTORIES=1 pytest tests/workflows`` only when a change is
-meant to be incompatible and running workflows have been drained. ``before-local-activities/``
-keeps the runs recorded when Postgres work and messages were normal activities: POs started
-then still replay."""
+meant to be incompatible and running workflows have been drained. Runs recorded by earlier
+versions stay, so POs started then still replay: ``before-local-activities/`` (Postgres work and
+messages as normal activities) and ``before-batched-calls/`` (one local activity per change and
+per message, every search attribute upserted at every change)."""
 
 import json
 from pathlib import Path

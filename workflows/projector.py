@@ -1,0 +1,49 @@
+"""A PO's changes on their way to Postgres: the changes recorded in the same workflow task (a
+decision and the next tier's opening, say) go in one local activity, in the order they were
+recorded, and each ``record`` returns once its own change is projected."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.purchase_order import PoChange
+    from workflows import activity_calls as calls
+
+
+class Projector:
+    def __init__(self) -> None:
+        self._queue: list[PoChange] = []
+        self._projected = 0  # the highest sequence projected
+        self._draining = False
+
+    async def project(self, change: PoChange) -> None:
+        if not workflow.patched(calls.BATCHED_CALLS):
+            await calls.project(change)  # one activity per change, as runs begun before did
+            return
+        self._queue.append(change)
+        if self._draining:
+            await workflow.wait_condition(lambda: self._projected >= change.sequence)
+            return
+        self._draining = True
+        try:
+            await self._drain()
+        finally:
+            self._draining = False
+
+    async def _drain(self) -> None:
+        while self._queue:
+            await self._gather()
+            batch, self._queue = self._queue, []
+            await calls.project_together(batch)
+            self._projected = batch[-1].sequence
+
+    async def _gather(self) -> None:
+        """Let the coroutines woken with this one (the main run, when a decision ends a tier)
+        run up to their own ``record`` first: a round of the workflow's conditions, then one
+        more each time the batch grew."""
+        await workflow.wait_condition(lambda: True)
+        size = 0
+        while size != len(self._queue):
+            size = len(self._queue)
+            await workflow.wait_condition(lambda: True)
