@@ -4,7 +4,7 @@ idempotency key."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -80,30 +80,41 @@ class PostgresOutbox:
         key: str,
     ) -> None:
         """Record one delivery on ``channel``; a key recorded before records nothing."""
+        delivery = Delivery(channel, recipient, subject, body, po_number, key)
         with unit_of_work(self._sessions) as session:
-            record_delivery(session, channel, recipient, subject, body, po_number, key)
+            record_deliveries(session, [delivery])
 
 
-def record_delivery(
-    session: Session,
-    channel: str,
-    recipient: str,
-    subject: str,
-    body: dict[str, object],
-    po_number: str | None,
-    key: str,
-) -> None:
-    """Add one delivery on ``channel`` to the outbox in ``session``; a key recorded before
+@dataclass(frozen=True)
+class Delivery:
+    """One message delivered on one channel, as the outbox keeps it."""
+
+    channel: str
+    recipient: str
+    subject: str
+    body: dict[str, object]
+    po_number: str | None
+    key: str
+
+
+def record_deliveries(session: Session, deliveries: list[Delivery]) -> None:
+    """Add deliveries to the outbox in ``session``, in one statement; a key recorded before
     records nothing."""
+    if not deliveries:
+        return
+    rows = [
+        {
+            "channel": d.channel,
+            "recipient": d.recipient,
+            "subject": d.subject[:300],
+            "body": d.body,
+            "po_number": d.po_number,
+            "idempotency_key": d.key,
+        }
+        for d in deliveries
+    ]
     session.execute(
         insert(OutboundMessage)
-        .values(
-            channel=channel,
-            recipient=recipient,
-            subject=subject[:300],
-            body=body,
-            po_number=po_number,
-            idempotency_key=key,
-        )
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.chat_webhooks import ChatWebhook
-from adapters.demo import PostgresOutbox, record_delivery
+from adapters.demo import Delivery, PostgresOutbox, record_deliveries
 from adapters.digest import send_digests
 from adapters.notification_context import (
     DECISION_KINDS,
@@ -142,22 +142,22 @@ class NotificationRouter:
         if not channels:
             return
         body = {"kind": notification.kind, **notification.facts}
+        sent = [
+            Delivery(
+                "notification" if channel == EMAIL else channel,
+                notification.recipient,
+                notification.subject,
+                body,
+                notification.po_number,
+                _key(notification, channel),
+            )
+            for channel in channels
+            if channel != DIGEST
+        ]
         with unit_of_work(self._sessions) as session:
-            for channel in channels:
-                key = _key(notification, channel)
-                if channel == DIGEST:
-                    _hold(session, notification, key)
-                    continue
-                outbox = "notification" if channel == EMAIL else channel
-                record_delivery(
-                    session,
-                    outbox,
-                    notification.recipient,
-                    notification.subject,
-                    body,
-                    notification.po_number,
-                    key,
-                )
+            if DIGEST in channels:
+                _hold(session, notification, _key(notification, DIGEST))
+            record_deliveries(session, sent)
 
 
 def _hold(session: Session, notification: Notification, key: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from email.message import EmailMessage
+from email.message import Message
 
 import aiosmtplib
 
@@ -19,7 +19,7 @@ class SmtpConnections:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._starting = threading.Lock()
 
-    def send(self, messages: list[EmailMessage]) -> None:
+    def send(self, messages: list[Message]) -> None:
         """Send the messages on one connection; raises what the server or network raised."""
         running = asyncio.run_coroutine_threadsafe(self._send(messages), self._running_loop())
         running.result(timeout=self._timeout * (len(messages) + 2))
@@ -32,7 +32,7 @@ class SmtpConnections:
                 self._loop = loop
             return self._loop
 
-    async def _send(self, messages: list[EmailMessage]) -> None:
+    async def _send(self, messages: list[Message]) -> None:
         async with self._slots:
             smtp = self._idle.pop() if self._idle else await self._connect()
             try:

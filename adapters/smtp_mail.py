@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formataddr, formatdate
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +107,9 @@ class SmtpMailer:
 
     def compose(
         self, notification: Notification, person: Recipient, po: PoSummary | None
-    ) -> EmailMessage:
-        """The multipart (text and HTML) message for one addressee."""
+    ) -> Message:
+        """The multipart (text and HTML) message for one addressee, built on the ``email``
+        package's compat32 classes (several times quicker than ``EmailMessage``)."""
         context = {
             "notification": notification,
             "subject": notification.subject,
@@ -117,16 +121,16 @@ class SmtpMailer:
             "app_url": self._settings.app_url.rstrip("/"),
         }
         kind = notification.kind if notification.kind.isidentifier() else "generic"
-        message = EmailMessage()
-        message["Subject"] = notification.subject
-        message["From"] = self._settings.smtp_sender
+        message = MIMEMultipart("alternative")
+        message["Subject"] = _header(notification.subject)
+        message["From"] = _header(self._settings.smtp_sender)
         message["To"] = _address(person)
         message["Date"] = formatdate(localtime=False)
         digest = hashlib.sha256(f"{notification.idempotency_key}:{person.email}".encode())
         message["Message-ID"] = f"<{digest.hexdigest()[:40]}@poflow>"
         message["X-Poflow-Kind"] = notification.kind
-        message.set_content(self._render(kind, "txt", context))
-        message.add_alternative(self._render(kind, "html", context), subtype="html")
+        message.attach(_text_part(self._render(kind, "txt", context), "plain"))
+        message.attach(_text_part(self._render(kind, "html", context), "html"))
         return message
 
     def _render(self, kind: str, extension: str, context: dict[str, Any]) -> str:
@@ -166,8 +170,28 @@ def _already_recorded(session: Session, key: str) -> bool:
     return found is not None
 
 
-def _address(person: Recipient) -> Address | str:
+def _address(person: Recipient) -> str:
     if person.display_name == person.email or "@" not in person.email:
         return person.email
-    username, domain = person.email.rsplit("@", 1)
-    return Address(display_name=person.display_name, username=username, domain=domain)
+    return formataddr((person.display_name, person.email))  # encodes a non-ASCII name
+
+
+def _header(text: str) -> Any:
+    """A header value: ASCII text as it is, other text as a ``Header`` (RFC 2047 encoded words,
+    folded). ``Any``: the ``email`` stubs type header values as ``str`` only."""
+    return text if text.isascii() else Header(text, "utf-8")
+
+
+def _text_part(text: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(text, _UTF8)
+    return part
+
+
+def _quoted_printable_utf8() -> Charset:
+    charset = Charset("utf-8")
+    charset.body_encoding = QP  # readable in the raw message, safe for 7-bit relays
+    return charset
+
+
+_UTF8 = _quoted_printable_utf8()

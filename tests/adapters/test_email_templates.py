@@ -5,7 +5,8 @@ send fails here instead of mailing a blank."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email import message_from_bytes, policy
+from email.message import EmailMessage, Message
 from typing import Any
 
 import pytest
@@ -172,6 +173,12 @@ def mailer() -> SmtpMailer:
     return SmtpMailer(sessionmaker(), settings, _link, email_templates(PrintingUndefinedFails))
 
 
+def _as_received(message: Message) -> EmailMessage:
+    received = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert isinstance(received, EmailMessage)
+    return received
+
+
 def _parts(message: EmailMessage) -> tuple[str, str]:
     text, html = message.get_body(("plain",)), message.get_body(("html",))
     assert text is not None and html is not None
@@ -195,7 +202,7 @@ def test_each_kind_renders_its_facts_in_html_and_text(mailer: SmtpMailer, name: 
         f"test:{name}",
         case.facts,
     )
-    message = mailer.compose(notification, case.person, case.po)
+    message = _as_received(mailer.compose(notification, case.person, case.po))
     text, html = _parts(message)
     assert message["X-Poflow-Kind"] == case.kind and message["Subject"] == case.subject
     for part in (text, html):
@@ -210,3 +217,15 @@ def test_a_template_that_prints_a_fact_never_sent_fails_here(mailer: SmtpMailer)
     notification = Notification("priya", "issued", "PO-4711 issued", "PO-4711", "k", {})
     with pytest.raises(UndefinedError, match="erp_reference"):
         mailer.compose(notification, PRIYA, PO)
+
+
+def test_names_and_subjects_beyond_ascii_arrive_intact(mailer: SmtpMailer) -> None:
+    person = Recipient("zoe@example.org", "Zoë Ødegård, Jr.", "zoe")
+    subject = "PO-4711 issued — €12,345.00 für Zoë"
+    facts: dict[str, object] = {"erp_reference": "ERP-000042"}
+    notification = Notification("zoe", "issued", subject, "PO-4711", "k-utf8", facts)
+    message = _as_received(mailer.compose(notification, person, PO))
+    assert message["Subject"] == subject
+    assert message["To"].addresses[0].display_name == "Zoë Ødegård, Jr."
+    text, html = _parts(message)
+    assert "Hello Zoë Ødegård, Jr." in text and "ERP-000042" in html
