@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -21,6 +22,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--open-pos", type=int, default=10_000, help="for the inbox and footprint")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="poflow worker processes, and as many bare ones (default: one per CPU)",
+    )
     parser.add_argument("--quick", action="store_true", help="n=40, 1 repeat, 300 open POs")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
     parser.add_argument(
@@ -29,10 +36,10 @@ def main() -> None:
     options = parser.parse_args()
     # Stopped with SIGTERM, the bench still stops the servers it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    plan = Plan(options.n, options.repeats, options.concurrency, options.open_pos)
+    plan = Plan(options.n, options.repeats, options.concurrency, options.open_pos, options.workers)
     if options.quick:
-        plan = Plan(40, 1, options.concurrency, 300)
-    with bench_stack(options.folder) as stack:
+        plan = Plan(40, 1, options.concurrency, 300, options.workers)
+    with bench_stack(options.folder, plan.workers) as stack:
         figures = asyncio.run(measure(stack, plan))
     result = {"machine": machine(), "plan": plan.as_dict(), "figures": figures}
     options.out.write_text(json.dumps(result, indent=2))

@@ -1,13 +1,13 @@
 """The CPU time each part of the stack spends while a measurement runs, read from ``/proc``: on
 a machine the whole stack shares, it tells where a PO's cost goes and which part bounds the
-ratio. Each part is a process with its descendants (Postgres's backends, say); a descendant
-that ends is counted through its parent's ``cutime``."""
+ratio. Each part is one or more processes with their descendants (Postgres's backends, say); a
+descendant that ends is counted through its parent's ``cutime``."""
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,14 +32,16 @@ def _processes() -> tuple[dict[int, int], dict[int, float]]:
     return parents, seconds
 
 
-def cpu_seconds(parts: Mapping[str, int], own: str) -> dict[str, float]:
-    """CPU seconds so far of each part (a root pid and its descendants); ``own`` names this
+def cpu_seconds(parts: Mapping[str, Sequence[int]], own: str) -> dict[str, float]:
+    """CPU seconds so far of each part (root pids and their descendants); ``own`` names this
     process, counted without its descendants (the other parts)."""
     parents, seconds = _processes()
     children: dict[int, list[int]] = defaultdict(list)
     for pid, parent in parents.items():
         children[parent].append(pid)
-    totals = {name: _tree(root, children, seconds) for name, root in parts.items()}
+    totals = {
+        name: sum(_tree(root, children, seconds) for root in roots) for name, roots in parts.items()
+    }
     totals[own] = seconds.get(os.getpid(), 0.0)
     return totals
 
@@ -54,7 +56,7 @@ def _tree(root: int, children: Mapping[int, list[int]], seconds: Mapping[int, fl
 
 
 @contextmanager
-def cpu_spent(parts: Mapping[str, int], own: str) -> Iterator[dict[str, float]]:
+def cpu_spent(parts: Mapping[str, Sequence[int]], own: str) -> Iterator[dict[str, float]]:
     """Yields a dict that holds, once the block ends, each part's CPU seconds spent in it."""
     spent: dict[str, float] = {}
     before = cpu_seconds(parts, own)

@@ -24,7 +24,7 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"poflow bench: n={plan['n']}, repeats={plan['repeats']}, "
         f"concurrency={plan['concurrency']}, open POs={plan['open_pos']}, "
-        f"{result['machine']['cpus']} CPUs",
+        f"{plan['workers']} worker processes each, {result['machine']['cpus']} CPUs",
         f"{'figure':<40}{'min':>12}{'median':>12}{'max':>12}",
     ]
     for name, spread in result["figures"].items():

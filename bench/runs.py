@@ -30,6 +30,7 @@ class Plan:
     repeats: int
     concurrency: int
     open_pos: int
+    workers: int  # poflow worker processes, and as many bare ones
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -69,10 +70,15 @@ async def measure(stack: BenchStack, plan: Plan) -> dict[str, Any]:
 
 async def _footprint(stack: BenchStack, client: Client, plan: Plan, rows: Rows) -> None:
     center = org.cost_center(stack.sessions, "BENCH-OPEN", 10**14, owner_name="sam")
-    _add(rows, "worker RSS MiB, before", rss_mib(stack.worker.pid))
+    _add(rows, "worker RSS MiB, before", _workers_rss(stack))
     seconds = await waiting_pos(stack, client, center, plan.open_pos)
     _add(rows, "POs/s to reach approval", plan.open_pos / seconds)
-    _add(rows, f"worker RSS MiB, {plan.open_pos} waiting", rss_mib(stack.worker.pid))
+    _add(rows, f"worker RSS MiB, {plan.open_pos} waiting", _workers_rss(stack))
+
+
+def _workers_rss(stack: BenchStack) -> float:
+    """The resident memory of all poflow worker processes together."""
+    return sum(rss_mib(worker.pid) for worker in stack.workers)
 
 
 def _add_cpu(

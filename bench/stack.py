@@ -1,7 +1,7 @@
 """Everything a benchmark run needs, started from nothing and stopped at the end: an embedded
 Postgres and a Temporal dev server in a folder of their own, the schema and the demo data, the
-simulators of the ERP, mail and chat, poflow's web app and worker as processes (as in
-production), and a bare worker for the baseline on the same Temporal server."""
+simulators of the ERP, mail and chat, poflow's web app and workers as processes (as in
+production), and as many bare workers for the baseline on the same Temporal server."""
 
 from __future__ import annotations
 
@@ -48,17 +48,18 @@ class BenchStack:
     api_url: str
     world: OutsideWorld
     inbox: WatchedInbox
-    worker: subprocess.Popen[bytes]
+    workers: list[subprocess.Popen[bytes]]
     folder: Path
-    parts: dict[str, int]  # each part of the stack by name, as its process id (for bench.cpu)
+    parts: dict[str, list[int]]  # each part of the stack by name: its process ids (bench.cpu)
 
     async def client(self) -> Client:
         return await connect(self.settings)
 
 
 @contextmanager
-def bench_stack(keep: Path | None = None) -> Iterator[BenchStack]:
-    """The whole stack in a fresh folder (``keep`` to choose it; else a temporary one)."""
+def bench_stack(keep: Path | None = None, workers: int = 1) -> Iterator[BenchStack]:
+    """The whole stack in a fresh folder (``keep`` to choose it; else a temporary one), with
+    ``workers`` poflow worker processes and as many bare ones."""
     with ExitStack() as stack:
         folder = keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         folder.mkdir(parents=True, exist_ok=True)
@@ -85,20 +86,28 @@ def bench_stack(keep: Path | None = None) -> Iterator[BenchStack]:
         stack.enter_context(served(outside_world_app(world), world_socket))
         environment = _environment(settings, database_url, url_of(world_socket), smtp_port)
         environment["POFLOW_API_PORT"] = str(api_port)
-        worker = _spawn(stack, [sys.executable, "-m", "cli", "worker"], environment, folder)
-        api = _spawn(stack, [sys.executable, "-m", "cli", "api"], environment, folder)
+        worker_command = [sys.executable, "-m", "cli", "worker"]
+        poflow_workers = [
+            _spawn(stack, worker_command, environment, folder / f"worker-{i}.log")
+            for i in range(workers)
+        ]
+        api_command = [sys.executable, "-m", "cli", "api"]
+        api = _spawn(stack, api_command, environment, folder / "api.log")
         bare_command = [sys.executable, "-m", "bench.bare", settings.temporal_address, BARE_QUEUE]
-        bare = _spawn(stack, bare_command, environment, folder)
+        bare_workers = [
+            _spawn(stack, bare_command, environment, folder / f"bare-{i}.log")
+            for i in range(workers)
+        ]
         _wait_for(f"{api_url}/readyz")
         parts = {
-            "poflow worker": worker.pid,
-            "poflow api": api.pid,
-            "bare worker": bare.pid,
-            "temporal server": temporal.pid,
-            "postgres": int((folder / "pgdata" / "postmaster.pid").read_text().split()[0]),
+            "poflow worker": [worker.pid for worker in poflow_workers],
+            "poflow api": [api.pid],
+            "bare worker": [bare.pid for bare in bare_workers],
+            "temporal server": [temporal.pid],
+            "postgres": [int((folder / "pgdata" / "postmaster.pid").read_text().split()[0])],
         }
         yield BenchStack(
-            settings, database_url, sessions, api_url, world, inbox, worker, folder, parts
+            settings, database_url, sessions, api_url, world, inbox, poflow_workers, folder, parts
         )
 
 
@@ -127,9 +136,9 @@ def _environment(
 
 
 def _spawn(
-    stack: ExitStack, command: list[str], environment: dict[str, str], folder: Path
+    stack: ExitStack, command: list[str], environment: dict[str, str], log_path: Path
 ) -> subprocess.Popen[bytes]:
-    log = (folder / f"{command[-1].replace('.', '-')}.log").open("ab")
+    log = log_path.open("ab")
     stack.callback(log.close)
     process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     stack.callback(_stop, process)

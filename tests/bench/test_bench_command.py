@@ -25,6 +25,7 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path, repo_root: Path) 
     out = tmp_path / "bench.json"
     command = [sys.executable, "-m", "bench", "--n", "3", "--repeats", "1", "--concurrency", "3"]
     command += ["--open-pos", "20", "--out", str(out), "--folder", str(tmp_path / "stack")]
+    command += ["--workers", "2"]
     finished = subprocess.run(
         command, cwd=repo_root, capture_output=True, text=True, timeout=600, check=False
     )
@@ -35,5 +36,8 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path, repo_root: Path) 
     assert figures["contention reserved"]["max"] == 50.0
     assert figures["contention overspent (0/1)"]["max"] == 0.0
     assert result["machine"]["versions"]["temporalio"]
+    assert result["plan"]["workers"] == 2
+    logs = sorted(path.name for path in (tmp_path / "stack").glob("*.log"))
+    assert {"worker-0.log", "worker-1.log", "bare-0.log", "bare-1.log"} <= set(logs), logs
     assert "throughput ratio" in finished.stdout
     assert not (tmp_path / "stack" / "pgdata" / "postmaster.pid").exists()  # Postgres stopped
