@@ -17,13 +17,24 @@ class Projector:
         self._projected = 0  # the highest sequence projected
         self._draining = False
 
-    async def project(self, change: PoChange) -> None:
+    async def project(self, change: PoChange, *, with_next: bool = False) -> None:
+        """Returns once ``change`` is projected; ``with_next`` leaves it for the next change to
+        take along (a step that always records another at once, like routing then opening the
+        first tier)."""
         if not workflow.patched(calls.BATCHED_CALLS):
             await calls.project(change)  # one activity per change, as runs begun before did
             return
         self._queue.append(change)
+        if with_next:
+            return
         if self._draining:
             await workflow.wait_condition(lambda: self._projected >= change.sequence)
+            return
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Project what is queued (nothing when another coroutine is at it already)."""
+        if not self._queue or self._draining:
             return
         self._draining = True
         try:

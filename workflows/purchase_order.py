@@ -77,6 +77,7 @@ class PurchaseOrderWorkflow:
             await self._prepare_and_route() and await self._approve_and_issue()
         ):
             await workflow.wait_condition(workflow.all_handlers_finished)
+            await self.projector.flush()
             return self.view
         await after_issue(self)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -288,7 +289,7 @@ class PurchaseOrderWorkflow:
         open_stage(self.approval.stages[0], workflow.now())
         self.view.decisions = self.approval.decisions  # one list: the view shows every decision
         self.view.status = PoStatus.PENDING_APPROVAL
-        await self.record("requisition.routed", "poflow")
+        await self.record("requisition.routed", "poflow", with_next=True)  # the first tier opens
         waiting = ", ".join(self.view.waiting_on()) or "approvers"
         await write_back(self, "submitted", f"raised; waiting for approval by {waiting}")
         return True
@@ -354,13 +355,16 @@ class PurchaseOrderWorkflow:
             **extra,  # type: ignore[arg-type]
         )
 
-    async def record(self, action: str, actor: str, **extra: object) -> None:
-        """Project the change to Postgres and the audit trail, and to the Temporal UI."""
+    async def record(
+        self, action: str, actor: str, *, with_next: bool = False, **extra: object
+    ) -> None:
+        """Project the change to Postgres and the audit trail, and to the Temporal UI
+        (``with_next``: together with the change recorded next, see ``Projector``)."""
         self.sequence += 1
         if self.approval is not None:
             self.view.current_stage = self.approval.current_stage
         publish(self.view)
-        await self.projector.project(self.change(action, actor, **extra))
+        await self.projector.project(self.change(action, actor, **extra), with_next=with_next)
 
     async def tell(self, person: str, kind: str, subject: str, facts: dict[str, object]) -> None:
         await self.tell_all([self.notice(person, kind, subject, facts)])

@@ -62,9 +62,10 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     assert scheduled == ["issue_to_erp", "update_itsm_ticket"]
     assert markers > 10
     local = await local_activities(handle)
-    # A decision that ends a tier is projected with the next tier's opening; the two risk
-    # reviewers are asked, and requester and vendor told of the issue, in one call each.
-    assert local.count("project_po_changes") == len(actions) - 2 == 8
+    # Routing is projected with the first tier's opening, and a decision that ends a tier with
+    # the next tier's opening; the two risk reviewers are asked, and requester and vendor told
+    # of the issue, in one call each.
+    assert local.count("project_po_changes") == len(actions) - 3 == 7
     assert local.count("send_notifications") == 2
     await _each_upsert_changes_what_operators_see(handle)
     await keep_history(handle, "three_tier_approval")
