@@ -47,7 +47,7 @@ from settings import Settings
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
-from workflows.registry import WORKFLOWS
+from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
 
 log = logging.getLogger("poflow.worker")
 
@@ -181,6 +181,7 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
         max_concurrent_local_activities=LOCAL_ACTIVITIES,
         max_concurrent_activities=ACTIVITIES,
         graceful_shutdown_timeout=timedelta(seconds=15),
+        workflow_runner=WORKFLOW_RUNNER,
     )
     log.info(
         "registered on task queue %r: workflows [%s]; activities [%s]",

@@ -1,6 +1,9 @@
-"""Every workflow the worker runs, and the data converter every client and worker shares."""
+"""Every workflow the worker runs, how it runs them, and the data converter every client and
+worker shares."""
 
 from __future__ import annotations
+
+from temporalio.worker import UnsandboxedWorkflowRunner
 
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
@@ -17,4 +20,10 @@ WORKFLOWS: list[type] = [
     ErpStatusPollWorkflow,
 ]
 
-__all__ = ["DATA_CONVERTER", "WORKFLOWS"]
+# Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every
+# run and steps into it for every payload: 15 % of the worker's CPU under load. It guards only
+# the modules it re-imports, while poflow's workflow logic sits in modules it passes through;
+# tests/workflows/test_determinism.py checks all of them, and committed histories replay.
+WORKFLOW_RUNNER = UnsandboxedWorkflowRunner()
+
+__all__ = ["DATA_CONVERTER", "WORKFLOWS", "WORKFLOW_RUNNER"]

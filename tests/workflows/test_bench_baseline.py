@@ -4,17 +4,14 @@ by a bare client; each Update's latency is recorded."""
 import uuid
 
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from bench.bare import BareOrder, issue, reserve, run_order
+from bench.bare import bare_worker, run_order
 
 
 async def test_a_bare_order_takes_three_updates_and_ends(time_env: WorkflowEnvironment) -> None:
     queue = f"bare-{uuid.uuid4().hex[:6]}"
     latencies: list[float] = []
-    async with Worker(
-        time_env.client, task_queue=queue, workflows=[BareOrder], activities=[reserve, issue]
-    ):
+    async with bare_worker(time_env.client, queue):
         await run_order(time_env.client, queue, f"order-{queue}", latencies)
     assert len(latencies) == 3 and all(seconds > 0 for seconds in latencies)
     history = await time_env.client.get_workflow_handle(f"order-{queue}").fetch_history()

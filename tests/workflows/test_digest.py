@@ -33,6 +33,7 @@ from models.notification_preferences import Preferences, set_preferences
 from tests.workflows.helpers import keep_history
 from workflows.digest import NotificationDigestWorkflow
 from workflows.digest_schedule import SCHEDULE_ID, ensure_digest_schedule
+from workflows.registry import WORKFLOW_RUNNER
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ async def digest_queue(
             workflows=[NotificationDigestWorkflow],
             activities=[DigestActivities(router).send_digests],
             activity_executor=executor,
+            workflow_runner=WORKFLOW_RUNNER,
         ):
             yield queue
 

@@ -14,7 +14,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from workflows.registry import DATA_CONVERTER, WORKFLOWS
+from workflows.registry import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS
 
 FOLDER = Path(__file__).parent / "histories"
 HISTORIES = sorted(FOLDER.rglob("*.json"))
@@ -38,5 +38,7 @@ def test_every_required_story_has_a_committed_history() -> None:
 async def test_history_replays(path: Path) -> None:
     recorded = json.loads(path.read_text())  # noqa: ASYNC240 - a small file read once
     history = WorkflowHistory.from_json(f"replay-{path.stem}", recorded)
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=DATA_CONVERTER)
+    replayer = Replayer(
+        workflows=WORKFLOWS, data_converter=DATA_CONVERTER, workflow_runner=WORKFLOW_RUNNER
+    )
     await replayer.replay_workflow(history)
