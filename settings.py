@@ -7,6 +7,7 @@ too); the database URL is also read from plain ``DATABASE_URL``.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -247,3 +248,10 @@ def environment_names() -> set[str]:
         else:
             names.add(f"POFLOW_{field_name.upper()}")
     return names
+
+
+def configure_logging() -> None:
+    """How poflow's processes log: INFO with time and logger name. httpx logs every request at
+    INFO (each chat post and ERP call); it logs warnings only."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)

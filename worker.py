@@ -43,7 +43,7 @@ from api.signed_links import make_decision_link
 from devstack.postgres import check_reachable, resolve_database_url
 from devstack.temporal import connect_or_explain
 from models.db import build_engine, session_factory
-from settings import Settings
+from settings import Settings, configure_logging
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
@@ -221,7 +221,7 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging()
     asyncio.run(run(Settings()))
 
 

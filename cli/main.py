@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from typing import Annotated
@@ -20,6 +19,7 @@ from devstack.ports import port_in_use
 from models.audit_trail import verify_audit_trail
 from models.db import session_factory, unit_of_work
 from models.migrate import upgrade_to_head
+from settings import configure_logging
 
 app = typer.Typer(help="poflow: durable purchase-order approvals and IT spend control.")
 app.add_typer(accounts.users, name="users")
@@ -56,7 +56,7 @@ def worker() -> None:
     """Run the Temporal worker with every workflow and activity."""
     import worker as worker_module
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging()
     asyncio.run(worker_module.run(load_settings()))
 
 
@@ -82,7 +82,7 @@ def simulators() -> None:
     """Serve the demo's outside world: ERP, ServiceNow, Slack/Teams and a mail server."""
     from devstack.outside_world import serve
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging()
     serve(load_settings())
 
 

@@ -1,9 +1,10 @@
+import logging
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from settings import DEFAULT_SECRET_KEY, Settings, environment_names
+from settings import DEFAULT_SECRET_KEY, Settings, configure_logging, environment_names
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +61,12 @@ def test_links_default_to_the_local_app_and_ui() -> None:
     settings = Settings(_env_file=None)
     assert settings.app_url == "http://127.0.0.1:8000"
     assert settings.temporal_ui_url == "http://127.0.0.1:8233"
+
+
+def test_processes_log_each_http_request_only_when_it_goes_wrong(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)  # as the processes log
+    configure_logging()
+    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+    assert logging.getLogger("httpx").isEnabledFor(logging.WARNING)
