@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -25,8 +24,8 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=os.cpu_count() or 1,
-        help="poflow worker processes, and as many bare ones (default: one per CPU)",
+        default=1,
+        help="poflow worker processes, and as many bare ones",
     )
     parser.add_argument("--quick", action="store_true", help="n=40, 1 repeat, 300 open POs")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
