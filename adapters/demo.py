@@ -40,6 +40,10 @@ class PostgresErp:
         return ErpReceipt(erp_reference=f"ERP-{row_id:06d}", created=inserted is not None)
 
 
+# The outbox channel e-mailed notifications are recorded under.
+EMAIL_CHANNEL = "notification"
+
+
 class PostgresOutbox:
     """Notifications and ITSM ticket updates, recorded as delivered."""
 
@@ -48,7 +52,7 @@ class PostgresOutbox:
 
     def send(self, notification: Notification) -> None:
         self.record(
-            "notification",
+            EMAIL_CHANNEL,
             notification.recipient,
             notification.subject,
             {"kind": notification.kind, **notification.facts},

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.chat_webhooks import ChatWebhook
-from adapters.demo import Delivery, PostgresOutbox, record_deliveries
+from adapters.demo import EMAIL_CHANNEL, Delivery, PostgresOutbox, record_deliveries
 from adapters.digest import send_digests
 from adapters.notification_context import (
     DECISION_KINDS,
@@ -66,7 +66,7 @@ def channels_for(preferences: Preferences, kind: str, chats: Sequence[str]) -> l
 
 
 @dataclass(frozen=True)
-class _Delivery:
+class _Lookup:
     """What one notification's channels need, read in one session before anything is sent."""
 
     channels: list[str]
@@ -97,14 +97,14 @@ class NotificationRouter:
         self._outbox = PostgresOutbox(sessions)
 
     def send(self, notification: Notification) -> None:
-        delivery = self._read(notification)
+        lookup = self._read(notification)
         delivered: list[str] = []
         failures: dict[str, Exception] = {}
-        for channel in delivery.channels:
-            if _key(notification, channel) in delivery.done:
+        for channel in lookup.channels:
+            if _key(notification, channel) in lookup.done:
                 continue  # delivered by an earlier attempt
             try:
-                self._deliver(channel, notification, delivery)
+                self._deliver(channel, notification, lookup)
                 delivered.append(channel)
             except Exception as error:
                 log.warning("%s: %s failed: %r", notification.idempotency_key, channel, error)
@@ -118,7 +118,7 @@ class NotificationRouter:
         """E-mail each person their held messages (see ``adapters.digest``)."""
         return send_digests(self._sessions, self._mail or self._outbox, now)
 
-    def _read(self, notification: Notification) -> _Delivery:
+    def _read(self, notification: Notification) -> _Lookup:
         with self._sessions() as session:
             found = resolve_recipient(session, notification.recipient)
             channels = channels_for(_preferences(session, found), notification.kind, [*self._chats])
@@ -127,24 +127,24 @@ class NotificationRouter:
             if EMAIL in channels:  # a role name reaches its holders
                 recipients = [found] if found else addressees(session, notification.recipient)
             po = po_summary(session, notification.po_number)
-        return _Delivery(channels, done, recipients, po)
+        return _Lookup(channels, done, recipients, po)
 
-    def _deliver(self, channel: str, notification: Notification, delivery: _Delivery) -> None:
+    def _deliver(self, channel: str, notification: Notification, lookup: _Lookup) -> None:
         if channel == EMAIL:
             if self._mail is not None:
-                self._mail.transmit(notification, delivery.recipients, delivery.po)
+                self._mail.transmit(notification, lookup.recipients, lookup.po)
         elif channel != DIGEST:
-            self._chats[channel].post(notification, delivery.po, self._app_url)
+            self._chats[channel].post(notification, lookup.po, self._app_url)
 
     def _record(self, notification: Notification, channels: list[str]) -> None:
         """Every channel that delivered, in one transaction: held for the digest, or kept in
-        the outbox (e-mail under the ``notification`` channel)."""
+        the outbox (e-mail under ``EMAIL_CHANNEL``)."""
         if not channels:
             return
         body = {"kind": notification.kind, **notification.facts}
         sent = [
             Delivery(
-                "notification" if channel == EMAIL else channel,
+                EMAIL_CHANNEL if channel == EMAIL else channel,
                 notification.recipient,
                 notification.subject,
                 body,
