@@ -6,12 +6,14 @@ import asyncio
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session, sessionmaker
 
 from activities.audit import AuditCheckpoints
 from adapters.checkpoint_files import CheckpointDirectory
 from cli.config import database_engine, load_settings
 from models.audit_trail import verify_audit_trail
 from models.db import session_factory
+from settings import Settings
 
 audit = typer.Typer(help="The hash-chained audit trail and its signed checkpoints.")
 
@@ -36,9 +38,7 @@ def verify(
     problems = [f"entry {found.sequence}: {found.reason}" for found in result.breaks]
     problems += [f"checkpoint {s.name}: {s.problem}" for s in stored if s.problem]
     if workflows:
-        from cli.audit_workflows import po_workflow_discrepancies
-
-        problems += asyncio.run(po_workflow_discrepancies(settings, sessions))
+        problems += asyncio.run(_workflow_problems(settings, sessions))
     for problem in problems:
         typer.echo(problem, err=True)
     anchored = _anchoring(len(checkpoints), settings.checkpoint_dir)
@@ -68,3 +68,11 @@ def _anchoring(checkpoints: int, directory: object) -> str:
     if not checkpoints:
         return f"no checkpoint in {directory}: the newest entries are not anchored"
     return f"against {checkpoints} signed checkpoint(s) in {directory}"
+
+
+async def _workflow_problems(settings: Settings, sessions: sessionmaker[Session]) -> list[str]:
+    from cli.audit_workflows import po_workflow_discrepancies
+    from devstack.temporal import connect_or_explain
+
+    client = await connect_or_explain(settings)
+    return await po_workflow_discrepancies(client, settings.temporal_task_queue, sessions)

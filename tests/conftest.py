@@ -60,10 +60,15 @@ def database_url(owner_database_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_database_url(postgres_admin_url: str) -> str:
+def demo_owner_url(postgres_admin_url: str) -> str:
+    return fresh_database(postgres_admin_url, DEMO_DATABASE)
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(demo_owner_url: str) -> str:
     """A second fresh database holding the committed demo organisation, as the app's role, for
     tests where a real worker and app write to Postgres as they would in production."""
-    url = app_role_url(fresh_database(postgres_admin_url, DEMO_DATABASE))
+    url = app_role_url(demo_owner_url)
     engine = build_engine(url, pool_size=1)
     load_demo_data(session_factory(engine), Settings(_env_file=None), date.today())
     engine.dispose()
