@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -64,7 +65,7 @@ def checkpoint() -> None:
     typer.echo(f"checkpoint of entry {head.sequence} ({head.entries} entries) written to {path}")
 
 
-def _anchoring(checkpoints: int, directory: object) -> str:
+def _anchoring(checkpoints: int, directory: Path) -> str:
     if not checkpoints:
         return f"no checkpoint in {directory}: the newest entries are not anchored"
     return f"against {checkpoints} signed checkpoint(s) in {directory}"
