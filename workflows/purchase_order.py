@@ -89,6 +89,12 @@ class PurchaseOrderWorkflow:
     def query_view(self) -> PoView:
         return self.view
 
+    @workflow.query(name="recorded_changes")
+    def query_recorded_changes(self) -> int:
+        """How many changes the PO has recorded (each one audit entry): ``poflow audit verify
+        --workflows`` holds the trail against it."""
+        return self.sequence
+
     @workflow.update(name="decide")
     async def decide(self, request: DecisionRequest) -> PoView:
         assert self.approval is not None
