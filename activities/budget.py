@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,12 +14,15 @@ from domain.purchase_order import BudgetMovement, InvoicePosting, InvoiceResult,
 from models import budget_alerts, commitments
 from models.db import unit_of_work
 
+log = logging.getLogger("poflow.budget")
+
 
 class BudgetActivities:
     """Each movement is written once per idempotency key; postings are serialised per budget
     line in Postgres, so two requisitions racing for the last of a budget never both take it.
     A posting that takes a line to an alert threshold raises the alert in the same transaction;
-    the alert is then notified, and a failed notice is retried with the next posting."""
+    the alert is then notified, and a failed notice is retried with the next posting: it never
+    fails the posting."""
 
     def __init__(
         self,
@@ -79,6 +83,12 @@ class BudgetActivities:
             budget_alerts.raise_alerts(session, *lines, self._thresholds)
 
     def _notify_alerts(self) -> None:
+        try:
+            self._send_alerts()
+        except Exception as error:  # the posting is done; the alert waits for the next one
+            log.warning("budget alerts not sent yet: %r", error)
+
+    def _send_alerts(self) -> None:
         with unit_of_work(self._sessions) as session:
             pending = budget_alerts.pending_alerts(session)
         for alert in pending:

@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         StateAfter,
     )
     from domain.routing import RoutingError, emergency_stage, route
+    from domain.side_effects import MESSAGE, Undelivered
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.after_issue_events import book_call_off, book_invoice
@@ -45,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 ONE_REJECTION_NOTICE = "one-rejection-notice"
 RESERVE_PER_POLICY = "reserve-per-policy"
+KEEP_UNDELIVERED = "keep-undelivered"
 
 
 @workflow.defn(name="PurchaseOrder")
@@ -376,12 +378,32 @@ class PurchaseOrderWorkflow:
         return Notification(person, kind, subject, self.view.po_number, key, facts)
 
     async def tell_all(self, notices: list[Notification]) -> None:
-        """Several messages in one activity; one at a time in runs begun before."""
+        """Several messages in one activity; one at a time in runs begun before. What does not
+        go out is kept as undelivered, and the PO goes on."""
+        failed: dict[str, str] = {}
         if len(notices) > 1 and workflow.patched(calls.BATCHED_CALLS):
-            await calls.notify_all(notices)
+            failed = await calls.notify_all(notices)
+        else:
+            for notice in notices:
+                reason = await calls.notify(notice)
+                if reason is not None:
+                    failed[notice.idempotency_key] = reason
+        now = workflow.now()
+        await self.keep_undelivered(
+            [
+                Undelivered(MESSAGE, n.idempotency_key, n.recipient, n.subject, reason, now)
+                for n in notices
+                if (reason := failed.get(n.idempotency_key)) is not None
+            ]
+        )
+
+    async def keep_undelivered(self, items: list[Undelivered]) -> None:
+        """On the PO, for its page and the undelivered report (runs begun before only log)."""
+        if not items or not workflow.patched(KEEP_UNDELIVERED):
             return
-        for notice in notices:
-            await calls.notify(notice)
+        self.view.undelivered.extend(items)
+        what = "; ".join(f"{item.subject} to {item.recipient}" for item in items)
+        await self.record("side_effect.undelivered", "poflow", comment=what)
 
     # -- private -----------------------------------------------------------------------------
 
