@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -68,7 +68,29 @@ MESSAGE = CallOptions(
 DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry)
 
 
+@runtime_checkable
+class StepHolder(Protocol):
+    """A workflow that can hold a step failed for good for an operator (the PO): it returns
+    when the step is to run again, or raises."""
+
+    async def hold_failed_step(self, step: str, error: FailureError) -> None: ...
+
+
 async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
+    """Run the activity; a Postgres or outside-system step that failed for good (its retries
+    are unlimited, so the activity said no retry can cure it) is held by a ``StepHolder``
+    workflow and run again when an operator asks. Messages are never held (``notify``)."""
+    while True:
+        try:
+            return await _execute(name, args, options, result)
+        except FailureError as error:
+            owner = workflow.instance()
+            if options.retry.maximum_attempts or not isinstance(owner, StepHolder):
+                raise
+            await owner.hold_failed_step(name, error)
+
+
+async def _execute(name: str, args: list[Any], options: CallOptions, result: type | None) -> Any:
     execute: Callable[..., Awaitable[Any]] = (
         workflow.execute_local_activity
         if options.local and workflow.patched(LOCAL_ACTIVITIES)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import ErpStatusEvent, Notification
@@ -31,10 +31,11 @@ with workflow.unsafe.imports_passed_through():
         StateAfter,
     )
     from domain.routing import RoutingError, emergency_stage, route
-    from domain.side_effects import MESSAGE, Undelivered
+    from domain.side_effects import MESSAGE, RetryRequest, Undelivered
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.after_issue_events import book_call_off, book_invoice
+    from workflows.attention import StepAbandoned, StepSteward, hold, record_quietly
     from workflows.change_control import cleared_for_issue, missing_change_ticket
     from workflows.closing import after_issue
     from workflows.issuing import issue
@@ -44,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tier_clock import ask, run_stage
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
+HELD = (PoStatus.INFORMATION_REQUESTED, PoStatus.NEEDS_ATTENTION)  # no decision is taken
 ONE_REJECTION_NOTICE = "one-rejection-notice"
 RESERVE_PER_POLICY = "reserve-per-policy"
 KEEP_UNDELIVERED = "keep-undelivered"
@@ -72,16 +74,21 @@ class PurchaseOrderWorkflow:
         self.changes = 0
         self.settled = False  # the final state is recorded; nothing more will happen
         self.projector = Projector()
+        self.steward = StepSteward()
 
     @workflow.run
     async def run(self, start: PurchaseOrderStart) -> PoView:
-        if start.carried is None and not (
-            await self._prepare_and_route() and await self._approve_and_issue()
-        ):
-            await workflow.wait_condition(workflow.all_handlers_finished)
-            await self.projector.flush()
+        try:
+            if start.carried is None and not (
+                await self._prepare_and_route() and await self._approve_and_issue()
+            ):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self.projector.flush()
+                return self.view
+            await after_issue(self)
+        except StepAbandoned:
+            await self._abandon()
             return self.view
-        await after_issue(self)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view
 
@@ -120,13 +127,28 @@ class PurchaseOrderWorkflow:
 
     @decide.validator
     def _validate_decision(self, request: DecisionRequest) -> None:
-        if self.approval is None or self.view.status is PoStatus.INFORMATION_REQUESTED:
+        if self.approval is None or self.view.status in HELD:
             raise ApplicationError(
                 "this purchase order is not waiting for a decision", type="not_waiting"
             )
         refused = refusal(self.approval, request, workflow.now())
         if refused is not None:
             raise ApplicationError(refused.message, type=refused.rule)
+
+    @workflow.update(name="retry_step")
+    async def retry_step(self, request: RetryRequest) -> PoView:
+        """Run the step that failed for good again; returns once it is under way."""
+        self.steward.retries_asked += 1
+        await workflow.wait_condition(lambda: self.view.attention is None or self.settled)
+        return self.view
+
+    @retry_step.validator
+    def _validate_retry(self, request: RetryRequest) -> None:
+        if self.view.status is not PoStatus.NEEDS_ATTENTION:
+            raise ApplicationError("no step of this purchase order failed", type="not_waiting")
+
+    async def hold_failed_step(self, step: str, error: FailureError) -> None:
+        await hold(self, step, error)
 
     @workflow.signal(name="erp_status")
     async def erp_status(self, event: ErpStatusEvent) -> None:
@@ -172,7 +194,8 @@ class PurchaseOrderWorkflow:
 
     @cancel.validator
     def _validate_cancel(self, request: CancelRequest) -> None:
-        status = self.view.status
+        held = self.view.attention
+        status = held.status_before if held else self.view.status
         if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED):
             raise ApplicationError(
                 f"a {status.value} purchase order cannot be cancelled", type="not_cancellable"
@@ -448,6 +471,22 @@ class PurchaseOrderWorkflow:
             )
         self.settled = True
         return False
+
+    async def _abandon(self) -> None:
+        """Cancelled while a step needed attention: the budget is released and the end recorded
+        as far as they can be, and nothing is held again."""
+        assert self.cancel_request is not None
+        self.steward.quiet = True
+        self.view.status, self.view.attention = PoStatus.CANCELLED, None
+        self.view.cancel_reason = self.cancel_request.reason
+        if self.preparation is not None and self.preparation.gl_account is not None:
+            try:
+                await calls.move_budget("release", self.movement("release"))
+            except FailureError as error:
+                workflow.logger.warning("%s: budget not released: %s", self.view.po_number, error)
+        request = self.cancel_request
+        await record_quietly(self, "po.cancelled", request.reason, request.actor)
+        self.settled = True
 
     def rejected(self) -> bool:
         """Whether the current approval round (the first chain, or a change order's) was
