@@ -48,6 +48,8 @@ class CallOptions:
     # A local activity whose next try is further off than this waits on a workflow timer, not
     # inside the workflow task: a failing step holds no task slot between tries.
     local_retry_threshold: timedelta = timedelta(seconds=5)
+    # A step failed for good holds the PO for an operator; a side effect never does.
+    holds: bool = True
 
 
 # Postgres work: quick, retried until it succeeds (it is idempotent), unless the activity says
@@ -62,10 +64,14 @@ MESSAGE = CallOptions(
     timedelta(seconds=30),
     RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=1)),
     local=True,
+    holds=False,
 )
+# The ticket's update at issue: retried like an outside call until the ticket takes it, but one
+# the ITSM tool refuses for good is left undelivered, as any other write-back.
+TICKET = CallOptions(OUTSIDE.timeout, OUTSIDE.retry, holds=False)
 # The digest: one call e-mails everyone who chose it, so it may take minutes; retried like any
 # message, and what is still held goes out in the next day's digest.
-DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry)
+DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry, holds=False)
 
 
 @runtime_checkable
@@ -79,13 +85,13 @@ class StepHolder(Protocol):
 async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
     """Run the activity; a Postgres or outside-system step that failed for good (its retries
     are unlimited, so the activity said no retry can cure it) is held by a ``StepHolder``
-    workflow and run again when an operator asks. Messages are never held (``notify``)."""
+    workflow and run again when an operator asks. Side effects are never held (``holds``)."""
     while True:
         try:
             return await _execute(name, args, options, result)
         except FailureError as error:
             owner = workflow.instance()
-            if options.retry.maximum_attempts or not isinstance(owner, StepHolder):
+            if not options.holds or not isinstance(owner, StepHolder):
                 raise
             await owner.hold_failed_step(name, error)
 
@@ -158,8 +164,14 @@ async def issue_to_erp(order: ErpOrder) -> ErpReceipt:
     return receipt
 
 
-async def update_ticket(update: TicketUpdate) -> None:
-    await call("update_itsm_ticket", [update], OUTSIDE)
+async def update_ticket(update: TicketUpdate) -> str | None:
+    """Retried until the ticket takes it, unless refused for good: then why, else None."""
+    try:
+        await call("update_itsm_ticket", [update], TICKET)
+    except FailureError as error:
+        workflow.logger.warning("ticket update %s refused", update.idempotency_key)
+        return reason_of(error)
+    return None
 
 
 async def write_back(update: TicketUpdate) -> str | None:

@@ -37,6 +37,7 @@ class StepSteward:
 
     def __init__(self) -> None:
         self.retries_asked = 0
+        self.retried_by = ""  # who asked last
         self.quiet = False  # failures now are logged, not held
 
 
@@ -63,7 +64,7 @@ async def hold(po: PurchaseOrderWorkflow, step: str, error: FailureError) -> Non
         raise StepAbandoned()
     if view.attention is not None:
         view.status, view.attention = view.attention.status_before, None
-        await record_quietly(po, "po.step_retried", f"{step} runs again")
+        await record_quietly(po, "po.step_retried", f"{step} runs again", steward.retried_by)
 
 
 async def record_quietly(

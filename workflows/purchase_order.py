@@ -139,6 +139,7 @@ class PurchaseOrderWorkflow:
     async def retry_step(self, request: RetryRequest) -> PoView:
         """Run the step that failed for good again; returns once it is under way."""
         self.steward.retries_asked += 1
+        self.steward.retried_by = request.actor
         await workflow.wait_condition(lambda: self.view.attention is None or self.settled)
         return self.view
 

@@ -38,6 +38,12 @@ async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
     )
     reason = await calls.write_back(update)
     if reason is not None:
-        await po.keep_undelivered(
-            [Undelivered(TICKET_UPDATE, key, ticket, note, reason, workflow.now())]
-        )
+        await keep_unwritten(po, update, reason)
+
+
+async def keep_unwritten(po: PurchaseOrderWorkflow, update: TicketUpdate, reason: str) -> None:
+    """The ticket update is kept on the PO as undelivered."""
+    kept = Undelivered(
+        TICKET_UPDATE, update.idempotency_key, update.ticket, update.note, reason, workflow.now()
+    )
+    await po.keep_undelivered([kept])
