@@ -36,9 +36,11 @@ class Office:
     names: dict[Role, str]
     po_number: str
 
-    def get(self, role: Role, path: str) -> dict[str, object] | list[object] | int:
+    def get(self, role: Role, path: str) -> object:
+        """The JSON body of a 200, else the status code."""
         response = self.client.get(path, headers={"Authorization": f"Bearer {self.tokens[role]}"})
-        return response.json() if response.status_code == 200 else response.status_code
+        body: object = response.json() if response.status_code == 200 else response.status_code
+        return body
 
     def sign_in(self, role: Role) -> None:
         form = self.client.get("/login")
