@@ -82,3 +82,20 @@ async def record_quietly(
         workflow.logger.warning("%s: %s not recorded: %s", po.view.po_number, action, error)
     finally:
         steward.quiet = quiet
+
+
+async def abandon(po: PurchaseOrderWorkflow) -> None:
+    """Cancelled while a step needed attention: the budget is released and the end recorded as
+    far as they can be, and nothing is held again."""
+    request = po.cancel_request
+    assert request is not None
+    po.steward.quiet = True
+    view = po.view
+    view.status, view.attention, view.cancel_reason = PoStatus.CANCELLED, None, request.reason
+    if po.preparation is not None and po.preparation.gl_account is not None:
+        try:
+            await calls.move_budget("release", po.movement("release"))
+        except FailureError as error:
+            workflow.logger.warning("%s: budget not released: %s", view.po_number, error)
+    await record_quietly(po, "po.cancelled", request.reason, request.actor)
+    po.settled = True

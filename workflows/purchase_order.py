@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.after_issue_events import book_call_off, book_invoice
-    from workflows.attention import StepAbandoned, StepSteward, hold, record_quietly
+    from workflows.attention import StepAbandoned, StepSteward, abandon, hold
     from workflows.change_control import cleared_for_issue, missing_change_ticket
     from workflows.closing import after_issue
     from workflows.issuing import issue
@@ -87,7 +87,7 @@ class PurchaseOrderWorkflow:
                 return self.view
             await after_issue(self)
         except StepAbandoned:
-            await self._abandon()
+            await abandon(self)
             return self.view
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view
@@ -472,22 +472,6 @@ class PurchaseOrderWorkflow:
             )
         self.settled = True
         return False
-
-    async def _abandon(self) -> None:
-        """Cancelled while a step needed attention: the budget is released and the end recorded
-        as far as they can be, and nothing is held again."""
-        assert self.cancel_request is not None
-        self.steward.quiet = True
-        self.view.status, self.view.attention = PoStatus.CANCELLED, None
-        self.view.cancel_reason = self.cancel_request.reason
-        if self.preparation is not None and self.preparation.gl_account is not None:
-            try:
-                await calls.move_budget("release", self.movement("release"))
-            except FailureError as error:
-                workflow.logger.warning("%s: budget not released: %s", self.view.po_number, error)
-        request = self.cancel_request
-        await record_quietly(self, "po.cancelled", request.reason, request.actor)
-        self.settled = True
 
     def rejected(self) -> bool:
         """Whether the current approval round (the first chain, or a change order's) was
