@@ -166,19 +166,18 @@ async def issue_to_erp(order: ErpOrder) -> ErpReceipt:
 
 async def update_ticket(update: TicketUpdate) -> str | None:
     """Retried until the ticket takes it, unless refused for good: then why, else None."""
-    try:
-        await call("update_itsm_ticket", [update], TICKET)
-    except FailureError as error:
-        workflow.logger.warning("ticket update %s refused", update.idempotency_key)
-        return reason_of(error)
-    return None
+    return await _write_ticket(update, TICKET)
 
 
 async def write_back(update: TicketUpdate) -> str | None:
     """A ticket update that may fail (after a few tries) without failing the PO: why it was
     not written, or None once it was."""
+    return await _write_ticket(update, MESSAGE)
+
+
+async def _write_ticket(update: TicketUpdate, options: CallOptions) -> str | None:
     try:
-        await call("update_itsm_ticket", [update], MESSAGE)
+        await call("update_itsm_ticket", [update], options)
     except FailureError as error:
         workflow.logger.warning("ticket update %s not written", update.idempotency_key)
         return reason_of(error)

@@ -1,7 +1,8 @@
 """A side effect that cannot be done never fails a PO: with the mail server refusing, the chat
 webhooks answering 500, or Postgres out of reach for the messaging part, every message fails past
-its retries, and the PO still waits for its approver, takes the decision and ends, its budget
-released; what did not go out is kept on the PO and in its read model."""
+its retries, and with ServiceNow out of reach every write-back to the ticket does; the PO still
+waits for its approver, takes the decision and ends, its budget released; what did not go out
+is kept on the PO and in its read model."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +27,7 @@ from adapters.notification_router import NotificationRouter
 from devstack.serving import loopback_socket, served, url_of
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import PoView
-from domain.side_effects import MESSAGE
+from domain.side_effects import MESSAGE, TICKET_UPDATE
 from models.db import build_engine, session_factory, unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
 from settings import Settings
@@ -186,3 +188,29 @@ def _chat_only(sessions: sessionmaker[Session], outage: str) -> Iterator[None]:
         with unit_of_work(sessions) as session:
             for person, choice in before.items():
                 set_preferences(session, person, choice)
+
+
+async def test_a_ticket_that_cannot_be_written_back_never_holds_the_po(
+    time_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session], db: Session
+) -> None:
+    """ServiceNow out of reach: every write-back to the ticket fails past its retries."""
+    closed = loopback_socket()
+    queue = f"po-test-{uuid.uuid4().hex[:8]}"
+    servicenow = {"servicenow_url": url_of(closed), "servicenow_user": "poflow"}
+    runner = PoRunner(time_env, demo_sessions, queue)
+    try:
+        async with build_worker(time_env.client, _settings(queue, **servicenow), demo_sessions):
+            handle = await runner.start(replace(laptops(), itsm_ticket="servicenow:ritm-42"))
+            await view_when(handle, waiting)
+            await _after_retries(time_env, handle, lambda v: bool(v.undelivered))
+            await decide(handle, "priya", Decision.REJECT, comment="we have spares in stock")
+            result = await handle.result()
+            await runner.end_all()
+    finally:
+        closed.close()
+    assert result.status is PoStatus.REJECTED
+    notes = [item.subject for item in result.undelivered if item.what == TICKET_UPDATE]
+    assert notes[0] == "raised; waiting for approval by priya"
+    assert any(note.startswith("reject by priya") for note in notes)
+    assert {item.recipient for item in result.undelivered} == {"servicenow:ritm-42"}
+    assert "side_effect.undelivered" in audit_actions(db, result.po_number)
