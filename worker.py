@@ -23,6 +23,7 @@ from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
+from activities.failures import FailureClassifier
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
@@ -183,6 +184,7 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
         max_concurrent_activities=ACTIVITIES,
         graceful_shutdown_timeout=timedelta(seconds=15),
         workflow_runner=WORKFLOW_RUNNER,
+        interceptors=[FailureClassifier()],
     )
     log.info(
         "registered on task queue %r: workflows [%s]; activities [%s]",

@@ -1,4 +1,4 @@
-"""``poflow``: up, migrate, seed, worker, api, simulators, users, audit, policy, budget."""
+"""``poflow``: up, migrate, seed, worker, api, simulators, users, audit, policy, budget, po."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from cli.audit import audit
 from cli.budgets import budget
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
 from cli.policies import policy
+from cli.purchase_orders import po
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.ports import port_in_use
@@ -26,6 +27,7 @@ app = typer.Typer(help="poflow: durable purchase-order approvals and IT spend co
 app.add_typer(accounts.users, name="users")
 app.add_typer(policy, name="policy")
 app.add_typer(budget, name="budget")
+app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
 
 
