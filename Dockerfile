@@ -35,6 +35,8 @@ COPY bench ./bench
 COPY templates ./templates
 # Editable, so the app finds templates/ and the migrations beside its code in /app.
 RUN pip install --no-deps -e .
+# Where the worker writes audit checkpoints (a volume in docker-compose.yml), owned by poflow.
+RUN mkdir -p /var/lib/poflow/audit-checkpoints && chown -R poflow:poflow /var/lib/poflow
 
 USER poflow
 

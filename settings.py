@@ -34,6 +34,18 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("POFLOW_DATABASE_URL", "DATABASE_URL"),
         description="SQLAlchemy URL of Postgres; unset starts the embedded server.",
     )
+    migration_database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("POFLOW_MIGRATION_DATABASE_URL"),
+        description="SQLAlchemy URL of the role that owns the tables and runs migrations; unset "
+        "is DATABASE_URL (one role for all). With the embedded server, the server's superuser "
+        "migrates and the app and worker connect as the role app_database_role.",
+    )
+    app_database_role: str = Field(
+        default="poflow_app",
+        description="The embedded server's role for the app and worker (no superuser, no owner): "
+        "`poflow migrate` creates it and grants it what poflow needs.",
+    )
     database_pool_size: int = Field(
         default=20,
         ge=1,
@@ -66,6 +78,16 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Earlier secret keys, comma-separated: links signed with them still open "
         "while they are rotated out; new links are signed with secret_key only.",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Where signed checkpoints of the audit trail's head are written (keep it "
+        "out of the database's reach); unset is <data_dir>/audit-checkpoints.",
+    )
+    audit_checkpoint_minutes: int = Field(
+        default=15,
+        ge=0,
+        description="How often the worker writes an audit checkpoint; 0 writes none.",
     )
     link_max_age_hours: int = Field(
         default=72, ge=1, description="How long a signed decision link in an e-mail stays valid."
@@ -207,6 +229,7 @@ class Settings(BaseSettings):
         "glpi_webhook_secret",
         "slack_webhook_url",
         "teams_webhook_url",
+        "migration_database_url",
         mode="before",
     )
     @classmethod
@@ -227,6 +250,14 @@ class Settings(BaseSettings):
     @property
     def app_url(self) -> str:
         return self.public_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"
+
+    def signing_keys(self) -> list[str]:
+        """The secret key, then the rotated-out ones (still accepted when checking)."""
+        return [key.get_secret_value() for key in (self.secret_key, *self.old_secret_keys)]
 
     @property
     def oidc_enabled(self) -> bool:

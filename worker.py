@@ -18,15 +18,17 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 from temporalio.worker import Worker
 
-from activities.audit import AuditActivities
+from activities.audit import AuditActivities, AuditCheckpoints
 from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
+from activities.failures import FailureClassifier
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
 from adapters.chat_webhooks import configured_chats
+from adapters.checkpoint_files import CheckpointDirectory
 from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.ecb_rates import EcbRates
 from adapters.erp_cxml import CxmlErp
@@ -182,6 +184,7 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
         max_concurrent_activities=ACTIVITIES,
         graceful_shutdown_timeout=timedelta(seconds=15),
         workflow_runner=WORKFLOW_RUNNER,
+        interceptors=[FailureClassifier()],
     )
     log.info(
         "registered on task queue %r: workflows [%s]; activities [%s]",
@@ -212,12 +215,42 @@ async def run(settings: Settings) -> None:
     stop = asyncio.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(stop_signal, stop.set)
+    sessions = session_factory(engine)
+    anchoring = _anchor_audit_trail(sessions, settings)
     try:
-        async with build_worker(client, settings, session_factory(engine)):
+        async with build_worker(client, settings, sessions):
             await stop.wait()
             log.info("stopping: finishing running activities first")
     finally:
+        if anchoring is not None:
+            anchoring.cancel()
         engine.dispose()
+
+
+def _anchor_audit_trail(
+    sessions: sessionmaker[Session], settings: Settings
+) -> asyncio.Task[None] | None:
+    """Signed checkpoints of the audit trail's head every ``audit_checkpoint_minutes``."""
+    if not settings.audit_checkpoint_minutes:
+        return None
+    key = settings.signing_keys()[0]
+    writer = AuditCheckpoints(sessions, CheckpointDirectory(settings.checkpoint_dir), key)
+    return asyncio.create_task(write_audit_checkpoints(writer, settings.audit_checkpoint_minutes))
+
+
+async def write_audit_checkpoints(writer: AuditCheckpoints, minutes: int) -> None:
+    """A checkpoint at start and every ``minutes`` when the head moved; a write that fails is
+    logged and tried again at the next turn."""
+    while True:
+        try:
+            written = await asyncio.to_thread(writer.write_if_moved)
+            if written is not None:
+                log.info(
+                    "audit checkpoint of entry %s written to %s", written[0].sequence, written[1]
+                )
+        except Exception:
+            log.exception("audit checkpoint not written; trying again in %s minutes", minutes)
+        await asyncio.sleep(minutes * 60)
 
 
 def main() -> None:

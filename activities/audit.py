@@ -1,12 +1,16 @@
-"""Writing the audit trail from workflows."""
+"""Writing the audit trail from workflows, and its signed checkpoints."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from adapters.checkpoint_files import CheckpointDirectory
 from domain.audit_chain import AuditEvent
-from models.audit_trail import append_audit_entry
+from domain.audit_checkpoint import Checkpoint
+from models.audit_trail import append_audit_entry, audit_head
 from models.db import unit_of_work
 
 
@@ -27,3 +31,35 @@ class AuditActivities:
         with unit_of_work(self._sessions) as session:
             entry = append_audit_entry(session, event)
             return AuditReceipt(sequence=entry.sequence, hash=entry.hash)
+
+
+class AuditCheckpoints:
+    """Writes signed checkpoints of the trail's head outside the database (see
+    ``domain.audit_checkpoint``): the worker every few minutes, ``poflow audit checkpoint`` on
+    demand."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], directory: CheckpointDirectory, key: str
+    ) -> None:
+        self._sessions = sessions
+        self._directory = directory
+        self._key = key
+
+        self._last: Checkpoint | None = None
+
+    def write_checkpoint(self) -> tuple[Checkpoint, Path]:
+        """A checkpoint of the head now, written to its own file."""
+        with self._sessions() as session:
+            head = audit_head(session, datetime.now(UTC))
+        path = self._directory.write(head, self._key)
+        self._last = head
+        return head, path
+
+    def write_if_moved(self) -> tuple[Checkpoint, Path] | None:
+        """A checkpoint unless the head is the one this writer anchored last."""
+        with self._sessions() as session:
+            head = audit_head(session, datetime.now(UTC))
+        last = self._last
+        if last is not None and (last.sequence, last.hash) == (head.sequence, head.hash):
+            return None
+        return self.write_checkpoint()

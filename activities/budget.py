@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,12 +14,15 @@ from domain.purchase_order import BudgetMovement, InvoicePosting, InvoiceResult,
 from models import budget_alerts, commitments
 from models.db import unit_of_work
 
+log = logging.getLogger("poflow.budget")
+
 
 class BudgetActivities:
     """Each movement is written once per idempotency key; postings are serialised per budget
     line in Postgres, so two requisitions racing for the last of a budget never both take it.
     A posting that takes a line to an alert threshold raises the alert in the same transaction;
-    the alert is then notified, and a failed notice is retried with the next posting."""
+    the alert is then notified once (see ``_notify_alerts``), and a failed notice is retried
+    with the next posting."""
 
     def __init__(
         self,
@@ -79,13 +83,30 @@ class BudgetActivities:
             budget_alerts.raise_alerts(session, *lines, self._thresholds)
 
     def _notify_alerts(self) -> None:
-        with unit_of_work(self._sessions) as session:
-            pending = budget_alerts.pending_alerts(session)
-        for alert in pending:
+        """Notify every alert no one else is notifying: each is claimed (a row lock held while
+        it is sent), so concurrent postings and retried activities send it once. An alert that
+        cannot be sent stays pending for the next posting; the posting itself stands."""
+        after = 0
+        while True:
+            with unit_of_work(self._sessions) as session:
+                alert = budget_alerts.claim_next_alert(session, after)
+                if alert is None:
+                    return
+                after = alert.alert_id
+                if self._send(alert):
+                    budget_alerts.mark_notified(session, alert.alert_id)
+
+    def _send(self, alert: budget_alerts.PendingAlert) -> bool:
+        """Whether every recipient was told (the router skips what an earlier try delivered)."""
+        try:
             for recipient in alert.recipients:
                 key = f"budget-alert:{alert.alert_id}:{recipient}"
                 self._notifications.send(
                     Notification(recipient, "budget_alert", alert.subject, None, key, alert.facts)
                 )
-            with unit_of_work(self._sessions) as session:
-                budget_alerts.mark_notified(session, alert.alert_id)
+        except Exception as error:  # a side effect never fails the posting it follows
+            log.warning(
+                "budget alert %s not sent, kept for the next posting: %r", alert.alert_id, error
+            )
+            return False
+        return True

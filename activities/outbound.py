@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from adapters.ports import (
     ErpOrder,
@@ -13,6 +14,7 @@ from adapters.ports import (
     NotificationPort,
     TicketUpdate,
 )
+from domain.side_effects import NOT_DELIVERED
 
 
 class OutboundActivities:
@@ -42,13 +44,14 @@ class OutboundActivities:
 
     @activity.defn(name="send_notifications")
     def send_notifications(self, notifications: list[Notification]) -> None:
-        """Every message is tried; a failure is raised after the others went out, and the
-        retry resends only what did not."""
-        failures: list[Exception] = []
+        """Every message is tried; a failure is raised after the others went out, naming the
+        keys of those that did not (``NOT_DELIVERED``), and the retry resends only them."""
+        failures: dict[str, Exception] = {}
         for notification in notifications:
             try:
                 self._notifications.send(notification)
             except Exception as error:
-                failures.append(error)
+                failures[notification.idempotency_key] = error
         if failures:
-            raise failures[0]
+            first = next(iter(failures.values()))
+            raise ApplicationError(str(first), [*failures], type=NOT_DELIVERED) from first

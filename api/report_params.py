@@ -15,6 +15,8 @@ from settings import Settings
 
 # Finance, procurement, auditors and admins read every cost center's budget figures.
 REPORT_READERS = (Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN)
+# Who follows up what poflow could not send (messages, ticket updates).
+UNDELIVERED_READERS = (Role.PROCUREMENT, Role.ADMIN)
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 Result = TypeVar("Result")
 

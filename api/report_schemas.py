@@ -243,3 +243,18 @@ class ForecastReportOut(BaseModel):
     currency: str
     lines: list[ForecastLineOut]
     total: ForecastOut
+
+
+class UndeliveredOut(BaseModel):
+    """A message (``what`` = message) or ticket update (``ticket_update``) that could not go out
+    after its retries; the PO went on without it. ``key`` is its idempotency key."""
+
+    model_config = _FROM_OBJECTS
+    po_number: str
+    po_status: str
+    what: str
+    recipient: str
+    subject: str
+    reason: str
+    at: datetime
+    key: str

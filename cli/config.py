@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from devstack import SetupError
-from devstack.postgres import check_reachable, resolve_database_url
+from devstack.postgres import check_reachable, resolve_database_url, resolve_migration_url
 from models.db import build_engine
 from settings import Settings
 
@@ -33,3 +33,10 @@ def reachable_database(settings: Settings) -> str:
 
 def database_engine(settings: Settings) -> Engine:
     return build_engine(reachable_database(settings), pool_size=2)
+
+
+def migration_engine(settings: Settings) -> Engine:
+    """An engine as the tables' owner (see ``resolve_migration_url``), checked to answer."""
+    url = resolve_migration_url(settings)
+    check_reachable(url)
+    return build_engine(url, pool_size=1)

@@ -1,4 +1,4 @@
-"""``poflow``: up, migrate, seed, worker, api, simulators, users, audit, policy, budget."""
+"""``poflow``: up, migrate, seed, worker, api, simulators, users, audit, policy, budget, po."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from typing import Annotated
 import typer
 
 from cli import accounts, up
+from cli.audit import audit
 from cli.budgets import budget
-from cli.config import database_engine, load_settings, reachable_database
+from cli.config import database_engine, load_settings, migration_engine, reachable_database
 from cli.policies import policy
+from cli.purchase_orders import po
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.ports import port_in_use
-from models.audit_trail import verify_audit_trail
-from models.db import session_factory, unit_of_work
+from devstack.postgres import resolve_database_url
+from models.db import session_factory
 from models.migrate import upgrade_to_head
 from settings import configure_logging
 
@@ -25,7 +27,7 @@ app = typer.Typer(help="poflow: durable purchase-order approvals and IT spend co
 app.add_typer(accounts.users, name="users")
 app.add_typer(policy, name="policy")
 app.add_typer(budget, name="budget")
-audit = typer.Typer(help="The hash-chained audit trail.")
+app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
 
 
@@ -37,10 +39,13 @@ def up_command() -> None:
 
 @app.command()
 def migrate() -> None:
-    """Bring the database schema to the newest version."""
-    engine = database_engine(load_settings())
-    upgrade_to_head(engine)
-    typer.echo("database schema is up to date")
+    """Bring the database schema to the newest version as the tables' owner, and grant the
+    app's role (DATABASE_URL's user) what it needs, creating it if need be."""
+    settings = load_settings()
+    engine = migration_engine(settings)
+    role = upgrade_to_head(engine, resolve_database_url(settings))
+    granted = f"; the app connects as {role}" if role else ""
+    typer.echo(f"database schema is up to date{granted}")
 
 
 @app.command()
@@ -84,18 +89,6 @@ def simulators() -> None:
 
     configure_logging()
     serve(load_settings())
-
-
-@audit.command("verify")
-def audit_verify() -> None:
-    """Prove the audit trail untampered: every entry's hash and link to the one before."""
-    sessions = session_factory(database_engine(load_settings()))
-    with unit_of_work(sessions) as session:
-        count, found = verify_audit_trail(session)
-    if found is not None:
-        typer.echo(f"audit trail BROKEN at entry {found.sequence}: {found.reason}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"audit trail intact: {count} entries verified")
 
 
 def main(args: Annotated[list[str] | None, typer.Argument()] = None) -> None:

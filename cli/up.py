@@ -24,7 +24,7 @@ from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.outside_world import poflow_environment, world_url
 from devstack.ports import port_in_use
-from devstack.postgres import EmbeddedPostgres, check_reachable, start_embedded
+from devstack.postgres import EmbeddedPostgres, as_role, check_reachable, start_embedded
 from devstack.temporal import reachable, start_dev_server, wait_until_reachable
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
@@ -57,9 +57,9 @@ def run(settings: Settings) -> None:
     _stop_on(signal.SIGTERM)
     try:
         _check_api_port(settings)
-        database_url = _postgres(settings, started)
+        owner_url, database_url = _postgres(settings, started)
         _temporal(settings, started)
-        _migrate_and_seed(settings, database_url)
+        _migrate_and_seed(settings, owner_url, database_url)
         environment = {**os.environ, "POFLOW_DATABASE_URL": database_url}
         if settings.demo_simulators:
             environment = _outside_world(settings, started, environment)
@@ -82,15 +82,18 @@ def _check_api_port(settings: Settings) -> None:
         )
 
 
-def _postgres(settings: Settings, started: Started) -> str:
+def _postgres(settings: Settings, started: Started) -> tuple[str, str]:
+    """The owner's URL (migrations) and the app's (worker and web app)."""
     if settings.database_url:
-        check_reachable(settings.database_url)
+        owner_url = settings.migration_database_url or settings.database_url
+        check_reachable(owner_url)
         typer.echo("Postgres: using DATABASE_URL")
-        return settings.database_url
+        return owner_url, settings.database_url
     started.postgres = start_embedded(settings.data_dir / "pgdata")
     verb = "started" if started.postgres.started_here else "reusing"
     typer.echo(f"Postgres: {verb} the embedded server in {settings.data_dir / 'pgdata'}")
-    return started.postgres.url()
+    owner_url = started.postgres.url()
+    return owner_url, as_role(owner_url, settings.app_database_role)
 
 
 def _temporal(settings: Settings, started: Started) -> None:
@@ -104,10 +107,17 @@ def _temporal(settings: Settings, started: Started) -> None:
     typer.echo(f"Temporal: started the dev server (data in {settings.data_dir / 'temporal.db'})")
 
 
-def _migrate_and_seed(settings: Settings, database_url: str) -> None:
+def _migrate_and_seed(settings: Settings, owner_url: str, database_url: str) -> None:
+    """Migrate as the owner (granting the app's role), then seed as the app."""
+    owner = build_engine(owner_url, pool_size=1)
+    try:
+        role = upgrade_to_head(owner, database_url)
+    finally:
+        owner.dispose()
+    if role:
+        typer.echo(f"Postgres: the worker and web app connect as {role}")
     engine = build_engine(database_url, pool_size=1)
     try:
-        upgrade_to_head(engine)
         typer.echo(load_demo_data(session_factory(engine), settings))
     finally:
         engine.dispose()

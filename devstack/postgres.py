@@ -97,10 +97,28 @@ def check_reachable(database_url: str, timeout_seconds: int = 5) -> None:
 
 
 def resolve_database_url(settings: Settings) -> str:
-    """The configured DATABASE_URL, or the embedded server's (started if needed)."""
+    """The URL the app and worker connect as: DATABASE_URL, or the embedded server's (started
+    if needed) as the role ``app_database_role``."""
+    if settings.database_url:
+        return settings.database_url
+    embedded = start_embedded(settings.data_dir / "pgdata").url()
+    return as_role(embedded, settings.app_database_role)
+
+
+def resolve_migration_url(settings: Settings) -> str:
+    """The URL of the tables' owner, who migrates: POFLOW_MIGRATION_DATABASE_URL, else
+    DATABASE_URL, else the embedded server's superuser."""
+    if settings.migration_database_url:
+        return settings.migration_database_url
     if settings.database_url:
         return settings.database_url
     return start_embedded(settings.data_dir / "pgdata").url()
+
+
+def as_role(database_url: str, role: str, password: str | None = None) -> str:
+    """``database_url`` connecting as ``role`` instead."""
+    url = make_url(database_url).set(username=role, password=password)
+    return url.render_as_string(hide_password=False)
 
 
 def redacted(database_url: str) -> str:

@@ -1,12 +1,14 @@
 """The hash chain that makes the audit trail tamper-evident.
 
 Each entry's hash covers its own canonical content and the previous entry's hash, so changing,
-removing or reordering any entry breaks every hash after it.
+removing or reordering any entry breaks the link of the entry after it. What the chain alone
+cannot show (the newest entries removed, or the newest rewritten with its hash recomputed) the
+signed checkpoints of ``domain.audit_checkpoint`` show.
 """
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,17 +49,25 @@ class ChainedEntry:
 
 @dataclass(frozen=True)
 class ChainBreak:
+    """An entry (by sequence) whose link, hash or anchoring does not hold, and what is wrong."""
+
     sequence: int
     reason: str
 
 
-def first_break(entries: Iterable[ChainedEntry]) -> ChainBreak | None:
-    """The first entry (in sequence order) whose links or hash do not hold, or None if all do."""
-    expected_previous = GENESIS_HASH
+def chain_breaks(entries: Iterable[ChainedEntry]) -> Iterator[ChainBreak]:
+    """Every entry (in sequence order) whose link to the entry before it or whose own hash does
+    not hold. Each entry is judged against the stored hash of the one before, so one altered or
+    removed entry is one break, and every other break is reported too."""
+    expected_previous, previous_sequence = GENESIS_HASH, 0
     for entry in entries:
         if entry.previous_hash != expected_previous:
-            return ChainBreak(entry.sequence, "previous hash does not match the entry before it")
+            before = f"entry {previous_sequence}" if previous_sequence else "the start of the trail"
+            yield ChainBreak(
+                entry.sequence,
+                f"link broken: its previous hash does not match {before} "
+                "(an entry between them was removed, or the one before was rewritten)",
+            )
         if entry_hash(entry.previous_hash, entry.content) != entry.hash:
-            return ChainBreak(entry.sequence, "content does not match its hash")
-        expected_previous = entry.hash
-    return None
+            yield ChainBreak(entry.sequence, "content altered: it does not match its hash")
+        expected_previous, previous_sequence = entry.hash, entry.sequence

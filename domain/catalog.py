@@ -42,6 +42,7 @@ class PoStatus(StrEnum):
     ISSUED = "issued"
     CANCELLED = "cancelled"
     CLOSED = "closed"
+    NEEDS_ATTENTION = "needs_attention"  # a step failed for good; waits for an operator
 
 
 class Decision(StrEnum):

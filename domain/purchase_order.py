@@ -13,6 +13,7 @@ from domain.money import Money, convert
 from domain.policy import Policy
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
+from domain.side_effects import Attention, Undelivered
 from domain.validation import RuleFailure, ValidationOutcome
 
 
@@ -154,6 +155,8 @@ class PoView:
     erp_status: str | None = None  # the ERP's latest word on the order: acknowledged, ...
     erp_events: list[str] = field(default_factory=list)  # the ERP event ids taken in
     ticket_updates: int = 0  # write-backs to the ITSM ticket so far (each one's key)
+    undelivered: list[Undelivered] = field(default_factory=list)  # messages that did not go out
+    attention: Attention | None = None  # the step that failed for good, while it waits
 
     def invoiced_minor(self) -> int:
         return sum(invoice.amount_minor for invoice in self.invoices)

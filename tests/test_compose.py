@@ -132,10 +132,35 @@ def test_poflow_services_build_from_the_same_dockerfile(services: dict[str, Any]
     assert (ROOT / "Dockerfile").is_file()
 
 
+OWNER_URL = "postgresql://poflow:poflow@postgres:5432/poflow"
+APP_URL = "postgresql://poflow_app:poflow_app@postgres:5432/poflow"
+
+
 def test_poflow_services_share_one_environment(services: dict[str, Any]) -> None:
     api = service_env(services, "api")
     assert service_env(services, "worker") == api
-    assert service_env(services, "migrate") == api
+    assert service_env(services, "migrate") == {**api, "POFLOW_MIGRATION_DATABASE_URL": OWNER_URL}
+
+
+def test_only_migrate_connects_as_the_owner(services: dict[str, Any]) -> None:
+    """The app and worker connect as the app's role and never learn the owner's password."""
+    postgres = service_env(services, "postgres")
+    owner = f"postgresql://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@"
+    assert OWNER_URL.startswith(owner)
+    for name in ("api", "worker"):
+        env = service_env(services, name)
+        assert env["DATABASE_URL"] == APP_URL
+        assert not any(owner in value for value in env.values()), name
+
+
+def test_worker_and_api_share_the_audit_checkpoint_volume(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    directory = service_env(services, "worker")["POFLOW_AUDIT_CHECKPOINT_DIR"]
+    for name in ("api", "worker"):
+        assert f"audit-checkpoints:{directory}" in services[name]["volumes"]
+    assert "audit-checkpoints" in compose["volumes"]
+    assert f"mkdir -p {directory}" in (ROOT / "Dockerfile").read_text()
 
 
 def test_poflow_environment_uses_only_names_settings_read(services: dict[str, Any]) -> None:
@@ -145,7 +170,7 @@ def test_poflow_environment_uses_only_names_settings_read(services: dict[str, An
 
 def test_poflow_environment_sets_database_secret_and_temporal(services: dict[str, Any]) -> None:
     env = service_env(services, "api")
-    assert env["DATABASE_URL"] == "postgresql://poflow:poflow@postgres:5432/poflow"
+    assert env["DATABASE_URL"] == APP_URL
     assert env["POFLOW_TEMPORAL_ADDRESS"] == "temporal:7233"
     assert "POFLOW_SECRET_KEY" in env
 
@@ -197,7 +222,8 @@ def test_settings_from_api_environment_are_valid(
     assert settings.environment == "production"
     assert settings.temporal_address == "temporal:7233"
     assert settings.secret_key.get_secret_value() == SECRET
-    assert settings.database_url == "postgresql://poflow:poflow@postgres:5432/poflow"
+    assert settings.database_url == APP_URL
+    assert settings.migration_database_url is None  # only migrate is given the owner
     assert settings.api_host == "0.0.0.0"  # noqa: S104 - inside the container, on purpose
     assert settings.api_port == 8000
     # Outside systems left unnamed stay off rather than pointing at an empty address.
@@ -215,3 +241,12 @@ def test_settings_refuse_production_with_default_secret(
 
     with pytest.raises(ValidationError, match="POFLOW_SECRET_KEY"):
         Settings(_env_file=None)
+
+
+def test_migrate_connects_as_the_owner(
+    services: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use_environment(monkeypatch, resolved_env(services, "migrate"))
+    settings = Settings(_env_file=None)
+    assert settings.migration_database_url == OWNER_URL
+    assert settings.database_url == APP_URL

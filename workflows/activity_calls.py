@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import ContractRenewal
@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         PrepareRequest,
         ReservationResult,
     )
+    from domain.side_effects import NOT_DELIVERED
 
 
 LOCAL_ACTIVITIES = "local-activities"
@@ -44,11 +45,17 @@ class CallOptions:
     timeout: timedelta
     retry: RetryPolicy
     local: bool = False  # run inside the workflow task (see above)
+    # A local activity whose next try is further off than this waits on a workflow timer, not
+    # inside the workflow task: a failing step holds no task slot between tries.
+    local_retry_threshold: timedelta = timedelta(seconds=5)
+    # A step failed for good holds the PO for an operator; a side effect never does.
+    holds: bool = True
 
 
-# Postgres work: quick, retried until it succeeds (it is idempotent).
+# Postgres work: quick, retried until it succeeds (it is idempotent), unless the activity says
+# it never can (``activities.failures``).
 DATABASE = CallOptions(
-    timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(seconds=30)), local=True
+    timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(minutes=2)), local=True
 )
 # Outside systems: slower, retried with a longer back-off.
 OUTSIDE = CallOptions(timedelta(seconds=60), RetryPolicy(maximum_interval=timedelta(minutes=5)))
@@ -57,24 +64,52 @@ MESSAGE = CallOptions(
     timedelta(seconds=30),
     RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=1)),
     local=True,
+    holds=False,
 )
+# The ticket's update at issue: retried like an outside call until the ticket takes it, but one
+# the ITSM tool refuses for good is left undelivered, as any other write-back.
+TICKET = CallOptions(OUTSIDE.timeout, OUTSIDE.retry, holds=False)
 # The digest: one call e-mails everyone who chose it, so it may take minutes; retried like any
 # message, and what is still held goes out in the next day's digest.
-DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry)
+DIGEST = CallOptions(timedelta(minutes=10), MESSAGE.retry, holds=False)
+
+
+@runtime_checkable
+class StepHolder(Protocol):
+    """A workflow that can hold a step failed for good for an operator (the PO): it returns
+    when the step is to run again, or raises."""
+
+    async def hold_failed_step(self, step: str, error: FailureError) -> None: ...
 
 
 async def call(name: str, args: list[Any], options: CallOptions, result: type | None = None) -> Any:
+    """Run the activity; a Postgres or outside-system step that failed for good (its retries
+    are unlimited, so the activity said no retry can cure it) is held by a ``StepHolder``
+    workflow and run again when an operator asks. Side effects are never held (``holds``)."""
+    while True:
+        try:
+            return await _execute(name, args, options, result)
+        except FailureError as error:
+            owner = workflow.instance()
+            if not options.holds or not isinstance(owner, StepHolder):
+                raise
+            await owner.hold_failed_step(name, error)
+
+
+async def _execute(name: str, args: list[Any], options: CallOptions, result: type | None) -> Any:
     execute: Callable[..., Awaitable[Any]] = (
         workflow.execute_local_activity
         if options.local and workflow.patched(LOCAL_ACTIVITIES)
         else workflow.execute_activity
     )
+    local = execute is workflow.execute_local_activity
     return await execute(
         name,
         args=args,
         result_type=result,
         start_to_close_timeout=options.timeout,
         retry_policy=options.retry,
+        **({"local_retry_threshold": options.local_retry_threshold} if local else {}),
     )
 
 
@@ -129,16 +164,24 @@ async def issue_to_erp(order: ErpOrder) -> ErpReceipt:
     return receipt
 
 
-async def update_ticket(update: TicketUpdate) -> None:
-    await call("update_itsm_ticket", [update], OUTSIDE)
+async def update_ticket(update: TicketUpdate) -> str | None:
+    """Retried until the ticket takes it, unless refused for good: then why, else None."""
+    return await _write_ticket(update, TICKET)
 
 
-async def write_back(update: TicketUpdate) -> None:
-    """A ticket update that may fail (after a few tries) without failing the PO."""
+async def write_back(update: TicketUpdate) -> str | None:
+    """A ticket update that may fail (after a few tries) without failing the PO: why it was
+    not written, or None once it was."""
+    return await _write_ticket(update, MESSAGE)
+
+
+async def _write_ticket(update: TicketUpdate, options: CallOptions) -> str | None:
     try:
-        await call("update_itsm_ticket", [update], MESSAGE)
-    except ActivityError:
+        await call("update_itsm_ticket", [update], options)
+    except FailureError as error:
         workflow.logger.warning("ticket update %s not written", update.idempotency_key)
+        return reason_of(error)
+    return None
 
 
 async def change_approved(change_ticket: str) -> bool:
@@ -155,20 +198,47 @@ async def save_erp_cursor(cursor: str | None) -> None:
     await call("save_erp_cursor", [cursor], DATABASE)
 
 
-async def notify(notification: Notification) -> None:
-    try:
-        await call("send_notification", [notification], MESSAGE)
-    except ActivityError:
-        workflow.logger.warning("notification %s not sent", notification.idempotency_key)
+async def notify(notification: Notification) -> str | None:
+    """Never fails the caller, whatever failed (a local activity's last failure arrives as the
+    activity's own error, not wrapped in an ``ActivityError``): why the message did not go out
+    after its retries, or None once it did."""
+    failed = await _send("send_notification", [notification], [notification])
+    return failed.get(notification.idempotency_key)
 
 
-async def notify_all(notifications: list[Notification]) -> None:
-    """Each message is sent once even when the activity is retried (see ``notify``)."""
+async def notify_all(notifications: list[Notification]) -> dict[str, str]:
+    """Each message is sent once even when the activity is retried; the ones that did not go
+    out after the retries, by key, with the reason (see ``notify``)."""
+    return await _send("send_notifications", [notifications], notifications)
+
+
+async def _send(
+    activity: str, args: list[Any], notifications: list[Notification]
+) -> dict[str, str]:
     try:
-        await call("send_notifications", [notifications], MESSAGE)
-    except ActivityError:
-        keys = ", ".join(n.idempotency_key for n in notifications)
-        workflow.logger.warning("notifications %s not all sent", keys)
+        await call(activity, args, MESSAGE)
+    except FailureError as error:
+        failed = _undelivered_keys(error) or [n.idempotency_key for n in notifications]
+        workflow.logger.warning("notifications %s not sent", ", ".join(failed))
+        return dict.fromkeys(failed, reason_of(error))
+    return {}
+
+
+def reason_of(error: BaseException) -> str:
+    """The innermost failure's message: what the outside system or database said."""
+    while isinstance(error.__cause__, FailureError):
+        error = error.__cause__
+    return str(error)[:500]
+
+
+def _undelivered_keys(error: BaseException) -> list[str]:
+    """The keys a failed batch names as not delivered (``NOT_DELIVERED``'s details)."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.type == NOT_DELIVERED and cause.details:
+            return [str(key) for key in cause.details[0]]
+        cause = cause.__cause__
+    return []
 
 
 async def send_digests(now: datetime) -> int:

@@ -11,6 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from adapters.ports import ErpOrder, TicketUpdate
     from domain.catalog import PoStatus
     from workflows import activity_calls as calls
+    from workflows.ticket_write_back import keep_unwritten
 
 if TYPE_CHECKING:
     from workflows.purchase_order import PurchaseOrderWorkflow
@@ -25,16 +26,17 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
     po.view.status = PoStatus.ISSUED
     await po.record("po.issued", "poflow", comment=receipt.erp_reference)
     if requisition.itsm_ticket:
-        await calls.update_ticket(
-            TicketUpdate(
-                requisition.itsm_ticket,
-                "issued",
-                po.view.po_number,
-                f"issued as {receipt.erp_reference}",
-                f"{po.view.po_number}:{po.view.revision}:itsm-issued",
-                requisition.change_ticket,
-            )
+        update = TicketUpdate(
+            requisition.itsm_ticket,
+            "issued",
+            po.view.po_number,
+            f"issued as {receipt.erp_reference}",
+            f"{po.view.po_number}:{po.view.revision}:itsm-issued",
+            requisition.change_ticket,
         )
+        reason = await calls.update_ticket(update)
+        if reason is not None:
+            await keep_unwritten(po, update, reason)
     facts: dict[str, object] = {"erp_reference": receipt.erp_reference}
     notices = [po.notice(requisition.requester, "issued", f"{po.view.po_number} issued", facts)]
     if prep.vendor_email:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import ErpStatusEvent, Notification
@@ -31,9 +31,11 @@ with workflow.unsafe.imports_passed_through():
         StateAfter,
     )
     from domain.routing import RoutingError, emergency_stage, route
+    from domain.side_effects import MESSAGE, RetryRequest, Undelivered
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.after_issue_events import book_call_off, book_invoice
+    from workflows.attention import StepAbandoned, StepSteward, abandon, hold
     from workflows.change_control import cleared_for_issue, missing_change_ticket
     from workflows.closing import after_issue
     from workflows.issuing import issue
@@ -43,8 +45,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tier_clock import ask, run_stage
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
+HELD = (PoStatus.INFORMATION_REQUESTED, PoStatus.NEEDS_ATTENTION)  # no decision is taken
 ONE_REJECTION_NOTICE = "one-rejection-notice"
 RESERVE_PER_POLICY = "reserve-per-policy"
+KEEP_UNDELIVERED = "keep-undelivered"
 
 
 @workflow.defn(name="PurchaseOrder")
@@ -70,16 +74,21 @@ class PurchaseOrderWorkflow:
         self.changes = 0
         self.settled = False  # the final state is recorded; nothing more will happen
         self.projector = Projector()
+        self.steward = StepSteward()
 
     @workflow.run
     async def run(self, start: PurchaseOrderStart) -> PoView:
-        if start.carried is None and not (
-            await self._prepare_and_route() and await self._approve_and_issue()
-        ):
-            await workflow.wait_condition(workflow.all_handlers_finished)
-            await self.projector.flush()
+        try:
+            if start.carried is None and not (
+                await self._prepare_and_route() and await self._approve_and_issue()
+            ):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self.projector.flush()
+                return self.view
+            await after_issue(self)
+        except StepAbandoned:
+            await abandon(self)
             return self.view
-        await after_issue(self)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view
 
@@ -88,6 +97,12 @@ class PurchaseOrderWorkflow:
     @workflow.query(name="view")
     def query_view(self) -> PoView:
         return self.view
+
+    @workflow.query(name="recorded_changes")
+    def query_recorded_changes(self) -> int:
+        """How many changes the PO has recorded (each one audit entry): ``poflow audit verify
+        --workflows`` holds the trail against it."""
+        return self.sequence
 
     @workflow.update(name="decide")
     async def decide(self, request: DecisionRequest) -> PoView:
@@ -118,13 +133,29 @@ class PurchaseOrderWorkflow:
 
     @decide.validator
     def _validate_decision(self, request: DecisionRequest) -> None:
-        if self.approval is None or self.view.status is PoStatus.INFORMATION_REQUESTED:
+        if self.approval is None or self.view.status in HELD:
             raise ApplicationError(
                 "this purchase order is not waiting for a decision", type="not_waiting"
             )
         refused = refusal(self.approval, request, workflow.now())
         if refused is not None:
             raise ApplicationError(refused.message, type=refused.rule)
+
+    @workflow.update(name="retry_step")
+    async def retry_step(self, request: RetryRequest) -> PoView:
+        """Run the step that failed for good again; returns once it is under way."""
+        self.steward.retries_asked += 1
+        self.steward.retried_by = request.actor
+        await workflow.wait_condition(lambda: self.view.attention is None or self.settled)
+        return self.view
+
+    @retry_step.validator
+    def _validate_retry(self, request: RetryRequest) -> None:
+        if self.view.status is not PoStatus.NEEDS_ATTENTION:
+            raise ApplicationError("no step of this purchase order failed", type="not_waiting")
+
+    async def hold_failed_step(self, step: str, error: FailureError) -> None:
+        await hold(self, step, error)
 
     @workflow.signal(name="erp_status")
     async def erp_status(self, event: ErpStatusEvent) -> None:
@@ -170,7 +201,8 @@ class PurchaseOrderWorkflow:
 
     @cancel.validator
     def _validate_cancel(self, request: CancelRequest) -> None:
-        status = self.view.status
+        held = self.view.attention
+        status = held.status_before if held else self.view.status
         if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED):
             raise ApplicationError(
                 f"a {status.value} purchase order cannot be cancelled", type="not_cancellable"
@@ -376,12 +408,32 @@ class PurchaseOrderWorkflow:
         return Notification(person, kind, subject, self.view.po_number, key, facts)
 
     async def tell_all(self, notices: list[Notification]) -> None:
-        """Several messages in one activity; one at a time in runs begun before."""
+        """Several messages in one activity; one at a time in runs begun before. What does not
+        go out is kept as undelivered, and the PO goes on."""
+        failed: dict[str, str] = {}
         if len(notices) > 1 and workflow.patched(calls.BATCHED_CALLS):
-            await calls.notify_all(notices)
+            failed = await calls.notify_all(notices)
+        else:
+            for notice in notices:
+                reason = await calls.notify(notice)
+                if reason is not None:
+                    failed[notice.idempotency_key] = reason
+        now = workflow.now()
+        await self.keep_undelivered(
+            [
+                Undelivered(MESSAGE, n.idempotency_key, n.recipient, n.subject, reason, now)
+                for n in notices
+                if (reason := failed.get(n.idempotency_key)) is not None
+            ]
+        )
+
+    async def keep_undelivered(self, items: list[Undelivered]) -> None:
+        """On the PO, for its page and the undelivered report (runs begun before only log)."""
+        if not items or not workflow.patched(KEEP_UNDELIVERED):
             return
-        for notice in notices:
-            await calls.notify(notice)
+        self.view.undelivered.extend(items)
+        what = "; ".join(f"{item.subject} to {item.recipient}" for item in items)
+        await self.record("side_effect.undelivered", "poflow", comment=what)
 
     # -- private -----------------------------------------------------------------------------
 

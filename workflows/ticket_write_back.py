@@ -1,6 +1,6 @@
 """The PO's state and number written back to the ticket it came from: at submission, at each
 decision, and at issue, rejection, cancellation and close. A ticket that cannot be reached after
-a few tries is left (and logged): the ITSM tool never holds up a purchase order."""
+a few tries is kept on the PO as undelivered: the ITSM tool never holds up a purchase order."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import TicketUpdate
+    from domain.side_effects import TICKET_UPDATE, Undelivered
     from workflows import activity_calls as calls
 
 if TYPE_CHECKING:
@@ -35,4 +36,14 @@ async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
         key,
         view.requisition.change_ticket,
     )
-    await calls.write_back(update)
+    reason = await calls.write_back(update)
+    if reason is not None:
+        await keep_unwritten(po, update, reason)
+
+
+async def keep_unwritten(po: PurchaseOrderWorkflow, update: TicketUpdate, reason: str) -> None:
+    """The ticket update is kept on the PO as undelivered."""
+    kept = Undelivered(
+        TICKET_UPDATE, update.idempotency_key, update.ticket, update.note, reason, workflow.now()
+    )
+    await po.keep_undelivered([kept])

@@ -1,5 +1,6 @@
 """Purchase orders: reading them, and the decisions, answers, cancellations and renewal choices
-that their workflows accept or refuse (each one a workflow Update whose validator decides)."""
+that their workflows accept or refuse (each one a workflow Update whose validator decides), and
+an admin's retry of a step that failed for good."""
 
 from __future__ import annotations
 
@@ -30,15 +31,18 @@ from api.schemas import (
     RenewalIn,
 )
 from domain.catalog import PoStatus, Role
-from domain.purchase_order import CancelRequest, PoView
+from domain.purchase_order import CancelRequest, PoView, workflow_id_for
 from domain.renewal import RenewalDecision, RenewalView
+from domain.side_effects import RetryRequest
 from models.inbox import purchase_orders
 from models.people import User
+from models.purchase_orders import PurchaseOrder
 
 router = APIRouter(prefix="/api", tags=["purchase orders"], route_class=RefusalRoute)
 Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
 OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]
 Requester = Annotated[User, Depends(require_role(Role.REQUESTER))]
+Admin = Annotated[User, Depends(require_role(Role.ADMIN))]
 _VIEW = TypeAdapter(PoView)
 _RENEWAL = TypeAdapter(RenewalView)
 _REFUSALS = REFUSAL_RESPONSES
@@ -156,6 +160,21 @@ async def decide_renewal(
     )
     view = await run_update(handle, "decide", decision, RenewalView, missing=missing)
     return dict(_RENEWAL.dump_python(view, mode="json"))
+
+
+@router.post("/purchase-orders/{po_number}/retry", responses=_REFUSALS)
+async def retry_step(
+    po_number: str, user: Admin, session: SessionDep, temporal: TemporalDep
+) -> dict[str, Any]:
+    """Run again the step of a PO that needs attention (it failed for good); answers once the
+    step is under way, with the PO's status from before. 409 ``not_waiting`` when no step of
+    the PO failed. Admins only; also a PO the read model could not store is reached by number."""
+    row = await run_in_threadpool(session.get, PurchaseOrder, po_number)
+    workflow_id = row.workflow_id if row is not None else workflow_id_for(po_number)
+    handle = temporal.get_workflow_handle(workflow_id)
+    request = RetryRequest(actor=user.username)
+    view = await run_update(handle, "retry_step", request, PoView, missing=not_running(po_number))
+    return _json(view)
 
 
 def _missing(po_number: str) -> HTTPException:

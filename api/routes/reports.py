@@ -1,6 +1,7 @@
 """Budget reports for finance, procurement, auditors and admins: budget vs reserved vs committed
 vs actual vs available (JSON and CSV), a line's drill-down, burn-downs, the monthly commitment
 report, alerts and the year-end forecast. Read-only; computed from the ledger on each request.
+The undelivered report lists what the POs could not send.
 
 A missing ``fiscal_year`` (or ``period``) means today's; a period outside 1..12 is refused with
 422, an unknown cost center, GL account or PO with 404."""
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.report_csv import budget_csv
-from api.report_params import REPORT_READERS, report_of, report_period
+from api.report_params import REPORT_READERS, UNDELIVERED_READERS, report_of, report_period
 from api.report_schemas import (
     AlertOut,
     BudgetReportOut,
@@ -30,6 +31,7 @@ from api.report_schemas import (
     LineDetailOut,
     PoBurnDownOut,
     PoOnLineOut,
+    UndeliveredOut,
 )
 from models.budget_alert_report import alert_report
 from models.budget_burndown import center_burn_down, po_burn_down
@@ -38,6 +40,7 @@ from models.budget_forecast import forecast_report
 from models.budget_reports import budget_report
 from models.commitment_report import commitment_report
 from models.people import User
+from models.undelivered_report import undelivered_report
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require_role(*REPORT_READERS))]
@@ -217,3 +220,14 @@ def forecast(
         ],
         total=ForecastOut.model_validate(report.total),
     )
+
+
+@router.get("/undelivered")
+def undelivered(
+    _: Annotated[User, Depends(require_role(*UNDELIVERED_READERS))],
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[UndeliveredOut]:
+    """The messages and ticket updates that could not go out after their retries, newest first
+    (procurement and admins)."""
+    return [UndeliveredOut.model_validate(line) for line in undelivered_report(session, limit)]

@@ -1,25 +1,33 @@
 """The PO page: header, lines, the approval chain as a timeline, the audit trail, and the
-decision form (a refused decision shows the validator's reason in the form)."""
+decision form (a refused decision shows the validator's reason in the form); what could not be
+delivered, and a step that needs attention, with an admin's button to run it again."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from sqlalchemy import select
 
-from api.decisions import DecisionForm, NotVisible, submit_decision, visible_or_missing
+from api.decisions import (
+    DecisionForm,
+    NotVisible,
+    not_running,
+    submit_decision,
+    visible_or_missing,
+)
 from api.deps import SessionDep, TemporalDep
-from api.errors import Refused
+from api.errors import Refused, run_update
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
-from api.web.session import CsrfChecked, PageUser
+from api.web.session import CsrfChecked, PageUser, page_role
 from domain.catalog import Decision, Role
 from domain.entitlement import forward_candidates
 from domain.purchase_order import PoView
+from domain.side_effects import RetryRequest
 from models.audit import AuditEntry
 from models.people import User
 from models.po_budget import po_budget
@@ -76,6 +84,33 @@ async def decide(
     return RedirectResponse(f"/po/{po_number}", status_code=303)
 
 
+@router.post("/po/{po_number}/retry", dependencies=[CsrfChecked])
+async def retry(
+    request: Request,
+    po_number: str,
+    user: Annotated[User, Depends(page_role(Role.ADMIN))],
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> Response:
+    """An admin runs again the step of a PO that needs attention."""
+    po = await run_in_threadpool(visible_or_missing, session, user, po_number)
+    update = temporal.get_workflow_handle(po.workflow_id)
+    try:
+        await run_update(
+            update,
+            "retry_step",
+            RetryRequest(user.username),
+            PoView,
+            missing=not_running(po_number),
+        )
+    except Refused as refused:
+        return await run_in_threadpool(
+            _page, request, session, user, po_number, refused.detail, refused.status_code
+        )
+    flash(request, f"The failed step of {po_number} runs again")
+    return RedirectResponse(f"/po/{po_number}", status_code=303)
+
+
 def _page(
     request: Request, session: Any, user: User, po_number: str, refusal: str | None, code: int
 ) -> HTMLResponse:
@@ -95,6 +130,7 @@ def _page(
         "trail": trail,
         "refusal": refusal,
         "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
+        "can_retry": Role.ADMIN in user.role_names,
         "forward_options": _forward_options(detail, user.username),
         "budget": po_budget(session, po_number),
         "commitment_chart": po_commitment_chart(session, po_number),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep, SessionDep
 from api.report_csv import budget_csv
-from api.report_params import REPORT_READERS, report_of, report_period
+from api.report_params import REPORT_READERS, UNDELIVERED_READERS, report_of, report_period
 from api.web.charts import Bar, Series, line_chart, stacked_bars
 from api.web.render import render
 from api.web.session import page_role
@@ -29,6 +29,7 @@ from models.budget_forecast import forecast_report
 from models.budget_reports import AccountYear, budget_report
 from models.commitment_report import commitment_report
 from models.people import User
+from models.undelivered_report import undelivered_report
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 Reader = Annotated[User, Depends(page_role(*REPORT_READERS))]
@@ -232,3 +233,14 @@ def _step_label(number: int, entries: list[PoBurnStep]) -> str:
 
 def _center_codes(session: Session) -> list[str]:
     return list(session.scalars(select(CostCenter.code).order_by(CostCenter.code)))
+
+
+@router.get("/undelivered", response_class=HTMLResponse)
+def undelivered_page(
+    request: Request,
+    user: Annotated[User, Depends(page_role(*UNDELIVERED_READERS))],
+    session: SessionDep,
+) -> HTMLResponse:
+    """What the POs could not send (``models.undelivered_report``)."""
+    context = {"title": "Undelivered", "lines": undelivered_report(session)}
+    return render(request, "reports/undelivered.html", context, user)

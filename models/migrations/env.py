@@ -15,10 +15,10 @@ def _database_url() -> str:
     given = config.attributes.get("database_url")
     if given:
         return str(given)
-    from devstack.postgres import resolve_database_url
+    from devstack.postgres import resolve_migration_url
     from settings import Settings
 
-    return resolve_database_url(Settings())
+    return resolve_migration_url(Settings())
 
 
 def _run(connection: Connection) -> None:

@@ -7,7 +7,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.audit import AuditActivities
 from domain.audit_chain import AuditEvent
-from models.audit_trail import verify_audit_trail
+from models.audit_trail import Verification, verify_audit_trail
 
 
 def test_a_retried_activity_records_the_event_once(
@@ -27,4 +27,4 @@ def test_a_retried_activity_records_the_event_once(
     first = environment.run(activities.record_audit_event, event)
     retried = environment.run(activities.record_audit_event, event)
     assert retried == first
-    assert verify_audit_trail(session) == (1, None)
+    assert verify_audit_trail(session) == Verification(1, [])

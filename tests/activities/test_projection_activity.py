@@ -12,7 +12,7 @@ from activities.projection import ProjectionActivities
 from domain.catalog import PoStatus
 from domain.purchase_order import PoChange, PoView, StateAfter
 from models import AuditEntry, PurchaseOrder
-from models.audit_trail import verify_audit_trail
+from models.audit_trail import Verification, verify_audit_trail
 from tests.workflows.requisitions import laptops
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -55,4 +55,4 @@ def test_changes_projected_together_keep_their_own_audit_state(
     ]
     row = session.get(PurchaseOrder, "PO-7001")
     assert row is not None and row.status is PoStatus.REFUSED and row.last_event_sequence == 2
-    assert verify_audit_trail(session) == (2, None)
+    assert verify_audit_trail(session) == Verification(2, [])

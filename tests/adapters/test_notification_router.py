@@ -14,6 +14,7 @@ from functools import partial
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.outbound import OutboundActivities
@@ -26,6 +27,7 @@ from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.serving import loopback_socket, served, url_of
 from domain.catalog import PoStatus, Role, ServiceType
+from domain.side_effects import NOT_DELIVERED
 from models import DigestItem, OutboundMessage, PurchaseOrder
 from models.accounts import upsert_user
 from models.db import unit_of_work
@@ -245,8 +247,11 @@ def test_messages_sent_together_all_go_out_though_one_channel_fails(
     notices = [_notice(chatty, "approval_requested", number), _notice(quiet, "reminder", number)]
     activities = OutboundActivities(PostgresErp(sessions), PostgresOutbox(sessions), router)
     channel.fail_next = 1
-    with pytest.raises(NotDelivered):
+    with pytest.raises(ApplicationError) as failed:
         ActivityEnvironment().run(activities.send_notifications, notices)
+    # The failure names the message that did not all go out, for the PO to keep as undelivered.
+    assert failed.value.type == NOT_DELIVERED
+    assert failed.value.details == ([notices[0].idempotency_key],)
     assert _mails_to(mail[0], f"{quiet}@example.org") == ["reminder"], "the second still went out"
 
     ActivityEnvironment().run(activities.send_notifications, notices)  # the activity's retry

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from models.db import build_engine, session_factory, unit_of_work
 from settings import Settings
 from worker import build_worker
 
-__all__ = ["Json", "Stack", "stack", "storage_body", "subscription_body"]
+__all__ = ["Json", "Stack", "serve_stack", "stack", "storage_body", "subscription_body"]
 
 Json = dict[str, Any]
 
@@ -82,11 +83,24 @@ async def stack(
     temporal_env: WorkflowEnvironment,
     demo_sessions: sessionmaker[Session],
 ) -> AsyncIterator[Stack]:
+    async with serve_stack(demo_database_url, temporal_env, demo_sessions) as stack:
+        yield stack
+
+
+@asynccontextmanager
+async def serve_stack(
+    demo_database_url: str,
+    temporal_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    **settings_values: Any,
+) -> AsyncIterator[Stack]:
+    """The stack, with ``settings_values`` for the app's and the worker's settings."""
     settings = Settings(
         _env_file=None,
         environment="test",
         temporal_address=temporal_env.client.service_client.config.target_host,
         temporal_task_queue=f"api-e2e-{uuid.uuid4().hex[:8]}",
+        **settings_values,
     )
     app = create_app(settings, demo_database_url)
     worker = build_worker(temporal_env.client, settings, demo_sessions)

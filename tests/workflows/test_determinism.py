@@ -25,6 +25,7 @@ ALLOWED_IMPORTS = {
     "enum",
     "functools",
     "hashlib",
+    "hmac",
     "itertools",
     "json",
     "logging",
