@@ -17,6 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.runtime import AppRuntime
 from domain.catalog import PoStatus
+from domain.intake import intake_refusals
 from domain.policy_document import parse_policy
 from domain.purchase_order import PurchaseOrderStart, workflow_id_for
 from domain.requisition import Requisition
@@ -97,7 +98,11 @@ def _refusals_now(
 
 
 def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
-    """What ``validate_requisition`` refuses today under the price rule of the active policy."""
+    """The limits a requisition breaks (checked first: nothing out of bounds reaches a query),
+    else what ``validate_requisition`` refuses today under the price rule of the active policy."""
+    beyond_limits = intake_refusals(requisition)
+    if beyond_limits:
+        return beyond_limits
     stored = active_policy(session)
     if stored is None:
         return (RuleFailure("policy_present", "policy", "no approval policy is stored"),)

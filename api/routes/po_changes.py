@@ -11,12 +11,13 @@ from pydantic import TypeAdapter
 
 from api.decisions import not_running, visible_or_404
 from api.deps import SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, run_update
+from api.errors import RefusalRoute, Refused, run_update
 from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from api.schemas import REFUSAL_RESPONSES
 from domain.blanket import CallOffRequest
 from domain.catalog import Role
 from domain.change_orders import ChangeOrderRequest
+from domain.intake import amount_problem, line_refusals
 from domain.invoicing import InvoiceRequest
 from domain.money import Money
 from domain.purchase_order import PoView
@@ -44,10 +45,20 @@ async def change_order(
     threshold); the commitment moves by the change only."""
     po = await run_in_threadpool(visible_or_404, session, user, po_number)
     currency = po.currency
+    lines = tuple(_line(line, currency) for line in body.lines) if body.lines else None
+    beyond_limits = list(line_refusals(lines or ()))
+    if beyond_limits:
+        first = beyond_limits[0]
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            first.message,
+            rule=first.rule,
+            refusals=[vars(failure) for failure in beyond_limits],
+        )
     request = ChangeOrderRequest(
         actor=user.username,
         reason=body.reason,
-        lines=tuple(_line(line, currency) for line in body.lines) if body.lines else None,
+        lines=lines,
         blanket_ceiling_minor=_minor(body.blanket_ceiling, currency),
         shift_days=body.shift_days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
@@ -134,6 +145,12 @@ def _minor(amount: str | None, currency: str) -> int | None:
 
 def _minor_of(amount: str, currency: str) -> int:
     try:
-        return Money.parse(amount, currency).minor
+        minor = Money.parse(amount, currency).minor
     except ValueError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    problem = amount_problem(minor)
+    if problem is not None:
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"the amount {problem}", rule="amount_in_range"
+        )
+    return minor
