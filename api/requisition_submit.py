@@ -25,7 +25,7 @@ from domain.validation import RuleFailure, validate_requisition
 from models.db import unit_of_work
 from models.governance import IdempotencyKey
 from models.people import User
-from models.purchase_orders import PurchaseOrder, next_po_number
+from models.purchase_orders import PurchaseOrder, next_po_number, record_submitted
 from models.reference import active_policy, reference_data
 from settings import Settings
 
@@ -53,15 +53,15 @@ async def submit_requisition(
     requisition: Requisition,
     idempotency_key: str | None,
 ) -> Submitted:
-    """Validate the requisition (``RequisitionRefused`` names every failed rule), then number it
-    and start its workflow. The same key from the same caller answers with the same PO: the key
-    is stored with the number, and the workflow id (from the number) is started at most once,
-    whichever request gets there first. Each step works in a transaction of its own, so the
-    caller should hold no connection while awaiting this."""
-    sessions = runtime.sessions
-    number, replayed = await _numbered(sessions, user, idempotency_key, requisition)
-    projected = await run_in_threadpool(projected_status, sessions, number) if replayed else None
-    if projected is None:
+    """Validate the requisition (``RequisitionRefused`` names every failed rule), then number it,
+    record it as validating in the read model (readable at once, worker or not) and start its
+    workflow. The same key from the same caller answers with the same PO: the key is stored with
+    the number, and the workflow id (from the number) is started at most once, whichever request
+    gets there first. Each step works in a transaction of its own, so the caller should hold no
+    connection while awaiting this."""
+    number, replayed = await _numbered(runtime, user, idempotency_key, requisition)
+    projected = await run_in_threadpool(projected_status, runtime.sessions, number)
+    if not replayed or projected in (None, PoStatus.VALIDATING):
         await start_po(temporal, runtime.settings, number, requisition)
     return Submitted(number, projected or PoStatus.VALIDATING, replayed)
 
@@ -75,19 +75,21 @@ def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatu
 
 
 async def _numbered(
-    sessions: sessionmaker[Session],
+    runtime: AppRuntime,
     user: User,
     key: str | None,
     requisition: Requisition,
 ) -> tuple[str, bool]:
     """(the PO number, whether the key had been seen); refuses an invalid requisition."""
+    sessions = runtime.sessions
     known = await run_in_threadpool(_number_for_key, sessions, user.id, key)
     if known is not None:
         return known, True
     refusals = await run_in_threadpool(_refusals_now, sessions, requisition)
     if refusals:
         raise RequisitionRefused(refusals)
-    return await run_in_threadpool(_allocate, sessions, user.id, key)
+    base_currency = runtime.settings.base_currency
+    return await run_in_threadpool(_allocate, sessions, user.id, key, requisition, base_currency)
 
 
 def _refusals_now(
@@ -125,14 +127,22 @@ def _number_for_key(sessions: sessionmaker[Session], user_id: int, key: str | No
         )
 
 
-def _allocate(sessions: sessionmaker[Session], user_id: int, key: str | None) -> tuple[str, bool]:
-    """A new PO number, committed with the caller's key; (number, True) when a concurrent
-    request with the same key committed first (its number wins)."""
+def _allocate(
+    sessions: sessionmaker[Session],
+    user_id: int,
+    key: str | None,
+    requisition: Requisition,
+    base_currency: str,
+) -> tuple[str, bool]:
+    """A new PO number, committed with the caller's key and the PO as submitted; (number, True)
+    when a concurrent request with the same key committed first (its number wins)."""
     try:
         with unit_of_work(sessions) as session:
             number = next_po_number(session)
             if key is not None:
                 session.add(IdempotencyKey(key=key, user_id=user_id, po_number=number))
+                session.flush()  # a concurrent twin fails here, before the PO is recorded
+            record_submitted(session, number, workflow_id_for(number), requisition, base_currency)
         return number, False
     except IntegrityError:
         winner = _number_for_key(sessions, user_id, key)

@@ -3,20 +3,19 @@ field), and "my requests", where a request for information is answered."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from api.decisions import NotVisible
 from api.deps import RuntimeDep, SessionDep, TemporalDep
 from api.errors import Refused
 from api.information import answer_information
-from api.requisition_submit import RequisitionRefused, projected_status, submit_requisition
+from api.requisition_submit import RequisitionRefused, submit_requisition
 from api.web.render import flash, render
 from api.web.requisition_form import (
     FieldErrors,
@@ -35,7 +34,6 @@ from models.purchase_orders import PurchaseOrder
 router = APIRouter(include_in_schema=False)
 Requester = Annotated[User, Depends(page_role(Role.REQUESTER))]
 ANSWER_MAX = 4000
-PROJECTION_WAIT_SECONDS = 5.0
 
 
 @router.get("/requisitions/new", response_class=HTMLResponse)
@@ -65,7 +63,6 @@ async def submit(
         errors, elsewhere = placed(refused.failures)
         return await run_in_threadpool(_form_page, request, session, user, form, errors, elsewhere)
     number = submitted.po_number
-    await _projected(runtime.sessions, number)
     done = "Already submitted" if submitted.replayed else "Requisition submitted"
     flash(request, f"{done}: {number}")
     return RedirectResponse(f"/po/{number}", status_code=status.HTTP_303_SEE_OTHER)
@@ -151,13 +148,3 @@ def _requests_page(
         "answer_max": ANSWER_MAX,
     }
     return render(request, "my_requests.html", context, user, status_code=code)
-
-
-async def _projected(sessions: sessionmaker[Session], po_number: str) -> None:
-    """Wait (briefly) until the new PO's workflow has projected it, so its page exists."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PROJECTION_WAIT_SECONDS
-    while loop.time() < deadline:
-        if await run_in_threadpool(projected_status, sessions, po_number) is not None:
-            return
-        await asyncio.sleep(0.1)
