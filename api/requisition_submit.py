@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.idempotency import requisition_digest
 from api.runtime import AppRuntime
 from domain.catalog import PoStatus
 from domain.intake import intake_refusals
@@ -39,11 +40,21 @@ class RequisitionRefused(Exception):
         self.failures = failures
 
 
+class IdempotencyKeyReused(Exception):
+    """The caller's key came before with another requisition: nothing is stored or started."""
+
+    def __init__(self, po_number: str) -> None:
+        super().__init__(
+            f"this Idempotency-Key raised {po_number} with another requisition; "
+            "use a new key for a new requisition"
+        )
+
+
 @dataclass(frozen=True)
 class Submitted:
     po_number: str
     status: PoStatus
-    replayed: bool  # the key was seen before: the same PO, and nothing was started
+    replayed: bool  # the key was seen before: the same PO, started once
 
 
 async def submit_requisition(
@@ -57,8 +68,9 @@ async def submit_requisition(
     record it as validating in the read model (readable at once, worker or not) and start its
     workflow. The same key from the same caller answers with the same PO: the key is stored with
     the number, and the workflow id (from the number) is started at most once, whichever request
-    gets there first. Each step works in a transaction of its own, so the caller should hold no
-    connection while awaiting this."""
+    gets there first; the same key with another requisition raises ``IdempotencyKeyReused``.
+    Each step works in a transaction of its own, so the caller should hold no connection while
+    awaiting this."""
     number, replayed = await _numbered(runtime, user, idempotency_key, requisition)
     projected = await run_in_threadpool(projected_status, runtime.sessions, number)
     if not replayed or projected in (None, PoStatus.VALIDATING):
@@ -67,7 +79,7 @@ async def submit_requisition(
 
 
 def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatus | None:
-    """The PO's status in the read model; None until its workflow first projected it."""
+    """The PO's status in the read model; None when no PO has that number."""
     with unit_of_work(sessions) as session:
         return session.scalar(
             select(PurchaseOrder.status).where(PurchaseOrder.po_number == po_number)
@@ -81,15 +93,15 @@ async def _numbered(
     requisition: Requisition,
 ) -> tuple[str, bool]:
     """(the PO number, whether the key had been seen); refuses an invalid requisition."""
-    sessions = runtime.sessions
-    known = await run_in_threadpool(_number_for_key, sessions, user.id, key)
+    sessions, digest = runtime.sessions, requisition_digest(requisition)
+    known = await run_in_threadpool(_number_for_key, sessions, user.id, key, digest)
     if known is not None:
         return known, True
     refusals = await run_in_threadpool(_refusals_now, sessions, requisition)
     if refusals:
         raise RequisitionRefused(refusals)
-    base_currency = runtime.settings.base_currency
-    return await run_in_threadpool(_allocate, sessions, user.id, key, requisition, base_currency)
+    submitted = _Submission(user.id, key, digest, requisition, runtime.settings.base_currency)
+    return await run_in_threadpool(_allocate, sessions, submitted)
 
 
 def _refusals_now(
@@ -116,36 +128,48 @@ def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure
     return outcome.refusals
 
 
-def _number_for_key(sessions: sessionmaker[Session], user_id: int, key: str | None) -> str | None:
+def _number_for_key(
+    sessions: sessionmaker[Session], user_id: int, key: str | None, digest: str
+) -> str | None:
+    """The PO the caller's key raised; ``IdempotencyKeyReused`` if it came with other content."""
     if key is None:
         return None
     with unit_of_work(sessions) as session:
-        return session.scalar(
-            select(IdempotencyKey.po_number).where(
-                IdempotencyKey.key == key, IdempotencyKey.user_id == user_id
-            )
-        )
+        stored = session.get(IdempotencyKey, (key, user_id))
+        if stored is None:
+            return None
+        if stored.request_digest not in (None, digest):
+            raise IdempotencyKeyReused(stored.po_number)
+        return stored.po_number
 
 
-def _allocate(
-    sessions: sessionmaker[Session],
-    user_id: int,
-    key: str | None,
-    requisition: Requisition,
-    base_currency: str,
-) -> tuple[str, bool]:
+@dataclass(frozen=True)
+class _Submission:
+    user_id: int
+    key: str | None
+    digest: str
+    requisition: Requisition
+    base_currency: str
+
+
+def _allocate(sessions: sessionmaker[Session], submitted: _Submission) -> tuple[str, bool]:
     """A new PO number, committed with the caller's key and the PO as submitted; (number, True)
     when a concurrent request with the same key committed first (its number wins)."""
+    key, user_id, digest = submitted.key, submitted.user_id, submitted.digest
     try:
         with unit_of_work(sessions) as session:
             number = next_po_number(session)
             if key is not None:
-                session.add(IdempotencyKey(key=key, user_id=user_id, po_number=number))
+                stored = IdempotencyKey(
+                    key=key, user_id=user_id, po_number=number, request_digest=digest
+                )
+                session.add(stored)
                 session.flush()  # a concurrent twin fails here, before the PO is recorded
-            record_submitted(session, number, workflow_id_for(number), requisition, base_currency)
+            requisition, base = submitted.requisition, submitted.base_currency
+            record_submitted(session, number, workflow_id_for(number), requisition, base)
         return number, False
     except IntegrityError:
-        winner = _number_for_key(sessions, user_id, key)
+        winner = _number_for_key(sessions, user_id, key, digest)
         if winner is None:
             raise
         return winner, True

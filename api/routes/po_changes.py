@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from api.decisions import not_running, visible_or_404
 from api.deps import SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
+from api.idempotency import IdempotencyHeader, update_id
 from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from api.schemas import REFUSAL_RESPONSES
 from domain.blanket import CallOffRequest
@@ -39,6 +40,7 @@ async def change_order(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Amend an issued PO: new lines, a new blanket ceiling and/or shifted dates. Answers once
     the change is applied, refused, or out for approval (an increase above the policy's
@@ -63,7 +65,9 @@ async def change_order(
         shift_days=body.shift_days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(temporal, po, "change_order", request)
+    return await _update(
+        temporal, po, "change_order", request, update_id("change_order", user, idempotency_key)
+    )
 
 
 @router.post("/{po_number}/delay", responses=_REFUSALS)
@@ -73,6 +77,7 @@ async def delay(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Move the service period by ``days``: the commitment moves between fiscal periods."""
     po = await run_in_threadpool(visible_or_404, session, user, po_number)
@@ -82,12 +87,19 @@ async def delay(
         shift_days=body.days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(temporal, po, "change_order", request)
+    return await _update(
+        temporal, po, "change_order", request, update_id("delay", user, idempotency_key)
+    )
 
 
 @router.post("/{po_number}/invoices", responses=_REFUSALS)
 async def record_invoice(
-    po_number: str, body: InvoiceIn, user: Finance, session: SessionDep, temporal: TemporalDep
+    po_number: str,
+    body: InvoiceIn,
+    user: Finance,
+    session: SessionDep,
+    temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Record a vendor invoice: it relieves the commitment and books actual cost; a PO fully
     invoiced closes. Finance, never the requester or an approver of the PO."""
@@ -99,7 +111,9 @@ async def record_invoice(
         amount_minor=_minor_of(body.amount, po.currency),
         actor_is_finance=True,
     )
-    return await _update(temporal, po, "record_invoice", request)
+    return await _update(
+        temporal, po, "record_invoice", request, update_id("record_invoice", user, idempotency_key)
+    )
 
 
 @router.post("/{po_number}/call-offs", responses=_REFUSALS)
@@ -109,6 +123,7 @@ async def call_off(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Call off part of a blanket PO; refused above what is left of its ceiling."""
     po = await run_in_threadpool(visible_or_404, session, user, po_number)
@@ -118,12 +133,17 @@ async def call_off(
         amount_minor=_minor_of(body.amount, po.currency),
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(temporal, po, "call_off", request)
+    return await _update(
+        temporal, po, "call_off", request, update_id("call_off", user, idempotency_key)
+    )
 
 
-async def _update(temporal: Any, po: PurchaseOrder, name: str, request: object) -> dict[str, Any]:
+async def _update(
+    temporal: Any, po: PurchaseOrder, name: str, request: object, key: str | None
+) -> dict[str, Any]:
     handle = temporal.get_workflow_handle(po.workflow_id)
-    view = await run_update(handle, name, request, PoView, missing=not_running(po.po_number))
+    missing = not_running(po.po_number)
+    view = await run_update(handle, name, request, PoView, missing=missing, update_id=key)
     return dict(_VIEW.dump_python(view, mode="json"))
 
 
