@@ -8,7 +8,6 @@ The limits keep every amount, and every sum and conversion of amounts, inside a 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict
 
@@ -66,10 +65,11 @@ def text_problem(text: str, multiline: bool = False) -> str | None:
     surrogate, and no other control character belongs in a PO (tab and line breaks only in a
     text that may span lines)."""
     for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs":
+        point = ord(char)
+        if 0xD800 <= point <= 0xDFFF:
             return "holds an invalid character (a lone UTF-16 surrogate)"
-        if category == "Cc" and not (multiline and char in _LINE_BREAKS):
+        control = point < 0x20 or 0x7F <= point <= 0x9F  # Unicode's category Cc
+        if control and not (multiline and char in _LINE_BREAKS):
             allowed = "; only tab and line breaks are allowed" if multiline else ""
             return f"holds the control character U+{ord(char):04X}{allowed}"
     return None
