@@ -7,7 +7,8 @@ from datetime import date
 
 from pydantic import Field
 
-from api.schemas import Code, LineIn, MoneyText, MultiLine, RequestBody, SingleLine
+from api.field_types import Code, MoneyText, MultiLine, SingleLine
+from api.schemas import LineIn, RequestBody
 from domain.intake import LINE_TEXT, LONG_TEXT, MAX_LINES
 
 

@@ -6,21 +6,18 @@ minor units; a JSON number is refused, since a float cannot hold every amount ex
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
+from api.field_types import Code, MoneyText, MultiLine, SingleLine
 from domain.catalog import Decision, PoStatus, ServiceType
 from domain.intake import (
     LINE_TEXT,
@@ -28,55 +25,12 @@ from domain.intake import (
     MAX_LINES,
     MAX_MILESTONES,
     MAX_QUANTITY,
-    SHORT_TEXT,
     TITLE_TEXT,
     VENDOR_TEXT,
-    text_problem,
 )
 from domain.money import Money
 from domain.renewal import RenewalAction
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
-
-_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
-MONEY_AS_STRING = 'money is sent as a string of decimal digits such as "1234.50", not a number'
-_MONEY_DIGITS = 24  # more than any amount in range needs (see domain.intake.MAX_AMOUNT_MINOR)
-
-
-def _money_text(value: object) -> object:
-    if not isinstance(value, str):
-        raise ValueError(MONEY_AS_STRING)
-    if len(value) > _MONEY_DIGITS:
-        raise PydanticCustomError(
-            "amount_in_range",
-            "an amount has at most {digits} characters",
-            {"digits": _MONEY_DIGITS},
-        )
-    if not _DECIMAL.fullmatch(value):
-        raise ValueError(f"{value!r} is not a decimal amount; {MONEY_AS_STRING}")
-    return value
-
-
-def _single_line(value: str) -> str:
-    return _plain(value, multiline=False)
-
-
-def _multi_line(value: str) -> str:
-    return _plain(value, multiline=True)
-
-
-def _plain(value: str, *, multiline: bool) -> str:
-    problem = text_problem(value, multiline)
-    if problem is not None:
-        raise PydanticCustomError("text_characters", "the text {problem}", {"problem": problem})
-    return value
-
-
-MoneyText = Annotated[str, BeforeValidator(_money_text)]
-# Text without NUL or other control characters (Postgres and the audit trail take them as typed);
-# a multi-line text may hold tabs and line breaks. Each field states its longest length.
-SingleLine = Annotated[str, AfterValidator(_single_line)]
-MultiLine = Annotated[str, AfterValidator(_multi_line)]
-Code = Annotated[SingleLine, Field(max_length=SHORT_TEXT)]
 
 
 class RequestBody(BaseModel):
