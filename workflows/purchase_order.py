@@ -204,8 +204,9 @@ class PurchaseOrderWorkflow:
     def _validate_cancel(self, request: CancelRequest) -> None:
         held = self.view.attention
         status = held.status_before if held else self.view.status
-        held = status is PoStatus.APPROVED and self.view.held_for_change is not None
-        if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED) and not held:
+        # An approved PO not yet issued: held for an operator, or for its change ticket.
+        unissued = status is PoStatus.APPROVED and (held or self.view.held_for_change)
+        if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED) and not unissued:
             raise ApplicationError(
                 f"a {status.value} purchase order cannot be cancelled", type="not_cancellable"
             )
