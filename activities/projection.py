@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, sessionmaker
 from temporalio import activity
 
 from domain.audit_chain import AuditEvent
 from domain.chain import DecisionRecord
-from domain.purchase_order import PoChange, PoView
+from domain.purchase_order import PoChange
 from models import ApprovalDecision, CostCenter, EmergencyException, PurchaseOrder, User, Vendor
 from models.audit_trail import append_audit_entry
 from models.db import unit_of_work
-
-_VIEW = TypeAdapter(PoView)
+from models.purchase_orders import view_document
 
 
 class ProjectionActivities:
@@ -60,12 +58,6 @@ class ProjectionActivities:
                         post_facto_due=view.emergency_post_facto_due,
                     )
                 )
-
-
-def view_document(view: PoView) -> dict[str, Any]:
-    """The view as JSON for the read model's ``detail`` column."""
-    document: dict[str, Any] = _VIEW.dump_python(view, mode="json")
-    return document
 
 
 def _upsert_read_model(session: Session, change: PoChange) -> None:

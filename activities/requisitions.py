@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from adapters.ports import RatesPort
+from domain.intake import intake_refusals
 from domain.money import convert
 from domain.policy_document import parse_policy
 from domain.purchase_order import Preparation, PrepareRequest
@@ -39,6 +40,11 @@ class RequisitionActivities:
     @activity.defn(name="prepare_requisition")
     def prepare_requisition(self, request: PrepareRequest) -> Preparation:
         requisition = request.requisition
+        beyond_limits = intake_refusals(requisition)
+        if beyond_limits:  # started by a path that did not check them: refused, not retried
+            return Preparation(
+                ValidationOutcome(beyond_limits, ()), base_currency=self._base_currency
+            )
         with unit_of_work(self._sessions) as session:
             policy_row = active_policy(session)
             if policy_row is None:

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
+from api import request_refusals
 from api.routes import (
     audit,
     budgets,
@@ -82,6 +83,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
     web_errors.install(app)
+    request_refusals.install(app)
     for router in (
         health.router,
         me.router,

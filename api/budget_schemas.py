@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import MoneyText
+from api.field_types import MoneyText
 from domain.fiscal import FiscalPeriod
 from models.budget_versions import LineRef
 

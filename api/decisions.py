@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from api.errors import Refused, rule_refused, run_update
+from api.idempotency import update_id
 from domain.catalog import Decision
 from domain.entitlement import DecisionRequest
+from domain.intake import LONG_TEXT, text_problem
 from domain.purchase_order import PoView
 from models.inbox import delegation_for_decision, visible_purchase_order
 from models.people import User
@@ -51,9 +53,16 @@ def visible_or_404(session: Session, user: User, po_number: str) -> PurchaseOrde
 
 
 async def submit_decision(
-    session: Session, temporal: Client, user: User, po_number: str, form: DecisionForm
+    session: Session,
+    temporal: Client,
+    user: User,
+    po_number: str,
+    form: DecisionForm,
+    key: str | None = None,
 ) -> PoView:
-    """The workflow's answer to the decision; ``Refused`` names the rule when it is refused."""
+    """The workflow's answer to the decision; ``Refused`` names the rule when it is refused.
+    The same ``key`` from the same person answers a resend with the first outcome."""
+    refuse_unstorable_text("comment", form.comment)
     po = await run_in_threadpool(visible_or_missing, session, user, po_number)
     delegation = None
     if form.on_behalf_of:
@@ -75,7 +84,26 @@ async def submit_decision(
         extend_minutes=form.extend_minutes,
     )
     handle = temporal.get_workflow_handle(po.workflow_id)
-    return await run_update(handle, "decide", request, PoView, missing=not_running(po_number))
+    return await run_update(
+        handle,
+        "decide",
+        request,
+        PoView,
+        missing=not_running(po_number),
+        update_id=update_id("decide", user, key),
+    )
+
+
+def refuse_unstorable_text(field: str, text: str) -> None:
+    """``Refused`` (422, naming the rule) for a text poflow cannot record as typed: too long
+    or holding control characters. The JSON schemas check the same; forms come here."""
+    if len(text) > LONG_TEXT:
+        message = f"{field} has {len(text)} characters; at most {LONG_TEXT}."
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, message, rule="text_length")
+    problem = text_problem(text, multiline=True)
+    if problem is not None:
+        message = f"{field} {problem}."
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, message, rule="text_characters")
 
 
 def not_running(po_number: str) -> Refused:

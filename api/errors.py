@@ -80,11 +80,15 @@ async def run_update(
     result_type: type[Result],
     *,
     missing: Refused,
+    update_id: str | None = None,
 ) -> Result:
     """Execute ``update``; a validator's refusal becomes ``Refused`` with its rule, and a
-    workflow that is not running (never started, or finished) becomes ``missing``."""
+    workflow that is not running (never started, or finished) becomes ``missing``. An
+    ``update_id`` seen before in the run answers with that update's outcome, running nothing."""
     try:
-        result: Result = await handle.execute_update(update, argument, result_type=result_type)
+        result: Result = await handle.execute_update(
+            update, argument, id=update_id, result_type=result_type
+        )
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         if isinstance(cause, ApplicationError) and cause.type in RULE_STATUS:

@@ -22,6 +22,7 @@ from domain.requisition import Requisition
 from models.accounts import find_by_name_or_email
 from models.db import unit_of_work
 from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery
+from models.purchase_orders import record_submitted
 
 
 class TicketUnreadable(Exception):
@@ -75,7 +76,9 @@ async def take_in(
         await _answer_refusal(runtime, temporal, stored.id, ticket, requisition)
         return Intake("refused", ticket=ticket.ticket, problems=requisition)
     workflow_id = itsm_workflow_id(ticket.ticket)
-    number, new = await run_in_threadpool(_claim, runtime, stored.id, ticket.ticket, workflow_id)
+    number, new = await run_in_threadpool(
+        _claim, runtime, stored.id, ticket.ticket, workflow_id, requisition
+    )
     await start_po(temporal, runtime.settings, number, requisition, workflow_id)
     return Intake("started" if new else "duplicate", number, workflow_id, ticket.ticket)
 
@@ -101,10 +104,14 @@ def _requisition(runtime: AppRuntime, ticket: TicketRequest) -> Requisition | li
 
 
 def _claim(
-    runtime: AppRuntime, delivery_id: int, ticket: str, workflow_id: str
+    runtime: AppRuntime, delivery_id: int, ticket: str, workflow_id: str, requisition: Requisition
 ) -> tuple[str, bool]:
+    """The ticket's PO number; a new one is recorded as submitted with it."""
     with unit_of_work(runtime.sessions) as session:
         number, new = claim_ticket(session, ticket, workflow_id)
+        if new:
+            base_currency = runtime.settings.base_currency
+            record_submitted(session, number, workflow_id, requisition, base_currency)
         settle_delivery(session, delivery_id, "started" if new else "duplicate", ticket, number)
     return number, new
 

@@ -7,27 +7,31 @@ from datetime import date
 
 from pydantic import Field
 
-from api.schemas import LineIn, MoneyText, RequestBody
+from api.field_types import Code, MoneyText, MultiLine, SingleLine
+from api.schemas import LineIn, RequestBody
+from domain.intake import LINE_TEXT, LONG_TEXT, MAX_LINES
 
 
 class ChangeOrderIn(RequestBody):
-    reason: str = Field(max_length=4000)
-    lines: list[LineIn] | None = Field(default=None, description="Every line, as amended.")
+    reason: MultiLine = Field(max_length=LONG_TEXT)
+    lines: list[LineIn] | None = Field(
+        default=None, max_length=MAX_LINES, description="Every line, as amended."
+    )
     blanket_ceiling: MoneyText | None = None
     shift_days: int = Field(default=0, ge=-3650, le=3650)
 
 
 class DelayIn(RequestBody):
     days: int = Field(ge=-3650, le=3650, description="Days to move the service period by.")
-    reason: str = Field(max_length=4000)
+    reason: MultiLine = Field(max_length=LONG_TEXT)
 
 
 class InvoiceIn(RequestBody):
-    invoice_number: str = Field(max_length=80)
+    invoice_number: Code
     invoice_date: date
     amount: MoneyText
 
 
 class CallOffIn(RequestBody):
-    description: str = Field(max_length=500)
+    description: SingleLine = Field(max_length=LINE_TEXT)
     amount: MoneyText

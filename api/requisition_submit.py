@@ -15,8 +15,10 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.idempotency import requisition_digest
 from api.runtime import AppRuntime
 from domain.catalog import PoStatus
+from domain.intake import intake_refusals
 from domain.policy_document import parse_policy
 from domain.purchase_order import PurchaseOrderStart, workflow_id_for
 from domain.requisition import Requisition
@@ -24,7 +26,7 @@ from domain.validation import RuleFailure, validate_requisition
 from models.db import unit_of_work
 from models.governance import IdempotencyKey
 from models.people import User
-from models.purchase_orders import PurchaseOrder, next_po_number
+from models.purchase_orders import PurchaseOrder, next_po_number, record_submitted
 from models.reference import active_policy, reference_data
 from settings import Settings
 
@@ -38,11 +40,21 @@ class RequisitionRefused(Exception):
         self.failures = failures
 
 
+class IdempotencyKeyReused(Exception):
+    """The caller's key came before with another requisition: nothing is stored or started."""
+
+    def __init__(self, po_number: str) -> None:
+        super().__init__(
+            f"this Idempotency-Key raised {po_number} with another requisition; "
+            "use a new key for a new requisition"
+        )
+
+
 @dataclass(frozen=True)
 class Submitted:
     po_number: str
     status: PoStatus
-    replayed: bool  # the key was seen before: the same PO, and nothing was started
+    replayed: bool  # the key was seen before: the same PO, started once
 
 
 async def submit_requisition(
@@ -52,21 +64,22 @@ async def submit_requisition(
     requisition: Requisition,
     idempotency_key: str | None,
 ) -> Submitted:
-    """Validate the requisition (``RequisitionRefused`` names every failed rule), then number it
-    and start its workflow. The same key from the same caller answers with the same PO: the key
-    is stored with the number, and the workflow id (from the number) is started at most once,
-    whichever request gets there first. Each step works in a transaction of its own, so the
-    caller should hold no connection while awaiting this."""
-    sessions = runtime.sessions
-    number, replayed = await _numbered(sessions, user, idempotency_key, requisition)
-    projected = await run_in_threadpool(projected_status, sessions, number) if replayed else None
-    if projected is None:
+    """Validate the requisition (``RequisitionRefused`` names every failed rule), then number it,
+    record it as validating in the read model (readable at once, worker or not) and start its
+    workflow. The same key from the same caller answers with the same PO: the key is stored with
+    the number, and the workflow id (from the number) is started at most once, whichever request
+    gets there first; the same key with another requisition raises ``IdempotencyKeyReused``.
+    Each step works in a transaction of its own, so the caller should hold no connection while
+    awaiting this."""
+    number, replayed = await _numbered(runtime, user, idempotency_key, requisition)
+    projected = await run_in_threadpool(projected_status, runtime.sessions, number)
+    if not replayed or projected in (None, PoStatus.VALIDATING):
         await start_po(temporal, runtime.settings, number, requisition)
     return Submitted(number, projected or PoStatus.VALIDATING, replayed)
 
 
 def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatus | None:
-    """The PO's status in the read model; None until its workflow first projected it."""
+    """The PO's status in the read model; None when no PO has that number."""
     with unit_of_work(sessions) as session:
         return session.scalar(
             select(PurchaseOrder.status).where(PurchaseOrder.po_number == po_number)
@@ -74,19 +87,21 @@ def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatu
 
 
 async def _numbered(
-    sessions: sessionmaker[Session],
+    runtime: AppRuntime,
     user: User,
     key: str | None,
     requisition: Requisition,
 ) -> tuple[str, bool]:
     """(the PO number, whether the key had been seen); refuses an invalid requisition."""
-    known = await run_in_threadpool(_number_for_key, sessions, user.id, key)
+    sessions, digest = runtime.sessions, requisition_digest(requisition)
+    known = await run_in_threadpool(_number_for_key, sessions, user.id, key, digest)
     if known is not None:
         return known, True
     refusals = await run_in_threadpool(_refusals_now, sessions, requisition)
     if refusals:
         raise RequisitionRefused(refusals)
-    return await run_in_threadpool(_allocate, sessions, user.id, key)
+    submitted = _Submission(user.id, key, digest, requisition, runtime.settings.base_currency)
+    return await run_in_threadpool(_allocate, sessions, submitted)
 
 
 def _refusals_now(
@@ -97,7 +112,11 @@ def _refusals_now(
 
 
 def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
-    """What ``validate_requisition`` refuses today under the price rule of the active policy."""
+    """The limits a requisition breaks (checked first: nothing out of bounds reaches a query),
+    else what ``validate_requisition`` refuses today under the price rule of the active policy."""
+    beyond_limits = intake_refusals(requisition)
+    if beyond_limits:
+        return beyond_limits
     stored = active_policy(session)
     if stored is None:
         return (RuleFailure("policy_present", "policy", "no approval policy is stored"),)
@@ -109,28 +128,48 @@ def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure
     return outcome.refusals
 
 
-def _number_for_key(sessions: sessionmaker[Session], user_id: int, key: str | None) -> str | None:
+def _number_for_key(
+    sessions: sessionmaker[Session], user_id: int, key: str | None, digest: str
+) -> str | None:
+    """The PO the caller's key raised; ``IdempotencyKeyReused`` if it came with other content."""
     if key is None:
         return None
     with unit_of_work(sessions) as session:
-        return session.scalar(
-            select(IdempotencyKey.po_number).where(
-                IdempotencyKey.key == key, IdempotencyKey.user_id == user_id
-            )
-        )
+        stored = session.get(IdempotencyKey, (key, user_id))
+        if stored is None:
+            return None
+        if stored.request_digest not in (None, digest):
+            raise IdempotencyKeyReused(stored.po_number)
+        return stored.po_number
 
 
-def _allocate(sessions: sessionmaker[Session], user_id: int, key: str | None) -> tuple[str, bool]:
-    """A new PO number, committed with the caller's key; (number, True) when a concurrent
-    request with the same key committed first (its number wins)."""
+@dataclass(frozen=True)
+class _Submission:
+    user_id: int
+    key: str | None
+    digest: str
+    requisition: Requisition
+    base_currency: str
+
+
+def _allocate(sessions: sessionmaker[Session], submitted: _Submission) -> tuple[str, bool]:
+    """A new PO number, committed with the caller's key and the PO as submitted; (number, True)
+    when a concurrent request with the same key committed first (its number wins)."""
+    key, user_id, digest = submitted.key, submitted.user_id, submitted.digest
     try:
         with unit_of_work(sessions) as session:
             number = next_po_number(session)
             if key is not None:
-                session.add(IdempotencyKey(key=key, user_id=user_id, po_number=number))
+                stored = IdempotencyKey(
+                    key=key, user_id=user_id, po_number=number, request_digest=digest
+                )
+                session.add(stored)
+                session.flush()  # a concurrent twin fails here, before the PO is recorded
+            requisition, base = submitted.requisition, submitted.base_currency
+            record_submitted(session, number, workflow_id_for(number), requisition, base)
         return number, False
     except IntegrityError:
-        winner = _number_for_key(sessions, user_id, key)
+        winner = _number_for_key(sessions, user_id, key, digest)
         if winner is None:
             raise
         return winner, True

@@ -6,37 +6,31 @@ minor units; a JSON number is refused, since a float cannot hold every amount ex
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     model_validator,
 )
 
+from api.field_types import Code, MoneyText, MultiLine, SingleLine
 from domain.catalog import Decision, PoStatus, ServiceType
+from domain.intake import (
+    LINE_TEXT,
+    LONG_TEXT,
+    MAX_LINES,
+    MAX_MILESTONES,
+    MAX_QUANTITY,
+    TITLE_TEXT,
+    VENDOR_TEXT,
+)
 from domain.money import Money
 from domain.renewal import RenewalAction
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
-
-_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
-MONEY_AS_STRING = 'money is sent as a string of decimal digits such as "1234.50", not a number'
-
-
-def _money_text(value: object) -> object:
-    if not isinstance(value, str):
-        raise ValueError(MONEY_AS_STRING)
-    if not _DECIMAL.fullmatch(value):
-        raise ValueError(f"{value!r} is not a decimal amount; {MONEY_AS_STRING}")
-    return value
-
-
-MoneyText = Annotated[str, BeforeValidator(_money_text)]
 
 
 class RequestBody(BaseModel):
@@ -44,41 +38,43 @@ class RequestBody(BaseModel):
 
 
 class LineIn(RequestBody):
-    description: str = Field(min_length=1, max_length=500)
-    quantity: int
+    description: SingleLine = Field(min_length=1, max_length=LINE_TEXT)
+    quantity: int = Field(le=MAX_QUANTITY)
     unit_price: MoneyText = Field(description='Per unit, in the requisition currency: "1234.50".')
     service_start: date
     service_end: date
-    tax_code: str = "standard"
-    catalog_sku: str | None = None
+    tax_code: Code = "standard"
+    catalog_sku: Code | None = None
 
 
 class RequisitionIn(RequestBody):
     """A requisition as the domain knows it, less ``requester``: the caller is the requester."""
 
-    title: str = Field(min_length=1, max_length=300)
-    cost_center: str
-    vendor: str
+    title: SingleLine = Field(min_length=1, max_length=TITLE_TEXT)
+    cost_center: Code
+    vendor: SingleLine = Field(max_length=VENDOR_TEXT)
     service_type: ServiceType
-    currency: str = Field(pattern="^[A-Z]{3}$")
-    lines: list[LineIn]
+    currency: str = Field(pattern="^[A-Z]{3}$", description="One the ECB publishes a rate for.")
+    lines: list[LineIn] = Field(max_length=MAX_LINES)
     po_type: PoType = PoType.ONE_TIME
     blanket_ceiling: MoneyText | None = None
-    contract: str | None = None
-    project: str | None = None
-    gl_account: str | None = None
-    asset_tag: str | None = None
-    sla_terms: str = ""
-    milestones: list[str] = []
-    risk_flags: list[RiskFlag] = []
-    business_case_ref: str | None = None
-    dpia_ref: str | None = None
-    least_privilege_statement: str | None = None
-    itsm_ticket: str | None = None
-    change_ticket: str | None = None
+    contract: Code | None = None
+    project: Code | None = None
+    gl_account: Code | None = None
+    asset_tag: Code | None = None
+    sla_terms: MultiLine = Field(default="", max_length=LONG_TEXT)
+    milestones: list[Annotated[SingleLine, Field(max_length=LINE_TEXT)]] = Field(
+        default=[], max_length=MAX_MILESTONES
+    )
+    risk_flags: list[RiskFlag] = Field(default=[], max_length=len(RiskFlag))
+    business_case_ref: Code | None = None
+    dpia_ref: Code | None = None
+    least_privilege_statement: MultiLine | None = Field(default=None, max_length=LONG_TEXT)
+    itsm_ticket: Code | None = None
+    change_ticket: Code | None = None
     emergency: bool = False
-    emergency_justification: str | None = None
-    incident_ref: str | None = None
+    emergency_justification: MultiLine | None = Field(default=None, max_length=LONG_TEXT)
+    incident_ref: Code | None = None
 
     @model_validator(mode="after")
     def _amounts_fit_currency(self) -> RequisitionIn:
@@ -152,12 +148,12 @@ REFUSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 class DecisionIn(RequestBody):
     action: Decision
-    comment: str = Field(default="", max_length=4000)
-    forward_to: str | None = None
-    branch: str | None = None
+    comment: MultiLine = Field(default="", max_length=LONG_TEXT)
+    forward_to: Code | None = None
+    branch: SingleLine | None = Field(default=None, max_length=120)
     extend_hours: int | None = Field(default=None, ge=1)
     extend_minutes: int | None = Field(default=None, ge=1, description="instead of extend_hours")
-    on_behalf_of: str | None = Field(
+    on_behalf_of: Code | None = Field(
         default=None, description="Decide for this person under their active delegation to you."
     )
 
@@ -169,16 +165,16 @@ class DecisionIn(RequestBody):
 
 
 class CancelIn(RequestBody):
-    reason: str = Field(max_length=4000)
+    reason: MultiLine = Field(max_length=LONG_TEXT)
 
 
 class InformationIn(RequestBody):
-    answer: str = Field(max_length=4000)
+    answer: MultiLine = Field(max_length=LONG_TEXT)
 
 
 class RenewalIn(RequestBody):
     action: RenewalAction
-    comment: str = Field(default="", max_length=4000)
+    comment: MultiLine = Field(default="", max_length=LONG_TEXT)
     uplift_basis_points: int = Field(default=0, ge=0, le=10_000)
 
 

@@ -24,6 +24,43 @@ _MINOR_DIGITS = {
     "XOF": 0,
 }
 
+# The currencies the ECB publishes a daily reference rate for (plus EUR itself): the only ones a
+# PO can be converted from, so the only ones a requisition may use.
+RATE_CURRENCIES = frozenset(
+    [
+        "AUD",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CNY",
+        "CZK",
+        "DKK",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JPY",
+        "KRW",
+        "MXN",
+        "MYR",
+        "NOK",
+        "NZD",
+        "PHP",
+        "PLN",
+        "RON",
+        "SEK",
+        "SGD",
+        "THB",
+        "TRY",
+        "USD",
+        "ZAR",
+    ]
+)
+
 
 class CurrencyError(ValueError):
     """A currency code that is not three capital letters, or two amounts in different currencies."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import ServiceType, VendorStatus
-from domain.money import CurrencyError, Money, check_currency
+from domain.money import RATE_CURRENCIES, CurrencyError, Money, check_currency
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
 
@@ -147,6 +147,13 @@ def _currency_valid(req: Requisition) -> Iterator[RuleFailure]:
             "currency_valid",
             "currency",
             f"Currency {req.currency!r} is not an ISO 4217 code such as EUR.",
+        )
+    elif req.currency not in RATE_CURRENCIES:
+        yield RuleFailure(
+            "currency_known",
+            "currency",
+            f"No exchange rate is published for {req.currency}; use one of "
+            f"{', '.join(sorted(RATE_CURRENCIES))}.",
         )
 
 

@@ -43,11 +43,13 @@ class EmergencyException(Base):
 
 
 class IdempotencyKey(Base):
-    """An API ``Idempotency-Key``: the same key from the same caller returns the same PO."""
+    """An API ``Idempotency-Key``: the same key from the same caller returns the same PO, if it
+    comes with the same requisition (``request_digest``; None for keys stored before it was)."""
 
     __tablename__ = "idempotency_keys"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     po_number: Mapped[str] = mapped_column(String(40))
+    request_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[CreatedAt]

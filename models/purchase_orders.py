@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -20,10 +21,13 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.catalog import Decision, PoStatus, ServiceType
+from domain.purchase_order import PoView
+from domain.requisition import Requisition
 from models.base import Base, CreatedAt, CurrencyCode, IntPk, MinorUnits, string_enum
 
 # PO numbers: PO-1001, PO-1002, … drawn from a Postgres sequence, so they never repeat.
 PO_NUMBER_SEQUENCE = Sequence("po_number_seq", start=1001, metadata=Base.metadata)
+_VIEW = TypeAdapter(PoView)
 
 
 class PurchaseOrder(Base):
@@ -92,3 +96,40 @@ class ApprovalDecision(Base):
 def next_po_number(session: Session) -> str:
     """The next PO number, e.g. ``PO-1001``; never handed out twice."""
     return f"PO-{session.scalar(PO_NUMBER_SEQUENCE.next_value())}"
+
+
+def view_document(view: PoView) -> dict[str, Any]:
+    """The view as JSON for the read model's ``detail`` column."""
+    document: dict[str, Any] = _VIEW.dump_python(view, mode="json")
+    return document
+
+
+def record_submitted(
+    session: Session, po_number: str, workflow_id: str, requisition: Requisition, base_currency: str
+) -> None:
+    """The PO as it is accepted, before its workflow first projects it: validating, with its
+    requisition, so it can be read at once even while no worker runs. Its event sequence is 0,
+    so the workflow's first projection takes the row over."""
+    view = PoView(po_number, 1, PoStatus.VALIDATING, requisition, base_currency=base_currency)
+    session.add(
+        PurchaseOrder(
+            po_number=po_number,
+            workflow_id=workflow_id,
+            revision=view.revision,
+            status=view.status,
+            title=requisition.title,
+            requester=requisition.requester,
+            cost_center=requisition.cost_center,
+            vendor=requisition.vendor,
+            service_type=requisition.service_type,
+            amount_minor=requisition.amount().minor,
+            currency=requisition.currency,
+            amount_base_minor=view.amount_base_minor,
+            base_currency=base_currency,
+            is_emergency=requisition.emergency,
+            current_approvers=[],
+            detail=view_document(view),
+            itsm_ticket=requisition.itsm_ticket,
+            last_event_sequence=0,
+        )
+    )

@@ -48,6 +48,7 @@ ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 HELD = (PoStatus.INFORMATION_REQUESTED, PoStatus.NEEDS_ATTENTION)  # no decision is taken
 ONE_REJECTION_NOTICE = "one-rejection-notice"
 RESERVE_PER_POLICY = "reserve-per-policy"
+APPROVED_BEFORE_ISSUE = "approved-before-issue"
 KEEP_UNDELIVERED = "keep-undelivered"
 
 
@@ -203,7 +204,9 @@ class PurchaseOrderWorkflow:
     def _validate_cancel(self, request: CancelRequest) -> None:
         held = self.view.attention
         status = held.status_before if held else self.view.status
-        if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED):
+        # An approved PO not yet issued: held for an operator, or for its change ticket.
+        unissued = status is PoStatus.APPROVED and (held or self.view.held_for_change)
+        if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED) and not unissued:
             raise ApplicationError(
                 f"a {status.value} purchase order cannot be cancelled", type="not_cancellable"
             )
@@ -340,10 +343,20 @@ class PurchaseOrderWorkflow:
             if not await self.run_chain() and self.rejected():
                 await self.record("emergency.rejected_after_the_fact", "poflow")
             return True
-        if not await self.run_chain() or not await cleared_for_issue(self):
+        if not await self.run_chain():
+            return await self._end_unissued()
+        await self._mark_approved()
+        if not await cleared_for_issue(self):
             return await self._end_unissued()
         await issue(self)
         return True
+
+    async def _mark_approved(self) -> None:
+        """Every tier approved: the PO reads as approved while its issue waits on a change
+        ticket or an ERP that does not answer."""
+        if workflow.patched(APPROVED_BEFORE_ISSUE):
+            self.view.status = PoStatus.APPROVED
+            await self.record("po.approved", "poflow")
 
     async def run_chain(self) -> bool:
         """Every remaining stage in order; False when rejected or cancelled."""

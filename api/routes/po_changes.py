@@ -11,12 +11,14 @@ from pydantic import TypeAdapter
 
 from api.decisions import not_running, visible_or_404
 from api.deps import SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, run_update
+from api.errors import RefusalRoute, Refused, run_update
+from api.idempotency import IdempotencyHeader, update_id
 from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from api.schemas import REFUSAL_RESPONSES
 from domain.blanket import CallOffRequest
 from domain.catalog import Role
 from domain.change_orders import ChangeOrderRequest
+from domain.intake import amount_problem, line_refusals
 from domain.invoicing import InvoiceRequest
 from domain.money import Money
 from domain.purchase_order import PoView
@@ -38,21 +40,34 @@ async def change_order(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Amend an issued PO: new lines, a new blanket ceiling and/or shifted dates. Answers once
     the change is applied, refused, or out for approval (an increase above the policy's
     threshold); the commitment moves by the change only."""
     po = await run_in_threadpool(visible_or_404, session, user, po_number)
     currency = po.currency
+    lines = tuple(_line(line, currency) for line in body.lines) if body.lines else None
+    beyond_limits = list(line_refusals(lines or ()))
+    if beyond_limits:
+        first = beyond_limits[0]
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            first.message,
+            rule=first.rule,
+            refusals=[vars(failure) for failure in beyond_limits],
+        )
     request = ChangeOrderRequest(
         actor=user.username,
         reason=body.reason,
-        lines=tuple(_line(line, currency) for line in body.lines) if body.lines else None,
+        lines=lines,
         blanket_ceiling_minor=_minor(body.blanket_ceiling, currency),
         shift_days=body.shift_days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(temporal, po, "change_order", request)
+    return await _update(
+        temporal, po, "change_order", request, update_id("change_order", user, idempotency_key)
+    )
 
 
 @router.post("/{po_number}/delay", responses=_REFUSALS)
@@ -62,6 +77,7 @@ async def delay(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Move the service period by ``days``: the commitment moves between fiscal periods."""
     po = await run_in_threadpool(visible_or_404, session, user, po_number)
@@ -71,12 +87,19 @@ async def delay(
         shift_days=body.days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(temporal, po, "change_order", request)
+    return await _update(
+        temporal, po, "change_order", request, update_id("delay", user, idempotency_key)
+    )
 
 
 @router.post("/{po_number}/invoices", responses=_REFUSALS)
 async def record_invoice(
-    po_number: str, body: InvoiceIn, user: Finance, session: SessionDep, temporal: TemporalDep
+    po_number: str,
+    body: InvoiceIn,
+    user: Finance,
+    session: SessionDep,
+    temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Record a vendor invoice: it relieves the commitment and books actual cost; a PO fully
     invoiced closes. Finance, never the requester or an approver of the PO."""
@@ -88,7 +111,9 @@ async def record_invoice(
         amount_minor=_minor_of(body.amount, po.currency),
         actor_is_finance=True,
     )
-    return await _update(temporal, po, "record_invoice", request)
+    return await _update(
+        temporal, po, "record_invoice", request, update_id("record_invoice", user, idempotency_key)
+    )
 
 
 @router.post("/{po_number}/call-offs", responses=_REFUSALS)
@@ -98,6 +123,7 @@ async def call_off(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Call off part of a blanket PO; refused above what is left of its ceiling."""
     po = await run_in_threadpool(visible_or_404, session, user, po_number)
@@ -107,12 +133,17 @@ async def call_off(
         amount_minor=_minor_of(body.amount, po.currency),
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(temporal, po, "call_off", request)
+    return await _update(
+        temporal, po, "call_off", request, update_id("call_off", user, idempotency_key)
+    )
 
 
-async def _update(temporal: Any, po: PurchaseOrder, name: str, request: object) -> dict[str, Any]:
+async def _update(
+    temporal: Any, po: PurchaseOrder, name: str, request: object, key: str | None
+) -> dict[str, Any]:
     handle = temporal.get_workflow_handle(po.workflow_id)
-    view = await run_update(handle, name, request, PoView, missing=not_running(po.po_number))
+    missing = not_running(po.po_number)
+    view = await run_update(handle, name, request, PoView, missing=missing, update_id=key)
     return dict(_VIEW.dump_python(view, mode="json"))
 
 
@@ -134,6 +165,12 @@ def _minor(amount: str | None, currency: str) -> int | None:
 
 def _minor_of(amount: str, currency: str) -> int:
     try:
-        return Money.parse(amount, currency).minor
+        minor = Money.parse(amount, currency).minor
     except ValueError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    problem = amount_problem(minor)
+    if problem is not None:
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"the amount {problem}", rule="amount_in_range"
+        )
+    return minor

@@ -21,6 +21,7 @@ from api.decisions import (
 )
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
+from api.idempotency import IdempotencyHeader, update_id
 from api.schemas import (
     REFUSAL_RESPONSES,
     CancelIn,
@@ -80,10 +81,16 @@ def get_purchase_order(po_number: str, user: CurrentUser, session: SessionDep) -
 
 @router.post("/purchase-orders/{po_number}/decisions", responses=_REFUSALS)
 async def decide(
-    po_number: str, body: DecisionIn, user: Decider, session: SessionDep, temporal: TemporalDep
+    po_number: str,
+    body: DecisionIn,
+    user: Decider,
+    session: SessionDep,
+    temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Approve, reject, ask for information, forward or extend the deadline of the current tier,
-    for yourself or, with ``on_behalf_of``, under that person's active delegation to you."""
+    for yourself or, with ``on_behalf_of``, under that person's active delegation to you. Sent
+    again with the same ``Idempotency-Key``, it answers with the first outcome."""
     form = DecisionForm(
         action=body.action,
         comment=body.comment,
@@ -93,7 +100,7 @@ async def decide(
         on_behalf_of=body.on_behalf_of,
     )
     try:
-        view = await submit_decision(session, temporal, user, po_number, form)
+        view = await submit_decision(session, temporal, user, po_number, form, idempotency_key)
     except NotVisible as missing:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
@@ -108,6 +115,7 @@ async def cancel(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Cancel: the requester before issue, procurement at any time before close. Answers once
     the workflow has released the budget and recorded the cancellation."""
@@ -118,17 +126,31 @@ async def cancel(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     handle = temporal.get_workflow_handle(po.workflow_id)
-    view = await run_update(handle, "cancel", request, PoView, missing=not_running(po_number))
+    view = await run_update(
+        handle,
+        "cancel",
+        request,
+        PoView,
+        missing=not_running(po_number),
+        update_id=update_id("cancel", user, idempotency_key),
+    )
     return _json(view)
 
 
 @router.post("/purchase-orders/{po_number}/information", responses=_REFUSALS)
 async def answer_information(
-    po_number: str, body: InformationIn, user: Requester, session: SessionDep, temporal: TemporalDep
+    po_number: str,
+    body: InformationIn,
+    user: Requester,
+    session: SessionDep,
+    temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """The requester answers an approver's request for information; the tier clock resumes."""
     try:
-        view = await information.answer_information(session, temporal, user, po_number, body.answer)
+        view = await information.answer_information(
+            session, temporal, user, po_number, body.answer, idempotency_key
+        )
     except NotVisible as missing:
         raise _missing(po_number) from missing
     return _json(view)
@@ -141,6 +163,7 @@ async def decide_renewal(
     user: OwnerOrProcurement,
     session: SessionDep,
     temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     """Renew (a new PO, prices raised by ``uplift_basis_points``), renegotiate or terminate the
     contracted service, while its renewal window is open; the service owner or procurement."""
@@ -158,7 +181,8 @@ async def decide_renewal(
         f"no renewal is open for {po_number}; it opens at the contract's notice window",
         rule="no_renewal_open",
     )
-    view = await run_update(handle, "decide", decision, RenewalView, missing=missing)
+    key = update_id("decide_renewal", user, idempotency_key)
+    view = await run_update(handle, "decide", decision, RenewalView, missing=missing, update_id=key)
     return dict(_RENEWAL.dump_python(view, mode="json"))
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from api import requisition_submit
 from api.deps import RuntimeDep, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused
-from api.requisition_submit import RequisitionRefused
+from api.idempotency import IdempotencyHeader
+from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused
 from api.schemas import RequisitionAccepted, RequisitionIn
 from api.schemas import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
@@ -18,7 +19,6 @@ from models.people import User
 
 router = APIRouter(prefix="/api", tags=["requisitions"], route_class=RefusalRoute)
 Requester = Annotated[User, Depends(require_role(Role.REQUESTER))]
-IdempotencyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(
@@ -26,7 +26,11 @@ IdempotencyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_le
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": RequisitionAccepted, "description": "Idempotency-Key seen: the same PO"},
-        422: {"model": RequisitionRefusedOut, "description": "A validation rule refused it"},
+        422: {
+            "model": RequisitionRefusedOut,
+            "description": "A validation rule refused it, or the Idempotency-Key came before "
+            "with another requisition (rule `idempotency_key_reused`)",
+        },
     },
 )
 async def submit_requisition(
@@ -41,7 +45,8 @@ async def submit_requisition(
     """Validate the requisition now (every failed rule is named; nothing is stored), then number
     it and start its workflow. The same ``Idempotency-Key`` from the same caller answers 200 with
     the same PO and starts nothing: the key is stored with the number, and the workflow id (from
-    the number) is started at most once, whichever request gets there first."""
+    the number) is started at most once, whichever request gets there first. The same key with
+    another requisition is refused (``idempotency_key_reused``)."""
     requisition = body.to_requisition(user.username)
     session.commit()  # the connection goes back: submitting takes its own, one at a time
     try:
@@ -54,6 +59,14 @@ async def submit_requisition(
             "requisition refused",
             refusals=[vars(failure) for failure in refused.failures],
         ) from refused
+    except IdempotencyKeyReused as reused:
+        rule, message = "idempotency_key_reused", str(reused)
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            message,
+            rule=rule,
+            refusals=[{"rule": rule, "field": "Idempotency-Key", "message": message}],
+        ) from reused
     if submitted.replayed:
         response.status_code = status.HTTP_200_OK
     return RequisitionAccepted(

@@ -4,6 +4,8 @@ delivered, and a step that needs attention, with an admin's button to run it aga
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -43,6 +45,8 @@ ACTION_DONE = {
     Decision.FORWARD: "Forwarded",
     Decision.EXTEND_DEADLINE: "Deadline extended",
 }
+DECISIONS = frozenset(decision.value for decision in Decision)
+CHOOSE_A_DECISION = "Choose a decision: approve, reject, ask for information, forward or extend."
 
 
 @router.get("/po/{po_number}", response_class=HTMLResponse)
@@ -52,6 +56,17 @@ async def po_page(
     return await run_in_threadpool(_page, request, session, user, po_number, None, 200)
 
 
+@dataclass(frozen=True)
+class EnteredDecision:
+    """The decision form as the person filled it in, shown again as it was when refused: no
+    action is ever chosen for them."""
+
+    action: str = ""
+    comment: str = ""
+    branch: str = ""
+    forward_to: str = ""
+
+
 @router.post("/po/{po_number}/decide", dependencies=[CsrfChecked])
 async def decide(
     request: Request,
@@ -59,28 +74,36 @@ async def decide(
     user: PageUser,
     session: SessionDep,
     temporal: TemporalDep,
-    action: Annotated[Decision, Form()],
+    action: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
     branch: Annotated[str, Form()] = "",
     forward_to: Annotated[str, Form()] = "",
     on_behalf_of: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
 ) -> Response:
+    """Send the decision; the form's own key makes a resent form (a double click, a reload)
+    answer with the first outcome. A refused form comes back as it was filled in."""
+    entered = EnteredDecision(action, comment, branch, forward_to)
+    if action not in DECISIONS:
+        return await run_in_threadpool(
+            _page, request, session, user, po_number, CHOOSE_A_DECISION, 422, entered
+        )
     form = DecisionForm(
-        action=action,
+        action=Decision(action),
         comment=comment.strip(),
         branch=branch or None,
         forward_to=forward_to or None,
         on_behalf_of=on_behalf_of or None,
     )
     try:
-        await submit_decision(session, temporal, user, po_number, form)
+        await submit_decision(session, temporal, user, po_number, form, idempotency_key or None)
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
     except Refused as refused:
         return await run_in_threadpool(
-            _page, request, session, user, po_number, refused.detail, refused.status_code
+            _page, request, session, user, po_number, refused.detail, refused.status_code, entered
         )
-    flash(request, f"{ACTION_DONE[action]}: {po_number}")
+    flash(request, f"{ACTION_DONE[form.action]}: {po_number}")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
 
 
@@ -112,7 +135,13 @@ async def retry(
 
 
 def _page(
-    request: Request, session: Any, user: User, po_number: str, refusal: str | None, code: int
+    request: Request,
+    session: Any,
+    user: User,
+    po_number: str,
+    refusal: str | None,
+    code: int,
+    entered: EnteredDecision | None = None,
 ) -> HTMLResponse:
     try:
         po = visible_or_missing(session, user, po_number)
@@ -129,6 +158,8 @@ def _page(
         "requisition": detail.get("requisition", {}),
         "trail": trail,
         "refusal": refusal,
+        "entered": entered or EnteredDecision(),
+        "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
         "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
         "can_retry": Role.ADMIN in user.role_names,
         "forward_options": _forward_options(detail, user.username),

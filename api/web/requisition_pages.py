@@ -3,20 +3,21 @@ field), and "my requests", where a request for information is answered."""
 
 from __future__ import annotations
 
-import asyncio
+import secrets
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from api.decisions import NotVisible
 from api.deps import RuntimeDep, SessionDep, TemporalDep
 from api.errors import Refused
 from api.information import answer_information
-from api.requisition_submit import RequisitionRefused, projected_status, submit_requisition
+from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused, submit_requisition
 from api.web.render import flash, render
 from api.web.requisition_form import (
     FieldErrors,
@@ -35,7 +36,6 @@ from models.purchase_orders import PurchaseOrder
 router = APIRouter(include_in_schema=False)
 Requester = Annotated[User, Depends(page_role(Role.REQUESTER))]
 ANSWER_MAX = 4000
-PROJECTION_WAIT_SECONDS = 5.0
 
 
 @router.get("/requisitions/new", response_class=HTMLResponse)
@@ -64,8 +64,10 @@ async def submit(
     except RequisitionRefused as refused:
         errors, elsewhere = placed(refused.failures)
         return await run_in_threadpool(_form_page, request, session, user, form, errors, elsewhere)
+    except IdempotencyKeyReused as reused:  # this form raised a PO already; a new one is new
+        again = replace(form, idempotency_key=RequisitionForm().idempotency_key)
+        return await run_in_threadpool(_form_page, request, session, user, again, {}, [str(reused)])
     number = submitted.po_number
-    await _projected(runtime.sessions, number)
     done = "Already submitted" if submitted.replayed else "Requisition submitted"
     flash(request, f"{done}: {number}")
     return RedirectResponse(f"/po/{number}", status_code=status.HTTP_303_SEE_OTHER)
@@ -84,8 +86,10 @@ async def answer(
     session: SessionDep,
     temporal: TemporalDep,
     answer: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
 ) -> Response:
-    """Send the answer to the PO's workflow, whose validator has the last word."""
+    """Send the answer to the PO's workflow, whose validator has the last word; the form's own
+    key makes a resent form answer with the first outcome."""
     text = answer.strip()
     try:
         if len(text) > ANSWER_MAX:
@@ -93,7 +97,7 @@ async def answer(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 f"An answer has at most {ANSWER_MAX} characters.",
             )
-        await answer_information(session, temporal, user, po_number, text)
+        await answer_information(session, temporal, user, po_number, text, idempotency_key or None)
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
     except Refused as refused:
@@ -149,15 +153,6 @@ def _requests_page(
         "refusals": refusals,
         "answers": answers,
         "answer_max": ANSWER_MAX,
+        "form_key": f"answer-{secrets.token_urlsafe(18)}",  # each form shown is one request
     }
     return render(request, "my_requests.html", context, user, status_code=code)
-
-
-async def _projected(sessions: sessionmaker[Session], po_number: str) -> None:
-    """Wait (briefly) until the new PO's workflow has projected it, so its page exists."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PROJECTION_WAIT_SECONDS
-    while loop.time() < deadline:
-        if await run_in_threadpool(projected_status, sessions, po_number) is not None:
-            return
-        await asyncio.sleep(0.1)

@@ -92,6 +92,18 @@ async def test_an_incomplete_jira_request_is_answered_on_the_issue(world: World)
     assert "cost_center is missing" in texts[0]
 
 
+async def test_a_jira_request_in_a_currency_without_a_rate_starts_no_po(world: World) -> None:
+    variables = demo_variables(date.today() + timedelta(days=5))
+    del variables["catalog_sku"]  # no catalog price whose currency could be the problem
+    key = _jira_issue(world, variables | {"currency": "XXX"})
+    response = await _deliver_jira(world, key, f"no-rate-{key}")
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]["problems"]
+    assert any("No exchange rate is published for XXX" in problem for problem in problems)
+    [kept] = _deliveries(world, "jira", f"no-rate-{key}")
+    assert kept.outcome == "refused" and kept.po_number is None
+
+
 async def test_a_glpi_ticket_is_one_po_per_ticket_and_event(world: World) -> None:
     glpi = world.outside.glpi
     content = "".join(

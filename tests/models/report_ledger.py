@@ -21,7 +21,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from activities.projection import view_document
 from domain.catalog import PoStatus, Role, ServiceType
 from domain.fiscal import FiscalPeriod
 from domain.purchase_order import BudgetMovement, InvoicePosting, PoView
@@ -31,6 +30,7 @@ from models.accounts import upsert_user
 from models.budget_alerts import raise_alerts
 from models.budget_ledger import Posting, account, append
 from models.commitments import change_order, commit, invoice, release, reserve
+from models.purchase_orders import view_document
 
 FY = 2026
 MARCH = date(2026, 3, 1)

@@ -166,8 +166,28 @@ async def test_a_self_approval_in_the_browser_shows_the_refusal(
     _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
     sam = await sign_in(browser, running_app, "sam")
     await sam.goto(f"{running_app.url}/po/{number}")
+    await sam.get_by_label("Approve").check()
     await sam.get_by_role("button", name="Send decision").click()
     await expect(sam.get_by_role("alert")).to_contain_text("sam requested this purchase order")
+
+
+async def test_a_rejection_sent_again_after_its_refusal_is_recorded_as_a_rejection(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    number = _raise(running_app, "alex", e2e.storage_body())
+    _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
+    priya = await sign_in(browser, running_app, "priya")
+    await priya.goto(f"{running_app.url}/po/{number}")
+    await priya.get_by_label("Reject").check()
+    await priya.get_by_role("button", name="Send decision").click()
+    await expect(priya.get_by_role("alert")).to_contain_text("comment")
+    await expect(priya.get_by_label("Reject")).to_be_checked()  # the choice is kept
+    await priya.get_by_label("Comment", exact=True).fill("Use the shared bucket instead")
+    await priya.get_by_role("button", name="Send decision").click()
+    await expect(priya.get_by_role("status")).to_contain_text(f"Rejected: {number}")
+    decided = _wait_for(running_app, number, lambda po: po["status"] in ("rejected", "issued"))
+    assert decided["status"] == "rejected"
+    assert [d["action"] for d in decided["detail"]["decisions"]] == ["reject"]
 
 
 def _raise(app: RunningApp, user: str, body: e2e.Json) -> str:

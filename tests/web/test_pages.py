@@ -1,5 +1,7 @@
 """Pages on the real app and worker: login, CSRF, the inbox, the PO page and its decision form."""
 
+import re
+
 import httpx
 import pytest
 
@@ -82,3 +84,69 @@ async def test_nobody_sees_a_po_they_have_no_reason_to_see(stack: e2e.Stack) -> 
     assert (await nora.get(f"/po/{number}")).status_code == 404
     ines = await person(stack, "ines")  # the auditor sees every PO
     assert (await ines.get(f"/po/{number}")).status_code == 200
+
+
+def _checked_actions(html: str) -> list[str]:
+    return re.findall(r'name="action" value="(\w+)" checked', html)
+
+
+async def test_a_refused_decision_form_comes_back_as_filled_in_with_no_action_chosen_for_you(
+    stack: e2e.Stack,
+) -> None:
+    number = await stack.submit("alex", e2e.storage_body())
+    await stack.pending(number)
+    priya = await person(stack, "priya")
+    page = await priya.get(f"/po/{number}")
+    assert _checked_actions(page.text) == []
+
+    nothing_chosen = await priya.post(
+        f"/po/{number}/decide",
+        data={"comment": "looks fine", "csrf_token": csrf_of(page.text)},
+    )
+    assert nothing_chosen.status_code == 422 and "Choose a decision" in nothing_chosen.text
+    assert _checked_actions(nothing_chosen.text) == []
+    assert ">looks fine</textarea>" in nothing_chosen.text
+
+    no_comment = await priya.post(
+        f"/po/{number}/decide", data={"action": "reject", "csrf_token": csrf_of(page.text)}
+    )
+    assert no_comment.status_code == 422 and "comment" in no_comment.text
+    assert _checked_actions(no_comment.text) == ["reject"]
+
+    with_reason = await priya.post(
+        f"/po/{number}/decide",
+        data={
+            "action": "reject",
+            "comment": "Use the shared bucket",
+            "csrf_token": csrf_of(no_comment.text),
+            "idempotency_key": _form_key(no_comment.text),
+        },
+    )
+    assert with_reason.status_code == 303
+    rejected = await stack.po_when(number, lambda po: po["status"] == "rejected")
+    assert [d["action"] for d in rejected["detail"]["decisions"]] == ["reject"]
+
+
+async def test_a_decision_form_sent_twice_decides_once_and_says_so_twice(
+    stack: e2e.Stack,
+) -> None:
+    number = await stack.submit("alex", e2e.storage_body())
+    await stack.pending(number)
+    priya = await person(stack, "priya")
+    page = await priya.get(f"/po/{number}")
+    form = {
+        "action": "approve",
+        "csrf_token": csrf_of(page.text),
+        "idempotency_key": _form_key(page.text),
+    }
+    first = await priya.post(f"/po/{number}/decide", data=form)
+    again = await priya.post(f"/po/{number}/decide", data=form)
+    assert (first.status_code, again.status_code) == (303, 303)
+    issued = await stack.po_when(number, lambda po: po["status"] == "issued")
+    assert [d["actor"] for d in issued["detail"]["decisions"]] == ["priya"]
+
+
+def _form_key(html: str) -> str:
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    assert found, "the form carries no idempotency key"
+    return found.group(1)

@@ -129,6 +129,24 @@ async def test_a_refusal_shows_each_message_by_its_field_and_keeps_the_values(
     assert _count_for_title(stack, "Refused storage") == 0
 
 
+async def test_a_control_character_or_a_quantity_out_of_range_is_refused_on_its_field(
+    stack: e2e.Stack,
+) -> None:
+    before = await stack.submit("alex", e2e.storage_body())
+    alex = await person(stack, "alex")
+    page = await _new_form(alex)
+    refused = await alex.post(
+        "/requisitions",
+        data=_storage_form(page, title="Build\x00cache", quantity=str(10**20)),
+    )
+    assert refused.status_code == 422
+    assert "control character U+0000" in _error_of(refused.text, "title")
+    assert "quantity above" in _error_of(refused.text, "quantity")
+    assert _key_of(refused.text) == _key_of(page)
+    after = await stack.submit("alex", e2e.storage_body())
+    assert int(after.removeprefix("PO-")) == int(before.removeprefix("PO-")) + 1
+
+
 async def test_an_amount_that_is_not_money_is_shown_on_its_field(stack: e2e.Stack) -> None:
     alex = await person(stack, "alex")
     page = await _new_form(alex)

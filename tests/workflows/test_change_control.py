@@ -92,14 +92,14 @@ async def test_issue_waits_for_the_change_to_be_approved(
     handle = await runner.start(requisition)
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.held_for_change is not None)
-    assert view.status is PoStatus.PENDING_APPROVAL and view.erp_reference is None
+    assert view.status is PoStatus.APPROVED and view.erp_reference is None
     await arrives(lambda: audit_actions(db, view.po_number), "issue.held")
     assert erp_orders(db, view.po_number) == 0
     # The note runs in real time; skipping hours while it is in flight would time it out.
     await _noted(servicenow, item, "issue waits until change")
 
     await time_env.sleep(timedelta(hours=3))  # asked again each hour: still not approved
-    assert (await handle.query("view", result_type=PoView)).status is PoStatus.PENDING_APPROVAL
+    assert (await handle.query("view", result_type=PoView)).status is PoStatus.APPROVED
     servicenow.tables["change_request"][change_id]["approval"] = "approved"
     await time_env.sleep(timedelta(hours=1))
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)

@@ -1,0 +1,171 @@
+"""What a requisition may hold at all, checked before anything is stored or looked up: how many
+lines, how long each text, which characters, and how large each amount.
+
+The limits keep every amount, and every sum and conversion of amounts, inside a Postgres
+``bigint`` with a wide margin, and a PO's workflow payloads far below Temporal's 2 MB limit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+
+from domain.requisition import LineItem, Requisition
+from domain.validation import RuleFailure
+
+# At most a hundred billion of a two-decimal currency (10^14 minor units) in any one amount:
+# line, total, ceiling, invoice or call-off. Converted at any rate between two currencies the
+# ECB publishes (at most about 1:25,000, IDR per GBP), that is still under 2.5 * 10^18, below
+# bigint's 9.2 * 10^18; budget sums are computed as numeric.
+MAX_AMOUNT_MINOR = 10**14
+MAX_QUANTITY = 10**9  # also fits a Postgres integer
+MAX_LINES = 100
+MAX_MILESTONES = 50
+# The whole requisition as the workflow carries it (JSON with non-ASCII escaped, as Temporal's
+# converter writes it): a PO's view holds it once, so its payloads stay far below 2 MB.
+MAX_REQUISITION_BYTES = 256 * 1024
+
+SHORT_TEXT = 80  # references and codes: MSA, project, GL account, tickets, SKU, tax code
+TITLE_TEXT = 300
+VENDOR_TEXT = 200
+LINE_TEXT = 500  # a line's description, a milestone, a call-off's description
+LONG_TEXT = 4000  # statements, justifications, SLA terms, comments, reasons and answers
+
+# Every text field of a requisition, its longest length, and whether it may span lines.
+REQUISITION_TEXT: dict[str, tuple[int, bool]] = {
+    "requester": (SHORT_TEXT, False),
+    "title": (TITLE_TEXT, False),
+    "cost_center": (SHORT_TEXT, False),
+    "vendor": (VENDOR_TEXT, False),
+    "currency": (3, False),
+    "contract": (SHORT_TEXT, False),
+    "project": (SHORT_TEXT, False),
+    "gl_account": (SHORT_TEXT, False),
+    "asset_tag": (SHORT_TEXT, False),
+    "sla_terms": (LONG_TEXT, True),
+    "business_case_ref": (SHORT_TEXT, False),
+    "dpia_ref": (SHORT_TEXT, False),
+    "least_privilege_statement": (LONG_TEXT, True),
+    "itsm_ticket": (SHORT_TEXT, False),
+    "change_ticket": (SHORT_TEXT, False),
+    "emergency_justification": (LONG_TEXT, True),
+    "incident_ref": (SHORT_TEXT, False),
+}
+LINE_TEXTS: dict[str, tuple[int, bool]] = {
+    "description": (LINE_TEXT, False),
+    "tax_code": (SHORT_TEXT, False),
+    "catalog_sku": (SHORT_TEXT, False),
+}
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def text_problem(text: str, multiline: bool = False) -> str | None:
+    """Why ``text`` cannot be stored as typed, or None: Postgres holds no NUL, nor a lone
+    surrogate, and no other control character belongs in a PO (tab and line breaks only in a
+    text that may span lines)."""
+    for char in text:
+        point = ord(char)
+        if 0xD800 <= point <= 0xDFFF:
+            return "holds an invalid character (a lone UTF-16 surrogate)"
+        control = point < 0x20 or 0x7F <= point <= 0x9F  # Unicode's category Cc
+        if control and not (multiline and char in _LINE_BREAKS):
+            allowed = "; only tab and line breaks are allowed" if multiline else ""
+            return f"holds the control character U+{ord(char):04X}{allowed}"
+    return None
+
+
+def amount_problem(minor: int) -> str | None:
+    """Why an amount in minor units is out of range, or None."""
+    if minor > MAX_AMOUNT_MINOR:
+        return f"is above the largest amount poflow takes ({MAX_AMOUNT_MINOR} minor units)"
+    return None
+
+
+def intake_refusals(requisition: Requisition) -> tuple[RuleFailure, ...]:
+    """Every limit the requisition breaks (rules ``lines_at_most``, ``milestones_at_most``,
+    ``text_length``, ``text_characters``, ``quantity_in_range``, ``amount_in_range``, and
+    ``requisition_size`` when no other); messages never repeat the offending text."""
+    refusals = [
+        *_milestone_count(requisition),
+        *_texts(requisition),
+        *_amounts(requisition),
+    ]
+    if not refusals:
+        refusals.extend(_size(requisition))
+    return tuple(refusals)
+
+
+def line_refusals(lines: tuple[LineItem, ...], prefix: str = "lines") -> Iterator[RuleFailure]:
+    """The limits on lines (their count, texts, quantities and amounts), for requisitions and
+    the lines of a change order alike."""
+    if len(lines) > MAX_LINES:
+        yield RuleFailure(
+            "lines_at_most", prefix, f"{len(lines)} lines; a PO holds at most {MAX_LINES}."
+        )
+        return
+    for index, line in enumerate(lines):
+        where = f"{prefix}[{index}]"
+        for name, (longest, multiline) in LINE_TEXTS.items():
+            yield from _text(f"{where}.{name}", getattr(line, name), longest, multiline)
+        if line.quantity > MAX_QUANTITY:
+            yield RuleFailure(
+                "quantity_in_range",
+                f"{where}.quantity",
+                f"Line {index + 1} has a quantity above {MAX_QUANTITY}.",
+            )
+            continue
+        yield from _amount(f"{where}.unit_price_minor", line.unit_price_minor)
+        yield from _amount(f"{where}.total_minor", line.total_minor)
+    if len(lines) > 1:
+        yield from _amount(f"{prefix}.total_minor", sum(line.total_minor for line in lines))
+
+
+def _milestone_count(req: Requisition) -> Iterator[RuleFailure]:
+    if len(req.milestones) > MAX_MILESTONES:
+        yield RuleFailure(
+            "milestones_at_most",
+            "milestones",
+            f"{len(req.milestones)} milestones; a PO holds at most {MAX_MILESTONES}.",
+        )
+
+
+def _texts(req: Requisition) -> Iterator[RuleFailure]:
+    for name, (longest, multiline) in REQUISITION_TEXT.items():
+        yield from _text(name, getattr(req, name), longest, multiline)
+    for index, milestone in enumerate(req.milestones[:MAX_MILESTONES]):
+        yield from _text(f"milestones[{index}]", milestone, LINE_TEXT, False)
+
+
+def _amounts(req: Requisition) -> Iterator[RuleFailure]:
+    yield from line_refusals(req.lines)
+    if req.blanket_ceiling_minor is not None:
+        yield from _amount("blanket_ceiling_minor", req.blanket_ceiling_minor)
+
+
+def _size(req: Requisition) -> Iterator[RuleFailure]:
+    size = len(json.dumps(asdict(req), default=str, ensure_ascii=True))
+    if size > MAX_REQUISITION_BYTES:
+        yield RuleFailure(
+            "requisition_size",
+            "requisition",
+            f"The requisition takes {size} bytes; it may take at most {MAX_REQUISITION_BYTES}.",
+        )
+
+
+def _text(field: str, text: str | None, longest: int, multiline: bool) -> Iterator[RuleFailure]:
+    if text is None:
+        return
+    if len(text) > longest:
+        yield RuleFailure(
+            "text_length", field, f"{field} has {len(text)} characters; at most {longest}."
+        )
+    problem = text_problem(text, multiline)
+    if problem is not None:
+        yield RuleFailure("text_characters", field, f"{field} {problem}.")
+
+
+def _amount(field: str, minor: int) -> Iterator[RuleFailure]:
+    problem = amount_problem(minor)
+    if problem is not None:
+        yield RuleFailure("amount_in_range", field, f"{field} {problem}.")
