@@ -16,6 +16,7 @@ from tests.faults.stack import FaultStack
 RESTING = {
     "pending_approval",
     "information_requested",
+    "approved",
     "issued",
     "rejected",
     "refused",

@@ -33,6 +33,7 @@ from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
 from settings import Settings, environment_names
 from tests.api import e2e
+from tests.conftest import app_role_url
 from tests.faults.outages import (
     SwitchableMail,
     SwitchablePostgres,
@@ -44,10 +45,14 @@ from workflows.registry import DATA_CONVERTER
 
 
 def _database(tmp: Path) -> tuple[SwitchablePostgres, str]:
+    """Migrated by the owner; poflow (and the demo data) as the app's role, as in production."""
     embedded = start_embedded(tmp / "pgdata")
-    url = embedded.url()
+    owner_url = embedded.url()
+    engine = build_engine(owner_url, pool_size=1)
+    url = app_role_url(owner_url)
+    upgrade_to_head(engine, url)
+    engine.dispose()
     engine = build_engine(url, pool_size=1)
-    upgrade_to_head(engine)
     load_demo_data(session_factory(engine), Settings(_env_file=None), date.today())
     engine.dispose()
     return SwitchablePostgres(embedded.server), url
