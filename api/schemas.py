@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from api.problems import Problem
 from domain.catalog import Decision, PoStatus, ServiceType
 from domain.money import Money
 from domain.renewal import RenewalAction
@@ -131,9 +132,11 @@ class RuleFailureOut(BaseModel):
     message: str
 
 
-class RequisitionRefused(BaseModel):
-    detail: str
-    refusals: list[RuleFailureOut]
+class RequisitionRefused(Problem):
+    """A 422 of ``POST /api/requisitions``: ``refusals`` names each rule the requisition broke
+    (``rule`` is ``requisition_refused``); a body that is not a requisition has ``errors``."""
+
+    refusals: list[RuleFailureOut] | None = None
 
 
 class RuleRefusal(BaseModel):

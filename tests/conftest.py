@@ -50,7 +50,12 @@ def database_url(postgres_admin_url: str) -> str:
 def demo_database_url(postgres_admin_url: str) -> str:
     """A second fresh database holding the committed demo organisation, for tests where a real
     worker and app write to Postgres as they would in production."""
-    url = _fresh_database(postgres_admin_url, DEMO_DATABASE)
+    return fresh_demo_database(postgres_admin_url, DEMO_DATABASE)
+
+
+def fresh_demo_database(admin_url: str, name: str) -> str:
+    """A freshly created, migrated database ``name`` holding the committed demo organisation."""
+    url = _fresh_database(admin_url, name)
     engine = build_engine(url, pool_size=1)
     load_demo_data(session_factory(engine), Settings(_env_file=None), date.today())
     engine.dispose()

@@ -3,10 +3,11 @@ poflow notifies the caller."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import CurrentUser, SessionDep
+from api.errors import Refused
 from domain.catalog import Role
 from domain.notification_preferences import preference_refusal
 from models.notification_preferences import Preferences, preferences_of, set_preferences
@@ -57,7 +58,7 @@ def choose_notification_preferences(
     unreachable or asks for a digest without e-mail, and nothing is stored then."""
     refusal = preference_refusal(body.email, body.chat, body.digest)
     if refusal is not None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=refusal)
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal, rule="unreachable_choice")
     chosen = Preferences(email=body.email, chat=body.chat, digest=body.digest)
     return _out(set_preferences(session, user.username, chosen))
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
 from api.decisions import not_running, visible_or_404
 from api.deps import SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, run_update
+from api.errors import RefusalRoute, Refused, run_update
 from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from api.schemas import REFUSAL_RESPONSES
 from domain.blanket import CallOffRequest
@@ -136,4 +136,6 @@ def _minor_of(amount: str, currency: str) -> int:
     try:
         return Money.parse(amount, currency).minor
     except ValueError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), rule="invalid_amount"
+        ) from error
