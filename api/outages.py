@@ -34,9 +34,13 @@ def outage_of(error: BaseException) -> str | None:
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
+    """``error``, what caused it, and (for a task group's) each error it holds."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
+        if isinstance(current, BaseExceptionGroup):
+            for held in current.exceptions:
+                yield from _chain(held)
         current = current.__cause__ or current.__context__
