@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from fastapi import status
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
@@ -45,13 +46,16 @@ RULE_STATUS: dict[str, int] = {
 }
 
 
-class Refused(Exception):
+class Refused(HTTPException):
     """A request poflow understood and refuses; rendered as a ``Problem``: ``{"detail": message,
-    "rule": ..., **extra}``, the rule named by ``extra`` or else by the status code."""
+    "rule": ..., **extra}``, the rule named by ``extra`` or else by the status code. (An app
+    without poflow's handlers answers it as the HTTP error it is.)"""
+
+    detail: str
 
     def __init__(self, status_code: int, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status_code, self.detail, self.extra = status_code, detail, extra
+        super().__init__(status_code, detail)
+        self.extra = extra
 
     def response(self) -> JSONResponse:
         extra = dict(self.extra)
