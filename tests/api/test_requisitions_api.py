@@ -86,7 +86,7 @@ async def test_money_is_refused_unless_it_is_a_decimal_string(stack: Stack) -> N
     body["lines"][0]["unit_price"] = 21.0
     as_float = await stack.post("alex", "/api/requisitions", body)
     assert as_float.status_code == 422
-    assert any("money is sent as a string" in e["msg"] for e in as_float.json()["detail"])
+    assert any("money is sent as a string" in e["message"] for e in as_float.json()["errors"])
 
     body["lines"][0]["unit_price"] = "21.005"
     too_precise = await stack.post("alex", "/api/requisitions", body)
