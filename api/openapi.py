@@ -13,6 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from api.deps import ROLE_CHECKS
 from api.problems import FieldError, Problem
 
 _REF = "#/components/schemas/"
@@ -25,7 +26,6 @@ _ALWAYS = {
     503: "Postgres or Temporal cannot be reached now; retry after `Retry-After` seconds",
 }
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
-_ROLE_CHECK = "require_role.<locals>.check"
 
 
 def declare_problems(app: FastAPI) -> None:
@@ -77,8 +77,7 @@ def _codes(path: str, route: APIRoute, operation: dict[str, Any]) -> dict[int, s
 
 
 def _checks_role(dependant: Dependant) -> bool:
-    call = dependant.call
-    if call is not None and getattr(call, "__qualname__", "") == _ROLE_CHECK:
+    if dependant.call in ROLE_CHECKS:
         return True
     return any(_checks_role(sub) for sub in dependant.dependencies)
 
