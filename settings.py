@@ -52,6 +52,18 @@ class Settings(BaseSettings):
         description="Connections the web app keeps open to Postgres, and as many more at a peak; "
         "a request may hold two at once, so keep it at least the expected concurrent requests.",
     )
+    connect_timeout_seconds: int = Field(
+        default=3,
+        ge=1,
+        le=60,
+        description="How long the web app tries to reach Postgres or Temporal for a request "
+        "before it answers 503 with Retry-After.",
+    )
+    max_request_bytes: int = Field(
+        default=1_048_576,
+        ge=65_536,
+        description="The largest request body the web app reads; a larger one answers 413.",
+    )
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_task_queue: str = "poflow"

@@ -10,7 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import request_refusals
+from api.guards import ErrorBoundary, RequestGuard
+from api.openapi import declare_problems
 from api.routes import (
     audit,
     budgets,
@@ -48,13 +49,20 @@ from settings import Settings
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
     """The web app and JSON API; Postgres and Temporal are connected at start-up, lazily, so the
-    app serves ``/healthz`` and reports on ``/readyz`` even while one of them is down."""
+    app serves ``/healthz`` and reports on ``/readyz`` even while one of them is down, and
+    answers 503 (``Retry-After``) to what needs one then."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        size = settings.database_pool_size
-        engine = build_engine(database_url, pool_size=size, max_overflow=size)
-        temporal = await connect(settings, lazy=True)
+        size, patience = settings.database_pool_size, settings.connect_timeout_seconds
+        engine = build_engine(
+            database_url,
+            pool_size=size,
+            max_overflow=size,
+            connect_timeout=patience,
+            pool_timeout=patience,
+        )
+        temporal = await connect(settings, lazy=True, give_up=True)
         app.state.runtime = AppRuntime(
             settings=settings,
             engine=engine,
@@ -73,6 +81,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.add_middleware(ErrorBoundary)  # innermost: its error pages read the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
@@ -81,9 +90,9 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         https_only=settings.environment == "production",
         max_age=12 * 3600,
     )
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
     web_errors.install(app)
-    request_refusals.install(app)
     for router in (
         health.router,
         me.router,
@@ -112,4 +121,5 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         report_pages.router,
     ):
         app.include_router(router)
+    declare_problems(app)
     return app

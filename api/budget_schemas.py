@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.field_types import MoneyText
+from api.params import Int32
 from domain.fiscal import FiscalPeriod
 from models.budget_versions import LineRef
 
@@ -19,8 +20,8 @@ class _Body(BaseModel):
 class LineIn(_Body):
     cost_center: str
     gl_account: str
-    fiscal_year: int
-    period: int
+    fiscal_year: Int32
+    period: Int32
 
     def ref(self) -> LineRef:
         return LineRef(
@@ -41,7 +42,7 @@ class TransferIn(_Body):
 
 
 class CarryForwardIn(_Body):
-    fiscal_year: int
+    fiscal_year: Int32
 
 
 class ActualIn(LineIn):

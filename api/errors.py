@@ -1,5 +1,5 @@
 """Refusals as HTTP answers: a workflow Update's refusal (its rule) mapped to a status code, and
-the route class that renders a refusal as ``{"detail": message, ...extra}``."""
+the route class that renders a refusal as ``{"detail": message, "rule": rule, ...extra}``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from typing import Any, TypeVar
 from fastapi import status
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+
+from api.problems import problem
 
 Result = TypeVar("Result")
 
@@ -43,15 +46,20 @@ RULE_STATUS: dict[str, int] = {
 }
 
 
-class Refused(Exception):
-    """A request poflow understood and refuses; rendered as ``{"detail": message, **extra}``."""
+class Refused(HTTPException):
+    """A request poflow understood and refuses; rendered as a ``Problem``: ``{"detail": message,
+    "rule": ..., **extra}``, the rule named by ``extra`` or else by the status code. (An app
+    without poflow's handlers answers it as the HTTP error it is.)"""
+
+    detail: str
 
     def __init__(self, status_code: int, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status_code, self.detail, self.extra = status_code, detail, extra
+        super().__init__(status_code, detail)
+        self.extra = extra
 
     def response(self) -> JSONResponse:
-        return JSONResponse({"detail": self.detail, **self.extra}, status_code=self.status_code)
+        extra = dict(self.extra)
+        return problem(self.status_code, self.detail, extra.pop("rule", None), **extra)
 
 
 def rule_refused(rule: str, message: str) -> Refused:

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from fastapi import HTTPException, status
 
+from api.errors import Refused
 from domain.catalog import Role
 from domain.fiscal import FiscalPeriod, fiscal_period
 from settings import Settings
@@ -29,10 +30,13 @@ def report_period(
     now = fiscal_period(today, settings.fiscal_year_start_month)
     year = now.fiscal_year if fiscal_year is None else fiscal_year
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise _unprocessable(f"fiscal year {year} is out of range ({EARLIEST_YEAR}..{LATEST_YEAR})")
+        raise _unprocessable(
+            f"fiscal year {year} is out of range ({EARLIEST_YEAR}..{LATEST_YEAR})",
+            "fiscal_year_out_of_range",
+        )
     number = (now.period if year == now.fiscal_year else 1) if period is None else period
     if not 1 <= number <= 12:
-        raise _unprocessable(f"period {number} is not a fiscal period (1..12)")
+        raise _unprocessable(f"period {number} is not a fiscal period (1..12)", "invalid_period")
     return FiscalPeriod(year, number)
 
 
@@ -44,5 +48,5 @@ def report_of(build: Callable[[], Result]) -> Result:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown.args[0])) from unknown
 
 
-def _unprocessable(message: str) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=message)
+def _unprocessable(message: str, rule: str) -> Refused:
+    return Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, message, rule=rule)

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from api.field_types import Code, MoneyText, MultiLine, SingleLine
+from api.problems import Problem
 from domain.catalog import Decision, PoStatus, ServiceType
 from domain.intake import (
     LINE_TEXT,
@@ -127,9 +128,11 @@ class RuleFailureOut(BaseModel):
     message: str
 
 
-class RequisitionRefused(BaseModel):
-    detail: str
-    refusals: list[RuleFailureOut]
+class RequisitionRefused(Problem):
+    """A 422 of ``POST /api/requisitions``: ``refusals`` names each rule the requisition broke
+    (``rule`` is ``requisition_refused``); a body that is not a requisition has ``errors``."""
+
+    refusals: list[RuleFailureOut] | None = None
 
 
 class RuleRefusal(BaseModel):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.client import Client
+from temporalio.client import Client, RetryConfig
 from temporalio.common import SearchAttributeKey
 
 from devstack import SetupError
@@ -129,13 +129,19 @@ async def connect_or_explain(settings: Settings) -> Client:
         ) from error
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
-    """A client with poflow's data converter (every client and worker must share it)."""
+async def connect(settings: Settings, *, lazy: bool = False, give_up: bool = False) -> Client:
+    """A client with poflow's data converter (every client and worker must share it).
+
+    ``give_up``: connecting, and retrying a call the server did not answer, stop after
+    ``connect_timeout_seconds`` (the web app then answers 503) instead of the client's 10 s."""
     from workflows.registry import DATA_CONVERTER
 
+    seconds = settings.connect_timeout_seconds
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=DATA_CONVERTER,
         lazy=lazy,
+        connect_timeout=timedelta(seconds=seconds) if give_up else None,
+        retry_config=RetryConfig(max_elapsed_time_millis=seconds * 1000) if give_up else None,
     )

@@ -23,15 +23,18 @@ def build_engine(
     pool_size: int = 5,
     max_overflow: int = 10,
     connect_timeout: int = 5,
+    pool_timeout: float = 30,
     pre_ping: bool = True,
 ) -> Engine:
     """``pre_ping`` checks each connection before use (a round trip per transaction), so a
-    connection Postgres dropped is replaced instead of failing the work."""
+    connection Postgres dropped is replaced instead of failing the work. Opening a connection
+    gives up after ``connect_timeout`` seconds, waiting for a free one after ``pool_timeout``."""
     return create_engine(
         sqlalchemy_url(database_url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=pre_ping,
+        pool_timeout=pool_timeout,
         connect_args={"connect_timeout": connect_timeout},
     )
 

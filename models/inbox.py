@@ -128,8 +128,9 @@ def purchase_orders(
 
 def inbox(session: Session, user: User, at: datetime) -> list[InboxRow]:
     """What waits on ``user``: POs whose current tier waits on them, then those waiting on a
-    delegator of theirs (within the delegation's scope); soonest deadline first."""
-    rows: dict[str, InboxRow] = {}
+    delegator of theirs (within the delegation's scope); soonest deadline first. A requester's
+    own POs whose approver asked them for information wait on them too."""
+    rows = {row.po.po_number: row for row in _asked_for_information(session, user)}
     waiting = [(user.username, None, true())] + [
         (name, name, _within(row)) for row, name in active_delegations_to(session, user, at)
     ]
@@ -144,6 +145,19 @@ def inbox(session: Session, user: User, at: datetime) -> list[InboxRow]:
             rows.setdefault(po.po_number, InboxRow(po, on_behalf_of, overdue))
     far = datetime.max.replace(tzinfo=at.tzinfo)
     return sorted(rows.values(), key=lambda r: (r.po.tier_deadline or far, r.po.po_number))
+
+
+def _asked_for_information(session: Session, user: User) -> list[InboxRow]:
+    query = (
+        select(PurchaseOrder)
+        .options(defer(PurchaseOrder.detail))
+        .where(
+            PurchaseOrder.requester == user.username,
+            PurchaseOrder.status == PoStatus.INFORMATION_REQUESTED,
+        )
+    )
+    # the tier's clock stands still while the requester is asked, so nothing is overdue
+    return [InboxRow(po, None, overdue=False) for po in session.scalars(query)]
 
 
 def recently_decided(session: Session, user: User, limit: int = 20) -> list[DecidedRow]:
@@ -211,7 +225,9 @@ class DelegationEntry:
 
 
 def delegations_of(session: Session, user: User) -> list[DelegationEntry]:
-    """Every delegation ``user`` gave or holds, newest first."""
+    """Every delegation ``user`` gave or holds, newest first; every one there is for an admin."""
+    if Role.ADMIN in user.role_names:
+        return _entries(session, true())
     return _entries(
         session,
         or_(DelegationRow.delegator_id == user.id, DelegationRow.delegate_id == user.id),

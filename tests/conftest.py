@@ -68,7 +68,19 @@ def demo_owner_url(postgres_admin_url: str) -> str:
 def demo_database_url(demo_owner_url: str) -> str:
     """A second fresh database holding the committed demo organisation, as the app's role, for
     tests where a real worker and app write to Postgres as they would in production."""
-    url = app_role_url(demo_owner_url)
+    return demo_organisation(demo_owner_url)
+
+
+def fresh_demo_database(admin_url: str, name: str) -> str:
+    """A freshly created, migrated database ``name`` holding the committed demo organisation,
+    as the app's role."""
+    return demo_organisation(fresh_database(admin_url, name))
+
+
+def demo_organisation(owner_url: str) -> str:
+    """Load the demo organisation into the database at ``owner_url``; its URL as the app's
+    role."""
+    url = app_role_url(owner_url)
     engine = build_engine(url, pool_size=1)
     load_demo_data(session_factory(engine), Settings(_env_file=None), date.today())
     engine.dispose()

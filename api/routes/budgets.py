@@ -7,7 +7,7 @@ Amounts come in as decimal strings in the base currency ("40000.00") and go out 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -26,6 +26,8 @@ from api.budget_schemas import (
 )
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
+from api.params import Int32
+from api.problems import Problem
 from domain.catalog import Role
 from domain.fiscal import FiscalPeriod
 from domain.money import Money
@@ -35,8 +37,16 @@ from models.carry_forward import carry_forward
 from models.ledger_corrections import Deltas, adjust, post_actual
 from models.people import User
 
-router = APIRouter(prefix="/api/budgets", tags=["budgets"], route_class=RefusalRoute)
-ledger_router = APIRouter(prefix="/api/ledger", tags=["budgets"], route_class=RefusalRoute)
+# A line (or cost center) that does not exist answers 404; figures that forbid the change, 409.
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": "Refused: `rule` says why"} for code in (404, 409)
+}
+router = APIRouter(
+    prefix="/api/budgets", tags=["budgets"], route_class=RefusalRoute, responses=_REFUSALS
+)
+ledger_router = APIRouter(
+    prefix="/api/ledger", tags=["budgets"], route_class=RefusalRoute, responses=_REFUSALS
+)
 Finance = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN))]
 Reader = Annotated[
     User, Depends(require_role(Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN))
@@ -69,7 +79,7 @@ def minor(amount: str, currency: str) -> int:
 
 @router.get("")
 def list_lines(
-    _: Reader, session: SessionDep, fiscal_year: int, cost_center: str | None = Query(None)
+    _: Reader, session: SessionDep, fiscal_year: Int32, cost_center: str | None = Query(None)
 ) -> list[LineOut]:
     """The version in force of every budgeted line of the year, with what it holds."""
     try:
@@ -96,7 +106,7 @@ def list_lines(
 
 @router.get("/{cost_center}/{gl_account}/{fiscal_year}/history")
 def history(
-    cost_center: str, gl_account: str, fiscal_year: int, _: Reader, session: SessionDep
+    cost_center: str, gl_account: str, fiscal_year: Int32, _: Reader, session: SessionDep
 ) -> list[HistoryOut]:
     """Every version of the lines of the year, period by period, newest first: who and why."""
     try:
@@ -110,8 +120,8 @@ def history(
 def revise(
     cost_center: str,
     gl_account: str,
-    fiscal_year: int,
-    period: int,
+    fiscal_year: Int32,
+    period: Int32,
     body: RevisionIn,
     user: Finance,
     session: SessionDep,

@@ -1,5 +1,6 @@
 """Out-of-office delegations: dated and scoped; the delegate decides "on behalf of" the
-delegator while one is active, and either of them (or an admin) sees it."""
+delegator while one is active. People who decide (approvers, finance, procurement) give, see and
+revoke their own; admins see and revoke every one."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
+from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
+from api.params import RowId
 from api.schemas import DelegationIn, DelegationOut
 from domain.catalog import Role
 from domain.money import Money
@@ -24,12 +26,14 @@ from models.inbox import (
 from models.people import User
 
 router = APIRouter(prefix="/api/delegations", tags=["delegations"], route_class=RefusalRoute)
-Delegator = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
+DECIDERS = (Role.APPROVER, Role.FINANCE, Role.PROCUREMENT)
+Delegator = Annotated[User, Depends(require_role(*DECIDERS))]
+Manager = Annotated[User, Depends(require_role(*DECIDERS, Role.ADMIN))]
 
 
 @router.get("")
-def my_delegations(user: CurrentUser, session: SessionDep) -> list[DelegationOut]:
-    """The delegations the caller gave or holds, newest first."""
+def my_delegations(user: Manager, session: SessionDep) -> list[DelegationOut]:
+    """The delegations the caller gave or holds, newest first; an admin sees every one."""
     now = datetime.now(UTC)
     return [_out(entry, now) for entry in delegations_of(session, user)]
 
@@ -57,20 +61,24 @@ def delegate(
             at=now,
         )
     except (DelegationRefused, ValueError) as refused:
-        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, str(refused)) from refused
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, str(refused), rule="invalid_delegation"
+        ) from refused
     created = _out(entry, now)
     return created
 
 
 @router.delete("/{delegation_id}")
-def revoke(delegation_id: int, user: CurrentUser, session: SessionDep) -> DelegationOut:
+def revoke(delegation_id: RowId, user: Manager, session: SessionDep) -> DelegationOut:
     """End a delegation now; only its delegator or an admin may. Revoking twice changes nothing."""
     entry = delegation(session, delegation_id)
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no delegation {delegation_id}")
     if entry.delegator != user.username and Role.ADMIN not in user.role_names:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, detail="only the delegator or an admin revokes a delegation"
+        raise Refused(
+            status.HTTP_403_FORBIDDEN,
+            "only the delegator or an admin revokes a delegation",
+            rule="not_delegator",
         )
     now = datetime.now(UTC)
     revoke_delegation(session, entry, user, now)

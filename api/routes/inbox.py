@@ -1,24 +1,21 @@
-"""The approver's inbox: what waits on me, or on someone I stand in for, and what I decided."""
+"""The inbox of anyone signed in: what waits on me, or on someone I stand in for, and what I
+decided. A requester's holds the POs whose approver asked them for information."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from api.deps import SessionDep, require_role
+from api.deps import CurrentUser, SessionDep
 from api.schemas import Inbox, InboxItem, RecentDecision
-from domain.catalog import Role
 from models.inbox import InboxRow, inbox, recently_decided
-from models.people import User
 
 router = APIRouter(prefix="/api", tags=["inbox"])
-Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
 
 
 @router.get("/inbox")
-def my_inbox(user: Decider, session: SessionDep) -> Inbox:
+def my_inbox(user: CurrentUser, session: SessionDep) -> Inbox:
     """POs whose current tier waits on the caller, then those waiting on a delegator of an
     active delegation to the caller (``on_behalf_of`` names them); soonest deadline first.
     ``recently_decided`` holds the caller's last 20 decisions."""

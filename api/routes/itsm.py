@@ -20,6 +20,7 @@ from adapters.basic_auth import basic_auth_matches
 from adapters.itsm_router import TicketNotFound
 from adapters.ports import TicketRequest
 from api.deps import RuntimeDep, TemporalDep
+from api.errors import Refused
 from api.itsm_intake import Delivery, Intake, TicketUnreadable, take_in
 from api.webhooks import configured_secret, json_object, unauthorised
 from settings import Settings
@@ -177,9 +178,11 @@ async def _take_in(
 
 def _answer(intake: Intake, response: Response) -> IntakeOut:
     if intake.outcome == "refused":
-        raise HTTPException(
+        raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            {"message": "this request cannot become a purchase order", "problems": intake.problems},
+            "this request cannot become a purchase order",
+            rule="requisition_refused",
+            problems=intake.problems,
         )
     if intake.outcome == "duplicate":
         response.status_code = status.HTTP_200_OK

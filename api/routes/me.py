@@ -3,15 +3,21 @@ poflow notifies the caller."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import CurrentUser, SessionDep
+from api.errors import Refused
 from domain.catalog import Role
-from domain.notification_preferences import preference_refusal
+from domain.notification_preferences import (
+    DIGEST_WITHOUT_EMAIL,
+    UNREACHABLE,
+    preference_refusal,
+)
 from models.notification_preferences import Preferences, preferences_of, set_preferences
 
 router = APIRouter(prefix="/api", tags=["people"])
+PREFERENCE_RULES = {UNREACHABLE: "unreachable_choice", DIGEST_WITHOUT_EMAIL: "digest_needs_email"}
 
 
 class Me(BaseModel):
@@ -57,7 +63,8 @@ def choose_notification_preferences(
     unreachable or asks for a digest without e-mail, and nothing is stored then."""
     refusal = preference_refusal(body.email, body.chat, body.digest)
     if refusal is not None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=refusal)
+        rule = PREFERENCE_RULES[refusal]
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal, rule=rule)
     chosen = Preferences(email=body.email, chat=body.chat, digest=body.digest)
     return _out(set_preferences(session, user.username, chosen))
 

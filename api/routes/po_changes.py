@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
@@ -167,7 +167,9 @@ def _minor_of(amount: str, currency: str) -> int:
     try:
         minor = Money.parse(amount, currency).minor
     except ValueError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+        raise Refused(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), rule="invalid_amount"
+        ) from error
     problem = amount_problem(minor)
     if problem is not None:
         raise Refused(

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
+from api.params import PositiveInt32
 from api.schemas import PolicyCreated, PolicyIn, PolicySummary, PolicyVersion
 from domain.catalog import Role
 from domain.policy_document import POLICY_SCHEMA
@@ -37,7 +38,7 @@ def policy_schema(_: CurrentUser) -> dict[str, Any]:
 
 @router.get("/{name}/versions/{version}")
 def get_policy_version(
-    name: str, version: int, _: CurrentUser, session: SessionDep
+    name: str, version: PositiveInt32, _: CurrentUser, session: SessionDep
 ) -> PolicyVersion:
     policy = policy_version(session, name, version)
     if policy is None:
@@ -48,7 +49,7 @@ def get_policy_version(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={422: {"description": "`errors` lists each {path, message} wrong in the document"}},
+    responses={422: {"description": "`errors` lists each place (`field`) wrong in the document"}},
 )
 def upload_policy(
     body: PolicyIn, user: PolicyAuthor, session: SessionDep, runtime: RuntimeDep
@@ -69,7 +70,16 @@ def upload_policy(
         raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             "the policy document is not valid",
-            errors=[vars(error) for error in refused.errors],
+            rule="invalid_policy",
+            errors=[
+                {
+                    "field": error.path,
+                    "message": error.message,
+                    "type": "policy_document",
+                    "rule": "policy_schema",
+                }
+                for error in refused.errors
+            ],
         ) from refused
     created = PolicyCreated(name=policy.name, version=policy.version)
     return created

@@ -22,6 +22,7 @@ from api.decisions import (
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
 from api.idempotency import IdempotencyHeader, update_id
+from api.params import RowOffset
 from api.schemas import (
     REFUSAL_RESPONSES,
     CancelIn,
@@ -57,7 +58,7 @@ def list_purchase_orders(
     cost_center: str | None = None,
     approver: Annotated[str | None, Query(description="POs now waiting on this user")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: RowOffset = 0,
 ) -> list[PoSummary]:
     """The POs the caller may see, newest first."""
     found = purchase_orders(

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import RuntimeDep, SessionDep, require_role
+from api.params import Int32
 from api.report_csv import budget_csv
 from api.report_params import REPORT_READERS, UNDELIVERED_READERS, report_of, report_period
 from api.report_schemas import (
@@ -44,7 +45,7 @@ from models.undelivered_report import undelivered_report
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require_role(*REPORT_READERS))]
-FiscalYear = Annotated[int | None, Query(description="Fiscal year; today's when left out.")]
+FiscalYear = Annotated[Int32 | None, Query(description="Fiscal year; today's when left out.")]
 CenterCode = Annotated[
     str | None, Query(description="Cost center code; it and its descendants. All when left out.")
 ]
@@ -90,8 +91,8 @@ def budget_as_csv(
 def budget_line(
     cost_center: str,
     gl_account: str,
-    fiscal_year: int,
-    period: int,
+    fiscal_year: Int32,
+    period: Int32,
     _: Reader,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -150,7 +151,7 @@ def monthly_commitments(
     session: SessionDep,
     runtime: RuntimeDep,
     fiscal_year: FiscalYear = None,
-    period: Annotated[int | None, Query(description="1..12; today's when left out.")] = None,
+    period: Annotated[Int32 | None, Query(description="1..12; today's when left out.")] = None,
     cost_center: CenterCode = None,
 ) -> CommitmentReportOut:
     """Per cost center x GL: new, increased, moved, released and relieved commitment and actual

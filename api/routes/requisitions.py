@@ -57,6 +57,7 @@ async def submit_requisition(
         raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             "requisition refused",
+            rule="requisition_refused",
             refusals=[vars(failure) for failure in refused.failures],
         ) from refused
     except IdempotencyKeyReused as reused:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep, SessionDep
+from api.params import PositiveInt32
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, page_role
 from domain.catalog import Role
@@ -153,7 +154,7 @@ def policies_page(request: Request, user: Admin, session: SessionDep) -> HTMLRes
 
 @router.get("/policies/{name}/{version}", response_class=HTMLResponse)
 def policy_page(
-    request: Request, name: str, version: int, user: Admin, session: SessionDep
+    request: Request, name: str, version: PositiveInt32, user: Admin, session: SessionDep
 ) -> HTMLResponse:
     policy = policy_version(session, name, version)
     if policy is None:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep, SessionDep, get_runtime
+from api.params import RowId
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, PageUser, page_role
 from domain.catalog import Role
@@ -89,7 +90,7 @@ def set_out_of_office(
 
 @router.post("/delegations/{delegation_id}/revoke", dependencies=[CsrfChecked])
 def revoke(
-    request: Request, delegation_id: int, user: PageUser, session: SessionDep
+    request: Request, delegation_id: RowId, user: PageUser, session: SessionDep
 ) -> RedirectResponse:
     entry = delegation(session, delegation_id)
     if entry is None:

@@ -1,15 +1,22 @@
-"""How pages answer a missing login, a forbidden page or a missing PO: as pages, not JSON."""
+"""How refusals and errors are answered: JSON in the one ``Problem`` shape for the API, pages for
+people (a missing login goes to the sign-in page)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
+from api.errors import Refused
+from api.problems import http_problem, problem, validation_problem
 from api.web.render import render
 from api.web.session import LoginRequired
+
+_JSON_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/openapi")
 
 
 def install(app: FastAPI) -> None:
@@ -19,7 +26,32 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def page_or_json(request: Request, error: HTTPException) -> Response:
-        if request.url.path.startswith(("/api/", "/healthz", "/readyz", "/docs", "/openapi")):
-            return await http_exception_handler(request, error)
-        context = {"title": f"{error.status_code}", "message": error.detail}
-        return render(request, "error.html", context, status_code=error.status_code)
+        if _wants_json(request):
+            return http_problem(error)
+        return page_or_problem(request, error.status_code, str(error.detail), error.headers)
+
+    @app.exception_handler(Refused)
+    async def refusal(request: Request, refused: Refused) -> Response:
+        if _wants_json(request):
+            return refused.response()
+        return page_or_problem(request, refused.status_code, refused.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        return validation_problem(error)
+
+
+def page_or_problem(
+    request: Request, status_code: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A ``Problem`` for API clients; for people, the error page (503: "try again shortly")."""
+    if _wants_json(request) or "session" not in request.scope:
+        return problem(status_code, message, headers=headers)
+    context = {"title": f"{status_code}", "message": message}
+    page = render(request, "error.html", context, status_code=status_code)
+    page.headers.update(headers or {})
+    return page
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(_JSON_PATHS)

@@ -120,3 +120,36 @@ async def test_a_delegation_covers_only_its_scope(stack: Stack) -> None:
             revoked = await stack.delete("maria", f"/api/delegations/{created.json()['id']}")
             assert revoked.status_code == 200
     assert (await stack.delete("maria", "/api/delegations/999999")).status_code == 404
+
+
+async def test_anyone_signed_in_reads_their_own_inbox(stack: Stack) -> None:
+    for user in ("alex", "ines", "maria"):  # a requester, an auditor, an admin
+        inbox = await stack.get(user, "/api/inbox")
+        assert inbox.status_code == 200, (user, inbox.text)
+        assert set(inbox.json()) == {"items", "recently_decided"}
+
+
+async def test_deciders_manage_their_delegations_and_admins_see_every_one(stack: Stack) -> None:
+    later = datetime.now(UTC) + timedelta(days=30)
+    window = _window(starts_at=later.isoformat(), ends_at=(later + timedelta(days=1)).isoformat())
+    created = await stack.post("priya", "/api/delegations", window | {"delegate": "nora"})
+    assert created.status_code == 201, created.text
+    path = f"/api/delegations/{created.json()['id']}"
+    try:
+        for user in ("alex", "ines"):  # neither decides anything: nothing to delegate
+            for refused in (
+                await stack.get(user, "/api/delegations"),
+                await stack.delete(user, path),
+            ):
+                assert refused.status_code == 403, (user, refused.text)
+                assert refused.json()["rule"] == "role_required"
+        seen = {
+            user: [d["id"] for d in (await stack.get(user, "/api/delegations")).json()]
+            for user in ("priya", "nora", "maria", "tom")
+        }
+        mine = created.json()["id"]
+        assert mine in seen["priya"] and mine in seen["nora"] and mine in seen["maria"]
+        assert mine not in seen["tom"]
+        assert (await stack.delete("tom", path)).json()["rule"] == "not_delegator"
+    finally:
+        assert (await stack.delete("maria", path)).status_code == 200

@@ -44,14 +44,16 @@ def test_a_refused_choice_names_the_rule_and_changes_nothing(
     auth = _auth(session, "quinn")
     kept = {"email": True, "chat": False, "digest": True}
     assert client.put(PATH, json=kept, headers=auth).status_code == 200
+    silent = {"email": False, "chat": False, "digest": False}
+    digest_by_chat = {"email": False, "chat": True, "digest": True}
     refusals = {
-        UNREACHABLE: {"email": False, "chat": False, "digest": False},
-        DIGEST_WITHOUT_EMAIL: {"email": False, "chat": True, "digest": True},
+        (UNREACHABLE, "unreachable_choice"): silent,
+        (DIGEST_WITHOUT_EMAIL, "digest_needs_email"): digest_by_chat,
     }
-    for rule, choice in refusals.items():
+    for (message, rule), choice in refusals.items():
         refused = client.put(PATH, json=choice, headers=auth)
         assert refused.status_code == 422
-        assert refused.json() == {"detail": rule}
+        assert refused.json() == {"detail": message, "rule": rule}
         assert client.get(PATH, headers=auth).json() == kept
     assert preferences_of(session, "quinn") == Preferences(**kept)
     assert "reach you" in UNREACHABLE and "needs e-mail on" in DIGEST_WITHOUT_EMAIL

@@ -55,7 +55,7 @@ async def test_a_document_off_the_schema_is_refused_with_every_error(stack: Stac
     refused = await stack.post("maria", "/api/policies", {"name": "broken", "document": document})
     assert refused.status_code == 422
     errors = refused.json()["errors"]
-    assert {error["path"] for error in errors} == {"$", "$.base_currency", "$.tiers"}
+    assert {error["field"] for error in errors} == {"$", "$.base_currency", "$.tiers"}
     assert any("colour" in error["message"] for error in errors)
 
     repeated = copy.deepcopy(POLICY_DOCUMENT)
@@ -63,7 +63,7 @@ async def test_a_document_off_the_schema_is_refused_with_every_error(stack: Stac
     unparsable = await stack.post("paul", "/api/policies", {"name": "twice", "document": repeated})
     assert unparsable.status_code == 422
     [error] = unparsable.json()["errors"]
-    assert error["path"] == "$.tiers" and "unique" in error["message"]
+    assert error["field"] == "$.tiers" and "unique" in error["message"]
     names = {p["name"] for p in (await stack.get("ines", "/api/policies")).json()}
     assert not names & {"broken", "twice"}
 

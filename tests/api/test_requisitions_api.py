@@ -86,9 +86,7 @@ async def test_money_is_refused_unless_it_is_a_decimal_string(stack: Stack) -> N
     body["lines"][0]["unit_price"] = 21.0
     as_float = await stack.post("alex", "/api/requisitions", body)
     assert as_float.status_code == 422
-    refusals = as_float.json()["refusals"]
-    assert any("money is sent as a string" in r["message"] for r in refusals)
-    assert [r["field"] for r in refusals] == ["lines[0].unit_price"]
+    assert any("money is sent as a string" in e["message"] for e in as_float.json()["errors"])
 
     body["lines"][0]["unit_price"] = "21.005"
     too_precise = await stack.post("alex", "/api/requisitions", body)

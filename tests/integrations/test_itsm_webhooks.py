@@ -84,7 +84,7 @@ async def test_an_incomplete_jira_request_is_answered_on_the_issue(world: World)
     key = _jira_issue(world, variables)
     response = await _deliver_jira(world, key, f"incomplete-{key}")
     assert response.status_code == 422
-    problems = response.json()["detail"]["problems"]
+    problems = response.json()["problems"]
     assert "cost_center is missing" in problems and "unit_price is missing" in problems
     [kept] = _deliveries(world, "jira", f"incomplete-{key}")
     assert kept.outcome == "refused" and key in kept.body  # the raw delivery is kept
@@ -161,7 +161,7 @@ async def test_a_servicenow_item_for_a_stranger_gets_a_work_note(world: World) -
         outside_world.SERVICENOW_INBOUND_SECRET,
     )
     assert answer.status_code == 422
-    assert "'mallory' is not a poflow user" in answer.json()["detail"]["problems"][0]
+    assert "'mallory' is not a poflow user" in answer.json()["problems"][0]
     notes = await world.until("a work note", lambda: servicenow.work_notes(sys_id))
     assert "mallory" in notes[0]
     assert servicenow.requested_item(sys_id)["approval"] == "rejected"
@@ -198,4 +198,4 @@ async def test_only_requesters_raise_requisitions_from_a_ticket(world: World) ->
         outside_world.SERVICENOW_INBOUND_SECRET,
     )
     assert answer.status_code == 422
-    assert answer.json()["detail"]["problems"] == ["tom does not hold the requester role in poflow"]
+    assert answer.json()["problems"] == ["tom does not hold the requester role in poflow"]

@@ -1,0 +1,107 @@
+"""The one body every JSON refusal and error answers with: ``{"detail": text, "rule": name}``,
+plus ``errors`` (each field that failed validation) or another list the refusal names.
+
+A refusal never echoes a client's input back at length: messages are cut to ``MAX_MESSAGE``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+MAX_MESSAGE = 300
+_PLACES = {"body", "query", "path", "header", "cookie"}
+# Schema constraints under the names the requisition rules give them: ``lines`` too long is
+# ``lines_at_most``, a ``quantity`` out of bounds is ``quantity_in_range``.
+_RULE_OF_TYPE = {"string_too_long": "text_length"}
+_RULE_BY_FIELD = {
+    "too_long": "{name}_at_most",
+    "less_than_equal": "{name}_in_range",
+    "greater_than_equal": "{name}_in_range",
+    "less_than": "{name}_in_range",
+    "greater_than": "{name}_in_range",
+}
+
+# The rule a bare HTTP error names, when the code that raised it named none.
+STATUS_RULES: dict[int, str] = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    500: "internal_error",
+    502: "upstream_failed",
+    503: "unavailable",
+}
+
+
+class FieldError(BaseModel):
+    """One part of the request that failed validation: where, why, and the check's name."""
+
+    field: str = Field(description='Where, e.g. "lines[0].quantity" or "fiscal_year".')
+    message: str
+    type: str
+    rule: str = Field(description='The rule it broke, e.g. "quantity_in_range".')
+
+
+class Problem(BaseModel):
+    """Every 4xx and 5xx of the JSON API. A refusal may add a list of its own (``refusals`` of
+    a requisition, ``errors`` of a policy document, ``problems`` of an ITSM ticket)."""
+
+    detail: str
+    rule: str = Field(description="The rule that failed; stable, for programs to branch on.")
+    errors: list[FieldError] | None = None
+
+
+def clip(text: str) -> str:
+    """``text`` cut to ``MAX_MESSAGE`` characters, marking the cut."""
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def problem(
+    status_code: int,
+    detail: str,
+    rule: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {"detail": clip(detail), "rule": rule or STATUS_RULES.get(status_code, "error")}
+    return JSONResponse({**body, **extra}, status_code=status_code, headers=dict(headers or {}))
+
+
+def http_problem(error: HTTPException) -> JSONResponse:
+    """An ``HTTPException`` in the one shape; its status names the rule."""
+    return problem(error.status_code, str(error.detail), headers=error.headers)
+
+
+def validation_problem(error: RequestValidationError) -> JSONResponse:
+    """422 ``invalid_request`` listing each field that failed, without echoing its input."""
+    errors = [_field_error(item) for item in error.errors()]
+    first = errors[0] if errors else {"field": "request", "message": "is not valid"}
+    detail = f"{first['field']}: {first['message']}"
+    return problem(422, detail, "invalid_request", errors=errors)
+
+
+def _field_error(item: dict[str, Any]) -> dict[str, str]:
+    field, kind = field_path(item.get("loc", ())), str(item.get("type", "value_error"))
+    name = field.rsplit(".", 1)[-1].split("[", 1)[0] or "value"
+    rule = _RULE_OF_TYPE.get(kind) or _RULE_BY_FIELD.get(kind, kind).format(name=name)
+    message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+    return {"field": field, "message": clip(message), "type": kind, "rule": rule}
+
+
+def field_path(location: Sequence[Any]) -> str:
+    """``("body", "lines", 0, "quantity")`` as ``lines[0].quantity``."""
+    path = ""
+    for part in location[1:] if location and location[0] in _PLACES else location:
+        part = clip(str(part)) if not isinstance(part, int) else part
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "request"
