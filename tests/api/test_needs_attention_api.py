@@ -47,7 +47,7 @@ async def _held_at_issue(stack: Stack, book: ErpBook) -> str:
     held = await stack.po_when(number, lambda po: po["status"] == "needs_attention")
     attention = held["detail"]["attention"]
     assert attention["step"] == "issue_to_erp" and "401" in attention["reason"]
-    assert attention["status_before"] == "pending_approval"
+    assert attention["status_before"] == "approved"
     return number
 
 

@@ -98,7 +98,7 @@ async def test_a_jira_request_in_a_currency_without_a_rate_starts_no_po(world: W
     key = _jira_issue(world, variables | {"currency": "XXX"})
     response = await _deliver_jira(world, key, f"no-rate-{key}")
     assert response.status_code == 422, response.text
-    problems = response.json()["detail"]["problems"]
+    problems = response.json()["problems"]
     assert any("No exchange rate is published for XXX" in problem for problem in problems)
     [kept] = _deliveries(world, "jira", f"no-rate-{key}")
     assert kept.outcome == "refused" and kept.po_number is None
