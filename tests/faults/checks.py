@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 from temporalio.client import WorkflowExecutionStatus
 
 from models.budget_ledger import po_balance
@@ -24,6 +25,7 @@ RESTING = {
     "closed",
     "needs_attention",
 }
+NO_ANSWER = 0
 DEAD = {
     WorkflowExecutionStatus.FAILED,
     WorkflowExecutionStatus.TERMINATED,
@@ -54,12 +56,17 @@ async def all_in(stack: FaultStack, numbers: list[str], statuses: set[str]) -> b
 
 async def approve(stack: FaultStack, number: str, approver: str, key: str) -> int:
     """One approval as ``approver`` (with an Idempotency-Key, so a resend counts once); the
-    HTTP status it was answered with."""
-    answer = await stack.http.post(
-        f"/api/purchase-orders/{number}/decisions",
-        json={"action": "approve", "comment": "fine"},
-        headers=stack.auth(approver, **{"Idempotency-Key": key}),
-    )
+    HTTP status it was answered with, or ``NO_ANSWER`` when none came in time (a decision
+    waits for its workflow to record it, which waits for Postgres)."""
+    try:
+        answer = await stack.http.post(
+            f"/api/purchase-orders/{number}/decisions",
+            json={"action": "approve", "comment": "fine"},
+            headers=stack.auth(approver, **{"Idempotency-Key": key}),
+            timeout=10,
+        )
+    except httpx.TimeoutException:
+        return NO_ANSWER
     return answer.status_code
 
 

@@ -145,7 +145,12 @@ async def faults(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Faul
     finally:
         for process in processes:
             process.terminate()
-            process.wait(timeout=30)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a request still waiting on its workflow
+                process.kill()
+                process.wait(timeout=10)
         engine.dispose()
         mail.stop()
         await temporal_server.stop()
