@@ -61,6 +61,10 @@ class ErpBook:
                 self.by_key[key] = order["id"]
             return order, True
 
+    def orders_for(self, po_number: str) -> list[dict[str, Any]]:
+        """Every order the ERP holds for the buyer's PO ``po_number`` (one, when all is well)."""
+        return [order for order in self.orders.values() if _po_number(order) == po_number]
+
     def advance(self, order_id: str, new_status: str, detail: str = "") -> dict[str, Any]:
         """Set the order's status, record the event, and deliver it to the callback if set."""
         if new_status not in STATUSES:
