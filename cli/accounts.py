@@ -12,6 +12,9 @@ from models.accounts import find_user, issue_api_token, upsert_user
 from models.db import session_factory, unit_of_work
 
 users = typer.Typer(help="People, roles and API tokens.")
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="print the token alone, e.g. TOKEN=$(poflow …)")
+]
 
 
 @users.command("add")
@@ -20,6 +23,7 @@ def add(
     role: Annotated[list[Role], typer.Option("--role", help="repeat for several roles")],
     email: Annotated[str | None, typer.Option(help="defaults to NAME@example.org")] = None,
     display_name: Annotated[str | None, typer.Option("--display-name")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Create a user (or add roles to an existing one) and print a new API token."""
     sessions = session_factory(database_engine(load_settings()))
@@ -27,12 +31,13 @@ def add(
         user = upsert_user(session, name, roles=role, email=email, display_name=display_name)
         token = issue_api_token(session, user)
         roles = ", ".join(sorted(user.role_names))
-    typer.echo(f"user {name} has roles: {roles}")
-    typer.echo(f"API token (shown once): {token}")
+    if not quiet:
+        typer.echo(f"user {name} has roles: {roles}")
+    _show(token, quiet)
 
 
 @users.command("token")
-def token(name: Annotated[str, typer.Argument(help="login name")]) -> None:
+def token(name: Annotated[str, typer.Argument(help="login name")], quiet: Quiet = False) -> None:
     """Print a new API token for an existing user."""
     sessions = session_factory(database_engine(load_settings()))
     with unit_of_work(sessions) as session:
@@ -40,4 +45,8 @@ def token(name: Annotated[str, typer.Argument(help="login name")]) -> None:
         if user is None:
             typer.echo(f"poflow: no user named {name!r}; add one with `poflow users add`", err=True)
             raise typer.Exit(2)
-        typer.echo(f"API token (shown once): {issue_api_token(session, user)}")
+        _show(issue_api_token(session, user), quiet)
+
+
+def _show(token: str, quiet: bool) -> None:
+    typer.echo(token if quiet else f"API token (shown once): {token}")
