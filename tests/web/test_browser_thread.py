@@ -31,11 +31,12 @@ async def test_the_requesters_answer_shows_on_the_po_page_in_the_browser(
 ) -> None:
     number = _raise(running_app, "alex", e2e.storage_body())
     _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
-    asked = httpx.post(
-        f"{running_app.url}/api/purchase-orders/{number}/decisions",
-        json={"action": "request_information", "comment": "Which teams back up there?"},
-        headers={"Authorization": f"Bearer {running_app.tokens['priya']}"},
-    )
+    async with httpx.AsyncClient(base_url=running_app.url) as api:
+        asked = await api.post(
+            f"/api/purchase-orders/{number}/decisions",
+            json={"action": "request_information", "comment": "Which teams back up there?"},
+            headers={"Authorization": f"Bearer {running_app.tokens['priya']}"},
+        )
     assert asked.status_code == 200, asked.text
     _wait_for(running_app, number, lambda po: po["status"] == "information_requested")
 
