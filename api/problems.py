@@ -84,10 +84,15 @@ def http_problem(error: HTTPException) -> JSONResponse:
 
 def validation_problem(error: RequestValidationError) -> JSONResponse:
     """422 ``invalid_request`` listing each field that failed, without echoing its input."""
-    errors = [_field_error(item) for item in error.errors()]
+    errors = field_errors(error)
     first = errors[0] if errors else {"field": "request", "message": "is not valid"}
     detail = f"{first['field']}: {first['message']}"
     return problem(422, detail, "invalid_request", errors=errors)
+
+
+def field_errors(error: RequestValidationError) -> list[dict[str, str]]:
+    """Each part of the request that failed validation: its field, message, type and rule."""
+    return [_field_error(item) for item in error.errors()]
 
 
 def _field_error(item: dict[str, Any]) -> dict[str, str]:

@@ -12,11 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.errors import Refused
-from api.problems import http_problem, problem, validation_problem
+from api.problems import field_errors, http_problem, problem, validation_problem
 from api.web.render import render
 from api.web.session import LoginRequired
 
-_JSON_PATHS = ("/api/", "/healthz", "/readyz", "/docs", "/openapi")
+# Programs' addresses answer JSON; any other address, known or not, is a page for a browser.
+_JSON_PREFIX = "/api/"
+_JSON_ENDPOINTS = frozenset({"/api", "/healthz", "/readyz", "/docs", "/openapi.json"})
 
 
 def install(app: FastAPI) -> None:
@@ -38,13 +40,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
-        return validation_problem(error)
+        if _wants_json(request) or "session" not in request.scope:
+            return validation_problem(error)
+        problems = [f"{item['field']}: {item['message']}" for item in field_errors(error)]
+        return page_or_problem(request, 422, "; ".join(problems) or "the request is not valid")
 
 
 def page_or_problem(
     request: Request, status_code: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """A ``Problem`` for API clients; for people, the error page (503: "try again shortly")."""
+    """A ``Problem`` for API clients; for people, the error page (422: what to correct, 503:
+    "try again shortly")."""
     if _wants_json(request) or "session" not in request.scope:
         return problem(status_code, message, headers=headers)
     context = {"title": f"{status_code}", "message": message}
@@ -54,4 +60,5 @@ def page_or_problem(
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(_JSON_PATHS)
+    path = request.url.path
+    return path.startswith(_JSON_PREFIX) or path in _JSON_ENDPOINTS

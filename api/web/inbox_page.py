@@ -11,7 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import SessionDep
 from api.web.render import render
 from api.web.session import PageUser
-from models.inbox import inbox, recently_decided
+from domain.catalog import PoStatus
+from models.inbox import InboxRow, inbox, recently_decided
+from models.people import User
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,12 +38,23 @@ async def inbox_page(
     if overdue:
         rows = [row for row in rows if row.overdue]
     decided = await run_in_threadpool(recently_decided, session, user)
+    questions = await run_in_threadpool(_questions_for, rows, user)
     context = {
         "title": "Inbox",
         "rows": rows,
         "decided": decided,
+        "questions": questions,
         "centers": centers,
         "cost_center": cost_center,
         "overdue": overdue,
     }
     return render(request, "inbox.html", context, user)
+
+
+def _questions_for(rows: list[InboxRow], user: User) -> dict[str, str]:
+    """The question each of the user's own POs waits on them to answer, by PO number."""
+    return {
+        row.po.po_number: str(row.po.detail.get("information_request") or "")
+        for row in rows
+        if row.po.requester == user.username and row.po.status is PoStatus.INFORMATION_REQUESTED
+    }

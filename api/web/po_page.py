@@ -23,6 +23,7 @@ from api.decisions import (
 )
 from api.deps import SessionDep, TemporalDep
 from api.errors import Refused, run_update
+from api.web.po_story import information_thread
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
 from api.web.session import CsrfChecked, PageUser, page_role
@@ -157,6 +158,7 @@ def _page(
         "view": detail,
         "requisition": detail.get("requisition", {}),
         "trail": trail,
+        "thread": information_thread(trail),
         "refusal": refusal,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request

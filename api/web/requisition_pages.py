@@ -18,6 +18,7 @@ from api.deps import RuntimeDep, SessionDep, TemporalDep
 from api.errors import Refused
 from api.information import answer_information
 from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused, submit_requisition
+from api.web.po_story import rejection
 from api.web.render import flash, render
 from api.web.requisition_form import (
     FieldErrors,
@@ -150,6 +151,7 @@ def _requests_page(
     context: dict[str, Any] = {
         "title": "My requests",
         "orders": mine,
+        "rejections": {po.po_number: rejection(po.detail) for po in mine},
         "refusals": refusals,
         "answers": answers,
         "answer_max": ANSWER_MAX,

@@ -105,3 +105,32 @@ def test_a_requester_is_refused_and_sees_no_reports_link(reporting: Reporting) -
         response = reporting.client.get(path, follow_redirects=False)
         assert response.status_code == 403, path
         assert "requires a role of" in response.text
+
+
+def test_a_report_asked_for_a_year_out_of_range_says_so_on_the_page(
+    reporting: Reporting,
+) -> None:
+    reporting.sign_in(reporting.finance)
+    refused = reporting.client.get("/reports/budget", params={"fiscal_year": 3000})
+    assert refused.status_code == 422 and refused.headers["content-type"].startswith("text/html")
+    assert "fiscal year 3000 is out of range (2000..2100)" in refused.text
+    assert "Something went wrong" not in refused.text
+    not_a_year = reporting.client.get("/reports/budget", params={"fiscal_year": "next"})
+    assert not_a_year.status_code == 422
+    assert not_a_year.headers["content-type"].startswith("text/html")
+    assert "fiscal_year: Input should be a valid integer" in not_a_year.text
+    assert "Something went wrong" not in not_a_year.text
+
+
+def test_an_unknown_address_answers_a_browser_with_a_page_and_a_program_with_json(
+    reporting: Reporting,
+) -> None:
+    reporting.sign_in(reporting.finance)
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for path in ("/no-such-page", "/docs/guide", "/openapi-guide", "/healthz/history"):
+        missing = reporting.client.get(path, headers=browser)
+        assert missing.status_code == 404, path
+        assert missing.headers["content-type"].startswith("text/html"), path
+        assert "Not found" in missing.text and "Back to your inbox" in missing.text
+    api = reporting.client.get("/api/no-such-thing", headers=browser)
+    assert api.status_code == 404 and api.json()["rule"] == "not_found"
