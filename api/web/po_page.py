@@ -157,7 +157,6 @@ def _page(
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
     detail = po.detail
-    my_standing = _standing(session, user, detail)
     trail = session.scalars(
         select(AuditEntry).where(AuditEntry.entity_id == po_number).order_by(AuditEntry.sequence)
     ).all()
@@ -170,7 +169,7 @@ def _page(
         "refusal": refusal,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
-        "standing": my_standing,
+        "standing": _standing(session, user, detail),
         "can_retry": Role.ADMIN in user.role_names,
         "forward_options": _forward_options(detail, user.username),
         "budget": po_budget(session, po_number),
