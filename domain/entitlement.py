@@ -57,6 +57,28 @@ class Refusal:
 
 def refusal(state: ApprovalState, request: DecisionRequest, now: datetime) -> Refusal | None:
     """The first rule the decision breaks, or None when it may be recorded."""
+    found = _entitled_branch(state, request, now)
+    if isinstance(found, Refusal):
+        return found
+    stage, branch = found
+    return _segregation_refusal(state, stage, branch, request) or _form_refusal(
+        state, stage, branch, request
+    )
+
+
+def entitlement_refusal(
+    state: ApprovalState, request: DecisionRequest, now: datetime
+) -> Refusal | None:
+    """Why the request's actor may not decide the current tier now (for themselves, or through
+    the request's delegation), whatever the action; None when a branch waits on them. Pages
+    use it to offer the decision only to those the validator would hear."""
+    found = _entitled_branch(state, request, now)
+    return found if isinstance(found, Refusal) else None
+
+
+def _entitled_branch(
+    state: ApprovalState, request: DecisionRequest, now: datetime
+) -> tuple[Stage, Branch] | Refusal:
     stage = state.stage_now()
     if stage is None:
         return Refusal("not_waiting", "this purchase order is not waiting for a decision")
@@ -70,9 +92,7 @@ def refusal(state: ApprovalState, request: DecisionRequest, now: datetime) -> Re
             "not_entitled",
             f"{request.principal} may not decide tier '{stage.name}'; it waits on {waiting}",
         )
-    return _segregation_refusal(state, stage, branch, request) or _form_refusal(
-        state, stage, branch, request
-    )
+    return stage, branch
 
 
 def branch_for(stage: Stage, request: DecisionRequest) -> Branch | None:

@@ -80,17 +80,26 @@ def delegation_for_decision(
     session: Session, delegate: User, delegator: str, at: datetime
 ) -> Delegation | None:
     """The delegation under which ``delegate`` decides for ``delegator`` now (the newest)."""
+    held = [d for d in delegations_held(session, delegate, at) if d.delegator == delegator]
+    return held[0] if held else None
+
+
+def delegations_held(session: Session, delegate: User, at: datetime) -> list[Delegation]:
+    """The delegations ``delegate`` decides under at ``at``: the newest from each delegator."""
+    newest: dict[str, Delegation] = {}
     for row, username in active_delegations_to(session, delegate, at):
-        if username == delegator:
-            return Delegation(
+        newest.setdefault(
+            username,
+            Delegation(
                 delegator=username,
                 delegate=delegate.username,
                 starts=row.starts_at,
                 ends=row.ends_at,
                 cost_centers=tuple(row.cost_centers),
                 max_amount_base_minor=row.max_amount_base_minor,
-            )
-    return None
+            ),
+        )
+    return list(newest.values())
 
 
 def visible_purchase_order(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -31,14 +32,15 @@ from domain.catalog import Decision, Role
 from domain.entitlement import forward_candidates
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
+from domain.standing import Standing, standing
 from models.audit import AuditEntry
+from models.inbox import delegations_held
 from models.people import User
 from models.po_budget import po_budget
 
 router = APIRouter(include_in_schema=False)
 _VIEW = TypeAdapter(PoView)
 
-DECIDERS = {Role.APPROVER, Role.FINANCE, Role.PROCUREMENT}
 ACTION_DONE = {
     Decision.APPROVE: "Approved",
     Decision.REJECT: "Rejected",
@@ -48,6 +50,7 @@ ACTION_DONE = {
 }
 DECISIONS = frozenset(decision.value for decision in Decision)
 CHOOSE_A_DECISION = "Choose a decision: approve, reject, ask for information, forward or extend."
+CHOOSE_FOR_WHOM = "Choose whether you decide for yourself or on behalf of someone."
 
 
 @router.get("/po/{po_number}", response_class=HTMLResponse)
@@ -66,6 +69,7 @@ class EnteredDecision:
     comment: str = ""
     branch: str = ""
     forward_to: str = ""
+    on_behalf_of: str | None = None  # "" for oneself; None when not chosen
 
 
 @router.post("/po/{po_number}/decide", dependencies=[CsrfChecked])
@@ -79,15 +83,19 @@ async def decide(
     comment: Annotated[str, Form()] = "",
     branch: Annotated[str, Form()] = "",
     forward_to: Annotated[str, Form()] = "",
-    on_behalf_of: Annotated[str, Form()] = "",
+    on_behalf_of: Annotated[str | None, Form()] = None,
     idempotency_key: Annotated[str, Form()] = "",
 ) -> Response:
     """Send the decision; the form's own key makes a resent form (a double click, a reload)
-    answer with the first outcome. A refused form comes back as it was filled in."""
-    entered = EnteredDecision(action, comment, branch, forward_to)
-    if action not in DECISIONS:
+    answer with the first outcome. A refused form comes back as it was filled in. Whom the
+    decision is for may go unsaid when there is one choice (oneself, or one delegator)."""
+    entered = EnteredDecision(action, comment, branch, forward_to, on_behalf_of)
+    if on_behalf_of is None:
+        on_behalf_of = await run_in_threadpool(_only_choice, session, user, po_number)
+    if action not in DECISIONS or on_behalf_of is None:
+        problem = CHOOSE_A_DECISION if action not in DECISIONS else CHOOSE_FOR_WHOM
         return await run_in_threadpool(
-            _page, request, session, user, po_number, CHOOSE_A_DECISION, 422, entered
+            _page, request, session, user, po_number, problem, 422, entered
         )
     form = DecisionForm(
         action=Decision(action),
@@ -104,7 +112,8 @@ async def decide(
         return await run_in_threadpool(
             _page, request, session, user, po_number, refused.detail, refused.status_code, entered
         )
-    flash(request, f"{ACTION_DONE[form.action]}: {po_number}")
+    acting_for = f" on behalf of {form.on_behalf_of}" if form.on_behalf_of else ""
+    flash(request, f"{ACTION_DONE[form.action]}: {po_number}{acting_for}")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
 
 
@@ -162,7 +171,7 @@ def _page(
         "refusal": refusal,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
-        "can_decide": bool(po.current_approvers) and bool(user.role_names & DECIDERS),
+        "standing": _standing(session, user, detail),
         "can_retry": Role.ADMIN in user.role_names,
         "forward_options": _forward_options(detail, user.username),
         "budget": po_budget(session, po_number),
@@ -179,3 +188,23 @@ def _forward_options(detail: dict[str, Any], me: str) -> list[str]:
         return []
     people = [p for b in stage.branches for p in forward_candidates(state, stage, b, me)]
     return list(dict.fromkeys(people))
+
+
+def _standing(session: Any, user: User, detail: dict[str, Any]) -> Standing:
+    """Whether ``user`` may decide this PO now, by the rules the workflow's validator applies."""
+    now = datetime.now(UTC)
+    state = _VIEW.validate_python(detail).approval_state()
+    return standing(state, user.username, delegations_held(session, user, now), now)
+
+
+def _only_choice(session: Any, user: User, po_number: str) -> str | None:
+    """Whom a decision is for when the form does not say: the one choice there is, oneself
+    when there is none (the workflow then says why not), None when there are several."""
+    try:
+        po = visible_or_missing(session, user, po_number)
+    except NotVisible as missing:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
+    found = _standing(session, user, po.detail)
+    if found.may_decide and found.only_choice is None:
+        return None
+    return found.only_choice or ""

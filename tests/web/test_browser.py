@@ -1,6 +1,7 @@
 """In a real browser (Debian's chromium driven by Playwright): an approver signs in, opens the
-PO from the inbox and approves it; the requester sees it issued; a self-approval attempt shows
-the refusal. Screenshots of the inbox and the PO page are saved under test-artifacts/."""
+PO from the inbox and approves it; the requester sees it issued; the decision form is offered
+only to whom the tier waits on, on behalf of a delegator too. Screenshots of the inbox and the
+PO page are saved under test-artifacts/."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -158,17 +159,61 @@ async def test_a_requisition_raised_and_approved_in_the_browser_alone(
     await expect(alex.locator(".po-head .badge").first).to_have_text("issued")
 
 
-async def test_a_self_approval_in_the_browser_shows_the_refusal(
+async def test_the_decision_form_is_offered_only_to_whom_the_tier_waits_on(
     running_app: RunningApp, browser: Browser
 ) -> None:
-    body = e2e.subscription_body("700.00", cost_center="IT-INFRA", gl_account="6100")
-    number = _raise(running_app, "sam", body)
-    _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
-    sam = await sign_in(browser, running_app, "sam")
-    await sam.goto(f"{running_app.url}/po/{number}")
-    await sam.get_by_label("Approve").check()
-    await sam.get_by_role("button", name="Send decision").click()
-    await expect(sam.get_by_role("alert")).to_contain_text("sam requested this purchase order")
+    """Before their tier, after it, or on their own PO, a person reads why they cannot decide
+    instead of a form the workflow would refuse."""
+    body = e2e.subscription_body("30000.00", cost_center="IT-INFRA", gl_account="6100")
+    number = _raise(running_app, "sam", body)  # priya, then tom (IT leadership)
+    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
+    pages = {who: await sign_in(browser, running_app, who) for who in ("sam", "tom", "priya")}
+    for page in pages.values():
+        await page.goto(f"{running_app.url}/po/{number}")
+    why_not = {who: page.locator("#why-not-deciding") for who, page in pages.items()}
+    await expect(why_not["sam"]).to_have_text(
+        "You requested this PO. Waiting on priya (cost-center owner)."
+    )
+    await expect(why_not["tom"]).to_have_text("Waiting on priya (cost-center owner).")
+    for who in ("sam", "tom"):
+        await expect(pages[who].get_by_role("button", name="Send decision")).to_have_count(0)
+
+    await pages["priya"].get_by_label("Approve").check()
+    await pages["priya"].get_by_role("button", name="Send decision").click()
+    await expect(pages["priya"].get_by_role("status")).to_contain_text(f"Approved: {number}")
+    await expect(why_not["priya"]).to_have_text(
+        "You approved tier 1 (cost-center owner). Waiting on tom (IT leadership)."
+    )
+    await expect(pages["priya"].get_by_role("button", name="Send decision")).to_have_count(0)
+    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["tom"])
+    await pages["tom"].reload()
+    await expect(pages["tom"].get_by_role("button", name="Send decision")).to_be_visible()
+
+
+async def test_a_delegate_decides_on_behalf_of_the_delegator_in_the_browser(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    number = _raise(running_app, "alex", e2e.storage_body(terabytes=4))
+    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
+    delegation = _delegate(running_app, "priya", "nora", cost_centers=["IT-INFRA"])
+    try:
+        nora = await sign_in(browser, running_app, "nora")
+        row = nora.get_by_role("row").filter(has=nora.get_by_role("link", name=number))
+        await expect(row).to_contain_text("for priya")
+        await nora.get_by_role("link", name=number).click()
+        await expect(nora.get_by_label("on behalf of priya")).to_be_checked()
+        await expect(nora.get_by_label("for myself")).to_have_count(0)  # nora is not in the chain
+        await nora.get_by_label("Approve").check()
+        await nora.get_by_role("button", name="Send decision").click()
+        await expect(nora.get_by_role("status")).to_contain_text(
+            f"Approved: {number} on behalf of priya"
+        )
+        await expect(nora.locator(".decisions").first).to_contain_text("nora on behalf of priya")
+    finally:
+        _revoke(running_app, "priya", delegation)
+    issued = _wait_for(running_app, number, lambda po: po["status"] == "issued")
+    decisions = [(d["actor"], d["on_behalf_of"]) for d in issued["detail"]["decisions"]]
+    assert decisions == [("nora", "priya")]
 
 
 async def test_a_rejection_sent_again_after_its_refusal_is_recorded_as_a_rejection(
@@ -198,6 +243,28 @@ def _raise(app: RunningApp, user: str, body: e2e.Json) -> str:
     )
     assert response.status_code == 201, response.text
     return str(response.json()["po_number"])
+
+
+def _delegate(app: RunningApp, delegator: str, delegate: str, **scope: object) -> int:
+    """A delegation from ``delegator`` to ``delegate`` for the next day; its id."""
+    now = datetime.now(UTC)
+    window = {"starts_at": (now - timedelta(minutes=5)).isoformat()}
+    window["ends_at"] = (now + timedelta(days=1)).isoformat()
+    response = httpx.post(
+        f"{app.url}/api/delegations",
+        json={"delegate": delegate, **window, **scope},
+        headers={"Authorization": f"Bearer {app.tokens[delegator]}"},
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _revoke(app: RunningApp, delegator: str, delegation: int) -> None:
+    response = httpx.delete(
+        f"{app.url}/api/delegations/{delegation}",
+        headers={"Authorization": f"Bearer {app.tokens[delegator]}"},
+    )
+    assert response.status_code in (200, 204), response.text
 
 
 def _wait_for(app: RunningApp, number: str, ready: object, seconds: float = 30) -> e2e.Json:

@@ -1,6 +1,7 @@
 """Pages on the real app and worker: login, CSRF, the inbox, the PO page and its decision form."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -60,6 +61,8 @@ async def test_an_approver_decides_from_the_inbox_and_a_refusal_shows_its_reason
     page = await tom.get(f"/po/{number}")
     assert page.status_code == 200 and "waiting on priya" in page.text
     assert "Budget effect" in page.text and "over budget" in page.text  # no SaaS budget at INFRA
+    assert "Send decision" not in page.text  # tom's tier comes later: he reads why not
+    assert "Waiting on priya (cost-center owner)." in page.text
     refused = await tom.post(
         f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
     )
@@ -150,3 +153,54 @@ def _form_key(html: str) -> str:
     found = re.search(r'name="idempotency_key" value="([^"]+)"', html)
     assert found, "the form carries no idempotency key"
     return found.group(1)
+
+
+def _deciding_for(html: str) -> dict[str, bool]:
+    """The form's "deciding" choices, each with whether it is already chosen."""
+    found = re.findall(r'name="on_behalf_of" value="(\w*)"( checked)?> ([\w ]+)</label>', html)
+    return {label: bool(checked) for _, checked, label in found}
+
+
+async def test_one_who_decides_for_themselves_and_a_delegator_chooses_which_before_it_counts(
+    stack: e2e.Stack,
+) -> None:
+    number = await stack.submit(
+        "alex", e2e.subscription_body("90.00", pii=True, dpia_ref="DPIA-2026-14")
+    )
+    await stack.pending(number)
+    approved = await stack.post(
+        "sam", f"/api/purchase-orders/{number}/decisions", {"action": "approve"}
+    )
+    assert approved.status_code == 200, approved.text
+    await stack.po_when(number, lambda po: po["current_tier"] == "risk review")
+    now = datetime.now(UTC)
+    window = {
+        "starts_at": (now - timedelta(minutes=5)).isoformat(),
+        "ends_at": (now + timedelta(days=1)).isoformat(),
+    }
+    created = await stack.post(
+        "lee", "/api/delegations", {"delegate": "nora", "cost_centers": ["IT-APPS"], **window}
+    )
+    assert created.status_code == 201, created.text
+    try:
+        nora = await person(stack, "nora")  # legal herself, and security's lee is away
+        page = await nora.get(f"/po/{number}")
+        assert _deciding_for(page.text) == {"for myself": False, "on behalf of lee": False}
+        unsaid = await nora.post(
+            f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
+        )
+        assert unsaid.status_code == 422 and "Choose whether you decide for yourself" in unsaid.text
+        for_lee = await nora.post(
+            f"/po/{number}/decide",
+            data={"action": "approve", "on_behalf_of": "lee", "csrf_token": csrf_of(page.text)},
+        )
+        assert for_lee.status_code == 303
+        assert "Approved: " + number + " on behalf of lee" in (await nora.get(f"/po/{number}")).text
+    finally:
+        assert (
+            await stack.delete("lee", f"/api/delegations/{created.json()['id']}")
+        ).status_code == 200
+    decided = await stack.po_when(number, lambda po: len(po["detail"]["decisions"]) == 2)
+    last = decided["detail"]["decisions"][-1]
+    assert (last["actor"], last["on_behalf_of"], last["branch"]) == ("nora", "lee", "security")
+    assert decided["current_approvers"] == ["nora"]  # legal still waits on nora herself
