@@ -31,7 +31,7 @@ class VendorStatus(StrEnum):
 
 
 class PoStatus(StrEnum):
-    """Where a purchase order stands in its life (PRODUCT.md, "The life of a purchase order")."""
+    """Where a purchase order stands in its life (README, "A purchase order's life")."""
 
     VALIDATING = "validating"
     REFUSED = "refused"

@@ -1,5 +1,6 @@
-"""Who may decide what, now: entitlement, delegation and segregation of duties (PRODUCT.md step 5
-and "Governance"). The decision Update's validator calls ``refusal`` before anything is recorded."""
+"""Who may decide what, now: entitlement, delegation and segregation of duties (README,
+"A purchase order's life", step 4). The decision Update's validator calls ``refusal`` before
+anything is recorded."""
 
 from dataclasses import dataclass
 from datetime import datetime

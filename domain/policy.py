@@ -1,4 +1,4 @@
-"""An approval policy: data, versioned, never code (PRODUCT.md step 3).
+"""An approval policy: data, versioned, never code (README, "Approval policies").
 
 These are the parsed forms; ``domain.policy_document`` turns a stored JSON document into them.
 """

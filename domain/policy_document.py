@@ -189,7 +189,8 @@ _TIER: dict[str, Any] = {
 
 _EMERGENCY: dict[str, Any] = {
     "type": "object",
-    "description": "How an emergency PO issues on one approval (PRODUCT.md step 6).",
+    "description": "How an emergency PO issues on one approval, the normal chain approving "
+    "after the fact within a number of days.",
     "additionalProperties": False,
     "required": ["approvers"],
     "properties": {
@@ -220,8 +221,8 @@ _CHANGE_CONTROL: dict[str, Any] = {
 
 _CHANGE_ORDERS: dict[str, Any] = {
     "type": "object",
-    "description": "When a change order's increase goes through approval again (PRODUCT.md "
-    "step 8); with neither threshold, every increase does.",
+    "description": "When a change order's increase goes through approval again; with neither "
+    "threshold, every increase does.",
     "additionalProperties": False,
     "properties": {
         "reapprove_increase_above_minor": {
@@ -240,7 +241,7 @@ _CHANGE_ORDERS: dict[str, Any] = {
 POLICY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "poflow approval policy",
-    "description": "A versioned approval policy (PRODUCT.md step 3): the tiers a requisition "
+    "description": "A versioned approval policy: the tiers a requisition "
     "passes in order, who decides each, deadlines, reminders and fallbacks.",
     "type": "object",
     "additionalProperties": False,

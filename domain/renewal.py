@@ -1,4 +1,5 @@
-"""Renewal of a contracted service (PRODUCT.md step 9): notice windows, deadlines, decisions."""
+"""Renewal of a contracted service (README, "A purchase order's life", step 7): notice
+windows, deadlines, decisions."""
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta

@@ -1,4 +1,4 @@
-"""What a requester asks for (PRODUCT.md, "The life of a purchase order", step 1)."""
+"""What a requester asks for (its fields: docs/requisition.md)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +40,7 @@ class LineItem:
 
 @dataclass(frozen=True)
 class Requisition:
-    """A request to buy, with every field PRODUCT.md step 1 names; amounts in minor units."""
+    """A request to buy, with every field docs/requisition.md names; amounts in minor units."""
 
     requester: str
     title: str

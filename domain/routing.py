@@ -1,4 +1,5 @@
-"""Routing (PRODUCT.md step 3): a requisition and a policy become the chain of stages to approve.
+"""Routing (README, "A purchase order's life", step 3): a requisition and a policy become the
+chain of stages to approve.
 
 Pure: the caller looks up the amount in base currency, budget status, vendor history, the
 cost-center owner, the manager chain and role holders, and hands them in as ``RoutingFacts``.

@@ -1,4 +1,4 @@
-"""One purchase order, from requisition to close (PRODUCT.md, "The life of a purchase order")."""
+"""One purchase order, from requisition to close (README, "A purchase order's life")."""
 
 from __future__ import annotations
 

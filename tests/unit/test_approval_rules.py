@@ -1,5 +1,6 @@
 """What an accepted decision, a deadline and a pause do to a purchase order's approval chain
-(PRODUCT.md step 5): approvals moving tiers on, rejection, forwarding, extension, escalation."""
+(README, "A purchase order's life", step 4): approvals moving tiers on, rejection, forwarding,
+extension, escalation."""
 
 from datetime import UTC, datetime, timedelta
 
