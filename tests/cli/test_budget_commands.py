@@ -4,9 +4,7 @@ refusal is one line naming its rule, exit status 2, and nothing written."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,24 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.budget_ledger import po_holdings
 from models.commitments import commit, reserve
-from settings import environment_names
+from tests.cli.command import poflow as run_poflow
 from tests.models.budget_org import BudgetOrg, budget_org
 
 YEAR = 2001
 
 
 def poflow(args: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "budget", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_poflow(["budget", *args], database_url, cwd)
 
 
 @pytest.fixture

@@ -2,27 +2,15 @@
 
 import copy
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from cli.demo_data import POLICY_DOCUMENT
-from settings import environment_names
+from tests.cli.command import poflow as run_poflow
 
 
 def poflow(args: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "policy", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_poflow(["policy", *args], database_url, cwd)
 
 
 def test_upload_a_version_then_list_and_show_it(demo_database_url: str, tmp_path: Path) -> None:

@@ -3,29 +3,17 @@ and the token it prints signs its holder in to the API."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.accounts import user_for_token
-from settings import environment_names
+from tests.cli.command import poflow
 
 
 def users(args: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "users", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return poflow(["users", *args], database_url, cwd)
 
 
 def test_a_quiet_token_is_the_token_alone_and_signs_its_holder_in(
