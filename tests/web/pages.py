@@ -27,3 +27,14 @@ async def person(stack: e2e.Stack, username: str) -> httpx.AsyncClient:
     )
     assert response.status_code == 303, response.text
     return client
+
+
+async def priya_on_a_waiting_po(
+    stack: e2e.Stack,
+) -> tuple[str, httpx.AsyncClient, httpx.Response]:
+    """A storage PO raised by alex and waiting on priya: its number, priya's signed-in client,
+    and the PO page as she sees it."""
+    number = await stack.submit("alex", e2e.storage_body())
+    await stack.pending(number)
+    priya = await person(stack, "priya")
+    return number, priya, await priya.get(f"/po/{number}")

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.api import e2e
-from tests.web.pages import csrf_of, person
+from tests.web.pages import csrf_of, person, priya_on_a_waiting_po
 
 stack = e2e.stack
 
@@ -96,10 +96,7 @@ def _checked_actions(html: str) -> list[str]:
 async def test_a_refused_decision_form_comes_back_as_filled_in_with_no_action_chosen_for_you(
     stack: e2e.Stack,
 ) -> None:
-    number = await stack.submit("alex", e2e.storage_body())
-    await stack.pending(number)
-    priya = await person(stack, "priya")
-    page = await priya.get(f"/po/{number}")
+    number, priya, page = await priya_on_a_waiting_po(stack)
     assert _checked_actions(page.text) == []
 
     nothing_chosen = await priya.post(
@@ -133,10 +130,7 @@ async def test_a_refused_decision_form_comes_back_as_filled_in_with_no_action_ch
 async def test_a_decision_form_sent_twice_decides_once_and_says_so_twice(
     stack: e2e.Stack,
 ) -> None:
-    number = await stack.submit("alex", e2e.storage_body())
-    await stack.pending(number)
-    priya = await person(stack, "priya")
-    page = await priya.get(f"/po/{number}")
+    number, priya, page = await priya_on_a_waiting_po(stack)
     form = {
         "action": "approve",
         "csrf_token": csrf_of(page.text),

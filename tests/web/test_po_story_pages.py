@@ -6,7 +6,7 @@ import html
 import re
 
 from tests.api import e2e
-from tests.web.pages import csrf_of, person
+from tests.web.pages import csrf_of, person, priya_on_a_waiting_po
 
 stack = e2e.stack
 
@@ -21,10 +21,7 @@ def _thread_of(page: str) -> str:
 async def test_the_question_and_the_requesters_answer_show_on_the_po_page(
     stack: e2e.Stack,
 ) -> None:
-    number = await stack.submit("alex", e2e.storage_body())
-    await stack.pending(number)
-    priya = await person(stack, "priya")
-    page = await priya.get(f"/po/{number}")
+    number, priya, page = await priya_on_a_waiting_po(stack)
     asked = await priya.post(
         f"/po/{number}/decide",
         data={
