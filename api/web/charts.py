@@ -29,13 +29,19 @@ from domain.money import Money, minor_digits
 WIDTH, HEIGHT = 330, 160  # the plot, in the SVG's units: about one to one on a phone
 ACTUAL, COMMITTED, RESERVED, BUDGET = "#1f5fbf", "#6f9ad8", "#c7d7f0", "#b3261e"
 FONT = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#5b6675", "titleColor": "#5b6675"}
-ZERO = "datum.value == 0 ? '0' : datum.label"  # "~s" would print a zero as "0k"
+# Axis ticks as 250k or 1.5M: short enough for a phone, and never SI's "m" (milli) for small ones.
+TICK = (
+    "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',~f') + 'M' : "
+    "abs(datum.value) >= 1e3 ? format(datum.value / 1e3, ',~f') + 'k' : format(datum.value, ',~f')"
+)
+VEGA_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 CONFIG: dict[str, Any] = {
     "aria": False,  # the whole chart is one image with its own name and description
-    "font": "system-ui, sans-serif",
+    # Metric-compatible faces: the browser draws the texts as wide as vl-convert measured them.
+    "font": "Arial, 'Liberation Sans', Helvetica, sans-serif",
     "axis": {**FONT, "gridColor": "#d9dee5", "labelFlush": True},
-    "axisQuantitative": {"format": "~s", "tickCount": 4, "labelExpr": ZERO},
-    "legend": {**FONT, "orient": "bottom", "columns": 2, "title": None},
+    "axisQuantitative": {"tickCount": 4, "labelExpr": TICK},
+    "legend": {**FONT, "orient": "bottom", "columns": 2, "columnPadding": 16, "title": None},
     "title": {"fontSize": 14, "anchor": "start", "color": "#1b2430"},
     "view": {"stroke": None},
 }
@@ -175,4 +181,6 @@ def _svg(chart: alt.TopLevelMixin, title: str, description: str) -> Markup:
 def _rendered(spec: str) -> str:
     """The SVG of a Vega-Lite specification; the same figures draw the same chart."""
     svg: str = vl_convert.vegalite_to_svg(json.loads(spec))
-    return svg
+    # Vega's own roles for its marks: inside one image they would only repeat what the
+    # description says, so the chart reads as the single image it is.
+    return VEGA_ARIA.sub("", svg)
