@@ -118,7 +118,8 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, currency: str) -> Markup:
 def line_chart(
     labels: Sequence[str], series: Sequence[Series], *, title: str, currency: str
 ) -> Markup:
-    """A line per series over the labels (in their order), with a point at each value."""
+    """A line per series (at least one) over the labels (in their order), with a point at each
+    value."""
     rows = [
         {"label": label, "series": line.name, "amount": _plot(value, currency)}
         for line in series
