@@ -40,6 +40,7 @@ from api.web import (
     preference_pages,
     report_pages,
     requisition_pages,
+    summary_page,
 )
 from api.web import errors as web_errors
 from devstack.temporal import connect
@@ -119,6 +120,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         admin_pages.router,
         requisition_pages.router,
         report_pages.router,
+        summary_page.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, func, literal, select, union_all
+from sqlalchemy import BigInteger, Subquery, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from domain.budget import LineBalance
@@ -98,6 +98,31 @@ def rolled_up(
 ) -> dict[Line, LineBalance]:
     """Per (cost center, GL, period) of the year: budget in force and ledger sums of the center
     and all its descendants. Lines with neither a budget nor an entry are left out."""
+    own = own_figures(fiscal_year)
+    tree = hierarchy()
+    rows = session.execute(
+        select(
+            tree.c.ancestor_id,
+            own.c.gl_id,
+            own.c.period,
+            func.sum(own.c.budget),
+            func.sum(own.c.reserved),
+            func.sum(own.c.committed),
+            func.sum(own.c.actual),
+        )
+        .join(tree, tree.c.descendant_id == own.c.center_id)
+        .where(tree.c.ancestor_id.in_(list(center_ids)))
+        .group_by(tree.c.ancestor_id, own.c.gl_id, own.c.period)
+    ).all()
+    return {
+        (center, gl, period): LineBalance(int(b), int(r), int(c), int(a))
+        for center, gl, period, b, r, c, a in rows
+    }
+
+
+def own_figures(fiscal_year: int) -> Subquery:
+    """The year's budget lines in force and ledger sums, one row each (center_id, gl_id,
+    period, budget, reserved, committed, actual): sum them by line for a line's own figures."""
     budget = budgets_in_force(fiscal_year)
     zero = literal(0, BigInteger)
     granted = select(
@@ -121,26 +146,7 @@ def rolled_up(
     movements = movements.group_by(
         LedgerEntry.cost_center_id, LedgerEntry.gl_account_id, LedgerEntry.period
     )
-    own = union_all(granted, movements).subquery("own")
-    tree = hierarchy()
-    rows = session.execute(
-        select(
-            tree.c.ancestor_id,
-            own.c.gl_id,
-            own.c.period,
-            func.sum(own.c.budget),
-            func.sum(own.c.reserved),
-            func.sum(own.c.committed),
-            func.sum(own.c.actual),
-        )
-        .join(tree, tree.c.descendant_id == own.c.center_id)
-        .where(tree.c.ancestor_id.in_(list(center_ids)))
-        .group_by(tree.c.ancestor_id, own.c.gl_id, own.c.period)
-    ).all()
-    return {
-        (center, gl, period): LineBalance(int(b), int(r), int(c), int(a))
-        for center, gl, period, b, r, c, a in rows
-    }
+    return union_all(granted, movements).subquery("own")
 
 
 def alert_levels(session: Session, fiscal_year: int) -> dict[Line, int]:

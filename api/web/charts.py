@@ -1,35 +1,72 @@
-"""Charts as inline SVG, drawn on the server: no script, readable by a screen reader (role="img",
-a <title> and a <desc>, and a <title> on every bar and point). Every text is escaped.
+"""Charts as inline SVG drawn on the server from Vega-Lite specifications (``altair``, rendered
+by ``vl-convert-python``): no script in the page. Each chart is an image to a screen reader
+(role="img") named by its title and described by the exact figures it shows; the page keeps a
+table of the same figures next to it.
 
-Figures come in as integer minor units and are only scaled to pixels here."""
+Figures come in as integer minor units. Money is written only by ``Money`` (exact); the floats
+handed to Vega-Lite place marks on the axes and label its ticks, never a figure."""
 
 from __future__ import annotations
 
+import json
+import re
+import textwrap
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 from html import escape
+from typing import Any
 
+import altair as alt
+import vl_convert
 from markupsafe import Markup
 
-from domain.money import Money
+from domain.budget import LineBalance
+from domain.money import Money, minor_digits
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 80, 12, 16, 44
-PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-INK, MUTED, LINE = "#1b2430", "#5b6675", "#d9dee5"
+WIDTH, HEIGHT = 330, 160  # the plot, in the SVG's units: about one to one on a phone
 ACTUAL, COMMITTED, RESERVED, BUDGET = "#1f5fbf", "#6f9ad8", "#c7d7f0", "#b3261e"
+FONT = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#5b6675", "titleColor": "#5b6675"}
+# Axis ticks as 250k or 1.5M: short enough for a phone, and never SI's "m" (milli) for small ones.
+TICK = (
+    "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',~f') + 'M' : "
+    "abs(datum.value) >= 1e3 ? format(datum.value / 1e3, ',~f') + 'k' : format(datum.value, ',~f')"
+)
+VEGA_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+CONFIG: dict[str, Any] = {
+    "aria": False,  # the whole chart is one image with its own name and description
+    # Metric-compatible faces: the browser draws the texts as wide as vl-convert measured them.
+    "font": "Arial, 'Liberation Sans', Helvetica, sans-serif",
+    "axis": {**FONT, "gridColor": "#d9dee5", "labelFlush": True},
+    "axisQuantitative": {"tickCount": 4, "labelExpr": TICK},
+    "legend": {**FONT, "orient": "bottom", "columns": 2, "columnPadding": 16, "title": None},
+    "title": {"fontSize": 14, "anchor": "start", "color": "#1b2430"},
+    "view": {"stroke": None},
+}
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One period of a stacked bar chart: actual, committed and reserved against a budget."""
+    """One category of a stacked bar chart (a period, a cost center): actual, committed and
+    reserved against a budget."""
 
     label: str
     actual_minor: int
     committed_minor: int
     reserved_minor: int
     budget_minor: int
+
+    @classmethod
+    def of(cls, label: str, figures: LineBalance) -> Bar:
+        return cls(
+            label,
+            figures.actual_minor,
+            figures.committed_minor,
+            figures.reserved_minor,
+            figures.budget_minor,
+        )
 
 
 @dataclass(frozen=True)
@@ -43,142 +80,108 @@ class Series:
 
 
 def stacked_bars(bars: Sequence[Bar], *, title: str, currency: str) -> Markup:
-    """A bar per period (actual at the bottom, then committed, then reserved) with the period's
-    budget as a red tick across it."""
-    top = max([1, *(max(b.budget_minor, _consumed(b)) for b in bars)])
-    slot = PLOT_W / max(len(bars), 1)
-    parts = _frame(title, _bars_description(bars, currency), top, 0, currency)
-    for index, bar in enumerate(bars):
-        x = LEFT + index * slot + slot * 0.2
-        base = 0
-        for name, amount, colour in (
-            ("actual", bar.actual_minor, ACTUAL),
-            ("committed", bar.committed_minor, COMMITTED),
-            ("reserved", bar.reserved_minor, RESERVED),
-        ):
-            height = max(amount, 0) / top * PLOT_H
-            y = TOP + PLOT_H - (base / top * PLOT_H) - height
-            tip = f"{bar.label} {name}: {Money(amount, currency)}"
-            parts.append(_rect(x, y, slot * 0.6, height, colour, tip))
-            base += max(amount, 0)
-        budget_y = TOP + PLOT_H - bar.budget_minor / top * PLOT_H
-        tip = f"{bar.label} budget: {Money(bar.budget_minor, currency)}"
-        parts.append(
-            f'<line x1="{x - slot * 0.1:.1f}" x2="{x + slot * 0.7:.1f}" y1="{budget_y:.1f}" '
-            f'y2="{budget_y:.1f}" stroke="{BUDGET}" stroke-width="2">'
-            f"<title>{escape(tip)}</title></line>"
-        )
-        parts.append(_x_label(x + slot * 0.3, bar.label))
-    legend = [("actual", ACTUAL), ("committed", COMMITTED), ("reserved", RESERVED)]
-    parts.append(_legend([*legend, ("budget", BUDGET)]))
-    return Markup("".join([*parts, "</svg>"]))  # noqa: S704 - every text above is escaped
+    """A bar per category (actual at the bottom, then committed, then reserved) with the
+    category's budget as a red tick across it."""
+    kinds = (("actual", ACTUAL), ("committed", COMMITTED), ("reserved", RESERVED))
+    rows = [
+        {"label": bar.label, "kind": kind, "order": order, "amount": _plot(minor, currency)}
+        for bar in bars
+        for order, ((kind, _), minor) in enumerate(zip(kinds, _parts(bar), strict=True))
+    ]
+    budgets = [
+        {"label": b.label, "kind": "budget", "amount": _plot(b.budget_minor, currency)}
+        for b in bars
+    ]
+    colour = alt.Color("kind:N").scale(
+        domain=[*(k for k, _ in kinds), "budget"], range=[*(c for _, c in kinds), BUDGET]
+    )
+    x = alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    y = alt.Y("amount:Q", title=currency)
+    stacked = (
+        alt.Chart(alt.InlineData(values=rows))
+        .mark_bar()
+        .encode(x=x, y=y.stack("zero"), color=colour, order="order:O")
+    )
+    ticks = (
+        alt.Chart(alt.InlineData(values=budgets))
+        .mark_tick(thickness=2)
+        .encode(x=x, y=y, color=colour)
+    )
+    description = "; ".join(
+        f"{b.label}: budget {Money(b.budget_minor, currency)}, consumed "
+        f"{Money(sum(_parts(b)), currency)}"
+        for b in bars
+    )
+    return _svg(alt.layer(stacked, ticks), title, description)
 
 
 def line_chart(
     labels: Sequence[str], series: Sequence[Series], *, title: str, currency: str
 ) -> Markup:
-    """A line per series over the labels, with a zero line when values go negative."""
-    values = [v for s in series for v in s.values]
-    high, low = max([1, *values]), min([0, *values])
-    parts = _frame(title, _lines_description(labels, series, currency), high, low, currency)
-    pad = 36  # room for the first and last labels
-    step = (PLOT_W - 2 * pad) / max(len(labels) - 1, 1)
-
-    def y_of(value: int) -> float:
-        return TOP + (high - value) / (high - low) * PLOT_H
-
-    if low < 0:
-        zero = y_of(0)
-        parts.append(
-            f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{zero:.1f}" y2="{zero:.1f}" '
-            f'stroke="{MUTED}" stroke-dasharray="2 2"/>'
-        )
-        parts.append(_y_label(zero + 4, Money(0, currency)))
-    for line in series:
-        points = [(LEFT + pad + i * step, y_of(v)) for i, v in enumerate(line.values)]
-        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{line.colour}" stroke-width="2"{dash}/>'
-        )
-        for (x, y), label, value in zip(points, labels, line.values, strict=False):
-            tip = f"{label} {line.name}: {Money(value, currency)}"
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{line.colour}">'
-                f"<title>{escape(tip)}</title></circle>"
-            )
-    every = max(1, len(labels) // 12)
-    parts.extend(
-        _x_label(LEFT + pad + i * step, label) for i, label in enumerate(labels) if i % every == 0
-    )
-    parts.append(_legend([(s.name, s.colour) for s in series]))
-    return Markup("".join([*parts, "</svg>"]))  # noqa: S704 - every text above is escaped
-
-
-def _frame(title: str, description: str, high: int, low: int, currency: str) -> list[str]:
-    ident = f"chart-{zlib.crc32(f'{title}|{description}'.encode()):08x}"
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="chart" aria-labelledby="{ident}-t {ident}-d" width="100%" '
-        f'style="max-width:{WIDTH}px">',
-        f'<title id="{ident}-t">{escape(title)}</title>',
-        f'<desc id="{ident}-d">{escape(description)}</desc>',
-        f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + PLOT_H}" stroke="{LINE}"/>',
-        f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H}" '
-        f'stroke="{LINE}"/>',
-        _y_label(TOP + 4, Money(high, currency)),
-        _y_label(TOP + PLOT_H, Money(low, currency)),
+    """A line per series (at least one) over the labels (in their order), with a point at each
+    value."""
+    rows = [
+        {"label": label, "series": line.name, "amount": _plot(value, currency)}
+        for line in series
+        for label, value in zip(labels, line.values, strict=False)
     ]
-
-
-def _rect(x: float, y: float, width: float, height: float, colour: str, tip: str) -> str:
-    return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        f'fill="{colour}"><title>{escape(tip)}</title></rect>'
-    )
-
-
-def _x_label(x: float, text: str) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{TOP + PLOT_H + 16}" font-size="11" text-anchor="middle" '
-        f'fill="{MUTED}">{escape(text)}</text>'
-    )
-
-
-def _y_label(y: float, amount: Money) -> str:
-    return (
-        f'<text x="{LEFT - 6}" y="{y:.1f}" font-size="11" text-anchor="end" '
-        f'fill="{MUTED}">{escape(str(amount))}</text>'
-    )
-
-
-def _legend(entries: Sequence[tuple[str, str]]) -> str:
-    items, x = [], LEFT
-    for name, colour in entries:
-        items.append(
-            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x + 14}" y="{HEIGHT - 5}" font-size="11" fill="{INK}">'
-            f"{escape(name)}</text>"
+    names = [line.name for line in series]
+    chart = (
+        alt.Chart(alt.InlineData(values=rows))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("label:N", sort=list(labels), title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("amount:Q", title=currency),
+            color=alt.Color("series:N", legend=alt.Legend(symbolType="stroke")).scale(
+                domain=names, range=[s.colour for s in series]
+            ),
+            strokeDash=alt.StrokeDash("series:N").scale(
+                domain=names, range=[[6, 4] if s.dashed else [1, 0] for s in series]
+            ),
         )
-        x += 14 + 7 * len(name) + 18  # about 7 px a character at 11 px
-    return "".join(items)
-
-
-def _consumed(bar: Bar) -> int:
-    return max(bar.actual_minor, 0) + max(bar.committed_minor, 0) + max(bar.reserved_minor, 0)
-
-
-def _bars_description(bars: Sequence[Bar], currency: str) -> str:
-    return "; ".join(
-        f"{b.label}: budget {Money(b.budget_minor, currency)}, consumed "
-        f"{Money(_consumed(b), currency)}"
-        for b in bars
     )
 
-
-def _lines_description(labels: Sequence[str], series: Sequence[Series], currency: str) -> str:
     def described(line: Series) -> str:
         pairs = zip(labels, line.values, strict=False)
         return f"{line.name}: " + ", ".join(f"{lab} {Money(v, currency)}" for lab, v in pairs)
 
-    return "; ".join(described(line) for line in series)
+    return _svg(chart, title, "; ".join(described(line) for line in series))
+
+
+def _parts(bar: Bar) -> tuple[int, int, int]:
+    """What is drawn of a bar: negative figures (a reversal) are drawn as nothing."""
+    return (max(bar.actual_minor, 0), max(bar.committed_minor, 0), max(bar.reserved_minor, 0))
+
+
+def _plot(minor: int, currency: str) -> float:
+    """Where an amount sits on the axis, in major units: a coordinate, never shown as money."""
+    return float(Decimal(minor).scaleb(-minor_digits(currency)))
+
+
+def _svg(chart: alt.TopLevelMixin, title: str, description: str) -> Markup:
+    lines = textwrap.wrap(title, 44)  # a long title on lines of its own, not cut
+    spec = chart.properties(width=WIDTH, height=HEIGHT, title=alt.Title(lines)).to_dict()
+    spec["config"] = CONFIG
+    drawn = _rendered(json.dumps(spec, sort_keys=True))
+    ident = f"chart-{zlib.crc32(f'{title}|{description}'.encode()):08x}"
+    size = re.match(r'<svg[^>]*?width="([\d.]+)" height="([\d.]+)"[^>]*>', drawn)
+    if size is None:
+        raise ValueError("vl-convert drew no <svg> root")
+    width, height = size.groups()
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart" aria-labelledby="{ident}-t {ident}-d" '
+        f'style="max-width:{float(width) * 1.4:.0f}px">'
+        f'<title id="{ident}-t">{escape(title)}</title>'
+        f'<desc id="{ident}-d">{escape(description)}</desc>'
+    )
+    return Markup(head + drawn[size.end() :])  # noqa: S704 - Vega escapes its texts, ours above
+
+
+@lru_cache(maxsize=256)
+def _rendered(spec: str) -> str:
+    """The SVG of a Vega-Lite specification; the same figures draw the same chart."""
+    svg: str = vl_convert.vegalite_to_svg(json.loads(spec))
+    # Vega's own roles for its marks: inside one image they would only repeat what the
+    # description says, so the chart reads as the single image it is.
+    return VEGA_ARIA.sub("", svg)

@@ -1,6 +1,7 @@
 """Budget report pages for finance, procurement, auditors and admins: the budget report with a
 chart per line, a cost center's burn-down and forecast, a line's drill-down, and the monthly
-commitment report. Charts are inline SVG drawn here; the CSV is the API's, served to the session.
+commitment report. Charts are drawn by ``api.web.charts``; the CSV is the API's, served to the
+session.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def budget_page(
         "report": report,
         "charts": charts,
         "alerts": alert_report(session, year, cost_center),
-        "centers": _center_codes(session),
+        "centers": center_codes(session),
         "cost_center": cost_center or "",
         "csv_query": urlencode({"fiscal_year": year, "cost_center": cost_center or ""}),
     }
@@ -162,7 +163,7 @@ def commitments_page(
     context = {
         "title": f"Commitments FY{at.fiscal_year} P{at.period}",
         "report": report,
-        "centers": _center_codes(session),
+        "centers": center_codes(session),
         "cost_center": cost_center or "",
     }
     return render(request, "reports/commitments.html", context, user)
@@ -170,16 +171,7 @@ def commitments_page(
 
 def account_chart(center: str, account: AccountYear, year: int, currency: str) -> Markup:
     """The twelve periods of a cost center x GL line as stacked bars against the budget."""
-    bars = [
-        Bar(
-            f"P{p.period}",
-            p.figures.actual_minor,
-            p.figures.committed_minor,
-            p.figures.reserved_minor,
-            p.figures.budget_minor,
-        )
-        for p in account.periods
-    ]
+    bars = [Bar.of(f"P{p.period}", p.figures) for p in account.periods]
     title = f"{center}/{account.gl_account} FY{year}: actual, committed and reserved by period"
     return stacked_bars(bars, title=title, currency=currency)
 
@@ -231,7 +223,7 @@ def _step_label(number: int, entries: list[PoBurnStep]) -> str:
     return f"{number}. {'/'.join(kinds) or 'actual'}"
 
 
-def _center_codes(session: Session) -> list[str]:
+def center_codes(session: Session) -> list[str]:
     return list(session.scalars(select(CostCenter.code).order_by(CostCenter.code)))
 
 

@@ -1,6 +1,6 @@
-"""The budget report pages as finance opens them: figures, charts (inline SVG with a title),
-alert lines, drill-down links to the POs, the CSV download, the commitments page; a requester is
-refused and does not see the Reports link."""
+"""The budget report pages as finance opens them: figures, charts (inline SVG with a title and
+the exact figures as its description), alert lines, drill-down links to the POs, the CSV
+download, the commitments page; a requester is refused and does not see the Reports link."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_the_cost_center_page_draws_the_burn_down_and_the_forecast(reporting: Re
     reporting.sign_in(reporting.finance)
     html = page(reporting, f"/reports/budget/{org.child}", fiscal_year=FY, today="2026-03-20")
     assert f"Burn-down of {org.child}, FY{FY}</title>" in html
-    assert "<polyline" in html
+    assert "remaining: P1 470.00 EUR, P2 " in html  # the chart's description, exact
     assert "1,570.00 EUR" in html  # remaining after period 3
     assert "3 of 12 periods begun" in html
     forecast = 25_000 + 23_000 + 4_333 * 9
@@ -87,8 +87,8 @@ def test_the_po_page_draws_its_open_commitment(reporting: Reporting) -> None:
     html = page(reporting, f"/po/{reporting.org.po('A')}")
     assert f"Open commitment of {reporting.org.po('A')} after each budget step" in html
     # reserve, commit, the change order, the invoice (its relief and actual are one step)
-    assert "3. commit open commitment: 350.00 EUR" in html
-    assert "4. relieve open commitment: 230.00 EUR" in html
+    assert "open commitment: 1. reserve 300.00 EUR, 2. commit 300.00 EUR, " in html
+    assert "3. commit 350.00 EUR, 4. relieve 230.00 EUR" in html
 
 
 def test_a_requester_is_refused_and_sees_no_reports_link(reporting: Reporting) -> None:
