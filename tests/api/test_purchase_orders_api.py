@@ -116,14 +116,21 @@ async def test_the_inbox_lists_what_waits_on_me_and_what_i_decided(stack: Stack)
 async def test_information_is_asked_of_and_answered_by_the_requester(stack: Stack) -> None:
     number = await stack.submit("alex", storage_body(terabytes=2))
     await stack.pending(number)
-    status, view = await _decide(
+    status, answer = await _decide(
         stack, "priya", number, action="request_information", comment="Which builds?"
     )
-    assert (status, view["status"], view["information_request"]) == (
+    assert (status, answer["status"], answer["outcome"]) == (
         200,
         "information_requested",
-        "Which builds?",
+        "information_requested",
     )
+    assert answer["next"] == {
+        "tier": "cost-center owner",
+        "awaits": "answer",
+        "waiting_on": ["alex"],
+    }
+    po = await stack.po_when(number, lambda po: po["status"] == "information_requested")
+    assert po["detail"]["information_request"] == "Which builds?"
     asked = (await stack.get("alex", "/api/inbox")).json()["items"]
     assert [item["po_number"] for item in asked if item["po_number"] == number] == [number]
     status, body = await _decide(stack, "priya", number, action="approve")
