@@ -294,7 +294,8 @@ def environment_names() -> set[str]:
 
 
 def configure_logging() -> None:
-    """How poflow's processes log: INFO with time and logger name. httpx logs every request at
-    INFO (each chat post and ERP call); it logs warnings only."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    """How poflow's processes log: INFO with time, level and logger name (`poflow up` shows
+    the warnings and errors). httpx logs every request at INFO (each chat post and ERP call);
+    it logs warnings only."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)

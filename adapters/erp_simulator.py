@@ -16,7 +16,6 @@ lists all of them in order after a given event id, for polling.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import threading
 import uuid
@@ -29,6 +28,18 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 
 from adapters.erp_events import SIGNATURE_HEADER, STATUSES, signature_of
+
+# What a restarted ERP must remember: its orders and events, and where its numbering stands.
+SAVED_FIELDS = (
+    "orders",
+    "by_key",
+    "events",
+    "creates_received",
+    "undelivered",
+    "next_number",
+    "next_event_number",
+    "site",
+)
 
 
 @dataclass
@@ -44,18 +55,31 @@ class ErpBook:
     callback_secret: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     undelivered: list[str] = field(default_factory=list)
-    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(50_001))
-    _event_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    next_number: int = 50_001
+    next_event_number: int = 1
     # Event ids are unique across ERPs too, as a real ERP's are across its lifetime.
-    _site: str = field(default_factory=lambda: uuid.uuid4().hex[:6].upper())
+    site: str = field(default_factory=lambda: uuid.uuid4().hex[:6].upper())
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def saved(self) -> dict[str, Any]:
+        """What the ERP holds, as JSON, so a restarted ERP carries on (``restore``)."""
+        with self._lock:
+            held = {name: getattr(self, name) for name in SAVED_FIELDS}
+            return dict(json.loads(json.dumps(held)))
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take back what ``saved`` returned: the orders, and numbering where it stopped."""
+        with self._lock:
+            for name in SAVED_FIELDS:
+                setattr(self, name, saved[name])
 
     def create(self, body: dict[str, Any], key: str | None) -> tuple[dict[str, Any], bool]:
         with self._lock:
             self.creates_received += 1
             if key and key in self.by_key:
                 return self.orders[self.by_key[key]], False
-            order = {**body, "id": f"ERP-PO-{next(self._numbers)}", "status": "open"}
+            order = {**body, "id": f"ERP-PO-{self.next_number}", "status": "open"}
+            self.next_number += 1
             self.orders[order["id"]] = order
             if key:
                 self.by_key[key] = order["id"]
@@ -73,7 +97,7 @@ class ErpBook:
             order = self.orders[order_id]
             order["status"] = new_status
             event = {
-                "event_id": f"EVT-{self._site}-{next(self._event_numbers):06d}",
+                "event_id": f"EVT-{self.site}-{self.next_event_number:06d}",
                 "erp_reference": order_id,
                 "po_number": _po_number(order),
                 "status": new_status,
@@ -81,6 +105,7 @@ class ErpBook:
                 "detail": detail,
             }
             self.events.append(event)
+            self.next_event_number += 1
         self._deliver(event)
         return event
 

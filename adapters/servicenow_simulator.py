@@ -15,6 +15,7 @@ documented. Answers come in the ``{"result": ...}`` envelope, failures in Servic
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import uuid
@@ -67,6 +68,16 @@ class ServiceNowInstance:
     )
     patches: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def saved(self) -> dict[str, Any]:
+        """The tables and patches, as JSON, so a restarted instance carries on (``restore``)."""
+        with self._lock:
+            return dict(json.loads(json.dumps({"tables": self.tables, "patches": self.patches})))
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        with self._lock:
+            self.tables = {name: saved["tables"].get(name, {}) for name in TABLES}
+            self.patches = saved["patches"]
 
     def insert(self, table: str, record: dict[str, Any]) -> str:
         with self._lock:

@@ -18,7 +18,7 @@ from cli.purchase_orders import po
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.ports import port_in_use
-from devstack.postgres import resolve_database_url
+from devstack.postgres import resolve_database_url, stop_started_here
 from models.db import session_factory
 from models.migrate import upgrade_to_head
 from settings import configure_logging
@@ -92,13 +92,19 @@ def simulators() -> None:
 
 
 def main(args: Annotated[list[str] | None, typer.Argument()] = None) -> None:
-    """Entry point: configuration and environment problems end in one line, not a traceback."""
+    """Entry point: configuration and environment problems end in one line, not a traceback;
+    an embedded Postgres the command started is stopped on its way out."""
     try:
         app(args=args)
     except SetupError as error:
+        stop_started_here()
         typer.echo(f"poflow: {error}", err=True)
         # What this run started is already stopped. Leave without interpreter finalization: a
         # Temporal client's runtime threads, still alive then, may otherwise print a panic.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(2)
+    finally:
+        # A command that had to start the embedded Postgres stops it: none is left running
+        # unannounced, to be reused (and left behind) by the next `poflow up`.
+        stop_started_here()

@@ -20,6 +20,7 @@ import httpx
 import typer
 
 from cli import demo_data
+from cli.console import log_file, spawn_logged
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.outside_world import poflow_environment, world_url
@@ -31,22 +32,31 @@ from models.migrate import upgrade_to_head
 from settings import Settings
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A process this run started, and the log file its output goes to."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
 @dataclass
 class Started:
     """What this run started, in start order, so it can stop exactly those."""
 
     postgres: EmbeddedPostgres | None = None
-    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    processes: list[Piece] = field(default_factory=list)
 
     def stop(self) -> None:
-        for name, process in reversed(self.processes):
-            if process.poll() is None:
-                typer.echo(f"stopping {name}")
-                process.terminate()
+        for piece in reversed(self.processes):
+            if piece.process.poll() is None:
+                typer.echo(f"stopping {piece.name}")
+                piece.process.terminate()
                 try:
-                    process.wait(timeout=20)
+                    piece.process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    piece.process.kill()
         if self.postgres is not None and self.postgres.started_here:
             typer.echo("stopping Postgres")
             self.postgres.stop()
@@ -57,6 +67,7 @@ def run(settings: Settings) -> None:
     _stop_on(signal.SIGTERM)
     try:
         _check_api_port(settings)
+        typer.echo(f"Logs: {_log_files(settings)}")
         owner_url, database_url = _postgres(settings, started)
         _temporal(settings, started)
         _migrate_and_seed(settings, owner_url, database_url)
@@ -64,7 +75,7 @@ def run(settings: Settings) -> None:
         if settings.demo_simulators:
             environment = _outside_world(settings, started, environment)
         for piece in ("worker", "api"):
-            started.processes.append((piece, _spawn(piece, environment)))
+            started.processes.append(_spawn(settings, piece, environment))
         _wait_until_ready(settings, started)
         _print_banner(settings)
         _watch(started)
@@ -102,7 +113,7 @@ def _temporal(settings: Settings, started: Started) -> None:
         return
     log_path = settings.data_dir / "logs" / "temporal.log"
     process = start_dev_server(settings, log_path)
-    started.processes.append(("Temporal dev server", process))
+    started.processes.append(Piece("Temporal dev server", process, log_path))
     wait_until_reachable(settings, process, log_path)
     typer.echo(f"Temporal: started the dev server (data in {settings.data_dir / 'temporal.db'})")
 
@@ -132,7 +143,7 @@ def _outside_world(
     if _answers(url):
         typer.echo(f"Simulators: reusing those at {world_url(settings)}")
     else:
-        started.processes.append(("simulators", _spawn("simulators", environment)))
+        started.processes.append(_spawn(settings, "simulators", environment))
         deadline = time.monotonic() + 30
         while not _answers(url):
             _check_alive(started)
@@ -150,11 +161,10 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _spawn(piece: str, environment: dict[str, str]) -> subprocess.Popen[bytes]:
-    # A session of its own: Ctrl-C reaches only `poflow up`, which stops the pieces in order.
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli", piece], env=environment, start_new_session=True
-    )
+def _spawn(settings: Settings, piece: str, environment: dict[str, str]) -> Piece:
+    command = [sys.executable, "-m", "cli", piece]
+    log = log_file(settings.data_dir, piece)
+    return Piece(piece, spawn_logged(piece, command, environment, log), log)
 
 
 def _wait_until_ready(settings: Settings, started: Started, timeout: float = 90) -> None:
@@ -169,15 +179,33 @@ def _wait_until_ready(settings: Settings, started: Started, timeout: float = 90)
 
 
 def _check_alive(started: Started) -> None:
-    for name, process in started.processes:
-        if process.poll() is not None:
-            raise SetupError(f"{name} exited with code {process.returncode}; see its output above")
+    for piece in started.processes:
+        if piece.process.poll() is not None:
+            for line in _last_lines(piece.log):
+                typer.echo(f"  {piece.name}: {line}", err=True)
+            raise SetupError(
+                f"{piece.name} exited with code {piece.process.returncode}; see {piece.log}"
+            )
+
+
+def _last_lines(log: Path, count: int = 5) -> list[str]:
+    if not log.exists():
+        return []
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [line for line in lines if line.strip()][-count:]
 
 
 def _watch(started: Started) -> None:
     while True:
         _check_alive(started)
         time.sleep(1)
+
+
+def _log_files(settings: Settings) -> str:
+    """Where the pieces' output goes; the console only tells their warnings and errors."""
+    simulators = ["simulators"] if settings.demo_simulators else []
+    pieces = ",".join(["worker", "api", *simulators, "temporal"])
+    return f"{settings.data_dir / 'logs'}/{{{pieces}}}.log"
 
 
 def _print_banner(settings: Settings) -> None:
@@ -197,6 +225,7 @@ poflow is up.
   API docs:     {settings.app_url}/docs
   Readiness:    {settings.app_url}/readyz
   Temporal UI:  {settings.temporal_ui_url}{simulators}
+  Logs:         {_log_files(settings)}
 
   Demo logins (password "{demo_data.DEMO_PASSWORD}" for each; API tokens: poflow users token NAME):
 {logins}

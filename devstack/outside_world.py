@@ -9,13 +9,18 @@ simulators' page.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope
+from aiosmtpd.smtp import Session as SmtpSession
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -28,8 +33,12 @@ from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulat
 from adapters.smtp_simulator import MailInbox
 from api.runtime import TEMPLATES_DIR
 from devstack import SetupError
+from devstack.mail_view import mail_entry
 from devstack.ports import port_in_use
+from devstack.world_file import WorldFile
 from settings import Settings
+
+log = logging.getLogger(__name__)
 
 # What the demo's systems accept from poflow, and what poflow accepts from them.
 ERP_TOKEN = "demo-erp-token"  # noqa: S105 - the simulator's own, for the demo only
@@ -82,15 +91,21 @@ class OutsideWorld:
     chat: ChatChannel = field(default_factory=ChatChannel)
     mail: MailInbox = field(default_factory=MailInbox)
     deliveries: list[str] = field(default_factory=list)
-    _items: int = 10_001
+    next_item: int = 10_001
+    file: WorldFile | None = None  # where it is kept between runs; None: in memory only
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def remember(self) -> None:
+        """Save what the simulators hold, when they are kept in a file."""
+        if self.file is not None:
+            self.file.save(self)
 
     def raise_requested_item(self, today: date, times: int) -> str:
         """A requested item as alex would order it from the catalog, approved, and the outbound
         REST message sent ``times`` times (a Business Rule that fires twice); its sys_id."""
         with self._lock:
-            number = f"RITM{self._items:07d}"
-            self._items += 1
+            number = f"RITM{self.next_item:07d}"
+            self.next_item += 1
         start = today + timedelta(days=10)
         sys_id = self.servicenow.add_requested_item(
             number,
@@ -100,9 +115,14 @@ class OutsideWorld:
             demo_variables(start),
         )
         for _ in range(times):
-            answer = self.servicenow.deliver_approved_item(
-                sys_id, self.poflow_url, SERVICENOW_INBOUND_SECRET
-            )
+            try:
+                answer = self.servicenow.deliver_approved_item(
+                    sys_id, self.poflow_url, SERVICENOW_INBOUND_SECRET
+                )
+            except httpx.HTTPError as error:
+                # As an instance's outbound REST message would, it logs the failure and moves on.
+                self.deliveries.append(f"{number}: poflow did not answer ({error!r})")
+                continue
             self.deliveries.append(f"{number}: poflow answered {answer.status_code} {answer.text}")
         return sys_id
 
@@ -116,10 +136,7 @@ class OutsideWorld:
                 {**item, "work_notes": self.servicenow.work_notes(sys_id)}
                 for sys_id, item in items.items()
             ],
-            "mails": [
-                {"kind": str(m["X-Poflow-Kind"]), "to": str(m["To"]), "subject": str(m["Subject"])}
-                for m in self.mail.messages
-            ],
+            "mails": [mail_entry(message) for message in self.mail.messages],
             "chat": [{"service": p.service, "payload": p.payload} for p in self.chat.received],
             "deliveries": list(self.deliveries),
         }
@@ -152,6 +169,14 @@ def outside_world_app(world: OutsideWorld) -> FastAPI:
     app.mount("/glpi", glpi_simulator_app(world.glpi))
     app.mount("/chat", chat_simulator_app(world.chat))
     pages = Jinja2Templates(directory=TEMPLATES_DIR / "outside")
+
+    @app.middleware("http")
+    async def remembered(request: Request, call_next: Any) -> Any:
+        # Whatever a request changed (an order, a ticket, a chat post) survives a restart.
+        response = await call_next(request)
+        if request.method not in ("GET", "HEAD"):
+            world.remember()
+        return response
 
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> HTMLResponse:
@@ -206,7 +231,19 @@ def poflow_environment(world_url: str, smtp_port: int) -> dict[str, str]:
     }
 
 
-def start_mail_server(inbox: MailInbox, port: int) -> Controller:
+class RememberingInbox:
+    """The world's inbox as an SMTP handler that saves the world after each mail."""
+
+    def __init__(self, world: OutsideWorld) -> None:
+        self.world = world
+
+    async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
+        answer = await self.world.mail.handle_DATA(server, session, envelope)
+        self.world.remember()
+        return answer
+
+
+def start_mail_server(inbox: MailInbox | RememberingInbox, port: int) -> Controller:
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     return controller
@@ -224,13 +261,20 @@ def serve(settings: Settings) -> None:
     for port, what in ((settings.simulators_port, "simulators"), (settings.smtp_port, "mail")):
         if port_in_use("127.0.0.1", port):
             raise SetupError(f"port {port} ({what}) on 127.0.0.1 is already in use")
-    world = OutsideWorld(settings.app_url)
+    world = OutsideWorld(settings.app_url, file=WorldFile(world_file_path(settings)))
+    if world.file is not None and world.file.load_into(world):
+        log.info("the simulators carry on from %s", world.file.path)
     connect_erp_events(world)
-    mail_server = start_mail_server(world.mail, settings.smtp_port)
+    mail_server = start_mail_server(RememberingInbox(world), settings.smtp_port)
     try:
         uvicorn.run(outside_world_app(world), host="127.0.0.1", port=settings.simulators_port)
     finally:
         mail_server.stop()
+
+
+def world_file_path(settings: Settings) -> Path:
+    """Where ``poflow simulators`` keeps what the simulators hold, in the data folder."""
+    return settings.data_dir / "simulators.json"
 
 
 def world_url(settings: Settings) -> str:

@@ -32,8 +32,21 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         """Stop the server if this process started it; leave its data."""
+        if self in _STARTED_HERE:
+            _STARTED_HERE.remove(self)
         if self.started_here:
             self.server.stop()
+
+
+# The embedded servers this process started, so a command stops what it started on its way out
+# (and leaves running a server it found running, such as `poflow up`'s).
+_STARTED_HERE: list[EmbeddedPostgres] = []
+
+
+def stop_started_here() -> None:
+    """Stop every embedded server this process started and has not stopped yet."""
+    while _STARTED_HERE:
+        _STARTED_HERE[-1].stop()
 
 
 def _running(pgdata: Path) -> bool:
@@ -67,6 +80,8 @@ def start_embedded(pgdata: Path) -> EmbeddedPostgres:
             f"see {pgdata / 'log'}, or set DATABASE_URL to use another server"
         ) from error
     embedded = EmbeddedPostgres(server, started_here=not already_running)
+    if embedded.started_here:
+        _STARTED_HERE.append(embedded)
     ensure_database(embedded.url("postgres"), DATABASE_NAME)
     return embedded
 

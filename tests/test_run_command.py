@@ -18,6 +18,7 @@ import pytest
 from devstack.ports import free_port, port_in_use
 from devstack.temporal import cli_binary
 from settings import environment_names
+from tests.api.e2e import storage_body
 from workflows import search_attributes
 
 pytestmark = pytest.mark.slow
@@ -118,3 +119,68 @@ def test_run_command_brings_everything_up_and_down(
     assert not port_in_use("127.0.0.1", first_run.api_port)
     assert not port_in_use("127.0.0.1", ui_port)
     assert not port_in_use("127.0.0.1", int(base_env["POFLOW_SIMULATORS_PORT"]))
+
+
+def poflow_command(args: list[str], env: dict[str, str]) -> str:
+    """``poflow ARGS`` beside a running `poflow up`, on the same data folder; its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_the_console_tells_what_a_person_needs_and_the_logs_keep_the_rest(
+    first_run: Run, base_env: dict[str, str]
+) -> None:
+    first_run.wait_for("poflow is up.")
+    logs = Path(base_env["POFLOW_DATA_DIR"]) / "logs"
+    assert f"{logs}/{{worker,api,simulators,temporal}}.log" in first_run.text().splitlines()[0]
+    app = f"http://127.0.0.1:{first_run.api_port}"
+    simulators = f"http://127.0.0.1:{base_env['POFLOW_SIMULATORS_PORT']}"
+    tokens = {
+        name: poflow_command(["users", "token", name, "--quiet"], base_env)
+        for name in ("alex", "priya")
+    }
+    at_start = len(first_run.text().splitlines())
+
+    httpx.post(f"{simulators}/demo/erp/stall")  # the demo's button: the ERP times out once
+    numbers = [_issued_po(app, tokens, terabytes) for terabytes in (1, 2)]
+
+    console = first_run.text().splitlines()[at_start:]
+    assert len(console) <= 6, "\n".join(console)
+    assert all(len(line) <= 170 for line in console), console
+    assert not any("Traceback" in line or " GET /" in line for line in console), console
+    told = "WARNING issue_to_erp for po-PO-1001 failed (attempt 1); Temporal retries it"
+    assert f"  worker: {told}" in console, "the ERP's time-out is told in one line"
+    worker, api = (logs / "worker.log").read_text(), (logs / "api.log").read_text()
+    assert "Traceback" in worker and "ReadTimeout" in worker
+    assert "POST /api/requisitions" in api
+    mail = (logs / "simulators.log").read_text()
+    assert all(number in mail or "DATA" in mail for number in numbers)
+
+
+def _issued_po(app: str, tokens: dict[str, str], terabytes: int) -> str:
+    """A small PO raised by alex and approved by priya, once it is issued; its number."""
+    raised = httpx.post(
+        f"{app}/api/requisitions",
+        json=storage_body(terabytes),
+        headers={"Authorization": f"Bearer {tokens['alex']}"},
+    )
+    assert raised.status_code == 201, raised.text
+    number = str(raised.json()["po_number"])
+    path = f"{app}/api/purchase-orders/{number}"
+    alex, priya = ({"Authorization": f"Bearer {tokens[name]}"} for name in ("alex", "priya"))
+    for _ in range(600):
+        po = httpx.get(path, headers=alex).json()
+        if po["status"] == "pending_approval":
+            decided = httpx.post(f"{path}/decisions", json={"action": "approve"}, headers=priya)
+            assert decided.status_code == 200, decided.text
+        if po["status"] == "issued":
+            return number
+        time.sleep(0.2)
+    raise AssertionError(f"{number} was not issued: {po}")

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
 from api import information
+from api.decision_schemas import DecisionOut
 from api.decisions import (
     DecisionForm,
     NotVisible,
@@ -33,6 +34,7 @@ from api.schemas import (
     RenewalIn,
 )
 from domain.catalog import PoStatus, Role
+from domain.decision_outcome import outcome_of
 from domain.purchase_order import CancelRequest, PoView, workflow_id_for
 from domain.renewal import RenewalDecision, RenewalView
 from domain.side_effects import RetryRequest
@@ -88,10 +90,11 @@ async def decide(
     session: SessionDep,
     temporal: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
-) -> dict[str, Any]:
+) -> DecisionOut:
     """Approve, reject, ask for information, forward or extend the deadline of the current tier,
-    for yourself or, with ``on_behalf_of``, under that person's active delegation to you. Sent
-    again with the same ``Idempotency-Key``, it answers with the first outcome."""
+    for yourself or, with ``on_behalf_of``, under that person's active delegation to you.
+    Answers with what the decision did and the PO's status after it. Sent again with the same
+    ``Idempotency-Key``, it answers with the first outcome."""
     form = DecisionForm(
         action=body.action,
         comment=body.comment,
@@ -106,7 +109,7 @@ async def decide(
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
         ) from missing
-    return _json(view)
+    return DecisionOut.of(outcome_of(view))
 
 
 @router.post("/purchase-orders/{po_number}/cancel", responses=_REFUSALS)
