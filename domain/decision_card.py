@@ -22,8 +22,8 @@ EXTEND_CHOICES_MINUTES = (24 * 60, 2 * 24 * 60, 3 * 24 * 60, 5 * 24 * 60)
 
 @dataclass(frozen=True)
 class BudgetFigure:
-    """The PO's budget line and what it has left after this PO in its tightest period
-    (negative: over budget by that much)."""
+    """The PO's budget line and what it has left after this PO: in its tightest period, or,
+    negative, the shortfall summed over the periods it is short in."""
 
     cost_center: str
     gl_account: str
