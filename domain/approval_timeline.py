@@ -32,6 +32,9 @@ class BranchLine:
 
 @dataclass(frozen=True)
 class TimelineTier:
+    """A tier in order; ``decisions`` are those other than approvals (the branches name who
+    approved), with their comments."""
+
     number: int
     name: str
     state: TierState
@@ -45,12 +48,13 @@ def approval_timeline(view: PoView, now: datetime) -> list[TimelineTier]:
     for index, stage in enumerate(view.stages):
         state = _state(view, index, stage)
         decisions = tuple(d for d in view.decisions if d.stage == stage.name)
+        others = tuple(d for d in decisions if d.action is not Decision.APPROVE)
         several = len(stage.branches) > 1
         lines = tuple(
             BranchLine(b.name if several else "", _branch_text(b, state, decisions, now))
             for b in stage.branches
         )
-        tiers.append(TimelineTier(index + 1, stage.name, state, lines, decisions))
+        tiers.append(TimelineTier(index + 1, stage.name, state, lines, others))
     return tiers
 
 
@@ -82,8 +86,9 @@ def _approvals(branch: Branch, decisions: tuple[DecisionRecord, ...]) -> list[st
     shown = []
     for record in decisions:
         if record.branch == branch.name and record.action is Decision.APPROVE:
-            acting = f" for {record.on_behalf_of}" if record.on_behalf_of else ""
-            shown.append(f"{record.actor}{acting} at {record.at:%Y-%m-%d %H:%M} UTC")
+            acting = f" on behalf of {record.on_behalf_of}" if record.on_behalf_of else ""
+            said = f' saying "{record.comment}"' if record.comment else ""
+            shown.append(f"{record.actor}{acting} at {record.at:%Y-%m-%d %H:%M} UTC{said}")
     return shown or list(branch.approvals)
 
 

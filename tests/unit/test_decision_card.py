@@ -114,7 +114,7 @@ def test_the_timeline_marks_tiers_done_current_and_upcoming_with_who_and_when() 
     view.current_stage = state.current_stage
     tiers = approval_timeline(view, NOW)
     assert [t.state for t in tiers] == [TierState.DONE, TierState.CURRENT]
-    assert tiers[0].branches[0].text == "approved by priya at 2026-03-02 09:00 UTC"
+    assert tiers[0].branches[0].text == 'approved by priya at 2026-03-02 09:00 UTC saying "ok"'
 
 
 def test_a_rejected_tier_reads_rejected_and_the_tiers_after_it_not_reached() -> None:
