@@ -6,7 +6,7 @@ of the card and the timeline at 1366x900 and 390x844 are saved under test-artifa
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from tests.api import e2e
 from tests.web.test_browser import (
@@ -24,8 +24,8 @@ from tests.web.test_browser import (
 __all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1366, height=900)
 
 
 async def _shoot(page: Page, name: str) -> None:
