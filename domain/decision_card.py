@@ -80,6 +80,43 @@ class DecisionCard:
         left = self.budget.left_after
         return Money(-left.minor, left.currency)
 
+    # The card's sentences, worded once for the page, the e-mail and the chat message.
+
+    def amount_text(self) -> str:
+        if self.amount_base is None:
+            return f"{self.amount} (base-currency amount being converted…)"
+        if self.amount_base.currency != self.amount.currency:
+            return f"{self.amount} = {self.amount_base}"
+        return str(self.amount)
+
+    def budget_text(self) -> str:
+        line = f"{self.budget.cost_center} · GL {self.budget.gl_account}" if self.budget else ""
+        if self.over_by is not None:
+            return f"Over budget by {self.over_by} on {line}"
+        if self.over_budget:
+            return "Over budget"
+        if self.budget is not None:
+            return f"Within budget: {self.budget.left_after} left on {line} after this PO"
+        return "Budget being checked…" if self.preparing else "No budget held"
+
+    def risk_text(self) -> str:
+        if not self.risk_flags:
+            return "none flagged"
+        papers = f" ({'; '.join(self.risk_papers)})" if self.risk_papers else ""
+        return f"{', '.join(self.risk_flags)}{papers}"
+
+    def tier_text(self) -> str:
+        """Where the approval stands: the tier now, its people (or "you" when this person
+        decides), the tiers after it, and the deadline."""
+        if self.tier is None:
+            return "Approval chain being prepared…" if self.preparing else "Waits on no decision"
+        who = "you" if self.actions else ", ".join(self.tier.people)
+        text = f"Tier {self.tier.number} of {self.tier_count}: {self.tier.name} ({who})"
+        later = [f"{step.name} ({', '.join(step.people)})" for step in self.then]
+        if later:
+            text += ", then " + ", ".join(later)
+        return text + (f" · {self.due}" if self.due else "")
+
 
 def decision_card(
     view: PoView,

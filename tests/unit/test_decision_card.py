@@ -53,6 +53,11 @@ def test_right_after_submit_the_card_shows_no_made_up_figures() -> None:
     assert card.amount == Money(3_100_000, "USD")
     assert card.what == "12 x Object storage, 1 TB-month and 1 more line"
     assert approval_timeline(submitted(), NOW) == []
+    assert card.amount_text() == "31,000.00 USD (base-currency amount being converted…)"
+    assert (card.budget_text(), card.tier_text()) == (
+        "Budget being checked…",
+        "Approval chain being prepared…",
+    )
 
 
 def test_the_waiting_approver_reads_the_facts_their_tier_and_who_comes_next() -> None:
@@ -77,12 +82,25 @@ def test_the_waiting_approver_reads_the_facts_their_tier_and_who_comes_next() ->
         Decision.EXTEND_DEADLINE,
     )
     assert card.forward_to == ("tom", "paul")
+    assert card.amount_text() == "31,000.00 USD = 28,800.00 EUR"
+    assert card.budget_text() == "Over budget by 450.50 EUR on IT-INFRA · GL 6100"
+    assert card.tier_text() == (
+        "Tier 1 of 2: cost-center owner (you), then IT leadership (tom) · due in 47 hours"
+    )
+    assert card.risk_text() == (
+        "handles pii, third party access (DPIA DPIA-12; least-privilege statement missing)"
+    )
     assert card.extend_choices == (24 * 60, 2 * 24 * 60)  # at most the tier's own 48 hours
 
 
 def test_one_who_may_not_decide_gets_the_facts_and_no_actions() -> None:
     card = decision_card(waiting_on_priya(), None, NOW, Standing(why_not="no"), "tom")
     assert card.actions == () and card.tier is not None and not card.over_budget
+    assert card.tier_text().startswith("Tier 1 of 2: cost-center owner (priya), then")
+    within = BudgetFigure("IT-INFRA", "6100", Money(120_000, "EUR"))
+    assert decision_card(waiting_on_priya(), within, NOW).budget_text() == (
+        "Within budget: 1,200.00 EUR left on IT-INFRA · GL 6100 after this PO"
+    )
     assert decision_card(waiting_on_priya(), None, NOW).actions == ()
 
 
