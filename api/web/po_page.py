@@ -194,11 +194,6 @@ def _page(
     trail = session.scalars(
         select(AuditEntry).where(AuditEntry.entity_id == po_number).order_by(AuditEntry.sequence)
     ).all()
-    view = _VIEW.validate_python(detail)
-    now = datetime.now(UTC)
-    found = _standing(session, user, view, now)
-    budget = po_budget(session, po_number)
-    card = decision_card(view, budget.figure() if budget else None, now, found, user.username)
     context = {
         "title": f"{po_number} · {po.title}",
         "po": po,
@@ -209,17 +204,28 @@ def _page(
         "refusal": refusal,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
+        "can_retry": Role.ADMIN in user.role_names,
+        "commitment_chart": po_commitment_chart(session, po_number),
+        **_decision(session, user, po_number, _VIEW.validate_python(detail)),
+    }
+    return render(request, "po.html", context, user, status_code=code)
+
+
+def _decision(session: Any, user: User, po_number: str, view: PoView) -> dict[str, Any]:
+    """The decision card, the timeline and the budget, as ``user`` sees them now."""
+    now = datetime.now(UTC)
+    found = _standing(session, user, view, now)
+    budget = po_budget(session, po_number)
+    figure = budget.figure() if budget else None
+    return {
         "standing": found,
-        "card": card,
+        "card": decision_card(view, figure, now, found, user.username),
         "timeline": approval_timeline(view, now),
+        "budget": budget,
         "gl_account": _booked_gl(budget, view),
         "TIER_LABELS": TIER_LABELS,
         "ACTION_LABELS": ACTION_LABELS,
-        "can_retry": Role.ADMIN in user.role_names,
-        "budget": budget,
-        "commitment_chart": po_commitment_chart(session, po_number),
     }
-    return render(request, "po.html", context, user, status_code=code)
 
 
 def _booked_gl(budget: PoBudget | None, view: PoView) -> str | None:
