@@ -80,6 +80,10 @@ class DecisionCard:
         left = self.budget.left_after
         return Money(-left.minor, left.currency)
 
+    def extend_options(self) -> list[tuple[int, str]]:
+        """The extensions offered, in minutes, each with its length in words ("2 days")."""
+        return [(minutes, _length(minutes)) for minutes in self.extend_choices]
+
     # The card's sentences, worded once for the page, the e-mail and the chat message.
 
     def amount_text(self) -> str:
@@ -174,6 +178,12 @@ def _span(length: timedelta) -> str:
     if hours >= 2:
         return _count(hours, "hour")
     return _count(int(length.total_seconds() // 60), "minute")
+
+
+def _length(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        return _count(minutes // (24 * 60), "day")
+    return _count(minutes // 60, "hour") if minutes % 60 == 0 else _count(minutes, "minute")
 
 
 def _count(number: int, unit: str) -> str:

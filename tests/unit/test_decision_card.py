@@ -90,7 +90,8 @@ def test_the_waiting_approver_reads_the_facts_their_tier_and_who_comes_next() ->
     assert card.risk_text() == (
         "handles pii, third party access (DPIA DPIA-12; least-privilege statement missing)"
     )
-    assert card.extend_choices == (24 * 60, 2 * 24 * 60)  # at most the tier's own 48 hours
+    # at most the tier's own 48 hours
+    assert card.extend_options() == [(24 * 60, "1 day"), (2 * 24 * 60, "2 days")]
 
 
 def test_one_who_may_not_decide_gets_the_facts_and_no_actions() -> None:
@@ -143,3 +144,10 @@ def test_a_rejected_tier_reads_rejected_and_the_tiers_after_it_not_reached() -> 
     tiers = approval_timeline(view, NOW)
     assert [t.state for t in tiers] == [TierState.REJECTED, TierState.NOT_REACHED]
     assert decision_card(view, None, NOW, Standing(), "priya").tier is None
+
+
+def test_a_tier_shorter_than_a_day_offers_its_own_length_as_the_extension() -> None:
+    view = waiting_on_priya()
+    view.stages[0].branches[0].deadline_minutes = 4 * 60  # a time-sensitive renewal's tier
+    card = decision_card(view, None, NOW, Standing(True), "priya")
+    assert card.extend_options() == [(4 * 60, "4 hours")]
