@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol
 from adapters import http
 from adapters.notification_context import DECISION_KINDS, PoSummary, po_url
 from adapters.ports import Notification
+from domain.decision_card import DecisionCard
 from domain.money import Money
 from settings import Settings
 
@@ -123,8 +124,11 @@ def teams_message(notification: Notification, po: PoSummary | None, app_url: str
 
 
 def shown_facts(notification: Notification, po: PoSummary | None) -> list[tuple[str, str]]:
-    """Label and value of what a chat message shows: the PO, then the notification's own facts
-    that read well in one line (amounts in minor units only with their currency)."""
+    """Label and value of what a chat message shows: the decision card of a message that asks
+    to decide; else the PO, then the notification's own facts that read well in one line
+    (amounts in minor units only with their currency)."""
+    if po is not None and po.card is not None:
+        return card_facts(po.card)
     shown: list[tuple[str, str]] = []
     if po is not None:
         amount = str(Money(po.amount_minor, po.currency))
@@ -147,6 +151,20 @@ def shown_facts(notification: Notification, po: PoSummary | None) -> list[tuple[
             value = "yes" if value else "no"
         shown.append((name.replace("_", " ").capitalize(), str(value)))
     return shown
+
+
+def card_facts(card: DecisionCard) -> list[tuple[str, str]]:
+    """The decision card as a chat message's facts (the same sentences as page and e-mail)."""
+    return [
+        ("PO number", f"{card.po_number}: {card.title}"),
+        ("What", f"{card.what}, from {card.vendor}"),
+        ("Amount", card.amount_text()),
+        ("Budget", card.budget_text()),
+        ("Why", card.justification),
+        ("Risk", card.risk_text()),
+        ("Approval", card.tier_text()),
+        ("Requested by", card.requester),
+    ]
 
 
 def fallback_text(notification: Notification, po: PoSummary | None) -> str:

@@ -4,6 +4,7 @@ reaches, the purchase order it is about, and whether it asks its addressee to de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from adapters.ports import Notification, NotificationPort
 from domain.catalog import Role
+from domain.decision_card import DecisionCard
+from models.decision_cards import approvers_card
 from models.links import Recipient, resolve_recipient
 from models.people import User, UserRole
 from models.purchase_orders import PurchaseOrder
@@ -22,11 +25,15 @@ DECISION_KINDS = frozenset({"approval_requested", "reminder", "escalation"})
 
 @dataclass(frozen=True)
 class PoSummary:
+    """The PO a message is about; ``card`` is its decision card in messages that ask the
+    addressee to decide (``DECISION_KINDS``), enough to decide from the message."""
+
     po_number: str
     title: str
     vendor: str
     amount_minor: int
     currency: str
+    card: DecisionCard | None = None
 
 
 class MailTransport(NotificationPort, Protocol):
@@ -55,8 +62,9 @@ def addressees(session: Session, recipient: str) -> list[Recipient]:
     return [r for name in holders if (r := resolve_recipient(session, name)) is not None]
 
 
-def po_summary(session: Session, po_number: str | None) -> PoSummary | None:
-    """The PO as the read model shows it; None when there is none (yet)."""
+def po_summary(session: Session, po_number: str | None, kind: str = "") -> PoSummary | None:
+    """The PO as the read model shows it, with its decision card for a message of a kind
+    that asks to decide; None when there is none (yet)."""
     if not po_number:
         return None
     po = session.execute(
@@ -70,7 +78,8 @@ def po_summary(session: Session, po_number: str | None) -> PoSummary | None:
     ).first()  # the header only: the row's JSON detail is large
     if po is None:
         return None
-    return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency)
+    card = approvers_card(session, po_number, datetime.now(UTC)) if kind in DECISION_KINDS else None
+    return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency, card)
 
 
 def po_url(app_url: str, po_number: str) -> str:

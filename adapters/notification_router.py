@@ -126,7 +126,7 @@ class NotificationRouter:
             recipients: list[Recipient] = []
             if EMAIL in channels:  # a role name reaches its holders
                 recipients = [found] if found else addressees(session, notification.recipient)
-            po = po_summary(session, notification.po_number)
+            po = po_summary(session, notification.po_number, notification.kind)
         return _Lookup(channels, done, recipients, po)
 
     def _deliver(self, channel: str, notification: Notification, lookup: _Lookup) -> None:

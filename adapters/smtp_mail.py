@@ -91,7 +91,7 @@ class SmtpMailer:
             if _already_recorded(session, notification.idempotency_key):
                 return  # sent by an earlier attempt whose result was lost
             recipients = addressees(session, notification.recipient)
-            po = po_summary(session, notification.po_number)
+            po = po_summary(session, notification.po_number, notification.kind)
         self.transmit(notification, recipients, po)
         self._outbox.send(notification)
 

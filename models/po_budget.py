@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.decision_card import BudgetFigure
 from domain.fiscal import FiscalPeriod
+from domain.money import Money
 from models import LedgerEntry
 from models.budget_alerts import lines_of_po
 from models.budget_ledger import line_balance, po_period_sums
@@ -42,6 +44,14 @@ class PoBudget:
     @property
     def over_budget(self) -> bool:
         return any(p.available_after_minor < 0 for p in self.periods)
+
+    def figure(self) -> BudgetFigure:
+        """The decision card's figure: the line's shortfall over the periods it is short in
+        (negative), or else what its tightest period has left after this PO."""
+        after = [p.available_after_minor for p in self.periods]
+        short = sum(left for left in after if left < 0)
+        left = short if short < 0 else min(after, default=0)
+        return BudgetFigure(self.cost_center, self.gl_account, Money(left, self.currency))
 
 
 def po_budget(session: Session, po_number: str) -> PoBudget | None:

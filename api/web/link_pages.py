@@ -1,4 +1,5 @@
-"""The page a signed decision link opens: GET shows what would be decided and asks to confirm
+"""The page a signed decision link opens: GET shows what would be decided (the PO's decision
+card) and asks to confirm
 (mail scanners and link previews fetch links, so a GET never decides); POST decides.
 
 The token itself authorises the POST: it names the approver, and no login is needed. CSRF: the
@@ -13,6 +14,7 @@ does hold a session with a CSRF token, the form must post that token too, as eve
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, status
@@ -36,7 +38,9 @@ from api.signed_links import (
 from api.web.render import render
 from api.web.session import SESSION_CSRF
 from domain.catalog import Decision
+from domain.decision_card import DecisionCard
 from models.accounts import find_user
+from models.decision_cards import approvers_card
 from models.links import used_link
 from models.purchase_orders import PurchaseOrder
 from settings import Settings
@@ -63,7 +67,8 @@ async def link_page(
         po = await run_in_threadpool(_still_open, session, link)
     except LinkOutcome as outcome:
         return _result(request, outcome)
-    return _confirm(request, runtime.settings, token, link, po)
+    card = await run_in_threadpool(_card, session, link)
+    return _confirm(request, runtime.settings, token, link, po, card)
 
 
 @router.post("/links/{token}", response_class=HTMLResponse)
@@ -84,7 +89,8 @@ async def decide_by_link(
         po = await run_in_threadpool(_still_open, session, link)
         if link.action is Decision.REJECT and not comment.strip():
             error = "A rejection needs a comment for the requester."
-            return _confirm(request, settings, token, link, po, error, comment)
+            card = await run_in_threadpool(_card, session, link)
+            return _confirm(request, settings, token, link, po, card, error, comment)
         await _decide(session, temporal, link, comment.strip())
     except LinkOutcome as outcome:
         return _result(request, outcome)
@@ -124,6 +130,12 @@ def _still_open(session: Session, link: DecisionLink) -> PurchaseOrder:
     return po
 
 
+def _card(session: Session, link: DecisionLink) -> DecisionCard | None:
+    """The decision card as the link's approver decides it (``_still_open`` found the tier
+    waiting on them)."""
+    return approvers_card(session, link.po_number, datetime.now(UTC), link.approver)
+
+
 async def _decide(session: Session, temporal: Client, link: DecisionLink, comment: str) -> None:
     """Spend the link and send the decision in one transaction: a refused decision leaves the
     link unspent (the approver can correct and try again); a second use finds it spent."""
@@ -155,10 +167,12 @@ def _confirm(
     token: str,
     link: DecisionLink,
     po: PurchaseOrder,
+    card: DecisionCard | None,
     error: str | None = None,
     comment: str = "",
 ) -> HTMLResponse:
     context = {
+        "card": card,
         "title": f"{link.action.value.title()} {link.po_number}?",
         "po": po,
         "link": link,

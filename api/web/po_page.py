@@ -1,6 +1,7 @@
-"""The PO page: header, lines, the approval chain as a timeline, the audit trail, and the
-decision form (a refused decision shows the validator's reason in the form); what could not be
-delivered, and a step that needs attention, with an admin's button to run it again."""
+"""The PO page: the decision card and its actions on top (a refused decision shows the
+validator's reason and the form as filled in), then the approval chain as a timeline with the
+question-and-answer thread, the details, lines and budget, and the audit trail; what could not
+be delivered, and a step that needs attention, with an admin's button to run it again."""
 
 from __future__ import annotations
 
@@ -28,15 +29,16 @@ from api.web.po_story import information_thread
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
 from api.web.session import CsrfChecked, PageUser, page_role
+from domain.approval_timeline import TierState, approval_timeline
 from domain.catalog import Decision, Role
-from domain.entitlement import forward_candidates
+from domain.decision_card import decision_card
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
 from models.audit import AuditEntry
 from models.inbox import delegations_held
 from models.people import User
-from models.po_budget import po_budget
+from models.po_budget import PoBudget, po_budget
 
 router = APIRouter(include_in_schema=False)
 _VIEW = TypeAdapter(PoView)
@@ -48,9 +50,25 @@ ACTION_DONE = {
     Decision.FORWARD: "Forwarded",
     Decision.EXTEND_DEADLINE: "Deadline extended",
 }
+# What the timeline calls a tier's state and a decision, in words (not only colour).
+TIER_LABELS = {
+    TierState.DONE: "done",
+    TierState.CURRENT: "now",
+    TierState.UPCOMING: "upcoming",
+    TierState.REJECTED: "rejected",
+    TierState.NOT_REACHED: "not reached",
+}
+ACTION_LABELS = {
+    Decision.APPROVE: "approved",
+    Decision.REJECT: "rejected",
+    Decision.REQUEST_INFORMATION: "asked for information",
+    Decision.FORWARD: "forwarded",
+    Decision.EXTEND_DEADLINE: "extended the deadline",
+}
 DECISIONS = frozenset(decision.value for decision in Decision)
 CHOOSE_A_DECISION = "Choose a decision: approve, reject, ask for information, forward or extend."
 CHOOSE_FOR_WHOM = "Choose whether you decide for yourself or on behalf of someone."
+CHOOSE_AN_EXTENSION = "Choose how long to extend the deadline by."
 
 
 @router.get("/po/{po_number}", response_class=HTMLResponse)
@@ -70,6 +88,7 @@ class EnteredDecision:
     branch: str = ""
     forward_to: str = ""
     on_behalf_of: str | None = None  # "" for oneself; None when not chosen
+    extend_minutes: str = ""
 
 
 @router.post("/po/{po_number}/decide", dependencies=[CsrfChecked])
@@ -84,16 +103,18 @@ async def decide(
     branch: Annotated[str, Form()] = "",
     forward_to: Annotated[str, Form()] = "",
     on_behalf_of: Annotated[str | None, Form()] = None,
+    extend_minutes: Annotated[str, Form()] = "",
     idempotency_key: Annotated[str, Form()] = "",
 ) -> Response:
     """Send the decision; the form's own key makes a resent form (a double click, a reload)
     answer with the first outcome. A refused form comes back as it was filled in. Whom the
-    decision is for may go unsaid when there is one choice (oneself, or one delegator)."""
-    entered = EnteredDecision(action, comment, branch, forward_to, on_behalf_of)
+    decision is for may go unsaid when there is one choice (oneself, or one delegator); an
+    extension unsaid is the tier's own length, as in the JSON API."""
+    entered = EnteredDecision(action, comment, branch, forward_to, on_behalf_of, extend_minutes)
     if on_behalf_of is None:
         on_behalf_of = await run_in_threadpool(_only_choice, session, user, po_number)
-    if action not in DECISIONS or on_behalf_of is None:
-        problem = CHOOSE_A_DECISION if action not in DECISIONS else CHOOSE_FOR_WHOM
+    problem = _form_problem(action, on_behalf_of, extend_minutes)
+    if problem is not None or on_behalf_of is None:
         return await run_in_threadpool(
             _page, request, session, user, po_number, problem, 422, entered
         )
@@ -102,6 +123,7 @@ async def decide(
         comment=comment.strip(),
         branch=branch or None,
         forward_to=forward_to or None,
+        extend_minutes=int(extend_minutes) if extend_minutes else None,
         on_behalf_of=on_behalf_of or None,
     )
     try:
@@ -115,6 +137,17 @@ async def decide(
     acting_for = f" on behalf of {form.on_behalf_of}" if form.on_behalf_of else ""
     flash(request, f"{ACTION_DONE[form.action]}: {po_number}{acting_for}")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
+
+
+def _form_problem(action: str, on_behalf_of: str | None, extend_minutes: str) -> str | None:
+    """What the form leaves undecided, said as the person reads it; None when it is complete."""
+    if action not in DECISIONS:
+        return CHOOSE_A_DECISION
+    if on_behalf_of is None:
+        return CHOOSE_FOR_WHOM
+    if extend_minutes and not extend_minutes.isdecimal():
+        return CHOOSE_AN_EXTENSION
+    return None
 
 
 @router.post("/po/{po_number}/retry", dependencies=[CsrfChecked])
@@ -171,30 +204,41 @@ def _page(
         "refusal": refusal,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
-        "standing": _standing(session, user, detail),
         "can_retry": Role.ADMIN in user.role_names,
-        "forward_options": _forward_options(detail, user.username),
-        "budget": po_budget(session, po_number),
         "commitment_chart": po_commitment_chart(session, po_number),
+        **_decision(session, user, po_number, _VIEW.validate_python(detail)),
     }
     return render(request, "po.html", context, user, status_code=code)
 
 
-def _forward_options(detail: dict[str, Any], me: str) -> list[str]:
-    """Who I could forward the current tier to, by the same rule the workflow checks."""
-    state = _VIEW.validate_python(detail).approval_state()
-    stage = state.stage_now()
-    if stage is None:
-        return []
-    people = [p for b in stage.branches for p in forward_candidates(state, stage, b, me)]
-    return list(dict.fromkeys(people))
-
-
-def _standing(session: Any, user: User, detail: dict[str, Any]) -> Standing:
-    """Whether ``user`` may decide this PO now, by the rules the workflow's validator applies."""
+def _decision(session: Any, user: User, po_number: str, view: PoView) -> dict[str, Any]:
+    """The decision card, the timeline and the budget, as ``user`` sees them now."""
     now = datetime.now(UTC)
-    state = _VIEW.validate_python(detail).approval_state()
-    return standing(state, user.username, delegations_held(session, user, now), now)
+    found = _standing(session, user, view, now)
+    budget = po_budget(session, po_number)
+    figure = budget.figure() if budget else None
+    return {
+        "standing": found,
+        "card": decision_card(view, figure, now, found, user.username),
+        "timeline": approval_timeline(view, now),
+        "budget": budget,
+        "gl_account": _booked_gl(budget, view),
+        "TIER_LABELS": TIER_LABELS,
+        "ACTION_LABELS": ACTION_LABELS,
+    }
+
+
+def _booked_gl(budget: PoBudget | None, view: PoView) -> str | None:
+    """The GL account the PO books to: the budget line it holds, else the one requested;
+    None while a catalog item's account is still being resolved (or was never booked)."""
+    if budget is not None:
+        return budget.gl_account
+    return view.requisition.gl_account
+
+
+def _standing(session: Any, user: User, view: PoView, now: datetime) -> Standing:
+    """Whether ``user`` may decide this PO now, by the rules the workflow's validator applies."""
+    return standing(view.approval_state(), user.username, delegations_held(session, user, now), now)
 
 
 def _only_choice(session: Any, user: User, po_number: str) -> str | None:
@@ -204,7 +248,7 @@ def _only_choice(session: Any, user: User, po_number: str) -> str | None:
         po = visible_or_missing(session, user, po_number)
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
-    found = _standing(session, user, po.detail)
+    found = _standing(session, user, _VIEW.validate_python(po.detail), datetime.now(UTC))
     if found.may_decide and found.only_choice is None:
         return None
     return found.only_choice or ""

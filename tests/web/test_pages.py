@@ -61,7 +61,7 @@ async def test_an_approver_decides_from_the_inbox_and_a_refusal_shows_its_reason
     page = await tom.get(f"/po/{number}")
     assert page.status_code == 200 and "waiting on priya" in page.text
     assert "Budget effect" in page.text and "over budget" in page.text  # no SaaS budget at INFRA
-    assert "Send decision" not in page.text  # tom's tier comes later: he reads why not
+    assert "approve-form" not in page.text  # tom's tier comes later: he reads why not
     assert "Waiting on priya (cost-center owner)." in page.text
     refused = await tom.post(
         f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
@@ -90,7 +90,8 @@ async def test_nobody_sees_a_po_they_have_no_reason_to_see(stack: e2e.Stack) -> 
 
 
 def _checked_actions(html: str) -> list[str]:
-    return re.findall(r'name="action" value="(\w+)" checked', html)
+    """The actions whose form the page shows open (Reject…, Ask…, Forward…, Extend…)."""
+    return re.findall(r'<details class="action" id="(\w+)-form" open', html)
 
 
 async def test_a_refused_decision_form_comes_back_as_filled_in_with_no_action_chosen_for_you(
@@ -150,9 +151,11 @@ def _form_key(html: str) -> str:
 
 
 def _deciding_for(html: str) -> dict[str, bool]:
-    """The form's "deciding" choices, each with whether it is already chosen."""
-    found = re.findall(r'name="on_behalf_of" value="(\w*)"( checked)?> ([\w ]+)</label>', html)
-    return {label: bool(checked) for _, checked, label in found}
+    """The Approve form's "deciding" choices, each with whether it is already chosen."""
+    select = re.search(r'<select id="on_behalf_of-approve".*?</select>', html, re.S)
+    assert select, "the Approve form offers no choice of whom to decide for"
+    found = re.findall(r'<option value="(\w*)"( selected)?>([\w ]+)</option>', select.group(0))
+    return {label: bool(chosen) for _, chosen, label in found}
 
 
 async def test_one_who_decides_for_themselves_and_a_delegator_chooses_which_before_it_counts(
