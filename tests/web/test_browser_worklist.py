@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, ViewportSize, expect
 
 from tests.api import e2e
 from tests.web.test_browser import (
@@ -26,8 +26,8 @@ from tests.web.test_browser import (
 __all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = ViewportSize(width=1366, height=900)
+PHONE = ViewportSize(width=390, height=844)
 
 
 async def test_the_inbox_is_a_worklist_on_a_desktop_and_a_phone(
