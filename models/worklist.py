@@ -7,22 +7,19 @@ from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import TypeAdapter
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from domain.catalog import PoStatus
-from domain.low_risk import not_low_risk
+from domain.low_risk import RiskFacts, not_low_risk
 from domain.policy import LowRiskRule
 from domain.policy_document import parse_policy
-from domain.purchase_order import PoView
+from domain.requisition import RiskFlag
 from models.governance import DelegationRow
 from models.inbox import InboxRow, delegation_active
 from models.people import User
 from models.policies import ApprovalPolicy
 from models.purchase_orders import PurchaseOrder
-
-_VIEW = TypeAdapter(PoView)
 
 
 class InboxSort(StrEnum):
@@ -81,20 +78,42 @@ def waiting_count(session: Session, user: User, at: datetime) -> int:
 def low_risk_refusals(session: Session, po_numbers: Collection[str]) -> dict[str, str | None]:
     """For each PO number, why it may not be approved together with others (None when it may),
     by the low-risk rule of the policy version that routed it; only a PO waiting for approval
-    of the purchase qualifies. A number with no PO is left out."""
-    query = (
-        select(PurchaseOrder.po_number, PurchaseOrder.status, PurchaseOrder.detail, ApprovalPolicy)
-        .outerjoin(ApprovalPolicy, ApprovalPolicy.id == PurchaseOrder.policy_id)
-        .where(PurchaseOrder.po_number.in_(po_numbers))
-    )
-    rules: dict[int, LowRiskRule | None] = {}
+    of the purchase qualifies. A number with no PO is left out. Reads the few fields the rule
+    needs from the read model, not whole views (the inbox page calls this for every item)."""
+    detail = PurchaseOrder.detail
+    query = select(
+        PurchaseOrder.po_number,
+        PurchaseOrder.status,
+        PurchaseOrder.policy_id,
+        PurchaseOrder.amount_base_minor,
+        PurchaseOrder.base_currency,
+        PurchaseOrder.service_type,
+        PurchaseOrder.is_emergency,
+        detail["requisition"]["risk_flags"],
+        detail["over_budget"],
+        detail["flags"],
+    ).where(PurchaseOrder.po_number.in_(po_numbers))
     found: dict[str, str | None] = {}
-    for number, status, detail, policy in session.execute(query):
+    rows = session.execute(query).all()
+    rules = _low_risk_rules(session, {row.policy_id for row in rows})
+    for number, status, policy_id, amount, currency, service, emergency, *view in rows:
         if status is not PoStatus.PENDING_APPROVAL:
             found[number] = "it is not waiting for approval of the purchase"
             continue
-        if policy is not None and policy.id not in rules:
-            rules[policy.id] = parse_policy(policy.name, policy.version, policy.document).low_risk
-        rule = rules.get(policy.id) if policy is not None else None
-        found[number] = not_low_risk(rule, _VIEW.validate_python(detail))
+        risk_flags, over_budget, flags = view
+        facts = RiskFacts(
+            amount_base_minor=amount,
+            base_currency=currency,
+            service_type=service,
+            risk_flags=tuple(RiskFlag(flag) for flag in risk_flags or ()),
+            over_budget=bool(over_budget),
+            policy_flags=tuple(str(flag.get("message", "")) for flag in flags or ()),
+            emergency=emergency,
+        )
+        found[number] = not_low_risk(rules.get(policy_id), facts)
     return found
+
+
+def _low_risk_rules(session: Session, policy_ids: set[int | None]) -> dict[int, LowRiskRule | None]:
+    policies = session.scalars(select(ApprovalPolicy).where(ApprovalPolicy.id.in_(policy_ids)))
+    return {p.id: parse_policy(p.name, p.version, p.document).low_risk for p in policies}

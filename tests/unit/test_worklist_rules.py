@@ -11,13 +11,12 @@ from cli.demo_data import POLICY_DOCUMENT
 from domain.catalog import PoStatus, Role, ServiceType
 from domain.chain import Branch, Stage
 from domain.invoicing import InvoiceRecord
-from domain.low_risk import not_low_risk
+from domain.low_risk import RiskFacts, not_low_risk
 from domain.policy import LowRiskRule
 from domain.policy_document import PolicyError, parse_policy
 from domain.progress import StepState, stage_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
-from domain.validation import RuleFailure
 from tests.unit.test_routing import requisition
 
 RULE = LowRiskRule(amount_base_minor_below=500_000)
@@ -28,37 +27,39 @@ def view(amount_base_minor: int = 42_000, **changes: object) -> PoView:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def facts(amount_base_minor: int = 42_000, **changes: object) -> RiskFacts:
+    base = RiskFacts(amount_base_minor, "EUR", ServiceType.HARDWARE)
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
 def test_a_small_po_within_budget_and_without_flags_is_low_risk() -> None:
-    assert not_low_risk(RULE, view()) is None
+    assert not_low_risk(RULE, facts()) is None
 
 
 @pytest.mark.parametrize(
     ("po", "reason"),
     [
-        (view(500_000), "its amount 5,000.00 EUR is not below the low-risk limit of 5,000.00 EUR"),
+        (facts(500_000), "its amount 5,000.00 EUR is not below the low-risk limit of 5,000.00 EUR"),
+        (facts(risk_flags=(RiskFlag.HANDLES_PII,)), "it carries risk flags (handles pii)"),
+        (facts(over_budget=True), "it is over budget"),
         (
-            view(requisition=requisition(risk_flags=(RiskFlag.HANDLES_PII,))),
-            "it carries risk flags (handles pii)",
-        ),
-        (view(over_budget=True), "it is over budget"),
-        (
-            view(flags=[RuleFailure("price_above_msa", "lines[0]", "Above the MSA price.")]),
+            facts(policy_flags=("Above the MSA price.",)),
             "the policy flagged it: Above the MSA price.",
         ),
-        (view(requisition=requisition(emergency=True)), "it is an emergency purchase"),
+        (facts(emergency=True), "it is an emergency purchase"),
     ],
 )
-def test_what_keeps_a_po_from_being_low_risk_is_said(po: PoView, reason: str) -> None:
+def test_what_keeps_a_po_from_being_low_risk_is_said(po: RiskFacts, reason: str) -> None:
     assert not_low_risk(RULE, po) == reason
 
 
 def test_a_rule_naming_service_types_leaves_the_others_out() -> None:
     saas_only = LowRiskRule(500_000, (ServiceType.SAAS_SUBSCRIPTION,))
-    assert not_low_risk(saas_only, view()) == "hardware is not a low-risk service type"
+    assert not_low_risk(saas_only, facts()) == "hardware is not a low-risk service type"
 
 
 def test_without_a_low_risk_rule_no_po_is_low_risk() -> None:
-    assert not_low_risk(None, view()) == "its approval policy marks no PO as low-risk"
+    assert not_low_risk(None, facts()) == "its approval policy marks no PO as low-risk"
 
 
 def test_a_policy_document_marks_low_risk_and_a_bad_rule_is_refused() -> None:

@@ -66,29 +66,35 @@ async def test_low_risk_pos_are_approved_together_and_the_others_refused_with_wh
 ) -> None:
     low = [await stack.submit("alex", e2e.storage_body(terabytes=t)) for t in (1, 2)]
     high = await stack.submit("alex", e2e.storage_body(terabytes=300))  # 6,300.00 EUR
-    for number in (*low, high):
+    pii = e2e.storage_body(risk_flags=["handles_pii"], dpia_ref="DPIA-2026-14")
+    flagged = await stack.submit("alex", pii)
+    for number in (*low, high, flagged):
         await stack.pending(number)
     priya = await person(stack, "priya")
     inbox = await priya.get("/inbox")
     for number in low:
         assert f'name="po_number" value="{number}"' in inbox.text
-    assert f'name="po_number" value="{high}"' not in inbox.text  # no checkbox: not low-risk
+    for number in (high, flagged):  # no checkbox: not low-risk
+        assert f'name="po_number" value="{number}"' not in inbox.text
     assert inbox.text.count("Approve selected") == 1
 
-    form = {"csrf_token": csrf_of(inbox.text), "po_number": [*low, high, "PO-999999"]}
+    asked = [*low, high, flagged, "PO-999999"]
+    form = {"csrf_token": csrf_of(inbox.text), "po_number": asked}
     result = await priya.post("/inbox/approve", data=form)
     assert result.status_code == 200
     approved, refused = result.text.split("Not approved")
     assert all(f"{number}</a> approved" in approved for number in low)
     assert f"{high}</a>: its amount 6,300.00 EUR is not below the low-risk limit" in refused
+    assert f"{flagged}</a>: it carries risk flags (handles pii)" in refused
     assert "PO-999999</a>: it does not wait on you" in refused
     for number in low:
         done = await stack.po_when(number, lambda po: po["status"] == "issued")
         assert [(d["actor"], d["action"]) for d in done["detail"]["decisions"]] == [
             ("priya", "approve")
         ]
-    still = await stack.pending(high)
-    assert still["detail"]["decisions"] == []
+    for number in (high, flagged):
+        still = await stack.pending(number)
+        assert still["detail"]["decisions"] == []
 
 
 async def test_a_po_waiting_on_someone_else_is_not_approved_together(stack: e2e.Stack) -> None:
