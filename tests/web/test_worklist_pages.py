@@ -4,12 +4,40 @@ approved together, each through the workflow; ``/`` leads each role to its page,
 auditor's search shows the audit trail's state."""
 
 import html
+import json
 import re
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from domain.catalog import Role
+from models.accounts import set_password, upsert_user
+from models.db import unit_of_work
 from tests.api import e2e
-from tests.web.pages import csrf_of, person
+from tests.web.pages import DEMO_PASSWORD, csrf_of, person
 
-stack = e2e.stack
+
+@pytest.fixture(scope="module")
+def checkpoint_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This stack's own signed audit checkpoints (the data folder's may be another database's)."""
+    return tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(scope="module")
+async def stack(
+    demo_database_url: str,
+    temporal_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    checkpoint_dir: Path,
+) -> AsyncIterator[e2e.Stack]:
+    async with e2e.serve_stack(
+        demo_database_url, temporal_env, demo_sessions, audit_checkpoint_dir=checkpoint_dir
+    ) as served:
+        yield served
 
 
 def _listed(html: str, numbers: list[str]) -> list[str]:
@@ -113,11 +141,19 @@ async def test_a_po_waiting_on_someone_else_is_not_approved_together(stack: e2e.
 
 
 async def test_slash_leads_each_role_to_its_page(stack: e2e.Stack) -> None:
-    expected = {"alex": "/my-requests", "ines": "/audit", "felix": "/reports/summary"}
-    for username, page in expected.items():
-        client = await person(stack, username)
-        landed = await client.get("/")
-        assert (landed.status_code, landed.headers["location"]) == (303, page), username
+    """Newcomers, so nothing waits on them yet; then an approver something waits on."""
+    expected = {
+        (Role.FINANCE, Role.APPROVER): "/reports/summary",
+        (Role.AUDITOR,): "/audit",
+        (Role.REQUESTER, Role.APPROVER): "/my-requests",
+        (Role.APPROVER,): "/inbox",
+    }
+    for roles, page in expected.items():
+        username = f"{roles[0].value}{uuid.uuid4().hex[:6]}"
+        with unit_of_work(stack.sessions) as session:
+            set_password(upsert_user(session, username, roles=roles), DEMO_PASSWORD)
+        landed = await (await person(stack, username)).get("/")
+        assert (landed.status_code, landed.headers["location"]) == (303, page), roles
     number = await stack.submit("alex", e2e.storage_body())
     await stack.pending(number)
     priya = await person(stack, "priya")  # an approver with something waiting
@@ -136,7 +172,9 @@ async def test_my_requests_shows_where_each_po_stands(stack: e2e.Stack) -> None:
     assert 'aria-current="step"' in tracker
 
 
-async def test_the_auditor_finds_pos_under_the_audit_trails_state(stack: e2e.Stack) -> None:
+async def test_the_auditor_finds_pos_under_the_audit_trails_state(
+    stack: e2e.Stack, checkpoint_dir: Path
+) -> None:
     number = await stack.submit("sam", e2e.storage_body(title="Backup vault for audit"))
     await stack.pending(number)
     ines = await person(stack, "ines")
@@ -151,3 +189,17 @@ async def test_the_auditor_finds_pos_under_the_audit_trails_state(stack: e2e.Sta
     assert bad.status_code == 422 and "status: must be one of" in bad.text
     alex = await person(stack, "alex")
     assert (await alex.get("/audit")).status_code == 403
+
+
+async def test_the_auditor_reads_a_forged_checkpoint_as_a_broken_trail(
+    stack: e2e.Stack, checkpoint_dir: Path
+) -> None:
+    forged = checkpoint_dir / "audit-checkpoint-20991231T000000000000Z-0.json"
+    document = {"sequence": 1, "hash": "0" * 64, "entries": 1, "written_at": "2099-12-31T00:00:00"}
+    forged.write_text(json.dumps({**document, "signature": "not-ours"}), encoding="utf-8")
+    try:
+        page = (await (await person(stack, "ines")).get("/audit")).text
+    finally:
+        forged.unlink()
+    assert "Audit trail: BROKEN" in page
+    assert f"checkpoint {forged.name}: signature does not match" in page
