@@ -10,7 +10,7 @@ from temporalio import activity
 from adapters.checkpoint_files import CheckpointDirectory
 from domain.audit_chain import AuditEvent
 from domain.audit_checkpoint import Checkpoint
-from models.audit_trail import append_audit_entry, audit_head
+from models.audit_trail import append_audit_entry, audit_head, verify_audit_trail
 from models.db import unit_of_work
 
 
@@ -31,6 +31,33 @@ class AuditActivities:
         with unit_of_work(self._sessions) as session:
             entry = append_audit_entry(session, event)
             return AuditReceipt(sequence=entry.sequence, hash=entry.hash)
+
+
+@dataclass(frozen=True)
+class TrailCheck:
+    """The audit trail verified against its signed checkpoints: entries walked, checkpoints
+    used, and every problem found (a broken entry, an unreadable or forged checkpoint)."""
+
+    entries: int
+    checkpoints: int
+    problems: list[str]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def check_audit_trail(
+    session: Session, directory: CheckpointDirectory, keys: list[str]
+) -> TrailCheck:
+    """Every entry's hash and link, and the trail against every checkpoint in ``directory``
+    signed by one of ``keys``; for ``poflow audit verify`` and the auditor's page."""
+    stored = directory.read_all(keys)
+    checkpoints = [s.checkpoint for s in stored if s.checkpoint is not None]
+    result = verify_audit_trail(session, checkpoints)
+    problems = [f"entry {found.sequence}: {found.reason}" for found in result.breaks]
+    problems += [f"checkpoint {s.name}: {s.problem}" for s in stored if s.problem]
+    return TrailCheck(result.entries, len(checkpoints), problems)
 
 
 class AuditCheckpoints:

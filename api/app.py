@@ -31,9 +31,11 @@ from api.routes import (
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
     admin_pages,
+    audit_pages,
     auth_pages,
     delegation_pages,
     inbox_page,
+    landing,
     link_pages,
     oidc,
     po_page,
@@ -112,7 +114,9 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         erp_events.router,
         auth_pages.router,
         oidc.router,
+        landing.router,
         inbox_page.router,
+        audit_pages.router,
         po_page.router,
         link_pages.router,
         delegation_pages.router,

@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from activities.audit import AuditCheckpoints
+from activities.audit import AuditCheckpoints, check_audit_trail
 from adapters.checkpoint_files import CheckpointDirectory
 from cli.config import database_engine, load_settings
-from models.audit_trail import verify_audit_trail
 from models.db import session_factory
 from settings import Settings
 
@@ -32,17 +31,15 @@ def verify(
     every break (entry and what is wrong) and exit 1 when there is any."""
     settings = load_settings()
     sessions = session_factory(database_engine(settings))
-    stored = CheckpointDirectory(settings.checkpoint_dir).read_all(settings.signing_keys())
-    checkpoints = [s.checkpoint for s in stored if s.checkpoint is not None]
+    directory = CheckpointDirectory(settings.checkpoint_dir)
     with sessions() as session:
-        result = verify_audit_trail(session, checkpoints)
-    problems = [f"entry {found.sequence}: {found.reason}" for found in result.breaks]
-    problems += [f"checkpoint {s.name}: {s.problem}" for s in stored if s.problem]
+        result = check_audit_trail(session, directory, settings.signing_keys())
+    problems = list(result.problems)
     if workflows:
         problems += asyncio.run(_workflow_problems(settings, sessions))
     for problem in problems:
         typer.echo(problem, err=True)
-    anchored = _anchoring(len(checkpoints), settings.checkpoint_dir)
+    anchored = _anchoring(result.checkpoints, settings.checkpoint_dir)
     if problems:
         typer.echo(
             f"audit trail BROKEN: {len(problems)} problem(s) in {result.entries} entries "

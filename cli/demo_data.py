@@ -216,6 +216,7 @@ POLICY_DOCUMENT: dict[str, Any] = {
     "price_above_msa": "flag",
     "over_budget": "route",
     "change_orders": {"reapprove_increase_above_percent": 10},
+    "low_risk": {"amount_base_minor_below": 500_000},
     "tiers": [
         {
             "name": "cost-center owner",

@@ -80,6 +80,16 @@ class EmergencySpec:
 
 
 @dataclass(frozen=True)
+class LowRiskRule:
+    """Which POs an approver may approve several at a time from the inbox: below an amount in
+    base currency, within budget, with no risk flag, no policy flag (such as a price above the
+    MSA) and not an emergency; of one of ``service_types`` when any are named."""
+
+    amount_base_minor_below: int
+    service_types: tuple[ServiceType, ...] = ()
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     version: int
@@ -97,3 +107,5 @@ class Policy:
     # A PO any of these conditions holds for names a change ticket, and is issued only once
     # the change is approved in the ITSM tool.
     approved_change_required_when: tuple[Condition, ...] = ()
+    # The POs approvers may approve together from the inbox; none when unset.
+    low_risk: LowRiskRule | None = None

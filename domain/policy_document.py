@@ -22,6 +22,7 @@ from domain.policy import (
     BranchSpec,
     Condition,
     EmergencySpec,
+    LowRiskRule,
     OverBudget,
     Policy,
     PriceAboveMsa,
@@ -238,6 +239,25 @@ _CHANGE_ORDERS: dict[str, Any] = {
     },
 }
 
+_LOW_RISK: dict[str, Any] = {
+    "type": "object",
+    "description": "Which POs approvers may approve several at a time from the inbox (each "
+    "approval still passes the workflow's checks): below an amount, within budget, with no risk "
+    "flag, no policy flag such as a price above the MSA, and not an emergency. Left out, none.",
+    "additionalProperties": False,
+    "required": ["amount_base_minor_below"],
+    "properties": {
+        "amount_base_minor_below": _count("Amount in base currency is below this.", 1),
+        "service_types": {
+            "type": "array",
+            "items": {"enum": _values(ServiceType)},
+            "minItems": 1,
+            "uniqueItems": True,
+            "description": "Only these service types; left out, any.",
+        },
+    },
+}
+
 POLICY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "poflow approval policy",
@@ -283,6 +303,7 @@ POLICY_SCHEMA: dict[str, Any] = {
         "emergency": {"$ref": "#/$defs/emergency"},
         "change_orders": _CHANGE_ORDERS,
         "change_control": _CHANGE_CONTROL,
+        "low_risk": _LOW_RISK,
     },
     "$defs": {
         "approvers": _APPROVERS,
@@ -331,7 +352,16 @@ def parse_policy(name: str, version: int, document: Mapping[str, Any]) -> Policy
         else _DEFAULT_POLICY.renewal_notice_days,
         **_change_orders(root),
         approved_change_required_when=_change_control(root),
+        low_risk=_low_risk(root),
     )
+
+
+def _low_risk(root: _Node) -> LowRiskRule | None:
+    if not root.has("low_risk"):
+        return None
+    node = _Node.of(root.get("low_risk"), root.at("low_risk"), _keys(_LOW_RISK))
+    below = _integer(node.get("amount_base_minor_below"), node.at("amount_base_minor_below"), 1)
+    return LowRiskRule(below, tuple(node.enum_items("service_types", ServiceType)))
 
 
 def _change_orders(root: _Node) -> dict[str, Any]:

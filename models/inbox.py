@@ -64,16 +64,22 @@ def active_delegations_to(
     rows = session.execute(
         select(DelegationRow, delegator.username)
         .join(delegator, delegator.id == DelegationRow.delegator_id)
-        .where(
-            DelegationRow.delegate_id == delegate.id,
-            DelegationRow.revoked_at.is_(None),
-            DelegationRow.starts_at <= at,
-            DelegationRow.ends_at > at,
-            delegator.active.is_(True),
-        )
+        .where(delegation_active(delegator, delegate, at))
         .order_by(DelegationRow.created_at.desc(), DelegationRow.id.desc())
     ).all()
     return [(row, username) for row, username in rows]
+
+
+def delegation_active(delegator: type[User], delegate: User, at: datetime) -> ColumnElement[bool]:
+    """A delegation to ``delegate`` in force at ``at``, from the still active ``delegator`` (an
+    alias of ``User`` joined to the delegation)."""
+    return and_(
+        DelegationRow.delegate_id == delegate.id,
+        DelegationRow.revoked_at.is_(None),
+        DelegationRow.starts_at <= at,
+        DelegationRow.ends_at > at,
+        delegator.active.is_(True),
+    )
 
 
 def delegation_for_decision(

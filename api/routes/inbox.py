@@ -1,13 +1,19 @@
 """The inbox of anyone signed in: what waits on me, or on someone I stand in for, and what I
-decided. A requester's holds the POs whose approver asked them for information."""
+decided. A requester's holds the POs whose approver asked them for information. Approvers
+approve several low-risk POs at once here too."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
-from api.deps import CurrentUser, SessionDep
+from api.bulk_approval import approve_low_risk
+from api.bulk_schemas import BulkApprovalIn, BulkApprovalOut
+from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.idempotency import IdempotencyHeader
+from api.routes.purchase_orders import Decider
 from api.schemas import Inbox, InboxItem, RecentDecision
 from models.inbox import InboxRow, inbox, recently_decided
 
@@ -26,6 +32,25 @@ def my_inbox(user: CurrentUser, session: SessionDep) -> Inbox:
             RecentDecision.model_validate(row) for row in recently_decided(session, user)
         ],
     )
+
+
+@router.post("/inbox/approve")
+async def approve_low_risk_pos(
+    body: BulkApprovalIn,
+    user: Decider,
+    session: SessionDep,
+    temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
+) -> BulkApprovalOut:
+    """Approve several POs at once: each must wait on the caller (or on a delegator of theirs)
+    and be low-risk by the ``low_risk`` rule of the policy that routed it. Each approval goes
+    through the PO's workflow like a single decision, so its checks still apply; the answer
+    (200) lists the approved POs and, for each refused one, the rule and why. Sent again with
+    the same ``Idempotency-Key``, each PO answers with its first outcome."""
+    outcome = await approve_low_risk(
+        session, temporal, user, body.po_numbers, body.comment, idempotency_key
+    )
+    return BulkApprovalOut.model_validate(asdict(outcome))
 
 
 def _item(row: InboxRow) -> InboxItem:

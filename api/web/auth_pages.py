@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/inbox") -> HTMLResponse:
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
     return login_form(request, next)
 
 
@@ -26,7 +26,7 @@ def login(
     session: SessionDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/inbox",
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     user = find_user(session, username.strip())
     if user is None or not user.active or not password_matches(user, password):
@@ -56,4 +56,4 @@ def login_form(
 
 def local_path(path: str) -> str:
     """Only paths of this site: a login never sends anyone elsewhere."""
-    return path if path.startswith("/") and not path.startswith("//") else "/inbox"
+    return path if path.startswith("/") and not path.startswith("//") else "/"

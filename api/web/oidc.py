@@ -56,7 +56,7 @@ def company_sign_in(settings: Settings) -> StarletteOAuth2App:
 
 
 @router.get("/login/oidc")
-async def start_company_sign_in(request: Request, next: str = "/inbox") -> Response:
+async def start_company_sign_in(request: Request, next: str = "/") -> Response:
     """Off to the provider; it sends the person back to the callback with a code."""
     provider = _provider(request)
     request.session[SESSION_NEXT] = local_path(next)
@@ -73,7 +73,7 @@ async def finish_company_sign_in(request: Request, session: SessionDep) -> Respo
     """Trade the code for tokens, check the ID token, and sign in the poflow user it names."""
     provider = _provider(request)
     settings = get_runtime(request).settings
-    next_path = local_path(str(request.session.pop(SESSION_NEXT, "/inbox")))
+    next_path = local_path(str(request.session.pop(SESSION_NEXT, "/")))
     expected = {
         "iss": {"essential": True, "value": settings.oidc_issuer},
         # authlib only checks `azp` by default; the token must be meant for poflow.

@@ -31,6 +31,7 @@ def render(
             "user": user,
             "csrf_token": csrf_token(request),
             "flash": request.session.pop(FLASH, None),
+            "waiting_count": getattr(request.state, "waiting_count", None),
             **context,
         },
         status_code=status_code,

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,11 +31,14 @@ from api.web.requisition_form import (
 )
 from api.web.session import CsrfChecked, page_role
 from domain.catalog import Role, ServiceType
+from domain.progress import stage_track
+from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 
 router = APIRouter(include_in_schema=False)
+_VIEW = TypeAdapter(PoView)
 Requester = Annotated[User, Depends(page_role(Role.REQUESTER))]
 ANSWER_MAX = 4000
 
@@ -152,6 +156,7 @@ def _requests_page(
         "title": "My requests",
         "orders": mine,
         "rejections": {po.po_number: rejection(po.detail) for po in mine},
+        "tracks": {po.po_number: stage_track(_VIEW.validate_python(po.detail)) for po in mine},
         "refusals": refusals,
         "answers": answers,
         "answer_max": ANSWER_MAX,

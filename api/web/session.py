@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, status
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from api.deps import SessionDep, ensure_roles
 from domain.catalog import Role
 from models.people import User
+from models.worklist import waiting_count
 
 SESSION_USER = "username"
 SESSION_CSRF = "csrf"
@@ -27,11 +29,14 @@ class LoginRequired(Exception):
 
 
 def signed_in_user(request: Request, session: SessionDep) -> User:
-    """The active user named in the session cookie, or a redirect to log in."""
+    """The active user named in the session cookie, or a redirect to log in. For a page (GET),
+    also how many items wait in their inbox (``request.state.waiting_count``)."""
     username = request.session.get(SESSION_USER)
     user = None
     if username:
         user = session.scalar(select(User).where(User.username == username, User.active))
+    if user is not None and request.method == "GET":  # a page: its navigation counts the inbox
+        request.state.waiting_count = waiting_count(session, user, datetime.now(UTC))
     session.commit()  # the connection goes back (see api.deps.get_session)
     if user is None:
         request.session.pop(SESSION_USER, None)

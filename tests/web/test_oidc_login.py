@@ -124,9 +124,9 @@ def test_an_id_token_meant_for_another_client_is_refused(
 
 def test_a_local_password_still_signs_in(browser: httpx.Client) -> None:
     form = browser.get("/login")
-    inbox = browser.post(
+    landed = browser.post(
         "/login",
         data={"username": "alex", "password": DEMO_PASSWORD, "csrf_token": csrf_of(form.text)},
     )
-    assert inbox.status_code == 200 and inbox.url.path == "/inbox"
-    assert "Alex Kim" in inbox.text
+    assert landed.status_code == 200 and landed.url.path == "/my-requests"  # a requester's page
+    assert "Alex Kim" in landed.text

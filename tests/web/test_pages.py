@@ -29,7 +29,7 @@ async def test_a_wrong_password_is_refused_and_a_right_one_signs_in(stack: e2e.S
             "next": "https://evil.example/",
         },
     )
-    assert right.status_code == 303 and right.headers["location"] == "/inbox"
+    assert right.status_code == 303 and right.headers["location"] == "/"
     inbox = await client.get("/inbox")
     assert inbox.status_code == 200 and "Priya Natarajan" in inbox.text
 
