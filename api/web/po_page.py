@@ -33,6 +33,7 @@ from domain.entitlement import forward_candidates
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
+from domain.wording import as_sentence
 from models.audit import AuditEntry
 from models.inbox import delegations_held
 from models.people import User
@@ -51,13 +52,15 @@ ACTION_DONE = {
 DECISIONS = frozenset(decision.value for decision in Decision)
 CHOOSE_A_DECISION = "Choose a decision: approve, reject, ask for information, forward or extend."
 CHOOSE_FOR_WHOM = "Choose whether you decide for yourself or on behalf of someone."
+# The form field a refusal is about, by its rule: the field then points to the refusal.
+REFUSED_FIELD = {"comment_required": "comment", "invalid_forward": "forward_to"}
 
 
 @router.get("/po/{po_number}", response_class=HTMLResponse)
 async def po_page(
     request: Request, po_number: str, user: PageUser, session: SessionDep
 ) -> HTMLResponse:
-    return await run_in_threadpool(_page, request, session, user, po_number, None, 200)
+    return await run_in_threadpool(_page, request, session, user, po_number, None)
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,8 @@ async def decide(
         on_behalf_of = await run_in_threadpool(_only_choice, session, user, po_number)
     if action not in DECISIONS or on_behalf_of is None:
         problem = CHOOSE_A_DECISION if action not in DECISIONS else CHOOSE_FOR_WHOM
-        return await run_in_threadpool(
-            _page, request, session, user, po_number, problem, 422, entered
-        )
+        unchosen = Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
+        return await run_in_threadpool(_page, request, session, user, po_number, unchosen, entered)
     form = DecisionForm(
         action=Decision(action),
         comment=comment.strip(),
@@ -109,9 +111,7 @@ async def decide(
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
     except Refused as refused:
-        return await run_in_threadpool(
-            _page, request, session, user, po_number, refused.detail, refused.status_code, entered
-        )
+        return await run_in_threadpool(_page, request, session, user, po_number, refused, entered)
     acting_for = f" on behalf of {form.on_behalf_of}" if form.on_behalf_of else ""
     flash(request, f"{ACTION_DONE[form.action]}: {po_number}{acting_for}")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
@@ -137,9 +137,7 @@ async def retry(
             missing=not_running(po_number),
         )
     except Refused as refused:
-        return await run_in_threadpool(
-            _page, request, session, user, po_number, refused.detail, refused.status_code
-        )
+        return await run_in_threadpool(_page, request, session, user, po_number, refused)
     flash(request, f"The failed step of {po_number} runs again")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
 
@@ -149,10 +147,10 @@ def _page(
     session: Any,
     user: User,
     po_number: str,
-    refusal: str | None,
-    code: int,
+    refusal: Refused | None,
     entered: EnteredDecision | None = None,
 ) -> HTMLResponse:
+    """The page, with a refusal (of a decision, or a retry) worded for people above the form."""
     try:
         po = visible_or_missing(session, user, po_number)
     except NotVisible as missing:
@@ -168,7 +166,8 @@ def _page(
         "requisition": detail.get("requisition", {}),
         "trail": trail,
         "thread": information_thread(trail),
-        "refusal": refusal,
+        "refusal": as_sentence(refusal.detail) if refusal else None,
+        "refused_field": REFUSED_FIELD.get(refusal.extra.get("rule", "")) if refusal else None,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
         "standing": _standing(session, user, detail),
@@ -177,6 +176,7 @@ def _page(
         "budget": po_budget(session, po_number),
         "commitment_chart": po_commitment_chart(session, po_number),
     }
+    code = refusal.status_code if refusal else status.HTTP_200_OK
     return render(request, "po.html", context, user, status_code=code)
 
 
