@@ -64,6 +64,20 @@ async def _upload_bad_policy(page: Page) -> None:
     await expect(page.locator("#document-errors")).to_be_visible()
 
 
+async def _delegate_into_the_past(page: Page) -> None:
+    await page.get_by_label("Who decides for you").select_option("nora")
+    await page.get_by_label("From (UTC)").fill("2020-01-01T09:00")
+    await page.get_by_label("Until (UTC)").fill("2020-01-02T09:00")
+    await page.get_by_role("button", name="Set delegation").click()
+    await expect(page.locator("#delegation-errors")).to_be_visible()
+
+
+async def _add_a_nameless_person(page: Page) -> None:
+    await page.get_by_label("Username").fill("Not a username")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(page.locator("#add-errors")).to_be_visible()
+
+
 async def _confirm(page: Page) -> None:
     await page.get_by_role("button", name="Approve").click()
     await expect(page.get_by_role("heading").first).to_be_visible()
@@ -88,6 +102,7 @@ PAGES: dict[str, Shown] = {
     "PO pending, to its requester": Shown("alex", "/po/{pending}"),
     "PO issued": Shown("alex", "/po/{issued}"),
     "delegations": Shown("priya", "/delegations"),
+    "delegations refused": Shown("priya", "/delegations", _delegate_into_the_past),
     "preferences": Shown("priya", "/preferences"),
     "budget report": Shown("fiona", "/reports/budget"),
     "budget report, bad parameter": Shown("fiona", "/reports/budget?fiscal_year=nineteen"),
@@ -99,6 +114,7 @@ PAGES: dict[str, Shown] = {
     "undelivered report": Shown("fiona", "/reports/undelivered"),
     "admin": Shown("maria", "/admin"),
     "admin users": Shown("maria", "/admin/users"),
+    "admin users refused": Shown("maria", "/admin/users", _add_a_nameless_person),
     "admin policies": Shown("maria", "/admin/policies"),
     "admin policy refused": Shown("maria", "/admin/policies", _upload_bad_policy),
     "admin policy version": Shown(
