@@ -36,6 +36,7 @@ from api.signed_links import (
 from api.web.render import render
 from api.web.session import SESSION_CSRF
 from domain.catalog import Decision
+from domain.wording import as_sentence
 from models.accounts import find_user
 from models.links import used_link
 from models.purchase_orders import PurchaseOrder
@@ -141,7 +142,10 @@ async def _decide(session: Session, temporal: Client, link: DecisionLink, commen
     except Refused as refused:
         await run_in_threadpool(savepoint.rollback)
         raise LinkOutcome(
-            "refused", refused.status_code, po_number=link.po_number, reason=refused.detail
+            "refused",
+            refused.status_code,
+            po_number=link.po_number,
+            reason=as_sentence(refused.detail),
         ) from None
     except NotVisible:
         await run_in_threadpool(savepoint.rollback)
