@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from domain.wording import broken_constraint
+
 MAX_MESSAGE = 300
 _PLACES = {"body", "query", "path", "header", "cookie"}
 # Schema constraints under the names the requisition rules give them: ``lines`` too long is
@@ -24,6 +26,35 @@ _RULE_BY_FIELD = {
     "greater_than_equal": "{name}_in_range",
     "less_than": "{name}_in_range",
     "greater_than": "{name}_in_range",
+}
+# Schema checks of a request as the JSON Schema keywords ``domain.wording`` words for people:
+# the keyword and what it expects, fixed or (``_FROM_CONTEXT``) the check's own limit.
+_FIXED_KEYWORD: dict[str, tuple[str, object]] = {
+    "missing": ("minLength", 1),
+    "int_parsing": ("type", "integer"),
+    "int_type": ("type", "integer"),
+    "int_from_float": ("type", "integer"),
+    "decimal_parsing": ("type", "number"),
+    "decimal_type": ("type", "number"),
+    "float_parsing": ("type", "number"),
+    "bool_parsing": ("type", "boolean"),
+    "string_type": ("type", "string"),
+    "date_parsing": ("format", "date"),
+    "date_from_datetime_parsing": ("format", "date"),
+    "datetime_parsing": ("format", "date-time"),
+    "datetime_from_date_parsing": ("format", "date-time"),
+}
+_FROM_CONTEXT: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("minimum", "ge"),
+    "greater_than": ("exclusiveMinimum", "gt"),
+    "less_than_equal": ("maximum", "le"),
+    "less_than": ("exclusiveMaximum", "lt"),
+    "string_too_long": ("maxLength", "max_length"),
+    "string_too_short": ("minLength", "min_length"),
+    "too_long": ("maxItems", "max_length"),
+    "too_short": ("minItems", "min_length"),
+    "enum": ("enum", "expected"),
+    "literal_error": ("enum", "expected"),
 }
 
 # The rule a bare HTTP error names, when the code that raised it named none.
@@ -101,6 +132,25 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
     rule = _RULE_OF_TYPE.get(kind) or _RULE_BY_FIELD.get(kind, kind).format(name=name)
     message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
     return {"field": field, "message": clip(message), "type": kind, "rule": rule}
+
+
+def plain_sentences(error: RequestValidationError) -> list[str]:
+    """Each part of the request that failed validation as a sentence for a person ("Fiscal
+    year must be a whole number."); the check's own message where it has no wording."""
+    return [_plain(item) for item in error.errors()]
+
+
+def _plain(item: dict[str, Any]) -> str:
+    field, kind = field_path(item.get("loc", ())), str(item.get("type", ""))
+    context = item.get("ctx") or {}
+    if kind in _FROM_CONTEXT:
+        keyword, limit = _FROM_CONTEXT[kind]
+        worded = broken_constraint(field, keyword, context.get(limit))
+    elif kind in _FIXED_KEYWORD:
+        worded = broken_constraint(field, *_FIXED_KEYWORD[kind])
+    else:
+        worded = None
+    return worded or clip(f"{field}: {_field_error(item)['message']}")
 
 
 def field_path(location: Sequence[Any]) -> str:

@@ -9,6 +9,7 @@ from domain.catalog import PoStatus
 from domain.entitlement import Refusal
 from domain.money import Money
 from domain.requisition import PoType, Requisition
+from domain.wording import status_words
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def call_off_refusal(
     if requisition.po_type is not PoType.BLANKET:
         return Refusal("not_blanket", "only a blanket purchase order takes call-offs")
     if status is not PoStatus.ISSUED:
-        return Refusal("not_issued", f"a {status.value} purchase order takes no call-off")
+        return Refusal("not_issued", f"a {status_words(status)} purchase order takes no call-off")
     if not (request.actor == requisition.requester or request.actor_is_procurement):
         return Refusal("not_entitled", "the requester or procurement calls off a blanket PO")
     if not request.description.strip():

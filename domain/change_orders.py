@@ -13,6 +13,7 @@ from domain.catalog import PoStatus
 from domain.entitlement import Refusal
 from domain.policy import Policy
 from domain.requisition import LineItem, PoType, Requisition
+from domain.wording import status_words
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def change_order_refusal(
 ) -> Refusal | None:
     """The first rule a change order breaks, or None. Amounts are in the PO's currency."""
     if status is not PoStatus.ISSUED:
-        return Refusal("not_issued", f"a {status.value} purchase order takes no change order")
+        return Refusal(
+            "not_issued", f"a {status_words(status)} purchase order takes no change order"
+        )
     if pending:
         return Refusal("change_pending", "another change order is waiting for approval")
     if not (request.actor == requisition.requester or request.actor_is_procurement):

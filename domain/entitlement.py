@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.catalog import Decision
 from domain.chain import ApprovalState, Branch, Stage
+from domain.wording import DECISION_WORDS
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def _form_refusal(
         Decision.EXTEND_DEADLINE,
     ) or (action is Decision.APPROVE and branch.comment_required)
     if needs_comment and not comment:
-        return Refusal("comment_required", f"a comment is required to {action.value} here")
+        wanted = DECISION_WORDS[action]
+        return Refusal("comment_required", f"a comment is required to {wanted} here")
     if action is Decision.FORWARD:
         candidates = forward_candidates(state, stage, branch, request.principal)
         if request.forward_to not in candidates:

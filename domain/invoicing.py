@@ -9,6 +9,7 @@ from datetime import date
 from domain.catalog import Decision, PoStatus
 from domain.chain import DecisionRecord
 from domain.entitlement import Refusal
+from domain.wording import status_words
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def invoice_refusal(
     }
     known_numbers = {invoice.invoice_number for invoice in invoices}
     if status is not PoStatus.ISSUED:
-        return Refusal("not_issued", f"a {status.value} purchase order takes no invoice")
+        return Refusal("not_issued", f"a {status_words(status)} purchase order takes no invoice")
     if not request.actor_is_finance:
         return Refusal("not_entitled", "finance records invoices")
     if request.actor == requester or request.actor in approvers:

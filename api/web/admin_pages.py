@@ -181,9 +181,13 @@ def upload_policy(
     typed = {"name": name.strip(), "note": note.strip(), "document": document}
     problems: list[DocumentError] = []
     if not POLICY_NAME.match(typed["name"]):
-        problems.append(DocumentError("name", "lower-case letters, digits, '.', '_' or '-'"))
+        problems.append(
+            DocumentError(
+                "name", "A policy name takes lower-case letters, digits, '.', '_' or '-'."
+            )
+        )
     if len(typed["note"]) > 500:
-        problems.append(DocumentError("note", "at most 500 characters"))
+        problems.append(DocumentError("note", "A note takes at most 500 characters."))
     parsed = _document(document, problems)
     if parsed is not None and not problems:
         try:

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.errors import Refused
-from api.problems import field_errors, http_problem, problem, validation_problem
+from api.problems import http_problem, plain_sentences, problem, validation_problem
 from api.web.render import render
 from api.web.session import LoginRequired
 
@@ -42,8 +42,8 @@ def install(app: FastAPI) -> None:
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         if _wants_json(request) or "session" not in request.scope:
             return validation_problem(error)
-        problems = [f"{item['field']}: {item['message']}" for item in field_errors(error)]
-        return page_or_problem(request, 422, "; ".join(problems) or "the request is not valid")
+        problems = plain_sentences(error)
+        return page_or_problem(request, 422, " ".join(problems) or "The request is not valid.")
 
 
 def page_or_problem(

@@ -39,6 +39,7 @@ from api.web.render import render
 from api.web.session import SESSION_CSRF
 from domain.catalog import Decision
 from domain.decision_card import DecisionCard
+from domain.wording import as_sentence
 from models.accounts import find_user
 from models.decision_cards import approvers_card
 from models.links import used_link
@@ -153,7 +154,10 @@ async def _decide(session: Session, temporal: Client, link: DecisionLink, commen
     except Refused as refused:
         await run_in_threadpool(savepoint.rollback)
         raise LinkOutcome(
-            "refused", refused.status_code, po_number=link.po_number, reason=refused.detail
+            "refused",
+            refused.status_code,
+            po_number=link.po_number,
+            reason=as_sentence(refused.detail),
         ) from None
     except NotVisible:
         await run_in_threadpool(savepoint.rollback)

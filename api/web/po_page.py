@@ -35,6 +35,7 @@ from domain.decision_card import decision_card
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
+from domain.wording import as_sentence
 from models.audit import AuditEntry
 from models.inbox import delegations_held
 from models.people import User
@@ -69,13 +70,15 @@ DECISIONS = frozenset(decision.value for decision in Decision)
 CHOOSE_A_DECISION = "Choose a decision: approve, reject, ask for information, forward or extend."
 CHOOSE_FOR_WHOM = "Choose whether you decide for yourself or on behalf of someone."
 CHOOSE_AN_EXTENSION = "Choose how long to extend the deadline by."
+# The form field a refusal is about, by its rule: the field then points to the refusal.
+REFUSED_FIELD = {"comment_required": "comment", "invalid_forward": "forward_to"}
 
 
 @router.get("/po/{po_number}", response_class=HTMLResponse)
 async def po_page(
     request: Request, po_number: str, user: PageUser, session: SessionDep
 ) -> HTMLResponse:
-    return await run_in_threadpool(_page, request, session, user, po_number, None, 200)
+    return await run_in_threadpool(_page, request, session, user, po_number, None)
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,8 @@ async def decide(
         on_behalf_of = await run_in_threadpool(_only_choice, session, user, po_number)
     problem = _form_problem(action, on_behalf_of, extend_minutes)
     if problem is not None or on_behalf_of is None:
-        return await run_in_threadpool(
-            _page, request, session, user, po_number, problem, 422, entered
-        )
+        unchosen = Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, problem or CHOOSE_FOR_WHOM)
+        return await run_in_threadpool(_page, request, session, user, po_number, unchosen, entered)
     form = DecisionForm(
         action=Decision(action),
         comment=comment.strip(),
@@ -131,9 +133,7 @@ async def decide(
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
     except Refused as refused:
-        return await run_in_threadpool(
-            _page, request, session, user, po_number, refused.detail, refused.status_code, entered
-        )
+        return await run_in_threadpool(_page, request, session, user, po_number, refused, entered)
     acting_for = f" on behalf of {form.on_behalf_of}" if form.on_behalf_of else ""
     flash(request, f"{ACTION_DONE[form.action]}: {po_number}{acting_for}")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
@@ -170,9 +170,7 @@ async def retry(
             missing=not_running(po_number),
         )
     except Refused as refused:
-        return await run_in_threadpool(
-            _page, request, session, user, po_number, refused.detail, refused.status_code
-        )
+        return await run_in_threadpool(_page, request, session, user, po_number, refused)
     flash(request, f"The failed step of {po_number} runs again")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
 
@@ -182,10 +180,10 @@ def _page(
     session: Any,
     user: User,
     po_number: str,
-    refusal: str | None,
-    code: int,
+    refusal: Refused | None,
     entered: EnteredDecision | None = None,
 ) -> HTMLResponse:
+    """The page, with a refusal (of a decision, or a retry) worded for people above the form."""
     try:
         po = visible_or_missing(session, user, po_number)
     except NotVisible as missing:
@@ -201,13 +199,15 @@ def _page(
         "requisition": detail.get("requisition", {}),
         "trail": trail,
         "thread": information_thread(trail),
-        "refusal": refusal,
+        "refusal": as_sentence(refusal.detail) if refusal else None,
+        "refused_field": REFUSED_FIELD.get(refusal.extra.get("rule", "")) if refusal else None,
         "entered": entered or EnteredDecision(),
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
         "can_retry": Role.ADMIN in user.role_names,
         "commitment_chart": po_commitment_chart(session, po_number),
         **_decision(session, user, po_number, _VIEW.validate_python(detail)),
     }
+    code = refusal.status_code if refusal else status.HTTP_200_OK
     return render(request, "po.html", context, user, status_code=code)
 
 

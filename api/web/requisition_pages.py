@@ -34,6 +34,7 @@ from domain.catalog import Role, ServiceType
 from domain.progress import stage_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
+from domain.wording import as_sentence
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 
@@ -106,7 +107,7 @@ async def answer(
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
     except Refused as refused:
-        refusal, kept = {po_number: refused.detail}, {po_number: text}
+        refusal, kept = {po_number: as_sentence(refused.detail)}, {po_number: text}
         return await run_in_threadpool(
             _requests_page, request, session, user, refusal, kept, refused.status_code
         )

@@ -18,6 +18,7 @@ from domain.entitlement import (
     refusal,
 )
 from domain.policy import ApproverMode
+from domain.wording import DECISION_WORDS
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REQUESTER = "alex"
@@ -363,7 +364,7 @@ def test_rejecting_asking_and_extending_need_a_comment(action: Decision) -> None
     state = chain()
     result = refused(state, ask("priya", action))
     assert result.rule == "comment_required"
-    assert action.value in result.message
+    assert DECISION_WORDS[action] in result.message  # "ask for information", in words
     assert rule(state, ask("priya", action, comment="   ")) == "comment_required"
     assert rule(state, ask("priya", action, comment="see ticket IT-4711")) is None
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -108,8 +109,10 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         await launched.close()
 
 
-async def sign_in(browser: Browser, app: RunningApp, username: str) -> Page:
-    page = await (await browser.new_context()).new_page()
+async def sign_in(browser: Browser, app: RunningApp, username: str, **context: Any) -> Page:
+    """A page signed in as ``username`` in a browser context of its own (``context``: its
+    options, such as ``java_script_enabled=False``)."""
+    page = await (await browser.new_context(**context)).new_page()
     await page.goto(f"{app.url}/inbox")
     await expect(page).to_have_url(f"{app.url}/login?next=/inbox")
     await page.get_by_label("Username").fill(username)

@@ -67,7 +67,7 @@ async def test_an_approver_decides_from_the_inbox_and_a_refusal_shows_its_reason
         f"/po/{number}/decide", data={"action": "approve", "csrf_token": csrf_of(page.text)}
     )
     assert refused.status_code == 403
-    assert "tom may not decide tier" in refused.text and 'role="alert"' in refused.text
+    assert "Tom may not decide tier" in refused.text and 'role="alert"' in refused.text
 
     page = await priya.get(f"/po/{number}")
     done = await priya.post(

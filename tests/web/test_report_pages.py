@@ -118,7 +118,7 @@ def test_a_report_asked_for_a_year_out_of_range_says_so_on_the_page(
     not_a_year = reporting.client.get("/reports/budget", params={"fiscal_year": "next"})
     assert not_a_year.status_code == 422
     assert not_a_year.headers["content-type"].startswith("text/html")
-    assert "fiscal_year: Input should be a valid integer" in not_a_year.text
+    assert "Fiscal year must be a whole number." in not_a_year.text
     assert "Something went wrong" not in not_a_year.text
 
 

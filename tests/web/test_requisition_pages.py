@@ -202,7 +202,7 @@ async def test_alex_answers_a_request_for_information_from_my_requests(stack: e2
     assert f'action="{path}"' in page
 
     blank = await alex.post(path, data={"csrf_token": csrf_of(page), "answer": "  "})
-    assert blank.status_code == 422 and "an answer is required" in blank.text
+    assert blank.status_code == 422 and "An answer is required" in blank.text
     answered = await alex.post(
         path, data={"csrf_token": csrf_of(page), "answer": "The monorepo's CI"}
     )
@@ -212,4 +212,4 @@ async def test_alex_answers_a_request_for_information_from_my_requests(stack: e2
     after = await alex.get("/my-requests")
     assert f"Answer sent: {number}" in after.text
     again = await alex.post(path, data={"csrf_token": csrf_of(page), "answer": "again"})
-    assert again.status_code == 409 and "no information was requested" in again.text
+    assert again.status_code == 409 and "No information was requested." in again.text

@@ -1,0 +1,82 @@
+"""In a real browser with scripts turned off: a refused form opens with the keyboard focus on its
+error summary (or the refusal), each summary entry links to its field, and each field in error
+is marked invalid and described by its own message."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.api import e2e
+from tests.web.test_browser import (
+    RunningApp,
+    _raise,
+    _wait_for,
+    browser,
+    chromium,
+    mail,
+    running_app,
+    sign_in,
+)
+
+__all__ = ["browser", "chromium", "mail", "running_app"]
+pytestmark = pytest.mark.slow
+NO_SCRIPTS = {"java_script_enabled": False}
+
+
+async def _summary_links_each_field_to_its_message(page: Page, summary: str) -> None:
+    links = page.locator(f"#{summary} a[href^='#']")
+    assert await links.count() > 0, f"#{summary} links to no field"
+    for index in range(await links.count()):
+        link = links.nth(index)
+        field_id = str(await link.get_attribute("href"))[1:]
+        field = page.locator(f"[id='{field_id}']")
+        described_by = str(await field.get_attribute("aria-describedby")).split()
+        assert f"{field_id}-error" in described_by, f"{field_id} is not described by its error"
+        await expect(field).to_have_attribute("aria-invalid", "true")
+        message = await page.locator(f"[id='{field_id}-error']").inner_text()
+        assert (await link.inner_text()) in message
+
+
+async def test_a_refused_requisition_opens_on_its_error_summary(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    alex = await sign_in(browser, running_app, "alex", **NO_SCRIPTS)
+    await alex.goto(f"{running_app.url}/requisitions/new")
+    await alex.get_by_label("Quantity").fill("")
+    await alex.get_by_role("button", name="Submit requisition").click()
+    await expect(alex.locator("#form-errors")).to_be_focused()
+    await _summary_links_each_field_to_its_message(alex, "form-errors")
+    await alex.locator("#form-errors").get_by_role("link", name="Enter a title.").click()
+    await expect(alex.get_by_label("Title")).to_be_focused()
+
+
+async def test_a_refused_delegation_opens_on_its_error_summary(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    priya = await sign_in(browser, running_app, "priya", **NO_SCRIPTS)
+    await priya.goto(f"{running_app.url}/delegations")
+    await priya.get_by_label("Who decides for you").select_option("nora")
+    await priya.get_by_label("From (UTC)").fill("2020-01-01T09:00")
+    await priya.get_by_label("Until (UTC)").fill("2020-01-02T09:00")  # in the past
+    await priya.get_by_label("Up to").fill("-5")
+    await priya.get_by_role("button", name="Set delegation").click()
+    await expect(priya.locator("#delegation-errors")).to_be_focused()
+    await _summary_links_each_field_to_its_message(priya, "delegation-errors")
+
+
+async def test_a_refused_decision_is_focused_and_describes_the_comment_field(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    number = _raise(running_app, "alex", e2e.storage_body())
+    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
+    priya = await sign_in(browser, running_app, "priya", **NO_SCRIPTS)
+    await priya.goto(f"{running_app.url}/po/{number}")
+    await priya.get_by_label("Ask the requester for information").check()
+    await priya.get_by_role("button", name="Send decision").click()
+    refusal = priya.locator("#refusal")
+    await expect(refusal).to_be_focused()
+    await expect(refusal).to_have_text("A comment is required to ask for information here.")
+    comment = priya.get_by_label("Comment", exact=True)
+    await expect(comment).to_have_attribute("aria-invalid", "true")
+    await expect(comment).to_have_attribute("aria-describedby", "refusal")
