@@ -62,8 +62,10 @@ def running_app(
     """`poflow api` and `poflow worker` as their own processes, on a free port, mailing to a
     loopback SMTP server."""
     port = free_port()
+    logs = tmp_path_factory.mktemp("browser-app")
     env = {k: v for k, v in os.environ.items() if k not in environment_names()}
     env.update(
+        POFLOW_DATA_DIR=str(logs),  # audit checkpoints of this run's database stay with it
         DATABASE_URL=demo_database_url,
         POFLOW_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
         POFLOW_TEMPORAL_TASK_QUEUE=f"browser-{uuid.uuid4().hex[:8]}",
@@ -72,7 +74,6 @@ def running_app(
         POFLOW_SMTP_HOST="127.0.0.1",
         POFLOW_SMTP_PORT=str(mail[1]),
     )
-    logs = tmp_path_factory.mktemp("browser-app")
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "cli", piece],
