@@ -73,7 +73,7 @@ async def test_an_unknown_sort_is_refused_with_what_is_allowed(stack: e2e.Stack)
     priya = await person(stack, "priya")
     refused = await priya.get("/inbox", params={"sort": "colour"})
     assert refused.status_code == 422
-    expected = "sort: Input should be 'due', 'amount', 'requester' or 'age'"
+    expected = "Sort must be one of: due, amount, requester or age."
     assert expected in html.unescape(refused.text)
 
 
