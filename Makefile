@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint lock clean bench
+.PHONY: run test test-fast lint lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "poflow needs Python 3.11 (set PYTHON=python3.11)")'
@@ -33,7 +33,13 @@ $(CHROMIUM):
 test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
-# Benchmarks against bare Temporal on the same server (see the README's Performance section).
+# The fast lane while working on the code: the pure rules (tests/unit) and the tables, queries and
+# ledger against the embedded Postgres (tests/models); no browser, no `poflow up`, no Temporal, no
+# fault suites. `make test` stays the one command that runs everything.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow" tests/unit tests/models
+
+# Benchmarks against bare Temporal on the same server (see docs/performance.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

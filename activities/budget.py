@@ -1,5 +1,5 @@
 """Budget reservation, commitment, change orders, invoices and release against the ledger
-(README, "A purchase order's life", steps 2 and 8)."""
+(docs/purchase-order.md, steps 2 and 8)."""
 
 from __future__ import annotations
 

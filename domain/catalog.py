@@ -31,7 +31,7 @@ class VendorStatus(StrEnum):
 
 
 class PoStatus(StrEnum):
-    """Where a purchase order stands in its life (README, "A purchase order's life")."""
+    """Where a purchase order stands in its life (docs/purchase-order.md)."""
 
     VALIDATING = "validating"
     REFUSED = "refused"

@@ -1,5 +1,5 @@
-"""Who may decide what, now: entitlement, delegation and segregation of duties (README,
-"A purchase order's life", step 4). The decision Update's validator calls ``refusal`` before
+"""Who may decide what, now: entitlement, delegation and segregation of duties
+(docs/purchase-order.md, step 4). The decision Update's validator calls ``refusal`` before
 anything is recorded."""
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Low-risk POs (README, "Approval policies"): the ones a policy lets an approver approve
+"""Low-risk POs (docs/policies.md): the ones a policy lets an approver approve
 together with others from the inbox. Each approval still goes through the workflow's validator;
 this rule only says which POs are offered, and refuses the others before anything is sent."""
 

@@ -1,4 +1,4 @@
-"""An approval policy: data, versioned, never code (README, "Approval policies").
+"""An approval policy: data, versioned, never code (docs/policies.md).
 
 These are the parsed forms; ``domain.policy_document`` turns a stored JSON document into them.
 """

@@ -1,4 +1,4 @@
-"""Renewal of a contracted service (README, "A purchase order's life", step 7): notice
+"""Renewal of a contracted service (docs/purchase-order.md, step 7): notice
 windows, deadlines, decisions."""
 
 from dataclasses import dataclass, field, replace

@@ -1,4 +1,4 @@
-"""Routing (README, "A purchase order's life", step 3): a requisition and a policy become the
+"""Routing (docs/purchase-order.md, step 3): a requisition and a policy become the
 chain of stages to approve.
 
 Pure: the caller looks up the amount in base currency, budget status, vendor history, the

@@ -1,4 +1,4 @@
-"""Validation of a requisition against reference data (README, "A purchase order's life", step 1).
+"""Validation of a requisition against reference data (docs/purchase-order.md, step 1).
 
 Every rule is a small generator of ``RuleFailure``s; ``validate_requisition`` runs them all so a
 requester sees every problem at once. Reference data and ``today`` come in as arguments.

@@ -1,4 +1,4 @@
-"""One purchase order, from requisition to close (README, "A purchase order's life")."""
+"""One purchase order, from requisition to close (docs/purchase-order.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where ``/`` takes a signed-in person (README, "Landing by role"): to what they most likely
+"""Where ``/`` takes a signed-in person (docs/web-pages.md): to what they most likely
 came to do, in this order:
 
 1. anything waits on them (an approval, or an approver's question to them) → the inbox;

@@ -1,6 +1,7 @@
-"""The README's walk through the demo is true: its requisition, read from the README itself,
-is accepted and stays within the demo's budget (no budget alert), and each curl command there
-answers what the README says it answers, decision after decision, until the PO is issued."""
+"""The documented walk through the demo (docs/walkthrough.md) is true: its requisition, read from
+the document itself, is accepted and stays within the demo's budget (no budget alert), and each
+curl command there answers what the document says it answers, decision after decision, until the
+PO is issued."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from tests.api import e2e
 
 stack = e2e.stack
 pytestmark = pytest.mark.slow
-README = Path(__file__).parents[2] / "README.md"
-README_NUMBER = "PO-1001"
+WALKTHROUGH = Path(__file__).parents[2] / "docs" / "walkthrough.md"
+DOC_NUMBER = "PO-1001"
 _CURL = re.compile(
     r"curl -X POST localhost:8000(?P<path>\S+) -H \"Authorization: Bearer \$(?P<who>\w+)\""
     r".*?-d '(?P<body>.*?)'\n# → (?P<status>\d{3}) (?P<answer>[^\n]*)",
@@ -28,7 +29,7 @@ _CURL = re.compile(
 
 @dataclass(frozen=True)
 class Step:
-    """One curl command of the walk-through and the answer the README shows for it."""
+    """One curl command of the walk-through and the answer the document shows for it."""
 
     path: str
     user: str
@@ -38,8 +39,7 @@ class Step:
 
 
 def walkthrough() -> list[Step]:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("A walk through the demo") : text.index("## Approval policies")]
+    section = WALKTHROUGH.read_text(encoding="utf-8")
     return [
         Step(
             found["path"],
@@ -52,7 +52,7 @@ def walkthrough() -> list[Step]:
     ]
 
 
-async def test_the_readme_walkthrough_is_within_budget_and_answers_as_it_says(
+async def test_the_demo_walkthrough_is_within_budget_and_answers_as_it_says(
     stack: e2e.Stack,
 ) -> None:
     requisition, *decisions = walkthrough()
@@ -67,7 +67,7 @@ async def test_the_readme_walkthrough_is_within_budget_and_answers_as_it_says(
     await _no_budget_alert(stack, requisition.body, before)
 
     for step in decisions:
-        answer = await stack.post(step.user, step.path.replace(README_NUMBER, number), step.body)
+        answer = await stack.post(step.user, step.path.replace(DOC_NUMBER, number), step.body)
         assert answer.status_code == step.status, answer.text
         expected = _as(step.answer, number)
         if expected.get("status") == "approved" and answer.json().get("status") == "issued":
@@ -78,8 +78,8 @@ async def test_the_readme_walkthrough_is_within_budget_and_answers_as_it_says(
 
 
 def _as(answer: dict[str, Any], number: str) -> dict[str, Any]:
-    """The README's answer about PO-1001, told of ``number`` instead."""
-    return dict(json.loads(json.dumps(answer).replace(README_NUMBER, number)))
+    """The document's answer about PO-1001, told of ``number`` instead."""
+    return dict(json.loads(json.dumps(answer).replace(DOC_NUMBER, number)))
 
 
 async def _reserved(stack: e2e.Stack, requisition: dict[str, Any]) -> dict[int, dict[str, int]]:

@@ -1,5 +1,5 @@
 """What an accepted decision, a deadline and a pause do to a purchase order's approval chain
-(README, "A purchase order's life", step 4): approvals moving tiers on, rejection, forwarding,
+(docs/purchase-order.md, step 4): approvals moving tiers on, rejection, forwarding,
 extension, escalation."""
 
 from datetime import UTC, datetime, timedelta

@@ -1,4 +1,4 @@
-"""Who may decide a purchase order's approval now (README, "A purchase order's life", step 4):
+"""Who may decide a purchase order's approval now (docs/purchase-order.md, step 4):
 entitlement, escalation, delegation, segregation of duties, comments, forwarding, extensions."""
 
 from datetime import UTC, datetime, timedelta
