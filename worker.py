@@ -91,7 +91,6 @@ def build_activities(
         budget.release_reservation_budget,
         budget.change_order_budget,
         budget.invoice_budget,
-        projection.project_po_change,
         projection.project_po_changes,
         projection.record_emergency_exception,
         outbound.issue_to_erp,

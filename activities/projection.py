@@ -25,10 +25,6 @@ class ProjectionActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="project_po_change")
-    def project_po_change(self, change: PoChange) -> None:
-        self.project_po_changes([change])
-
     @activity.defn(name="project_po_changes")
     def project_po_changes(self, changes: list[PoChange]) -> None:
         """Changes recorded together, in one transaction: the read model takes the newest view,

@@ -3,8 +3,7 @@
 Quick calls (Postgres, and messages) run as local activities: the worker runs them inside the
 workflow task and records each result as a marker, with no round trip through a task queue. A
 local activity may run again if the worker dies before the task completes, which every one of
-them allows: each is keyed. Workflows that began before this run them as normal activities to
-their end (``workflow.patched``)."""
+them allows: each is keyed."""
 
 from __future__ import annotations
 
@@ -32,12 +31,6 @@ with workflow.unsafe.imports_passed_through():
         ReservationResult,
     )
     from domain.side_effects import NOT_DELIVERED
-
-
-LOCAL_ACTIVITIES = "local-activities"
-# Fewer commands per PO: changes recorded together projected in one activity, several messages
-# sent in one, search attributes upserted only when they change.
-BATCHED_CALLS = "batched-calls"
 
 
 @dataclass(frozen=True)
@@ -98,18 +91,15 @@ async def call(name: str, args: list[Any], options: CallOptions, result: type | 
 
 async def _execute(name: str, args: list[Any], options: CallOptions, result: type | None) -> Any:
     execute: Callable[..., Awaitable[Any]] = (
-        workflow.execute_local_activity
-        if options.local and workflow.patched(LOCAL_ACTIVITIES)
-        else workflow.execute_activity
+        workflow.execute_local_activity if options.local else workflow.execute_activity
     )
-    local = execute is workflow.execute_local_activity
     return await execute(
         name,
         args=args,
         result_type=result,
         start_to_close_timeout=options.timeout,
         retry_policy=options.retry,
-        **({"local_retry_threshold": options.local_retry_threshold} if local else {}),
+        **({"local_retry_threshold": options.local_retry_threshold} if options.local else {}),
     )
 
 
@@ -141,10 +131,6 @@ async def change_order(movement: BudgetMovement) -> ReservationResult:
 async def post_invoice(posting: InvoicePosting) -> InvoiceResult:
     result: InvoiceResult = await call("invoice_budget", [posting], DATABASE, InvoiceResult)
     return result
-
-
-async def project(change: PoChange) -> None:
-    await call("project_po_change", [change], DATABASE)
 
 
 async def project_together(changes: list[PoChange]) -> None:

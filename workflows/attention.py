@@ -21,8 +21,6 @@ with workflow.unsafe.imports_passed_through():
 if TYPE_CHECKING:
     from workflows.purchase_order import PurchaseOrderWorkflow
 
-NEEDS_ATTENTION = "needs-attention"
-
 
 class StepAbandoned(ApplicationError):
     """The PO was cancelled while its failed step waited for an operator."""
@@ -45,7 +43,7 @@ async def hold(po: PurchaseOrderWorkflow, step: str, error: FailureError) -> Non
     """Returns when an operator asked to run ``step`` again; raises ``StepAbandoned`` when the
     PO is cancelled meanwhile, and ``error`` itself when it cannot be held."""
     steward = po.steward
-    if steward.quiet or not workflow.patched(NEEDS_ATTENTION):
+    if steward.quiet:
         raise error
     if po.cancel_request is not None:
         raise StepAbandoned()

@@ -19,19 +19,15 @@ with workflow.unsafe.imports_passed_through():
 if TYPE_CHECKING:
     from workflows.purchase_order import PurchaseOrderWorkflow
 
-CHANGE_CONTROL = "change-control"
 RECHECK_EVERY = timedelta(hours=1)
 
 
 def applies(po: PurchaseOrderWorkflow) -> bool:
+    """Whether the policy issues this PO only once its change is approved."""
     prep = po.preparation
     if prep is None or prep.policy is None or prep.facts is None:
         return False
-    if not prep.policy.approved_change_required_when:
-        return False
-    return needs_approved_change(prep.policy, po.view.requisition, prep.facts) and (
-        workflow.patched(CHANGE_CONTROL)
-    )
+    return needs_approved_change(prep.policy, po.view.requisition, prep.facts)
 
 
 def missing_change_ticket(po: PurchaseOrderWorkflow) -> RuleFailure | None:

@@ -12,7 +12,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.money import Money
     from domain.purchase_order import PoView
     from workflows import search_attributes as sa
-    from workflows.activity_calls import BATCHED_CALLS
 
 
 def status_label(status: PoStatus) -> str:
@@ -37,10 +36,8 @@ def one_line(view: PoView) -> str:
 
 def publish(view: PoView) -> None:
     """Upsert the search attributes that changed, and the one-line current details."""
-    updates = _attributes(view)
-    if workflow.patched(BATCHED_CALLS):
-        current = workflow.info().typed_search_attributes
-        updates = [u for u in updates if _normal(current.get(u.key)) != _normal(u.value)]
+    current = workflow.info().typed_search_attributes
+    updates = [u for u in _attributes(view) if _normal(current.get(u.key)) != _normal(u.value)]
     if updates:
         workflow.upsert_search_attributes(updates)
     workflow.set_current_details(one_line(view))

@@ -21,9 +21,6 @@ class Projector:
         """Returns once ``change`` is projected; ``with_next`` leaves it for the next change to
         take along (a step that always records another at once, like routing then opening the
         first tier)."""
-        if not workflow.patched(calls.BATCHED_CALLS):
-            await calls.project(change)  # one activity per change, as runs begun before did
-            return
         self._queue.append(change)
         if with_next:
             return

@@ -17,7 +17,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.change_orders import ChangeOrderRequest, change_order_refusal
     from domain.entitlement import DecisionRequest, Refusal, refusal
     from domain.invoicing import InvoiceRequest, invoice_refusal
-    from domain.money import Money
     from domain.policy import OverBudget
     from domain.purchase_order import (
         BudgetMovement,
@@ -46,10 +45,6 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 HELD = (PoStatus.INFORMATION_REQUESTED, PoStatus.NEEDS_ATTENTION)  # no decision is taken
-ONE_REJECTION_NOTICE = "one-rejection-notice"
-RESERVE_PER_POLICY = "reserve-per-policy"
-APPROVED_BEFORE_ISSUE = "approved-before-issue"
-KEEP_UNDELIVERED = "keep-undelivered"
 
 
 @workflow.defn(name="PurchaseOrder")
@@ -291,20 +286,11 @@ class PurchaseOrderWorkflow:
         self.view.rate_date, self.view.policy_id = prep.rate_date, prep.policy_id
         self.view.policy_name, self.view.policy_version = prep.policy.name, prep.policy.version
         routes_over = prep.policy.over_budget is OverBudget.ROUTE
-        if workflow.patched(RESERVE_PER_POLICY):
-            # The ledger itself refuses, under its per-line lock, when the policy says so.
-            reservation = await calls.reserve(self.movement("reserve", allow_over=routes_over))
-            if not reservation.reserved:
-                failure = RuleFailure("budget_available", "amount", reservation.reason)
-                return await self._refuse(failure)
-        else:
-            reservation = await calls.reserve(self.movement("reserve", allow_over=True))
-            if reservation.over_budget and not routes_over:
-                await calls.move_budget("release", self.movement("release-over-budget"))
-                left = Money(reservation.available_before_minor, prep.base_currency)
-                return await self._refuse(
-                    RuleFailure("budget_available", "amount", f"only {left} left")
-                )
+        # The ledger itself refuses, under its per-line lock, when the policy says so.
+        reservation = await calls.reserve(self.movement("reserve", allow_over=routes_over))
+        if not reservation.reserved:
+            failure = RuleFailure("budget_available", "amount", reservation.reason)
+            return await self._refuse(failure)
         self.view.over_budget = reservation.over_budget
         facts = replace(prep.facts, over_budget=reservation.over_budget)
         try:
@@ -354,9 +340,8 @@ class PurchaseOrderWorkflow:
     async def _mark_approved(self) -> None:
         """Every tier approved: the PO reads as approved while its issue waits on a change
         ticket or an ERP that does not answer."""
-        if workflow.patched(APPROVED_BEFORE_ISSUE):
-            self.view.status = PoStatus.APPROVED
-            await self.record("po.approved", "poflow")
+        self.view.status = PoStatus.APPROVED
+        await self.record("po.approved", "poflow")
 
     async def run_chain(self) -> bool:
         """Every remaining stage in order; False when rejected or cancelled."""
@@ -421,10 +406,10 @@ class PurchaseOrderWorkflow:
         return Notification(person, kind, subject, self.view.po_number, key, facts)
 
     async def tell_all(self, notices: list[Notification]) -> None:
-        """Several messages in one activity; one at a time in runs begun before. What does not
-        go out is kept as undelivered, and the PO goes on."""
+        """Several messages in one activity, one alone in its own. What does not go out is
+        kept as undelivered, and the PO goes on."""
         failed: dict[str, str] = {}
-        if len(notices) > 1 and workflow.patched(calls.BATCHED_CALLS):
+        if len(notices) > 1:
             failed = await calls.notify_all(notices)
         else:
             for notice in notices:
@@ -441,8 +426,8 @@ class PurchaseOrderWorkflow:
         )
 
     async def keep_undelivered(self, items: list[Undelivered]) -> None:
-        """On the PO, for its page and the undelivered report (runs begun before only log)."""
-        if not items or not workflow.patched(KEEP_UNDELIVERED):
+        """On the PO, for its page and the undelivered report."""
+        if not items:
             return
         self.view.undelivered.extend(items)
         what = "; ".join(f"{item.subject} to {item.recipient}" for item in items)
@@ -478,11 +463,9 @@ class PurchaseOrderWorkflow:
             await self.record(
                 "po.cancelled", self.cancel_request.actor, comment=self.cancel_request.reason
             )
-        if self.cancel_request:
             await write_back(self, "cancelled", f"cancelled: {self.cancel_request.reason}")
         # The rejecting decision already told the requester, with who and why.
-        told_at_rejection = workflow.patched(ONE_REJECTION_NOTICE) and self.rejected()
-        if not told_at_rejection:
+        if not self.rejected():
             await self.tell(
                 self.view.requisition.requester,
                 self.view.status.value,

@@ -16,13 +16,11 @@ with workflow.unsafe.imports_passed_through():
 if TYPE_CHECKING:
     from workflows.purchase_order import PurchaseOrderWorkflow
 
-ITSM_WRITE_BACK = "itsm-write-back"
-
 
 async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
     view = po.view
     ticket = view.requisition.itsm_ticket
-    if not ticket or not workflow.patched(ITSM_WRITE_BACK):
+    if not ticket:
         return
     # Counted here, before any await: a decision's write-back and the run's may interleave,
     # and each must keep a key of its own.

@@ -77,9 +77,6 @@ CASES = {
         {"by": "priya", "comment": "Too expensive for a pilot"},
         ("rejected by priya", "Too expensive for a pilot"),
     ),
-    "rejected, as histories before one rejection notice send it": Case(
-        "rejected", {}, ("PO-4711 was rejected.",)
-    ),
     "refused": Case(
         "refused",
         {"refusals": ["The vendor is blocked", "A DPIA is required"]},

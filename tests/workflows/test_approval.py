@@ -122,6 +122,7 @@ async def test_the_requester_cancels_before_issue(po_runner: PoRunner, db: Sessi
     assert cancelled.status is PoStatus.CANCELLED and cancelled.cancel_reason == "project stopped"
     assert balance(db, view.po_number) == (0, 0)
     await arrives(lambda: audit_actions(db, view.po_number), "po.cancelled")
+    await keep_history(handle, "cancel")
 
 
 async def test_forward_hands_the_tier_to_another_eligible_person(
@@ -143,3 +144,4 @@ async def test_a_refused_requisition_says_which_rules_failed(po_runner: PoRunner
     result = await handle.result()
     assert result.status is PoStatus.REFUSED
     assert {"dpia_present", "vendor_known"} <= {failure.rule for failure in result.refusals}
+    await keep_history(handle, "refused")

@@ -18,7 +18,7 @@ from models.accounts import find_user
 from models.db import unit_of_work
 from models.policy_store import store_policy
 from tests.workflows.conftest import PoRunner
-from tests.workflows.helpers import balance
+from tests.workflows.helpers import balance, keep_history
 from tests.workflows.requisitions import saas_subscription
 
 
@@ -66,3 +66,4 @@ async def test_over_budget_is_refused_with_the_shortfall(
     assert failure.message.endswith(f"{where}, {Money(part, 'EUR')} asked")
     assert part < 3_000_000  # the subscription spans several periods
     assert balance(db, result.po_number) == (0, 0)
+    await keep_history(handle, "over_budget_refused")

@@ -77,6 +77,7 @@ async def test_asking_the_requester_pauses_the_tier_clock(
     await time_env.sleep(timedelta(hours=47))
     view = await handle.query("view", result_type=PoView)
     assert view.waiting_on() == ["priya"]  # 72 h asked did not count against the 48 h
+    await keep_history(handle, "information_requested")
 
 
 async def test_an_emergency_po_issues_at_once_and_is_chased_after_the_fact(

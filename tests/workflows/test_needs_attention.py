@@ -15,7 +15,7 @@ from domain.purchase_order import CancelRequest, PoView
 from domain.requisition import Requisition
 from domain.side_effects import RetryRequest
 from tests.workflows.conftest import PoRunner, view_when, waiting
-from tests.workflows.helpers import PoHandle, decide, refused_rule
+from tests.workflows.helpers import PoHandle, decide, keep_history, refused_rule
 from tests.workflows.requisitions import laptops
 from workflows import search_attributes as sa
 
@@ -63,12 +63,14 @@ async def test_poison_requisitions_wait_for_an_operator_while_others_flow(
     assert retried.attention is None
     again = await view_when(held[1], lambda v: needs_attention(v) and bool(v.attention.retries))  # type: ignore[union-attr]
     assert again.attention is not None and again.attention.retries == 1
+    await keep_history(held[1], "needs_attention_retried")
 
     # No decision is taken while held; the requester cancels, and the PO ends.
     assert await refused_rule(held[0], "priya", Decision.APPROVE) == "not_waiting"
     await held[0].execute_update("cancel", CancelRequest("alex", "bad title"), result_type=PoView)
     ended = await held[0].result()
     assert ended.status is PoStatus.CANCELLED and ended.attention is None
+    await keep_history(held[0], "needs_attention_cancelled")
 
 
 def test_refused_data_is_never_retried() -> None:
