@@ -97,8 +97,8 @@ async def arrives(read: Callable[[], list[str]], item: str, seconds: float = 10)
 
 async def projected(session: Session, po_number: str, status: PoStatus) -> PurchaseOrder:
     """The read model row once the projection of ``status`` has landed (activities run in real
-    time, a moment after the workflow's own state changes)."""
-    for _ in range(100):
+    time, a moment after the workflow's own state changes; on a busy machine, seconds)."""
+    for _ in range(300):
         row = read_model(session, po_number)
         if row.status is status:
             return row
