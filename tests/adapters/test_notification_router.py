@@ -12,20 +12,20 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
+from adapters.demo import PostgresErp, PostgresOutbox
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.outbound import OutboundActivities
-from adapters.chat_simulator import ChatChannel, chat_simulator_app
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
-from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.notification_router import NotDelivered, NotificationRouter
 from adapters.ports import Notification
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import PoStatus, Role, ServiceType
 from domain.side_effects import NOT_DELIVERED
 from models import DigestItem, OutboundMessage, PurchaseOrder

@@ -16,15 +16,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from adapters.demo import PostgresErp, PostgresOutbox
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.outbound import OutboundActivities
-from adapters.chat_simulator import ChatChannel, chat_simulator_app
-from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.notification_router import NotificationRouter
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import PoView
 from domain.side_effects import MESSAGE, TICKET_UPDATE
