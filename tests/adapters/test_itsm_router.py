@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from adapters.demo import PostgresOutbox
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.itsm_router import ItsmRouter, split_ticket
 from adapters.jira_sm import JiraServiceManagement
+from adapters.outbox import PostgresOutbox
 from adapters.ports import ItsmPort, TicketUpdate
 from adapters.servicenow import ServiceNowTable
 from devstack.serving import loopback_socket, served, url_of

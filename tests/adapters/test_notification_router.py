@@ -12,15 +12,16 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
-from adapters.demo import PostgresErp, PostgresOutbox
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.outbound import OutboundActivities
+from adapters.builtin_erp import PostgresErp
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
 from adapters.notification_router import NotDelivered, NotificationRouter
+from adapters.outbox import PostgresOutbox
 from adapters.ports import Notification
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link

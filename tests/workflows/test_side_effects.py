@@ -16,13 +16,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from adapters.demo import PostgresErp, PostgresOutbox
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.outbound import OutboundActivities
+from adapters.builtin_erp import PostgresErp
 from adapters.notification_router import NotificationRouter
+from adapters.outbox import PostgresOutbox
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import Decision, PoStatus
