@@ -27,9 +27,9 @@ from activities.failures import FailureClassifier
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
+from adapters.builtin_erp import PostgresErp
 from adapters.chat_webhooks import configured_chats
 from adapters.checkpoint_files import CheckpointDirectory
-from adapters.demo import PostgresErp, PostgresOutbox
 from adapters.ecb_rates import EcbRates
 from adapters.erp_cxml import CxmlErp
 from adapters.erp_events import NoEventFeed
@@ -38,6 +38,7 @@ from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
 from adapters.notification_router import NotificationRouter
+from adapters.outbox import PostgresOutbox
 from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from adapters import http
-from adapters.itsm_router import TicketNotFound, ticket_id
+from adapters.itsm_router import TicketNotFound, note_marker, ticket_id
 from adapters.ports import TicketRequest, TicketUpdate
 
 log = logging.getLogger("poflow.itsm.glpi")
@@ -59,7 +59,7 @@ class GlpiApi:
 
     def update_ticket(self, update: TicketUpdate) -> None:
         ticket = _numeric_id(ticket_id(update.ticket, SYSTEM))
-        marker = _marker(update.idempotency_key)
+        marker = note_marker(update.idempotency_key)
         with self._session() as client:
             if any(
                 marker in html.unescape(str(f.get("content", "")))
@@ -107,7 +107,7 @@ def followup_content(update: TicketUpdate) -> str:
     lines = [f"{update.headline}: {update.note}"]
     if update.change_ticket:
         lines.append(f"Change: {update.change_ticket}")
-    lines.append(_marker(update.idempotency_key))
+    lines.append(note_marker(update.idempotency_key))
     return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
 
 
@@ -193,10 +193,6 @@ def _json(response: httpx.Response, what: str) -> Any:
         raise TicketNotFound(f"GLPI holds no {what}")
     response.raise_for_status()
     return response.json() if response.content else None
-
-
-def _marker(key: str) -> str:
-    return f"[poflow:{key}]"
 
 
 def _numeric_id(value: str) -> int:

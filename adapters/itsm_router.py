@@ -2,8 +2,8 @@
 names (``servicenow``, ``jira``, ``glpi``); a ticket with no prefix, or one no configured tool
 owns, goes to the fallback (poflow's own outbox, which records the update and asks no one).
 
-Also what the ITSM adapters share: the error for a ticket the tool does not hold, and how a
-``<system>:<id>`` reference splits.
+Also what the ITSM adapters share: the error for a ticket the tool does not hold, how a
+``<system>:<id>`` reference splits, and the marker a work note carries.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ def ticket_id(ticket: str, system: str) -> str:
     if prefix != system or not identifier:
         raise ValueError(f"{ticket!r} is not a {system} ticket (expected {system}:<id>)")
     return identifier
+
+
+def note_marker(key: str) -> str:
+    """The tag ending every work note poflow writes: a retried update finds it on the ticket and
+    writes nothing twice."""
+    return f"[poflow:{key}]"
 
 
 @dataclass(frozen=True)

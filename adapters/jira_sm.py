@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from adapters import http
-from adapters.itsm_router import TicketNotFound, ticket_id
+from adapters.itsm_router import TicketNotFound, note_marker, ticket_id
 from adapters.ports import TicketRequest, TicketUpdate
 
 log = logging.getLogger("poflow.itsm.jira")
@@ -66,7 +66,7 @@ class JiraServiceManagement:
     def update_ticket(self, update: TicketUpdate) -> None:
         key = _issue_key(ticket_id(update.ticket, SYSTEM))
         with self._client() as client:
-            marker = _marker(update.idempotency_key)
+            marker = note_marker(update.idempotency_key)
             if not any(marker in _text(c.get("body")) for c in self._comments(client, key)):
                 self._comment(client, key, update)
             transition = self.transitions.get(update.state)
@@ -136,7 +136,11 @@ def comment_document(update: TicketUpdate) -> dict[str, Any]:
         content.append(_paragraph({"type": "text", "text": f"Change: {update.change_ticket}"}))
     content.append(
         _paragraph(
-            {"type": "text", "text": _marker(update.idempotency_key), "marks": [{"type": "code"}]}
+            {
+                "type": "text",
+                "text": note_marker(update.idempotency_key),
+                "marks": [{"type": "code"}],
+            }
         )
     )
     return {"type": "doc", "version": 1, "content": content}
@@ -231,10 +235,6 @@ def _text(node: Any) -> str:
         return ""
     own = node.get("text", "") if node.get("type") == "text" else ""
     return str(own) + "".join(_text(child) for child in node.get("content", []))
-
-
-def _marker(key: str) -> str:
-    return f"[poflow:{key}]"
 
 
 def _json(response: httpx.Response, key: str) -> Any:

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.chat_webhooks import ChatWebhook
-from adapters.demo import EMAIL_CHANNEL, Delivery, PostgresOutbox, record_deliveries
 from adapters.digest import send_digests
 from adapters.notification_context import (
     DECISION_KINDS,
@@ -28,6 +27,7 @@ from adapters.notification_context import (
     addressees,
     po_summary,
 )
+from adapters.outbox import EMAIL_CHANNEL, Delivery, PostgresOutbox, record_deliveries
 from adapters.ports import Notification
 from models import digest_items
 from models.db import unit_of_work

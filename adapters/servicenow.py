@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from adapters import http
-from adapters.itsm_router import TicketNotFound, ticket_id
+from adapters.itsm_router import TicketNotFound, note_marker, ticket_id
 from adapters.ports import TicketRequest, TicketUpdate
 
 SYSTEM = "servicenow"
@@ -145,7 +145,7 @@ class ServiceNowTable:
         }
 
     def _noted(self, client: httpx.Client, sys_id: str, key: str) -> bool:
-        marker = _marker(key).replace("^", "^^")
+        marker = note_marker(key).replace("^", "^^")
         params = {
             "sysparm_query": f"element_id={sys_id}^element=work_notes^valueLIKE{marker}",
             "sysparm_fields": "sys_id",
@@ -203,12 +203,8 @@ def work_note(update: TicketUpdate) -> str:
     lines = [f"{update.headline}: {update.note}"]
     if update.change_ticket:
         lines.append(f"Change: {update.change_ticket}")
-    lines.append(_marker(update.idempotency_key))
+    lines.append(note_marker(update.idempotency_key))
     return "\n".join(lines)
-
-
-def _marker(key: str) -> str:
-    return f"[poflow:{key}]"
 
 
 def _read(fields: tuple[str, ...]) -> dict[str, str]:

@@ -24,7 +24,6 @@ from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.demo import PostgresOutbox
 from adapters.notification_context import (
     DECISION_KINDS,
     PoSummary,
@@ -32,6 +31,7 @@ from adapters.notification_context import (
     po_summary,
     po_url,
 )
+from adapters.outbox import PostgresOutbox
 from adapters.ports import Notification
 from adapters.smtp_connections import SmtpConnections
 from domain.catalog import Decision

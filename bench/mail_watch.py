@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from aiosmtpd.smtp import SMTP, Envelope
 from aiosmtpd.smtp import Session as SmtpSession
 
-from adapters.smtp_simulator import MailInbox
+from devstack.simulators.smtp import MailInbox
 
 Key = tuple[str, str, str]  # kind, PO number, username
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli import accounts, up
+from cli import accounts
 from cli.audit import audit
 from cli.budgets import budget
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
@@ -34,6 +34,10 @@ app.add_typer(audit, name="audit")
 @app.command("up")
 def up_command() -> None:
     """Start everything: Postgres, Temporal + UI, migrations, demo data, worker and web app."""
+    # Imported here so the simulators load only for the commands that serve them, never in
+    # `poflow api` or `poflow worker`.
+    from cli import up
+
     up.run(load_settings())
 
 

@@ -1,4 +1,5 @@
-"""The real servers poflow starts on a laptop and in tests: Postgres and the Temporal dev server."""
+"""What poflow runs on a laptop and in tests: the real Postgres and Temporal dev servers, and the
+simulated outside world (``devstack.simulators``, served by ``devstack.outside_world``)."""
 
 
 class SetupError(Exception):

@@ -7,7 +7,7 @@ import re
 from email.message import EmailMessage
 from typing import Any
 
-from adapters.smtp_simulator import text_of
+from devstack.simulators.smtp import text_of
 
 _ADDRESS = re.compile(r"https?://[^\s<>\"')\]]+")
 

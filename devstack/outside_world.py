@@ -25,16 +25,16 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from adapters.chat_simulator import ChatChannel, chat_simulator_app
-from adapters.erp_simulator import ErpBook, erp_simulator_app
-from adapters.glpi_simulator import GlpiInstance, glpi_simulator_app
-from adapters.jira_simulator import JiraSite, jira_simulator_app
-from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
-from adapters.smtp_simulator import MailInbox
 from api.runtime import TEMPLATES_DIR
 from devstack import SetupError
 from devstack.mail_view import mail_entry
 from devstack.ports import port_in_use
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from devstack.simulators.erp import ErpBook, erp_simulator_app
+from devstack.simulators.glpi import GlpiInstance, glpi_simulator_app
+from devstack.simulators.jira import JiraSite, jira_simulator_app
+from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
+from devstack.simulators.smtp import MailInbox
 from devstack.world_file import WorldFile
 from settings import Settings
 

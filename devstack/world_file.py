@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adapters.chat_simulator import ChatPost
+from devstack.simulators.chat import ChatPost
 
 if TYPE_CHECKING:
     from devstack.outside_world import OutsideWorld

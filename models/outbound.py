@@ -1,4 +1,4 @@
-"""What poflow sent outside, as the built-in demo adapters record it: ERP orders and messages."""
+"""What poflow sent outside, as the built-in ERP and the outbox record it: orders and messages."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class ErpOrder(Base):
 
 
 class OutboundMessage(Base):
-    """A notification or ITSM update as the built-in demo adapters deliver it."""
+    """A notification or ITSM update as the outbox records it."""
 
     __tablename__ = "outbound_messages"
 

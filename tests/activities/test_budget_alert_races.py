@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities.budget import BudgetActivities
-from adapters.chat_simulator import ChatChannel, chat_simulator_app
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
 from adapters.notification_router import NotificationRouter
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import Role
 from domain.purchase_order import BudgetMovement
 from models.accounts import upsert_user

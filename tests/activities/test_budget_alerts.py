@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities.budget import BudgetActivities
-from adapters.demo import PostgresOutbox
+from adapters.outbox import PostgresOutbox
 from domain.purchase_order import BudgetMovement
 from models import BudgetAlert, CostCenter, OutboundMessage
 from models.db import unit_of_work

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from adapters.chat_simulator import ChatChannel
 from adapters.chat_webhooks import SlackWebhook, TeamsWebhook
+from devstack.simulators.chat import ChatChannel
 from domain.decision_card import BudgetFigure, decision_card
 from domain.money import Money
 from tests.adapters.test_chat_webhooks import APP_URL, PO, _approval, _fields, chat

@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.chat_simulator import ChatChannel, chat_simulator_app
 from adapters.chat_webhooks import SlackWebhook, TeamsWebhook, configured_chats
 from adapters.notification_context import PoSummary
 from adapters.ports import Notification
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from settings import Settings
 
 APP_URL = "https://poflow.example.org/"

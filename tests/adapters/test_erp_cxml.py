@@ -11,7 +11,6 @@ import httpx
 import pytest
 from lxml import etree
 
-from adapters.cxml_simulator import CxmlSupplier, cxml_simulator_app
 from adapters.erp_cxml import (
     DOCTYPE,
     CxmlDocumentInvalid,
@@ -22,6 +21,7 @@ from adapters.erp_cxml import (
 )
 from adapters.ports import ErpOrder
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.cxml import CxmlSupplier, cxml_simulator_app
 
 SECRET = "cxml-shared-secret"
 HEADER = "Request/OrderRequest/OrderRequestHeader"

@@ -21,10 +21,10 @@ from adapters.glpi import (
     ticket_request_from_webhook,
     timestamp_fresh,
 )
-from adapters.glpi_simulator import GlpiInstance, deliver_webhook, glpi_simulator_app
 from adapters.itsm_router import TicketNotFound
 from adapters.ports import TicketRequest, TicketUpdate
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.glpi import GlpiInstance, deliver_webhook, glpi_simulator_app
 
 APP_TOKEN, USER_TOKEN = "glpi-app-token", "glpi-user-token"
 CONTENT = (

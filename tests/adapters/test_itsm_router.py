@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.demo import PostgresOutbox
 from adapters.itsm_router import ItsmRouter, split_ticket
-from adapters.jira_simulator import JiraSite, jira_simulator_app
 from adapters.jira_sm import JiraServiceManagement
+from adapters.outbox import PostgresOutbox
 from adapters.ports import ItsmPort, TicketUpdate
 from adapters.servicenow import ServiceNowTable
-from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.jira import JiraSite, jira_simulator_app
+from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 from models import OutboundMessage
 
 

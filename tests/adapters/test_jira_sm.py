@@ -16,7 +16,6 @@ import pytest
 from fastapi import FastAPI, Request
 
 from adapters.itsm_router import TicketNotFound
-from adapters.jira_simulator import JiraSite, deliver_webhook, jira_simulator_app
 from adapters.jira_sm import (
     IDENTIFIER_HEADER,
     SIGNATURE_HEADER,
@@ -28,6 +27,7 @@ from adapters.jira_sm import (
 )
 from adapters.ports import TicketRequest, TicketUpdate
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.jira import JiraSite, deliver_webhook, jira_simulator_app
 
 EMAIL, TOKEN = "poflow@example.org", "jira-test-token"
 FIELD_NAMES = {

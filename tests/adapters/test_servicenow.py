@@ -21,8 +21,8 @@ from adapters.servicenow import (
     requested_item_event,
     secret_valid,
 )
-from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 
 USER, PASSWORD = "poflow.integration", "sn-test-password"
 VARIABLES = {

@@ -7,9 +7,9 @@ from aiosmtpd.smtp import SMTP, Envelope
 from aiosmtpd.smtp import Session as SmtpSession
 
 from adapters.smtp_connections import SmtpConnections
-from adapters.smtp_simulator import MailInbox
 from devstack.outside_world import start_mail_server
 from devstack.ports import free_port
+from devstack.simulators.smtp import MailInbox
 
 
 class GreetedInbox(MailInbox):

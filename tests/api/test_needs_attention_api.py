@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from adapters.erp_simulator import ErpBook, erp_simulator_app
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.erp import ErpBook, erp_simulator_app
 from settings import environment_names
 from tests.api.e2e import Json, Stack, serve_stack, storage_body
 

@@ -12,8 +12,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from adapters.smtp_simulator import MailInbox
 from devstack.outside_world import start_mail_server
+from devstack.simulators.smtp import MailInbox
 from devstack.temporal import reachable
 
 

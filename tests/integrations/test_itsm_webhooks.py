@@ -13,9 +13,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from adapters import glpi_simulator, jira_simulator
 from devstack import outside_world
 from devstack.outside_world import JIRA_FIELDS, demo_variables
+from devstack.simulators import glpi as glpi_simulator
+from devstack.simulators import jira as jira_simulator
 from models.itsm import ItsmDelivery, ItsmTicket
 from tests.integrations import world as world_fixture
 from tests.integrations.world import World

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from adapters.smtp_simulator import MailInbox, text_of
 from devstack.ports import free_port
+from devstack.simulators.smtp import MailInbox, text_of
 
 __all__ = ["MailInbox", "full_links_in", "links_in", "mail", "text_of"]
 

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from adapters.servicenow_simulator import ServiceNowInstance, servicenow_simulator_app
 from cli.demo_data import POLICY_DOCUMENT
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 from domain.catalog import PoStatus
 from domain.purchase_order import CancelRequest, PoView
 from settings import Settings

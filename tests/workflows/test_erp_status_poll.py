@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from adapters.erp_simulator import ErpBook, erp_simulator_app
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.erp import ErpBook, erp_simulator_app
 from domain.catalog import PoStatus
 from domain.purchase_order import PoView
 from settings import Settings

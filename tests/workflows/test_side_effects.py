@@ -21,10 +21,11 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.outbound import OutboundActivities
-from adapters.chat_simulator import ChatChannel, chat_simulator_app
-from adapters.demo import PostgresErp, PostgresOutbox
+from adapters.builtin_erp import PostgresErp
 from adapters.notification_router import NotificationRouter
+from adapters.outbox import PostgresOutbox
 from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import PoView
 from domain.side_effects import MESSAGE, TICKET_UPDATE

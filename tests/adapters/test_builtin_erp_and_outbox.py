@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.demo import PostgresErp, PostgresOutbox
+from adapters.builtin_erp import PostgresErp
+from adapters.outbox import PostgresOutbox
 from adapters.ports import ErpOrder, Notification
 from models import ErpOrder as ErpOrderRow
 from models import OutboundMessage

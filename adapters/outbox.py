@@ -1,44 +1,18 @@
-"""Built-in adapters for the demo and for running without outside systems: the ERP, the ITSM and
-notifications are recorded in Postgres (``erp_orders``, ``outbound_messages``), exactly once per
-idempotency key."""
+"""poflow's own outbox: notifications and ITSM ticket updates recorded in Postgres
+(``outbound_messages``), exactly once per idempotency key. With no ITSM or mail server configured
+it is the channel itself; otherwise the notification router and the SMTP mailer record here what
+they delivered."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.ports import ErpOrder, ErpReceipt, Notification, TicketUpdate
+from adapters.ports import Notification, TicketUpdate
 from models.db import unit_of_work
-from models.outbound import ErpOrder as ErpOrderRow
 from models.outbound import OutboundMessage
-
-
-class PostgresErp:
-    """An ERP that keeps one order per idempotency key, so a retried issue finds its order."""
-
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
-
-    def create_purchase_order(self, order: ErpOrder) -> ErpReceipt:
-        with unit_of_work(self._sessions) as session:
-            inserted = session.execute(
-                insert(ErpOrderRow)
-                .values(
-                    idempotency_key=order.idempotency_key,
-                    po_number=order.po_number,
-                    document=asdict(order),
-                )
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(ErpOrderRow.id)
-            ).scalar()
-            row_id = inserted or session.scalar(
-                select(ErpOrderRow.id).where(ErpOrderRow.idempotency_key == order.idempotency_key)
-            )
-        return ErpReceipt(erp_reference=f"ERP-{row_id:06d}", created=inserted is not None)
-
 
 # The outbox channel e-mailed notifications are recorded under.
 EMAIL_CHANNEL = "notification"

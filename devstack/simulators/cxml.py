@@ -2,9 +2,9 @@
 
 ``POST /cxml`` takes the document as ``text/xml``. It is parsed without fetching the DTD its
 DOCTYPE names and without expanding entities; a Sender whose SharedSecret is not the agreed one
-is answered with Status 401, a document that breaks ``cxml/OrderRequest.dtd`` with 400 and the
-validator's messages. An accepted document is answered with Status 200 whose content is the
-supplier's order reference, one per orderID, so an update keeps the reference of the order it
+is answered with Status 401, a document that breaks ``adapters/cxml/OrderRequest.dtd`` with 400
+and the validator's messages. An accepted document is answered with Status 200 whose content is
+the supplier's order reference, one per orderID, so an update keeps the reference of the order it
 changes. A payloadID received before is answered with the order it made then and Status text
 ``Duplicate``. ``stall_after_commit`` makes the next new order commit and then answer only after
 that many seconds, as a supplier that times out after committing does.
