@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.ports import ErpOrder, ErpReceipt
+from domain.erp_messages import ErpOrder, ErpReceipt
 from models.db import unit_of_work
-from models.outbound import ErpOrder as ErpOrderRow
+from models.outbound import BuiltinErpOrder as ErpOrderRow
 
 
 class PostgresErp:

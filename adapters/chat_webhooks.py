@@ -13,9 +13,9 @@ from typing import Any, ClassVar, Protocol
 
 from adapters import http
 from adapters.notification_context import DECISION_KINDS, PoSummary, po_url
-from adapters.ports import Notification
 from domain.decision_card import DecisionCard
 from domain.money import Money
+from domain.notifications import Notification
 from settings import Settings
 
 SLACK_HEADER_LIMIT = 150  # characters of a Block Kit header's plain text

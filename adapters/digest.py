@@ -14,7 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.ports import Notification, NotificationPort
+from adapters.ports import NotificationPort
+from domain.notifications import Notification
 from models import digest_items
 from models.db import unit_of_work
 from models.digest_items import DigestItem

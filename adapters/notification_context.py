@@ -10,9 +10,10 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adapters.ports import Notification, NotificationPort
+from adapters.ports import NotificationPort
 from domain.catalog import Role
 from domain.decision_card import DecisionCard
+from domain.notifications import Notification
 from models.decision_cards import approvers_card
 from models.links import Recipient, resolve_recipient
 from models.people import User, UserRole

@@ -28,7 +28,7 @@ from adapters.notification_context import (
     po_summary,
 )
 from adapters.outbox import EMAIL_CHANNEL, Delivery, PostgresOutbox, record_deliveries
-from adapters.ports import Notification
+from domain.notifications import Notification
 from models import digest_items
 from models.db import unit_of_work
 from models.links import Recipient, resolve_recipient

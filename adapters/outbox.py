@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.ports import Notification, TicketUpdate
+from domain.notifications import Notification
+from domain.tickets import TicketUpdate
 from models.db import unit_of_work
 from models.outbound import OutboundMessage
 

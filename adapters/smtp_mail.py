@@ -32,10 +32,10 @@ from adapters.notification_context import (
     po_url,
 )
 from adapters.outbox import PostgresOutbox
-from adapters.ports import Notification
 from adapters.smtp_connections import SmtpConnections
 from domain.catalog import Decision
 from domain.money import Money
+from domain.notifications import Notification
 from models.links import Recipient
 from models.outbound import OutboundMessage
 from settings import Settings

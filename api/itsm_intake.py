@@ -12,13 +12,13 @@ from fastapi.concurrency import run_in_threadpool
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from adapters.ports import TicketRequest, TicketUpdate
 from api.itsm_requisition import requisition_from_ticket
 from api.requisition_submit import refusals_of, start_po
 from api.runtime import AppRuntime
 from domain.catalog import Role
 from domain.purchase_order import itsm_workflow_id
 from domain.requisition import Requisition
+from domain.tickets import TicketRequest, TicketUpdate
 from models.accounts import find_by_name_or_email
 from models.db import unit_of_work
 from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import ErpOrder, TicketUpdate
     from domain.catalog import PoStatus
+    from domain.erp_messages import ErpOrder
+    from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
     from workflows.ticket_write_back import keep_unwritten
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import TicketUpdate
     from domain.side_effects import TICKET_UPDATE, Undelivered
+    from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
 
 if TYPE_CHECKING:

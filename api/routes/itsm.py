@@ -18,11 +18,11 @@ from pydantic import BaseModel
 from adapters import glpi, jira_sm, servicenow
 from adapters.basic_auth import basic_auth_matches
 from adapters.itsm_router import TicketNotFound
-from adapters.ports import TicketRequest
 from api.deps import RuntimeDep, TemporalDep
 from api.errors import Refused
 from api.itsm_intake import Delivery, Intake, TicketUnreadable, take_in
 from api.webhooks import configured_secret, json_object, unauthorised
+from domain.tickets import TicketRequest
 from settings import Settings
 
 router = APIRouter(prefix="/api/itsm", tags=["itsm"])

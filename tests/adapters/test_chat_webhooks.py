@@ -12,9 +12,9 @@ import pytest
 
 from adapters.chat_webhooks import SlackWebhook, TeamsWebhook, configured_chats
 from adapters.notification_context import PoSummary
-from adapters.ports import Notification
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from domain.notifications import Notification
 from settings import Settings
 
 APP_URL = "https://poflow.example.org/"

@@ -14,9 +14,9 @@ from jinja2 import Undefined, UndefinedError
 from sqlalchemy.orm import sessionmaker
 
 from adapters.notification_context import PoSummary
-from adapters.ports import Notification
 from adapters.smtp_mail import EMAIL_TEMPLATES, SmtpMailer, email_templates
 from domain.catalog import Decision
+from domain.notifications import Notification
 from models.links import Recipient
 from settings import Settings
 

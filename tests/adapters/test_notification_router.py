@@ -22,12 +22,12 @@ from adapters.builtin_erp import PostgresErp
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
 from adapters.notification_router import NotDelivered, NotificationRouter
 from adapters.outbox import PostgresOutbox
-from adapters.ports import Notification
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import PoStatus, Role, ServiceType
+from domain.notifications import Notification
 from domain.side_effects import NOT_DELIVERED
 from models import DigestItem, OutboundMessage, PurchaseOrder
 from models.accounts import upsert_user

@@ -24,8 +24,8 @@ from temporalio.worker import Worker
 
 from activities.digest import DigestActivities
 from adapters.notification_router import NotificationRouter
-from adapters.ports import Notification
 from domain.catalog import Role
+from domain.notifications import Notification
 from models import OutboundMessage
 from models.accounts import upsert_user
 from models.db import unit_of_work
