@@ -24,10 +24,10 @@ from activities.contracts import ContractActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
+from activities.notification_router import NotificationRouter
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
-from adapters.builtin_erp import PostgresErp
 from adapters.chat_webhooks import configured_chats
 from adapters.checkpoint_files import CheckpointDirectory
 from adapters.ecb_rates import EcbRates
@@ -37,15 +37,15 @@ from adapters.erp_rest import RestErp
 from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
-from adapters.notification_router import NotificationRouter
-from adapters.outbox import PostgresOutbox
 from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.postgres import check_reachable, resolve_database_url
 from devstack.temporal import connect_or_explain
+from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory
+from models.outbox import PostgresOutbox
 from settings import Settings, configure_logging
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
@@ -138,9 +138,7 @@ def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> 
     """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
     only), Slack and Teams when their webhooks are set."""
     mail = (
-        SmtpMailer(sessions, settings, partial(make_decision_link, settings))
-        if settings.smtp_host
-        else None
+        SmtpMailer(settings, partial(make_decision_link, settings)) if settings.smtp_host else None
     )
     return NotificationRouter(sessions, mail, configured_chats(settings), app_url=settings.app_url)
 

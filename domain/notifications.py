@@ -43,3 +43,8 @@ class PoSummary:
     amount_minor: int
     currency: str
     card: DecisionCard | None = None
+
+
+def po_url(app_url: str, po_number: str) -> str:
+    """The PO's page in the web app, where the reader of a message signs in to act."""
+    return f"{app_url.rstrip('/')}/po/{po_number}"

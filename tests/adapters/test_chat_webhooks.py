@@ -11,10 +11,9 @@ import httpx
 import pytest
 
 from adapters.chat_webhooks import SlackWebhook, TeamsWebhook, configured_chats
-from adapters.notification_context import PoSummary
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
-from domain.notifications import Notification
+from domain.notifications import Notification, PoSummary
 from settings import Settings
 
 APP_URL = "https://poflow.example.org/"

@@ -23,7 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.digest import DigestActivities
-from adapters.notification_router import NotificationRouter
+from activities.notification_router import NotificationRouter
 from domain.catalog import Role
 from domain.notifications import Notification
 from models import OutboundMessage

@@ -3,11 +3,11 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.builtin_erp import PostgresErp
-from adapters.outbox import PostgresOutbox
 from domain.erp_messages import ErpOrder
 from domain.notifications import Notification
 from models import BuiltinErpOrder, OutboundMessage
+from models.builtin_erp import PostgresErp
+from models.outbox import PostgresOutbox
 
 
 def _order(key: str) -> ErpOrder:
