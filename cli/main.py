@@ -17,8 +17,8 @@ from cli.policies import policy
 from cli.purchase_orders import po
 from cli.seed import load_demo_data
 from devstack import SetupError
-from devstack.ports import port_in_use
 from devstack.postgres import resolve_database_url, stop_started_here
+from devstack.tcp_ports import port_in_use
 from models.db import session_factory
 from models.migrate import upgrade_to_head
 from settings import configure_logging

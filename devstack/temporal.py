@@ -16,7 +16,7 @@ from temporalio.client import Client, RetryConfig
 from temporalio.common import SearchAttributeKey
 
 from devstack import SetupError
-from devstack.ports import port_in_use, split_address
+from devstack.tcp_ports import port_in_use, split_address
 from settings import Settings
 from workflows import search_attributes
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from settings import environment_names
 
 

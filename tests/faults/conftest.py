@@ -25,9 +25,9 @@ from devstack.outside_world import (
     outside_world_app,
     poflow_environment,
 )
-from devstack.ports import free_port
 from devstack.postgres import start_embedded
 from devstack.serving import loopback_socket, served, url_of
+from devstack.tcp_ports import free_port
 from devstack.temporal import dev_server_command
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from devstack.outside_world import ERP_TOKEN
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from settings import environment_names
 
 pytestmark = pytest.mark.slow

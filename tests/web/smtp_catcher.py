@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from devstack.ports import free_port
 from devstack.simulators.smtp import MailInbox, text_of
+from devstack.tcp_ports import free_port
 
 __all__ = ["MailInbox", "full_links_in", "links_in", "mail", "text_of"]
 

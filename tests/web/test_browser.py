@@ -22,7 +22,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from settings import environment_names
 from tests.api import e2e
 from tests.web import smtp_catcher
