@@ -29,6 +29,7 @@ COPY activities ./activities
 COPY adapters ./adapters
 COPY api ./api
 COPY models ./models
+COPY temporal_client ./temporal_client
 COPY devstack ./devstack
 COPY cli ./cli
 COPY bench ./bench

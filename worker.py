@@ -1,5 +1,7 @@
 """The worker's composition root: builds the real adapters from settings, registers workflows and
-activities on the task queue, and runs until stopped."""
+activities on the task queue, and runs until stopped. It is given its database URL and Temporal
+client (``poflow worker`` finds both, starting the embedded Postgres when DATABASE_URL is unset),
+so it imports nothing of the development stack."""
 
 from __future__ import annotations
 
@@ -41,12 +43,10 @@ from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from devstack.postgres import check_reachable, resolve_database_url
-from devstack.temporal import connect_or_explain
 from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory
 from models.outbox import PostgresOutbox
-from settings import Settings, configure_logging
+from settings import Settings
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
@@ -193,10 +193,8 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
     return worker
 
 
-async def run(settings: Settings) -> None:
-    database_url = resolve_database_url(settings)
-    check_reachable(database_url)
-    client = await connect_or_explain(settings)
+async def run(settings: Settings, database_url: str, client: Client) -> None:
+    """Serve the task queue on Postgres at ``database_url`` until SIGINT or SIGTERM."""
     added = await register_search_attributes(
         client, settings.temporal_namespace, search_attributes.ALL
     )
@@ -249,12 +247,3 @@ async def write_audit_checkpoints(writer: AuditCheckpoints, minutes: int) -> Non
         except Exception:
             log.exception("audit checkpoint not written; trying again in %s minutes", minutes)
         await asyncio.sleep(minutes * 60)
-
-
-def main() -> None:
-    configure_logging()
-    asyncio.run(run(Settings()))
-
-
-if __name__ == "__main__":
-    main()

@@ -64,9 +64,16 @@ def seed() -> None:
 def worker() -> None:
     """Run the Temporal worker with every workflow and activity."""
     import worker as worker_module
+    from devstack.temporal import connect_or_explain
 
     configure_logging()
-    asyncio.run(worker_module.run(load_settings()))
+    settings = load_settings()
+    database_url = reachable_database(settings)
+
+    async def serve() -> None:
+        await worker_module.run(settings, database_url, await connect_or_explain(settings))
+
+    asyncio.run(serve())
 
 
 @app.command()

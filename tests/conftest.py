@@ -25,8 +25,8 @@ from devstack.temporal import cli_binary
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from workflows import search_attributes
-from workflows.registry import DATA_CONVERTER
 
 TEST_DATABASE = "poflow_test"
 DEMO_DATABASE = "poflow_demo_test"

@@ -32,6 +32,7 @@ from devstack.temporal import dev_server_command
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
 from settings import Settings, environment_names
+from temporal_client.converter import DATA_CONVERTER
 from tests.api import e2e
 from tests.conftest import app_role_url
 from tests.faults.outages import (
@@ -41,7 +42,6 @@ from tests.faults.outages import (
     SwitchableTemporal,
 )
 from tests.faults.stack import FaultStack
-from workflows.registry import DATA_CONVERTER
 
 
 def _database(tmp: Path) -> tuple[SwitchablePostgres, str]:

@@ -23,9 +23,9 @@ from domain.requisition import Requisition
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from worker import build_worker
 from workflows import search_attributes
-from workflows.registry import DATA_CONVERTER
 
 
 @pytest.fixture
