@@ -54,6 +54,9 @@ class Intake:
 
 @dataclass(frozen=True)
 class TicketSource:
+    """Where the delivery's ticket is read, and how it reads as a requisition (as the JSON
+    API's requisition body, so the caller that owns that body passes it in)."""
+
     read: Callable[[], TicketRequest]  # raises ``TicketUnreadable``
     to_requisition: TicketReading
 
