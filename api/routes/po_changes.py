@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api.decisions import not_running, visible_or_404
-from api.deps import SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, Refused, run_update
-from api.idempotency import IdempotencyHeader, update_id
+from api.deps import SessionDep, TemporalDep, require_role, visible_or_404
+from api.errors import RefusalRoute, Refused
+from api.idempotency import IdempotencyHeader
 from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from api.schemas import REFUSAL_RESPONSES
 from domain.blanket import CallOffRequest
@@ -25,6 +24,8 @@ from domain.purchase_order import PoView
 from domain.requisition import LineItem
 from models.people import User
 from models.purchase_orders import PurchaseOrder
+from services.idempotency import update_id
+from services.updates import not_running, run_update
 
 router = APIRouter(prefix="/api/purchase-orders", tags=["after issue"], route_class=RefusalRoute)
 OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]

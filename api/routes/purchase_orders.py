@@ -11,18 +11,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api import information
 from api.decision_schemas import DecisionOut
-from api.decisions import (
-    DecisionForm,
-    NotVisible,
-    not_running,
-    submit_decision,
-    visible_or_404,
-)
-from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, Refused, run_update
-from api.idempotency import IdempotencyHeader, update_id
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_role, visible_or_404
+from api.errors import RefusalRoute
+from api.idempotency import IdempotencyHeader
 from api.params import RowOffset
 from api.schemas import (
     REFUSAL_RESPONSES,
@@ -41,6 +33,11 @@ from domain.side_effects import RetryRequest
 from models.inbox import purchase_orders
 from models.people import User
 from models.purchase_orders import PurchaseOrder
+from services import information
+from services.decisions import DecisionForm, NotVisible, submit_decision
+from services.idempotency import update_id
+from services.refusals import RuleRefused
+from services.updates import not_running, run_update
 
 router = APIRouter(prefix="/api", tags=["purchase orders"], route_class=RefusalRoute)
 Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
@@ -180,10 +177,9 @@ async def decide_renewal(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     handle = temporal.get_workflow_handle(f"renewal-{po.po_number}")
-    missing = Refused(
-        status.HTTP_409_CONFLICT,
+    missing = RuleRefused(
+        "no_renewal_open",
         f"no renewal is open for {po_number}; it opens at the contract's notice window",
-        rule="no_renewal_open",
     )
     key = update_id("decide_renewal", user, idempotency_key)
     view = await run_update(handle, "decide", decision, RenewalView, missing=missing, update_id=key)
