@@ -11,6 +11,7 @@ from api.decisions import not_running, refuse_unstorable_text, visible_or_missin
 from api.errors import run_update
 from api.idempotency import update_id
 from domain.purchase_order import InformationAnswer, PoView
+from domain.temporal_names import PoUpdate
 from models.people import User
 
 
@@ -30,9 +31,9 @@ async def answer_information(
     handle = temporal.get_workflow_handle(po.workflow_id)
     return await run_update(
         handle,
-        "answer_information",
+        PoUpdate.ANSWER_INFORMATION,
         request,
         PoView,
         missing=not_running(po_number),
-        update_id=update_id("answer_information", user, key),
+        update_id=update_id(PoUpdate.ANSWER_INFORMATION, user, key),
     )

@@ -20,8 +20,9 @@ from api.runtime import AppRuntime
 from domain.catalog import PoStatus
 from domain.intake import intake_refusals
 from domain.policy_document import parse_policy
-from domain.purchase_order import PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PurchaseOrderStart
 from domain.requisition import Requisition
+from domain.temporal_names import WorkflowType, workflow_id_for
 from domain.validation import RuleFailure, validate_requisition
 from models.db import unit_of_work
 from models.governance import IdempotencyKey
@@ -186,7 +187,7 @@ async def start_po(
     ever started: then this starts nothing."""
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await temporal.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(po_number, requisition),
             id=workflow_id or workflow_id_for(po_number),
             task_queue=settings.temporal_task_queue,

@@ -92,7 +92,7 @@ async def abandon(po: PurchaseOrderWorkflow) -> None:
     view.status, view.attention, view.cancel_reason = PoStatus.CANCELLED, None, request.reason
     if po.preparation is not None and po.preparation.gl_account is not None:
         try:
-            await calls.move_budget("release", po.movement("release"))
+            await calls.release_budget(po.movement("release"))
         except FailureError as error:
             workflow.logger.warning("%s: budget not released: %s", view.po_number, error)
     await record_quietly(po, "po.cancelled", request.reason, request.actor)

@@ -67,7 +67,7 @@ async def _drop_increase(
 ) -> None:
     if record.change_base_minor > 0:
         movement = _movement(po, requisition, record, "drop-increase")
-        await calls.move_budget("release_reservation", movement)
+        await calls.release_reservation(movement)
 
 
 async def _reserve_increase(

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.invoicing import fully_invoiced
     from domain.purchase_order import CarriedState, PurchaseOrderStart
     from domain.renewal import RenewalStart, notice_windows
+    from domain.temporal_names import WorkflowType, renewal_workflow_id
     from workflows import activity_calls as calls
     from workflows.change_orders import run_change_order
     from workflows.ticket_write_back import write_back
@@ -75,9 +76,9 @@ async def _start_renewal(po: PurchaseOrderWorkflow) -> None:
     prep = po.preparation
     assert prep is not None and prep.contract_end is not None and prep.policy is not None
     requisition = po.view.requisition
-    renewal_id = f"renewal-{po.view.po_number}"
+    renewal_id = renewal_workflow_id(po.view.po_number)
     await workflow.start_child_workflow(
-        "Renewal",
+        WorkflowType.RENEWAL,
         RenewalStart(
             po_number=po.view.po_number,
             contract=requisition.contract or "",
@@ -105,7 +106,7 @@ async def _finish(
     po: PurchaseOrderWorkflow, status: PoStatus, action: str, actor: str, why: str = ""
 ) -> None:
     """Release what the PO still holds (unused commitment at the end of service) and settle."""
-    await calls.move_budget("release", po.movement(f"release-{status.value}"))
+    await calls.release_budget(po.movement(f"release-{status.value}"))
     po.view.status = status
     if po.cancel_request:
         po.view.cancel_reason = po.cancel_request.reason

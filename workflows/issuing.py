@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 async def issue(po: PurchaseOrderWorkflow) -> None:
     requisition, prep = po.view.requisition, po.preparation
     assert prep is not None
-    await calls.move_budget("commit", po.movement("commit"))
+    await calls.commit_budget(po.movement("commit"))
     receipt = await calls.issue_to_erp(erp_order(po))
     po.view.erp_reference = receipt.erp_reference
     po.view.status = PoStatus.ISSUED

@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.routing import RoutingError, emergency_stage, route
     from domain.side_effects import MESSAGE, RetryRequest, Undelivered
+    from domain.temporal_names import PoQuery, PoSignal, PoUpdate, WorkflowType
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
     from workflows.after_issue_events import book_call_off, book_invoice
@@ -47,7 +48,7 @@ ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 HELD = (PoStatus.INFORMATION_REQUESTED, PoStatus.NEEDS_ATTENTION)  # no decision is taken
 
 
-@workflow.defn(name="PurchaseOrder")
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER)
 class PurchaseOrderWorkflow:
     """Validates, reserves budget, routes, waits for each tier's decisions with reminders and
     escalation, issues to the ERP exactly once, then sleeps until renewal windows and close.
@@ -90,17 +91,17 @@ class PurchaseOrderWorkflow:
 
     # -- queries and updates -------------------------------------------------------------------
 
-    @workflow.query(name="view")
+    @workflow.query(name=PoQuery.VIEW)
     def query_view(self) -> PoView:
         return self.view
 
-    @workflow.query(name="recorded_changes")
+    @workflow.query(name=PoQuery.RECORDED_CHANGES)
     def query_recorded_changes(self) -> int:
         """How many changes the PO has recorded (each one audit entry): ``poflow audit verify
         --workflows`` holds the trail against it."""
         return self.sequence
 
-    @workflow.update(name="decide")
+    @workflow.update(name=PoUpdate.DECIDE)
     async def decide(self, request: DecisionRequest) -> PoView:
         assert self.approval is not None
         stage = self.approval.stage_now()
@@ -137,7 +138,7 @@ class PurchaseOrderWorkflow:
         if refused is not None:
             raise ApplicationError(refused.message, type=refused.rule)
 
-    @workflow.update(name="retry_step")
+    @workflow.update(name=PoUpdate.RETRY_STEP)
     async def retry_step(self, request: RetryRequest) -> PoView:
         """Run the step that failed for good again; returns once it is under way."""
         self.steward.retries_asked += 1
@@ -153,7 +154,7 @@ class PurchaseOrderWorkflow:
     async def hold_failed_step(self, step: str, error: FailureError) -> None:
         await hold(self, step, error)
 
-    @workflow.signal(name="erp_status")
+    @workflow.signal(name=PoSignal.ERP_STATUS)
     async def erp_status(self, event: ErpStatusEvent) -> None:
         """The ERP's word on the issued order (acknowledged, received, invoiced), once per
         event id."""
@@ -163,7 +164,7 @@ class PurchaseOrderWorkflow:
         self.view.erp_status = event.status
         await self.record(f"erp.{event.status}", "erp", comment=event.detail or event.erp_reference)
 
-    @workflow.update(name="answer_information")
+    @workflow.update(name=PoUpdate.ANSWER_INFORMATION)
     async def answer_information(self, answer: InformationAnswer) -> PoView:
         asked = self.view.information_request
         self.view.information_request = None
@@ -188,7 +189,7 @@ class PurchaseOrderWorkflow:
         if not answer.answer.strip():
             raise ApplicationError("an answer is required", type="comment_required")
 
-    @workflow.update(name="cancel")
+    @workflow.update(name=PoUpdate.CANCEL)
     async def cancel(self, request: CancelRequest) -> PoView:
         self.cancel_request = request
         self.changes += 1
@@ -213,7 +214,7 @@ class PurchaseOrderWorkflow:
         if not request.reason.strip():
             raise ApplicationError("a reason is required to cancel", type="comment_required")
 
-    @workflow.update(name="change_order")
+    @workflow.update(name=PoUpdate.CHANGE_ORDER)
     async def change_order(self, request: ChangeOrderRequest) -> PoView:
         """Returns once the change order is applied or refused, or waits for approval."""
         self.change_request = request
@@ -241,7 +242,7 @@ class PurchaseOrderWorkflow:
             )
         )
 
-    @workflow.update(name="record_invoice")
+    @workflow.update(name=PoUpdate.RECORD_INVOICE)
     async def record_invoice(self, request: InvoiceRequest) -> PoView:
         await book_invoice(self, request)
         return self.view
@@ -254,7 +255,7 @@ class PurchaseOrderWorkflow:
             invoice_refusal(view.status, request, requester, view.decisions, view.invoices)
         )
 
-    @workflow.update(name="call_off")
+    @workflow.update(name=PoUpdate.CALL_OFF)
     async def call_off(self, request: CallOffRequest) -> PoView:
         await book_call_off(self, request)
         return self.view
@@ -456,7 +457,7 @@ class PurchaseOrderWorkflow:
         return False
 
     async def _end_unissued(self) -> bool:
-        await calls.move_budget("release", self.movement("release"))
+        await calls.release_budget(self.movement("release"))
         if self.cancel_request:
             self.view.status = PoStatus.CANCELLED
             self.view.cancel_reason = self.cancel_request.reason

@@ -23,6 +23,7 @@ from domain.invoicing import InvoiceRequest
 from domain.money import Money
 from domain.purchase_order import PoView
 from domain.requisition import LineItem
+from domain.temporal_names import PoUpdate
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 
@@ -66,7 +67,11 @@ async def change_order(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "change_order", request, update_id("change_order", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.CHANGE_ORDER,
+        request,
+        update_id(PoUpdate.CHANGE_ORDER, user, idempotency_key),
     )
 
 
@@ -88,7 +93,7 @@ async def delay(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "change_order", request, update_id("delay", user, idempotency_key)
+        temporal, po, PoUpdate.CHANGE_ORDER, request, update_id("delay", user, idempotency_key)
     )
 
 
@@ -112,7 +117,11 @@ async def record_invoice(
         actor_is_finance=True,
     )
     return await _update(
-        temporal, po, "record_invoice", request, update_id("record_invoice", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.RECORD_INVOICE,
+        request,
+        update_id(PoUpdate.RECORD_INVOICE, user, idempotency_key),
     )
 
 
@@ -134,7 +143,11 @@ async def call_off(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "call_off", request, update_id("call_off", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.CALL_OFF,
+        request,
+        update_id(PoUpdate.CALL_OFF, user, idempotency_key),
     )
 
 

@@ -14,7 +14,7 @@ from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused
 from api.schemas import RequisitionAccepted, RequisitionIn
 from api.schemas import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
-from domain.purchase_order import workflow_id_for
+from domain.temporal_names import workflow_id_for
 from models.people import User
 
 router = APIRouter(prefix="/api", tags=["requisitions"], route_class=RefusalRoute)

@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
 from domain.purchase_order import PoView
+from domain.temporal_names import PoUpdate
 from models import AuditEntry, ErpOrder, OutboundMessage, PurchaseOrder
 from models.budget_ledger import po_balance
 
@@ -29,7 +30,7 @@ PoHandle = WorkflowHandle[object, PoView]
 
 async def decide(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> PoView:
     view: PoView = await handle.execute_update(
-        "decide", DecisionRequest(actor, action, **fields), result_type=PoView
+        PoUpdate.DECIDE, DecisionRequest(actor, action, **fields), result_type=PoView
     )
     return view
 

@@ -7,6 +7,7 @@ from temporalio.client import WorkflowHandle
 
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
+from domain.temporal_names import PoQuery, PoUpdate
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
     activity_calls,
@@ -95,7 +96,7 @@ async def test_refusals_name_the_rule_and_record_nothing(po_runner: PoRunner, db
     assert await refused_rule(handle, "priya", Decision.FORWARD, forward_to="alex") == (
         "invalid_forward"
     )
-    view = await handle.query("view", result_type=PoView)
+    view = await handle.query(PoQuery.VIEW, result_type=PoView)
     assert view.decisions == [] and view.waiting_on() == ["priya"]
     assert not [a for a in audit_actions(db, view.po_number) if a.startswith("decision.")]
 
@@ -117,7 +118,7 @@ async def test_the_requester_cancels_before_issue(po_runner: PoRunner, db: Sessi
     handle = await po_runner.start(laptops())
     view = await view_when(handle, waiting)
     cancelled = await handle.execute_update(
-        "cancel", CancelRequest("alex", "project stopped"), result_type=PoView
+        PoUpdate.CANCEL, CancelRequest("alex", "project stopped"), result_type=PoView
     )
     assert cancelled.status is PoStatus.CANCELLED and cancelled.cancel_reason == "project stopped"
     assert balance(db, view.po_number) == (0, 0)
