@@ -1,6 +1,6 @@
-"""How the PO records a change and sends a message: every change is one audit entry, projected
-to Postgres and shown to operators; messages that cannot go out are kept on the PO as
-undelivered, and the PO goes on."""
+"""How the PO records a change and sends a message: every change is one audit entry (with the
+status before and after it), projected to Postgres and shown to operators; messages that cannot
+go out are kept on the PO as undelivered, and the PO goes on."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import Notification
+    from domain.catalog import PoStatus
     from domain.purchase_order import PoChange, PoView, StateAfter
     from domain.side_effects import MESSAGE, Undelivered
     from workflows import activity_calls as calls
@@ -22,6 +23,8 @@ class Recorder:
     def __init__(self, state: PoState) -> None:
         self.state = state
         self.projector = Projector()
+        # The status the last recorded change left (a new PO's first change has none before).
+        self._status_recorded = state.view.status if state.sequence else None
 
     @property
     def view(self) -> PoView:
@@ -43,14 +46,17 @@ class Recorder:
         if routed is not None:
             state.view.current_stage = routed.approval.current_stage
         publish(state.view)
-        return self._change(action, actor, **extra)
+        before, self._status_recorded = self._status_recorded, state.view.status
+        return self._change(action, actor, before, **extra)
 
     def uncounted_change(self, action: str, actor: str) -> PoChange:
         """The PO as it stands, for an activity that takes a change but records no audit entry
         of it (the emergency exception): it takes no sequence number of its own."""
-        return self._change(action, actor)
+        return self._change(action, actor, self._status_recorded)
 
-    def _change(self, action: str, actor: str, **extra: object) -> PoChange:
+    def _change(
+        self, action: str, actor: str, before: PoStatus | None, **extra: object
+    ) -> PoChange:
         state, info = self.state, workflow.info()
         return PoChange(
             sequence=state.sequence,
@@ -60,6 +66,7 @@ class Recorder:
             action=action,
             actor=actor,
             view=state.view,
+            before_status=before,
             state_after=StateAfter.of(state.view),
             **extra,  # type: ignore[arg-type]
         )

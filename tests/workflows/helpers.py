@@ -55,6 +55,18 @@ def audit_actions(session: Session, po_number: str) -> list[str]:
     )
 
 
+def audit_statuses(session: Session, po_number: str) -> list[tuple[str, str | None, str]]:
+    """Each audit entry of the PO as (action, status before, status after), in order."""
+    session.expire_all()
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_id == po_number).order_by(AuditEntry.sequence)
+    )
+    return [
+        (entry.action, (entry.before or {}).get("status"), (entry.after or {})["status"])
+        for entry in entries
+    ]
+
+
 def erp_orders(session: Session, po_number: str) -> int:
     return int(session.scalar(select(func.count()).where(ErpOrder.po_number == po_number)) or 0)
 

@@ -13,6 +13,7 @@ from tests.workflows.helpers import (
     activity_calls,
     arrives,
     audit_actions,
+    audit_statuses,
     balance,
     decide,
     erp_orders,
@@ -136,6 +137,22 @@ async def test_forward_hands_the_tier_to_another_eligible_person(
     assert await refused_rule(handle, "priya", Decision.APPROVE) == "not_entitled"
     await decide(handle, "paul", Decision.APPROVE)
     assert (await view_when(handle, issued)).erp_reference
+
+
+async def test_each_audit_entry_says_the_status_before_and_after(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle = await po_runner.start(laptops())
+    await view_when(handle, waiting)
+    await decide(handle, "priya", Decision.APPROVE)
+    po = (await view_when(handle, issued)).po_number
+    await arrives(lambda: audit_actions(db, po), "po.issued")
+    statuses = audit_statuses(db, po)
+    assert statuses[0] == ("requisition.submitted", None, "validating")
+    assert ("requisition.routed", "validating", "pending_approval") in statuses
+    assert ("decision.approve", "pending_approval", "pending_approval") in statuses
+    assert ("po.approved", "pending_approval", "approved") in statuses
+    assert ("po.issued", "approved", "issued") in statuses
 
 
 async def test_a_refused_requisition_says_which_rules_failed(po_runner: PoRunner) -> None:
