@@ -101,7 +101,7 @@ async def _approve_again(
         return Verdict.APPROVED
     suffix = f" (change order {record.number})"
     stages = [Stage(stage.name + suffix, stage.branches) for stage in routed]
-    earlier = state.routed()
+    earlier = state.routed
     approval = earlier.approval if earlier else _approval_of(view, prepared)
     first = len(view.stages)
     view.stages.extend(stages)

@@ -81,7 +81,7 @@ class PurchaseOrderHandlers:
         _refuse_with(refusal(routed.approval, request, workflow.now()))
 
     def _routed(self) -> Routed:
-        routed = self.state.routed()
+        routed = self.state.routed
         if routed is None:
             raise _not_waiting()
         return routed

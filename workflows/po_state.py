@@ -111,12 +111,9 @@ class PoState:
         phase = self.phase
         return phase.prepared if isinstance(phase, Routed) else phase
 
+    @property
     def routed(self) -> Routed | None:
         return self.phase if isinstance(self.phase, Routed) else None
-
-    def rejected(self) -> bool:
-        routed = self.routed()
-        return routed is not None and routed.rejected()
 
     def changed(self) -> None:
         """A caller changed the PO (a decision, a cancel, an invoice...): the run, waiting in

@@ -42,7 +42,7 @@ class Recorder:
         """The next change, counted and shown to operators; the caller projects it."""
         state = self.state
         state.sequence += 1
-        routed = state.routed()
+        routed = state.routed
         if routed is not None:
             state.view.current_stage = routed.approval.current_stage
         publish(state.view)

@@ -10,7 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import InformationAnswer, PoView
 from domain.renewal import RenewalAction, RenewalDecision, RenewalView
-from domain.temporal_names import PoQuery, PoUpdate
+from domain.temporal_names import PoQuery, PoUpdate, workflow_id_for
 from models import EmergencyException
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
@@ -132,7 +132,7 @@ async def test_renewal_starts_at_the_notice_window_and_renews(
         result_type=RenewalView,
     )
     assert renewed.status == "renewed" and renewed.renewal_po
-    po_runner.track(f"po-{renewed.renewal_po}")
+    po_runner.track(workflow_id_for(renewed.renewal_po))
     await projected(db, renewed.renewal_po, PoStatus.PENDING_APPROVAL)
     await arrives(lambda: audit_actions(db, view.po_number), "renewal.started")
     await arrives(lambda: audit_actions(db, view.po_number), "renewal.renew")
