@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from domain.temporal_names import Activity
 from models import Contract
 from models.db import unit_of_work
 
@@ -23,7 +24,7 @@ class ContractActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="renew_contract")
+    @activity.defn(name=Activity.RENEW_CONTRACT)
     def renew_contract(self, renewal: ContractRenewal) -> date:
         with unit_of_work(self._sessions) as session:
             contract = session.scalar(

@@ -7,6 +7,8 @@ from typing import Protocol
 
 from temporalio import activity
 
+from domain.temporal_names import Activity
+
 
 class DigestPort(Protocol):
     def send_digests(self, now: datetime) -> int: ...
@@ -19,7 +21,7 @@ class DigestActivities:
     def __init__(self, digests: DigestPort) -> None:
         self._digests = digests
 
-    @activity.defn(name="send_digests")
+    @activity.defn(name=Activity.SEND_DIGESTS)
     def send_digests(self, now: datetime) -> int:
         """The number of digests sent; ``now`` comes from the workflow, so a retry uses the
         same cut-off as the first attempt."""

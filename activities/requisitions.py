@@ -12,6 +12,7 @@ from domain.money import convert
 from domain.purchase_order import Preparation, PrepareRequest
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
+from domain.temporal_names import Activity
 from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
 from models import Contract, Vendor
 from models.db import unit_of_work
@@ -29,7 +30,7 @@ class RequisitionActivities:
         self._rates = rates
         self._base_currency = base_currency
 
-    @activity.defn(name="prepare_requisition")
+    @activity.defn(name=Activity.PREPARE_REQUISITION)
     def prepare_requisition(self, request: PrepareRequest) -> Preparation:
         requisition = request.requisition
         with unit_of_work(self._sessions) as session:
@@ -103,7 +104,7 @@ class PoNumberActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="allocate_po_number")
+    @activity.defn(name=Activity.ALLOCATE_PO_NUMBER)
     def allocate_po_number(self) -> str:
         with unit_of_work(self._sessions) as session:
             return next_po_number(session)

@@ -14,6 +14,7 @@ from domain.catalog import Decision
 from domain.entitlement import DecisionRequest
 from domain.intake import LONG_TEXT, text_problem
 from domain.purchase_order import PoView
+from domain.temporal_names import PoUpdate
 from models.inbox import delegation_for_decision, visible_purchase_order
 from models.people import User
 from models.purchase_orders import PurchaseOrder
@@ -78,11 +79,11 @@ async def submit_decision(
     handle = temporal.get_workflow_handle(po.workflow_id)
     return await run_update(
         handle,
-        "decide",
+        PoUpdate.DECIDE,
         request,
         PoView,
         missing=not_running(po_number),
-        update_id=update_id("decide", user, key),
+        update_id=update_id(PoUpdate.DECIDE, user, key),
     )
 
 

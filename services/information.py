@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from domain.purchase_order import InformationAnswer, PoView
+from domain.temporal_names import PoUpdate
 from models.people import User
 from services.decisions import refuse_unstorable_text, visible_or_missing
 from services.idempotency import update_id
@@ -30,9 +31,9 @@ async def answer_information(
     handle = temporal.get_workflow_handle(po.workflow_id)
     return await run_update(
         handle,
-        "answer_information",
+        PoUpdate.ANSWER_INFORMATION,
         request,
         PoView,
         missing=not_running(po_number),
-        update_id=update_id("answer_information", user, key),
+        update_id=update_id(PoUpdate.ANSWER_INFORMATION, user, key),
     )

@@ -13,8 +13,8 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from adapters.ports import TicketRequest, TicketUpdate
 from domain.catalog import Role
-from domain.purchase_order import itsm_workflow_id
 from domain.requisition import Requisition
+from domain.temporal_names import WorkflowType, itsm_workflow_id
 from models.accounts import find_by_name_or_email
 from models.db import unit_of_work
 from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery
@@ -144,7 +144,7 @@ async def _answer_refusal(
         ticket.ticket, "refused", "", note, f"itsm-delivery-{delivery_id}:refused"
     )
     await runtime.temporal.start_workflow(
-        "TicketFeedback",
+        WorkflowType.TICKET_FEEDBACK,
         update,
         id=f"itsm-feedback-{delivery_id}",
         task_queue=runtime.settings.temporal_task_queue,

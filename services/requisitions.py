@@ -17,8 +17,9 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.catalog import PoStatus
-from domain.purchase_order import PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PurchaseOrderStart
 from domain.requisition import Requisition
+from domain.temporal_names import WorkflowType, workflow_id_for
 from domain.validation import RuleFailure
 from models.db import unit_of_work
 from models.governance import IdempotencyKey
@@ -171,7 +172,7 @@ async def start_po(
     ever started: then this starts nothing."""
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await temporal.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(po_number, requisition),
             id=workflow_id or workflow_id_for(po_number),
             task_queue=settings.temporal_task_queue,

@@ -18,7 +18,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
-from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PoView, PurchaseOrderStart
+from domain.temporal_names import PoUpdate, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import environment_names
@@ -79,19 +80,19 @@ async def test_a_killed_worker_loses_nothing_and_issues_once(
         number = next_po_number(session)
     worker_process.start()
     handle = await temporal_env.client.start_workflow(
-        "PurchaseOrder",
+        WorkflowType.PURCHASE_ORDER,
         PurchaseOrderStart(number, saas_subscription(30_000, pii=False)),
         id=workflow_id_for(number),
         task_queue=worker_process.env["POFLOW_TEMPORAL_TASK_QUEUE"],
         result_type=PoView,
     )
     await view_when(handle, waiting, seconds=60)
-    await handle.execute_update("decide", DecisionRequest("sam", Decision.APPROVE))
+    await handle.execute_update(PoUpdate.DECIDE, DecisionRequest("sam", Decision.APPROVE))
     await view_when(handle, lambda v: v.waiting_on() == ["tom"], seconds=30)
 
     worker_process.kill()
     decision = asyncio.create_task(
-        handle.execute_update("decide", DecisionRequest("tom", Decision.APPROVE))
+        handle.execute_update(PoUpdate.DECIDE, DecisionRequest("tom", Decision.APPROVE))
     )
     await asyncio.sleep(2)
     assert not decision.done()  # nobody is there to take it while the worker is down

@@ -6,10 +6,11 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from adapters.ports import TicketUpdate
+    from domain.temporal_names import WorkflowType
     from workflows import activity_calls as calls
 
 
-@workflow.defn(name="TicketFeedback")
+@workflow.defn(name=WorkflowType.TICKET_FEEDBACK)
 class TicketFeedbackWorkflow:
     @workflow.run
     async def run(self, update: TicketUpdate) -> None:

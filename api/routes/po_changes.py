@@ -22,6 +22,7 @@ from domain.invoicing import InvoiceRequest
 from domain.money import Money
 from domain.purchase_order import PoView
 from domain.requisition import LineItem
+from domain.temporal_names import PoUpdate
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 from services.idempotency import update_id
@@ -67,7 +68,11 @@ async def change_order(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "change_order", request, update_id("change_order", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.CHANGE_ORDER,
+        request,
+        update_id(PoUpdate.CHANGE_ORDER, user, idempotency_key),
     )
 
 
@@ -89,7 +94,7 @@ async def delay(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "change_order", request, update_id("delay", user, idempotency_key)
+        temporal, po, PoUpdate.CHANGE_ORDER, request, update_id("delay", user, idempotency_key)
     )
 
 
@@ -113,7 +118,11 @@ async def record_invoice(
         actor_is_finance=True,
     )
     return await _update(
-        temporal, po, "record_invoice", request, update_id("record_invoice", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.RECORD_INVOICE,
+        request,
+        update_id(PoUpdate.RECORD_INVOICE, user, idempotency_key),
     )
 
 
@@ -135,7 +144,11 @@ async def call_off(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "call_off", request, update_id("call_off", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.CALL_OFF,
+        request,
+        update_id(PoUpdate.CALL_OFF, user, idempotency_key),
     )
 
 

@@ -27,9 +27,10 @@ from api.schemas import (
 )
 from domain.catalog import PoStatus, Role
 from domain.decision_outcome import outcome_of
-from domain.purchase_order import CancelRequest, PoView, workflow_id_for
+from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
 from domain.side_effects import RetryRequest
+from domain.temporal_names import PoUpdate, renewal_workflow_id, workflow_id_for
 from models.inbox import purchase_orders
 from models.people import User
 from models.purchase_orders import PurchaseOrder
@@ -129,11 +130,11 @@ async def cancel(
     handle = temporal.get_workflow_handle(po.workflow_id)
     view = await run_update(
         handle,
-        "cancel",
+        PoUpdate.CANCEL,
         request,
         PoView,
         missing=not_running(po_number),
-        update_id=update_id("cancel", user, idempotency_key),
+        update_id=update_id(PoUpdate.CANCEL, user, idempotency_key),
     )
     return _json(view)
 
@@ -176,13 +177,15 @@ async def decide_renewal(
         uplift_basis_points=body.uplift_basis_points,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    handle = temporal.get_workflow_handle(f"renewal-{po.po_number}")
+    handle = temporal.get_workflow_handle(renewal_workflow_id(po.po_number))
     missing = RuleRefused(
         "no_renewal_open",
         f"no renewal is open for {po_number}; it opens at the contract's notice window",
     )
     key = update_id("decide_renewal", user, idempotency_key)
-    view = await run_update(handle, "decide", decision, RenewalView, missing=missing, update_id=key)
+    view = await run_update(
+        handle, PoUpdate.DECIDE, decision, RenewalView, missing=missing, update_id=key
+    )
     return dict(_RENEWAL.dump_python(view, mode="json"))
 
 
@@ -197,7 +200,9 @@ async def retry_step(
     workflow_id = row.workflow_id if row is not None else workflow_id_for(po_number)
     handle = temporal.get_workflow_handle(workflow_id)
     request = RetryRequest(actor=user.username)
-    view = await run_update(handle, "retry_step", request, PoView, missing=not_running(po_number))
+    view = await run_update(
+        handle, PoUpdate.RETRY_STEP, request, PoView, missing=not_running(po_number)
+    )
     return _json(view)
 
 

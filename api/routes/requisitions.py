@@ -12,7 +12,7 @@ from api.idempotency import IdempotencyHeader
 from api.schemas import RequisitionAccepted, RequisitionIn
 from api.schemas import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
-from domain.purchase_order import workflow_id_for
+from domain.temporal_names import workflow_id_for
 from models.people import User
 from services import requisitions
 from services.requisitions import IdempotencyKeyReused, RequisitionRefused

@@ -28,6 +28,7 @@ from domain.decision_card import decision_card
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
+from domain.temporal_names import PoUpdate
 from domain.wording import as_sentence
 from models.audit import AuditEntry
 from models.inbox import delegations_held
@@ -161,7 +162,7 @@ async def retry(
     try:
         await run_update(
             update,
-            "retry_step",
+            PoUpdate.RETRY_STEP,
             RetryRequest(user.username),
             PoView,
             missing=not_running(po_number),

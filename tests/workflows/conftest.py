@@ -18,8 +18,9 @@ from temporalio.worker import Worker
 
 from devstack.temporal import cli_binary
 from domain.catalog import PoStatus
-from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.requisition import Requisition
+from domain.temporal_names import PoQuery, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
@@ -69,7 +70,7 @@ class PoRunner:
             number = next_po_number(session)
         self.track(workflow_id_for(number))
         return await self.env.client.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(number, requisition),
             id=workflow_id_for(number),
             task_queue=self.queue,
@@ -101,7 +102,7 @@ async def view_when(
 ) -> PoView:
     """Query the PO until ``ready`` holds (the worker runs activities in real time)."""
     for _ in range(int(seconds * 10)):
-        view: PoView = await handle.query("view", result_type=PoView)
+        view: PoView = await handle.query(PoQuery.VIEW, result_type=PoView)
         if ready(view):
             return view
         await asyncio.sleep(0.1)

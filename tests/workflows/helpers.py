@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
 from domain.purchase_order import PoView
+from domain.temporal_names import PoUpdate
 from models import AuditEntry, ErpOrder, OutboundMessage, PurchaseOrder
 from models.budget_ledger import po_balance
 
@@ -29,7 +30,7 @@ PoHandle = WorkflowHandle[object, PoView]
 
 async def decide(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> PoView:
     view: PoView = await handle.execute_update(
-        "decide", DecisionRequest(actor, action, **fields), result_type=PoView
+        PoUpdate.DECIDE, DecisionRequest(actor, action, **fields), result_type=PoView
     )
     return view
 
@@ -52,6 +53,18 @@ def audit_actions(session: Session, po_number: str) -> list[str]:
             .order_by(AuditEntry.sequence)
         )
     )
+
+
+def audit_statuses(session: Session, po_number: str) -> list[tuple[str, str | None, str]]:
+    """Each audit entry of the PO as (action, status before, status after), in order."""
+    session.expire_all()
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_id == po_number).order_by(AuditEntry.sequence)
+    )
+    return [
+        (entry.action, (entry.before or {}).get("status"), (entry.after or {})["status"])
+        for entry in entries
+    ]
 
 
 def erp_orders(session: Session, po_number: str) -> int:

@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from cli.audit_workflows import po_workflow_discrepancies
 from domain.audit_chain import entry_hash
 from domain.catalog import Decision, PoStatus
+from domain.temporal_names import PoQuery
 from models.audit import AuditEntry
 from models.db import build_engine
 from settings import Settings
@@ -76,7 +77,7 @@ async def test_the_trail_is_held_against_each_pos_workflow(
     # Issued: the workflow records nothing more, so its count of changes stands still.
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
     client, queue = runner.env.client, runner.queue
-    recorded = await handle.query("recorded_changes", result_type=int)
+    recorded = await handle.query(PoQuery.RECORDED_CHANGES, result_type=int)
     await eventually(lambda: _entries(demo_sessions, handle.id) == recorded or None)
     await _listed(runner, handle.id)
     assert await po_workflow_discrepancies(client, queue, demo_sessions) == []

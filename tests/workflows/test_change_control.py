@@ -20,6 +20,7 @@ from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 from domain.catalog import PoStatus
 from domain.purchase_order import CancelRequest, PoView
+from domain.temporal_names import PoQuery, PoUpdate
 from settings import Settings
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import arrives, audit_actions, balance, erp_orders, keep_history
@@ -99,7 +100,7 @@ async def test_issue_waits_for_the_change_to_be_approved(
     await _noted(servicenow, item, "issue waits until change")
 
     await time_env.sleep(timedelta(hours=3))  # asked again each hour: still not approved
-    assert (await handle.query("view", result_type=PoView)).status is PoStatus.APPROVED
+    assert (await handle.query(PoQuery.VIEW, result_type=PoView)).status is PoStatus.APPROVED
     servicenow.tables["change_request"][change_id]["approval"] = "approved"
     await time_env.sleep(timedelta(hours=1))
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
@@ -125,7 +126,7 @@ async def test_a_po_waiting_for_its_change_can_be_cancelled(
     handle = await runner.start(requisition)
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.held_for_change is not None)
-    view = await update(handle, "cancel", CancelRequest("alex", "the change was rejected"))
+    view = await update(handle, PoUpdate.CANCEL, CancelRequest("alex", "the change was rejected"))
     assert view.status is PoStatus.CANCELLED
     assert erp_orders(db, view.po_number) == 0 and balance(db, view.po_number) == (0, 0)
 

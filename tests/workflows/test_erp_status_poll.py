@@ -15,6 +15,7 @@ from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.erp import ErpBook, erp_simulator_app
 from domain.catalog import PoStatus
 from domain.purchase_order import PoView
+from domain.temporal_names import PoQuery
 from settings import Settings
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import arrives, audit_actions, keep_history
@@ -83,4 +84,4 @@ async def test_the_poll_hands_each_status_to_its_po_once(
     await arrives(lambda: audit_actions(db, view.po_number), "erp.invoiced")
     actions = audit_actions(db, view.po_number)
     assert actions.count("erp.acknowledged") == actions.count("erp.received") == 1
-    assert (await handle.query("view", result_type=PoView)).status is PoStatus.ISSUED
+    assert (await handle.query(PoQuery.VIEW, result_type=PoView)).status is PoStatus.ISSUED
