@@ -23,6 +23,7 @@ from domain.requisition import Requisition
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
+from tests.builders.policies import demo_policy, policy_in_force
 from worker import build_worker
 from workflows import search_attributes
 from workflows.registry import DATA_CONVERTER
@@ -88,6 +89,15 @@ async def po_runner(
     async with worker:
         yield runner
         await runner.end_all()
+
+
+@pytest.fixture
+def refusing_policy(demo_sessions: sessionmaker[Session]) -> Iterator[None]:
+    """The demo policy, but refusing over-budget requisitions, while the test runs."""
+    document = demo_policy()
+    document["over_budget"] = "refuse"
+    with policy_in_force(demo_sessions, document, "refuse over budget"):
+        yield
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from domain.catalog import Decision, PoStatus
 from models.audit import AuditEntry
 from models.db import build_engine
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import decide, eventually
-from tests.workflows.requisitions import laptops
 from worker import build_worker
 
 

@@ -19,9 +19,9 @@ from domain.catalog import PoStatus
 from domain.purchase_order import PoView
 from models.db import build_engine, session_factory
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle
-from tests.workflows.requisitions import laptops
 from worker import build_worker
 
 
