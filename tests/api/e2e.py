@@ -136,6 +136,25 @@ async def serve_stack(
         yield Stack(http, temporal_env.client, demo_sessions, _tokens(demo_sessions))
 
 
+@asynccontextmanager
+async def serve_app_alone(
+    demo_database_url: str,
+    temporal_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    settings: Settings,
+) -> AsyncIterator[Stack]:
+    """The app alone on ``settings``' task queue, which no worker polls (yet): a PO stays as it
+    was submitted."""
+    app = create_app(settings, demo_database_url)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
+    ):
+        tokens = tokens_for_demo_users(demo_database_url)
+        yield Stack(http, temporal_env.client, demo_sessions, tokens)
+
+
 def tokens_for_demo_users(database_url: str) -> dict[str, str]:
     """Committed API tokens for every demo user of the database at ``database_url``."""
     engine = build_engine(database_url, pool_size=1)

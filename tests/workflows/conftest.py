@@ -78,17 +78,27 @@ class PoRunner:
         )
 
 
+@contextlib.asynccontextmanager
+async def running_pos(
+    env: WorkflowEnvironment, sessions: sessionmaker[Session], prefix: str = "po-test"
+) -> AsyncIterator[PoRunner]:
+    """A worker with every workflow and activity on a task queue of its own, and the runner that
+    starts POs there; what the block left running is ended with it."""
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    settings = Settings(_env_file=None, temporal_task_queue=queue)
+    worker: Worker = build_worker(env.client, settings, sessions)
+    runner = PoRunner(env, sessions, queue)
+    async with worker:
+        yield runner
+        await runner.end_all()
+
+
 @pytest.fixture
 async def po_runner(
     time_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session]
 ) -> AsyncIterator[PoRunner]:
-    queue = f"po-test-{uuid.uuid4().hex[:8]}"
-    settings = Settings(_env_file=None, temporal_task_queue=queue)
-    worker: Worker = build_worker(time_env.client, settings, demo_sessions)
-    runner = PoRunner(time_env, demo_sessions, queue)
-    async with worker:
+    async with running_pos(time_env, demo_sessions) as runner:
         yield runner
-        await runner.end_all()
 
 
 @pytest.fixture
