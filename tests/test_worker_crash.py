@@ -4,7 +4,6 @@ the ERP receives it exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -22,10 +21,10 @@ from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.temporal_names import PoUpdate, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
-from settings import environment_names
+from tests.builders.processes import clean_environment
+from tests.builders.requisitions import saas_subscription
 from tests.workflows.conftest import view_when, waiting
 from tests.workflows.helpers import audit_actions, balance, erp_orders, projected
-from tests.workflows.requisitions import saas_subscription
 
 pytestmark = pytest.mark.slow
 
@@ -60,8 +59,7 @@ class WorkerProcess:
 def worker_process(
     demo_database_url: str, temporal_env: WorkflowEnvironment, tmp_path: Path
 ) -> Iterator[WorkerProcess]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env.update(
+    env = clean_environment(
         DATABASE_URL=demo_database_url,
         POFLOW_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
         POFLOW_TEMPORAL_TASK_QUEUE=f"crash-{uuid.uuid4().hex[:8]}",

@@ -20,8 +20,7 @@ from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
 from adapters.notification_router import NotificationRouter
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from devstack.serving import loopback_socket, served, url_of
-from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from devstack.simulators.chat import ChatChannel
 from domain.catalog import Role
 from domain.purchase_order import BudgetMovement
 from models.accounts import upsert_user
@@ -29,21 +28,10 @@ from models.db import build_engine, session_factory, unit_of_work
 from models.notification_preferences import Preferences, set_preferences
 from settings import Settings
 from tests.models.budget_org import demo_cost_center
-from tests.web import smtp_catcher
 from tests.web.smtp_catcher import MailInbox
-
-mail = smtp_catcher.mail
 
 RACERS = 8
 ASK = 13_500  # 135.00 EUR of a 1,000.00 EUR line: the 6th takes it to 81 %, the 8th to 108 %
-
-
-@pytest.fixture
-def chat() -> Iterator[tuple[ChatChannel, str]]:
-    channel = ChatChannel()
-    sock = loopback_socket()
-    with served(chat_simulator_app(channel), sock):
-        yield channel, url_of(sock)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from domain.requisition import Requisition
 from domain.validation import RuleFailure
 from models.db import unit_of_work
 from services.requisitions import refusals_of
-from tests.unit.test_validation import LINE, valid_requisition
+from tests.builders.requisitions import LINE, valid_requisition
 
 TODAY = date.today()
 

@@ -7,7 +7,6 @@ when several messages are sent together."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
 
@@ -25,8 +24,7 @@ from adapters.outbox import PostgresOutbox
 from adapters.ports import Notification
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from devstack.serving import loopback_socket, served, url_of
-from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from devstack.simulators.chat import ChatChannel
 from domain.catalog import PoStatus, Role, ServiceType
 from domain.side_effects import NOT_DELIVERED
 from models import DigestItem, OutboundMessage, PurchaseOrder
@@ -34,20 +32,9 @@ from models.accounts import upsert_user
 from models.db import unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
 from settings import Settings
-from tests.web import smtp_catcher
 from tests.web.smtp_catcher import MailInbox, text_of
 
-mail = smtp_catcher.mail
-
 APP_URL = "https://poflow.example.org"
-
-
-@pytest.fixture
-def chat() -> Iterator[tuple[ChatChannel, str]]:
-    channel = ChatChannel()
-    sock = loopback_socket()
-    with served(chat_simulator_app(channel), sock):
-        yield channel, url_of(sock)
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
-import copy
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from cli.demo_data import POLICY_DOCUMENT
 from domain.catalog import Role, ServiceType
 from domain.policy import (
     ApproverMode,
@@ -19,12 +17,9 @@ from domain.policy import (
 )
 from domain.policy_document import POLICY_SCHEMA, PolicyError, parse_policy
 from domain.requisition import RiskFlag
+from tests.builders.policies import POLICY_DOCUMENT, demo_policy
 
 VALIDATOR = jsonschema.Draft202012Validator(POLICY_SCHEMA)
-
-
-def demo_document() -> dict[str, Any]:
-    return copy.deepcopy(POLICY_DOCUMENT)
 
 
 def schema_errors(document: dict[str, Any]) -> list[str]:
@@ -50,7 +45,7 @@ def test_every_object_in_the_schema_refuses_unknown_keys() -> None:
 
 
 def test_the_demo_policy_document_is_valid() -> None:
-    assert schema_errors(demo_document()) == []
+    assert schema_errors(demo_policy()) == []
 
 
 def test_the_demo_policy_parses_to_its_tiers() -> None:
@@ -138,43 +133,43 @@ def test_a_minimal_document_parses_with_every_option_given() -> None:
 
 
 def test_the_schema_refuses_a_float_amount() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][1]["when"][0]["amount_base_minor_at_least"] = 2_500_000.5
     assert any("is not of type 'integer'" in message for message in schema_errors(document))
 
 
 def test_the_schema_refuses_an_unknown_key() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][0]["approvers"]["department_head"] = True
     assert any("department_head" in message for message in schema_errors(document))
 
 
 def test_the_schema_refuses_a_tier_with_both_approvers_and_parallel() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][2]["approvers"] = {"users": ["tom"]}
     assert schema_errors(document) != []
 
 
 def test_the_schema_refuses_a_tier_with_neither_approvers_nor_parallel() -> None:
-    document = demo_document()
+    document = demo_policy()
     del document["tiers"][0]["approvers"]
     assert schema_errors(document) != []
 
 
 def test_the_schema_refuses_branch_fields_beside_parallel() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][2]["deadline_hours"] = 24
     assert schema_errors(document) != []
 
 
 def test_the_schema_refuses_an_unknown_role() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][3]["approvers"] = {"role": "cfo"}
     assert any("'cfo' is not one of" in message for message in schema_errors(document))
 
 
 def test_the_schema_refuses_an_empty_tiers_list() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"] = []
     assert schema_errors(document) != []
 
@@ -184,7 +179,7 @@ def test_the_schema_refuses_an_empty_tiers_list() -> None:
     [{}, {"mode": "all_of"}, {"users": []}, {"cost_center_owner": False}, {"manager_levels": 0}],
 )
 def test_the_schema_refuses_approvers_that_name_nobody(approvers: dict[str, Any]) -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][0]["approvers"] = approvers
     assert schema_errors(document) != []
 
@@ -207,14 +202,14 @@ def test_the_schema_refuses_approvers_that_name_nobody(approvers: dict[str, Any]
     ],
 )
 def test_parse_policy_names_the_json_path_of_a_problem(change: Any, path: str) -> None:
-    document = demo_document()
+    document = demo_policy()
     change(document)
     with pytest.raises(PolicyError, match=path):
         parse_policy("broken", 1, document)
 
 
 def test_parse_policy_refuses_a_whole_float_that_the_schema_lets_through() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][1]["when"][0]["amount_base_minor_at_least"] = 2_500_000.0
     with pytest.raises(PolicyError, match=r"^tiers\[1\]\.when\[0\]\.amount_base_minor_at_least"):
         parse_policy("broken", 1, document)
@@ -226,7 +221,7 @@ def test_parse_policy_refuses_a_document_that_is_not_an_object() -> None:
 
 
 def test_deadlines_may_be_given_in_minutes_but_not_in_both_units() -> None:
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     document["tiers"][0].pop("deadline_hours")
     document["tiers"][0]["deadline_minutes"] = 2
     assert not list(VALIDATOR.iter_errors(document))

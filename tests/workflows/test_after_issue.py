@@ -1,8 +1,6 @@
 """An issued PO on the time-skipping server: change orders (approved again above the policy's
 threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -20,12 +18,13 @@ from domain.change_orders import ChangeOrderRequest
 from domain.invoicing import InvoiceRequest
 from domain.purchase_order import PoView
 from domain.requisition import PoType
-from domain.temporal_names import PoQuery, PoUpdate
+from domain.temporal_names import PoUpdate
 from models import LedgerEntry
 from models.budget_ledger import po_holdings
-from tests.models.budget_org import demo_cost_center
+from tests.builders.requisitions import laptops, own_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
+    approve_round,
     arrives,
     audit_actions,
     balance,
@@ -33,41 +32,19 @@ from tests.workflows.helpers import (
     erp_orders,
     keep_history,
     projected,
+    update,
 )
-from tests.workflows.requisitions import laptops
-from tests.workflows.test_budget_policy import refusing_policy
 
 PoHandle = WorkflowHandle[object, PoView]
-__all__ = ["refusing_policy"]
 
 
 async def issued_laptops(
     po_runner: PoRunner, db: Session, count: int = 2
 ) -> tuple[PoHandle, PoView]:
     """Laptops on a cost center of their own, so no other test's POs change the routing."""
-    handle = await po_runner.start(replace(laptops(count), cost_center=_own_cost_center(db)))
+    handle = await po_runner.start(replace(laptops(count), cost_center=own_cost_center(db)))
     await view_when(handle, waiting)
     return handle, await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
-
-
-async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoView:
-    """Approve every tier as it opens (earlier tests may have taken the line over budget, which
-    adds a finance tier) until ``done`` holds; felix, who processes invoices, never approves."""
-    for _ in range(200):
-        view: PoView = await handle.query(PoQuery.VIEW, result_type=PoView)
-        if done(view):
-            return view
-        people = [person for person in view.waiting_on() if person != "felix"]
-        if people:
-            await decide(handle, people[0], Decision.APPROVE, comment="within plan")
-        await asyncio.sleep(0.1)
-    stages = [(s.name, [b.approvals for b in s.branches]) for s in view.stages]
-    raise AssertionError(f"never done: {view.status} at {view.current_stage} of {stages}")
-
-
-async def update(handle: PoHandle, name: str, request: object) -> PoView:
-    view: PoView = await handle.execute_update(name, request, result_type=PoView)
-    return view
 
 
 async def refused(handle: PoHandle, name: str, request: object) -> str:
@@ -202,7 +179,7 @@ async def test_call_offs_draw_down_a_blanket_ceiling_and_stop_at_it(
 ) -> None:
     blanket = replace(
         laptops(1),
-        cost_center=_own_cost_center(db),
+        cost_center=own_cost_center(db),
         po_type=PoType.BLANKET,
         blanket_ceiling_minor=500_000,
     )
@@ -239,7 +216,7 @@ def _kinds(db: Session, po: str) -> list[Any]:
 async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_actuals(
     po_runner: PoRunner, db: Session
 ) -> None:
-    code = _own_cost_center(db, reserve_at="invoice")
+    code = own_cost_center(db, reserve_at="invoice")
     handle = await po_runner.start(replace(laptops(1), cost_center=code))
     view = await view_when(handle, waiting)
     assert view.waiting_on() == ["priya"] and not view.over_budget  # checked, not reserved
@@ -252,18 +229,10 @@ async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_ac
     assert (await handle.result()).status is PoStatus.CLOSED
 
 
-def _own_cost_center(db: Session, reserve_at: str = "creation") -> str:
-    """Laptops' own cost center: 100,000.00 EUR on GL 1610 in each of this month and the next
-    two (a 30-day service period may touch two of them)."""
-    code = demo_cost_center(db, "1610", 10_000_000, months=3, reserve_at=reserve_at)
-    db.commit()
-    return code
-
-
 async def test_a_delay_into_periods_without_budget_is_refused_when_policy_refuses(
     refusing_policy: None, po_runner: PoRunner, db: Session
 ) -> None:
-    code = _own_cost_center(db)
+    code = own_cost_center(db)
     handle = await po_runner.start(replace(laptops(2), cost_center=code))
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)

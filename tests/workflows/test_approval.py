@@ -8,6 +8,7 @@ from temporalio.client import WorkflowHandle
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
 from domain.temporal_names import PoQuery, PoUpdate
+from tests.builders.requisitions import laptops, saas_subscription
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
     activity_calls,
@@ -24,7 +25,6 @@ from tests.workflows.helpers import (
     refused_rule,
     search_attribute_upserts,
 )
-from tests.workflows.requisitions import laptops, saas_subscription
 
 
 def issued(view: PoView) -> bool:

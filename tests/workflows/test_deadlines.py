@@ -12,6 +12,7 @@ from domain.purchase_order import InformationAnswer, PoView
 from domain.renewal import RenewalAction, RenewalDecision, RenewalView
 from domain.temporal_names import PoQuery, PoUpdate, workflow_id_for
 from models import EmergencyException
+from tests.builders.requisitions import emergency, laptops, short_contract_vms
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
     arrives,
@@ -24,7 +25,6 @@ from tests.workflows.helpers import (
     projected,
     refused_rule,
 )
-from tests.workflows.requisitions import emergency, laptops, short_contract_vms
 
 
 async def test_a_missed_deadline_escalates_to_the_fallback(

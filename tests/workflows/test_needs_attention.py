@@ -15,9 +15,9 @@ from domain.purchase_order import CancelRequest, PoView
 from domain.requisition import Requisition
 from domain.side_effects import RetryRequest
 from domain.temporal_names import PoUpdate
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle, decide, keep_history, refused_rule
-from tests.workflows.requisitions import laptops
 from workflows import search_attributes as sa
 
 

@@ -20,9 +20,9 @@ from domain.purchase_order import PoView
 from domain.temporal_names import PoQuery
 from models.db import build_engine, session_factory
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle
-from tests.workflows.requisitions import laptops
 from worker import build_worker
 
 

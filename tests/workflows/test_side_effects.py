@@ -33,9 +33,9 @@ from domain.temporal_names import PoQuery
 from models.db import build_engine, session_factory, unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle, audit_actions, balance, decide, read_model
-from tests.workflows.requisitions import laptops
 from worker import build_activities, build_itsm, build_worker
 from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
 
