@@ -10,7 +10,7 @@ from temporalio import activity
 from adapters.ports import RatesPort
 from domain.intake import intake_refusals
 from domain.money import convert
-from domain.policy_document import parse_policy
+from domain.policy_document import build_policy
 from domain.purchase_order import Preparation, PrepareRequest
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
@@ -49,7 +49,7 @@ class RequisitionActivities:
             policy_row = active_policy(session)
             if policy_row is None:
                 return _refused("policy_present", "policy", "no approval policy is stored")
-            policy = parse_policy(policy_row.name, policy_row.version, policy_row.document)
+            policy = build_policy(policy_row.name, policy_row.version, policy_row.document)
             reference = reference_data(session, requisition)
             outcome = validate_requisition(
                 requisition, reference, today=request.today, price_above_msa=policy.price_above_msa

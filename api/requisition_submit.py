@@ -19,7 +19,7 @@ from api.idempotency import requisition_digest
 from api.runtime import AppRuntime
 from domain.catalog import PoStatus
 from domain.intake import intake_refusals
-from domain.policy_document import parse_policy
+from domain.policy_document import build_policy
 from domain.purchase_order import PurchaseOrderStart, workflow_id_for
 from domain.requisition import Requisition
 from domain.validation import RuleFailure, validate_requisition
@@ -120,7 +120,7 @@ def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure
     stored = active_policy(session)
     if stored is None:
         return (RuleFailure("policy_present", "policy", "no approval policy is stored"),)
-    policy = parse_policy(stored.name, stored.version, stored.document)
+    policy = build_policy(stored.name, stored.version, stored.document)
     reference = reference_data(session, requisition)
     outcome = validate_requisition(
         requisition, reference, today=date.today(), price_above_msa=policy.price_above_msa

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import delete, select
 
 from cli.demo_data import POLICY_DOCUMENT, POLICY_NAME
-from domain.policy_document import POLICY_SCHEMA
 from models.audit import AuditEntry
 from models.policies import ApprovalPolicy
+from models.policy_schema import POLICY_SCHEMA
 from tests.api import e2e
 from tests.api.e2e import Stack
 

@@ -15,11 +15,11 @@ from domain.policy import (
     Policy,
     TierSpec,
 )
-from domain.policy_document import parse_policy
+from domain.policy_document import build_policy
 from domain.requisition import LineItem, Requisition, RiskFlag
 from domain.routing import RoutingError, RoutingFacts, emergency_stage, route
 
-DEMO_POLICY = parse_policy("it-purchasing", 1, POLICY_DOCUMENT)
+DEMO_POLICY = build_policy("it-purchasing", 1, POLICY_DOCUMENT)
 ROLE_MEMBERS = {
     Role.PROCUREMENT.value: ("paul",),
     Role.FINANCE.value: ("fiona",),
