@@ -13,8 +13,9 @@ from domain.money import convert
 from domain.policy_document import build_policy
 from domain.purchase_order import Preparation, PrepareRequest
 from domain.requisition import Requisition
+from domain.requisition_rules import validate_requisition
 from domain.routing import RoutingFacts
-from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome, validate_requisition
+from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
 from models import Contract, Vendor
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number

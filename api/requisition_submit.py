@@ -22,7 +22,8 @@ from domain.intake import intake_refusals
 from domain.policy_document import build_policy
 from domain.purchase_order import PurchaseOrderStart, workflow_id_for
 from domain.requisition import Requisition
-from domain.validation import RuleFailure, validate_requisition
+from domain.requisition_rules import validate_requisition
+from domain.validation import RuleFailure
 from models.db import unit_of_work
 from models.governance import IdempotencyKey
 from models.people import User

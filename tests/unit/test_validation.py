@@ -6,6 +6,7 @@ import pytest
 from domain.catalog import ServiceType, VendorStatus
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
+from domain.requisition_rules import validate_requisition
 from domain.validation import (
     CatalogPrice,
     ContractFacts,
@@ -13,7 +14,6 @@ from domain.validation import (
     RuleFailure,
     ValidationOutcome,
     VendorFacts,
-    validate_requisition,
 )
 
 TODAY = date(2026, 3, 1)
