@@ -16,7 +16,8 @@ from domain.catalog import Decision
 from domain.entitlement import DecisionRequest
 from domain.intake import LONG_TEXT, text_problem
 from domain.purchase_order import PoView
-from models.inbox import delegation_for_decision, visible_purchase_order
+from models.delegations import delegation_for_decision
+from models.inbox import visible_purchase_order
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 

@@ -15,8 +15,9 @@ from domain.low_risk import RiskFacts, not_low_risk
 from domain.policy import LowRiskRule
 from domain.policy_document import build_policy
 from domain.requisition import RiskFlag
+from models.delegations import delegation_active
 from models.governance import DelegationRow
-from models.inbox import InboxRow, delegation_active
+from models.inbox import InboxRow
 from models.people import User
 from models.policies import ApprovalPolicy
 from models.purchase_orders import PurchaseOrder

@@ -15,7 +15,7 @@ from api.params import RowId
 from api.schemas import DelegationIn, DelegationOut
 from domain.catalog import Role
 from domain.money import Money
-from models.inbox import (
+from models.delegations import (
     DelegationEntry,
     DelegationRefused,
     delegation,

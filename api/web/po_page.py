@@ -37,7 +37,7 @@ from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
 from domain.wording import as_sentence
 from models.audit import AuditEntry
-from models.inbox import delegations_held
+from models.delegations import delegations_held
 from models.people import User
 from models.po_budget import PoBudget, po_budget
 
