@@ -13,8 +13,8 @@ from api.decisions import not_running, visible_or_404
 from api.deps import SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
 from api.idempotency import IdempotencyHeader, update_id
-from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
-from api.schemas import REFUSAL_RESPONSES
+from api.schemas.decisions import REFUSAL_RESPONSES
+from api.schemas.po_changes import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from domain.blanket import CallOffRequest
 from domain.catalog import Role
 from domain.change_orders import ChangeOrderRequest

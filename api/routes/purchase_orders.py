@@ -24,15 +24,14 @@ from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused, run_update
 from api.idempotency import IdempotencyHeader, update_id
 from api.params import RowOffset
-from api.schemas import (
+from api.schemas.decisions import (
     REFUSAL_RESPONSES,
     CancelIn,
     DecisionIn,
     InformationIn,
-    PoDetail,
-    PoSummary,
     RenewalIn,
 )
+from api.schemas.purchase_orders import PoDetail, PoSummary
 from domain.catalog import PoStatus, Role
 from domain.decision_outcome import outcome_of
 from domain.purchase_order import CancelRequest, PoView, workflow_id_for

@@ -11,8 +11,8 @@ from api.deps import RuntimeDep, SessionDep, TemporalDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.idempotency import IdempotencyHeader
 from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused
-from api.schemas import RequisitionAccepted, RequisitionIn
-from api.schemas import RequisitionRefused as RequisitionRefusedOut
+from api.schemas.requisitions import RequisitionAccepted, RequisitionIn
+from api.schemas.requisitions import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
 from domain.purchase_order import workflow_id_for
 from models.people import User
