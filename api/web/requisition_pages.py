@@ -19,13 +19,13 @@ from api.deps import RuntimeDep, SessionDep, TemporalDep
 from api.errors import Refused
 from api.information import answer_information
 from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused, submit_requisition
+from api.web.form_catalog import form_catalog
 from api.web.po_story import rejection
 from api.web.render import flash, render
 from api.web.requisition_form import (
     FieldErrors,
     FormInvalid,
     RequisitionForm,
-    form_catalog,
     placed,
     to_requisition,
 )
