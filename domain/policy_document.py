@@ -45,6 +45,11 @@ def build_policy(name: str, version: int, document: Mapping[str, Any]) -> Policy
     _refuse_fractions(document, "")
     tiers = tuple(_tier(tier, f"tiers[{index}]") for index, tier in enumerate(document["tiers"]))
     _check_unique([tier.name for tier in tiers], "tiers", "tier")
+    return Policy(name, version, document["base_currency"], tiers, **_options(document))
+
+
+def _options(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``Policy`` fields the document gives beside its tiers; the others keep defaults."""
     options = _given(document, "allow_same_approver_across_tiers")
     options.update(
         {key: kind(document[key]) for key, kind in _POLICY_ENUMS.items() if key in document}
@@ -61,7 +66,7 @@ def build_policy(name: str, version: int, document: Mapping[str, Any]) -> Policy
         options["approved_change_required_when"] = tuple(map(_condition, conditions))
     if "low_risk" in document:
         options["low_risk"] = _low_risk(document["low_risk"])
-    return Policy(name, version, document["base_currency"], tiers, **options)
+    return options
 
 
 def _tier(tier: Mapping[str, Any], path: str) -> TierSpec:
