@@ -22,7 +22,7 @@ RUN pip install -r requirements.lock
 
 # Then the source. Copied by name (not `COPY . .`) so a local .env, .venv, .poflow or .git never
 # ends up in the image. Keep this list in step with [tool.setuptools] in pyproject.toml.
-COPY pyproject.toml README.md alembic.ini settings.py worker.py ./
+COPY pyproject.toml README.md alembic.ini worker.py ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
@@ -32,6 +32,7 @@ COPY models ./models
 COPY devstack ./devstack
 COPY cli ./cli
 COPY bench ./bench
+COPY settings ./settings
 COPY templates ./templates
 # Editable, so the app finds templates/ and the migrations beside its code in /app.
 RUN pip install --no-deps -e .

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from adapters.ports import TicketRequest
-from api.schemas import RequisitionIn
+from api.schemas.requisitions import RequisitionIn
 from domain.requisition import Requisition
 
 LINE_FIELDS = ("description", "quantity", "unit_price", "service_start", "service_end")

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from temporalio.client import Client
 
-from api.schemas import RequisitionIn
+from api.schemas.requisitions import RequisitionIn
 from bench import org
 from bench.stack import POFLOW_QUEUE, BenchStack
 from domain.purchase_order import PurchaseOrderStart

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from domain.intake import intake_refusals
 from domain.policy import Policy
-from domain.policy_document import parse_policy
+from domain.policy_document import build_policy
 from domain.requisition import Requisition
-from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome, validate_requisition
+from domain.requisition_rules import validate_requisition
+from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
 from models.reference import active_policy, reference_data
 
 NO_POLICY = RuleFailure("policy_present", "policy", "no approval policy is stored")
@@ -40,7 +41,7 @@ def check_requisition(session: Session, requisition: Requisition, today: date) -
     stored = active_policy(session)
     if stored is None:
         return RequisitionCheck(ValidationOutcome((NO_POLICY,), ()))
-    policy = parse_policy(stored.name, stored.version, stored.document)
+    policy = build_policy(stored.name, stored.version, stored.document)
     reference = reference_data(session, requisition)
     outcome = validate_requisition(
         requisition, reference, today=today, price_above_msa=policy.price_above_msa

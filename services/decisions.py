@@ -15,7 +15,8 @@ from domain.entitlement import DecisionRequest
 from domain.intake import LONG_TEXT, text_problem
 from domain.purchase_order import PoView
 from domain.temporal_names import PoUpdate
-from models.inbox import delegation_for_decision, visible_purchase_order
+from models.delegations import delegation_for_decision
+from models.inbox import visible_purchase_order
 from models.people import User
 from models.purchase_orders import PurchaseOrder
 from services.idempotency import update_id

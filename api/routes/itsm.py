@@ -208,13 +208,13 @@ def _check_servicenow_caller(request: Request, settings: Settings) -> None:
 
 
 def _servicenow_table(settings: Settings) -> servicenow.ServiceNowTable:
-    if not (settings.servicenow_url and settings.servicenow_user and settings.servicenow_password):
+    instance = settings.servicenow
+    if instance is None or not instance.password:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "ServiceNow is not configured: set POFLOW_SERVICENOW_URL, _USER and _PASSWORD",
         )
-    password = settings.servicenow_password.get_secret_value()
-    return servicenow.ServiceNowTable(settings.servicenow_url, settings.servicenow_user, password)
+    return servicenow.ServiceNowTable(instance.url, instance.user, instance.password)
 
 
 def _kept(request: Request) -> dict[str, str]:

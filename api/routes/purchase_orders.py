@@ -16,15 +16,14 @@ from api.deps import CurrentUser, SessionDep, TemporalDep, require_role, visible
 from api.errors import RefusalRoute
 from api.idempotency import IdempotencyHeader
 from api.params import RowOffset
-from api.schemas import (
+from api.schemas.decisions import (
     REFUSAL_RESPONSES,
     CancelIn,
     DecisionIn,
     InformationIn,
-    PoDetail,
-    PoSummary,
     RenewalIn,
 )
+from api.schemas.purchase_orders import PoDetail, PoSummary
 from domain.catalog import PoStatus, Role
 from domain.decision_outcome import outcome_of
 from domain.purchase_order import CancelRequest, PoView

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Response, status
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.idempotency import IdempotencyHeader
-from api.schemas import RequisitionAccepted, RequisitionIn
-from api.schemas import RequisitionRefused as RequisitionRefusedOut
+from api.schemas.requisitions import RequisitionAccepted, RequisitionIn
+from api.schemas.requisitions import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
 from domain.temporal_names import workflow_id_for
 from models.people import User

@@ -31,7 +31,7 @@ from domain.standing import Standing, standing
 from domain.temporal_names import PoUpdate
 from domain.wording import as_sentence
 from models.audit import AuditEntry
-from models.inbox import delegations_held
+from models.delegations import delegations_held
 from models.people import User
 from models.po_budget import PoBudget, po_budget
 from services.decisions import DecisionForm, NotVisible, submit_decision, visible_or_missing

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep, SessionDep, TemporalDep
 from api.errors import KIND_STATUS
+from api.web.form_catalog import form_catalog
 from api.web.po_story import rejection
 from api.web.render import flash, render
 from api.web.requisition_form import (
     FieldErrors,
     FormInvalid,
     RequisitionForm,
-    form_catalog,
     placed,
     to_requisition,
 )

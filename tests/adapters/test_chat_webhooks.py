@@ -128,13 +128,13 @@ def test_the_simulator_refuses_what_slack_and_teams_would_refuse(
 
 
 def test_the_settings_name_the_channels_posted_to() -> None:
-    assert configured_chats(Settings(_env_file=None)) == []
+    assert configured_chats(Settings(_env_file=None).chats) == []
     both = Settings(
         _env_file=None,
         slack_webhook_url="https://hooks.slack.com/services/T0/B0/x",
         teams_webhook_url="https://prod.westeurope.logic.azure.com/workflows/1/triggers/manual",
     )
-    assert configured_chats(both) == [
+    assert configured_chats(both.chats) == [
         SlackWebhook("https://hooks.slack.com/services/T0/B0/x"),
         TeamsWebhook("https://prod.westeurope.logic.azure.com/workflows/1/triggers/manual"),
     ]

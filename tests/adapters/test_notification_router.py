@@ -46,7 +46,7 @@ def router(
     settings = Settings(
         _env_file=None, smtp_host="127.0.0.1", smtp_port=mail[1], public_url=APP_URL
     )
-    email = SmtpMailer(sessions, settings, partial(make_decision_link, settings))
+    email = SmtpMailer(sessions, settings.smtp, partial(make_decision_link, settings))
     url = chat[1]
     chats: list[ChatWebhook] = [
         SlackWebhook(f"{url}/slack/T0/B0/x"),

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from domain.catalog import ServiceType, VendorStatus
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, Requisition, RiskFlag
+from domain.requisition_rules import validate_requisition
 from domain.validation import (
     CatalogPrice,
     ContractFacts,
     ReferenceData,
     ValidationOutcome,
     VendorFacts,
-    validate_requisition,
 )
 from models import Contract, Vendor
 from tests.models.budget_org import demo_cost_center

@@ -15,8 +15,9 @@ from domain.policy import (
     PriceAboveMsa,
     TierSpec,
 )
-from domain.policy_document import POLICY_SCHEMA, PolicyError, parse_policy
+from domain.policy_document import PolicyError
 from domain.requisition import RiskFlag
+from models.policy_schema import POLICY_SCHEMA, parse_policy
 from tests.builders.policies import POLICY_DOCUMENT, demo_policy
 
 VALIDATOR = jsonschema.Draft202012Validator(POLICY_SCHEMA)
@@ -232,3 +233,36 @@ def test_deadlines_may_be_given_in_minutes_but_not_in_both_units() -> None:
     assert list(VALIDATOR.iter_errors(document))
     with pytest.raises(PolicyError, match="deadline_hours or deadline_minutes"):
         parse_policy("p", 1, document)
+
+
+def test_the_schema_offers_the_domain_s_choices_and_defaults() -> None:
+    defs = POLICY_SCHEMA["$defs"]
+    assert defs["approvers"]["properties"]["role"]["enum"] == [role.value for role in Role]
+    assert defs["approvers"]["properties"]["mode"]["enum"] == [mode.value for mode in ApproverMode]
+    service_types = defs["condition"]["properties"]["service_types"]["items"]["enum"]
+    assert service_types == [service_type.value for service_type in ServiceType]
+    risk_flags = defs["condition"]["properties"]["any_risk_flag"]["items"]["enum"]
+    assert risk_flags == [flag.value for flag in RiskFlag]
+    top = POLICY_SCHEMA["properties"]
+    assert top["price_above_msa"]["enum"] == [choice.value for choice in PriceAboveMsa]
+    assert top["over_budget"]["enum"] == [choice.value for choice in OverBudget]
+    emergency = {"approvers": TIER["approvers"]}
+    left_out = parse_policy(
+        "p", 1, {"base_currency": "EUR", "tiers": [TIER], "emergency": emergency}
+    )
+    branch = left_out.tiers[0].branches[0]
+    assert top["price_above_msa"]["default"] == left_out.price_above_msa.value
+    assert top["over_budget"]["default"] == left_out.over_budget.value
+    assert top["renewal_notice_days"]["default"] == list(left_out.renewal_notice_days)
+    assert top["allow_same_approver_across_tiers"]["default"] is False
+    assert left_out.allow_same_approver_across_tiers is False
+    fields = defs["tier"]["properties"]
+    assert fields["deadline_hours"]["default"] * 60 == branch.deadline_minutes
+    assert fields["reminder_hours"]["default"] * 60 == branch.reminder_minutes
+    assert fields["comment_required"]["default"] == branch.comment_required
+    assert left_out.emergency is not None
+    emergency_days = defs["emergency"]["properties"]["after_the_fact_days"]["default"]
+    assert emergency_days == left_out.emergency.after_the_fact_days
+
+
+TIER: dict[str, Any] = {"name": "owner", "approvers": {"cost_center_owner": True}}

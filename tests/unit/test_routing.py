@@ -14,12 +14,12 @@ from domain.policy import (
     Policy,
     TierSpec,
 )
-from domain.policy_document import parse_policy
+from domain.policy_document import build_policy
 from domain.requisition import RiskFlag
 from domain.routing import RoutingError, RoutingFacts, emergency_stage, route
 from tests.builders.requisitions import requisition
 
-DEMO_POLICY = parse_policy("it-purchasing", 1, POLICY_DOCUMENT)
+DEMO_POLICY = build_policy("it-purchasing", 1, POLICY_DOCUMENT)
 ROLE_MEMBERS = {
     Role.PROCUREMENT.value: ("paul",),
     Role.FINANCE.value: ("fiona",),
