@@ -22,17 +22,19 @@ RUN pip install -r requirements.lock
 
 # Then the source. Copied by name (not `COPY . .`) so a local .env, .venv, .poflow or .git never
 # ends up in the image. Keep this list in step with [tool.setuptools] in pyproject.toml.
-COPY pyproject.toml README.md alembic.ini settings.py worker.py ./
+COPY pyproject.toml README.md alembic.ini worker.py ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY adapters ./adapters
+COPY services ./services
 COPY api ./api
 COPY models ./models
 COPY temporal_client ./temporal_client
 COPY devstack ./devstack
 COPY cli ./cli
 COPY bench ./bench
+COPY settings ./settings
 COPY templates ./templates
 # Editable, so the app finds templates/ and the migrations beside its code in /app.
 RUN pip install --no-deps -e .

@@ -14,7 +14,6 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
@@ -47,6 +46,7 @@ from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory
 from models.outbox import PostgresOutbox
 from settings import Settings
+from settings.outside_systems import ErpSettings
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
@@ -78,7 +78,7 @@ def build_activities(
         settings.budget_alert_percents,
     )
     projection = ProjectionActivities(sessions)
-    erp = build_erp(sessions, settings)
+    erp = build_erp(sessions, settings.erp)
     outbound = OutboundActivities(erp, build_itsm(outbox, settings), notifications)
     erp_status = ErpStatusActivities(sessions, erp if isinstance(erp, RestErp) else NoEventFeed())
     return [
@@ -105,46 +105,40 @@ def build_activities(
     ]
 
 
-def build_erp(sessions: sessionmaker[Session], settings: Settings) -> ErpPort:
+def build_erp(sessions: sessionmaker[Session], erp: ErpSettings | None) -> ErpPort:
     """The ERP at ``erp_url`` (REST or cXML); without one, the built-in one in Postgres."""
-    if not settings.erp_url:
+    if erp is None:
         return PostgresErp(sessions)
-    token, timeout = _secret(settings.erp_token), settings.erp_timeout_seconds
-    if settings.erp_protocol == "cxml":
-        buyer, supplier = settings.erp_buyer_identity, settings.erp_supplier_identity
-        return CxmlErp(settings.erp_url, buyer, supplier, buyer, token, timeout_seconds=timeout)
-    return RestErp(settings.erp_url, token, timeout_seconds=timeout)
+    token, timeout = erp.token, erp.timeout_seconds
+    if erp.protocol == "cxml":
+        buyer, supplier = erp.buyer_identity, erp.supplier_identity
+        return CxmlErp(erp.url, buyer, supplier, buyer, token, timeout_seconds=timeout)
+    return RestErp(erp.url, token, timeout_seconds=timeout)
 
 
 def build_itsm(outbox: PostgresOutbox, settings: Settings) -> ItsmPort:
     """Each configured ITSM tool writes back to its own tickets; tickets of no configured tool
     are recorded in the outbox only."""
     systems: dict[str, ItsmPort] = {}
-    if settings.servicenow_url and settings.servicenow_user:
-        password = _secret(settings.servicenow_password)
+    servicenow, jira, glpi = settings.servicenow, settings.jira, settings.glpi
+    if servicenow is not None:
         systems["servicenow"] = ServiceNowTable(
-            settings.servicenow_url, settings.servicenow_user, password
+            servicenow.url, servicenow.user, servicenow.password
         )
-    if settings.jira_url and settings.jira_email:
-        token = _secret(settings.jira_api_token)
-        systems["jira"] = JiraServiceManagement(settings.jira_url, settings.jira_email, token)
-    if settings.glpi_url:
-        app_token, user_token = _secret(settings.glpi_app_token), _secret(settings.glpi_user_token)
-        systems["glpi"] = GlpiApi(settings.glpi_url, app_token, user_token)
+    if jira is not None:
+        systems["jira"] = JiraServiceManagement(jira.url, jira.email, jira.api_token)
+    if glpi is not None:
+        systems["glpi"] = GlpiApi(glpi.url, glpi.app_token, glpi.user_token)
     return ItsmRouter(systems, outbox)
 
 
 def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> NotificationRouter:
     """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
     only), Slack and Teams when their webhooks are set."""
-    mail = (
-        SmtpMailer(settings, partial(make_decision_link, settings)) if settings.smtp_host else None
-    )
-    return NotificationRouter(sessions, mail, configured_chats(settings), app_url=settings.app_url)
-
-
-def _secret(value: SecretStr | None) -> str:
-    return value.get_secret_value() if value else ""
+    smtp = settings.smtp
+    mail = SmtpMailer(smtp, partial(make_decision_link, settings)) if smtp.host else None
+    chats = configured_chats(settings.chats)
+    return NotificationRouter(sessions, mail, chats, app_url=settings.app_url)
 
 
 async def register_search_attributes(
@@ -201,10 +195,9 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     if added:
         log.info("added search attributes: %s", ", ".join(added))
     await ensure_digest_schedule(client, settings.temporal_task_queue)
-    if settings.erp_poll_minutes and settings.erp_url and settings.erp_protocol == "rest":
-        await ensure_erp_poll_schedule(
-            client, settings.temporal_task_queue, settings.erp_poll_minutes
-        )
+    erp = settings.erp
+    if erp is not None and erp.poll_minutes and erp.protocol == "rest":
+        await ensure_erp_poll_schedule(client, settings.temporal_task_queue, erp.poll_minutes)
     # No ping before each transaction: an activity on a dropped connection fails and Temporal
     # retries it, which costs less than a round trip in every one of them.
     engine = build_engine(database_url, pool_size=16, pre_ping=False)

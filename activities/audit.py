@@ -10,6 +10,7 @@ from temporalio import activity
 from adapters.checkpoint_files import CheckpointDirectory
 from domain.audit_chain import AuditEvent
 from domain.audit_checkpoint import Checkpoint
+from domain.temporal_names import Activity
 from models.audit_trail import append_audit_entry, audit_head, verify_audit_trail
 from models.db import unit_of_work
 
@@ -26,7 +27,7 @@ class AuditActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="record_audit_event")
+    @activity.defn(name=Activity.RECORD_AUDIT_EVENT)
     def record_audit_event(self, event: AuditEvent) -> AuditReceipt:
         with unit_of_work(self._sessions) as session:
             entry = append_audit_entry(session, event)

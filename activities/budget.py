@@ -12,6 +12,7 @@ from temporalio import activity
 from adapters.ports import NotificationPort
 from domain.notifications import Notification
 from domain.purchase_order import BudgetMovement, InvoicePosting, InvoiceResult, ReservationResult
+from domain.temporal_names import Activity
 from models import budget_alerts, commitments
 from models.db import unit_of_work
 
@@ -37,7 +38,7 @@ class BudgetActivities:
         self._notifications = notifications
         self._thresholds = tuple(alert_thresholds)
 
-    @activity.defn(name="reserve_budget")
+    @activity.defn(name=Activity.RESERVE_BUDGET)
     def reserve_budget(self, movement: BudgetMovement) -> ReservationResult:
         with unit_of_work(self._sessions) as session:
             result = commitments.reserve(session, movement, self._start_month)
@@ -45,14 +46,14 @@ class BudgetActivities:
         self._notify_alerts()
         return result
 
-    @activity.defn(name="commit_budget")
+    @activity.defn(name=Activity.COMMIT_BUDGET)
     def commit_budget(self, movement: BudgetMovement) -> None:
         with unit_of_work(self._sessions) as session:
             commitments.commit(session, movement, self._start_month)
             self._raise_alerts(session, movement.po_number)
         self._notify_alerts()
 
-    @activity.defn(name="change_order_budget")
+    @activity.defn(name=Activity.CHANGE_ORDER_BUDGET)
     def change_order_budget(self, movement: BudgetMovement) -> ReservationResult:
         with unit_of_work(self._sessions) as session:
             result = commitments.change_order(session, movement, self._start_month)
@@ -60,17 +61,17 @@ class BudgetActivities:
         self._notify_alerts()
         return result
 
-    @activity.defn(name="release_budget")
+    @activity.defn(name=Activity.RELEASE_BUDGET)
     def release_budget(self, movement: BudgetMovement) -> None:
         with unit_of_work(self._sessions) as session:
             commitments.release(session, movement)
 
-    @activity.defn(name="release_reservation_budget")
+    @activity.defn(name=Activity.RELEASE_RESERVATION_BUDGET)
     def release_reservation_budget(self, movement: BudgetMovement) -> None:
         with unit_of_work(self._sessions) as session:
             commitments.release_reservation(session, movement)
 
-    @activity.defn(name="invoice_budget")
+    @activity.defn(name=Activity.INVOICE_BUDGET)
     def invoice_budget(self, posting: InvoicePosting) -> InvoiceResult:
         with unit_of_work(self._sessions) as session:
             result = commitments.invoice(session, posting, self._start_month)

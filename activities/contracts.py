@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from domain.renewal import ContractRenewal
+from domain.temporal_names import Activity
 from models import Contract
 from models.db import unit_of_work
 
@@ -17,7 +18,7 @@ class ContractActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="renew_contract")
+    @activity.defn(name=Activity.RENEW_CONTRACT)
     def renew_contract(self, renewal: ContractRenewal) -> date:
         with unit_of_work(self._sessions) as session:
             contract = session.scalar(

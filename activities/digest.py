@@ -18,6 +18,7 @@ from temporalio import activity
 
 from adapters.ports import MailTransport, NotificationPort
 from domain.notifications import Notification
+from domain.temporal_names import Activity
 from models import digest_items
 from models.db import unit_of_work
 from models.digest_items import DigestItem
@@ -38,7 +39,7 @@ class DigestActivities:
     def __init__(self, digests: DigestPort) -> None:
         self._digests = digests
 
-    @activity.defn(name="send_digests")
+    @activity.defn(name=Activity.SEND_DIGESTS)
     def send_digests(self, now: datetime) -> int:
         """The number of digests sent; ``now`` comes from the workflow, so a retry uses the
         same cut-off as the first attempt."""

@@ -10,6 +10,7 @@ from temporalio import activity
 
 from adapters.ports import ErpFeedPort
 from domain.erp_messages import EventForPo, FeedPage
+from domain.temporal_names import Activity
 from models.db import unit_of_work
 from models.erp_events import feed_cursor, keep_event, po_workflow_for, save_feed_cursor
 
@@ -21,7 +22,7 @@ class ErpStatusActivities:
         self._sessions = sessions
         self._feed = feed
 
-    @activity.defn(name="read_erp_events")
+    @activity.defn(name=Activity.READ_ERP_EVENTS)
     def read_erp_events(self) -> FeedPage:
         """The events after the saved cursor. An event read again (the cursor was not saved
         after a failure) comes again: the PO's workflow takes each event id once."""
@@ -39,7 +40,7 @@ class ErpStatusActivities:
                 found.append(EventForPo(workflow_id, event))
         return FeedPage(found, next_cursor)
 
-    @activity.defn(name="save_erp_cursor")
+    @activity.defn(name=Activity.SAVE_ERP_CURSOR)
     def save_erp_cursor(self, cursor: str | None) -> None:
         with unit_of_work(self._sessions) as session:
             save_feed_cursor(session, FEED, cursor)

@@ -9,6 +9,7 @@ from adapters.ports import ErpPort, ItsmPort, NotificationPort
 from domain.erp_messages import ErpOrder, ErpReceipt
 from domain.notifications import Notification
 from domain.side_effects import NOT_DELIVERED
+from domain.temporal_names import Activity
 from domain.tickets import TicketUpdate
 
 
@@ -21,23 +22,23 @@ class OutboundActivities:
         self._itsm = itsm
         self._notifications = notifications
 
-    @activity.defn(name="issue_to_erp")
+    @activity.defn(name=Activity.ISSUE_TO_ERP)
     def issue_to_erp(self, order: ErpOrder) -> ErpReceipt:
         return self._erp.create_purchase_order(order)
 
-    @activity.defn(name="update_itsm_ticket")
+    @activity.defn(name=Activity.UPDATE_ITSM_TICKET)
     def update_itsm_ticket(self, update: TicketUpdate) -> None:
         self._itsm.update_ticket(update)
 
-    @activity.defn(name="change_approved")
+    @activity.defn(name=Activity.CHANGE_APPROVED)
     def change_approved(self, change_ticket: str) -> bool:
         return self._itsm.change_approved(change_ticket)
 
-    @activity.defn(name="send_notification")
+    @activity.defn(name=Activity.SEND_NOTIFICATION)
     def send_notification(self, notification: Notification) -> None:
         self._notifications.send(notification)
 
-    @activity.defn(name="send_notifications")
+    @activity.defn(name=Activity.SEND_NOTIFICATIONS)
     def send_notifications(self, notifications: list[Notification]) -> None:
         """Every message is tried; a failure is raised after the others went out, naming the
         keys of those that did not (``NOT_DELIVERED``), and the retry resends only them."""

@@ -12,6 +12,7 @@ from temporalio import activity
 from domain.audit_chain import AuditEvent
 from domain.chain import DecisionRecord
 from domain.purchase_order import PoChange
+from domain.temporal_names import Activity
 from models import ApprovalDecision, CostCenter, EmergencyException, PurchaseOrder, User, Vendor
 from models.audit_trail import append_audit_entry
 from models.db import unit_of_work
@@ -25,7 +26,7 @@ class ProjectionActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="project_po_changes")
+    @activity.defn(name=Activity.PROJECT_PO_CHANGES)
     def project_po_changes(self, changes: list[PoChange]) -> None:
         """Changes recorded together, in one transaction: the read model takes the newest view,
         and each change gets its decision row and audit entry, in order."""
@@ -37,7 +38,7 @@ class ProjectionActivities:
                     _record_decision(session, change, change.decision, key)
                 append_audit_entry(session, _audit_event(change, key))
 
-    @activity.defn(name="record_emergency_exception")
+    @activity.defn(name=Activity.RECORD_EMERGENCY_EXCEPTION)
     def record_emergency_exception(self, change: PoChange) -> None:
         view, requisition = change.view, change.view.requisition
         with unit_of_work(self._sessions) as session:

@@ -8,24 +8,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from adapters.ports import RatesPort
-from domain.intake import intake_refusals
 from domain.money import convert
-from domain.policy_document import parse_policy
 from domain.purchase_order import Preparation, PrepareRequest
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
-from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome, validate_requisition
+from domain.temporal_names import Activity
+from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
 from models import Contract, Vendor
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
-from models.reference import (
-    active_policy,
-    cost_center_owner,
-    manager_chain,
-    reference_data,
-    role_members,
-    vendor_has_history,
-)
+from models.reference import cost_center_owner, manager_chain, role_members, vendor_has_history
+from models.requisition_check import check_requisition
 from models.tax_codes import tax_code_for
 
 
@@ -37,26 +30,14 @@ class RequisitionActivities:
         self._rates = rates
         self._base_currency = base_currency
 
-    @activity.defn(name="prepare_requisition")
+    @activity.defn(name=Activity.PREPARE_REQUISITION)
     def prepare_requisition(self, request: PrepareRequest) -> Preparation:
         requisition = request.requisition
-        beyond_limits = intake_refusals(requisition)
-        if beyond_limits:  # started by a path that did not check them: refused, not retried
-            return Preparation(
-                ValidationOutcome(beyond_limits, ()), base_currency=self._base_currency
-            )
         with unit_of_work(self._sessions) as session:
-            policy_row = active_policy(session)
-            if policy_row is None:
-                return _refused("policy_present", "policy", "no approval policy is stored")
-            policy = parse_policy(policy_row.name, policy_row.version, policy_row.document)
-            reference = reference_data(session, requisition)
-            outcome = validate_requisition(
-                requisition, reference, today=request.today, price_above_msa=policy.price_above_msa
-            )
-            if not outcome.accepted:
-                return Preparation(outcome=outcome, base_currency=self._base_currency)
-            gl_account = _gl_account(requisition, reference.catalog)
+            check = check_requisition(session, requisition, request.today)
+            if not check.outcome.accepted:  # a path that skipped the check is refused here
+                return Preparation(outcome=check.outcome, base_currency=self._base_currency)
+            gl_account = _gl_account(requisition, check.catalog)
             if gl_account is None:
                 return _refused(
                     "gl_account_present",
@@ -73,14 +54,14 @@ class RequisitionActivities:
             )
             vendor = session.scalar(select(Vendor).where(Vendor.name == requisition.vendor))
             return Preparation(
-                outcome=outcome,
+                outcome=check.outcome,
                 amount_base_minor=amount_base,
                 base_currency=self._base_currency,
                 rate=str(rate),
                 rate_date=rate_date,
                 gl_account=gl_account,
-                policy_id=policy_row.id,
-                policy=policy,
+                policy_id=check.policy_id,
+                policy=check.policy,
                 facts=facts,
                 contract_end=contract.end_date if contract else None,
                 contract_notice_days=contract.notice_days if contract else 0,
@@ -123,7 +104,7 @@ class PoNumberActivities:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="allocate_po_number")
+    @activity.defn(name=Activity.ALLOCATE_PO_NUMBER)
     def allocate_po_number(self) -> str:
         with unit_of_work(self._sessions) as session:
             return next_po_number(session)

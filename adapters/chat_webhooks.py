@@ -15,7 +15,7 @@ from adapters import http
 from domain.decision_card import DecisionCard
 from domain.money import Money
 from domain.notifications import DECISION_KINDS, Notification, PoSummary, po_url
-from settings import Settings
+from settings.outside_systems import ChatSettings
 
 SLACK_HEADER_LIMIT = 150  # characters of a Block Kit header's plain text
 SLACK_FIELD_LIMIT = 10  # fields of a section block
@@ -60,7 +60,7 @@ class TeamsWebhook:
         _post(self.url, teams_message(notification, po, app_url), self.timeout_seconds)
 
 
-def configured_chats(settings: Settings) -> list[ChatWebhook]:
+def configured_chats(settings: ChatSettings) -> list[ChatWebhook]:
     """The chat channels ``slack_webhook_url`` and ``teams_webhook_url`` name, in that order."""
     chats: list[ChatWebhook] = []
     if settings.slack_webhook_url:

@@ -27,7 +27,7 @@ from adapters.smtp_connections import SmtpConnections
 from domain.catalog import Decision
 from domain.money import Money
 from domain.notifications import DECISION_KINDS, Notification, PoSummary, Recipient, po_url
-from settings import Settings
+from settings.outside_systems import SmtpSettings
 
 log = logging.getLogger("poflow.mail")
 
@@ -57,17 +57,15 @@ class SmtpMailer:
 
     def __init__(
         self,
-        settings: Settings,
+        smtp: SmtpSettings,
         decision_link: DecisionLinkMaker,
         templates: Environment | None = None,
     ) -> None:
-        if not settings.smtp_host:
-            raise ValueError("SmtpMailer needs settings.smtp_host")
-        self._settings = settings
+        if not smtp.host:
+            raise ValueError("SmtpMailer needs a mail relay (POFLOW_SMTP_HOST)")
+        self._smtp = smtp
         self._decision_link = decision_link
-        self._connections = SmtpConnections(
-            settings.smtp_host, settings.smtp_port, SEND_TIMEOUT_SECONDS
-        )
+        self._connections = SmtpConnections(smtp.host, smtp.port, SEND_TIMEOUT_SECONDS)
         self._templates = templates or email_templates()
 
     def transmit(
@@ -94,12 +92,12 @@ class SmtpMailer:
             "po": po,
             "po_url": self._po_url(notification, person),
             "links": self._decision_links(notification, person),
-            "app_url": self._settings.app_url.rstrip("/"),
+            "app_url": self._smtp.app_url.rstrip("/"),
         }
         kind = notification.kind if notification.kind.isidentifier() else "generic"
         message = MIMEMultipart("alternative")
         message["Subject"] = _header(notification.subject)
-        message["From"] = _header(self._settings.smtp_sender)
+        message["From"] = _header(self._smtp.sender)
         message["To"] = _address(person)
         message["Date"] = formatdate(localtime=False)
         digest = hashlib.sha256(f"{notification.idempotency_key}:{person.email}".encode())
@@ -116,7 +114,7 @@ class SmtpMailer:
     def _po_url(self, notification: Notification, person: Recipient) -> str | None:
         if notification.po_number is None or person.username is None:
             return None  # vendors and outside addresses get no link into poflow
-        return po_url(self._settings.app_url, notification.po_number)
+        return po_url(self._smtp.app_url, notification.po_number)
 
     def _decision_links(
         self, notification: Notification, person: Recipient
@@ -137,7 +135,7 @@ class SmtpMailer:
         return {
             "approve": self._decision_link(po_number, approver, Decision.APPROVE, tier, link_id),
             "reject": self._decision_link(po_number, approver, Decision.REJECT, tier, link_id),
-            "max_age_hours": self._settings.link_max_age_hours,
+            "max_age_hours": self._smtp.link_max_age_hours,
         }
 
 

@@ -15,6 +15,8 @@ from api.runtime import AppRuntime
 from domain.catalog import Role
 from models.accounts import user_for_token
 from models.people import User
+from models.purchase_orders import PurchaseOrder
+from services.decisions import NotVisible, visible_or_missing
 
 
 def get_runtime(request: Request) -> AppRuntime:
@@ -89,3 +91,13 @@ def require_role(*allowed: Role) -> Callable[[User], Awaitable[User]]:
 
     ROLE_CHECKS.add(check)
     return check
+
+
+def visible_or_404(session: Session, user: User, po_number: str) -> PurchaseOrder:
+    """The PO if the user may see it; 404 otherwise (an unseen PO does not exist for them)."""
+    try:
+        return visible_or_missing(session, user, po_number)
+    except NotVisible as missing:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
+        ) from missing

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api.schemas import RequisitionIn
+from api.schemas.requisitions import RequisitionIn
 from domain.requisition import Requisition
 from domain.tickets import TicketRequest
 

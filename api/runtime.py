@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 
+from services.runtime import ServiceRuntime
 from settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -22,3 +23,8 @@ class AppRuntime:
     sessions: sessionmaker[Session]
     temporal: Client
     templates: Jinja2Templates
+
+    @property
+    def services(self) -> ServiceRuntime:
+        """What the services need from the app, for those that work in their own transactions."""
+        return ServiceRuntime(self.sessions, self.settings, self.temporal)

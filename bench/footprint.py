@@ -11,10 +11,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from temporalio.client import Client
 
-from api.schemas import RequisitionIn
+from api.schemas.requisitions import RequisitionIn
 from bench import org
 from bench.stack import POFLOW_QUEUE, BenchStack
-from domain.purchase_order import PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PurchaseOrderStart
+from domain.temporal_names import WorkflowType, workflow_id_for
 from models import PurchaseOrder
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
@@ -42,7 +43,7 @@ async def waiting_pos(stack: BenchStack, client: Client, center: str, count: int
         await asyncio.gather(
             *(
                 client.start_workflow(
-                    "PurchaseOrder",
+                    WorkflowType.PURCHASE_ORDER,
                     PurchaseOrderStart(number, requisition),
                     id=workflow_id_for(number),
                     task_queue=POFLOW_QUEUE,

@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from domain.audit_crosscheck import TrailEntry, workflow_discrepancies
 from domain.purchase_order import PoView
+from domain.temporal_names import PoQuery
 from models.audit import AuditEntry
 
 QUERY_TIMEOUT = timedelta(seconds=20)
@@ -26,9 +27,9 @@ async def po_workflow_discrepancies(
         handle = client.get_workflow_handle(workflow_id)
         try:
             recorded = await handle.query(
-                "recorded_changes", result_type=int, rpc_timeout=QUERY_TIMEOUT
+                PoQuery.RECORDED_CHANGES, result_type=int, rpc_timeout=QUERY_TIMEOUT
             )
-            view = await handle.query("view", result_type=PoView, rpc_timeout=QUERY_TIMEOUT)
+            view = await handle.query(PoQuery.VIEW, result_type=PoView, rpc_timeout=QUERY_TIMEOUT)
         except Exception as error:
             found.append(f"{workflow_id}: not checked, its workflow did not answer ({error})")
             continue

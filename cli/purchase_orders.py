@@ -13,8 +13,9 @@ from temporalio.service import RPCError
 
 from cli.config import database_engine, load_settings
 from devstack.temporal import connect_or_explain
-from domain.purchase_order import CancelRequest, PoView, workflow_id_for
+from domain.purchase_order import CancelRequest, PoView
 from domain.side_effects import RetryRequest
+from domain.temporal_names import PoUpdate, workflow_id_for
 from models.db import session_factory
 from models.purchase_orders import PurchaseOrder
 
@@ -25,7 +26,7 @@ Actor = Annotated[str, typer.Option(help="Who asks, as the audit trail records i
 @po.command("retry")
 def retry(po_number: str, actor: Actor = "operator") -> None:
     """Run again the step that failed for good; the PO goes on from where it stood."""
-    view = _update(po_number, "retry_step", RetryRequest(actor))
+    view = _update(po_number, PoUpdate.RETRY_STEP, RetryRequest(actor))
     typer.echo(f"{po_number}: the failed step runs again (status {view.status.value})")
 
 
@@ -37,7 +38,7 @@ def cancel(
 ) -> None:
     """Cancel the PO (as procurement): its budget is released."""
     request = CancelRequest(actor=actor, reason=reason, actor_is_procurement=True)
-    view = _update(po_number, "cancel", request)
+    view = _update(po_number, PoUpdate.CANCEL, request)
     typer.echo(f"{po_number}: {view.status.value}")
 
 

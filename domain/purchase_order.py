@@ -17,19 +17,6 @@ from domain.side_effects import Attention, Undelivered
 from domain.validation import RuleFailure, ValidationOutcome
 
 
-def workflow_id_for(po_number: str) -> str:
-    """A PO's workflow id comes from its business key."""
-    return f"po-{po_number}"
-
-
-def itsm_workflow_id(ticket: str) -> str:
-    """The PO workflow a ticket starts, from the ticket's own key, so a second delivery of the
-    ticket starts nothing: ``po-itsm-<sys_id>`` for a ServiceNow requested item,
-    ``po-itsm-<system>-<id>`` for the others."""
-    system, _, key = ticket.partition(":")
-    return f"po-itsm-{key}" if system == "servicenow" else f"po-itsm-{system}-{key}"
-
-
 @dataclass(frozen=True)
 class PrepareRequest:
     po_number: str

@@ -18,7 +18,7 @@ from domain.audit_chain import AuditEvent
 from domain.catalog import Role
 from models.accounts import find_user, set_password, upsert_user
 from models.audit_trail import append_audit_entry
-from models.inbox import DelegationEntry
+from models.delegations import DelegationEntry
 from models.org import CostCenter
 from models.people import User, UserRole
 

@@ -1,5 +1,6 @@
 """A PO's money on the ledger: reserve at creation, commit at issue, change orders, invoices,
-release. Each step posts once per idempotency key, under the locks of the lines it touches.
+release. Each step posts once per idempotency key, under the locks of the lines it touches;
+what each step decides is ``domain.commitments``.
 
 A cost center whose fiscal policy is "invoice" is checked but never reserved or committed: its
 POs reach the ledger only when invoiced, as actual cost.
@@ -7,14 +8,21 @@ POs reach the ledger only when invoiced, as actual cost.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from domain.budget import PeriodAmounts, reduction, relief, reshape, spread
-from domain.fiscal import FiscalPeriod, fiscal_period
-from domain.money import Money
+from domain.budget import PeriodAmounts, relief
+from domain.commitments import (
+    PeriodMove,
+    Shortfall,
+    change_order_moves,
+    commitment_moves,
+    decide_reservation,
+    first_overdrawn,
+    schedule,
+    shortfall_reason,
+)
+from domain.fiscal import fiscal_period
 from domain.purchase_order import (
     BudgetMovement,
     InvoicePosting,
@@ -35,13 +43,6 @@ from models.budget_ledger import (
 )
 
 
-def schedule(movement: BudgetMovement, start_month: int) -> PeriodAmounts:
-    """The movement's amount over the fiscal periods of its service period."""
-    return spread(
-        movement.amount_base_minor, movement.service_start, movement.last_day(), start_month
-    )
-
-
 def reserve(session: Session, movement: BudgetMovement, start_month: int) -> ReservationResult:
     """Reserve the amount on every period it falls on if each line has it (or policy allows
     going over). A retry of the same step answers as the first call did, reserving nothing."""
@@ -54,19 +55,16 @@ def reserve(session: Session, movement: BudgetMovement, start_month: int) -> Res
         period: line_balance(session, acct, period).available_minor + own.get(period, 0)
         for period in wanted
     }
-    short = [period for period in sorted(wanted) if wanted[period] > available[period]]
-    over = bool(short)
-    if not already and acct.reserve_at == "creation" and (not over or movement.allow_over_budget):
-        append(
-            session,
-            (_posting(movement, acct, "reserve", p, reserved=a) for p, a in sorted(wanted.items())),
-        )
-    focus = short[0] if short else min(wanted)
+    decision = decide_reservation(wanted, available, movement.allow_over_budget)
+    if not already and acct.reserve_at == "creation" and decision.allowed:
+        moves = [PeriodMove("reserve", p, reserved=a) for p, a in sorted(wanted.items())]
+        append(session, (_posting(movement, acct, move) for move in moves))
+    short = decision.shortfall
     return ReservationResult(
-        reserved=already or not over or movement.allow_over_budget,
-        available_before_minor=available[focus],
-        over_budget=over,
-        reason=_shortfall(movement, acct, focus, available[focus], wanted[focus]) if over else "",
+        reserved=already or decision.allowed,
+        available_before_minor=decision.available_minor,
+        over_budget=short is not None,
+        reason=_reason(movement, acct, short) if short else "",
     )
 
 
@@ -77,20 +75,13 @@ def commit(session: Session, movement: BudgetMovement, start_month: int) -> None
         return
     wanted = schedule(movement, start_month)
     reserved, _ = locked_holdings(session, acct, movement.po_number, wanted)
-    moves = [
-        _posting(
-            movement, acct, "commit", p, reserved=-reserved.get(p, 0), committed=wanted.get(p, 0)
-        )
-        for p in sorted(set(wanted) | set(reserved))
-    ]
-    append(session, moves)
+    moves = commitment_moves(wanted, reserved)
+    append(session, [_posting(movement, acct, move) for move in moves])
 
 
 def change_order(session: Session, movement: BudgetMovement, start_month: int) -> ReservationResult:
-    """Move the commitment by the change only: an increase commits the delta (taking over its
-    reservation), a decrease releases the difference from the latest periods. Then the open
-    commitment is reshaped, net zero, over the service period from ``as_of`` on; a change of
-    dates alone (a delay) moves the commitment between periods and nothing else.
+    """Post a change order's moves (``domain.commitments.change_order_moves``) under the locks
+    of every period they touch: the new schedule's and those the PO held.
 
     Unless the movement may go over budget, nothing is posted when the change would take a
     period's line below zero; the answer names that period and its shortfall."""
@@ -99,67 +90,26 @@ def change_order(session: Session, movement: BudgetMovement, start_month: int) -
         return ReservationResult(reserved=True, available_before_minor=0, over_budget=False)
     new_periods = schedule(movement, start_month)
     reserved, committed = locked_holdings(session, acct, movement.po_number, new_periods)
-    postings = _delta_postings(movement, acct, reserved, committed, start_month)
-    open_after = dict(committed)
-    for posting in postings:
-        open_after[posting.period] = open_after.get(posting.period, 0) + posting.committed
-    first = max(movement.service_start, movement.as_of or movement.service_start)
-    first = min(first, movement.last_day())
-    target = spread(sum(open_after.values()), first, movement.last_day(), start_month)
-    postings += [
-        _posting(movement, acct, "adjust", p, committed=move, note="commitment moved")
-        for p, move in sorted(reshape(open_after, target).items())
-    ]
-    # Every period posted to is locked: the new schedule's and those the PO held.
-    short = None if movement.allow_over_budget else _overdrawn(session, acct, postings)
+    moves = change_order_moves(movement, reserved, committed, start_month)
+    short = None if movement.allow_over_budget else _overdrawn(session, acct, moves)
     if short is not None:
-        period, available, asked = short
-        reason = _shortfall(movement, acct, period, available, asked)
-        return ReservationResult(False, available, True, reason)
-    append(session, postings)
+        reason = _reason(movement, acct, short)
+        return ReservationResult(False, short.available_minor, True, reason)
+    append(session, [_posting(movement, acct, move) for move in moves])
     return ReservationResult(reserved=True, available_before_minor=0, over_budget=False)
 
 
-def _overdrawn(
-    session: Session, acct: Account, postings: list[Posting]
-) -> tuple[FiscalPeriod, int, int] | None:
-    """The first period the postings would take below zero: (period, available, added)."""
+def _overdrawn(session: Session, acct: Account, moves: list[PeriodMove]) -> Shortfall | None:
+    """The first period the moves would take below zero, by the line's balances now."""
     added: PeriodAmounts = {}
-    for posting in postings:
-        added[posting.period] = added.get(posting.period, 0) + posting.reserved + posting.committed
-    for period, amount in sorted(added.items()):
-        available = line_balance(session, acct, period).available_minor
-        if amount > 0 and available - amount < 0:
-            return period, available, amount
-    return None
-
-
-def _delta_postings(
-    movement: BudgetMovement,
-    acct: Account,
-    reserved: PeriodAmounts,
-    committed: PeriodAmounts,
-    start_month: int,
-) -> list[Posting]:
-    change = movement.change_minor
-    if change > 0:
-        wanted = schedule(replace(movement, amount_base_minor=change), start_month)
-        return [
-            _posting(
-                movement,
-                acct,
-                "commit",
-                p,
-                reserved=-reserved.get(p, 0),
-                committed=wanted.get(p, 0),
-            )
-            for p in sorted(set(wanted) | set(reserved))
-        ]
-    releases = reduction(committed, -change)
-    return [
-        _posting(movement, acct, "release", p, committed=-amount, note="change order decrease")
-        for p, amount in sorted(releases.items())
-    ]
+    for move in moves:
+        added[move.period] = added.get(move.period, 0) + move.reserved + move.committed
+    available = {
+        period: line_balance(session, acct, period).available_minor
+        for period, amount in added.items()
+        if amount > 0
+    }
+    return first_overdrawn(added, available)
 
 
 def release(session: Session, movement: BudgetMovement, _start_month: int = 1) -> None:
@@ -179,21 +129,11 @@ def _release(session: Session, movement: BudgetMovement, *, include_committed: b
     reserved, committed = locked_holdings(session, acct, movement.po_number)
     if not include_committed:
         committed = {}
-    periods = sorted(set(reserved) | set(committed))
-    append(
-        session,
-        (
-            _posting(
-                movement,
-                acct,
-                "release",
-                p,
-                reserved=-reserved.get(p, 0),
-                committed=-committed.get(p, 0),
-            )
-            for p in periods
-        ),
-    )
+    moves = [
+        PeriodMove("release", p, reserved=-reserved.get(p, 0), committed=-committed.get(p, 0))
+        for p in sorted(set(reserved) | set(committed))
+    ]
+    append(session, [_posting(movement, acct, move) for move in moves])
 
 
 def invoice(session: Session, posting: InvoicePosting, start_month: int) -> InvoiceResult:
@@ -251,38 +191,22 @@ def _invoice_booked(session: Session, key: str) -> InvoiceResult:
     return InvoiceResult(int(relieved), int(actual))
 
 
-def _posting(
-    movement: BudgetMovement,
-    acct: Account,
-    kind: str,
-    period: FiscalPeriod,
-    *,
-    reserved: int = 0,
-    committed: int = 0,
-    note: str = "",
-) -> Posting:
+def _posting(movement: BudgetMovement, acct: Account, move: PeriodMove) -> Posting:
     return Posting(
-        kind=kind,
+        kind=move.kind,
         account=acct,
-        period=period,
+        period=move.period,
         currency=movement.base_currency,
         idempotency_key=movement.idempotency_key,
-        reserved=reserved,
-        committed=committed,
+        reserved=move.reserved,
+        committed=move.committed,
         po_number=movement.po_number,
         revision=movement.revision,
         rate=movement.rate,
         rate_date=movement.rate_date,
-        note=note,
+        note=move.note,
     )
 
 
-def _shortfall(
-    movement: BudgetMovement, acct: Account, period: FiscalPeriod, available: int, asked: int
-) -> str:
-    currency = movement.base_currency
-    return (
-        f"insufficient budget: {Money(available, currency)} available on "
-        f"{acct.cost_center}/{acct.gl_account} FY{period.fiscal_year} period "
-        f"{period.period}, {Money(asked, currency)} asked"
-    )
+def _reason(movement: BudgetMovement, acct: Account, shortfall: Shortfall) -> str:
+    return shortfall_reason(shortfall, movement.base_currency, acct.cost_center, acct.gl_account)

@@ -10,18 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.audit_chain import AuditEvent
-from domain.policy_document import POLICY_SCHEMA, PolicyError, parse_policy
+from domain.policy_document import PolicyError, build_policy
 from domain.wording import broken_constraint
 from models.audit_trail import append_audit_entry
 from models.people import User
 from models.policies import ApprovalPolicy
-
-_SCHEMA = Draft202012Validator(POLICY_SCHEMA)
+from models.policy_schema import SCHEMA
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,12 @@ def document_errors(name: str, document: dict[str, Any], base_currency: str) -> 
     """Every schema violation; when there is none, what the parser or the service refuses."""
     found = [
         DocumentError(error.json_path, _plain(error))
-        for error in sorted(_SCHEMA.iter_errors(document), key=lambda e: e.json_path)
+        for error in sorted(SCHEMA.iter_errors(document), key=lambda e: e.json_path)
     ]
     if found:
         return found
     try:
-        parse_policy(name, 1, document)
+        build_policy(name, 1, document)
     except PolicyError as error:
         path, _, message = str(error).partition(": ")
         return [DocumentError(f"$.{path}" if path != "document" else "$", message)]

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, aliased
 from domain.catalog import PoStatus
 from domain.low_risk import RiskFacts, not_low_risk
 from domain.policy import LowRiskRule
-from domain.policy_document import parse_policy
+from domain.policy_document import build_policy
 from domain.requisition import RiskFlag
+from models.delegations import delegation_active
 from models.governance import DelegationRow
-from models.inbox import InboxRow, delegation_active
+from models.inbox import InboxRow
 from models.people import User
 from models.policies import ApprovalPolicy
 from models.purchase_orders import PurchaseOrder
@@ -116,4 +117,4 @@ def low_risk_refusals(session: Session, po_numbers: Collection[str]) -> dict[str
 
 def _low_risk_rules(session: Session, policy_ids: set[int | None]) -> dict[int, LowRiskRule | None]:
     policies = session.scalars(select(ApprovalPolicy).where(ApprovalPolicy.id.in_(policy_ids)))
-    return {p.id: parse_policy(p.name, p.version, p.document).low_risk for p in policies}
+    return {p.id: build_policy(p.name, p.version, p.document).low_risk for p in policies}

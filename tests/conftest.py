@@ -3,7 +3,8 @@ fresh database, and a Temporal dev server; each database test runs in a rolled-b
 
 As in production, the databases are migrated by the role that owns them, and the app-level
 fixtures (``database_url``, ``demo_database_url``, ``session``) connect as the app's role, which
-may not change the append-only tables; ``owner_session`` plays someone with the owner's rights."""
+may not change the append-only tables; ``owner_session`` plays someone with the owner's rights.
+``mail`` and ``chat`` are the SMTP server and the chat service poflow talks to, on loopback."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from psycopg import sql
 from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +23,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from cli.seed import load_demo_data
 from devstack.postgres import as_role, ensure_database, libpq_url, start_embedded
+from devstack.serving import loopback_socket, served, url_of
+from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from devstack.simulators.smtp import MailInbox
+from devstack.tcp_ports import free_port
 from devstack.temporal import cli_binary
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
@@ -167,6 +173,26 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     )
     yield env
     await env.shutdown()
+
+
+@pytest.fixture(scope="module")
+def mail() -> Iterator[tuple[MailInbox, int]]:
+    """An SMTP server on loopback that keeps what poflow mails, and the port it listens on."""
+    inbox = MailInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def chat() -> Iterator[tuple[ChatChannel, str]]:
+    """The chat simulator on loopback: what it received, and its URL."""
+    channel = ChatChannel()
+    sock = loopback_socket()
+    with served(chat_simulator_app(channel), sock):
+        yield channel, url_of(sock)
 
 
 def _with_database(url: str, database: str) -> str:

@@ -3,7 +3,6 @@ second run, and Ctrl-C stops exactly what was started while the data stays."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,8 +16,8 @@ import pytest
 
 from devstack.tcp_ports import free_port, port_in_use
 from devstack.temporal import cli_binary
-from settings import environment_names
 from tests.api.e2e import storage_body
+from tests.builders.processes import clean_environment
 from workflows import search_attributes
 
 pytestmark = pytest.mark.slow
@@ -47,15 +46,13 @@ class Run:
 
 @pytest.fixture
 def base_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env.update(
+    return clean_environment(
         POFLOW_DATA_DIR=str(tmp_path / "data"),
         POFLOW_TEMPORAL_ADDRESS=f"127.0.0.1:{free_port()}",
         POFLOW_TEMPORAL_UI_PORT=str(free_port()),
         POFLOW_SIMULATORS_PORT=str(free_port()),
         POFLOW_SMTP_PORT=str(free_port()),
     )
-    return env
 
 
 def start_up(env: dict[str, str], tmp_path: Path, name: str) -> Run:

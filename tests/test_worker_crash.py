@@ -4,7 +4,6 @@ the ERP receives it exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -18,13 +17,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
-from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PoView, PurchaseOrderStart
+from domain.temporal_names import PoUpdate, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
-from settings import environment_names
+from tests.builders.processes import clean_environment
+from tests.builders.requisitions import saas_subscription
 from tests.workflows.conftest import view_when, waiting
 from tests.workflows.helpers import audit_actions, balance, erp_orders, projected
-from tests.workflows.requisitions import saas_subscription
 
 pytestmark = pytest.mark.slow
 
@@ -59,8 +59,7 @@ class WorkerProcess:
 def worker_process(
     demo_database_url: str, temporal_env: WorkflowEnvironment, tmp_path: Path
 ) -> Iterator[WorkerProcess]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env.update(
+    env = clean_environment(
         DATABASE_URL=demo_database_url,
         POFLOW_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
         POFLOW_TEMPORAL_TASK_QUEUE=f"crash-{uuid.uuid4().hex[:8]}",
@@ -79,19 +78,19 @@ async def test_a_killed_worker_loses_nothing_and_issues_once(
         number = next_po_number(session)
     worker_process.start()
     handle = await temporal_env.client.start_workflow(
-        "PurchaseOrder",
+        WorkflowType.PURCHASE_ORDER,
         PurchaseOrderStart(number, saas_subscription(30_000, pii=False)),
         id=workflow_id_for(number),
         task_queue=worker_process.env["POFLOW_TEMPORAL_TASK_QUEUE"],
         result_type=PoView,
     )
     await view_when(handle, waiting, seconds=60)
-    await handle.execute_update("decide", DecisionRequest("sam", Decision.APPROVE))
+    await handle.execute_update(PoUpdate.DECIDE, DecisionRequest("sam", Decision.APPROVE))
     await view_when(handle, lambda v: v.waiting_on() == ["tom"], seconds=30)
 
     worker_process.kill()
     decision = asyncio.create_task(
-        handle.execute_update("decide", DecisionRequest("tom", Decision.APPROVE))
+        handle.execute_update(PoUpdate.DECIDE, DecisionRequest("tom", Decision.APPROVE))
     )
     await asyncio.sleep(2)
     assert not decision.done()  # nobody is there to take it while the worker is down

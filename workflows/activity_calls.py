@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.renewal import ContractRenewal
     from domain.side_effects import NOT_DELIVERED
+    from domain.temporal_names import Activity
     from domain.tickets import TicketUpdate
 
 
@@ -105,49 +106,61 @@ async def _execute(name: str, args: list[Any], options: CallOptions, result: typ
 
 
 async def prepare(request: PrepareRequest) -> Preparation:
-    prepared: Preparation = await call("prepare_requisition", [request], DATABASE, Preparation)
+    prepared: Preparation = await call(
+        Activity.PREPARE_REQUISITION, [request], DATABASE, Preparation
+    )
     return prepared
 
 
 async def reserve(movement: BudgetMovement) -> ReservationResult:
     result: ReservationResult = await call(
-        "reserve_budget", [movement], DATABASE, ReservationResult
+        Activity.RESERVE_BUDGET, [movement], DATABASE, ReservationResult
     )
     return result
 
 
-async def move_budget(kind: str, movement: BudgetMovement) -> None:
-    """The activity ``<kind>_budget``: commit, release or release_reservation."""
-    await call(f"{kind}_budget", [movement], DATABASE)
+async def commit_budget(movement: BudgetMovement) -> None:
+    """The reservation becomes a commitment (at issue)."""
+    await call(Activity.COMMIT_BUDGET, [movement], DATABASE)
+
+
+async def release_budget(movement: BudgetMovement) -> None:
+    """What the PO still holds, reserved or committed, is released."""
+    await call(Activity.RELEASE_BUDGET, [movement], DATABASE)
+
+
+async def release_reservation(movement: BudgetMovement) -> None:
+    """A reservation not yet committed (a change order's increase) is released."""
+    await call(Activity.RELEASE_RESERVATION_BUDGET, [movement], DATABASE)
 
 
 async def change_order(movement: BudgetMovement) -> ReservationResult:
     """Move the commitment by a change order; refused when policy forbids going over budget."""
     result: ReservationResult = await call(
-        "change_order_budget", [movement], DATABASE, ReservationResult
+        Activity.CHANGE_ORDER_BUDGET, [movement], DATABASE, ReservationResult
     )
     return result
 
 
 async def post_invoice(posting: InvoicePosting) -> InvoiceResult:
-    result: InvoiceResult = await call("invoice_budget", [posting], DATABASE, InvoiceResult)
+    result: InvoiceResult = await call(Activity.INVOICE_BUDGET, [posting], DATABASE, InvoiceResult)
     return result
 
 
 async def project_together(changes: list[PoChange]) -> None:
-    await call("project_po_changes", [changes], DATABASE)
+    await call(Activity.PROJECT_PO_CHANGES, [changes], DATABASE)
 
 
 async def record_emergency_exception(change: PoChange) -> None:
-    await call("record_emergency_exception", [change], DATABASE)
+    await call(Activity.RECORD_EMERGENCY_EXCEPTION, [change], DATABASE)
 
 
 async def audit(event: AuditEvent) -> None:
-    await call("record_audit_event", [event], DATABASE)
+    await call(Activity.RECORD_AUDIT_EVENT, [event], DATABASE)
 
 
 async def issue_to_erp(order: ErpOrder) -> ErpReceipt:
-    receipt: ErpReceipt = await call("issue_to_erp", [order], OUTSIDE, ErpReceipt)
+    receipt: ErpReceipt = await call(Activity.ISSUE_TO_ERP, [order], OUTSIDE, ErpReceipt)
     return receipt
 
 
@@ -164,7 +177,7 @@ async def write_back(update: TicketUpdate) -> str | None:
 
 async def _write_ticket(update: TicketUpdate, options: CallOptions) -> str | None:
     try:
-        await call("update_itsm_ticket", [update], options)
+        await call(Activity.UPDATE_ITSM_TICKET, [update], options)
     except FailureError as error:
         workflow.logger.warning("ticket update %s not written", update.idempotency_key)
         return reason_of(error)
@@ -172,31 +185,31 @@ async def _write_ticket(update: TicketUpdate, options: CallOptions) -> str | Non
 
 
 async def change_approved(change_ticket: str) -> bool:
-    approved: bool = await call("change_approved", [change_ticket], OUTSIDE, bool)
+    approved: bool = await call(Activity.CHANGE_APPROVED, [change_ticket], OUTSIDE, bool)
     return approved
 
 
 async def read_erp_events() -> FeedPage:
-    page: FeedPage = await call("read_erp_events", [], OUTSIDE, FeedPage)
+    page: FeedPage = await call(Activity.READ_ERP_EVENTS, [], OUTSIDE, FeedPage)
     return page
 
 
 async def save_erp_cursor(cursor: str | None) -> None:
-    await call("save_erp_cursor", [cursor], DATABASE)
+    await call(Activity.SAVE_ERP_CURSOR, [cursor], DATABASE)
 
 
 async def notify(notification: Notification) -> str | None:
     """Never fails the caller, whatever failed (a local activity's last failure arrives as the
     activity's own error, not wrapped in an ``ActivityError``): why the message did not go out
     after its retries, or None once it did."""
-    failed = await _send("send_notification", [notification], [notification])
+    failed = await _send(Activity.SEND_NOTIFICATION, [notification], [notification])
     return failed.get(notification.idempotency_key)
 
 
 async def notify_all(notifications: list[Notification]) -> dict[str, str]:
     """Each message is sent once even when the activity is retried; the ones that did not go
     out after the retries, by key, with the reason (see ``notify``)."""
-    return await _send("send_notifications", [notifications], notifications)
+    return await _send(Activity.SEND_NOTIFICATIONS, [notifications], notifications)
 
 
 async def _send(
@@ -230,14 +243,14 @@ def _undelivered_keys(error: BaseException) -> list[str]:
 
 async def send_digests(now: datetime) -> int:
     """E-mail the digests of messages held up to ``now``; the number sent."""
-    sent: int = await call("send_digests", [now], DIGEST, int)
+    sent: int = await call(Activity.SEND_DIGESTS, [now], DIGEST, int)
     return sent
 
 
 async def allocate_po_number() -> str:
-    number: str = await call("allocate_po_number", [], DATABASE, str)
+    number: str = await call(Activity.ALLOCATE_PO_NUMBER, [], DATABASE, str)
     return number
 
 
 async def renew_contract(renewal: ContractRenewal) -> None:
-    await call("renew_contract", [renewal], DATABASE)
+    await call(Activity.RENEW_CONTRACT, [renewal], DATABASE)

@@ -3,8 +3,6 @@ cost; call-offs draw down a blanket PO's ceiling."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -13,15 +11,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.money import Money
     from domain.purchase_order import InvoicePosting
     from workflows import activity_calls as calls
+    from workflows.po_state import Prepared
+    from workflows.recorder import Recorder
 
-if TYPE_CHECKING:
-    from workflows.purchase_order import PurchaseOrderWorkflow
 
-
-async def book_invoice(po: PurchaseOrderWorkflow, request: InvoiceRequest) -> None:
+async def book_invoice(po: Recorder, prepared: Prepared, request: InvoiceRequest) -> None:
     """Convert at the PO's rate, post to the ledger once per invoice number, and record it."""
-    prep, view = po.preparation, po.view
-    assert prep is not None and prep.gl_account is not None
+    prep, view = prepared.preparation, po.view
     requisition = view.requisition
     amount = Money(request.amount_minor, requisition.currency)
     base = prep.to_base(amount)
@@ -31,7 +27,7 @@ async def book_invoice(po: PurchaseOrderWorkflow, request: InvoiceRequest) -> No
             po_number=view.po_number,
             revision=view.revision,
             cost_center=requisition.cost_center,
-            gl_account=prep.gl_account,
+            gl_account=prepared.gl_account,
             invoice_number=number,
             invoice_date=request.invoice_date,
             amount_minor=request.amount_minor,
@@ -53,11 +49,11 @@ async def book_invoice(po: PurchaseOrderWorkflow, request: InvoiceRequest) -> No
             request.actor,
         )
     )
-    po.changes += 1
+    po.state.changed()
     await po.record("invoice.recorded", request.actor, comment=f"{number}: {amount}")
 
 
-async def book_call_off(po: PurchaseOrderWorkflow, request: CallOffRequest) -> None:
+async def book_call_off(po: Recorder, request: CallOffRequest) -> None:
     """Record the call-off against the ceiling and tell the vendor."""
     view = po.view
     call_off = CallOff(
@@ -68,16 +64,17 @@ async def book_call_off(po: PurchaseOrderWorkflow, request: CallOffRequest) -> N
         workflow.now(),
     )
     view.call_offs.append(call_off)
-    po.changes += 1
+    po.state.changed()
     amount = Money(request.amount_minor, view.requisition.currency)
     await po.record(
         "blanket.call_off",
         request.actor,
         comment=f"#{call_off.number} {call_off.description}: {amount}",
     )
-    if po.preparation and po.preparation.vendor_email:
+    prepared = po.state.prepared
+    if prepared and prepared.preparation.vendor_email:
         await po.tell(
-            po.preparation.vendor_email,
+            prepared.preparation.vendor_email,
             "call_off",
             f"Call-off {call_off.number} on {view.po_number}",
             {"description": call_off.description, "amount_minor": request.amount_minor},

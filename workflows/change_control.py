@@ -6,33 +6,29 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain.purchase_order import PoView
     from domain.routing import needs_approved_change
     from domain.validation import RuleFailure
     from workflows import activity_calls as calls
+    from workflows.po_state import Prepared
+    from workflows.recorder import Recorder
     from workflows.ticket_write_back import write_back
-
-if TYPE_CHECKING:
-    from workflows.purchase_order import PurchaseOrderWorkflow
 
 RECHECK_EVERY = timedelta(hours=1)
 
 
-def applies(po: PurchaseOrderWorkflow) -> bool:
+def applies(view: PoView, prepared: Prepared) -> bool:
     """Whether the policy issues this PO only once its change is approved."""
-    prep = po.preparation
-    if prep is None or prep.policy is None or prep.facts is None:
-        return False
-    return needs_approved_change(prep.policy, po.view.requisition, prep.facts)
+    return needs_approved_change(prepared.policy, view.requisition, prepared.facts)
 
 
-def missing_change_ticket(po: PurchaseOrderWorkflow) -> RuleFailure | None:
+def missing_change_ticket(view: PoView, prepared: Prepared) -> RuleFailure | None:
     """The refusal of a requisition that needs a change ticket and names none."""
-    if po.view.requisition.change_ticket or not applies(po):
+    if view.requisition.change_ticket or not applies(view, prepared):
         return None
     return RuleFailure(
         "change_ticket_required",
@@ -41,19 +37,19 @@ def missing_change_ticket(po: PurchaseOrderWorkflow) -> RuleFailure | None:
     )
 
 
-async def cleared_for_issue(po: PurchaseOrderWorkflow) -> bool:
+async def cleared_for_issue(po: Recorder, prepared: Prepared) -> bool:
     """True once the change is approved (or none is needed); False if cancelled meanwhile."""
-    change = po.view.requisition.change_ticket
-    if not change or not applies(po):
+    change, state = po.view.requisition.change_ticket, po.state
+    if not change or not applies(po.view, prepared):
         return True
     while not await calls.change_approved(change):
         if po.view.held_for_change is None:
             await _hold(po, change)
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                lambda: po.cancel_request is not None, timeout=RECHECK_EVERY
+                lambda: state.cancel_request is not None, timeout=RECHECK_EVERY
             )
-        if po.cancel_request is not None:
+        if state.cancel_request is not None:
             return False
     if po.view.held_for_change is not None:
         po.view.held_for_change = None
@@ -61,7 +57,7 @@ async def cleared_for_issue(po: PurchaseOrderWorkflow) -> bool:
     return True
 
 
-async def _hold(po: PurchaseOrderWorkflow, change: str) -> None:
+async def _hold(po: Recorder, change: str) -> None:
     po.view.held_for_change = change
     note = f"approved; issue waits until change {change} is approved"
     await po.record("issue.held", "poflow", comment=note)

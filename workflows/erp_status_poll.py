@@ -18,13 +18,14 @@ from temporalio.client import (
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
+    from domain.temporal_names import PoSignal, WorkflowType
     from workflows import activity_calls as calls
     from workflows.schedules import ensure_schedule
 
 SCHEDULE_ID = "erp-status-poll"
 
 
-@workflow.defn(name="ErpStatusPoll")
+@workflow.defn(name=WorkflowType.ERP_STATUS_POLL)
 class ErpStatusPollWorkflow:
     """Returns the number of events passed on."""
 
@@ -34,7 +35,7 @@ class ErpStatusPollWorkflow:
         for item in page.events:
             handle = workflow.get_external_workflow_handle(item.workflow_id)
             try:
-                await handle.signal("erp_status", item.event)
+                await handle.signal(PoSignal.ERP_STATUS, item.event)
             except FailureError:
                 workflow.logger.info("%s takes no more events", item.workflow_id)
         await calls.save_erp_cursor(page.cursor)

@@ -3,26 +3,25 @@ number and revision), the ITSM ticket is updated, and requester and vendor are t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.catalog import PoStatus
     from domain.erp_messages import ErpOrder
+    from domain.purchase_order import PoView
     from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
+    from workflows.po_state import Prepared
+    from workflows.recorder import Recorder
     from workflows.ticket_write_back import keep_unwritten
 
-if TYPE_CHECKING:
-    from workflows.purchase_order import PurchaseOrderWorkflow
 
-
-async def issue(po: PurchaseOrderWorkflow) -> None:
-    requisition, prep = po.view.requisition, po.preparation
-    assert prep is not None
-    await calls.move_budget("commit", po.movement("commit"))
-    receipt = await calls.issue_to_erp(erp_order(po))
+async def issue(po: Recorder, prepared: Prepared) -> None:
+    """Commit, issue to the ERP, update the ticket, tell requester and vendor; the PO is
+    ``issued`` once the ERP took it."""
+    requisition, prep = po.view.requisition, prepared.preparation
+    await calls.commit_budget(prepared.movement(po.view, "commit"))
+    receipt = await calls.issue_to_erp(erp_order(po.view, prepared))
     po.view.erp_reference = receipt.erp_reference
     po.view.status = PoStatus.ISSUED
     await po.record("po.issued", "poflow", comment=receipt.erp_reference)
@@ -46,10 +45,8 @@ async def issue(po: PurchaseOrderWorkflow) -> None:
     await po.tell_all(notices)
 
 
-def erp_order(po: PurchaseOrderWorkflow) -> ErpOrder:
+def erp_order(view: PoView, prepared: Prepared) -> ErpOrder:
     """The PO's current revision as the ERP receives it, keyed by PO number and revision."""
-    view, prep = po.view, po.preparation
-    assert prep is not None and prep.gl_account is not None
     requisition = view.requisition
     return ErpOrder(
         idempotency_key=f"{view.po_number}:{view.revision}",
@@ -59,7 +56,7 @@ def erp_order(po: PurchaseOrderWorkflow) -> ErpOrder:
         currency=requisition.currency,
         amount_minor=requisition.amount().minor,
         cost_center=requisition.cost_center,
-        gl_account=prep.gl_account,
+        gl_account=prepared.gl_account,
         lines=[
             {
                 "description": line.description,
@@ -70,5 +67,5 @@ def erp_order(po: PurchaseOrderWorkflow) -> ErpOrder:
         ],
         project=requisition.project,
         asset_tag=requisition.asset_tag,
-        tax_code=prep.tax_code,
+        tax_code=prepared.preparation.tax_code,
     )

@@ -11,7 +11,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from domain.audit_chain import AuditEvent
     from domain.notifications import Notification
-    from domain.purchase_order import PurchaseOrderStart, workflow_id_for
+    from domain.purchase_order import PurchaseOrderStart
     from domain.renewal import (
         ContractRenewal,
         RenewalAction,
@@ -21,10 +21,11 @@ with workflow.unsafe.imports_passed_through():
         notice_deadline,
         renewed_requisition,
     )
+    from domain.temporal_names import PoQuery, PoUpdate, WorkflowType, workflow_id_for
     from workflows import activity_calls as calls
 
 
-@workflow.defn(name="Renewal")
+@workflow.defn(name=WorkflowType.RENEWAL)
 class RenewalWorkflow:
     """Tells the service owner at each notice window (consumption against commitment, the
     vendor's notice deadline, auto-renewal), then acts on the decision: renew (a new PO from a
@@ -55,11 +56,11 @@ class RenewalWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view
 
-    @workflow.query(name="view")
+    @workflow.query(name=PoQuery.VIEW)
     def query_view(self) -> RenewalView:
         return self.view
 
-    @workflow.update(name="decide")
+    @workflow.update(name=PoUpdate.DECIDE)
     async def decide(self, decision: RenewalDecision) -> RenewalView:
         self.view.decisions.append(decision)
         if decision.action is RenewalAction.RENEW:
@@ -130,7 +131,7 @@ class RenewalWorkflow:
         await calls.renew_contract(ContractRenewal(self.start.contract, requisition.service_end))
         po_number = await calls.allocate_po_number()
         await workflow.start_child_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(po_number, requisition),
             id=workflow_id_for(po_number),
             parent_close_policy=ParentClosePolicy.ABANDON,

@@ -4,20 +4,17 @@ a few tries is kept on the PO as undelivered: the ITSM tool never holds up a pur
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.side_effects import TICKET_UPDATE, Undelivered
     from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
-
-if TYPE_CHECKING:
-    from workflows.purchase_order import PurchaseOrderWorkflow
+    from workflows.recorder import Recorder
 
 
-async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
+async def write_back(po: Recorder, state: str, note: str) -> None:
+    """The PO's ``state`` and ``note`` on its ticket, if it came from one."""
     view = po.view
     ticket = view.requisition.itsm_ticket
     if not ticket:
@@ -39,7 +36,7 @@ async def write_back(po: PurchaseOrderWorkflow, state: str, note: str) -> None:
         await keep_unwritten(po, update, reason)
 
 
-async def keep_unwritten(po: PurchaseOrderWorkflow, update: TicketUpdate, reason: str) -> None:
+async def keep_unwritten(po: Recorder, update: TicketUpdate, reason: str) -> None:
     """The ticket update is kept on the PO as undelivered."""
     kept = Undelivered(
         TICKET_UPDATE, update.idempotency_key, update.ticket, update.note, reason, workflow.now()

@@ -5,7 +5,6 @@ fact."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from temporalio import workflow
 
@@ -13,68 +12,76 @@ with workflow.unsafe.imports_passed_through():
     from domain.approval import escalate, open_stage, pause_clocks
     from domain.catalog import PoStatus
     from domain.chain import Stage
+    from workflows.po_state import Routed, Verdict
+    from workflows.recorder import Recorder
 
-if TYPE_CHECKING:
-    from workflows.purchase_order import PurchaseOrderWorkflow
 
-
-async def run_stage(po: PurchaseOrderWorkflow, index: int) -> bool:
+async def run_stage(po: Recorder, routed: Routed, index: int) -> Verdict:
     """Notify a stage's approvers and wait until it is decided, with reminders, escalation
     and the clock paused while the requester is asked for information."""
-    assert po.approval is not None
-    stage = po.approval.stages[index]
-    reminders = _start_stage(po, stage)
+    approval, state = routed.approval, po.state
+    stage = approval.stages[index]
+    reminders = _start_stage(stage)
     approvers = [person for branch in stage.branches for person in branch.waiting_on()]
     await po.record("tier.opened", "poflow", comment=stage.name)
     await ask(po, approvers, stage)
-    while po.approval.waiting and po.approval.current_stage == index:
-        if po.cancel_request:
-            return False
+    while approval.waiting and approval.current_stage == index:
+        if state.cancel_request:
+            return Verdict.CANCELLED
         if po.view.status is PoStatus.INFORMATION_REQUESTED:
-            await _wait_for_answer(po)
+            await _wait_for_answer(po, routed)
             continue
-        await _wait_or_timer(po, stage, reminders)
-    return not po.rejected()
+        await _wait_or_timer(po, routed, stage, reminders)
+    return Verdict.REJECTED if routed.rejected() else Verdict.APPROVED
 
 
-def _start_stage(po: PurchaseOrderWorkflow, stage: Stage) -> dict[str, datetime]:
+async def run_chain(po: Recorder, routed: Routed) -> Verdict:
+    """Every remaining stage in order, until one is not approved or the PO is cancelled."""
+    approval, state = routed.approval, po.state
+    while approval.waiting and not state.cancel_request:
+        if await run_stage(po, routed, approval.current_stage) is not Verdict.APPROVED:
+            break
+    if routed.rejected():
+        return Verdict.REJECTED
+    return Verdict.CANCELLED if state.cancel_request else Verdict.APPROVED
+
+
+def _start_stage(stage: Stage) -> dict[str, datetime]:
     now = workflow.now()
     open_stage(stage, now)
     return {b.name: now + timedelta(minutes=b.reminder_minutes) for b in stage.branches}
 
 
-async def ask(po: PurchaseOrderWorkflow, people: list[str], stage: Stage) -> None:
+async def ask(po: Recorder, people: list[str], stage: Stage) -> None:
     subject = f"{po.view.po_number} waits on you: {stage.name}"
     facts: dict[str, object] = {"tier": stage.name, "amount_base_minor": po.view.amount_base_minor}
     notices = [po.notice(p, "approval_requested", subject, facts) for p in dict.fromkeys(people)]
     await po.tell_all(notices)
 
 
-async def _wait_for_answer(po: PurchaseOrderWorkflow) -> None:
-    assert po.approval is not None
-    asked_at = workflow.now()
+async def _wait_for_answer(po: Recorder, routed: Routed) -> None:
+    asked_at, state = workflow.now(), po.state
     await workflow.wait_condition(
-        lambda: po.view.status is not PoStatus.INFORMATION_REQUESTED or bool(po.cancel_request)
+        lambda: (
+            state.view.status is not PoStatus.INFORMATION_REQUESTED or bool(state.cancel_request)
+        )
     )
-    pause_clocks(po.approval, workflow.now() - asked_at)
+    pause_clocks(routed.approval, workflow.now() - asked_at)
 
 
 async def _wait_or_timer(
-    po: PurchaseOrderWorkflow, stage: Stage, reminders: dict[str, datetime]
+    po: Recorder, routed: Routed, stage: Stage, reminders: dict[str, datetime]
 ) -> None:
     times = [*reminders.values(), *(b.deadline_at for b in stage.branches if b.deadline_at)]
     if po.view.emergency_post_facto_due and po.view.status is PoStatus.ISSUED:
         times.append(po.view.emergency_post_facto_due)
-    seen = po.changes
     timeout = max(min(times) - workflow.now(), timedelta(seconds=1)) if times else None
-    try:
-        await workflow.wait_condition(lambda: po.changes != seen, timeout=timeout)
-    except TimeoutError:
-        await _on_timer(po, stage, reminders)
+    if not await po.state.wait_for_change(timeout):
+        await _on_timer(po, routed, stage, reminders)
 
 
 async def _on_timer(
-    po: PurchaseOrderWorkflow, stage: Stage, reminders: dict[str, datetime]
+    po: Recorder, routed: Routed, stage: Stage, reminders: dict[str, datetime]
 ) -> None:
     now = workflow.now()
     for branch in stage.branches:
@@ -100,14 +107,14 @@ async def _on_timer(
                 await po.tell(
                     person, "reminder", f"Reminder: {po.view.po_number}", {"tier": stage.name}
                 )
-    await _post_facto_overdue(po, now)
+    await _post_facto_overdue(po, routed, now)
 
 
-async def _post_facto_overdue(po: PurchaseOrderWorkflow, now: datetime) -> None:
+async def _post_facto_overdue(po: Recorder, routed: Routed, now: datetime) -> None:
     due = po.view.emergency_post_facto_due
     if due is None or due > now or po.view.status is not PoStatus.ISSUED:
         return
     po.view.emergency_post_facto_due = None
     await po.record("emergency.post_facto_overdue", "poflow")
-    for person in po.approval.stages[-1].branches[0].escalation_pool if po.approval else []:
+    for person in routed.approval.stages[-1].branches[0].escalation_pool:
         await po.tell(person, "escalation", f"{po.view.po_number}: emergency approval overdue", {})

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep, require_role
-from api.schemas import RequestBody
+from api.schemas.body import RequestBody
 from domain.catalog import Role
 from models.admin import cost_centers
 from models.fiscal_policy import set_reserve_at

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.params import RowId
-from api.schemas import DelegationIn, DelegationOut
+from api.schemas.delegations import DelegationIn, DelegationOut
 from domain.catalog import Role
 from domain.money import Money
-from models.inbox import (
+from models.delegations import (
     DelegationEntry,
     DelegationRefused,
     delegation,

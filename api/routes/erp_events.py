@@ -16,6 +16,7 @@ from api.deps import RuntimeDep, TemporalDep
 from api.runtime import AppRuntime
 from api.webhooks import configured_secret, json_object, unauthorised
 from domain.erp_messages import ErpStatusEvent
+from domain.temporal_names import PoSignal
 from models.db import unit_of_work
 from models.erp_events import keep_event, po_workflow_for
 
@@ -49,7 +50,7 @@ async def erp_event(
     workflow_id, new = await run_in_threadpool(_keep, runtime, event, payload)
     if new:
         try:
-            await temporal.get_workflow_handle(workflow_id).signal("erp_status", event)
+            await temporal.get_workflow_handle(workflow_id).signal(PoSignal.ERP_STATUS, event)
         except RPCError as error:
             raise HTTPException(
                 status.HTTP_409_CONFLICT, f"{event.po_number} takes no more events: {error.message}"

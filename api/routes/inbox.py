@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
-from api.bulk_approval import approve_low_risk
-from api.bulk_schemas import BulkApprovalIn, BulkApprovalOut
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.idempotency import IdempotencyHeader
 from api.routes.purchase_orders import Decider
-from api.schemas import Inbox, InboxItem, RecentDecision
+from api.schemas.bulk_approval import BulkApprovalIn, BulkApprovalOut
+from api.schemas.inbox import Inbox, InboxItem, RecentDecision
 from models.inbox import InboxRow, inbox, recently_decided
+from services.bulk_approval import approve_low_risk
 
 router = APIRouter(prefix="/api", tags=["inbox"])
 

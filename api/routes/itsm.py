@@ -1,7 +1,7 @@
 """Where ITSM tools deliver requests to buy. Each caller proves itself (a shared secret or basic
 auth for ServiceNow, the webhook's HMAC signature for Jira and GLPI); a delivery without valid
 proof is refused with 401 and stored nowhere. What passes is kept raw, then becomes at most one
-PO per ticket (api.itsm_intake)."""
+PO per ticket (services.itsm_intake)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ from pydantic import BaseModel
 from adapters import glpi, jira_sm, servicenow
 from adapters.basic_auth import basic_auth_matches
 from adapters.itsm_router import TicketNotFound
-from api.deps import RuntimeDep, TemporalDep
+from api.deps import RuntimeDep
 from api.errors import Refused
-from api.itsm_intake import Delivery, Intake, TicketUnreadable, take_in
+from api.itsm_requisition import requisition_from_ticket
 from api.webhooks import configured_secret, json_object, unauthorised
 from domain.tickets import TicketRequest
+from services.itsm_intake import Delivery, Intake, TicketSource, TicketUnreadable, take_in
 from settings import Settings
 
 router = APIRouter(prefix="/api/itsm", tags=["itsm"])
@@ -43,7 +44,7 @@ class IntakeOut(BaseModel):
     responses={200: {"description": "The item was taken in before: nothing new started"}},
 )
 async def servicenow_requested_item(
-    request: Request, runtime: RuntimeDep, temporal: TemporalDep, response: Response
+    request: Request, runtime: RuntimeDep, response: Response
 ) -> IntakeOut:
     """The outbound REST message of a Business Rule or Flow: a requested item (``sc_req_item``)
     was approved for procurement. Its record and catalog variables are read back through the
@@ -59,7 +60,7 @@ async def servicenow_requested_item(
     delivery = Delivery(
         "servicenow", f"{event.sys_id}:{uuid.uuid4()}", _kept(request), body.decode()
     )
-    intake = await _take_in(runtime, temporal, delivery, lambda: table.requested_item(event.sys_id))
+    intake = await _take_in(runtime, delivery, lambda: table.requested_item(event.sys_id))
     return _answer(intake, response)
 
 
@@ -73,7 +74,6 @@ async def servicenow_requested_item(
 async def jira_webhook(
     request: Request,
     runtime: RuntimeDep,
-    temporal: TemporalDep,
     response: Response,
     x_hub_signature: Annotated[str | None, Header()] = None,
     x_atlassian_webhook_identifier: Annotated[str | None, Header()] = None,
@@ -104,7 +104,7 @@ async def jira_webhook(
         except ValueError as error:
             raise TicketUnreadable(str(error)) from error
 
-    return _answer(await _take_in(runtime, temporal, delivery, read), response)
+    return _answer(await _take_in(runtime, delivery, read), response)
 
 
 @router.post(
@@ -115,7 +115,6 @@ async def jira_webhook(
 async def glpi_webhook(
     request: Request,
     runtime: RuntimeDep,
-    temporal: TemporalDep,
     response: Response,
     x_glpi_signature: Annotated[str | None, Header()] = None,
     x_glpi_timestamp: Annotated[str | None, Header()] = None,
@@ -142,7 +141,7 @@ async def glpi_webhook(
         except ValueError as error:
             raise TicketUnreadable(str(error)) from error
 
-    return _answer(await _take_in(runtime, temporal, delivery, read), response)
+    return _answer(await _take_in(runtime, delivery, read), response)
 
 
 def _raises_a_request(payload: dict[str, Any]) -> bool:
@@ -156,7 +155,6 @@ def _raises_a_request(payload: dict[str, Any]) -> bool:
 
 async def _take_in(
     runtime: RuntimeDep,
-    temporal: TemporalDep,
     delivery: Delivery,
     read: Callable[[], TicketRequest],
 ) -> Intake:
@@ -170,7 +168,8 @@ async def _take_in(
             raise TicketUnreadable(why, missing=False) from error
 
     try:
-        return await take_in(runtime, temporal, delivery, read_ticket)
+        source = TicketSource(read_ticket, requisition_from_ticket)
+        return await take_in(runtime.services, delivery, source)
     except TicketUnreadable as error:
         code = 422 if error.missing else status.HTTP_502_BAD_GATEWAY
         raise HTTPException(code, str(error)) from error
@@ -209,13 +208,13 @@ def _check_servicenow_caller(request: Request, settings: Settings) -> None:
 
 
 def _servicenow_table(settings: Settings) -> servicenow.ServiceNowTable:
-    if not (settings.servicenow_url and settings.servicenow_user and settings.servicenow_password):
+    instance = settings.servicenow
+    if instance is None or not instance.password:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "ServiceNow is not configured: set POFLOW_SERVICENOW_URL, _USER and _PASSWORD",
         )
-    password = settings.servicenow_password.get_secret_value()
-    return servicenow.ServiceNowTable(settings.servicenow_url, settings.servicenow_user, password)
+    return servicenow.ServiceNowTable(instance.url, instance.user, instance.password)
 
 
 def _kept(request: Request) -> dict[str, str]:

@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api.decisions import not_running, visible_or_404
-from api.deps import SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, Refused, run_update
-from api.idempotency import IdempotencyHeader, update_id
-from api.po_change_schemas import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
-from api.schemas import REFUSAL_RESPONSES
+from api.deps import SessionDep, TemporalDep, require_role, visible_or_404
+from api.errors import RefusalRoute, Refused
+from api.idempotency import IdempotencyHeader
+from api.schemas.decisions import REFUSAL_RESPONSES
+from api.schemas.po_changes import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from domain.blanket import CallOffRequest
 from domain.catalog import Role
 from domain.change_orders import ChangeOrderRequest
@@ -23,8 +22,11 @@ from domain.invoicing import InvoiceRequest
 from domain.money import Money
 from domain.purchase_order import PoView
 from domain.requisition import LineItem
+from domain.temporal_names import PoUpdate
 from models.people import User
 from models.purchase_orders import PurchaseOrder
+from services.idempotency import update_id
+from services.updates import not_running, run_update
 
 router = APIRouter(prefix="/api/purchase-orders", tags=["after issue"], route_class=RefusalRoute)
 OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]
@@ -66,7 +68,11 @@ async def change_order(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "change_order", request, update_id("change_order", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.CHANGE_ORDER,
+        request,
+        update_id(PoUpdate.CHANGE_ORDER, user, idempotency_key),
     )
 
 
@@ -88,7 +94,7 @@ async def delay(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "change_order", request, update_id("delay", user, idempotency_key)
+        temporal, po, PoUpdate.CHANGE_ORDER, request, update_id("delay", user, idempotency_key)
     )
 
 
@@ -112,7 +118,11 @@ async def record_invoice(
         actor_is_finance=True,
     )
     return await _update(
-        temporal, po, "record_invoice", request, update_id("record_invoice", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.RECORD_INVOICE,
+        request,
+        update_id(PoUpdate.RECORD_INVOICE, user, idempotency_key),
     )
 
 
@@ -134,7 +144,11 @@ async def call_off(
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
     return await _update(
-        temporal, po, "call_off", request, update_id("call_off", user, idempotency_key)
+        temporal,
+        po,
+        PoUpdate.CALL_OFF,
+        request,
+        update_id(PoUpdate.CALL_OFF, user, idempotency_key),
     )
 
 

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.params import PositiveInt32
-from api.schemas import PolicyCreated, PolicyIn, PolicySummary, PolicyVersion
+from api.schemas.policies import PolicyCreated, PolicyIn, PolicySummary, PolicyVersion
 from domain.catalog import Role
-from domain.policy_document import POLICY_SCHEMA
 from models.people import User
+from models.policy_schema import POLICY_SCHEMA
 from models.policy_store import PolicyRefused, policy_version, policy_versions, store_policy
 
 router = APIRouter(prefix="/api/policies", tags=["policies"], route_class=RefusalRoute)

@@ -11,36 +11,33 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api import information
 from api.decision_schemas import DecisionOut
-from api.decisions import (
-    DecisionForm,
-    NotVisible,
-    not_running,
-    submit_decision,
-    visible_or_404,
-)
-from api.deps import CurrentUser, SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, Refused, run_update
-from api.idempotency import IdempotencyHeader, update_id
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_role, visible_or_404
+from api.errors import RefusalRoute
+from api.idempotency import IdempotencyHeader
 from api.params import RowOffset
-from api.schemas import (
+from api.schemas.decisions import (
     REFUSAL_RESPONSES,
     CancelIn,
     DecisionIn,
     InformationIn,
-    PoDetail,
-    PoSummary,
     RenewalIn,
 )
+from api.schemas.purchase_orders import PoDetail, PoSummary
 from domain.catalog import PoStatus, Role
 from domain.decision_outcome import outcome_of
-from domain.purchase_order import CancelRequest, PoView, workflow_id_for
+from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
 from domain.side_effects import RetryRequest
+from domain.temporal_names import PoUpdate, renewal_workflow_id, workflow_id_for
 from models.inbox import purchase_orders
 from models.people import User
 from models.purchase_orders import PurchaseOrder
+from services import information
+from services.decisions import DecisionForm, NotVisible, submit_decision
+from services.idempotency import update_id
+from services.refusals import RuleRefused
+from services.updates import not_running, run_update
 
 router = APIRouter(prefix="/api", tags=["purchase orders"], route_class=RefusalRoute)
 Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
@@ -132,11 +129,11 @@ async def cancel(
     handle = temporal.get_workflow_handle(po.workflow_id)
     view = await run_update(
         handle,
-        "cancel",
+        PoUpdate.CANCEL,
         request,
         PoView,
         missing=not_running(po_number),
-        update_id=update_id("cancel", user, idempotency_key),
+        update_id=update_id(PoUpdate.CANCEL, user, idempotency_key),
     )
     return _json(view)
 
@@ -179,14 +176,15 @@ async def decide_renewal(
         uplift_basis_points=body.uplift_basis_points,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    handle = temporal.get_workflow_handle(f"renewal-{po.po_number}")
-    missing = Refused(
-        status.HTTP_409_CONFLICT,
+    handle = temporal.get_workflow_handle(renewal_workflow_id(po.po_number))
+    missing = RuleRefused(
+        "no_renewal_open",
         f"no renewal is open for {po_number}; it opens at the contract's notice window",
-        rule="no_renewal_open",
     )
     key = update_id("decide_renewal", user, idempotency_key)
-    view = await run_update(handle, "decide", decision, RenewalView, missing=missing, update_id=key)
+    view = await run_update(
+        handle, PoUpdate.DECIDE, decision, RenewalView, missing=missing, update_id=key
+    )
     return dict(_RENEWAL.dump_python(view, mode="json"))
 
 
@@ -201,7 +199,9 @@ async def retry_step(
     workflow_id = row.workflow_id if row is not None else workflow_id_for(po_number)
     handle = temporal.get_workflow_handle(workflow_id)
     request = RetryRequest(actor=user.username)
-    view = await run_update(handle, "retry_step", request, PoView, missing=not_running(po_number))
+    view = await run_update(
+        handle, PoUpdate.RETRY_STEP, request, PoView, missing=not_running(po_number)
+    )
     return _json(view)
 
 

@@ -17,7 +17,7 @@ from api.deps import RuntimeDep, SessionDep, require_role
 from api.params import Int32
 from api.report_csv import budget_csv
 from api.report_params import REPORT_READERS, UNDELIVERED_READERS, report_of, report_period
-from api.report_schemas import (
+from api.schemas.reports import (
     AlertOut,
     BudgetReportOut,
     BurnDownPointOut,

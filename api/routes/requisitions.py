@@ -6,16 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from api import requisition_submit
-from api.deps import RuntimeDep, SessionDep, TemporalDep, require_role
+from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.idempotency import IdempotencyHeader
-from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused
-from api.schemas import RequisitionAccepted, RequisitionIn
-from api.schemas import RequisitionRefused as RequisitionRefusedOut
+from api.schemas.requisitions import RequisitionAccepted, RequisitionIn
+from api.schemas.requisitions import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
-from domain.purchase_order import workflow_id_for
+from domain.temporal_names import workflow_id_for
 from models.people import User
+from services import requisitions
+from services.requisitions import IdempotencyKeyReused, RequisitionRefused
 
 router = APIRouter(prefix="/api", tags=["requisitions"], route_class=RefusalRoute)
 Requester = Annotated[User, Depends(require_role(Role.REQUESTER))]
@@ -38,7 +38,6 @@ async def submit_requisition(
     user: Requester,
     session: SessionDep,
     runtime: RuntimeDep,
-    temporal: TemporalDep,
     response: Response,
     idempotency_key: IdempotencyHeader = None,
 ) -> RequisitionAccepted:
@@ -50,8 +49,8 @@ async def submit_requisition(
     requisition = body.to_requisition(user.username)
     session.commit()  # the connection goes back: submitting takes its own, one at a time
     try:
-        submitted = await requisition_submit.submit_requisition(
-            runtime, temporal, user, requisition, idempotency_key
+        submitted = await requisitions.submit_requisition(
+            runtime.services, user, requisition, idempotency_key
         )
     except RequisitionRefused as refused:
         raise Refused(

@@ -19,7 +19,7 @@ from api.web.session import CsrfChecked, PageUser, page_role
 from domain.catalog import Role
 from domain.money import Money
 from models.admin import active_users, cost_centers, delegation_state
-from models.inbox import (
+from models.delegations import (
     DelegationRefused,
     delegation,
     delegations_of,

@@ -11,10 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from api.errors import Refused
+from api.errors import Refused, answer
 from api.problems import http_problem, plain_sentences, problem, validation_problem
 from api.web.render import render
 from api.web.session import LoginRequired
+from services.refusals import RuleRefused
 
 # Programs' addresses answer JSON; any other address, known or not, is a page for a browser.
 _JSON_PREFIX = "/api/"
@@ -37,6 +38,10 @@ def install(app: FastAPI) -> None:
         if _wants_json(request):
             return refused.response()
         return page_or_problem(request, refused.status_code, refused.detail)
+
+    @app.exception_handler(RuleRefused)
+    async def service_refusal(request: Request, refused: RuleRefused) -> Response:
+        return await refusal(request, answer(refused))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

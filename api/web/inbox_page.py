@@ -12,8 +12,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from api.bulk_approval import approve_low_risk
-from api.decisions import refuse_unstorable_text
 from api.deps import SessionDep, TemporalDep
 from api.web.render import render
 from api.web.session import CsrfChecked, PageUser
@@ -21,6 +19,8 @@ from domain.catalog import PoStatus
 from models.inbox import InboxRow, inbox, recently_decided
 from models.people import User
 from models.worklist import InboxSort, low_risk_refusals, sorted_worklist
+from services.bulk_approval import approve_low_risk
+from services.decisions import refuse_unstorable_text
 
 router = APIRouter(include_in_schema=False)
 

@@ -23,9 +23,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.decisions import DecisionForm, NotVisible, submit_decision
 from api.deps import RuntimeDep, SessionDep, TemporalDep
-from api.errors import Refused
+from api.errors import KIND_STATUS
 from api.signed_links import (
     DecisionLink,
     LinkExpired,
@@ -44,6 +43,8 @@ from models.accounts import find_user
 from models.decision_cards import approvers_card
 from models.links import used_link
 from models.purchase_orders import PurchaseOrder
+from services.decisions import DecisionForm, NotVisible, submit_decision
+from services.refusals import RuleRefused
 from settings import Settings
 
 router = APIRouter(include_in_schema=False)
@@ -151,13 +152,13 @@ async def _decide(session: Session, temporal: Client, link: DecisionLink, commen
     try:
         form = DecisionForm(action=link.action, comment=comment)
         await submit_decision(session, temporal, user, link.po_number, form)
-    except Refused as refused:
+    except RuleRefused as refused:
         await run_in_threadpool(savepoint.rollback)
         raise LinkOutcome(
             "refused",
-            refused.status_code,
+            KIND_STATUS[refused.kind],
             po_number=link.po_number,
-            reason=as_sentence(refused.detail),
+            reason=as_sentence(refused.message),
         ) from None
     except NotVisible:
         await run_in_threadpool(savepoint.rollback)

@@ -16,15 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from sqlalchemy import select
 
-from api.decisions import (
-    DecisionForm,
-    NotVisible,
-    not_running,
-    submit_decision,
-    visible_or_missing,
-)
 from api.deps import SessionDep, TemporalDep
-from api.errors import Refused, run_update
+from api.errors import Refused, answer
 from api.web.po_story import information_thread
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
@@ -35,11 +28,15 @@ from domain.decision_card import decision_card
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
+from domain.temporal_names import PoUpdate
 from domain.wording import as_sentence
 from models.audit import AuditEntry
-from models.inbox import delegations_held
+from models.delegations import delegations_held
 from models.people import User
 from models.po_budget import PoBudget, po_budget
+from services.decisions import DecisionForm, NotVisible, submit_decision, visible_or_missing
+from services.refusals import RuleRefused
+from services.updates import not_running, run_update
 
 router = APIRouter(include_in_schema=False)
 _VIEW = TypeAdapter(PoView)
@@ -132,8 +129,9 @@ async def decide(
         await submit_decision(session, temporal, user, po_number, form, idempotency_key or None)
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
-    except Refused as refused:
-        return await run_in_threadpool(_page, request, session, user, po_number, refused, entered)
+    except RuleRefused as refused:
+        refusal = answer(refused)
+        return await run_in_threadpool(_page, request, session, user, po_number, refusal, entered)
     acting_for = f" on behalf of {form.on_behalf_of}" if form.on_behalf_of else ""
     flash(request, f"{ACTION_DONE[form.action]}: {po_number}{acting_for}")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
@@ -164,13 +162,13 @@ async def retry(
     try:
         await run_update(
             update,
-            "retry_step",
+            PoUpdate.RETRY_STEP,
             RetryRequest(user.username),
             PoView,
             missing=not_running(po_number),
         )
-    except Refused as refused:
-        return await run_in_threadpool(_page, request, session, user, po_number, refused)
+    except RuleRefused as refused:
+        return await run_in_threadpool(_page, request, session, user, po_number, answer(refused))
     flash(request, f"The failed step of {po_number} runs again")
     return RedirectResponse(f"/po/{po_number}", status_code=303)
 

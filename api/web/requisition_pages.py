@@ -14,18 +14,15 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.decisions import NotVisible
 from api.deps import RuntimeDep, SessionDep, TemporalDep
-from api.errors import Refused
-from api.information import answer_information
-from api.requisition_submit import IdempotencyKeyReused, RequisitionRefused, submit_requisition
+from api.errors import KIND_STATUS
+from api.web.form_catalog import form_catalog
 from api.web.po_story import rejection
 from api.web.render import flash, render
 from api.web.requisition_form import (
     FieldErrors,
     FormInvalid,
     RequisitionForm,
-    form_catalog,
     placed,
     to_requisition,
 )
@@ -37,6 +34,10 @@ from domain.requisition import RiskFlag
 from domain.wording import as_sentence
 from models.people import User
 from models.purchase_orders import PurchaseOrder
+from services.decisions import NotVisible
+from services.information import answer_information
+from services.refusals import RuleRefused
+from services.requisitions import IdempotencyKeyReused, RequisitionRefused, submit_requisition
 
 router = APIRouter(include_in_schema=False)
 _VIEW = TypeAdapter(PoView)
@@ -55,7 +56,6 @@ async def submit(
     user: Requester,
     session: SessionDep,
     runtime: RuntimeDep,
-    temporal: TemporalDep,
 ) -> Response:
     """Validate and raise the requisition; the form's idempotency key makes a double submit
     answer with the PO the first one made."""
@@ -64,7 +64,7 @@ async def submit(
     try:
         requisition = to_requisition(form, catalog, user.username)
         session.commit()  # the connection goes back: submitting takes its own, one at a time
-        submitted = await submit_requisition(runtime, temporal, user, requisition, form.key)
+        submitted = await submit_requisition(runtime.services, user, requisition, form.key)
     except FormInvalid as invalid:
         return await run_in_threadpool(_form_page, request, session, user, form, invalid.errors, [])
     except RequisitionRefused as refused:
@@ -99,17 +99,14 @@ async def answer(
     text = answer.strip()
     try:
         if len(text) > ANSWER_MAX:
-            raise Refused(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                f"An answer has at most {ANSWER_MAX} characters.",
-            )
+            raise RuleRefused("text_length", f"An answer has at most {ANSWER_MAX} characters.")
         await answer_information(session, temporal, user, po_number, text, idempotency_key or None)
     except NotVisible as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such purchase order") from missing
-    except Refused as refused:
-        refusal, kept = {po_number: as_sentence(refused.detail)}, {po_number: text}
+    except RuleRefused as refused:
+        refusal, kept = {po_number: as_sentence(refused.message)}, {po_number: text}
         return await run_in_threadpool(
-            _requests_page, request, session, user, refusal, kept, refused.status_code
+            _requests_page, request, session, user, refusal, kept, KIND_STATUS[refused.kind]
         )
     flash(request, f"Answer sent: {po_number} is waiting on its approvers again")
     return RedirectResponse("/my-requests", status_code=status.HTTP_303_SEE_OTHER)

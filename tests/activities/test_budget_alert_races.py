@@ -20,8 +20,7 @@ from activities.notification_router import NotificationRouter
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from devstack.serving import loopback_socket, served, url_of
-from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from devstack.simulators.chat import ChatChannel
 from domain.catalog import Role
 from domain.purchase_order import BudgetMovement
 from models.accounts import upsert_user
@@ -29,21 +28,10 @@ from models.db import build_engine, session_factory, unit_of_work
 from models.notification_preferences import Preferences, set_preferences
 from settings import Settings
 from tests.models.budget_org import demo_cost_center
-from tests.web import smtp_catcher
 from tests.web.smtp_catcher import MailInbox
-
-mail = smtp_catcher.mail
 
 RACERS = 8
 ASK = 13_500  # 135.00 EUR of a 1,000.00 EUR line: the 6th takes it to 81 %, the 8th to 108 %
-
-
-@pytest.fixture
-def chat() -> Iterator[tuple[ChatChannel, str]]:
-    channel = ChatChannel()
-    sock = loopback_socket()
-    with served(chat_simulator_app(channel), sock):
-        yield channel, url_of(sock)
 
 
 @pytest.fixture
@@ -55,7 +43,7 @@ def racing_sessions(demo_database_url: str) -> Iterator[sessionmaker[Session]]:
 
 def _budget(sessions: sessionmaker[Session], mail_port: int, chat_url: str) -> BudgetActivities:
     settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=mail_port)
-    mailer = SmtpMailer(settings, partial(make_decision_link, settings))
+    mailer = SmtpMailer(settings.smtp, partial(make_decision_link, settings))
     chats: list[ChatWebhook] = [
         SlackWebhook(f"{chat_url}/slack/T0/B0/x"),
         TeamsWebhook(f"{chat_url}/teams/flow/1"),

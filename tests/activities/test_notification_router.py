@@ -7,7 +7,6 @@ when several messages are sent together."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
 
@@ -22,8 +21,7 @@ from activities.outbound import OutboundActivities
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from devstack.serving import loopback_socket, served, url_of
-from devstack.simulators.chat import ChatChannel, chat_simulator_app
+from devstack.simulators.chat import ChatChannel
 from domain.catalog import PoStatus, Role, ServiceType
 from domain.notifications import Notification
 from domain.side_effects import NOT_DELIVERED
@@ -34,20 +32,9 @@ from models.db import unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
 from models.outbox import PostgresOutbox
 from settings import Settings
-from tests.web import smtp_catcher
 from tests.web.smtp_catcher import MailInbox, text_of
 
-mail = smtp_catcher.mail
-
 APP_URL = "https://poflow.example.org"
-
-
-@pytest.fixture
-def chat() -> Iterator[tuple[ChatChannel, str]]:
-    channel = ChatChannel()
-    sock = loopback_socket()
-    with served(chat_simulator_app(channel), sock):
-        yield channel, url_of(sock)
 
 
 @pytest.fixture
@@ -59,7 +46,7 @@ def router(
     settings = Settings(
         _env_file=None, smtp_host="127.0.0.1", smtp_port=mail[1], public_url=APP_URL
     )
-    email = SmtpMailer(settings, partial(make_decision_link, settings))
+    email = SmtpMailer(settings.smtp, partial(make_decision_link, settings))
     url = chat[1]
     chats: list[ChatWebhook] = [
         SlackWebhook(f"{url}/slack/T0/B0/x"),

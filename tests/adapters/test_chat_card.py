@@ -10,11 +10,8 @@ from adapters.chat_webhooks import SlackWebhook, TeamsWebhook
 from devstack.simulators.chat import ChatChannel
 from domain.decision_card import BudgetFigure, decision_card
 from domain.money import Money
-from tests.adapters.test_chat_webhooks import APP_URL, PO, _approval, _fields, chat
-from tests.unit.test_decision_card import waiting_on_priya
-from tests.unit.test_entitlement import NOW
-
-__all__ = ["chat"]
+from tests.builders.approvals import NOW, waiting_on_priya
+from tests.builders.notifications import APP_URL, PO, approval_requested, slack_fields
 
 OVER = BudgetFigure("IT-INFRA", "6100", Money(-45_050, "EUR"))
 CARD = decision_card(waiting_on_priya(), OVER, NOW + timedelta(hours=1))
@@ -37,10 +34,10 @@ def test_slack_and_teams_carry_the_decision_card_of_a_po_waiting_on_a_decision(
 ) -> None:
     channel, url = chat
     po = replace(PO, card=CARD)
-    SlackWebhook(f"{url}/slack/services/T0/B0/secret").post(_approval(), po, APP_URL)
-    TeamsWebhook(f"{url}/teams/workflows/abc").post(_approval(), po, APP_URL)
+    SlackWebhook(f"{url}/slack/services/T0/B0/secret").post(approval_requested(), po, APP_URL)
+    TeamsWebhook(f"{url}/teams/workflows/abc").post(approval_requested(), po, APP_URL)
     [slack], [teams] = channel.posts_to("slack"), channel.posts_to("teams")
-    assert _fields(slack) == [f"*{label}*\n{value}" for label, value in EXPECTED.items()]
+    assert slack_fields(slack) == [f"*{label}*\n{value}" for label, value in EXPECTED.items()]
     card = teams["attachments"][0]["content"]
     [fact_set] = [item for item in card["body"] if item["type"] == "FactSet"]
     assert {fact["title"]: fact["value"] for fact in fact_set["facts"]} == EXPECTED

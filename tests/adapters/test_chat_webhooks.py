@@ -4,36 +4,14 @@ and a refused post raises so the activity retries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import httpx
 import pytest
 
 from adapters.chat_webhooks import SlackWebhook, TeamsWebhook, configured_chats
-from devstack.serving import loopback_socket, served, url_of
-from devstack.simulators.chat import ChatChannel, chat_simulator_app
-from domain.notifications import Notification, PoSummary
+from devstack.simulators.chat import ChatChannel
+from domain.notifications import Notification
 from settings import Settings
-
-APP_URL = "https://poflow.example.org/"
-PO = PoSummary("PO-4711", "Cloud hosting <March> & backups", "Hetzner", 1_234_500, "EUR")
-
-
-@pytest.fixture
-def chat() -> Iterator[tuple[ChatChannel, str]]:
-    channel = ChatChannel()
-    sock = loopback_socket()
-    with served(chat_simulator_app(channel), sock):
-        yield channel, url_of(sock)
-
-
-def _approval() -> Notification:
-    facts = {"tier": "cost-center owner", "amount_base_minor": 1_234_500}
-    return Notification(
-        "priya", "approval_requested", "PO-4711 waits on you: cost-center owner", "PO-4711",
-        "po-PO-4711:3:approval_requested:priya", facts,
-    )  # fmt: skip
+from tests.builders.notifications import APP_URL, PO, approval_requested, slack_fields
 
 
 def _budget_alert() -> Notification:
@@ -48,16 +26,11 @@ def _budget_alert() -> Notification:
     return Notification("finance", "budget_alert", subject, None, "budget-alert:7:finance", facts)
 
 
-def _fields(slack: dict[str, Any]) -> list[str]:
-    [section] = [b for b in slack["blocks"] if b["type"] == "section"]
-    return [field["text"] for field in section["fields"]]
-
-
 def test_slack_shows_the_po_whom_it_is_for_and_a_button_to_its_page(
     chat: tuple[ChatChannel, str],
 ) -> None:
     channel, url = chat
-    SlackWebhook(f"{url}/slack/services/T0/B0/secret").post(_approval(), PO, APP_URL)
+    SlackWebhook(f"{url}/slack/services/T0/B0/secret").post(approval_requested(), PO, APP_URL)
     [posted] = channel.posts_to("slack")
     assert "PO-4711 waits on you" in posted["text"] and "12,345.00 EUR" in posted["text"]
     [header] = [b for b in posted["blocks"] if b["type"] == "header"]
@@ -66,7 +39,7 @@ def test_slack_shows_the_po_whom_it_is_for_and_a_button_to_its_page(
         "text": "PO-4711 waits on you: cost-center owner",
         "emoji": False,
     }
-    fields = _fields(posted)
+    fields = slack_fields(posted)
     assert "*PO number*\nPO-4711" in fields and "*Vendor*\nHetzner" in fields
     assert "*Amount*\n12,345.00 EUR" in fields and "*Tier*\ncost-center owner" in fields
     assert "*Title*\nCloud hosting &lt;March&gt; &amp; backups" in fields
@@ -82,7 +55,7 @@ def test_teams_gets_an_adaptive_card_with_the_facts_and_an_open_url_action(
     chat: tuple[ChatChannel, str],
 ) -> None:
     channel, url = chat
-    TeamsWebhook(f"{url}/teams/workflows/abc").post(_approval(), PO, APP_URL)
+    TeamsWebhook(f"{url}/teams/workflows/abc").post(approval_requested(), PO, APP_URL)
     [posted] = channel.posts_to("teams")
     assert posted["type"] == "message"
     [attachment] = posted["attachments"]
@@ -110,8 +83,8 @@ def test_a_message_without_a_po_shows_its_facts_in_money_and_links_nowhere(
     SlackWebhook(f"{url}/slack/hook").post(_budget_alert(), None, APP_URL)
     TeamsWebhook(f"{url}/teams/hook").post(_budget_alert(), None, APP_URL)
     [slack], [teams] = channel.posts_to("slack"), channel.posts_to("teams")
-    assert "*Budget*\n10,000.00 EUR" in _fields(slack)
-    assert "*Consumed*\n8,500.00 EUR" in _fields(slack)
+    assert "*Budget*\n10,000.00 EUR" in slack_fields(slack)
+    assert "*Consumed*\n8,500.00 EUR" in slack_fields(slack)
     assert not [b for b in slack["blocks"] if b["type"] == "actions"]
     card = teams["attachments"][0]["content"]
     assert "actions" not in card
@@ -126,10 +99,10 @@ def test_a_post_the_service_answers_500_raises_and_the_next_one_lands(
     webhook = (SlackWebhook if service == "slack" else TeamsWebhook)(f"{url}/{service}/hook")
     channel.fail_next = 1
     with pytest.raises(httpx.HTTPStatusError) as refused:
-        webhook.post(_approval(), PO, APP_URL)
+        webhook.post(approval_requested(), PO, APP_URL)
     assert refused.value.response.status_code == 500
     assert channel.received == []
-    webhook.post(_approval(), PO, APP_URL)
+    webhook.post(approval_requested(), PO, APP_URL)
     assert len(channel.posts_to(service)) == 1
 
 
@@ -155,13 +128,13 @@ def test_the_simulator_refuses_what_slack_and_teams_would_refuse(
 
 
 def test_the_settings_name_the_channels_posted_to() -> None:
-    assert configured_chats(Settings(_env_file=None)) == []
+    assert configured_chats(Settings(_env_file=None).chats) == []
     both = Settings(
         _env_file=None,
         slack_webhook_url="https://hooks.slack.com/services/T0/B0/x",
         teams_webhook_url="https://prod.westeurope.logic.azure.com/workflows/1/triggers/manual",
     )
-    assert configured_chats(both) == [
+    assert configured_chats(both.chats) == [
         SlackWebhook("https://hooks.slack.com/services/T0/B0/x"),
         TeamsWebhook("https://prod.westeurope.logic.azure.com/workflows/1/triggers/manual"),
     ]

@@ -164,7 +164,7 @@ def _link(po_number: str, approver: str, action: Decision, tier: str, link_id: s
 @pytest.fixture(scope="module")
 def mailer() -> SmtpMailer:
     settings = Settings(_env_file=None, smtp_host="127.0.0.1", public_url=APP_URL)
-    return SmtpMailer(settings, _link, email_templates(PrintingUndefinedFails))
+    return SmtpMailer(settings.smtp, _link, email_templates(PrintingUndefinedFails))
 
 
 def _as_received(message: Message) -> EmailMessage:

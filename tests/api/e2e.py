@@ -1,6 +1,7 @@
 """The whole stack for end-to-end API tests: the real app (no dependency overrides, so it reads
 what is committed), a real worker on a task queue of its own, the Temporal dev server and the
-demo organisation in Postgres. Test modules take the fixture with ``stack = e2e.stack``;
+demo organisation in Postgres. Test modules take the fixture with ``stack = e2e.stack`` (or
+``stack = e2e.mailing_stack`` for notifications mailed to the ``mail`` fixture's SMTP server);
 everything runs on the session's event loop."""
 
 from __future__ import annotations
@@ -21,12 +22,21 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from cli.demo_data import USERS
+from devstack.simulators.smtp import MailInbox
 from models.accounts import find_user, issue_api_token
 from models.db import build_engine, session_factory, unit_of_work
 from settings import Settings
 from worker import build_worker
 
-__all__ = ["Json", "Stack", "serve_stack", "stack", "storage_body", "subscription_body"]
+__all__ = [
+    "Json",
+    "Stack",
+    "mailing_stack",
+    "serve_stack",
+    "stack",
+    "storage_body",
+    "subscription_body",
+]
 
 Json = dict[str, Any]
 
@@ -87,6 +97,19 @@ async def stack(
         yield stack
 
 
+@pytest.fixture(scope="module")
+async def mailing_stack(
+    demo_database_url: str,
+    temporal_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    mail: tuple[MailInbox, int],
+) -> AsyncIterator[Stack]:
+    """``stack`` with notifications e-mailed to the loopback SMTP server of ``mail``."""
+    mailing = {"smtp_host": "127.0.0.1", "smtp_port": mail[1]}
+    async with serve_stack(demo_database_url, temporal_env, demo_sessions, **mailing) as stack:
+        yield stack
+
+
 @asynccontextmanager
 async def serve_stack(
     demo_database_url: str,
@@ -111,6 +134,25 @@ async def serve_stack(
         httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
     ):
         yield Stack(http, temporal_env.client, demo_sessions, _tokens(demo_sessions))
+
+
+@asynccontextmanager
+async def serve_app_alone(
+    demo_database_url: str,
+    temporal_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    settings: Settings,
+) -> AsyncIterator[Stack]:
+    """The app alone on ``settings``' task queue, which no worker polls (yet): a PO stays as it
+    was submitted."""
+    app = create_app(settings, demo_database_url)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
+    ):
+        tokens = tokens_for_demo_users(demo_database_url)
+        yield Stack(http, temporal_env.client, demo_sessions, tokens)
 
 
 def tokens_for_demo_users(database_url: str) -> dict[str, str]:

@@ -44,6 +44,14 @@ class Reporting:
         assert response.status_code == 303, response.text
 
 
+def page(rep: Reporting, path: str, **params: object) -> str:
+    """The page at ``path`` as the signed-in person sees it; it must answer 200."""
+    response = rep.client.get(path, params=params, follow_redirects=False)
+    assert response.status_code == 200, response.text
+    text: str = response.text
+    return text
+
+
 @pytest.fixture
 def reporting(database_url: str, session: Session) -> Iterator[Reporting]:
     org = build(session)

@@ -2,13 +2,12 @@
 workflow like a single decision, so a tier's rule (here, a required comment) still refuses it,
 named; the endpoint is in the OpenAPI document."""
 
-import copy
 from collections.abc import AsyncIterator
 
 import pytest
 
-from cli.demo_data import POLICY_DOCUMENT
 from tests.api import e2e
+from tests.builders.policies import demo_policy, uploaded_policy
 
 stack = e2e.stack
 
@@ -16,13 +15,10 @@ stack = e2e.stack
 @pytest.fixture
 async def owner_comment_required(stack: e2e.Stack) -> AsyncIterator[None]:
     """A policy version whose cost-center owner must comment on an approval."""
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     document["tiers"][0]["comment_required"] = True
-    body = {"name": "it-purchasing", "document": document, "note": "owners comment"}
-    assert (await stack.post("maria", "/api/policies", body)).status_code == 201
-    yield
-    restore = {"name": "it-purchasing", "document": POLICY_DOCUMENT, "note": "back to the demo"}
-    assert (await stack.post("maria", "/api/policies", restore)).status_code == 201
+    async with uploaded_policy(stack, document, "owners comment"):
+        yield
 
 
 async def test_each_approval_still_passes_the_workflows_validator(

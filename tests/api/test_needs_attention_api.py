@@ -5,9 +5,6 @@ list filter); once the token is right again an admin runs the step again, throug
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,8 +14,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.erp import ErpBook, erp_simulator_app
-from settings import environment_names
 from tests.api.e2e import Json, Stack, serve_stack, storage_body
+from tests.builders.processes import clean_environment, run_cli
 
 TOKEN = "erp-token"
 
@@ -91,19 +88,12 @@ async def test_an_operator_retries_from_the_command_line(
     stack, book = erp_stack
     number = await _held_at_issue(stack, book)
     book.token = TOKEN
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env["DATABASE_URL"] = demo_database_url
-    env["POFLOW_TEMPORAL_ADDRESS"] = temporal_env.client.service_client.config.target_host
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "cli", "po", "retry", number, "--actor", "maria"],
-        env=env,
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    env = clean_environment(
+        DATABASE_URL=demo_database_url,
+        POFLOW_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
     )
+    retry = ["po", "retry", number, "--actor", "maria"]
+    done = await asyncio.to_thread(run_cli, retry, env, repo_root, 120)
     assert done.returncode == 0, done.stderr
     assert f"{number}: the failed step runs again" in done.stdout
     await stack.po_when(number, _issued)

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import delete, select
 
-from cli.demo_data import POLICY_DOCUMENT, POLICY_NAME
-from domain.policy_document import POLICY_SCHEMA
 from models.audit import AuditEntry
 from models.policies import ApprovalPolicy
+from models.policy_schema import POLICY_SCHEMA
 from tests.api import e2e
 from tests.api.e2e import Stack
+from tests.builders.policies import POLICY_DOCUMENT, POLICY_NAME, demo_policy
 
 stack = e2e.stack
 
@@ -58,7 +58,7 @@ async def test_a_document_off_the_schema_is_refused_with_every_error(stack: Stac
     assert {error["field"] for error in errors} == {"$", "$.base_currency", "$.tiers"}
     assert any("colour" in error["message"] for error in errors)
 
-    repeated = copy.deepcopy(POLICY_DOCUMENT)
+    repeated = demo_policy()
     repeated["tiers"].append(copy.deepcopy(repeated["tiers"][0]))
     unparsable = await stack.post("paul", "/api/policies", {"name": "twice", "document": repeated})
     assert unparsable.status_code == 422

@@ -5,14 +5,13 @@ the fallback; the PO issues once; and it all shows in the PO, its audit trail an
 visibility (what the Temporal UI filters on)."""
 
 import asyncio
-import copy
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from cli.demo_data import POLICY_DOCUMENT
 from tests.api import e2e
+from tests.builders.policies import demo_policy, uploaded_policy
 from tests.workflows.helpers import erp_orders
 
 stack = e2e.stack
@@ -22,17 +21,13 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 async def one_minute_owner_tier(stack: e2e.Stack) -> Any:
     """A policy version whose first tier escalates after one minute, uploaded through the API."""
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     owner_tier = document["tiers"][0]
     owner_tier.pop("deadline_hours")
     owner_tier.pop("reminder_hours")
     owner_tier.update(deadline_minutes=1, reminder_minutes=1)
-    body = {"name": "it-purchasing", "document": document, "note": "one-minute owner deadline"}
-    response = await stack.post("maria", "/api/policies", body)
-    assert response.status_code == 201, response.text
-    yield response.json()["version"]
-    restore = {"name": "it-purchasing", "document": POLICY_DOCUMENT, "note": "back to the demo"}
-    assert (await stack.post("maria", "/api/policies", restore)).status_code == 201
+    async with uploaded_policy(stack, document, "one-minute owner deadline") as version:
+        yield version
 
 
 async def test_a_120k_saas_subscription_with_personal_data(

@@ -6,13 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
 from models.purchase_orders import PurchaseOrder
 from settings import Settings
 from tests.api import e2e
@@ -39,14 +37,9 @@ async def idle(
     settings: Settings,
 ) -> AsyncIterator[Stack]:
     """The real app on a task queue that no worker polls (yet)."""
-    app = create_app(settings, demo_database_url)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
-    ):
-        tokens = e2e.tokens_for_demo_users(demo_database_url)
-        yield Stack(http, temporal_env.client, demo_sessions, tokens)
+    serving = e2e.serve_app_alone(demo_database_url, temporal_env, demo_sessions, settings)
+    async with serving as stack:
+        yield stack
 
 
 async def test_a_po_accepted_while_no_worker_runs_reads_as_validating(

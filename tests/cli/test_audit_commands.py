@@ -5,9 +5,7 @@ off), and verify names every break in one run and exits 1."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +18,7 @@ from domain.audit_chain import AuditEvent, entry_hash
 from models.audit import AuditEntry
 from models.audit_trail import append_audit_entry
 from models.db import build_engine
-from settings import environment_names
+from tests.builders.processes import clean_environment, run_cli
 from tests.conftest import app_role_url, fresh_database
 
 SECRET = "checkpoint-secret-" + "k" * 24
@@ -40,21 +38,12 @@ def app_engine(owner_url: str) -> Iterator[Engine]:
 
 
 def audit(args: list[str], owner_url: str, folder: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env.update(
+    env = clean_environment(
         DATABASE_URL=app_role_url(owner_url),
         POFLOW_SECRET_KEY=SECRET,
         POFLOW_AUDIT_CHECKPOINT_DIR=str(folder / "checkpoints"),
     )
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "audit", *args],
-        env=env,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(["audit", *args], env, folder)
 
 
 def _append(engine: Engine, numbers: range) -> list[int]:

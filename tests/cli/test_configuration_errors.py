@@ -1,35 +1,23 @@
 """Bad configuration ends in one clear line saying what is wrong and how to fix it."""
 
-import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devstack.tcp_ports import free_port
-from settings import environment_names
+from tests.builders.processes import clean_environment, run_cli
 
 
 @pytest.fixture
 def clean_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env["POFLOW_DATA_DIR"] = str(tmp_path / "data")
-    return env
+    return clean_environment(POFLOW_DATA_DIR=str(tmp_path / "data"))
 
 
 def poflow(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(args, env, cwd)
 
 
 def _one_line(result: subprocess.CompletedProcess[str]) -> str:

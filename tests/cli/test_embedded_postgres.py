@@ -6,29 +6,18 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devstack.postgres import start_embedded
-from settings import environment_names
+from tests.builders.processes import clean_environment, run_cli
 
 
 def poflow(args: list[str], data: Path) -> subprocess.CompletedProcess[str]:
     """``poflow ARGS`` with no DATABASE_URL: the embedded server in ``data``."""
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env["POFLOW_DATA_DIR"] = str(data)
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        env=env,
-        cwd=data.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(args, clean_environment(POFLOW_DATA_DIR=str(data)), data.parent, timeout=120)
 
 
 def postmaster(pgdata: Path) -> int | None:

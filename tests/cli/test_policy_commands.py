@@ -1,11 +1,10 @@
 """`poflow policy` against a real database: list, show, and upload with schema errors named."""
 
-import copy
 import json
 import subprocess
 from pathlib import Path
 
-from cli.demo_data import POLICY_DOCUMENT
+from tests.builders.policies import POLICY_DOCUMENT, demo_policy
 from tests.cli.command import poflow as run_poflow
 
 
@@ -14,7 +13,7 @@ def poflow(args: list[str], database_url: str, cwd: Path) -> subprocess.Complete
 
 
 def test_upload_a_version_then_list_and_show_it(demo_database_url: str, tmp_path: Path) -> None:
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     document["description"] = "stricter leadership threshold"
     document["tiers"][1]["when"] = [{"amount_base_minor_at_least": 2_000_000}]
     path = tmp_path / "policy.json"
@@ -37,7 +36,7 @@ def test_a_bad_document_is_refused_with_each_error_and_nothing_stored(
     demo_database_url: str, tmp_path: Path
 ) -> None:
     before = poflow(["list"], demo_database_url, tmp_path).stdout
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     document["tiers"][0]["deadline_hours"] = 1.5
     document["surprise"] = True
     path = tmp_path / "bad.json"

@@ -6,9 +6,7 @@ among the demo's simulators. Each outside dependency can be switched off and on 
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -31,9 +29,10 @@ from devstack.tcp_ports import free_port
 from devstack.temporal import dev_server_command
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
-from settings import Settings, environment_names
+from settings import Settings
 from temporal_client.converter import DATA_CONVERTER
 from tests.api import e2e
+from tests.builders.processes import clean_environment, start_poflow
 from tests.conftest import app_role_url
 from tests.faults.outages import (
     SwitchableMail,
@@ -72,18 +71,6 @@ async def _temporal(tmp: Path) -> tuple[SwitchableTemporal, Settings]:
     return server, settings
 
 
-def _poflow(env: dict[str, str], logs: Path) -> list[subprocess.Popen[bytes]]:
-    return [
-        subprocess.Popen(
-            [sys.executable, "-m", "cli", piece],
-            env=env,
-            stdout=(logs / f"{piece}.log").open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        for piece in ("worker", "api")
-    ]
-
-
 async def _ready(url: str, seconds: float = 60) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=2) as http:
         for _ in range(int(seconds * 4)):
@@ -110,8 +97,7 @@ async def faults(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Faul
     outside.add_middleware(SwitchableSystems, down=down)
     mail = SwitchableMail(world.mail, free_port())
     task_queue = f"faults-{uuid.uuid4().hex[:8]}"
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env.update(
+    env = clean_environment(
         poflow_environment(world_url, mail.port),
         DATABASE_URL=database_url,
         POFLOW_TEMPORAL_ADDRESS=temporal_settings.temporal_address,
@@ -124,7 +110,7 @@ async def faults(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Faul
     processes: list[subprocess.Popen[bytes]] = []
     try:
         with served(outside, world_socket):
-            processes = _poflow(env, tmp)
+            processes = start_poflow(env, tmp)
             await _ready(poflow_url)
             temporal = await Client.connect(
                 temporal_settings.temporal_address, data_converter=DATA_CONVERTER

@@ -10,14 +10,15 @@ from dataclasses import replace
 
 import pytest
 
-from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.requisition import Requisition
+from domain.temporal_names import PoQuery, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from tests.api import e2e
+from tests.builders.requisitions import saas_subscription
 from tests.faults.checks import all_in, approve, dead_workflows, raise_all
 from tests.faults.stack import FaultStack
-from tests.workflows.requisitions import saas_subscription
 
 pytestmark = pytest.mark.slow
 POISONED = 50
@@ -39,7 +40,7 @@ async def _start_poisoned(faults: FaultStack) -> list[str]:
         with unit_of_work(faults.sessions) as session:
             number = next_po_number(session)
         await faults.temporal.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(number, _poisoned(kind)),
             id=workflow_id_for(number),
             task_queue=faults.task_queue,
@@ -50,7 +51,7 @@ async def _start_poisoned(faults: FaultStack) -> list[str]:
 
 async def _status(faults: FaultStack, number: str) -> str:
     view = await faults.temporal.get_workflow_handle(workflow_id_for(number)).query(
-        "view", result_type=PoView
+        PoQuery.VIEW, result_type=PoView
     )
     return str(view.status)
 

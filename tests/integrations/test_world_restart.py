@@ -4,7 +4,6 @@ where it stopped, ServiceNow still has its requested items, and the mails and ch
 
 from __future__ import annotations
 
-import os
 import signal
 import smtplib
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 
 from devstack.outside_world import ERP_TOKEN
 from devstack.tcp_ports import free_port
-from settings import environment_names
+from tests.builders.processes import clean_environment
 
 pytestmark = pytest.mark.slow
 ERP = {"Authorization": f"Bearer {ERP_TOKEN}"}
@@ -30,8 +29,7 @@ ERP = {"Authorization": f"Bearer {ERP_TOKEN}"}
 @contextmanager
 def simulators(data: Path, http_port: int, smtp_port: int) -> Iterator[str]:
     """``poflow simulators`` running until the block ends; its URL."""
-    env = {k: v for k, v in os.environ.items() if k not in environment_names()}
-    env.update(
+    env = clean_environment(
         POFLOW_DATA_DIR=str(data),
         POFLOW_SIMULATORS_PORT=str(http_port),
         POFLOW_SMTP_PORT=str(smtp_port),

@@ -1,50 +1,16 @@
 """The decision card an approver decides from, and the approval timeline below it: built from
 the PO's view alone, the same for the page, the signed-link page, the e-mail and the chat."""
 
-from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
-from domain.approval import apply_decision, open_stage
+from domain.approval import apply_decision
 from domain.approval_timeline import TierState, approval_timeline
 from domain.catalog import Decision, PoStatus
 from domain.decision_card import BudgetFigure, decision_card, relative_deadline
 from domain.entitlement import DecisionRequest
 from domain.money import Money
-from domain.purchase_order import PoView
-from domain.requisition import LineItem, Requisition, RiskFlag
 from domain.standing import Standing
-from tests.unit.test_entitlement import NOW, cost_center_owner_stage, leadership_stage
-
-LINES = (
-    LineItem("Object storage, 1 TB-month", 12, 250_000, date(2026, 4, 1), date(2027, 3, 31)),
-    LineItem("Support", 1, 100_000, date(2026, 4, 1), date(2027, 3, 31)),
-)
-REQUISITION = Requisition(
-    requester="alex",
-    title="Backup storage",
-    cost_center="IT-INFRA",
-    vendor="Northwind Cloud",
-    service_type="cloud_infrastructure",  # type: ignore[arg-type]
-    currency="USD",
-    lines=LINES,
-    risk_flags=(RiskFlag.HANDLES_PII, RiskFlag.THIRD_PARTY_ACCESS),
-    business_case_ref="BC-2026-7",
-    dpia_ref="DPIA-12",
-)
-
-
-def submitted() -> PoView:
-    """A PO right after submit: not yet converted, routed or reserved."""
-    return PoView("PO-1001", 1, PoStatus.VALIDATING, REQUISITION)
-
-
-def waiting_on_priya() -> PoView:
-    """The PO routed to priya (cost-center owner), then tom (IT leadership), 2,880,000 EUR."""
-    stages = [cost_center_owner_stage(comment_required=True), leadership_stage()]
-    view = replace(submitted(), status=PoStatus.PENDING_APPROVAL, stages=stages)
-    view.amount_base_minor, view.policy_name, view.policy_version = 2_880_000, "standard", 3
-    open_stage(stages[0], NOW)
-    return view
+from tests.builders.approvals import NOW, submitted, waiting_on_priya
 
 
 def test_right_after_submit_the_card_shows_no_made_up_figures() -> None:

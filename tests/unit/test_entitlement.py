@@ -1,7 +1,7 @@
 """Who may decide a purchase order's approval now (docs/purchase-order.md, step 4):
 entitlement, escalation, delegation, segregation of duties, comments, forwarding, extensions."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -19,68 +19,18 @@ from domain.entitlement import (
 )
 from domain.policy import ApproverMode
 from domain.wording import DECISION_WORDS
-
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-REQUESTER = "alex"
-COST_CENTER = "IT-INFRA"
-AMOUNT = 3_000_000
-
+from tests.builders.approvals import (
+    AMOUNT,
+    COST_CENTER,
+    NOW,
+    REQUESTER,
+    chain,
+    cost_center_owner_stage,
+    leadership_stage,
+    risk_stage,
+)
 
 # -- builders ---------------------------------------------------------------------------------
-
-
-def cost_center_owner_stage(
-    *, comment_required: bool = False, pool: tuple[str, ...] = ("paul",)
-) -> Stage:
-    return Stage(
-        "cost-center owner",
-        [
-            Branch(
-                "cost-center owner",
-                ["priya"],
-                fallback=["tom"],
-                escalation_pool=list(pool),
-                comment_required=comment_required,
-            )
-        ],
-    )
-
-
-def leadership_stage(eligible: tuple[str, ...] = ("tom",), fallback: tuple[str, ...] = ()) -> Stage:
-    return Stage(
-        "IT leadership",
-        [
-            Branch(
-                "IT leadership", list(eligible), fallback=list(fallback), escalation_pool=["paul"]
-            )
-        ],
-    )
-
-
-def risk_stage(
-    security: tuple[str, ...] = ("lee",),
-    legal: tuple[str, ...] = ("nora",),
-    legal_mode: ApproverMode = ApproverMode.ANY_OF,
-) -> Stage:
-    return Stage(
-        "risk review",
-        [
-            Branch("security", list(security)),
-            Branch("legal", list(legal), mode=legal_mode),
-        ],
-    )
-
-
-def chain(*stages: Stage, allow_same_approver: bool = False) -> ApprovalState:
-    """A PO by alex on IT-INFRA for 30,000.00, waiting on its first tier."""
-    return ApprovalState(
-        requester=REQUESTER,
-        cost_center=COST_CENTER,
-        amount_base_minor=AMOUNT,
-        stages=list(stages) or [cost_center_owner_stage(), leadership_stage(), risk_stage()],
-        waiting=True,
-        allow_same_approver_across_tiers=allow_same_approver,
-    )
 
 
 def ask(

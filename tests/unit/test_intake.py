@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from domain.intake import MAX_AMOUNT_MINOR, MAX_QUANTITY, intake_refusals, text_problem
 from domain.validation import RuleFailure
-from tests.unit.test_validation import LINE, check, valid_requisition
+from tests.builders.requisitions import LINE, check, valid_requisition
 
 
 def _rules(refusals: tuple[RuleFailure, ...]) -> set[tuple[str, str]]:

@@ -1,10 +1,8 @@
-import copy
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from cli.demo_data import POLICY_DOCUMENT
 from domain.catalog import Role, ServiceType
 from domain.policy import (
     ApproverMode,
@@ -17,14 +15,12 @@ from domain.policy import (
     PriceAboveMsa,
     TierSpec,
 )
-from domain.policy_document import POLICY_SCHEMA, PolicyError, parse_policy
+from domain.policy_document import PolicyError
 from domain.requisition import RiskFlag
+from models.policy_schema import POLICY_SCHEMA, parse_policy
+from tests.builders.policies import POLICY_DOCUMENT, demo_policy
 
 VALIDATOR = jsonschema.Draft202012Validator(POLICY_SCHEMA)
-
-
-def demo_document() -> dict[str, Any]:
-    return copy.deepcopy(POLICY_DOCUMENT)
 
 
 def schema_errors(document: dict[str, Any]) -> list[str]:
@@ -50,7 +46,7 @@ def test_every_object_in_the_schema_refuses_unknown_keys() -> None:
 
 
 def test_the_demo_policy_document_is_valid() -> None:
-    assert schema_errors(demo_document()) == []
+    assert schema_errors(demo_policy()) == []
 
 
 def test_the_demo_policy_parses_to_its_tiers() -> None:
@@ -138,43 +134,43 @@ def test_a_minimal_document_parses_with_every_option_given() -> None:
 
 
 def test_the_schema_refuses_a_float_amount() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][1]["when"][0]["amount_base_minor_at_least"] = 2_500_000.5
     assert any("is not of type 'integer'" in message for message in schema_errors(document))
 
 
 def test_the_schema_refuses_an_unknown_key() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][0]["approvers"]["department_head"] = True
     assert any("department_head" in message for message in schema_errors(document))
 
 
 def test_the_schema_refuses_a_tier_with_both_approvers_and_parallel() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][2]["approvers"] = {"users": ["tom"]}
     assert schema_errors(document) != []
 
 
 def test_the_schema_refuses_a_tier_with_neither_approvers_nor_parallel() -> None:
-    document = demo_document()
+    document = demo_policy()
     del document["tiers"][0]["approvers"]
     assert schema_errors(document) != []
 
 
 def test_the_schema_refuses_branch_fields_beside_parallel() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][2]["deadline_hours"] = 24
     assert schema_errors(document) != []
 
 
 def test_the_schema_refuses_an_unknown_role() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][3]["approvers"] = {"role": "cfo"}
     assert any("'cfo' is not one of" in message for message in schema_errors(document))
 
 
 def test_the_schema_refuses_an_empty_tiers_list() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"] = []
     assert schema_errors(document) != []
 
@@ -184,7 +180,7 @@ def test_the_schema_refuses_an_empty_tiers_list() -> None:
     [{}, {"mode": "all_of"}, {"users": []}, {"cost_center_owner": False}, {"manager_levels": 0}],
 )
 def test_the_schema_refuses_approvers_that_name_nobody(approvers: dict[str, Any]) -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][0]["approvers"] = approvers
     assert schema_errors(document) != []
 
@@ -207,14 +203,14 @@ def test_the_schema_refuses_approvers_that_name_nobody(approvers: dict[str, Any]
     ],
 )
 def test_parse_policy_names_the_json_path_of_a_problem(change: Any, path: str) -> None:
-    document = demo_document()
+    document = demo_policy()
     change(document)
     with pytest.raises(PolicyError, match=path):
         parse_policy("broken", 1, document)
 
 
 def test_parse_policy_refuses_a_whole_float_that_the_schema_lets_through() -> None:
-    document = demo_document()
+    document = demo_policy()
     document["tiers"][1]["when"][0]["amount_base_minor_at_least"] = 2_500_000.0
     with pytest.raises(PolicyError, match=r"^tiers\[1\]\.when\[0\]\.amount_base_minor_at_least"):
         parse_policy("broken", 1, document)
@@ -226,7 +222,7 @@ def test_parse_policy_refuses_a_document_that_is_not_an_object() -> None:
 
 
 def test_deadlines_may_be_given_in_minutes_but_not_in_both_units() -> None:
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     document["tiers"][0].pop("deadline_hours")
     document["tiers"][0]["deadline_minutes"] = 2
     assert not list(VALIDATOR.iter_errors(document))
@@ -237,3 +233,36 @@ def test_deadlines_may_be_given_in_minutes_but_not_in_both_units() -> None:
     assert list(VALIDATOR.iter_errors(document))
     with pytest.raises(PolicyError, match="deadline_hours or deadline_minutes"):
         parse_policy("p", 1, document)
+
+
+def test_the_schema_offers_the_domain_s_choices_and_defaults() -> None:
+    defs = POLICY_SCHEMA["$defs"]
+    assert defs["approvers"]["properties"]["role"]["enum"] == [role.value for role in Role]
+    assert defs["approvers"]["properties"]["mode"]["enum"] == [mode.value for mode in ApproverMode]
+    service_types = defs["condition"]["properties"]["service_types"]["items"]["enum"]
+    assert service_types == [service_type.value for service_type in ServiceType]
+    risk_flags = defs["condition"]["properties"]["any_risk_flag"]["items"]["enum"]
+    assert risk_flags == [flag.value for flag in RiskFlag]
+    top = POLICY_SCHEMA["properties"]
+    assert top["price_above_msa"]["enum"] == [choice.value for choice in PriceAboveMsa]
+    assert top["over_budget"]["enum"] == [choice.value for choice in OverBudget]
+    emergency = {"approvers": TIER["approvers"]}
+    left_out = parse_policy(
+        "p", 1, {"base_currency": "EUR", "tiers": [TIER], "emergency": emergency}
+    )
+    branch = left_out.tiers[0].branches[0]
+    assert top["price_above_msa"]["default"] == left_out.price_above_msa.value
+    assert top["over_budget"]["default"] == left_out.over_budget.value
+    assert top["renewal_notice_days"]["default"] == list(left_out.renewal_notice_days)
+    assert top["allow_same_approver_across_tiers"]["default"] is False
+    assert left_out.allow_same_approver_across_tiers is False
+    fields = defs["tier"]["properties"]
+    assert fields["deadline_hours"]["default"] * 60 == branch.deadline_minutes
+    assert fields["reminder_hours"]["default"] * 60 == branch.reminder_minutes
+    assert fields["comment_required"]["default"] == branch.comment_required
+    assert left_out.emergency is not None
+    emergency_days = defs["emergency"]["properties"]["after_the_fact_days"]["default"]
+    assert emergency_days == left_out.emergency.after_the_fact_days
+
+
+TIER: dict[str, Any] = {"name": "owner", "approvers": {"cost_center_owner": True}}

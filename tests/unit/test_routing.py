@@ -1,5 +1,4 @@
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
@@ -15,37 +14,17 @@ from domain.policy import (
     Policy,
     TierSpec,
 )
-from domain.policy_document import parse_policy
-from domain.requisition import LineItem, Requisition, RiskFlag
+from domain.policy_document import build_policy
+from domain.requisition import RiskFlag
 from domain.routing import RoutingError, RoutingFacts, emergency_stage, route
+from tests.builders.requisitions import requisition
 
-DEMO_POLICY = parse_policy("it-purchasing", 1, POLICY_DOCUMENT)
+DEMO_POLICY = build_policy("it-purchasing", 1, POLICY_DOCUMENT)
 ROLE_MEMBERS = {
     Role.PROCUREMENT.value: ("paul",),
     Role.FINANCE.value: ("fiona",),
     Role.APPROVER.value: ("tom", "priya", "sam", "lee", "nora", "fiona", "paul"),
 }
-
-
-def requisition(
-    service_type: ServiceType = ServiceType.HARDWARE,
-    unit_price_minor: int = 189_000,
-    requester: str = "alex",
-    risk_flags: tuple[RiskFlag, ...] = (),
-    emergency: bool = False,
-) -> Requisition:
-    line = LineItem("item", 1, unit_price_minor, date(2026, 1, 1), date(2026, 12, 31))
-    return Requisition(
-        requester=requester,
-        title="purchase",
-        cost_center="IT-INFRA",
-        vendor="Contoso Software",
-        service_type=service_type,
-        currency="EUR",
-        lines=(line,),
-        risk_flags=risk_flags,
-        emergency=emergency,
-    )
 
 
 def facts(

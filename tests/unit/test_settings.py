@@ -70,3 +70,35 @@ def test_processes_log_each_http_request_only_when_it_goes_wrong(
     configure_logging()
     assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
     assert logging.getLogger("httpx").isEnabledFor(logging.WARNING)
+
+
+def test_an_empty_value_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("POFLOW_ERP_URL", "POFLOW_SMTP_HOST", "POFLOW_SMTP_PORT", "POFLOW_API_PORT"):
+        monkeypatch.setenv(name, "")
+    settings = Settings(_env_file=None)
+    assert settings.erp is None
+    assert settings.smtp.host is None
+    assert settings.smtp.port == 8025
+    assert settings.api_port == 8000
+
+
+def test_each_outside_system_gets_its_own_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POFLOW_ERP_URL", "https://erp.example.org/api/v1")
+    monkeypatch.setenv("POFLOW_ERP_TOKEN", "erp-token")
+    monkeypatch.setenv("POFLOW_ERP_PROTOCOL", "cxml")
+    monkeypatch.setenv("POFLOW_SERVICENOW_URL", "https://acme.service-now.com")
+    monkeypatch.setenv("POFLOW_SERVICENOW_USER", "poflow")
+    monkeypatch.setenv("POFLOW_SERVICENOW_PASSWORD", "sn-pass")
+    monkeypatch.setenv("POFLOW_GLPI_URL", "https://glpi.example.org/apirest.php")
+    settings = Settings(_env_file=None)
+    assert settings.erp is not None
+    assert (settings.erp.url, settings.erp.token, settings.erp.protocol) == (
+        "https://erp.example.org/api/v1",
+        "erp-token",
+        "cxml",
+    )
+    assert settings.servicenow is not None
+    assert settings.servicenow.password == "sn-pass"
+    assert settings.jira is None
+    assert settings.glpi is not None
+    assert (settings.glpi.app_token, settings.glpi.user_token) == ("", "")

@@ -7,7 +7,7 @@ from domain.catalog import Decision
 from domain.chain import DecisionRecord
 from domain.entitlement import Delegation
 from domain.standing import Standing, standing
-from tests.unit.test_entitlement import NOW, chain, cost_center_owner_stage, leadership_stage
+from tests.builders.approvals import NOW, chain, cost_center_owner_stage, leadership_stage
 
 
 def _from(delegator: str, delegate: str, max_amount_base_minor: int | None = None) -> Delegation:

@@ -3,87 +3,15 @@ from datetime import date
 
 import pytest
 
-from domain.catalog import ServiceType, VendorStatus
+from domain.catalog import VendorStatus
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
 from domain.validation import (
-    CatalogPrice,
-    ContractFacts,
-    ReferenceData,
     RuleFailure,
     ValidationOutcome,
     VendorFacts,
-    validate_requisition,
 )
-
-TODAY = date(2026, 3, 1)
-LINE = LineItem(
-    description="Contoso Suite seats",
-    quantity=10,
-    unit_price_minor=12_000,
-    service_start=date(2026, 4, 1),
-    service_end=date(2027, 3, 31),
-    catalog_sku="CS-SUITE-SEAT",
-)
-
-
-def valid_requisition() -> Requisition:
-    return Requisition(
-        requester="alice",
-        title="Contoso Suite renewal",
-        cost_center="CC-IT-100",
-        vendor="Contoso Software",
-        service_type=ServiceType.SAAS_SUBSCRIPTION,
-        currency="EUR",
-        lines=(LINE,),
-        contract="MSA-CS-01",
-        project="PRJ-WORKPLACE",
-        gl_account="6100",
-        business_case_ref="BC-2026-014",
-    )
-
-
-def valid_reference() -> ReferenceData:
-    return ReferenceData(
-        requester_active=True,
-        vendor=VendorFacts("Contoso Software", VendorStatus.APPROVED),
-        contract=ContractFacts(
-            reference="MSA-CS-01",
-            vendor="Contoso Software",
-            start_date=date(2025, 1, 1),
-            end_date=date(2027, 12, 31),
-            notice_days=90,
-            auto_renew=False,
-        ),
-        catalog=(
-            CatalogPrice(
-                contract="MSA-CS-01",
-                sku="CS-SUITE-SEAT",
-                unit_price_minor=12_000,
-                currency="EUR",
-                service_type=ServiceType.SAAS_SUBSCRIPTION,
-                gl_account="6100",
-            ),
-        ),
-        cost_center_active=True,
-        project_cost_center="CC-IT-100",
-        gl_account_active=True,
-    )
-
-
-def check(
-    requisition: Requisition | None = None,
-    reference: ReferenceData | None = None,
-    *,
-    today: date = TODAY,
-    price_above_msa: PriceAboveMsa = PriceAboveMsa.REFUSE,
-) -> ValidationOutcome:
-    return validate_requisition(
-        requisition or valid_requisition(),
-        reference or valid_reference(),
-        today=today,
-        price_above_msa=price_above_msa,
-    )
+from tests.builders.requisitions import LINE, check, valid_reference, valid_requisition
 
 
 def only_refusal(outcome: ValidationOutcome) -> RuleFailure:

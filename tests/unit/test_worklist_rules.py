@@ -13,11 +13,12 @@ from domain.chain import Branch, Stage
 from domain.invoicing import InvoiceRecord
 from domain.low_risk import RiskFacts, not_low_risk
 from domain.policy import LowRiskRule
-from domain.policy_document import PolicyError, parse_policy
+from domain.policy_document import PolicyError
 from domain.progress import StepState, stage_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
-from tests.unit.test_routing import requisition
+from models.policy_schema import parse_policy
+from tests.builders.requisitions import requisition
 
 RULE = LowRiskRule(amount_base_minor_below=500_000)
 

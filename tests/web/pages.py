@@ -1,14 +1,18 @@
-"""A signed-in person's own cookie jar on the real app, for page tests."""
+"""A signed-in person's own cookie jar on the real app, for page tests; a client with no session
+(a mail client opening a link); the screen sizes the browser tests look at."""
 
 from __future__ import annotations
 
 import re
 
 import httpx
+from playwright.async_api import ViewportSize
 
 from tests.api import e2e
 
 DEMO_PASSWORD = "demo"
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1366, height=900)
 
 
 def csrf_of(html: str) -> str:
@@ -27,6 +31,11 @@ async def person(stack: e2e.Stack, username: str) -> httpx.AsyncClient:
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def mail_client(stack: e2e.Stack) -> httpx.AsyncClient:
+    """A browser with no poflow session, as when a link is opened from a mail client."""
+    return httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
 
 
 async def priya_on_a_waiting_po(

@@ -1,30 +1,15 @@
-"""An SMTP server on loopback (aiosmtpd) that keeps what poflow mails, for tests."""
+"""What poflow mailed, read as a person reads it: the links of a mail (the SMTP server that keeps
+the mails is the ``mail`` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from devstack.simulators.smtp import MailInbox, text_of
-from devstack.tcp_ports import free_port
 
-__all__ = ["MailInbox", "full_links_in", "links_in", "mail", "text_of"]
-
-
-@pytest.fixture(scope="module")
-def mail() -> Iterator[tuple[MailInbox, int]]:
-    """A running SMTP server and the port it listens on."""
-    inbox = MailInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+__all__ = ["MailInbox", "full_links_in", "links_in", "text_of"]
 
 
 def links_in(message: EmailMessage) -> dict[str, str]:

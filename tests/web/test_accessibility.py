@@ -18,19 +18,9 @@ from devstack.outside_world import OutsideWorld, demo_variables, outside_world_a
 from devstack.serving import loopback_socket, served, url_of
 from tests.api import e2e
 from tests.web.axe import assert_accessible
+from tests.web.browser_app import RunningApp, raise_requisition, sign_in, wait_for
 from tests.web.smtp_catcher import full_links_in
-from tests.web.test_browser import (
-    RunningApp,
-    _raise,
-    _wait_for,
-    browser,
-    chromium,
-    mail,
-    running_app,
-    sign_in,
-)
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 Scene = dict[str, str]
 Step = Callable[[Page], Awaitable[None]]
@@ -165,12 +155,12 @@ def simulators(running_app: RunningApp) -> Iterator[str]:
 async def scene(running_app: RunningApp, simulators: str) -> AsyncIterator[Scene]:
     """A PO waiting on priya (and her mail's reject link), one waiting on sam (and his mail's
     approve link), and one issued."""
-    pending = _raise(running_app, "alex", e2e.storage_body())
-    for_sam = _raise(running_app, "alex", e2e.subscription_body("450.00"))
-    issued = _raise(running_app, "alex", e2e.subscription_body("460.00"))
+    pending = raise_requisition(running_app, "alex", e2e.storage_body())
+    for_sam = raise_requisition(running_app, "alex", e2e.subscription_body("450.00"))
+    issued = raise_requisition(running_app, "alex", e2e.subscription_body("460.00"))
     to_priya = await running_app.mail.wait_for("approval_requested", pending)
     to_sam = await running_app.mail.wait_for("approval_requested", for_sam)
-    _wait_for(running_app, issued, lambda po: po["current_approvers"] == ["sam"])
+    wait_for(running_app, issued, lambda po: po["current_approvers"] == ["sam"])
     async with httpx.AsyncClient(base_url=running_app.url) as api:
         approved = await api.post(
             f"/api/purchase-orders/{issued}/decisions",
@@ -178,7 +168,7 @@ async def scene(running_app: RunningApp, simulators: str) -> AsyncIterator[Scene
             headers={"Authorization": f"Bearer {running_app.tokens['sam']}"},
         )
     assert approved.status_code == 200, approved.text
-    _wait_for(running_app, issued, lambda po: po["status"] == "issued")
+    wait_for(running_app, issued, lambda po: po["status"] == "issued")
     yield {
         "pending": pending,
         "issued": issued,

@@ -3,7 +3,6 @@ out-of-office delegation page, on the real app and worker."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import uuid
@@ -15,11 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from cli.demo_data import POLICY_DOCUMENT, POLICY_NAME
 from models.accounts import find_user
 from models.governance import DelegationRow
 from models.policies import ApprovalPolicy
 from tests.api import e2e
+from tests.builders.policies import POLICY_DOCUMENT, POLICY_NAME, demo_policy
 from tests.web.pages import csrf_of, person
 
 stack = e2e.stack
@@ -168,7 +167,7 @@ async def test_a_policy_is_checked_listed_and_readable(stack: e2e.Stack) -> None
     assert not_json.status_code == 422 and "not JSON" in not_json.text
     assert _policy_count(stack) == before
 
-    changed = copy.deepcopy(POLICY_DOCUMENT)
+    changed = demo_policy()
     changed["description"] = "Changed from the admin page"
     body = {"name": POLICY_NAME, "note": "page test", "document": json.dumps(changed)}
     try:

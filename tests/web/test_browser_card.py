@@ -6,26 +6,13 @@ of the card and the timeline at 1366x900 and 390x844 are saved under test-artifa
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, Page, ViewportSize, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.api import e2e
-from tests.web.test_browser import (
-    ARTIFACTS,
-    RunningApp,
-    _raise,
-    _wait_for,
-    browser,
-    chromium,
-    mail,
-    running_app,
-    sign_in,
-)
+from tests.web.browser_app import ARTIFACTS, RunningApp, raise_requisition, sign_in, wait_for
+from tests.web.pages import DESKTOP, PHONE
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
-
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1366, height=900)
 
 
 async def _shoot(page: Page, name: str) -> None:
@@ -43,8 +30,8 @@ async def test_on_a_phone_the_approver_decides_from_the_card_without_scrolling(
     running_app: RunningApp, browser: Browser
 ) -> None:
     body = e2e.subscription_body("30000.00", cost_center="IT-INFRA", gl_account="6100")
-    number = _raise(running_app, "sam", body)  # priya, then tom (IT leadership)
-    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
+    number = raise_requisition(running_app, "sam", body)  # priya, then tom (IT leadership)
+    wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
     priya = await sign_in(browser, running_app, "priya")
     await priya.goto(f"{running_app.url}/po/{number}")
     await _shoot(priya, "first-tier")
@@ -65,7 +52,7 @@ async def test_on_a_phone_the_approver_decides_from_the_card_without_scrolling(
     await approve.click()
     await expect(priya.get_by_role("status")).to_contain_text(f"Approved: {number}")
 
-    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["tom"])
+    wait_for(running_app, number, lambda po: po["current_approvers"] == ["tom"])
     tom = await sign_in(browser, running_app, "tom")
     await tom.goto(f"{running_app.url}/po/{number}")
     tiers = tom.locator("#timeline .timeline > li")

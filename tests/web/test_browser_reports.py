@@ -9,25 +9,15 @@ from datetime import date
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, ViewportSize
+from playwright.async_api import Browser, Page
 
 from domain.fiscal import fiscal_period
 from settings import Settings
-from tests.web.test_browser import (
-    ARTIFACTS,
-    RunningApp,
-    browser,
-    chromium,
-    mail,
-    running_app,
-    sign_in,
-)
+from tests.web.browser_app import ARTIFACTS, RunningApp, sign_in
+from tests.web.pages import DESKTOP, PHONE
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1366, height=900)
 REPORTS = ["/reports/summary", "/reports/budget", "/reports/budget/IT", "/reports/commitments"]
 
 # The outermost elements reaching past the right edge of the screen, to say what to fix.

@@ -10,27 +10,16 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.api import e2e
-from tests.web.test_browser import (
-    ARTIFACTS,
-    RunningApp,
-    _raise,
-    _wait_for,
-    browser,
-    chromium,
-    mail,
-    running_app,
-    sign_in,
-)
+from tests.web.browser_app import ARTIFACTS, RunningApp, raise_requisition, sign_in, wait_for
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 
 
 async def test_the_requesters_answer_shows_on_the_po_page_in_the_browser(
     running_app: RunningApp, browser: Browser
 ) -> None:
-    number = _raise(running_app, "alex", e2e.storage_body())
-    _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
+    number = raise_requisition(running_app, "alex", e2e.storage_body())
+    wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
     async with httpx.AsyncClient(base_url=running_app.url) as api:
         asked = await api.post(
             f"/api/purchase-orders/{number}/decisions",
@@ -38,7 +27,7 @@ async def test_the_requesters_answer_shows_on_the_po_page_in_the_browser(
             headers={"Authorization": f"Bearer {running_app.tokens['priya']}"},
         )
     assert asked.status_code == 200, asked.text
-    _wait_for(running_app, number, lambda po: po["status"] == "information_requested")
+    wait_for(running_app, number, lambda po: po["status"] == "information_requested")
 
     alex = await sign_in(browser, running_app, "alex")
     await expect(alex.get_by_role("link", name=number)).to_be_visible()
@@ -47,7 +36,7 @@ async def test_the_requesters_answer_shows_on_the_po_page_in_the_browser(
     await alex.get_by_label("Your answer").fill("Finance and HR, nightly")
     await alex.get_by_role("button", name="Send answer").click()
     await expect(alex.get_by_role("status")).to_contain_text(f"Answer sent: {number}")
-    _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
+    wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
 
     priya = await sign_in(browser, running_app, "priya")
     await priya.goto(f"{running_app.url}/po/{number}")

@@ -8,35 +8,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
+from playwright.async_api import Browser, expect
 
 from tests.api import e2e
-from tests.web.test_browser import (
-    ARTIFACTS,
-    RunningApp,
-    _raise,
-    _wait_for,
-    browser,
-    chromium,
-    mail,
-    running_app,
-    sign_in,
-)
+from tests.web.browser_app import ARTIFACTS, RunningApp, raise_requisition, sign_in, wait_for
+from tests.web.pages import DESKTOP, PHONE
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
-
-DESKTOP = ViewportSize(width=1366, height=900)
-PHONE = ViewportSize(width=390, height=844)
 
 
 async def test_the_inbox_is_a_worklist_on_a_desktop_and_a_phone(
     running_app: RunningApp, browser: Browser
 ) -> None:
-    low = [_raise(running_app, "alex", e2e.storage_body(terabytes=t)) for t in (2, 5)]
-    high = _raise(running_app, "alex", e2e.storage_body(terabytes=300))  # 6,300.00 EUR
+    low = [raise_requisition(running_app, "alex", e2e.storage_body(terabytes=t)) for t in (2, 5)]
+    high = raise_requisition(running_app, "alex", e2e.storage_body(terabytes=300))  # 6,300.00 EUR
     for number in (*low, high):
-        _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
+        wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
     priya = await sign_in(browser, running_app, "priya")
     await priya.set_viewport_size(DESKTOP)
     await expect(
@@ -70,14 +57,14 @@ async def test_the_inbox_is_a_worklist_on_a_desktop_and_a_phone(
     for number in low:
         await expect(approved).to_contain_text(f"{number} approved")
     for number in low:
-        _wait_for(running_app, number, lambda po: po["status"] == "issued")
+        wait_for(running_app, number, lambda po: po["status"] == "issued")
 
 
 async def test_signing_in_lands_each_role_on_its_page(
     running_app: RunningApp, browser: Browser
 ) -> None:
-    number = _raise(running_app, "alex", e2e.storage_body())
-    _wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
+    number = raise_requisition(running_app, "alex", e2e.storage_body())
+    wait_for(running_app, number, lambda po: po["status"] == "pending_approval")
     alex = await sign_in(browser, running_app, "alex")
     await alex.goto(f"{running_app.url}/")
     await expect(alex.get_by_role("heading", name="My requests")).to_be_visible()

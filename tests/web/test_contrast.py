@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, ElementHandle
 
+from tests.web.browser_app import RunningApp, sign_in
 from tests.web.contrast import background_behind, contrast_ratio, style_of
-from tests.web.test_browser import RunningApp, browser, chromium, mail, running_app, sign_in
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 NON_TEXT_MINIMUM = 3.0
 FIELDS = "input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea"

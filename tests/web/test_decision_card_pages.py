@@ -12,12 +12,10 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
 from settings import Settings
 from tests.api import e2e
 from tests.web.pages import csrf_of, person, priya_on_a_waiting_po
@@ -38,14 +36,9 @@ async def no_worker_yet(
         temporal_address=temporal_env.client.service_client.config.target_host,
         temporal_task_queue=f"unpolled-{uuid.uuid4().hex[:8]}",
     )
-    app = create_app(settings, demo_database_url)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
-    ):
-        tokens = e2e.tokens_for_demo_users(demo_database_url)
-        yield e2e.Stack(http, temporal_env.client, demo_sessions, tokens)
+    serving = e2e.serve_app_alone(demo_database_url, temporal_env, demo_sessions, settings)
+    async with serving as stack:
+        yield stack
 
 
 def words(page: str, pattern: str = r"<main.*</main>") -> str:

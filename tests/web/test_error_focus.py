@@ -8,18 +8,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.api import e2e
-from tests.web.test_browser import (
-    RunningApp,
-    _raise,
-    _wait_for,
-    browser,
-    chromium,
-    mail,
-    running_app,
-    sign_in,
-)
+from tests.web.browser_app import RunningApp, raise_requisition, sign_in, wait_for
 
-__all__ = ["browser", "chromium", "mail", "running_app"]
 pytestmark = pytest.mark.slow
 NO_SCRIPTS = {"java_script_enabled": False}
 
@@ -68,8 +58,8 @@ async def test_a_refused_delegation_opens_on_its_error_summary(
 async def test_a_refused_decision_is_focused_and_describes_the_comment_field(
     running_app: RunningApp, browser: Browser
 ) -> None:
-    number = _raise(running_app, "alex", e2e.storage_body())
-    _wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
+    number = raise_requisition(running_app, "alex", e2e.storage_body())
+    wait_for(running_app, number, lambda po: po["current_approvers"] == ["priya"])
     priya = await sign_in(browser, running_app, "priya", **NO_SCRIPTS)
     await priya.goto(f"{running_app.url}/po/{number}")
     await priya.get_by_text("Ask…").click()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from tests.api import e2e
+from tests.web.pages import mail_client
 from tests.web.smtp_catcher import MailInbox, links_in, text_of
-from tests.web.test_mail_links import browser, mail, stack
 
-__all__ = ["mail", "stack"]
+stack = e2e.mailing_stack
 
 
 async def test_the_approval_mail_and_its_link_page_carry_the_decision_card(
@@ -35,7 +35,7 @@ async def test_the_approval_mail_and_its_link_page_carry_the_decision_card(
     html = message.get_body(("html",))
     assert html is not None and "Over budget by" in html.get_content()
 
-    page = (await browser(stack).get(links_in(message)["Approve"])).text
+    page = (await mail_client(stack).get(links_in(message)["Approve"])).text
     card = page.index('id="decision-card"')
     assert card < page.index(f"Approve {number}</button>")
     assert "Over budget by" in page[card:] and "Tier 1 of 3: cost-center owner (you)" in page

@@ -6,57 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-import pytest
-from sqlalchemy.orm import Session, sessionmaker
-from temporalio.testing import WorkflowEnvironment
-
-from api.app import create_app
-from settings import Settings
 from tests.api import e2e
-from tests.web import smtp_catcher
-from tests.web.pages import csrf_of
+from tests.web.pages import csrf_of, mail_client
 from tests.web.smtp_catcher import MailInbox, links_in, text_of
-from worker import build_worker
 
-mail = smtp_catcher.mail
-
-
-@pytest.fixture(scope="module")
-async def stack(
-    demo_database_url: str,
-    temporal_env: WorkflowEnvironment,
-    demo_sessions: sessionmaker[Session],
-    mail: tuple[MailInbox, int],
-) -> AsyncIterator[e2e.Stack]:
-    """``e2e.stack`` with notifications e-mailed to the loopback SMTP server."""
-    settings = Settings(
-        _env_file=None,
-        environment="test",
-        temporal_address=temporal_env.client.service_client.config.target_host,
-        temporal_task_queue=f"mail-links-{uuid.uuid4().hex[:8]}",
-        smtp_host="127.0.0.1",
-        smtp_port=mail[1],
-    )
-    app = create_app(settings, demo_database_url)
-    worker = build_worker(temporal_env.client, settings, demo_sessions)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        worker,
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://poflow.test") as http,
-    ):
-        tokens = e2e.tokens_for_demo_users(demo_database_url)
-        yield e2e.Stack(http, temporal_env.client, demo_sessions, tokens)
-
-
-def browser(stack: e2e.Stack) -> httpx.AsyncClient:
-    """A browser with no poflow session, as when a link is opened from a mail client."""
-    return httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
+stack = e2e.mailing_stack
 
 
 def form_of(page: str) -> dict[str, str]:
@@ -85,7 +41,7 @@ async def test_a_mailed_link_asks_first_decides_once_and_refuses_a_changed_token
     assert html is not None and "/links/" in html.get_content()
     links = links_in(message)
 
-    opened = await browser(stack).get(links["Approve"])
+    opened = await mail_client(stack).get(links["Approve"])
     assert opened.status_code == 200, opened.text
     assert f"Approve {number}?" in opened.text
     assert "Object storage for build caches" in opened.text and "cost-center owner" in opened.text
@@ -93,7 +49,7 @@ async def test_a_mailed_link_asks_first_decides_once_and_refuses_a_changed_token
     still = await status_of(stack, number)
     assert still["status"] == "pending_approval" and still["detail"]["decisions"] == []
 
-    person = browser(stack)
+    person = mail_client(stack)
     page = await person.get(links["Approve"])
     decided = await person.post(links["Approve"], data={**form_of(page.text), "comment": "ok"})
     assert decided.status_code == 200, decided.text
@@ -101,16 +57,16 @@ async def test_a_mailed_link_asks_first_decides_once_and_refuses_a_changed_token
     moved = await stack.po_when(number, lambda po: po["status"] != "pending_approval")
     assert [d["actor"] for d in moved["detail"]["decisions"]] == ["priya"]
 
-    again = await browser(stack).get(links["Approve"])
+    again = await mail_client(stack).get(links["Approve"])
     assert again.status_code == 409 and "already used" in again.text
     reposted = await person.post(links["Approve"], data={**form_of(page.text), "comment": "x"})
     assert reposted.status_code == 409 and "already used" in reposted.text
-    sibling = await browser(stack).get(links["Reject"])
+    sibling = await mail_client(stack).get(links["Reject"])
     assert "already used" in sibling.text, "one message's links share one use"
 
     token = links["Approve"].removeprefix("/links/")
     tampered = token[:-3] + ("abc" if token[-3:] != "abc" else "xyz")
-    refused = await browser(stack).get(f"/links/{tampered}")
+    refused = await mail_client(stack).get(f"/links/{tampered}")
     assert refused.status_code == 400 and "not valid" in refused.text
 
 
@@ -121,10 +77,10 @@ async def test_a_link_decides_only_through_its_confirmation_form(
     await stack.pending(number)
     links = links_in(await mail[0].wait_for("approval_requested", number))
 
-    bare = await browser(stack).post(links["Reject"], data={"comment": "no"})
+    bare = await mail_client(stack).post(links["Reject"], data={"comment": "no"})
     assert bare.status_code == 403 and "confirmed on its own page" in bare.text
 
-    person = browser(stack)
+    person = mail_client(stack)
     page = await person.get(links["Reject"])
     assert f"Reject {number}?" in page.text and "required" in page.text
     empty = await person.post(links["Reject"], data={**form_of(page.text), "comment": " "})

@@ -9,17 +9,10 @@ import io
 import re
 from decimal import Decimal
 
-from tests.api.report_client import Reporting, reporting
+from tests.api.report_client import Reporting, page, reporting
 from tests.models.report_ledger import FY
 
 __all__ = ["reporting"]
-
-
-def page(rep: Reporting, path: str, **params: object) -> str:
-    response = rep.client.get(path, params=params, follow_redirects=False)
-    assert response.status_code == 200, response.text
-    text: str = response.text
-    return text
 
 
 def test_the_budget_page_shows_figures_charts_alerts_and_links(reporting: Reporting) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-from tests.api.report_client import Reporting, reporting
+from tests.api.report_client import Reporting, page, reporting
 from tests.models.report_ledger import FY
-from tests.web.test_report_pages import page
 
 __all__ = ["reporting"]
 

@@ -22,8 +22,8 @@ from domain.purchase_order import PoChange, PoView, StateAfter
 from domain.side_effects import MESSAGE, TICKET_UPDATE, Attention, Undelivered
 from models.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.web.pages import csrf_of
-from tests.workflows.requisitions import laptops
 
 PASSWORD = "undelivered-pass"
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

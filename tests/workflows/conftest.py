@@ -18,12 +18,14 @@ from temporalio.worker import Worker
 
 from devstack.temporal import cli_binary
 from domain.catalog import PoStatus
-from domain.purchase_order import PoView, PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.requisition import Requisition
+from domain.temporal_names import PoQuery, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
 from temporal_client.converter import DATA_CONVERTER
+from tests.builders.policies import demo_policy, policy_in_force
 from worker import build_worker
 from workflows import search_attributes
 
@@ -69,7 +71,7 @@ class PoRunner:
             number = next_po_number(session)
         self.track(workflow_id_for(number))
         return await self.env.client.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(number, requisition),
             id=workflow_id_for(number),
             task_queue=self.queue,
@@ -77,17 +79,36 @@ class PoRunner:
         )
 
 
+@contextlib.asynccontextmanager
+async def running_pos(
+    env: WorkflowEnvironment, sessions: sessionmaker[Session], prefix: str = "po-test"
+) -> AsyncIterator[PoRunner]:
+    """A worker with every workflow and activity on a task queue of its own, and the runner that
+    starts POs there; what the block left running is ended with it."""
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    settings = Settings(_env_file=None, temporal_task_queue=queue)
+    worker: Worker = build_worker(env.client, settings, sessions)
+    runner = PoRunner(env, sessions, queue)
+    async with worker:
+        yield runner
+        await runner.end_all()
+
+
 @pytest.fixture
 async def po_runner(
     time_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session]
 ) -> AsyncIterator[PoRunner]:
-    queue = f"po-test-{uuid.uuid4().hex[:8]}"
-    settings = Settings(_env_file=None, temporal_task_queue=queue)
-    worker: Worker = build_worker(time_env.client, settings, demo_sessions)
-    runner = PoRunner(time_env, demo_sessions, queue)
-    async with worker:
+    async with running_pos(time_env, demo_sessions) as runner:
         yield runner
-        await runner.end_all()
+
+
+@pytest.fixture
+def refusing_policy(demo_sessions: sessionmaker[Session]) -> Iterator[None]:
+    """The demo policy, but refusing over-budget requisitions, while the test runs."""
+    document = demo_policy()
+    document["over_budget"] = "refuse"
+    with policy_in_force(demo_sessions, document, "refuse over budget"):
+        yield
 
 
 @pytest.fixture
@@ -101,7 +122,7 @@ async def view_when(
 ) -> PoView:
     """Query the PO until ``ready`` holds (the worker runs activities in real time)."""
     for _ in range(int(seconds * 10)):
-        view: PoView = await handle.query("view", result_type=PoView)
+        view: PoView = await handle.query(PoQuery.VIEW, result_type=PoView)
         if ready(view):
             return view
         await asyncio.sleep(0.1)

@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
 from domain.purchase_order import PoView
+from domain.temporal_names import PoQuery, PoUpdate
 from models import AuditEntry, BuiltinErpOrder, OutboundMessage, PurchaseOrder
 from models.budget_ledger import po_balance
 
@@ -29,9 +30,30 @@ PoHandle = WorkflowHandle[object, PoView]
 
 async def decide(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> PoView:
     view: PoView = await handle.execute_update(
-        "decide", DecisionRequest(actor, action, **fields), result_type=PoView
+        PoUpdate.DECIDE, DecisionRequest(actor, action, **fields), result_type=PoView
     )
     return view
+
+
+async def update(handle: PoHandle, name: str, request: object) -> PoView:
+    """The PO's view after the Update ``name`` accepted ``request``."""
+    view: PoView = await handle.execute_update(name, request, result_type=PoView)
+    return view
+
+
+async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoView:
+    """Approve every tier as it opens (earlier tests may have taken the line over budget, which
+    adds a finance tier) until ``done`` holds; felix, who processes invoices, never approves."""
+    for _ in range(200):
+        view: PoView = await handle.query(PoQuery.VIEW, result_type=PoView)
+        if done(view):
+            return view
+        people = [person for person in view.waiting_on() if person != "felix"]
+        if people:
+            await decide(handle, people[0], Decision.APPROVE, comment="within plan")
+        await asyncio.sleep(0.1)
+    stages = [(s.name, [b.approvals for b in s.branches]) for s in view.stages]
+    raise AssertionError(f"never done: {view.status} at {view.current_stage} of {stages}")
 
 
 async def refused_rule(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> str:
@@ -52,6 +74,18 @@ def audit_actions(session: Session, po_number: str) -> list[str]:
             .order_by(AuditEntry.sequence)
         )
     )
+
+
+def audit_statuses(session: Session, po_number: str) -> list[tuple[str, str | None, str]]:
+    """Each audit entry of the PO as (action, status before, status after), in order."""
+    session.expire_all()
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_id == po_number).order_by(AuditEntry.sequence)
+    )
+    return [
+        (entry.action, (entry.before or {}).get("status"), (entry.after or {})["status"])
+        for entry in entries
+    ]
 
 
 def erp_orders(session: Session, po_number: str) -> int:

@@ -1,8 +1,6 @@
 """An issued PO on the time-skipping server: change orders (approved again above the policy's
 threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -20,11 +18,13 @@ from domain.change_orders import ChangeOrderRequest
 from domain.invoicing import InvoiceRequest
 from domain.purchase_order import PoView
 from domain.requisition import PoType
+from domain.temporal_names import PoUpdate
 from models import LedgerEntry
 from models.budget_ledger import po_holdings
-from tests.models.budget_org import demo_cost_center
+from tests.builders.requisitions import laptops, own_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
+    approve_round,
     arrives,
     audit_actions,
     balance,
@@ -32,41 +32,19 @@ from tests.workflows.helpers import (
     erp_orders,
     keep_history,
     projected,
+    update,
 )
-from tests.workflows.requisitions import laptops
-from tests.workflows.test_budget_policy import refusing_policy
 
 PoHandle = WorkflowHandle[object, PoView]
-__all__ = ["refusing_policy"]
 
 
 async def issued_laptops(
     po_runner: PoRunner, db: Session, count: int = 2
 ) -> tuple[PoHandle, PoView]:
     """Laptops on a cost center of their own, so no other test's POs change the routing."""
-    handle = await po_runner.start(replace(laptops(count), cost_center=_own_cost_center(db)))
+    handle = await po_runner.start(replace(laptops(count), cost_center=own_cost_center(db)))
     await view_when(handle, waiting)
     return handle, await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
-
-
-async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoView:
-    """Approve every tier as it opens (earlier tests may have taken the line over budget, which
-    adds a finance tier) until ``done`` holds; felix, who processes invoices, never approves."""
-    for _ in range(200):
-        view: PoView = await handle.query("view", result_type=PoView)
-        if done(view):
-            return view
-        people = [person for person in view.waiting_on() if person != "felix"]
-        if people:
-            await decide(handle, people[0], Decision.APPROVE, comment="within plan")
-        await asyncio.sleep(0.1)
-    stages = [(s.name, [b.approvals for b in s.branches]) for s in view.stages]
-    raise AssertionError(f"never done: {view.status} at {view.current_stage} of {stages}")
-
-
-async def update(handle: PoHandle, name: str, request: object) -> PoView:
-    view: PoView = await handle.execute_update(name, request, result_type=PoView)
-    return view
 
 
 async def refused(handle: PoHandle, name: str, request: object) -> str:
@@ -89,11 +67,11 @@ async def test_an_increase_above_the_threshold_is_approved_again_and_commits_the
     handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
     assert balance(db, po) == (0, 378_000)
-    pending = await update(handle, "change_order", more_laptops(view, 3))
+    pending = await update(handle, PoUpdate.CHANGE_ORDER, more_laptops(view, 3))
     assert [c.outcome for c in pending.change_orders] == ["pending approval"]
     assert pending.status is PoStatus.ISSUED and pending.revision == 1
     assert balance(db, po) == (189_000, 378_000)  # the increase is reserved meanwhile
-    assert await refused(handle, "change_order", more_laptops(view, 4)) == "change_pending"
+    assert await refused(handle, PoUpdate.CHANGE_ORDER, more_laptops(view, 4)) == "change_pending"
     # A new approval round: the owner who approved the PO may approve its change order.
     round_opened = await view_when(handle, waiting)
     assert round_opened.waiting_on() == ["priya"]
@@ -116,10 +94,12 @@ async def test_a_small_increase_applies_at_once_and_a_decrease_releases_the_diff
 ) -> None:
     handle, view = await issued_laptops(po_runner, db, count=10)
     po = view.po_number
-    applied = await update(handle, "change_order", more_laptops(view, 11))  # +10 %, not above
+    applied = await update(
+        handle, PoUpdate.CHANGE_ORDER, more_laptops(view, 11)
+    )  # +10 %, not above
     assert applied.revision == 2 and applied.change_orders[0].outcome == "applied"
     assert balance(db, po) == (0, 11 * 189_000)
-    decreased = await update(handle, "change_order", more_laptops(applied, 6))
+    decreased = await update(handle, PoUpdate.CHANGE_ORDER, more_laptops(applied, 6))
     assert decreased.revision == 3 and decreased.change_orders[1].change_base_minor == -5 * 189_000
     assert balance(db, po) == (0, 6 * 189_000)
     assert "release" in _kinds(db, po)
@@ -130,7 +110,7 @@ async def test_a_rejected_change_order_leaves_the_po_as_it_was(
 ) -> None:
     handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
-    await update(handle, "change_order", more_laptops(view, 4))
+    await update(handle, PoUpdate.CHANGE_ORDER, more_laptops(view, 4))
     await view_when(handle, lambda v: v.waiting_on() == ["priya"])
     await decide(handle, "priya", Decision.REJECT, comment="buy them next quarter")
     view = await view_when(handle, lambda v: v.change_orders[0].outcome == "rejected")
@@ -138,7 +118,7 @@ async def test_a_rejected_change_order_leaves_the_po_as_it_was(
     assert view.amount_base_minor == 378_000 and balance(db, po) == (0, 378_000)
     assert erp_orders(db, po) == 1
     # A later change order has budget steps of its own: reserved, approved, committed.
-    await update(handle, "change_order", more_laptops(view, 3))
+    await update(handle, PoUpdate.CHANGE_ORDER, more_laptops(view, 3))
     assert balance(db, po) == (189_000, 378_000)
     view = await approve_round(handle, lambda v: v.revision == 2)
     assert [c.outcome for c in view.change_orders] == ["rejected", "applied"]
@@ -153,7 +133,7 @@ async def test_a_delay_moves_the_commitment_between_periods(
     line = view.requisition.lines[0]
     before = po_holdings(db, po)[1]
     assert before == spread(378_000, line.service_start, line.service_end, 1)
-    delayed = await update(handle, "change_order", _delay(62))
+    delayed = await update(handle, PoUpdate.CHANGE_ORDER, _delay(62))
     moved = delayed.requisition.lines[0]
     assert moved.service_start == line.service_start + timedelta(days=62)
     after = po_holdings(db, po)[1]
@@ -168,20 +148,22 @@ async def test_invoices_relieve_the_commitment_and_full_invoicing_closes_the_po(
     handle, view = await issued_laptops(po_runner, db)
     po = view.po_number
     today = date.today()
-    assert await refused(handle, "record_invoice", _invoice("alex", "INV-1", 100_000)) == (
+    assert await refused(handle, PoUpdate.RECORD_INVOICE, _invoice("alex", "INV-1", 100_000)) == (
         "not_entitled"
     )
-    assert await refused(handle, "record_invoice", _invoice("priya", "INV-1", 100_000, True)) == (
-        "segregation_of_duties"
-    )
+    assert await refused(
+        handle, PoUpdate.RECORD_INVOICE, _invoice("priya", "INV-1", 100_000, True)
+    ) == ("segregation_of_duties")
     # Felix (accounts payable) neither requested nor approved it.
-    first = await update(handle, "record_invoice", _invoice("felix", "INV-1", 150_000, True, today))
+    first = await update(
+        handle, PoUpdate.RECORD_INVOICE, _invoice("felix", "INV-1", 150_000, True, today)
+    )
     assert first.invoices[0].relieved_base_minor == 150_000
     assert balance(db, po) == (0, 228_000)
-    assert await refused(handle, "record_invoice", _invoice("felix", "INV-1", 1, True)) == (
+    assert await refused(handle, PoUpdate.RECORD_INVOICE, _invoice("felix", "INV-1", 1, True)) == (
         "duplicate_invoice"
     )
-    await update(handle, "record_invoice", _invoice("felix", "INV-2", 228_000, True, today))
+    await update(handle, PoUpdate.RECORD_INVOICE, _invoice("felix", "INV-2", 228_000, True, today))
     result = await handle.result()
     assert result.status is PoStatus.CLOSED
     assert balance(db, po) == (0, 0)
@@ -197,7 +179,7 @@ async def test_call_offs_draw_down_a_blanket_ceiling_and_stop_at_it(
 ) -> None:
     blanket = replace(
         laptops(1),
-        cost_center=_own_cost_center(db),
+        cost_center=own_cost_center(db),
         po_type=PoType.BLANKET,
         blanket_ceiling_minor=500_000,
     )
@@ -205,15 +187,15 @@ async def test_call_offs_draw_down_a_blanket_ceiling_and_stop_at_it(
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
     assert balance(db, view.po_number) == (0, 500_000)  # the ceiling is committed
-    view = await update(handle, "call_off", CallOffRequest("alex", "two docks", 300_000))
-    view = await update(handle, "call_off", CallOffRequest("alex", "one dock", 150_000))
+    view = await update(handle, PoUpdate.CALL_OFF, CallOffRequest("alex", "two docks", 300_000))
+    view = await update(handle, PoUpdate.CALL_OFF, CallOffRequest("alex", "one dock", 150_000))
     assert [c.number for c in view.call_offs] == [1, 2]
-    assert await refused(handle, "call_off", CallOffRequest("alex", "more", 50_001)) == (
+    assert await refused(handle, PoUpdate.CALL_OFF, CallOffRequest("alex", "more", 50_001)) == (
         "above_ceiling"
     )
-    assert await refused(handle, "call_off", CallOffRequest("tom", "x", 1)) == "not_entitled"
+    assert await refused(handle, PoUpdate.CALL_OFF, CallOffRequest("tom", "x", 1)) == "not_entitled"
     lowered = ChangeOrderRequest("alex", "smaller", blanket_ceiling_minor=400_000)
-    assert await refused(handle, "change_order", lowered) == "below_consumed"
+    assert await refused(handle, PoUpdate.CHANGE_ORDER, lowered) == "below_consumed"
 
 
 def _delay(days: int) -> ChangeOrderRequest:
@@ -234,36 +216,28 @@ def _kinds(db: Session, po: str) -> list[Any]:
 async def test_a_cost_center_that_books_at_invoice_reserves_nothing_and_books_actuals(
     po_runner: PoRunner, db: Session
 ) -> None:
-    code = _own_cost_center(db, reserve_at="invoice")
+    code = own_cost_center(db, reserve_at="invoice")
     handle = await po_runner.start(replace(laptops(1), cost_center=code))
     view = await view_when(handle, waiting)
     assert view.waiting_on() == ["priya"] and not view.over_budget  # checked, not reserved
     assert balance(db, view.po_number) == (0, 0)
     view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
     assert balance(db, view.po_number) == (0, 0)  # nothing committed either
-    booked = await update(handle, "record_invoice", _invoice("felix", "AP-9", 189_000, True))
+    booked = await update(handle, PoUpdate.RECORD_INVOICE, _invoice("felix", "AP-9", 189_000, True))
     assert booked.invoices[0].relieved_base_minor == 0
     assert _kinds(db, view.po_number) == ["actual"]
     assert (await handle.result()).status is PoStatus.CLOSED
 
 
-def _own_cost_center(db: Session, reserve_at: str = "creation") -> str:
-    """Laptops' own cost center: 100,000.00 EUR on GL 1610 in each of this month and the next
-    two (a 30-day service period may touch two of them)."""
-    code = demo_cost_center(db, "1610", 10_000_000, months=3, reserve_at=reserve_at)
-    db.commit()
-    return code
-
-
 async def test_a_delay_into_periods_without_budget_is_refused_when_policy_refuses(
     refusing_policy: None, po_runner: PoRunner, db: Session
 ) -> None:
-    code = _own_cost_center(db)
+    code = own_cost_center(db)
     handle = await po_runner.start(replace(laptops(2), cost_center=code))
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
     before = po_holdings(db, view.po_number)
-    refused = await update(handle, "change_order", _delay(400))  # no budget a year out
+    refused = await update(handle, PoUpdate.CHANGE_ORDER, _delay(400))  # no budget a year out
     [change] = refused.change_orders
     assert change.outcome == "refused" and change.detail.startswith("insufficient budget: ")
     assert refused.revision == 1 and refused.requisition == view.requisition

@@ -7,11 +7,14 @@ from temporalio.client import WorkflowHandle
 
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
+from domain.temporal_names import PoQuery, PoUpdate
+from tests.builders.requisitions import laptops, saas_subscription
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
     activity_calls,
     arrives,
     audit_actions,
+    audit_statuses,
     balance,
     decide,
     erp_orders,
@@ -22,7 +25,6 @@ from tests.workflows.helpers import (
     refused_rule,
     search_attribute_upserts,
 )
-from tests.workflows.requisitions import laptops, saas_subscription
 
 
 def issued(view: PoView) -> bool:
@@ -95,7 +97,7 @@ async def test_refusals_name_the_rule_and_record_nothing(po_runner: PoRunner, db
     assert await refused_rule(handle, "priya", Decision.FORWARD, forward_to="alex") == (
         "invalid_forward"
     )
-    view = await handle.query("view", result_type=PoView)
+    view = await handle.query(PoQuery.VIEW, result_type=PoView)
     assert view.decisions == [] and view.waiting_on() == ["priya"]
     assert not [a for a in audit_actions(db, view.po_number) if a.startswith("decision.")]
 
@@ -117,7 +119,7 @@ async def test_the_requester_cancels_before_issue(po_runner: PoRunner, db: Sessi
     handle = await po_runner.start(laptops())
     view = await view_when(handle, waiting)
     cancelled = await handle.execute_update(
-        "cancel", CancelRequest("alex", "project stopped"), result_type=PoView
+        PoUpdate.CANCEL, CancelRequest("alex", "project stopped"), result_type=PoView
     )
     assert cancelled.status is PoStatus.CANCELLED and cancelled.cancel_reason == "project stopped"
     assert balance(db, view.po_number) == (0, 0)
@@ -135,6 +137,22 @@ async def test_forward_hands_the_tier_to_another_eligible_person(
     assert await refused_rule(handle, "priya", Decision.APPROVE) == "not_entitled"
     await decide(handle, "paul", Decision.APPROVE)
     assert (await view_when(handle, issued)).erp_reference
+
+
+async def test_each_audit_entry_says_the_status_before_and_after(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle = await po_runner.start(laptops())
+    await view_when(handle, waiting)
+    await decide(handle, "priya", Decision.APPROVE)
+    po = (await view_when(handle, issued)).po_number
+    await arrives(lambda: audit_actions(db, po), "po.issued")
+    statuses = audit_statuses(db, po)
+    assert statuses[0] == ("requisition.submitted", None, "validating")
+    assert ("requisition.routed", "validating", "pending_approval") in statuses
+    assert ("decision.approve", "pending_approval", "pending_approval") in statuses
+    assert ("po.approved", "pending_approval", "approved") in statuses
+    assert ("po.issued", "approved", "issued") in statuses
 
 
 async def test_a_refused_requisition_says_which_rules_failed(po_runner: PoRunner) -> None:

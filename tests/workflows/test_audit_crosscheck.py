@@ -5,7 +5,6 @@ actor was rewritten (hashes recomputed, so the chain alone may not show it), is 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -16,25 +15,20 @@ from temporalio.testing import WorkflowEnvironment
 from cli.audit_workflows import po_workflow_discrepancies
 from domain.audit_chain import entry_hash
 from domain.catalog import Decision, PoStatus
+from domain.temporal_names import PoQuery
 from models.audit import AuditEntry
 from models.db import build_engine
-from settings import Settings
-from tests.workflows.conftest import PoRunner, view_when, waiting
+from tests.builders.requisitions import laptops
+from tests.workflows.conftest import PoRunner, running_pos, view_when, waiting
 from tests.workflows.helpers import decide, eventually
-from tests.workflows.requisitions import laptops
-from worker import build_worker
 
 
 @pytest.fixture
 async def runner(
     temporal_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session]
 ) -> AsyncIterator[PoRunner]:
-    queue = f"audit-check-{uuid.uuid4().hex[:8]}"
-    settings = Settings(_env_file=None, temporal_task_queue=queue)
-    async with build_worker(temporal_env.client, settings, demo_sessions):
-        runner = PoRunner(temporal_env, demo_sessions, queue)
+    async with running_pos(temporal_env, demo_sessions, "audit-check") as runner:
         yield runner
-        await runner.end_all()
 
 
 @pytest.fixture
@@ -76,7 +70,7 @@ async def test_the_trail_is_held_against_each_pos_workflow(
     # Issued: the workflow records nothing more, so its count of changes stands still.
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
     client, queue = runner.env.client, runner.queue
-    recorded = await handle.query("recorded_changes", result_type=int)
+    recorded = await handle.query(PoQuery.RECORDED_CHANGES, result_type=int)
     await eventually(lambda: _entries(demo_sessions, handle.id) == recorded or None)
     await _listed(runner, handle.id)
     assert await po_workflow_discrepancies(client, queue, demo_sessions) == []

@@ -1,49 +1,17 @@
 """A policy that refuses over-budget requisitions: the ledger refuses under its lock, the PO
 is refused with the shortfall named, and nothing is left reserved."""
 
-import copy
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from cli.demo_data import POLICY_DOCUMENT
 from domain.budget import spread
 from domain.catalog import PoStatus
 from domain.fiscal import fiscal_period
 from domain.money import Money
-from models.accounts import find_user
-from models.db import unit_of_work
-from models.policy_store import store_policy
+from tests.builders.requisitions import saas_subscription
 from tests.workflows.conftest import PoRunner
 from tests.workflows.helpers import balance, keep_history
-from tests.workflows.requisitions import saas_subscription
-
-
-def _store(sessions: sessionmaker[Session], document: dict[str, object], note: str) -> None:
-    with unit_of_work(sessions) as session:
-        author = find_user(session, "maria")
-        assert author is not None
-        store_policy(
-            session,
-            "it-purchasing",
-            dict(document),
-            note=note,
-            author=author,
-            base_currency="EUR",
-            at=datetime.now(UTC),
-        )
-
-
-@pytest.fixture
-def refusing_policy(demo_sessions: sessionmaker[Session]) -> Iterator[None]:
-    document = copy.deepcopy(POLICY_DOCUMENT)
-    document["over_budget"] = "refuse"
-    _store(demo_sessions, document, "refuse over budget")
-    yield
-    _store(demo_sessions, POLICY_DOCUMENT, "back to the demo policy")
 
 
 async def test_over_budget_is_refused_with_the_shortfall(

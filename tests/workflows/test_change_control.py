@@ -5,7 +5,6 @@ change approved (asked again every hour), and may be cancelled while it waits.""
 from __future__ import annotations
 
 import asyncio
-import copy
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -15,17 +14,24 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from cli.demo_data import POLICY_DOCUMENT
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 from domain.catalog import PoStatus
 from domain.purchase_order import CancelRequest, PoView
+from domain.temporal_names import PoQuery, PoUpdate
 from settings import Settings
+from tests.builders.policies import demo_policy, policy_in_force
+from tests.builders.requisitions import laptops, own_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
-from tests.workflows.helpers import arrives, audit_actions, balance, erp_orders, keep_history
-from tests.workflows.requisitions import laptops
-from tests.workflows.test_after_issue import _own_cost_center, approve_round, update
-from tests.workflows.test_budget_policy import _store
+from tests.workflows.helpers import (
+    approve_round,
+    arrives,
+    audit_actions,
+    balance,
+    erp_orders,
+    keep_history,
+    update,
+)
 from worker import build_worker
 
 HARDWARE_NEEDS_A_CHANGE = {"approved_change_required_when": [{"service_types": ["hardware"]}]}
@@ -33,11 +39,10 @@ HARDWARE_NEEDS_A_CHANGE = {"approved_change_required_when": [{"service_types": [
 
 @pytest.fixture
 def change_policy(demo_sessions: sessionmaker[Session]) -> Iterator[None]:
-    document = copy.deepcopy(POLICY_DOCUMENT)
+    document = demo_policy()
     document["change_control"] = HARDWARE_NEEDS_A_CHANGE
-    _store(demo_sessions, document, "hardware needs an approved change")
-    yield
-    _store(demo_sessions, POLICY_DOCUMENT, "back to the demo policy")
+    with policy_in_force(demo_sessions, document, "hardware needs an approved change"):
+        yield
 
 
 @pytest.fixture
@@ -66,7 +71,7 @@ async def test_no_change_ticket_is_refused(
     change_policy: None, servicenow_runner: tuple[PoRunner, ServiceNowInstance], db: Session
 ) -> None:
     runner, _ = servicenow_runner
-    handle = await runner.start(replace(laptops(2), cost_center=_own_cost_center(db)))
+    handle = await runner.start(replace(laptops(2), cost_center=own_cost_center(db)))
     view = await handle.result()
     assert view.status is PoStatus.REFUSED
     assert [f.rule for f in view.refusals] == ["change_ticket_required"]
@@ -85,7 +90,7 @@ async def test_issue_waits_for_the_change_to_be_approved(
     item = servicenow.add_requested_item("RITM0077777", "Laptops", "alex", "alex@example.org", {})
     requisition = replace(
         laptops(2),
-        cost_center=_own_cost_center(db),
+        cost_center=own_cost_center(db),
         change_ticket=f"servicenow:{change}",
         itsm_ticket=f"servicenow:{item}",
     )
@@ -99,7 +104,7 @@ async def test_issue_waits_for_the_change_to_be_approved(
     await _noted(servicenow, item, "issue waits until change")
 
     await time_env.sleep(timedelta(hours=3))  # asked again each hour: still not approved
-    assert (await handle.query("view", result_type=PoView)).status is PoStatus.APPROVED
+    assert (await handle.query(PoQuery.VIEW, result_type=PoView)).status is PoStatus.APPROVED
     servicenow.tables["change_request"][change_id]["approval"] = "approved"
     await time_env.sleep(timedelta(hours=1))
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
@@ -120,12 +125,12 @@ async def test_a_po_waiting_for_its_change_can_be_cancelled(
     change = f"CHG{uuid.uuid4().int % 10**7:07d}"
     servicenow.add_change(change, "rejected")
     requisition = replace(
-        laptops(2), cost_center=_own_cost_center(db), change_ticket=f"servicenow:{change}"
+        laptops(2), cost_center=own_cost_center(db), change_ticket=f"servicenow:{change}"
     )
     handle = await runner.start(requisition)
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.held_for_change is not None)
-    view = await update(handle, "cancel", CancelRequest("alex", "the change was rejected"))
+    view = await update(handle, PoUpdate.CANCEL, CancelRequest("alex", "the change was rejected"))
     assert view.status is PoStatus.CANCELLED
     assert erp_orders(db, view.po_number) == 0 and balance(db, view.po_number) == (0, 0)
 

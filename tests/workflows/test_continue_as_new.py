@@ -11,14 +11,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.temporal import cli_binary
 from domain.catalog import Decision, PoStatus
-from domain.purchase_order import CancelRequest, PoView, PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import CancelRequest, PoView, PurchaseOrderStart
+from domain.temporal_names import PoQuery, PoUpdate, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
 from temporal_client.converter import DATA_CONVERTER
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import view_when, waiting
 from tests.workflows.helpers import audit_actions, balance, decide, erp_orders
-from tests.workflows.requisitions import laptops
 from worker import build_worker
 from workflows import search_attributes
 
@@ -51,7 +52,7 @@ async def test_an_issued_po_continues_as_new_with_its_state(
         number = next_po_number(session)
     async with build_worker(client, settings, demo_sessions):
         handle: WorkflowHandle[object, PoView] = await client.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(number, laptops()),
             id=workflow_id_for(number),
             task_queue=settings.temporal_task_queue,
@@ -71,11 +72,11 @@ async def test_an_issued_po_continues_as_new_with_its_state(
                 break
             described = await latest.describe()
         assert described.run_id != first_run  # a new run of the same PO
-        carried = await latest.query("view", result_type=PoView)
+        carried = await latest.query(PoQuery.VIEW, result_type=PoView)
         assert carried.erp_reference == view.erp_reference
         assert [d.actor for d in carried.decisions] == ["priya"]
         cancelled = await latest.execute_update(
-            "cancel",
+            PoUpdate.CANCEL,
             CancelRequest("paul", "vendor went bankrupt", actor_is_procurement=True),
             result_type=PoView,
         )

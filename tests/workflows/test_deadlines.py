@@ -10,7 +10,9 @@ from temporalio.testing import WorkflowEnvironment
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import InformationAnswer, PoView
 from domain.renewal import RenewalAction, RenewalDecision, RenewalView
+from domain.temporal_names import PoQuery, PoUpdate, workflow_id_for
 from models import EmergencyException
+from tests.builders.requisitions import emergency, laptops, short_contract_vms
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
     arrives,
@@ -23,7 +25,6 @@ from tests.workflows.helpers import (
     projected,
     refused_rule,
 )
-from tests.workflows.requisitions import emergency, laptops, short_contract_vms
 
 
 async def test_a_missed_deadline_escalates_to_the_fallback(
@@ -57,7 +58,7 @@ async def test_an_approver_extends_a_deadline_once(
         == "already_extended"
     )
     await time_env.sleep(timedelta(hours=50))
-    view = await handle.query("view", result_type=PoView)
+    view = await handle.query(PoQuery.VIEW, result_type=PoView)
     assert view.waiting_on() == ["priya"]  # 48 h + 48 h: not escalated yet
 
 
@@ -70,12 +71,12 @@ async def test_asking_the_requester_pauses_the_tier_clock(
     assert await refused_rule(handle, "priya", Decision.APPROVE) == "not_waiting"
     await time_env.sleep(timedelta(hours=72))
     answered = await handle.execute_update(
-        "answer_information", InformationAnswer("alex", "platform team"), result_type=PoView
+        PoUpdate.ANSWER_INFORMATION, InformationAnswer("alex", "platform team"), result_type=PoView
     )
     assert answered.status is PoStatus.PENDING_APPROVAL and answered.waiting_on() == ["priya"]
     await arrives(lambda: messages_to(db, answered.po_number, "alex"), "information_requested")
     await time_env.sleep(timedelta(hours=47))
-    view = await handle.query("view", result_type=PoView)
+    view = await handle.query(PoQuery.VIEW, result_type=PoView)
     assert view.waiting_on() == ["priya"]  # 72 h asked did not count against the 48 h
     await keep_history(handle, "information_requested")
 
@@ -121,17 +122,17 @@ async def test_renewal_starts_at_the_notice_window_and_renews(
     await arrives(lambda: messages_to(db, view.po_number, "alex"), "renewal_window")
     refused = RenewalDecision("tom", RenewalAction.TERMINATE)
     try:
-        await renewal.execute_update("decide", refused, result_type=RenewalView)
+        await renewal.execute_update(PoUpdate.DECIDE, refused, result_type=RenewalView)
         raise AssertionError("someone else than the service owner decided the renewal")
     except Exception as error:
         assert "service owner" in str(getattr(error, "cause", error))
     renewed = await renewal.execute_update(
-        "decide",
+        PoUpdate.DECIDE,
         RenewalDecision("alex", RenewalAction.RENEW, uplift_basis_points=300),
         result_type=RenewalView,
     )
     assert renewed.status == "renewed" and renewed.renewal_po
-    po_runner.track(f"po-{renewed.renewal_po}")
+    po_runner.track(workflow_id_for(renewed.renewal_po))
     await projected(db, renewed.renewal_po, PoStatus.PENDING_APPROVAL)
     await arrives(lambda: audit_actions(db, view.po_number), "renewal.started")
     await arrives(lambda: audit_actions(db, view.po_number), "renewal.renew")

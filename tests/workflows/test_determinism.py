@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted([*(ROOT / "workflows").glob("*.py"), *(ROOT / "domain").glob("*.py")])
 WORKFLOW_CODE = ("workflows", "domain")
 # Every package of poflow a workflow could import, so a path through any of them is followed.
-POFLOW = (*WORKFLOW_CODE, "activities", "adapters", "models", "api", "temporal_client")
+POFLOW = (
+    *WORKFLOW_CODE,
+    *("activities", "adapters", "models", "services", "api", "temporal_client", "settings"),
+)
 
 # What workflow code may reach besides itself: the standard library's pure parts, Temporal's
 # workflow API and pydantic.

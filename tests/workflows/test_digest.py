@@ -26,6 +26,7 @@ from activities.digest import DigestActivities
 from activities.notification_router import NotificationRouter
 from domain.catalog import Role
 from domain.notifications import Notification
+from domain.temporal_names import WorkflowType
 from models import OutboundMessage
 from models.accounts import upsert_user
 from models.db import unit_of_work
@@ -123,7 +124,7 @@ async def test_the_digest_schedule_runs_daily_at_seven_utc_and_is_created_once(
             await client.get_schedule_handle(SCHEDULE_ID).delete()
     action = described.schedule.action
     assert isinstance(action, ScheduleActionStartWorkflow)
-    assert action.workflow == "NotificationDigest"
+    assert action.workflow == WorkflowType.NOTIFICATION_DIGEST
     assert action.task_queue == "digest-schedule-test"
     spec = described.schedule.spec
     assert spec.time_zone_name == "UTC"

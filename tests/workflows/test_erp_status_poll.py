@@ -15,11 +15,11 @@ from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.erp import ErpBook, erp_simulator_app
 from domain.catalog import PoStatus
 from domain.purchase_order import PoView
+from domain.temporal_names import PoQuery
 from settings import Settings
+from tests.builders.requisitions import laptops, own_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
-from tests.workflows.helpers import arrives, audit_actions, keep_history
-from tests.workflows.requisitions import laptops
-from tests.workflows.test_after_issue import _own_cost_center, approve_round
+from tests.workflows.helpers import approve_round, arrives, audit_actions, keep_history
 from worker import build_worker
 from workflows.erp_status_poll import ErpStatusPollWorkflow
 
@@ -64,7 +64,7 @@ async def test_the_poll_hands_each_status_to_its_po_once(
 ) -> None:
     runner, book = erp_runner
     await _poll(runner)  # start after whatever the feed holds already
-    handle = await runner.start(replace(laptops(2), cost_center=_own_cost_center(db)))
+    handle = await runner.start(replace(laptops(2), cost_center=own_cost_center(db)))
     await view_when(handle, waiting)
     view = await approve_round(handle, lambda v: v.status is PoStatus.ISSUED)
     order = view.erp_reference
@@ -83,4 +83,4 @@ async def test_the_poll_hands_each_status_to_its_po_once(
     await arrives(lambda: audit_actions(db, view.po_number), "erp.invoiced")
     actions = audit_actions(db, view.po_number)
     assert actions.count("erp.acknowledged") == actions.count("erp.received") == 1
-    assert (await handle.query("view", result_type=PoView)).status is PoStatus.ISSUED
+    assert (await handle.query(PoQuery.VIEW, result_type=PoView)).status is PoStatus.ISSUED

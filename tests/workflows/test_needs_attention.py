@@ -14,9 +14,10 @@ from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView
 from domain.requisition import Requisition
 from domain.side_effects import RetryRequest
+from domain.temporal_names import PoUpdate
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle, decide, keep_history, refused_rule
-from tests.workflows.requisitions import laptops
 from workflows import search_attributes as sa
 
 
@@ -58,7 +59,7 @@ async def test_poison_requisitions_wait_for_an_operator_while_others_flow(
 
     # The operator retries: the step runs again (and fails again, as nothing changed).
     retried = await held[1].execute_update(
-        "retry_step", RetryRequest("ops-admin"), result_type=PoView
+        PoUpdate.RETRY_STEP, RetryRequest("ops-admin"), result_type=PoView
     )
     assert retried.attention is None
     again = await view_when(held[1], lambda v: needs_attention(v) and bool(v.attention.retries))  # type: ignore[union-attr]
@@ -67,7 +68,9 @@ async def test_poison_requisitions_wait_for_an_operator_while_others_flow(
 
     # No decision is taken while held; the requester cancels, and the PO ends.
     assert await refused_rule(held[0], "priya", Decision.APPROVE) == "not_waiting"
-    await held[0].execute_update("cancel", CancelRequest("alex", "bad title"), result_type=PoView)
+    await held[0].execute_update(
+        PoUpdate.CANCEL, CancelRequest("alex", "bad title"), result_type=PoView
+    )
     ended = await held[0].result()
     assert ended.status is PoStatus.CANCELLED and ended.attention is None
     await keep_history(held[0], "needs_attention_cancelled")

@@ -17,11 +17,12 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.serving import loopback_socket
 from domain.catalog import PoStatus
 from domain.purchase_order import PoView
+from domain.temporal_names import PoQuery
 from models.db import build_engine, session_factory
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle
-from tests.workflows.requisitions import laptops
 from worker import build_worker
 
 
@@ -83,7 +84,7 @@ async def test_a_po_waits_out_a_postgres_outage_on_timers(
             async with build_worker(time_env.client, settings, session_factory(engine)):
                 handle = await runner.start(laptops())
                 await _until_a_retry_waits_on_a_timer(time_env, handle)
-                assert (await handle.query("view", result_type=PoView)).status is (
+                assert (await handle.query(PoQuery.VIEW, result_type=PoView)).status is (
                     PoStatus.VALIDATING
                 )
                 gate.open = True

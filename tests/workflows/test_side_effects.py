@@ -27,14 +27,15 @@ from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import PoView
 from domain.side_effects import MESSAGE, TICKET_UPDATE
+from domain.temporal_names import PoQuery
 from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory, unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
 from models.outbox import PostgresOutbox
 from settings import Settings
+from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import PoHandle, audit_actions, balance, decide, read_model
-from tests.workflows.requisitions import laptops
 from worker import build_activities, build_itsm, build_worker
 from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
 
@@ -160,7 +161,7 @@ async def _after_retries(
 ) -> PoView:
     """The PO's view once ``ready`` holds, skipping the time its retries wait on timers."""
     for _ in range(300):
-        view: PoView = await handle.query("view", result_type=PoView)
+        view: PoView = await handle.query(PoQuery.VIEW, result_type=PoView)
         if ready(view):
             return view
         await env.sleep(timedelta(seconds=30))

@@ -1,5 +1,6 @@
-"""Raising a requisition, the same way from the JSON API and the web form: validate it now, number
-it (an ``Idempotency-Key`` seen before answers with the same PO), and start its workflow once."""
+"""Raising a requisition, the same way from the JSON API and the web form (the ITSM intake
+shares the check and the start): check it now (the check its workflow runs again), number it
+(an ``Idempotency-Key`` seen before answers with the same PO), and start its workflow once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import date
 
-from fastapi.concurrency import run_in_threadpool
+from anyio.to_thread import run_sync
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,19 +16,18 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.idempotency import requisition_digest
-from api.runtime import AppRuntime
 from domain.catalog import PoStatus
-from domain.intake import intake_refusals
-from domain.policy_document import parse_policy
-from domain.purchase_order import PurchaseOrderStart, workflow_id_for
+from domain.purchase_order import PurchaseOrderStart
 from domain.requisition import Requisition
-from domain.validation import RuleFailure, validate_requisition
+from domain.temporal_names import WorkflowType, workflow_id_for
+from domain.validation import RuleFailure
 from models.db import unit_of_work
 from models.governance import IdempotencyKey
 from models.people import User
 from models.purchase_orders import PurchaseOrder, next_po_number, record_submitted
-from models.reference import active_policy, reference_data
+from models.requisition_check import check_requisition
+from services.idempotency import requisition_digest
+from services.runtime import ServiceRuntime
 from settings import Settings
 
 
@@ -58,8 +58,7 @@ class Submitted:
 
 
 async def submit_requisition(
-    runtime: AppRuntime,
-    temporal: Client,
+    runtime: ServiceRuntime,
     user: User,
     requisition: Requisition,
     idempotency_key: str | None,
@@ -71,10 +70,12 @@ async def submit_requisition(
     gets there first; the same key with another requisition raises ``IdempotencyKeyReused``.
     Each step works in a transaction of its own, so the caller should hold no connection while
     awaiting this."""
-    number, replayed = await _numbered(runtime, user, idempotency_key, requisition)
-    projected = await run_in_threadpool(projected_status, runtime.sessions, number)
+    sessions, settings = runtime.sessions, runtime.settings
+    submission = _Submission(user.id, idempotency_key, requisition, settings.base_currency)
+    number, replayed = await _numbered(sessions, submission)
+    projected = await run_sync(projected_status, sessions, number)
     if not replayed or projected in (None, PoStatus.VALIDATING):
-        await start_po(temporal, runtime.settings, number, requisition)
+        await start_po(runtime.temporal, settings, number, requisition)
     return Submitted(number, projected or PoStatus.VALIDATING, replayed)
 
 
@@ -86,22 +87,16 @@ def projected_status(sessions: sessionmaker[Session], po_number: str) -> PoStatu
         )
 
 
-async def _numbered(
-    runtime: AppRuntime,
-    user: User,
-    key: str | None,
-    requisition: Requisition,
-) -> tuple[str, bool]:
+async def _numbered(sessions: sessionmaker[Session], submission: _Submission) -> tuple[str, bool]:
     """(the PO number, whether the key had been seen); refuses an invalid requisition."""
-    sessions, digest = runtime.sessions, requisition_digest(requisition)
-    known = await run_in_threadpool(_number_for_key, sessions, user.id, key, digest)
+    user_id, key, digest = submission.user_id, submission.key, submission.digest
+    known = await run_sync(_number_for_key, sessions, user_id, key, digest)
     if known is not None:
         return known, True
-    refusals = await run_in_threadpool(_refusals_now, sessions, requisition)
+    refusals = await run_sync(_refusals_now, sessions, submission.requisition)
     if refusals:
         raise RequisitionRefused(refusals)
-    submitted = _Submission(user.id, key, digest, requisition, runtime.settings.base_currency)
-    return await run_in_threadpool(_allocate, sessions, submitted)
+    return await run_sync(_allocate, sessions, submission)
 
 
 def _refusals_now(
@@ -112,20 +107,8 @@ def _refusals_now(
 
 
 def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
-    """The limits a requisition breaks (checked first: nothing out of bounds reaches a query),
-    else what ``validate_requisition`` refuses today under the price rule of the active policy."""
-    beyond_limits = intake_refusals(requisition)
-    if beyond_limits:
-        return beyond_limits
-    stored = active_policy(session)
-    if stored is None:
-        return (RuleFailure("policy_present", "policy", "no approval policy is stored"),)
-    policy = parse_policy(stored.name, stored.version, stored.document)
-    reference = reference_data(session, requisition)
-    outcome = validate_requisition(
-        requisition, reference, today=date.today(), price_above_msa=policy.price_above_msa
-    )
-    return outcome.refusals
+    """What ``check_requisition`` refuses today (the same check the PO's workflow runs)."""
+    return check_requisition(session, requisition, date.today()).outcome.refusals
 
 
 def _number_for_key(
@@ -147,9 +130,12 @@ def _number_for_key(
 class _Submission:
     user_id: int
     key: str | None
-    digest: str
     requisition: Requisition
     base_currency: str
+
+    @property
+    def digest(self) -> str:
+        return requisition_digest(self.requisition)
 
 
 def _allocate(sessions: sessionmaker[Session], submitted: _Submission) -> tuple[str, bool]:
@@ -186,7 +172,7 @@ async def start_po(
     ever started: then this starts nothing."""
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await temporal.start_workflow(
-            "PurchaseOrder",
+            WorkflowType.PURCHASE_ORDER,
             PurchaseOrderStart(po_number, requisition),
             id=workflow_id or workflow_id_for(po_number),
             task_queue=settings.temporal_task_queue,

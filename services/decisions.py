@@ -1,24 +1,27 @@
-"""Sending a decision to a PO's workflow, the same way from the JSON API and the web form."""
+"""Sending a decision to a PO's workflow, the same way from the JSON API, the web form, the
+decision link in an e-mail and a bulk approval."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import HTTPException, status
-from fastapi.concurrency import run_in_threadpool
+from anyio.to_thread import run_sync
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.errors import Refused, rule_refused, run_update
-from api.idempotency import update_id
 from domain.catalog import Decision
 from domain.entitlement import DecisionRequest
 from domain.intake import LONG_TEXT, text_problem
 from domain.purchase_order import PoView
-from models.inbox import delegation_for_decision, visible_purchase_order
+from domain.temporal_names import PoUpdate
+from models.delegations import delegation_for_decision
+from models.inbox import visible_purchase_order
 from models.people import User
 from models.purchase_orders import PurchaseOrder
+from services.idempotency import update_id
+from services.refusals import RuleRefused
+from services.updates import not_running, run_update
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,6 @@ def visible_or_missing(session: Session, user: User, po_number: str) -> Purchase
     return po
 
 
-def visible_or_404(session: Session, user: User, po_number: str) -> PurchaseOrder:
-    """The PO if the user may see it; 404 otherwise (an unseen PO does not exist for them)."""
-    try:
-        return visible_or_missing(session, user, po_number)
-    except NotVisible as missing:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no purchase order {po_number}"
-        ) from missing
-
-
 async def submit_decision(
     session: Session,
     temporal: Client,
@@ -60,17 +53,18 @@ async def submit_decision(
     form: DecisionForm,
     key: str | None = None,
 ) -> PoView:
-    """The workflow's answer to the decision; ``Refused`` names the rule when it is refused.
+    """The workflow's answer to the decision; ``RuleRefused`` names the rule when it is refused,
+    ``NotVisible`` when the caller cannot see the PO.
     The same ``key`` from the same person answers a resend with the first outcome."""
     refuse_unstorable_text("comment", form.comment)
-    po = await run_in_threadpool(visible_or_missing, session, user, po_number)
+    po = await run_sync(visible_or_missing, session, user, po_number)
     delegation = None
     if form.on_behalf_of:
-        delegation = await run_in_threadpool(
+        delegation = await run_sync(
             delegation_for_decision, session, user, form.on_behalf_of, datetime.now(UTC)
         )
         if delegation is None:
-            raise rule_refused(
+            raise RuleRefused(
                 "delegation_not_valid",
                 f"{user.username} holds no active delegation from {form.on_behalf_of}",
             )
@@ -86,25 +80,20 @@ async def submit_decision(
     handle = temporal.get_workflow_handle(po.workflow_id)
     return await run_update(
         handle,
-        "decide",
+        PoUpdate.DECIDE,
         request,
         PoView,
         missing=not_running(po_number),
-        update_id=update_id("decide", user, key),
+        update_id=update_id(PoUpdate.DECIDE, user, key),
     )
 
 
 def refuse_unstorable_text(field: str, text: str) -> None:
-    """``Refused`` (422, naming the rule) for a text poflow cannot record as typed: too long
-    or holding control characters. The JSON schemas check the same; forms come here."""
+    """``RuleRefused`` for a text poflow cannot record as typed: too long or holding control
+    characters. The JSON schemas check the same; forms come here."""
     if len(text) > LONG_TEXT:
         message = f"{field} has {len(text)} characters; at most {LONG_TEXT}."
-        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, message, rule="text_length")
+        raise RuleRefused("text_length", message)
     problem = text_problem(text, multiline=True)
     if problem is not None:
-        message = f"{field} {problem}."
-        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, message, rule="text_characters")
-
-
-def not_running(po_number: str) -> Refused:
-    return rule_refused("not_waiting", f"{po_number} is no longer running; nothing can change it")
+        raise RuleRefused("text_characters", f"{field} {problem}.")

@@ -12,16 +12,22 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from settings.outside_systems import OutsideSystemSettings, SmtpSettings
 
 DEFAULT_SECRET_KEY = "poflow-development-secret-change-me"  # noqa: S105 - refused in production
 
 
-class Settings(BaseSettings):
+class Settings(OutsideSystemSettings):
     """Everything poflow reads from its environment, with the defaults a laptop needs."""
 
     model_config = SettingsConfigDict(
-        env_prefix="POFLOW_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="POFLOW_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `POFLOW_ERP_URL=` (as compose passes an unset one) is unset
+        extra="ignore",
     )
 
     environment: Literal["development", "test", "production"] = "development"
@@ -104,86 +110,6 @@ class Settings(BaseSettings):
     link_max_age_hours: int = Field(
         default=72, ge=1, description="How long a signed decision link in an e-mail stays valid."
     )
-    smtp_host: str | None = Field(
-        default=None, description="Mail relay for notifications; unset records them only."
-    )
-    smtp_port: int = Field(default=8025, ge=1, le=65535)
-    smtp_sender: str = "poflow@example.org"
-    erp_url: str | None = Field(
-        default=None,
-        description="Root of the ERP's purchase-order REST API (e.g. https://erp/api/v1); "
-        "unset keeps the built-in ERP that records in Postgres.",
-    )
-    erp_token: SecretStr | None = Field(
-        default=None,
-        description="Bearer token for erp_url (REST), or the cXML SharedSecret (cxml).",
-    )
-    erp_timeout_seconds: float = Field(
-        default=10.0,
-        gt=0,
-        description="How long one call to the ERP may take; a timed-out issue is retried and "
-        "finds the order the ERP committed, so it is never created twice.",
-    )
-    erp_poll_minutes: int = Field(
-        default=0,
-        ge=0,
-        description="0: the ERP reports status changes to poflow's webhook; N: poflow reads the "
-        "REST ERP's event feed every N minutes instead.",
-    )
-    erp_protocol: Literal["rest", "cxml"] = Field(
-        default="rest",
-        description="How poflow speaks to erp_url: the JSON REST API, or cXML OrderRequest "
-        "documents POSTed to erp_url.",
-    )
-    erp_buyer_identity: str = Field(
-        default="poflow", description="cXML: the From and Sender credential identity."
-    )
-    erp_supplier_identity: str = Field(
-        default="erp", description="cXML: the To credential identity (the supplier or ERP)."
-    )
-    erp_webhook_secret: SecretStr | None = Field(
-        default=None,
-        description="Key of the HMAC-SHA256 signature (X-Erp-Signature) on the ERP's status "
-        "deliveries to /api/erp/events; unset refuses them.",
-    )
-    servicenow_url: str | None = Field(
-        default=None,
-        description="ServiceNow instance (e.g. https://acme.service-now.com): requested items "
-        "are read and written back through its Table API.",
-    )
-    servicenow_user: str | None = None
-    servicenow_password: SecretStr | None = None
-    servicenow_inbound_secret: SecretStr | None = Field(
-        default=None,
-        description="What ServiceNow's outbound REST message sends as X-Poflow-Secret (or, with "
-        "servicenow_inbound_user set, as the basic-auth password); unset refuses deliveries.",
-    )
-    servicenow_inbound_user: str | None = None
-    jira_url: str | None = Field(
-        default=None, description="Jira Service Management site, e.g. https://acme.atlassian.net."
-    )
-    jira_email: str | None = None
-    jira_api_token: SecretStr | None = None
-    jira_webhook_secret: SecretStr | None = Field(
-        default=None,
-        description="The secret of the Jira webhook (X-Hub-Signature); unset refuses deliveries.",
-    )
-    jira_fields: dict[str, str] = Field(
-        default_factory=dict,
-        description='Requisition variable -> Jira field id, as JSON: {"cost_center": '
-        '"customfield_10050", ...}; unmapped variables are read from fields of the same name.',
-    )
-    glpi_url: str | None = Field(
-        default=None, description="GLPI REST API root, e.g. https://glpi.example.org/apirest.php."
-    )
-    glpi_app_token: SecretStr | None = None
-    glpi_user_token: SecretStr | None = None
-    glpi_webhook_secret: SecretStr | None = Field(
-        default=None,
-        description="The secret GLPI signs webhooks with (HMAC-SHA256); unset refuses deliveries.",
-    )
-    slack_webhook_url: str | None = None
-    teams_webhook_url: str | None = None
     oidc_issuer: str | None = Field(
         default=None,
         description="OpenID Connect issuer, e.g. https://login.example.org/realms/it (its "
@@ -218,36 +144,6 @@ class Settings(BaseSettings):
             raise ValueError("must be whole percents between 1 and 1000, e.g. 80,100")
         return sorted(set(value))
 
-    @field_validator(
-        "smtp_host",
-        "oidc_issuer",
-        "oidc_client_id",
-        "oidc_client_secret",
-        "erp_url",
-        "erp_token",
-        "erp_webhook_secret",
-        "servicenow_url",
-        "servicenow_user",
-        "servicenow_password",
-        "servicenow_inbound_secret",
-        "servicenow_inbound_user",
-        "jira_url",
-        "jira_email",
-        "jira_api_token",
-        "jira_webhook_secret",
-        "glpi_url",
-        "glpi_app_token",
-        "glpi_user_token",
-        "glpi_webhook_secret",
-        "slack_webhook_url",
-        "teams_webhook_url",
-        "migration_database_url",
-        mode="before",
-    )
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
     @model_validator(mode="after")
     def _production_needs_own_secret(self) -> Settings:
         if self.environment == "production" and (
@@ -270,6 +166,12 @@ class Settings(BaseSettings):
     def signing_keys(self) -> list[str]:
         """The secret key, then the rotated-out ones (still accepted when checking)."""
         return [key.get_secret_value() for key in (self.secret_key, *self.old_secret_keys)]
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        return SmtpSettings(
+            self.smtp_host, self.smtp_port, self.smtp_sender, self.app_url, self.link_max_age_hours
+        )
 
     @property
     def oidc_enabled(self) -> bool:

@@ -8,7 +8,8 @@ from datetime import date
 from pydantic import Field
 
 from api.field_types import Code, MoneyText, MultiLine, SingleLine
-from api.schemas import LineIn, RequestBody
+from api.schemas.body import RequestBody
+from api.schemas.requisitions import LineIn
 from domain.intake import LINE_TEXT, LONG_TEXT, MAX_LINES
 
 

@@ -8,21 +8,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from fastapi.concurrency import run_in_threadpool
-from temporalio.client import Client
+from anyio.to_thread import run_sync
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from api.itsm_requisition import requisition_from_ticket
-from api.requisition_submit import refusals_of, start_po
-from api.runtime import AppRuntime
 from domain.catalog import Role
-from domain.purchase_order import itsm_workflow_id
 from domain.requisition import Requisition
+from domain.temporal_names import WorkflowType, itsm_workflow_id
 from domain.tickets import TicketRequest, TicketUpdate
 from models.accounts import find_by_name_or_email
 from models.db import unit_of_work
 from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery
 from models.purchase_orders import record_submitted
+from services.requisitions import refusals_of, start_po
+from services.runtime import ServiceRuntime
+
+# The ticket as a requisition for the named requester, or its problems one line each.
+TicketReading = Callable[[TicketRequest, str], Requisition | list[str]]
 
 
 class TicketUnreadable(Exception):
@@ -51,60 +52,68 @@ class Intake:
     problems: list[str] = field(default_factory=list)
 
 
-async def take_in(
-    runtime: AppRuntime,
-    temporal: Client,
-    delivery: Delivery,
-    read_ticket: Callable[[], TicketRequest],
-) -> Intake:
+@dataclass(frozen=True)
+class TicketSource:
+    """Where the delivery's ticket is read, and how it reads as a requisition (as the JSON
+    API's requisition body, so the caller that owns that body passes it in)."""
+
+    read: Callable[[], TicketRequest]  # raises ``TicketUnreadable``
+    to_requisition: TicketReading
+
+
+async def take_in(runtime: ServiceRuntime, delivery: Delivery, source: TicketSource) -> Intake:
     """Keep the delivery, read its ticket, and start the ticket's PO once; a ticket that is not
     a valid requisition is answered on the ticket. ``TicketUnreadable`` leaves the delivery
     kept and open, so the same delivery sent again is taken in."""
-    stored = await run_in_threadpool(_store, runtime, delivery)
+    stored = await run_sync(_store, runtime, delivery)
     if not stored.first:
         return Intake("duplicate", stored.po_number)
     try:
-        ticket = await run_in_threadpool(read_ticket)
+        ticket = await run_sync(source.read)
     except TicketUnreadable:
-        await run_in_threadpool(_settle, runtime, stored.id, "unreadable", None)
+        await run_sync(_settle, runtime, stored.id, "unreadable", None)
         raise
-    requisition = await run_in_threadpool(_requisition, runtime, ticket)
+    requisition = await run_sync(_requisition, runtime, ticket, source.to_requisition)
     if isinstance(requisition, list):
-        await run_in_threadpool(
-            _settle, runtime, stored.id, "refused", ticket.ticket, None, requisition
-        )
-        await _answer_refusal(runtime, temporal, stored.id, ticket, requisition)
+        await run_sync(_settle, runtime, stored.id, "refused", ticket.ticket, None, requisition)
+        await _answer_refusal(runtime, stored.id, ticket, requisition)
         return Intake("refused", ticket=ticket.ticket, problems=requisition)
     workflow_id = itsm_workflow_id(ticket.ticket)
-    number, new = await run_in_threadpool(
+    number, new = await run_sync(
         _claim, runtime, stored.id, ticket.ticket, workflow_id, requisition
     )
-    await start_po(temporal, runtime.settings, number, requisition, workflow_id)
+    await start_po(runtime.temporal, runtime.settings, number, requisition, workflow_id)
     return Intake("started" if new else "duplicate", number, workflow_id, ticket.ticket)
 
 
-def _store(runtime: AppRuntime, delivery: Delivery) -> StoredDelivery:
+def _store(runtime: ServiceRuntime, delivery: Delivery) -> StoredDelivery:
     with unit_of_work(runtime.sessions) as session:
         return store_delivery(
             session, delivery.source, delivery.key, delivery.headers, delivery.body
         )
 
 
-def _requisition(runtime: AppRuntime, ticket: TicketRequest) -> Requisition | list[str]:
+def _requisition(
+    runtime: ServiceRuntime, ticket: TicketRequest, to_requisition: TicketReading
+) -> Requisition | list[str]:
     with unit_of_work(runtime.sessions) as session:
         requester = find_by_name_or_email(session, ticket.requested_by)
         if requester is None:
             return [f"the requester {ticket.requested_by!r} is not a poflow user"]
         if Role.REQUESTER not in requester.role_names:
             return [f"{requester.username} does not hold the requester role in poflow"]
-        requisition = requisition_from_ticket(ticket, requester.username)
+        requisition = to_requisition(ticket, requester.username)
         if isinstance(requisition, list):
             return requisition
         return [failure.message for failure in refusals_of(session, requisition)] or requisition
 
 
 def _claim(
-    runtime: AppRuntime, delivery_id: int, ticket: str, workflow_id: str, requisition: Requisition
+    runtime: ServiceRuntime,
+    delivery_id: int,
+    ticket: str,
+    workflow_id: str,
+    requisition: Requisition,
 ) -> tuple[str, bool]:
     """The ticket's PO number; a new one is recorded as submitted with it."""
     with unit_of_work(runtime.sessions) as session:
@@ -116,15 +125,14 @@ def _claim(
     return number, new
 
 
-def _settle(runtime: AppRuntime, *outcome: Any) -> None:
+def _settle(runtime: ServiceRuntime, *outcome: Any) -> None:
     """``settle_delivery`` in a transaction of its own."""
     with unit_of_work(runtime.sessions) as session:
         settle_delivery(session, *outcome)
 
 
 async def _answer_refusal(
-    runtime: AppRuntime,
-    temporal: Client,
+    runtime: ServiceRuntime,
     delivery_id: int,
     ticket: TicketRequest,
     problems: list[str],
@@ -135,8 +143,8 @@ async def _answer_refusal(
     update = TicketUpdate(
         ticket.ticket, "refused", "", note, f"itsm-delivery-{delivery_id}:refused"
     )
-    await temporal.start_workflow(
-        "TicketFeedback",
+    await runtime.temporal.start_workflow(
+        WorkflowType.TICKET_FEEDBACK,
         update,
         id=f"itsm-feedback-{delivery_id}",
         task_queue=runtime.settings.temporal_task_queue,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.field_types import Code, MultiLine
-from api.schemas import RequestBody
+from api.schemas.body import RequestBody
 from domain.intake import LONG_TEXT
 
 MAX_BULK = 100

@@ -1,6 +1,6 @@
 """Approving several low-risk POs at once, from the inbox or the JSON API: each one goes through
-the same decision path as a single approval (``api.decisions.submit_decision``, so the workflow's
-validator checks it), and each refusal is reported with its reason."""
+the same decision path as a single approval (``services.decisions.submit_decision``, so the
+workflow's validator checks it), and each refusal is reported with its reason."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from fastapi.concurrency import run_in_threadpool
+from anyio.to_thread import run_sync
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.decisions import DecisionForm, NotVisible, submit_decision
-from api.errors import Refused
 from domain.catalog import Decision
 from models.inbox import InboxRow, inbox
 from models.people import User
 from models.worklist import low_risk_refusals
+from services.decisions import DecisionForm, NotVisible, submit_decision
+from services.refusals import RuleRefused
 
 NOT_WAITING_ON_YOU = "not_waiting_on_you"
 NOT_LOW_RISK = "not_low_risk"
@@ -51,10 +51,9 @@ async def approve_low_risk(
     marks low-risk, one by one; the others are refused without anything sent. A resend with
     the same ``key`` answers each PO with its first outcome."""
     waiting = {
-        row.po.po_number: row
-        for row in await run_in_threadpool(inbox, session, user, datetime.now(UTC))
+        row.po.po_number: row for row in await run_sync(inbox, session, user, datetime.now(UTC))
     }
-    reasons = await run_in_threadpool(low_risk_refusals, session, list(waiting))
+    reasons = await run_sync(low_risk_refusals, session, list(waiting))
     outcome = BulkOutcome()
     for number in dict.fromkeys(po_numbers):
         row = waiting.get(number)
@@ -83,6 +82,6 @@ async def _approve(
         )
     except NotVisible:
         return BulkRefusal(number, NOT_WAITING_ON_YOU, NOT_YOURS)
-    except Refused as refused:
-        return BulkRefusal(number, str(refused.extra.get("rule", "refused")), refused.detail)
+    except RuleRefused as refused:
+        return BulkRefusal(number, refused.rule, refused.message)
     return None

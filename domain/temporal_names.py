@@ -1,0 +1,81 @@
+"""The names poflow's workers and callers agree on in Temporal: workflow types, their Updates,
+signals and queries, the activities, and the workflow ids built from business keys.
+
+One table, so a name is found by search and spelled once: the activity and workflow definitions
+take their names from here, and so does every caller (workflows, API, CLI, tests). Workflows
+cannot import the activity modules (those reach the database), which is why activities are
+named here rather than called by reference."""
+
+from typing import Final
+
+
+class WorkflowType:
+    PURCHASE_ORDER: Final = "PurchaseOrder"
+    RENEWAL: Final = "Renewal"
+    TICKET_FEEDBACK: Final = "TicketFeedback"
+    NOTIFICATION_DIGEST: Final = "NotificationDigest"
+    ERP_STATUS_POLL: Final = "ErpStatusPoll"
+
+
+class PoUpdate:
+    """The Updates a purchase order takes (a renewal takes ``DECIDE`` too)."""
+
+    DECIDE: Final = "decide"
+    ANSWER_INFORMATION: Final = "answer_information"
+    CANCEL: Final = "cancel"
+    CHANGE_ORDER: Final = "change_order"
+    RECORD_INVOICE: Final = "record_invoice"
+    CALL_OFF: Final = "call_off"
+    RETRY_STEP: Final = "retry_step"
+
+
+class PoSignal:
+    ERP_STATUS: Final = "erp_status"
+
+
+class PoQuery:
+    """The queries a purchase order answers (a renewal answers ``VIEW`` too)."""
+
+    VIEW: Final = "view"
+    RECORDED_CHANGES: Final = "recorded_changes"
+
+
+class Activity:
+    PREPARE_REQUISITION: Final = "prepare_requisition"
+    ALLOCATE_PO_NUMBER: Final = "allocate_po_number"
+    RESERVE_BUDGET: Final = "reserve_budget"
+    COMMIT_BUDGET: Final = "commit_budget"
+    RELEASE_BUDGET: Final = "release_budget"
+    RELEASE_RESERVATION_BUDGET: Final = "release_reservation_budget"
+    CHANGE_ORDER_BUDGET: Final = "change_order_budget"
+    INVOICE_BUDGET: Final = "invoice_budget"
+    PROJECT_PO_CHANGES: Final = "project_po_changes"
+    RECORD_EMERGENCY_EXCEPTION: Final = "record_emergency_exception"
+    RECORD_AUDIT_EVENT: Final = "record_audit_event"
+    ISSUE_TO_ERP: Final = "issue_to_erp"
+    UPDATE_ITSM_TICKET: Final = "update_itsm_ticket"
+    CHANGE_APPROVED: Final = "change_approved"
+    SEND_NOTIFICATION: Final = "send_notification"
+    SEND_NOTIFICATIONS: Final = "send_notifications"
+    SEND_DIGESTS: Final = "send_digests"
+    READ_ERP_EVENTS: Final = "read_erp_events"
+    SAVE_ERP_CURSOR: Final = "save_erp_cursor"
+    RENEW_CONTRACT: Final = "renew_contract"
+
+
+def workflow_id_for(po_number: str) -> str:
+    """A PO's workflow id comes from its business key."""
+    return f"po-{po_number}"
+
+
+def itsm_workflow_id(ticket: str) -> str:
+    """The PO workflow a ticket starts, from the ticket's own key, so a second delivery of the
+    ticket starts nothing: ``po-itsm-<sys_id>`` for a ServiceNow requested item,
+    ``po-itsm-<system>-<id>`` for the others."""
+    system, _, key = ticket.partition(":")
+    return f"po-itsm-{key}" if system == "servicenow" else f"po-itsm-{system}-{key}"
+
+
+def renewal_workflow_id(po_number: str) -> str:
+    """The renewal of a PO's contract: one per PO."""
+    return f"renewal-{po_number}"
