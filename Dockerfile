@@ -27,8 +27,10 @@ COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY adapters ./adapters
+COPY services ./services
 COPY api ./api
 COPY models ./models
+COPY temporal_client ./temporal_client
 COPY devstack ./devstack
 COPY cli ./cli
 COPY bench ./bench

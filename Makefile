@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Browser tests drive Debian's chromium (a test tool's own browser download cannot work here).
 $(CHROMIUM):

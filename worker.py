@@ -1,5 +1,7 @@
 """The worker's composition root: builds the real adapters from settings, registers workflows and
-activities on the task queue, and runs until stopped."""
+activities on the task queue, and runs until stopped. It is given its database URL and Temporal
+client (``poflow worker`` finds both, starting the embedded Postgres when DATABASE_URL is unset),
+so it imports nothing of the development stack."""
 
 from __future__ import annotations
 
@@ -23,10 +25,10 @@ from activities.contracts import ContractActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
+from activities.notification_router import NotificationRouter
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
-from adapters.builtin_erp import PostgresErp
 from adapters.chat_webhooks import configured_chats
 from adapters.checkpoint_files import CheckpointDirectory
 from adapters.ecb_rates import EcbRates
@@ -36,16 +38,14 @@ from adapters.erp_rest import RestErp
 from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
-from adapters.notification_router import NotificationRouter
-from adapters.outbox import PostgresOutbox
 from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from devstack.postgres import check_reachable, resolve_database_url
-from devstack.temporal import connect_or_explain
+from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory
-from settings import Settings, configure_logging
+from models.outbox import PostgresOutbox
+from settings import Settings
 from settings.outside_systems import ErpSettings
 from workflows import search_attributes
 from workflows.digest_schedule import ensure_digest_schedule
@@ -136,7 +136,7 @@ def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> 
     """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
     only), Slack and Teams when their webhooks are set."""
     smtp = settings.smtp
-    mail = SmtpMailer(sessions, smtp, partial(make_decision_link, settings)) if smtp.host else None
+    mail = SmtpMailer(smtp, partial(make_decision_link, settings)) if smtp.host else None
     chats = configured_chats(settings.chats)
     return NotificationRouter(sessions, mail, chats, app_url=settings.app_url)
 
@@ -187,10 +187,8 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
     return worker
 
 
-async def run(settings: Settings) -> None:
-    database_url = resolve_database_url(settings)
-    check_reachable(database_url)
-    client = await connect_or_explain(settings)
+async def run(settings: Settings, database_url: str, client: Client) -> None:
+    """Serve the task queue on Postgres at ``database_url`` until SIGINT or SIGTERM."""
     added = await register_search_attributes(
         client, settings.temporal_namespace, search_attributes.ALL
     )
@@ -242,12 +240,3 @@ async def write_audit_checkpoints(writer: AuditCheckpoints, minutes: int) -> Non
         except Exception:
             log.exception("audit checkpoint not written; trying again in %s minutes", minutes)
         await asyncio.sleep(minutes * 60)
-
-
-def main() -> None:
-    configure_logging()
-    asyncio.run(run(Settings()))
-
-
-if __name__ == "__main__":
-    main()

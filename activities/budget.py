@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
-from adapters.ports import Notification, NotificationPort
+from adapters.ports import NotificationPort
+from domain.notifications import Notification
 from domain.purchase_order import BudgetMovement, InvoicePosting, InvoiceResult, ReservationResult
 from domain.temporal_names import Activity
 from models import budget_alerts, commitments

@@ -1,21 +1,15 @@
 """Contract changes decided in a renewal."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from domain.renewal import ContractRenewal
 from domain.temporal_names import Activity
 from models import Contract
 from models.db import unit_of_work
-
-
-@dataclass(frozen=True)
-class ContractRenewal:
-    reference: str
-    renewed_until: date
 
 
 class ContractActivities:

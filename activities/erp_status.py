@@ -3,31 +3,18 @@ event is kept once and handed to the workflow of the PO it is about."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
-from adapters.ports import ErpFeedPort, ErpStatusEvent
+from adapters.ports import ErpFeedPort
+from domain.erp_messages import EventForPo, FeedPage
 from domain.temporal_names import Activity
 from models.db import unit_of_work
 from models.erp_events import feed_cursor, keep_event, po_workflow_for, save_feed_cursor
 
 FEED = "erp"
-
-
-@dataclass(frozen=True)
-class EventForPo:
-    workflow_id: str
-    event: ErpStatusEvent
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    """Events of POs poflow issued, and the cursor to save once they are passed on."""
-
-    events: list[EventForPo] = field(default_factory=list)
-    cursor: str | None = None
 
 
 class ErpStatusActivities:

@@ -5,17 +5,12 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from adapters.ports import (
-    ErpOrder,
-    ErpPort,
-    ErpReceipt,
-    ItsmPort,
-    Notification,
-    NotificationPort,
-    TicketUpdate,
-)
+from adapters.ports import ErpPort, ItsmPort, NotificationPort
+from domain.erp_messages import ErpOrder, ErpReceipt
+from domain.notifications import Notification
 from domain.side_effects import NOT_DELIVERED
 from domain.temporal_names import Activity
+from domain.tickets import TicketUpdate
 
 
 class OutboundActivities:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from adapters import http
-from adapters.notification_context import DECISION_KINDS, PoSummary, po_url
-from adapters.ports import Notification
 from domain.decision_card import DecisionCard
 from domain.money import Money
+from domain.notifications import DECISION_KINDS, Notification, PoSummary, po_url
 from settings.outside_systems import ChatSettings
 
 SLACK_HEADER_LIMIT = 150  # characters of a Block Kit header's plain text

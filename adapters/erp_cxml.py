@@ -23,7 +23,7 @@ import httpx
 from lxml import etree
 
 from adapters import http
-from adapters.ports import ErpOrder, ErpReceipt
+from domain.erp_messages import ErpOrder, ErpReceipt
 from domain.money import Money
 
 CXML_VERSION = "1.2.014"

@@ -14,7 +14,7 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from adapters.ports import ErpStatusEvent
+from domain.erp_messages import ErpStatusEvent
 
 SIGNATURE_HEADER = "X-Erp-Signature"
 STATUSES = ("acknowledged", "received", "invoiced", "cancelled")

@@ -21,7 +21,7 @@ import httpx
 
 from adapters import http
 from adapters.erp_events import parse_event
-from adapters.ports import ErpOrder, ErpReceipt, ErpStatusEvent
+from domain.erp_messages import ErpOrder, ErpReceipt, ErpStatusEvent
 from domain.money import Money
 
 # poflow's name -> the ERP's JSON field name; unmapped fields keep poflow's name.

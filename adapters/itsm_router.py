@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from adapters.ports import ItsmPort, TicketUpdate
+from adapters.ports import ItsmPort
+from domain.tickets import TicketUpdate
 
 
 class TicketNotFound(LookupError):

@@ -32,7 +32,7 @@ import httpx
 
 from adapters import http
 from adapters.itsm_router import TicketNotFound, note_marker, ticket_id
-from adapters.ports import TicketRequest, TicketUpdate
+from domain.tickets import TicketRequest, TicketUpdate
 
 log = logging.getLogger("poflow.itsm.jira")
 

@@ -32,7 +32,7 @@ import httpx
 
 from adapters import http
 from adapters.itsm_router import TicketNotFound, note_marker, ticket_id
-from adapters.ports import TicketRequest, TicketUpdate
+from domain.tickets import TicketRequest, TicketUpdate
 
 SYSTEM = "servicenow"
 REQUESTED_ITEMS_PATH = "/api/itsm/servicenow/requested-items"

@@ -2,8 +2,9 @@
 from Jinja2 HTML and text templates.
 
 Approval requests, reminders and escalations carry signed approve and reject links that open a
-confirmation page (``api.web.link_pages``); every message is also recorded in the outbox, so
-Postgres keeps what was sent (without the links, which are credentials).
+confirmation page (``api.web.link_pages``). The mailer reads and records nothing: its caller
+(``activities.notification_router``) looks up the addressees and records in the outbox what was
+sent (without the links, which are credentials).
 """
 
 from __future__ import annotations
@@ -21,23 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.notification_context import (
-    DECISION_KINDS,
-    PoSummary,
-    addressees,
-    po_summary,
-    po_url,
-)
-from adapters.outbox import PostgresOutbox
-from adapters.ports import Notification
 from adapters.smtp_connections import SmtpConnections
 from domain.catalog import Decision
 from domain.money import Money
-from models.links import Recipient
-from models.outbound import OutboundMessage
+from domain.notifications import DECISION_KINDS, Notification, PoSummary, Recipient, po_url
 from settings.outside_systems import SmtpSettings
 
 log = logging.getLogger("poflow.mail")
@@ -63,40 +52,27 @@ def email_templates(undefined: type[Undefined] = Undefined) -> Environment:
 
 
 class SmtpMailer:
-    """A ``NotificationPort`` that sends each notification once as a multipart e-mail; a failed
-    send raises, so the activity's retry policy tries again (a PO never waits on mail)."""
+    """A ``MailTransport`` that sends a notification as a multipart e-mail to each addressee; a
+    failed send raises, so the activity's retry policy tries again (a PO never waits on mail)."""
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
         smtp: SmtpSettings,
         decision_link: DecisionLinkMaker,
         templates: Environment | None = None,
     ) -> None:
         if not smtp.host:
             raise ValueError("SmtpMailer needs a mail relay (POFLOW_SMTP_HOST)")
-        self._sessions = sessions
         self._smtp = smtp
         self._decision_link = decision_link
         self._connections = SmtpConnections(smtp.host, smtp.port, SEND_TIMEOUT_SECONDS)
-        self._outbox = PostgresOutbox(sessions)
         self._templates = templates or email_templates()
-
-    def send(self, notification: Notification) -> None:
-        """Called from a (synchronous) activity thread; the SMTP conversation runs on the
-        connections' own event loop."""
-        with self._sessions() as session:
-            if _already_recorded(session, notification.idempotency_key):
-                return  # sent by an earlier attempt whose result was lost
-            recipients = addressees(session, notification.recipient)
-            po = po_summary(session, notification.po_number, notification.kind)
-        self.transmit(notification, recipients, po)
-        self._outbox.send(notification)
 
     def transmit(
         self, notification: Notification, recipients: list[Recipient], po: PoSummary | None
     ) -> None:
-        """Send to ``recipients`` without reading or recording anything (``MailTransport``)."""
+        """Send to ``recipients`` (called from a synchronous activity thread; the SMTP
+        conversation runs on the connections' own event loop)."""
         if not recipients:
             log.warning("%s: no such recipient %r", notification.kind, notification.recipient)
         messages = [self.compose(notification, person, po) for person in recipients]
@@ -161,11 +137,6 @@ class SmtpMailer:
             "reject": self._decision_link(po_number, approver, Decision.REJECT, tier, link_id),
             "max_age_hours": self._smtp.link_max_age_hours,
         }
-
-
-def _already_recorded(session: Session, key: str) -> bool:
-    found = session.scalar(select(OutboundMessage.id).where(OutboundMessage.idempotency_key == key))
-    return found is not None
 
 
 def _address(person: Recipient) -> str:

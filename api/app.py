@@ -46,9 +46,9 @@ from api.web import (
     summary_page,
 )
 from api.web import errors as web_errors
-from devstack.temporal import connect
 from models.db import build_engine, session_factory
 from settings import Settings
+from temporal_client.connection import connect
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:

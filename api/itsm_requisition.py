@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from adapters.ports import TicketRequest
 from api.schemas.requisitions import RequisitionIn
 from domain.requisition import Requisition
+from domain.tickets import TicketRequest
 
 LINE_FIELDS = ("description", "quantity", "unit_price", "service_start", "service_end")
 OPTIONAL_LINE_FIELDS = ("catalog_sku",)

@@ -28,13 +28,14 @@ from devstack.outside_world import (
     poflow_environment,
     start_mail_server,
 )
-from devstack.ports import free_port
 from devstack.postgres import start_embedded
 from devstack.serving import loopback_socket, served, url_of
-from devstack.temporal import connect, start_dev_server, wait_until_reachable
+from devstack.tcp_ports import free_port
+from devstack.temporal import start_dev_server, wait_until_reachable
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
 from settings import Settings
+from temporal_client.connection import connect
 
 POFLOW_QUEUE = "poflow-bench"
 BARE_QUEUE = "bare-bench"

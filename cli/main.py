@@ -17,8 +17,8 @@ from cli.policies import policy
 from cli.purchase_orders import po
 from cli.seed import load_demo_data
 from devstack import SetupError
-from devstack.ports import port_in_use
 from devstack.postgres import resolve_database_url, stop_started_here
+from devstack.tcp_ports import port_in_use
 from models.db import session_factory
 from models.migrate import upgrade_to_head
 from settings import configure_logging
@@ -64,9 +64,16 @@ def seed() -> None:
 def worker() -> None:
     """Run the Temporal worker with every workflow and activity."""
     import worker as worker_module
+    from devstack.temporal import connect_or_explain
 
     configure_logging()
-    asyncio.run(worker_module.run(load_settings()))
+    settings = load_settings()
+    database_url = reachable_database(settings)
+
+    async def serve() -> None:
+        await worker_module.run(settings, database_url, await connect_or_explain(settings))
+
+    asyncio.run(serve())
 
 
 @app.command()

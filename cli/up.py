@@ -24,8 +24,8 @@ from cli.console import log_file, spawn_logged
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.outside_world import poflow_environment, world_url
-from devstack.ports import port_in_use
 from devstack.postgres import EmbeddedPostgres, as_role, check_reachable, start_embedded
+from devstack.tcp_ports import port_in_use
 from devstack.temporal import reachable, start_dev_server, wait_until_reachable
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head

@@ -28,13 +28,13 @@ from fastapi.templating import Jinja2Templates
 from api.runtime import TEMPLATES_DIR
 from devstack import SetupError
 from devstack.mail_view import mail_entry
-from devstack.ports import port_in_use
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from devstack.simulators.erp import ErpBook, erp_simulator_app
 from devstack.simulators.glpi import GlpiInstance, glpi_simulator_app
 from devstack.simulators.jira import JiraSite, jira_simulator_app
 from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 from devstack.simulators.smtp import MailInbox
+from devstack.tcp_ports import port_in_use
 from devstack.world_file import WorldFile
 from settings import Settings
 

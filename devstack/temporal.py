@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.client import Client, RetryConfig
+from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
 from devstack import SetupError
-from devstack.ports import port_in_use, split_address
+from devstack.tcp_ports import port_in_use, split_address
 from settings import Settings
+from temporal_client.connection import connect
 from workflows import search_attributes
 
 _CLI_TYPE: dict[int, str] = {
@@ -127,21 +128,3 @@ async def connect_or_explain(settings: Settings) -> Client:
             f"(namespace {settings.temporal_namespace}): {str(error) or type(error).__name__}. "
             "Start it with `poflow up`, or set POFLOW_TEMPORAL_ADDRESS."
         ) from error
-
-
-async def connect(settings: Settings, *, lazy: bool = False, give_up: bool = False) -> Client:
-    """A client with poflow's data converter (every client and worker must share it).
-
-    ``give_up``: connecting, and retrying a call the server did not answer, stop after
-    ``connect_timeout_seconds`` (the web app then answers 503) instead of the client's 10 s."""
-    from workflows.registry import DATA_CONVERTER
-
-    seconds = settings.connect_timeout_seconds
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.temporal_namespace,
-        data_converter=DATA_CONVERTER,
-        lazy=lazy,
-        connect_timeout=timedelta(seconds=seconds) if give_up else None,
-        retry_config=RetryConfig(max_elapsed_time_millis=seconds * 1000) if give_up else None,
-    )

@@ -24,7 +24,7 @@ class Effect(StrEnum):
     EXTENDED = "extended"
 
 
-# What a ticket shows after a decision with this effect (adapters.ports.TICKET_STATES).
+# What a ticket shows after a decision with this effect (domain.tickets.TICKET_STATES).
 TICKET_STATE_AFTER = {
     Effect.APPROVAL_RECORDED: "approved",
     Effect.BRANCH_APPROVED: "approved",

@@ -37,6 +37,14 @@ class RenewalDecision:
     actor_is_procurement: bool = False
 
 
+@dataclass(frozen=True)
+class ContractRenewal:
+    """The contract a renewal extends, and the date it now runs until."""
+
+    reference: str
+    renewed_until: date
+
+
 @dataclass
 class RenewalView:
     po_number: str

@@ -11,7 +11,7 @@ from models.ledger import LedgerEntry
 from models.links import UsedLink
 from models.notification_preferences import NotificationPreference
 from models.org import CostCenter, GlAccount, Project
-from models.outbound import ErpOrder, OutboundMessage
+from models.outbound import BuiltinErpOrder, OutboundMessage
 from models.people import ApiToken, User, UserRole
 from models.policies import ApprovalPolicy
 from models.purchase_orders import ApprovalDecision, PurchaseOrder
@@ -26,6 +26,7 @@ __all__ = [
     "Base",
     "BudgetAlert",
     "BudgetLine",
+    "BuiltinErpOrder",
     "CatalogItem",
     "Contract",
     "CostCenter",
@@ -33,7 +34,6 @@ __all__ = [
     "DigestItem",
     "EmergencyException",
     "ErpFeedCursor",
-    "ErpOrder",
     "ErpStatusRow",
     "GlAccount",
     "IdempotencyKey",

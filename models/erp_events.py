@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from adapters.ports import ErpStatusEvent
+from domain.erp_messages import ErpStatusEvent
 from models.base import Base, IntPk
 from models.purchase_orders import PurchaseOrder
 

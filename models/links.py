@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from domain.notifications import Recipient
 from models.base import Base
 from models.people import User
 
@@ -39,15 +39,6 @@ def claim_link(session: Session, link_id: str, used_by: str) -> bool:
 
 def used_link(session: Session, link_id: str) -> UsedLink | None:
     return session.get(UsedLink, link_id)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Where a message goes: an address, the name to greet, and the username if it is a user."""
-
-    email: str
-    display_name: str
-    username: str | None
 
 
 def resolve_recipient(session: Session, recipient: str) -> Recipient | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, CreatedAt, IntPk
 
 
-class ErpOrder(Base):
+class BuiltinErpOrder(Base):
     """A purchase order as the built-in demo ERP holds it; one per idempotency key."""
 
     __tablename__ = "erp_orders"

@@ -11,10 +11,10 @@ from typing import Any, Literal
 from anyio.to_thread import run_sync
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from adapters.ports import TicketRequest, TicketUpdate
 from domain.catalog import Role
 from domain.requisition import Requisition
 from domain.temporal_names import WorkflowType, itsm_workflow_id
+from domain.tickets import TicketRequest, TicketUpdate
 from models.accounts import find_by_name_or_email
 from models.db import unit_of_work
 from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery

@@ -22,17 +22,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from cli.seed import load_demo_data
-from devstack.ports import free_port
 from devstack.postgres import as_role, ensure_database, libpq_url, start_embedded
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from devstack.simulators.smtp import MailInbox
+from devstack.tcp_ports import free_port
 from devstack.temporal import cli_binary
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from workflows import search_attributes
-from workflows.registry import DATA_CONVERTER
 
 TEST_DATABASE = "poflow_test"
 DEMO_DATABASE = "poflow_demo_test"

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from devstack.ports import free_port, port_in_use
+from devstack.tcp_ports import free_port, port_in_use
 from devstack.temporal import cli_binary
 from tests.api.e2e import storage_body
 from tests.builders.processes import clean_environment

@@ -17,10 +17,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.contracts import ContractRenewal
-    from activities.erp_status import FeedPage
-    from adapters.ports import ErpOrder, ErpReceipt, Notification, TicketUpdate
     from domain.audit_chain import AuditEvent
+    from domain.erp_messages import ErpOrder, ErpReceipt, FeedPage
+    from domain.notifications import Notification
     from domain.purchase_order import (
         BudgetMovement,
         InvoicePosting,
@@ -30,8 +29,10 @@ with workflow.unsafe.imports_passed_through():
         PrepareRequest,
         ReservationResult,
     )
+    from domain.renewal import ContractRenewal
     from domain.side_effects import NOT_DELIVERED
     from domain.temporal_names import Activity
+    from domain.tickets import TicketUpdate
 
 
 @dataclass(frozen=True)

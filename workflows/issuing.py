@@ -6,9 +6,10 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import ErpOrder, TicketUpdate
     from domain.catalog import PoStatus
+    from domain.erp_messages import ErpOrder
     from domain.purchase_order import PoView
+    from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
     from workflows.po_state import Prepared
     from workflows.recorder import Recorder

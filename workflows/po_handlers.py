@@ -8,13 +8,13 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import ErpStatusEvent
     from domain.approval import TICKET_STATE_AFTER, Effect, apply_decision
     from domain.blanket import CallOffRequest, call_off_refusal, called_off
     from domain.catalog import PoStatus
     from domain.chain import Stage
     from domain.change_orders import ChangeOrderRequest, change_order_refusal
     from domain.entitlement import DecisionRequest, Refusal, refusal
+    from domain.erp_messages import ErpStatusEvent
     from domain.invoicing import InvoiceRequest, invoice_refusal
     from domain.purchase_order import CancelRequest, InformationAnswer, PoView
     from domain.side_effects import RetryRequest

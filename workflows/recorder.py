@@ -7,8 +7,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import Notification
     from domain.catalog import PoStatus
+    from domain.notifications import Notification
     from domain.purchase_order import PoChange, PoView, StateAfter
     from domain.side_effects import MESSAGE, Undelivered
     from workflows import activity_calls as calls

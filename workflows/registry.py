@@ -1,5 +1,5 @@
-"""Every workflow the worker runs, how it runs them, and the data converter every client and
-worker shares."""
+"""Every workflow the worker runs, and how it runs them (the data converter every client and
+worker shares is ``temporal_client.converter``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
-from workflows.payloads import DATA_CONVERTER
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
@@ -26,4 +25,4 @@ WORKFLOWS: list[type] = [
 # tests/workflows/test_determinism.py checks all of them, and committed histories replay.
 WORKFLOW_RUNNER = UnsandboxedWorkflowRunner()
 
-__all__ = ["DATA_CONVERTER", "WORKFLOWS", "WORKFLOW_RUNNER"]
+__all__ = ["WORKFLOWS", "WORKFLOW_RUNNER"]

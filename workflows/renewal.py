@@ -9,11 +9,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.contracts import ContractRenewal
-    from adapters.ports import Notification
     from domain.audit_chain import AuditEvent
+    from domain.notifications import Notification
     from domain.purchase_order import PurchaseOrderStart
     from domain.renewal import (
+        ContractRenewal,
         RenewalAction,
         RenewalDecision,
         RenewalStart,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import TicketUpdate
     from domain.temporal_names import WorkflowType
+    from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
 
 

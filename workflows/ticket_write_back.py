@@ -7,8 +7,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from adapters.ports import TicketUpdate
     from domain.side_effects import TICKET_UPDATE, Undelivered
+    from domain.tickets import TicketUpdate
     from workflows import activity_calls as calls
     from workflows.recorder import Recorder
 

@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from temporalio.service import RPCError
 
 from adapters import erp_events
-from adapters.ports import ErpStatusEvent
 from api.deps import RuntimeDep, TemporalDep
 from api.runtime import AppRuntime
 from api.webhooks import configured_secret, json_object, unauthorised
+from domain.erp_messages import ErpStatusEvent
 from domain.temporal_names import PoSignal
 from models.db import unit_of_work
 from models.erp_events import keep_event, po_workflow_for

@@ -18,11 +18,11 @@ from pydantic import BaseModel
 from adapters import glpi, jira_sm, servicenow
 from adapters.basic_auth import basic_auth_matches
 from adapters.itsm_router import TicketNotFound
-from adapters.ports import TicketRequest
 from api.deps import RuntimeDep
 from api.errors import Refused
 from api.itsm_requisition import requisition_from_ticket
 from api.webhooks import configured_secret, json_object, unauthorised
+from domain.tickets import TicketRequest
 from services.itsm_intake import Delivery, Intake, TicketSource, TicketUnreadable, take_in
 from settings import Settings
 

@@ -1,4 +1,4 @@
-"""Alembic environment: migrates the database named by the settings (or by the caller)."""
+"""Alembic environment: migrates the database named by the caller or by the settings."""
 
 from __future__ import annotations
 
@@ -12,13 +12,22 @@ config = context.config
 
 
 def _database_url() -> str:
+    """The caller's URL (``poflow migrate``, the tests), else the tables' owner from the settings:
+    POFLOW_MIGRATION_DATABASE_URL, else DATABASE_URL. The embedded server is found by the
+    ``poflow`` commands, not here."""
     given = config.attributes.get("database_url")
     if given:
         return str(given)
-    from devstack.postgres import resolve_migration_url
     from settings import Settings
 
-    return resolve_migration_url(Settings())
+    settings = Settings()
+    url = settings.migration_database_url or settings.database_url
+    if not url:
+        raise RuntimeError(
+            "no database to migrate: set POFLOW_MIGRATION_DATABASE_URL or DATABASE_URL "
+            "(`poflow migrate` also finds the embedded server)"
+        )
+    return url
 
 
 def _run(connection: Connection) -> None:

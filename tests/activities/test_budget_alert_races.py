@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities.budget import BudgetActivities
+from activities.notification_router import NotificationRouter
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
-from adapters.notification_router import NotificationRouter
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.simulators.chat import ChatChannel
@@ -43,7 +43,7 @@ def racing_sessions(demo_database_url: str) -> Iterator[sessionmaker[Session]]:
 
 def _budget(sessions: sessionmaker[Session], mail_port: int, chat_url: str) -> BudgetActivities:
     settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=mail_port)
-    mailer = SmtpMailer(sessions, settings.smtp, partial(make_decision_link, settings))
+    mailer = SmtpMailer(settings.smtp, partial(make_decision_link, settings))
     chats: list[ChatWebhook] = [
         SlackWebhook(f"{chat_url}/slack/T0/B0/x"),
         TeamsWebhook(f"{chat_url}/teams/flow/1"),

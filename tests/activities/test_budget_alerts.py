@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities.budget import BudgetActivities
-from adapters.outbox import PostgresOutbox
 from domain.purchase_order import BudgetMovement
 from models import BudgetAlert, CostCenter, OutboundMessage
 from models.db import unit_of_work
+from models.outbox import PostgresOutbox
 from tests.models.budget_org import demo_cost_center
 
 TODAY = date.today()

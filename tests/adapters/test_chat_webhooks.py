@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from adapters.chat_webhooks import SlackWebhook, TeamsWebhook, configured_chats
-from adapters.ports import Notification
 from devstack.simulators.chat import ChatChannel
+from domain.notifications import Notification
 from settings import Settings
 from tests.builders.notifications import APP_URL, PO, approval_requested, slack_fields
 

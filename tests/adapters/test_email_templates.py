@@ -11,13 +11,10 @@ from typing import Any
 
 import pytest
 from jinja2 import Undefined, UndefinedError
-from sqlalchemy.orm import sessionmaker
 
-from adapters.notification_context import PoSummary
-from adapters.ports import Notification
 from adapters.smtp_mail import EMAIL_TEMPLATES, SmtpMailer, email_templates
 from domain.catalog import Decision
-from models.links import Recipient
+from domain.notifications import Notification, PoSummary, Recipient
 from settings import Settings
 
 APP_URL = "https://poflow.example.org"
@@ -48,7 +45,7 @@ class Case:
 
 
 # Each kind with the facts its sender puts in it (workflows/, activities/budget.py,
-# adapters/digest.py).
+# activities/digest.py).
 CASES = {
     "approval_requested": Case(
         "approval_requested",
@@ -167,7 +164,7 @@ def _link(po_number: str, approver: str, action: Decision, tier: str, link_id: s
 @pytest.fixture(scope="module")
 def mailer() -> SmtpMailer:
     settings = Settings(_env_file=None, smtp_host="127.0.0.1", public_url=APP_URL)
-    return SmtpMailer(sessionmaker(), settings.smtp, _link, email_templates(PrintingUndefinedFails))
+    return SmtpMailer(settings.smtp, _link, email_templates(PrintingUndefinedFails))
 
 
 def _as_received(message: Message) -> EmailMessage:

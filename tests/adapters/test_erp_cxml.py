@@ -19,9 +19,9 @@ from adapters.erp_cxml import (
     parse_cxml,
     serialized,
 )
-from adapters.ports import ErpOrder
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.cxml import CxmlSupplier, cxml_simulator_app
+from domain.erp_messages import ErpOrder
 
 SECRET = "cxml-shared-secret"
 HEADER = "Request/OrderRequest/OrderRequestHeader"

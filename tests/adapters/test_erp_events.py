@@ -14,9 +14,9 @@ from fastapi import FastAPI, Request
 
 from adapters.erp_events import SIGNATURE_HEADER, parse_event, signature_valid
 from adapters.erp_rest import RestErp
-from adapters.ports import ErpOrder
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.erp import ErpBook, erp_simulator_app
+from domain.erp_messages import ErpOrder
 
 TOKEN = "erp-test-token"
 SECRET = "webhook-secret"

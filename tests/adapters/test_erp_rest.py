@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.erp_rest import DEFAULT_FIELDS, RestErp
-from adapters.ports import ErpOrder
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.erp import ErpBook, erp_simulator_app
+from domain.erp_messages import ErpOrder
 from settings import Settings
 from worker import build_activities
 

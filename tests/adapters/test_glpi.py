@@ -22,9 +22,9 @@ from adapters.glpi import (
     timestamp_fresh,
 )
 from adapters.itsm_router import TicketNotFound
-from adapters.ports import TicketRequest, TicketUpdate
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.glpi import GlpiInstance, deliver_webhook, glpi_simulator_app
+from domain.tickets import TicketRequest, TicketUpdate
 
 APP_TOKEN, USER_TOKEN = "glpi-app-token", "glpi-user-token"
 CONTENT = (

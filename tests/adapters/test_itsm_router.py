@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.itsm_router import ItsmRouter, split_ticket
 from adapters.jira_sm import JiraServiceManagement
-from adapters.outbox import PostgresOutbox
-from adapters.ports import ItsmPort, TicketUpdate
+from adapters.ports import ItsmPort
 from adapters.servicenow import ServiceNowTable
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.jira import JiraSite, jira_simulator_app
 from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
+from domain.tickets import TicketUpdate
 from models import OutboundMessage
+from models.outbox import PostgresOutbox
 
 
 @dataclass

@@ -25,9 +25,9 @@ from adapters.jira_sm import (
     status_changed_to,
     ticket_request_from_webhook,
 )
-from adapters.ports import TicketRequest, TicketUpdate
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.jira import JiraSite, deliver_webhook, jira_simulator_app
+from domain.tickets import TicketRequest, TicketUpdate
 
 EMAIL, TOKEN = "poflow@example.org", "jira-test-token"
 FIELD_NAMES = {

@@ -12,7 +12,6 @@ import pytest
 from fastapi import FastAPI, Request
 
 from adapters.itsm_router import TicketNotFound
-from adapters.ports import TicketRequest, TicketUpdate
 from adapters.servicenow import (
     AUTH_HEADER,
     DEFAULT_FIELDS,
@@ -23,6 +22,7 @@ from adapters.servicenow import (
 )
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
+from domain.tickets import TicketRequest, TicketUpdate
 
 USER, PASSWORD = "poflow.integration", "sn-test-password"
 VARIABLES = {

@@ -8,8 +8,8 @@ from aiosmtpd.smtp import Session as SmtpSession
 
 from adapters.smtp_connections import SmtpConnections
 from devstack.outside_world import start_mail_server
-from devstack.ports import free_port
 from devstack.simulators.smtp import MailInbox
+from devstack.tcp_ports import free_port
 
 
 class GreetedInbox(MailInbox):

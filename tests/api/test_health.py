@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from tests.api.conftest import app_settings
 
 

@@ -15,11 +15,11 @@ from devstack.postgres import start_embedded
 from devstack.serving import loopback_socket, served, url_of
 from devstack.temporal import cli_binary
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from tests.api.e2e import storage_body
 from tests.api.served import served_app
 from tests.conftest import fresh_demo_database
 from workflows import search_attributes
-from workflows.registry import DATA_CONVERTER
 
 
 def _assert_unavailable(response: httpx.Response, server: str) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.notification_context import PoSummary
-from adapters.ports import Notification
+from domain.notifications import Notification, PoSummary
 
 APP_URL = "https://poflow.example.org/"
 PO = PoSummary("PO-4711", "Cloud hosting <March> & backups", "Hetzner", 1_234_500, "EUR")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from tests.builders.processes import clean_environment, run_cli
 
 

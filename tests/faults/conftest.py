@@ -23,13 +23,14 @@ from devstack.outside_world import (
     outside_world_app,
     poflow_environment,
 )
-from devstack.ports import free_port
 from devstack.postgres import start_embedded
 from devstack.serving import loopback_socket, served, url_of
+from devstack.tcp_ports import free_port
 from devstack.temporal import dev_server_command
 from models.db import build_engine, session_factory
 from models.migrate import upgrade_to_head
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from tests.api import e2e
 from tests.builders.processes import clean_environment, start_poflow
 from tests.conftest import app_role_url
@@ -40,7 +41,6 @@ from tests.faults.outages import (
     SwitchableTemporal,
 )
 from tests.faults.stack import FaultStack
-from workflows.registry import DATA_CONVERTER
 
 
 def _database(tmp: Path) -> tuple[SwitchablePostgres, str]:

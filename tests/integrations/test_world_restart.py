@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from devstack.outside_world import ERP_TOKEN
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from tests.builders.processes import clean_environment
 
 pytestmark = pytest.mark.slow

@@ -25,8 +25,8 @@ from devstack.outside_world import (
     poflow_environment,
     start_mail_server,
 )
-from devstack.ports import free_port
 from devstack.serving import loopback_socket, served, url_of
+from devstack.tcp_ports import free_port
 from settings import Settings
 from tests.api import e2e
 from worker import build_worker

@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
-from devstack.ports import free_port
+from devstack.tcp_ports import free_port
 from tests.api import e2e
 from tests.builders.processes import clean_environment, start_poflow, wait_ready
 from tests.web.browser_app import CHROMIUM, CHROMIUM_ARGS, RunningApp

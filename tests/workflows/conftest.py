@@ -24,10 +24,10 @@ from domain.temporal_names import PoQuery, WorkflowType, workflow_id_for
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from tests.builders.policies import demo_policy, policy_in_force
 from worker import build_worker
 from workflows import search_attributes
-from workflows.registry import DATA_CONVERTER
 
 
 @pytest.fixture

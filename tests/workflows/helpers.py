@@ -19,7 +19,7 @@ from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
 from domain.purchase_order import PoView
 from domain.temporal_names import PoQuery, PoUpdate
-from models import AuditEntry, ErpOrder, OutboundMessage, PurchaseOrder
+from models import AuditEntry, BuiltinErpOrder, OutboundMessage, PurchaseOrder
 from models.budget_ledger import po_balance
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -89,7 +89,9 @@ def audit_statuses(session: Session, po_number: str) -> list[tuple[str, str | No
 
 
 def erp_orders(session: Session, po_number: str) -> int:
-    return int(session.scalar(select(func.count()).where(ErpOrder.po_number == po_number)) or 0)
+    return int(
+        session.scalar(select(func.count()).where(BuiltinErpOrder.po_number == po_number)) or 0
+    )
 
 
 def messages_to(session: Session, po_number: str, recipient: str) -> list[str]:

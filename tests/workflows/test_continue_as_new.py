@@ -16,12 +16,12 @@ from domain.temporal_names import PoQuery, PoUpdate, WorkflowType, workflow_id_f
 from models.db import unit_of_work
 from models.purchase_orders import next_po_number
 from settings import Settings
+from temporal_client.converter import DATA_CONVERTER
 from tests.builders.requisitions import laptops
 from tests.workflows.conftest import view_when, waiting
 from tests.workflows.helpers import audit_actions, balance, decide, erp_orders
 from worker import build_worker
 from workflows import search_attributes
-from workflows.registry import DATA_CONVERTER
 
 pytestmark = pytest.mark.slow
 

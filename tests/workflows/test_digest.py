@@ -23,9 +23,9 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.digest import DigestActivities
-from adapters.notification_router import NotificationRouter
-from adapters.ports import Notification
+from activities.notification_router import NotificationRouter
 from domain.catalog import Role
+from domain.notifications import Notification
 from domain.temporal_names import WorkflowType
 from models import OutboundMessage
 from models.accounts import upsert_user

@@ -3,7 +3,7 @@ converter for each workflow it loads, and a type's schema is built once, not onc
 
 from dataclasses import dataclass
 
-from workflows.payloads import _ADAPTERS, PoflowPayloadConverter
+from temporal_client.converter import _ADAPTERS, PoflowPayloadConverter
 
 
 @dataclass

@@ -9,7 +9,8 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from workflows.registry import DATA_CONVERTER, WORKFLOW_RUNNER, WORKFLOWS
+from temporal_client.converter import DATA_CONVERTER
+from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
 
 FOLDER = Path(__file__).parent / "histories"
 HISTORIES = sorted(FOLDER.glob("*.json"))

@@ -20,18 +20,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.notification_router import NotificationRouter
 from activities.outbound import OutboundActivities
-from adapters.builtin_erp import PostgresErp
-from adapters.notification_router import NotificationRouter
-from adapters.outbox import PostgresOutbox
 from devstack.serving import loopback_socket, served, url_of
 from devstack.simulators.chat import ChatChannel, chat_simulator_app
 from domain.catalog import Decision, PoStatus
 from domain.purchase_order import PoView
 from domain.side_effects import MESSAGE, TICKET_UPDATE
 from domain.temporal_names import PoQuery
+from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory, unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
+from models.outbox import PostgresOutbox
 from settings import Settings
 from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting

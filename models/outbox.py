@@ -1,16 +1,18 @@
 """poflow's own outbox: notifications and ITSM ticket updates recorded in Postgres
 (``outbound_messages``), exactly once per idempotency key. With no ITSM or mail server configured
-it is the channel itself; otherwise the notification router and the SMTP mailer record here what
-they delivered."""
+it is the channel itself; otherwise the notification router records here what was delivered. It
+serves the notification and ITSM ports (``adapters.ports``) from poflow's own tables."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.ports import Notification, TicketUpdate
+from domain.notifications import Notification
+from domain.tickets import TicketUpdate
 from models.db import unit_of_work
 from models.outbound import OutboundMessage
 
@@ -96,3 +98,13 @@ def record_deliveries(session: Session, deliveries: list[Delivery]) -> None:
         .values(rows)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
+
+
+def recorded_keys(session: Session, keys: list[str]) -> set[str]:
+    """Those of ``keys`` the outbox holds: deliveries an earlier attempt made."""
+    if not keys:
+        return set()
+    found = session.scalars(
+        select(OutboundMessage.idempotency_key).where(OutboundMessage.idempotency_key.in_(keys))
+    )
+    return set(found)

@@ -3,11 +3,11 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.builtin_erp import PostgresErp
-from adapters.outbox import PostgresOutbox
-from adapters.ports import ErpOrder, Notification
-from models import ErpOrder as ErpOrderRow
-from models import OutboundMessage
+from domain.erp_messages import ErpOrder
+from domain.notifications import Notification
+from models import BuiltinErpOrder, OutboundMessage
+from models.builtin_erp import PostgresErp
+from models.outbox import PostgresOutbox
 
 
 def _order(key: str) -> ErpOrder:
@@ -22,7 +22,7 @@ def test_a_retried_issue_finds_the_order_it_already_created(
     retried = erp.create_purchase_order(_order("PO-9001:1"))
     assert first.created and not retried.created
     assert retried.erp_reference == first.erp_reference
-    assert session.scalar(select(func.count()).select_from(ErpOrderRow)) == 1
+    assert session.scalar(select(func.count()).select_from(BuiltinErpOrder)) == 1
     revised = erp.create_purchase_order(_order("PO-9001:2"))
     assert revised.erp_reference != first.erp_reference
 

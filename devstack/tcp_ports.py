@@ -1,4 +1,4 @@
-"""Ports: is one taken, and which one is free."""
+"""TCP ports: is one taken, and which one is free."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The built-in ERP, used when no outside ERP is configured: each order is recorded in Postgres
-(``erp_orders``), exactly once per idempotency key."""
+(``erp_orders``), exactly once per idempotency key. It serves the ERP port (``adapters.ports``)
+from poflow's own tables."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.ports import ErpOrder, ErpReceipt
+from domain.erp_messages import ErpOrder, ErpReceipt
 from models.db import unit_of_work
-from models.outbound import ErpOrder as ErpOrderRow
+from models.outbound import BuiltinErpOrder
 
 
 class PostgresErp:
@@ -23,16 +24,18 @@ class PostgresErp:
     def create_purchase_order(self, order: ErpOrder) -> ErpReceipt:
         with unit_of_work(self._sessions) as session:
             inserted = session.execute(
-                insert(ErpOrderRow)
+                insert(BuiltinErpOrder)
                 .values(
                     idempotency_key=order.idempotency_key,
                     po_number=order.po_number,
                     document=asdict(order),
                 )
                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(ErpOrderRow.id)
+                .returning(BuiltinErpOrder.id)
             ).scalar()
             row_id = inserted or session.scalar(
-                select(ErpOrderRow.id).where(ErpOrderRow.idempotency_key == order.idempotency_key)
+                select(BuiltinErpOrder.id).where(
+                    BuiltinErpOrder.idempotency_key == order.idempotency_key
+                )
             )
         return ErpReceipt(erp_reference=f"ERP-{row_id:06d}", created=inserted is not None)

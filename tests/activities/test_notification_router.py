@@ -16,21 +16,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from activities.notification_router import NotDelivered, NotificationRouter
 from activities.outbound import OutboundActivities
-from adapters.builtin_erp import PostgresErp
 from adapters.chat_webhooks import ChatWebhook, SlackWebhook, TeamsWebhook
-from adapters.notification_router import NotDelivered, NotificationRouter
-from adapters.outbox import PostgresOutbox
-from adapters.ports import Notification
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
 from devstack.simulators.chat import ChatChannel
 from domain.catalog import PoStatus, Role, ServiceType
+from domain.notifications import Notification
 from domain.side_effects import NOT_DELIVERED
 from models import DigestItem, OutboundMessage, PurchaseOrder
 from models.accounts import upsert_user
+from models.builtin_erp import PostgresErp
 from models.db import unit_of_work
 from models.notification_preferences import Preferences, preferences_of, set_preferences
+from models.outbox import PostgresOutbox
 from settings import Settings
 from tests.web.smtp_catcher import MailInbox, text_of
 
@@ -46,7 +46,7 @@ def router(
     settings = Settings(
         _env_file=None, smtp_host="127.0.0.1", smtp_port=mail[1], public_url=APP_URL
     )
-    email = SmtpMailer(sessions, settings.smtp, partial(make_decision_link, settings))
+    email = SmtpMailer(settings.smtp, partial(make_decision_link, settings))
     url = chat[1]
     chats: list[ChatWebhook] = [
         SlackWebhook(f"{url}/slack/T0/B0/x"),

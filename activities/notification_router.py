@@ -15,25 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from activities.digest import MailOutbox, send_digests
 from adapters.chat_webhooks import ChatWebhook
-from adapters.digest import send_digests
-from adapters.notification_context import (
-    DECISION_KINDS,
-    MailTransport,
-    PoSummary,
-    addressees,
-    po_summary,
-)
-from adapters.outbox import EMAIL_CHANNEL, Delivery, PostgresOutbox, record_deliveries
-from adapters.ports import Notification
+from adapters.ports import MailTransport
+from domain.notifications import DECISION_KINDS, Notification, PoSummary, Recipient
 from models import digest_items
 from models.db import unit_of_work
-from models.links import Recipient, resolve_recipient
+from models.links import resolve_recipient
+from models.notification_context import addressees, po_summary
 from models.notification_preferences import Preferences, preferences_of
-from models.outbound import OutboundMessage
+from models.outbox import EMAIL_CHANNEL, Delivery, record_deliveries, recorded_keys
 
 log = logging.getLogger("poflow.notifications")
 
@@ -94,7 +87,6 @@ class NotificationRouter:
         self._mail = mail
         self._chats = {chat.channel: chat for chat in chats}
         self._app_url = app_url
-        self._outbox = PostgresOutbox(sessions)
 
     def send(self, notification: Notification) -> None:
         lookup = self._read(notification)
@@ -115,14 +107,14 @@ class NotificationRouter:
             raise NotDelivered(notification.idempotency_key, failures) from first
 
     def send_digests(self, now: datetime) -> int:
-        """E-mail each person their held messages (see ``adapters.digest``)."""
-        return send_digests(self._sessions, self._mail or self._outbox, now)
+        """E-mail each person their held messages (see ``activities.digest``)."""
+        return send_digests(self._sessions, MailOutbox(self._sessions, self._mail), now)
 
     def _read(self, notification: Notification) -> _Lookup:
         with self._sessions() as session:
             found = resolve_recipient(session, notification.recipient)
             channels = channels_for(_preferences(session, found), notification.kind, [*self._chats])
-            done = _recorded(session, [_key(notification, channel) for channel in channels])
+            done = recorded_keys(session, [_key(notification, channel) for channel in channels])
             recipients: list[Recipient] = []
             if EMAIL in channels:  # a role name reaches its holders
                 recipients = [found] if found else addressees(session, notification.recipient)
@@ -176,15 +168,6 @@ def _preferences(session: Session, found: Recipient | None) -> Preferences:
     if found is None or found.username is None:
         return Preferences()  # a role or an outside address: e-mail only
     return preferences_of(session, found.username)
-
-
-def _recorded(session: Session, keys: list[str]) -> set[str]:
-    if not keys:
-        return set()
-    found = session.scalars(
-        select(OutboundMessage.idempotency_key).where(OutboundMessage.idempotency_key.in_(keys))
-    )
-    return set(found)
 
 
 def _key(notification: Notification, channel: str) -> str:

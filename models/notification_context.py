@@ -1,49 +1,19 @@
-"""What every notification channel (e-mail, chat, digest) needs to know about a message: whom it
-reaches, the purchase order it is about, and whether it asks its addressee to decide."""
+"""What every notification channel (e-mail, chat, digest) needs to know about a message, read
+from poflow's tables: whom it reaches, and the purchase order it is about."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adapters.ports import Notification, NotificationPort
 from domain.catalog import Role
-from domain.decision_card import DecisionCard
+from domain.notifications import DECISION_KINDS, PoSummary, Recipient
 from models.decision_cards import approvers_card
-from models.links import Recipient, resolve_recipient
+from models.links import resolve_recipient
 from models.people import User, UserRole
 from models.purchase_orders import PurchaseOrder
-
-# Kinds that ask the addressee to decide: they carry decision links by e-mail and are never
-# held back for a digest.
-DECISION_KINDS = frozenset({"approval_requested", "reminder", "escalation"})
-
-
-@dataclass(frozen=True)
-class PoSummary:
-    """The PO a message is about; ``card`` is its decision card in messages that ask the
-    addressee to decide (``DECISION_KINDS``), enough to decide from the message."""
-
-    po_number: str
-    title: str
-    vendor: str
-    amount_minor: int
-    currency: str
-    card: DecisionCard | None = None
-
-
-class MailTransport(NotificationPort, Protocol):
-    """E-mail: ``send`` looks up, sends and records a whole notification (the digest uses it);
-    ``transmit`` sends to addressees the caller already looked up and records nothing, since
-    the caller records the delivery."""
-
-    def transmit(
-        self, notification: Notification, recipients: list[Recipient], po: PoSummary | None
-    ) -> None: ...
 
 
 def addressees(session: Session, recipient: str) -> list[Recipient]:
@@ -80,7 +50,3 @@ def po_summary(session: Session, po_number: str | None, kind: str = "") -> PoSum
         return None
     card = approvers_card(session, po_number, datetime.now(UTC)) if kind in DECISION_KINDS else None
     return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency, card)
-
-
-def po_url(app_url: str, po_number: str) -> str:
-    return f"{app_url.rstrip('/')}/po/{po_number}"
