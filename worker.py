@@ -42,9 +42,9 @@ from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
-from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory
-from models.outbox import PostgresOutbox
+from models.integrations.builtin_erp import PostgresErp
+from models.integrations.outbox import PostgresOutbox
 from settings import Settings
 from settings.outside_systems import ErpSettings
 from workflows import search_attributes

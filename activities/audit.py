@@ -11,7 +11,7 @@ from adapters.checkpoint_files import CheckpointDirectory
 from domain.audit_chain import AuditEvent
 from domain.audit_checkpoint import Checkpoint
 from domain.temporal_names import Activity
-from models.audit_trail import append_audit_entry, audit_head, verify_audit_trail
+from models.audit.trail import append_audit_entry, audit_head, verify_audit_trail
 from models.db import unit_of_work
 
 

@@ -13,7 +13,8 @@ from adapters.ports import NotificationPort
 from domain.notifications import Notification
 from domain.purchase_order import BudgetMovement, InvoicePosting, InvoiceResult, ReservationResult
 from domain.temporal_names import Activity
-from models import budget_alerts, commitments
+from models.budgets import alerts as budget_alerts
+from models.budgets import commitments
 from models.db import unit_of_work
 
 log = logging.getLogger("poflow.budget")

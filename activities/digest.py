@@ -19,11 +19,11 @@ from temporalio import activity
 from adapters.ports import MailTransport, NotificationPort
 from domain.notifications import Notification
 from domain.temporal_names import Activity
-from models import digest_items
 from models.db import unit_of_work
-from models.digest_items import DigestItem
-from models.notification_context import addressees, po_summary
-from models.outbox import PostgresOutbox, recorded_keys
+from models.integrations import digest_items
+from models.integrations.digest_items import DigestItem
+from models.integrations.notification_context import addressees, po_summary
+from models.integrations.outbox import PostgresOutbox, recorded_keys
 
 DIGEST_KIND = "digest"
 

@@ -12,7 +12,12 @@ from adapters.ports import ErpFeedPort
 from domain.erp_messages import EventForPo, FeedPage
 from domain.temporal_names import Activity
 from models.db import unit_of_work
-from models.erp_events import feed_cursor, keep_event, po_workflow_for, save_feed_cursor
+from models.integrations.erp_events import (
+    feed_cursor,
+    keep_event,
+    po_workflow_for,
+    save_feed_cursor,
+)
 
 FEED = "erp"
 

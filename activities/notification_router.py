@@ -1,5 +1,6 @@
-"""Notifications delivered on the channels each person chose (``models.notification_preferences``):
-e-mail at once or held for their digest, and the team chat channels poflow posts to.
+"""Notifications delivered on the channels each person chose
+(``models.people.notification_preferences``): e-mail at once or held for their digest, and
+the team chat channels poflow posts to.
 
 Each channel of a notification is recorded under its own key (the notification's key + ``:`` +
 the channel) once every channel was tried, the ones that delivered together in one transaction,
@@ -21,12 +22,12 @@ from activities.digest import MailOutbox, send_digests
 from adapters.chat_webhooks import ChatWebhook
 from adapters.ports import MailTransport
 from domain.notifications import DECISION_KINDS, Notification, PoSummary, Recipient
-from models import digest_items
 from models.db import unit_of_work
-from models.links import resolve_recipient
-from models.notification_context import addressees, po_summary
-from models.notification_preferences import Preferences, preferences_of
-from models.outbox import EMAIL_CHANNEL, Delivery, record_deliveries, recorded_keys
+from models.integrations import digest_items
+from models.integrations.notification_context import addressees, po_summary
+from models.integrations.outbox import EMAIL_CHANNEL, Delivery, record_deliveries, recorded_keys
+from models.people.notification_preferences import Preferences, preferences_of
+from models.purchase_orders.links import resolve_recipient
 
 log = logging.getLogger("poflow.notifications")
 

@@ -14,9 +14,9 @@ from domain.chain import DecisionRecord
 from domain.purchase_order import PoChange
 from domain.temporal_names import Activity
 from models import ApprovalDecision, CostCenter, EmergencyException, PurchaseOrder, User, Vendor
-from models.audit_trail import append_audit_entry
+from models.audit.trail import append_audit_entry
 from models.db import unit_of_work
-from models.purchase_orders import view_document
+from models.purchase_orders.records import view_document
 
 
 class ProjectionActivities:

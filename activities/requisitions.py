@@ -16,10 +16,15 @@ from domain.temporal_names import Activity
 from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
 from models import Contract, Vendor
 from models.db import unit_of_work
-from models.purchase_orders import next_po_number
-from models.reference import cost_center_owner, manager_chain, role_members, vendor_has_history
-from models.requisition_check import check_requisition
-from models.tax_codes import tax_code_for
+from models.purchase_orders.records import next_po_number
+from models.purchase_orders.reference import (
+    cost_center_owner,
+    manager_chain,
+    role_members,
+    vendor_has_history,
+)
+from models.purchase_orders.requisition_check import check_requisition
+from models.vendors.tax_codes import tax_code_for
 
 
 class RequisitionActivities:

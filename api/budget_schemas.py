@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.field_types import MoneyText
 from api.params import Int32
 from domain.fiscal import FiscalPeriod
-from models.budget_versions import LineRef
+from models.budgets.versions import LineRef
 
 
 class _Body(BaseModel):

@@ -13,9 +13,9 @@ from temporalio.client import Client
 from api.errors import Refused
 from api.runtime import AppRuntime
 from domain.catalog import Role
-from models.accounts import user_for_token
-from models.people import User
-from models.purchase_orders import PurchaseOrder
+from models.people.accounts import user_for_token
+from models.people.records import User
+from models.purchase_orders.records import PurchaseOrder
 from services.decisions import NotVisible, visible_or_missing
 
 

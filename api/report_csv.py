@@ -12,7 +12,7 @@ import io
 
 from domain.budget import LineBalance
 from domain.money import Money
-from models.budget_reports import BudgetReport
+from models.budgets.reports import BudgetReport
 
 HEADER = (
     "fiscal_year",

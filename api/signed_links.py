@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from sqlalchemy.orm import Session
 
 from domain.catalog import Decision
-from models.links import claim_link
+from models.purchase_orders.links import claim_link
 from settings import Settings
 
 LINK_SALT = "poflow-decision-link"

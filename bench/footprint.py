@@ -18,7 +18,7 @@ from domain.purchase_order import PurchaseOrderStart
 from domain.temporal_names import WorkflowType, workflow_id_for
 from models import PurchaseOrder
 from models.db import unit_of_work
-from models.purchase_orders import next_po_number
+from models.purchase_orders.records import next_po_number
 
 STARTS_AT_ONCE = 50
 PATIENCE_SECONDS = 4 * 3600

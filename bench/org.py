@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.accounts import find_user, issue_api_token
-from models.cost_centers import open_cost_center
+from models.budgets.cost_centers import open_cost_center
 from models.db import unit_of_work
+from models.people.accounts import find_user, issue_api_token
 
 GL = "6110"  # SaaS subscriptions
 OWNER = "priya"

@@ -8,8 +8,8 @@ import typer
 
 from cli.config import database_engine, load_settings
 from domain.catalog import Role
-from models.accounts import find_user, issue_api_token, upsert_user
 from models.db import session_factory, unit_of_work
+from models.people.accounts import find_user, issue_api_token, upsert_user
 
 users = typer.Typer(help="People, roles and API tokens.")
 Quiet = Annotated[

@@ -11,7 +11,7 @@ from temporalio.client import Client
 from domain.audit_crosscheck import TrailEntry, workflow_discrepancies
 from domain.purchase_order import PoView
 from domain.temporal_names import PoQuery
-from models.audit import AuditEntry
+from models.audit.entries import AuditEntry
 
 QUERY_TIMEOUT = timedelta(seconds=20)
 

@@ -18,12 +18,12 @@ from cli.config import database_engine, load_settings
 from domain.catalog import Role
 from domain.fiscal import FiscalPeriod
 from domain.money import Money
-from models.accounts import find_user
-from models.budget_history import budget_history, lines_in_force
-from models.budget_versions import BudgetRefused, LineRef, revise_budget, transfer_budget
-from models.carry_forward import carry_forward
+from models.budgets.carry_forward import carry_forward
+from models.budgets.history import budget_history, lines_in_force
+from models.budgets.versions import BudgetRefused, LineRef, revise_budget, transfer_budget
 from models.db import session_factory, unit_of_work
-from models.people import User
+from models.people.accounts import find_user
+from models.people.records import User
 from settings import Settings
 
 budget = typer.Typer(help="Budgets: lines in force, revisions, transfers, carry-forward.")

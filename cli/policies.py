@@ -10,9 +10,14 @@ from typing import Annotated
 import typer
 
 from cli.config import database_engine, load_settings
-from models.accounts import find_user
 from models.db import session_factory, unit_of_work
-from models.policy_store import PolicyRefused, policy_version, policy_versions, store_policy
+from models.people.accounts import find_user
+from models.purchase_orders.policy_store import (
+    PolicyRefused,
+    policy_version,
+    policy_versions,
+    store_policy,
+)
 
 policy = typer.Typer(help="Approval policies: versioned JSON documents.")
 

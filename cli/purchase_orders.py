@@ -17,7 +17,7 @@ from domain.purchase_order import CancelRequest, PoView
 from domain.side_effects import RetryRequest
 from domain.temporal_names import PoUpdate, workflow_id_for
 from models.db import session_factory
-from models.purchase_orders import PurchaseOrder
+from models.purchase_orders.records import PurchaseOrder
 
 po = typer.Typer(help="Purchase orders that need an operator.")
 Actor = Annotated[str, typer.Option(help="Who asks, as the audit trail records it.")]

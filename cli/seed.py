@@ -23,10 +23,10 @@ from models import (
     User,
     Vendor,
 )
-from models.accounts import set_password, upsert_user
 from models.base import Base
 from models.db import unit_of_work
-from models.notification_preferences import Preferences, set_preferences
+from models.people.accounts import set_password, upsert_user
+from models.people.notification_preferences import Preferences, set_preferences
 from settings import Settings
 
 Row = TypeVar("Row", bound=Base)

@@ -1,6 +1,6 @@
 """The ledger rules of a PO's commitment: whether a reservation goes over budget, how a
 shortfall is told, how a commitment takes over a reservation, and how a change order moves
-and reshapes the open commitment. Pure functions; ``models.commitments`` reads the balances
+and reshapes the open commitment. Pure functions; ``models.budgets.commitments`` reads the balances
 these need and posts what they decide."""
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """From a stored approval-policy document to the ``domain.policy`` dataclasses.
 
 The document's structure (keys, types, enums, minimums, one branch or parallel ones) is the
-JSON Schema's to check (``models/policy_schema.json``, applied by ``models.policy_schema``);
+JSON Schema's to check (``models/purchase_orders/policy_schema.json``, applied by
+``models.purchase_orders.policy_schema``);
 ``build_policy`` takes a document that passed it and adds the rules a schema cannot state:
 tier names unique in the policy, branch names unique in their tier, and numbers whole (JSON
 Schema's ``integer`` admits ``2.0``). Left-out fields take the dataclasses' defaults.

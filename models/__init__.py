@@ -1,22 +1,22 @@
 """Postgres tables (SQLAlchemy 2, typed), queries and Alembic migrations."""
 
-from models.audit import AuditEntry
+from models.audit.entries import AuditEntry
 from models.base import Base
-from models.budgets import BudgetAlert, BudgetLine
-from models.digest_items import DigestItem
-from models.erp_events import ErpFeedCursor, ErpStatusRow
-from models.governance import DelegationRow, EmergencyException, IdempotencyKey
-from models.itsm import ItsmDelivery, ItsmTicket
-from models.ledger import LedgerEntry
-from models.links import UsedLink
-from models.notification_preferences import NotificationPreference
-from models.org import CostCenter, GlAccount, Project
-from models.outbound import BuiltinErpOrder, OutboundMessage
-from models.people import ApiToken, User, UserRole
-from models.policies import ApprovalPolicy
-from models.purchase_orders import ApprovalDecision, PurchaseOrder
-from models.tax_codes import TaxCode
-from models.vendors import CatalogItem, Contract, Vendor
+from models.budgets.ledger import LedgerEntry
+from models.budgets.lines import BudgetAlert, BudgetLine
+from models.budgets.org import CostCenter, GlAccount, Project
+from models.integrations.digest_items import DigestItem
+from models.integrations.erp_events import ErpFeedCursor, ErpStatusRow
+from models.integrations.itsm import ItsmDelivery, ItsmTicket
+from models.integrations.outbound import BuiltinErpOrder, OutboundMessage
+from models.people.notification_preferences import NotificationPreference
+from models.people.records import ApiToken, User, UserRole
+from models.purchase_orders.governance import DelegationRow, EmergencyException, IdempotencyKey
+from models.purchase_orders.links import UsedLink
+from models.purchase_orders.policies import ApprovalPolicy
+from models.purchase_orders.records import ApprovalDecision, PurchaseOrder
+from models.vendors.records import CatalogItem, Contract, Vendor
+from models.vendors.tax_codes import TaxCode
 
 __all__ = [
     "ApiToken",

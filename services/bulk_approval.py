@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from domain.catalog import Decision
-from models.inbox import InboxRow, inbox
-from models.people import User
-from models.worklist import low_risk_refusals
+from models.people.records import User
+from models.purchase_orders.inbox import InboxRow, inbox
+from models.purchase_orders.worklist import low_risk_refusals
 from services.decisions import DecisionForm, NotVisible, submit_decision
 from services.refusals import RuleRefused
 

@@ -15,10 +15,10 @@ from domain.entitlement import DecisionRequest
 from domain.intake import LONG_TEXT, text_problem
 from domain.purchase_order import PoView
 from domain.temporal_names import PoUpdate
-from models.delegations import delegation_for_decision
-from models.inbox import visible_purchase_order
-from models.people import User
-from models.purchase_orders import PurchaseOrder
+from models.people.records import User
+from models.purchase_orders.delegations import delegation_for_decision
+from models.purchase_orders.inbox import visible_purchase_order
+from models.purchase_orders.records import PurchaseOrder
 from services.idempotency import update_id
 from services.refusals import RuleRefused
 from services.updates import not_running, run_update

@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 
 from domain.requisition import Requisition
-from models.people import User
+from models.people.records import User
 
 
 def update_id(update: str, user: User, key: str | None) -> str | None:

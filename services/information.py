@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from domain.purchase_order import InformationAnswer, PoView
 from domain.temporal_names import PoUpdate
-from models.people import User
+from models.people.records import User
 from services.decisions import refuse_unstorable_text, visible_or_missing
 from services.idempotency import update_id
 from services.updates import not_running, run_update

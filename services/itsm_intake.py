@@ -15,10 +15,10 @@ from domain.catalog import Role
 from domain.requisition import Requisition
 from domain.temporal_names import WorkflowType, itsm_workflow_id
 from domain.tickets import TicketRequest, TicketUpdate
-from models.accounts import find_by_name_or_email
 from models.db import unit_of_work
-from models.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery
-from models.purchase_orders import record_submitted
+from models.integrations.itsm import StoredDelivery, claim_ticket, settle_delivery, store_delivery
+from models.people.accounts import find_by_name_or_email
+from models.purchase_orders.records import record_submitted
 from services.requisitions import refusals_of, start_po
 from services.runtime import ServiceRuntime
 

@@ -22,10 +22,10 @@ from domain.requisition import Requisition
 from domain.temporal_names import WorkflowType, workflow_id_for
 from domain.validation import RuleFailure
 from models.db import unit_of_work
-from models.governance import IdempotencyKey
-from models.people import User
-from models.purchase_orders import PurchaseOrder, next_po_number, record_submitted
-from models.requisition_check import check_requisition
+from models.people.records import User
+from models.purchase_orders.governance import IdempotencyKey
+from models.purchase_orders.records import PurchaseOrder, next_po_number, record_submitted
+from models.purchase_orders.requisition_check import check_requisition
 from services.idempotency import requisition_digest
 from services.runtime import ServiceRuntime
 from settings import Settings

@@ -20,7 +20,7 @@ from domain.entitlement import DecisionRequest
 from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.temporal_names import PoUpdate, WorkflowType, workflow_id_for
 from models.db import unit_of_work
-from models.purchase_orders import next_po_number
+from models.purchase_orders.records import next_po_number
 from tests.builders.processes import clean_environment
 from tests.builders.requisitions import saas_subscription
 from tests.workflows.conftest import view_when, waiting

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep
-from models.audit import AuditEntry
-from models.inbox import visible_purchase_order
+from models.audit.entries import AuditEntry
+from models.purchase_orders.inbox import visible_purchase_order
 
 router = APIRouter(prefix="/api", tags=["audit"])
 

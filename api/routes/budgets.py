@@ -31,11 +31,11 @@ from api.problems import Problem
 from domain.catalog import Role
 from domain.fiscal import FiscalPeriod
 from domain.money import Money
-from models.budget_history import budget_history, lines_in_force
-from models.budget_versions import BudgetRefused, LineRef, revise_budget, transfer_budget
-from models.carry_forward import carry_forward
-from models.ledger_corrections import Deltas, adjust, post_actual
-from models.people import User
+from models.budgets.carry_forward import carry_forward
+from models.budgets.history import budget_history, lines_in_force
+from models.budgets.ledger_corrections import Deltas, adjust, post_actual
+from models.budgets.versions import BudgetRefused, LineRef, revise_budget, transfer_budget
+from models.people.records import User
 
 # A line (or cost center) that does not exist answers 404; figures that forbid the change, 409.
 _REFUSALS: dict[int | str, dict[str, Any]] = {

@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from api.deps import CurrentUser, SessionDep, require_role
 from api.schemas.body import RequestBody
 from domain.catalog import Role
-from models.admin import cost_centers
-from models.fiscal_policy import set_reserve_at
-from models.people import User
+from models.budgets.fiscal_policy import set_reserve_at
+from models.people.admin import cost_centers
+from models.people.records import User
 
 router = APIRouter(prefix="/api/cost-centers", tags=["budgets"])
 FinanceOrAdmin = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN))]

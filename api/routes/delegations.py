@@ -15,7 +15,8 @@ from api.params import RowId
 from api.schemas.delegations import DelegationIn, DelegationOut
 from domain.catalog import Role
 from domain.money import Money
-from models.delegations import (
+from models.people.records import User
+from models.purchase_orders.delegations import (
     DelegationEntry,
     DelegationRefused,
     delegation,
@@ -23,7 +24,6 @@ from models.delegations import (
     record_delegation,
     revoke_delegation,
 )
-from models.people import User
 
 router = APIRouter(prefix="/api/delegations", tags=["delegations"], route_class=RefusalRoute)
 DECIDERS = (Role.APPROVER, Role.FINANCE, Role.PROCUREMENT)

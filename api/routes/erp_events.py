@@ -18,7 +18,7 @@ from api.webhooks import configured_secret, json_object, unauthorised
 from domain.erp_messages import ErpStatusEvent
 from domain.temporal_names import PoSignal
 from models.db import unit_of_work
-from models.erp_events import keep_event, po_workflow_for
+from models.integrations.erp_events import keep_event, po_workflow_for
 
 router = APIRouter(prefix="/api/erp", tags=["erp"])
 

@@ -14,7 +14,7 @@ from api.idempotency import IdempotencyHeader
 from api.routes.purchase_orders import Decider
 from api.schemas.bulk_approval import BulkApprovalIn, BulkApprovalOut
 from api.schemas.inbox import Inbox, InboxItem, RecentDecision
-from models.inbox import InboxRow, inbox, recently_decided
+from models.purchase_orders.inbox import InboxRow, inbox, recently_decided
 from services.bulk_approval import approve_low_risk
 
 router = APIRouter(prefix="/api", tags=["inbox"])

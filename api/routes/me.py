@@ -14,7 +14,7 @@ from domain.notification_preferences import (
     UNREACHABLE,
     preference_refusal,
 )
-from models.notification_preferences import Preferences, preferences_of, set_preferences
+from models.people.notification_preferences import Preferences, preferences_of, set_preferences
 
 router = APIRouter(prefix="/api", tags=["people"])
 PREFERENCE_RULES = {UNREACHABLE: "unreachable_choice", DIGEST_WITHOUT_EMAIL: "digest_needs_email"}

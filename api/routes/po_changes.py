@@ -23,8 +23,8 @@ from domain.money import Money
 from domain.purchase_order import PoView
 from domain.requisition import LineItem
 from domain.temporal_names import PoUpdate
-from models.people import User
-from models.purchase_orders import PurchaseOrder
+from models.people.records import User
+from models.purchase_orders.records import PurchaseOrder
 from services.idempotency import update_id
 from services.updates import not_running, run_update
 

@@ -16,9 +16,14 @@ from api.errors import RefusalRoute, Refused
 from api.params import PositiveInt32
 from api.schemas.policies import PolicyCreated, PolicyIn, PolicySummary, PolicyVersion
 from domain.catalog import Role
-from models.people import User
-from models.policy_schema import POLICY_SCHEMA
-from models.policy_store import PolicyRefused, policy_version, policy_versions, store_policy
+from models.people.records import User
+from models.purchase_orders.policy_schema import POLICY_SCHEMA
+from models.purchase_orders.policy_store import (
+    PolicyRefused,
+    policy_version,
+    policy_versions,
+    store_policy,
+)
 
 router = APIRouter(prefix="/api/policies", tags=["policies"], route_class=RefusalRoute)
 PolicyAuthor = Annotated[User, Depends(require_role(Role.ADMIN, Role.PROCUREMENT))]

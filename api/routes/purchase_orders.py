@@ -30,9 +30,9 @@ from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
 from domain.side_effects import RetryRequest
 from domain.temporal_names import PoUpdate, renewal_workflow_id, workflow_id_for
-from models.inbox import purchase_orders
-from models.people import User
-from models.purchase_orders import PurchaseOrder
+from models.people.records import User
+from models.purchase_orders.inbox import purchase_orders
+from models.purchase_orders.records import PurchaseOrder
 from services import information
 from services.decisions import DecisionForm, NotVisible, submit_decision
 from services.idempotency import update_id

@@ -34,14 +34,14 @@ from api.schemas.reports import (
     PoOnLineOut,
     UndeliveredOut,
 )
-from models.budget_alert_report import alert_report
-from models.budget_burndown import center_burn_down, po_burn_down
-from models.budget_drilldown import line_detail
-from models.budget_forecast import forecast_report
-from models.budget_reports import budget_report
-from models.commitment_report import commitment_report
-from models.people import User
-from models.undelivered_report import undelivered_report
+from models.budgets.alert_report import alert_report
+from models.budgets.burndown import center_burn_down, po_burn_down
+from models.budgets.commitment_report import commitment_report
+from models.budgets.drilldown import line_detail
+from models.budgets.forecast import forecast_report
+from models.budgets.reports import budget_report
+from models.people.records import User
+from models.purchase_orders.undelivered_report import undelivered_report
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require_role(*REPORT_READERS))]

@@ -13,7 +13,7 @@ from api.schemas.requisitions import RequisitionAccepted, RequisitionIn
 from api.schemas.requisitions import RequisitionRefused as RequisitionRefusedOut
 from domain.catalog import Role
 from domain.temporal_names import workflow_id_for
-from models.people import User
+from models.people.records import User
 from services import requisitions
 from services.requisitions import IdempotencyKeyReused, RequisitionRefused
 

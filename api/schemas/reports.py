@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from domain.budget import LineBalance
-from models.budget_reports import AccountYear, BudgetReport, CenterReport, PeriodFigures
+from models.budgets.reports import AccountYear, BudgetReport, CenterReport, PeriodFigures
 
 _FROM_OBJECTS = ConfigDict(from_attributes=True)
 

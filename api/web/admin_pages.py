@@ -15,8 +15,9 @@ from api.deps import SessionDep
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, page_role
 from domain.catalog import Role
-from models.accounts import find_user
-from models.admin import (
+from models.budgets.fiscal_policy import FiscalPolicyRefused, set_reserve_at
+from models.people.accounts import find_user
+from models.people.admin import (
     AdminRefused,
     active_users,
     add_user,
@@ -25,8 +26,7 @@ from models.admin import (
     people,
     set_roles,
 )
-from models.fiscal_policy import FiscalPolicyRefused, set_reserve_at
-from models.people import User
+from models.people.records import User
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Admin = Annotated[User, Depends(page_role(Role.ADMIN))]

@@ -17,9 +17,9 @@ from api.errors import Refused
 from api.web.render import render
 from api.web.session import page_role
 from domain.catalog import PoStatus
-from models.inbox import SEES_EVERY_PO
-from models.people import User
-from models.po_search import PoSearch, search_purchase_orders
+from models.people.records import User
+from models.purchase_orders.inbox import SEES_EVERY_PO
+from models.purchase_orders.search import PoSearch, search_purchase_orders
 
 router = APIRouter(include_in_schema=False)
 Searcher = Annotated[User, Depends(page_role(*SEES_EVERY_PO))]

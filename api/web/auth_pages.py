@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import SessionDep, get_runtime
 from api.web.render import render
 from api.web.session import CsrfChecked, sign_in
-from models.accounts import find_user, password_matches
+from models.people.accounts import find_user, password_matches
 
 router = APIRouter(include_in_schema=False)
 

@@ -18,15 +18,15 @@ from api.web.render import flash, render
 from api.web.session import CsrfChecked, PageUser, page_role
 from domain.catalog import Role
 from domain.money import Money
-from models.admin import active_users, cost_centers, delegation_state
-from models.delegations import (
+from models.people.admin import active_users, cost_centers, delegation_state
+from models.people.records import User
+from models.purchase_orders.delegations import (
     DelegationRefused,
     delegation,
     delegations_of,
     record_delegation,
     revoke_delegation,
 )
-from models.people import User
 
 router = APIRouter(include_in_schema=False)
 DELEGATORS = (Role.APPROVER, Role.FINANCE, Role.PROCUREMENT)

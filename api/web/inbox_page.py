@@ -16,9 +16,9 @@ from api.deps import SessionDep, TemporalDep
 from api.web.render import render
 from api.web.session import CsrfChecked, PageUser
 from domain.catalog import PoStatus
-from models.inbox import InboxRow, inbox, recently_decided
-from models.people import User
-from models.worklist import InboxSort, low_risk_refusals, sorted_worklist
+from models.people.records import User
+from models.purchase_orders.inbox import InboxRow, inbox, recently_decided
+from models.purchase_orders.worklist import InboxSort, low_risk_refusals, sorted_worklist
 from services.bulk_approval import approve_low_risk
 from services.decisions import refuse_unstorable_text
 

@@ -39,10 +39,10 @@ from api.web.session import SESSION_CSRF
 from domain.catalog import Decision
 from domain.decision_card import DecisionCard
 from domain.wording import as_sentence
-from models.accounts import find_user
-from models.decision_cards import approvers_card
-from models.links import used_link
-from models.purchase_orders import PurchaseOrder
+from models.people.accounts import find_user
+from models.purchase_orders.decision_cards import approvers_card
+from models.purchase_orders.links import used_link
+from models.purchase_orders.records import PurchaseOrder
 from services.decisions import DecisionForm, NotVisible, submit_decision
 from services.refusals import RuleRefused
 from settings import Settings

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import SessionDep, get_runtime
 from api.web.auth_pages import local_path, login_form
 from api.web.session import sign_in
-from models.accounts import find_user
+from models.people.accounts import find_user
 from settings import Settings
 
 # authlib is loaded only when OIDC is configured: importing it warns on stderr, and the

@@ -30,10 +30,10 @@ from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
 from domain.temporal_names import PoUpdate
 from domain.wording import as_sentence
-from models.audit import AuditEntry
-from models.delegations import delegations_held
-from models.people import User
-from models.po_budget import PoBudget, po_budget
+from models.audit.entries import AuditEntry
+from models.people.records import User
+from models.purchase_orders.budget_view import PoBudget, po_budget
+from models.purchase_orders.delegations import delegations_held
 from services.decisions import DecisionForm, NotVisible, submit_decision, visible_or_missing
 from services.refusals import RuleRefused
 from services.updates import not_running, run_update

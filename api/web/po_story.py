@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.catalog import Decision
-from models.audit import AuditEntry
+from models.audit.entries import AuditEntry
 
 ASKED = f"decision.{Decision.REQUEST_INFORMATION.value}"
 ANSWERED = "information.answered"

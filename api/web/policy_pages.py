@@ -17,10 +17,10 @@ from api.params import PositiveInt32
 from api.web.admin_pages import UNPROCESSABLE, Admin
 from api.web.render import flash, render
 from api.web.session import CsrfChecked
-from models.admin import people
-from models.people import User
-from models.policies import ApprovalPolicy
-from models.policy_store import (
+from models.people.admin import people
+from models.people.records import User
+from models.purchase_orders.policies import ApprovalPolicy
+from models.purchase_orders.policy_store import (
     DocumentError,
     PolicyRefused,
     policy_version,

@@ -12,8 +12,8 @@ from api.deps import SessionDep
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, PageUser
 from domain.notification_preferences import preference_refusal
-from models.notification_preferences import Preferences, preferences_of, set_preferences
-from models.people import User
+from models.people.notification_preferences import Preferences, preferences_of, set_preferences
+from models.people.records import User
 
 router = APIRouter(include_in_schema=False)
 

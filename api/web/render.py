@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import get_runtime
 from api.web.session import csrf_token
 from domain.money import Money
-from models.people import User
+from models.people.records import User
 
 FLASH = "flash"
 

@@ -23,14 +23,14 @@ from api.web.charts import Bar, Series, line_chart, stacked_bars
 from api.web.render import render
 from api.web.session import page_role
 from models import CostCenter
-from models.budget_alert_report import alert_report
-from models.budget_burndown import CenterBurnDown, PoBurnStep, center_burn_down, po_burn_down
-from models.budget_drilldown import line_detail
-from models.budget_forecast import forecast_report
-from models.budget_reports import AccountYear, budget_report
-from models.commitment_report import commitment_report
-from models.people import User
-from models.undelivered_report import undelivered_report
+from models.budgets.alert_report import alert_report
+from models.budgets.burndown import CenterBurnDown, PoBurnStep, center_burn_down, po_burn_down
+from models.budgets.commitment_report import commitment_report
+from models.budgets.drilldown import line_detail
+from models.budgets.forecast import forecast_report
+from models.budgets.reports import AccountYear, budget_report
+from models.people.records import User
+from models.purchase_orders.undelivered_report import undelivered_report
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 Reader = Annotated[User, Depends(page_role(*REPORT_READERS))]
@@ -233,6 +233,6 @@ def undelivered_page(
     user: Annotated[User, Depends(page_role(*UNDELIVERED_READERS))],
     session: SessionDep,
 ) -> HTMLResponse:
-    """What the POs could not send (``models.undelivered_report``)."""
+    """What the POs could not send (``models.purchase_orders.undelivered_report``)."""
     context = {"title": "Undelivered", "lines": undelivered_report(session)}
     return render(request, "reports/undelivered.html", context, user)

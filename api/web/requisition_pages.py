@@ -32,8 +32,8 @@ from domain.progress import stage_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
 from domain.wording import as_sentence
-from models.people import User
-from models.purchase_orders import PurchaseOrder
+from models.people.records import User
+from models.purchase_orders.records import PurchaseOrder
 from services.decisions import NotVisible
 from services.information import answer_information
 from services.refusals import RuleRefused

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from api.deps import SessionDep, ensure_roles
 from domain.catalog import Role
-from models.people import User
-from models.worklist import waiting_count
+from models.people.records import User
+from models.purchase_orders.worklist import waiting_count
 
 SESSION_USER = "username"
 SESSION_CSRF = "csrf"

@@ -15,8 +15,8 @@ from api.web.charts import Bar, stacked_bars
 from api.web.render import render
 from api.web.report_pages import center_codes
 from api.web.session import page_role
-from models.budget_summary import budget_summary
-from models.people import User
+from models.budgets.summary import budget_summary
+from models.people.records import User
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 

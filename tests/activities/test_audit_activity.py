@@ -7,7 +7,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.audit import AuditActivities
 from domain.audit_chain import AuditEvent
-from models.audit_trail import Verification, verify_audit_trail
+from models.audit.trail import Verification, verify_audit_trail
 
 
 def test_a_retried_activity_records_the_event_once(

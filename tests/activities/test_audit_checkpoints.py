@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from activities.audit import AuditCheckpoints
 from adapters.checkpoint_files import CheckpointDirectory
 from domain.audit_chain import AuditEvent
-from models.audit_trail import append_audit_entry, verify_audit_trail
+from models.audit.trail import append_audit_entry, verify_audit_trail
 from models.db import unit_of_work
 from worker import write_audit_checkpoints
 

@@ -23,9 +23,9 @@ from api.signed_links import make_decision_link
 from devstack.simulators.chat import ChatChannel
 from domain.catalog import Role
 from domain.purchase_order import BudgetMovement
-from models.accounts import upsert_user
 from models.db import build_engine, session_factory, unit_of_work
-from models.notification_preferences import Preferences, set_preferences
+from models.people.accounts import upsert_user
+from models.people.notification_preferences import Preferences, set_preferences
 from settings import Settings
 from tests.models.budget_org import demo_cost_center
 from tests.web.smtp_catcher import MailInbox

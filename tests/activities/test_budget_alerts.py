@@ -13,7 +13,7 @@ from activities.budget import BudgetActivities
 from domain.purchase_order import BudgetMovement
 from models import BudgetAlert, CostCenter, OutboundMessage
 from models.db import unit_of_work
-from models.outbox import PostgresOutbox
+from models.integrations.outbox import PostgresOutbox
 from tests.models.budget_org import demo_cost_center
 
 TODAY = date.today()

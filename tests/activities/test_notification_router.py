@@ -26,11 +26,11 @@ from domain.catalog import PoStatus, Role, ServiceType
 from domain.notifications import Notification
 from domain.side_effects import NOT_DELIVERED
 from models import DigestItem, OutboundMessage, PurchaseOrder
-from models.accounts import upsert_user
-from models.builtin_erp import PostgresErp
 from models.db import unit_of_work
-from models.notification_preferences import Preferences, preferences_of, set_preferences
-from models.outbox import PostgresOutbox
+from models.integrations.builtin_erp import PostgresErp
+from models.integrations.outbox import PostgresOutbox
+from models.people.accounts import upsert_user
+from models.people.notification_preferences import Preferences, preferences_of, set_preferences
 from settings import Settings
 from tests.web.smtp_catcher import MailInbox, text_of
 

@@ -12,7 +12,7 @@ from activities.projection import ProjectionActivities
 from domain.catalog import PoStatus
 from domain.purchase_order import PoChange, PoView, StateAfter
 from models import AuditEntry, PurchaseOrder
-from models.audit_trail import Verification, verify_audit_trail
+from models.audit.trail import Verification, verify_audit_trail
 from tests.builders.requisitions import laptops
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from devstack.simulators.jira import JiraSite, jira_simulator_app
 from devstack.simulators.servicenow import ServiceNowInstance, servicenow_simulator_app
 from domain.tickets import TicketUpdate
 from models import OutboundMessage
-from models.outbox import PostgresOutbox
+from models.integrations.outbox import PostgresOutbox
 
 
 @dataclass

@@ -23,8 +23,8 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from cli.demo_data import USERS
 from devstack.simulators.smtp import MailInbox
-from models.accounts import find_user, issue_api_token
 from models.db import build_engine, session_factory, unit_of_work
+from models.people.accounts import find_user, issue_api_token
 from settings import Settings
 from worker import build_worker
 

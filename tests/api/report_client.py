@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from api.deps import get_session
 from domain.catalog import Role
-from models.accounts import issue_api_token, set_password, upsert_user
+from models.people.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
 from tests.models.report_ledger import Org, build
 from tests.web.pages import csrf_of

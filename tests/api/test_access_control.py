@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from domain.catalog import Role
-from models.accounts import issue_api_token, set_password, upsert_user
+from models.people.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
 from tests.web.pages import csrf_of
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import get_session, require_role
 from domain.catalog import Role
-from models.accounts import issue_api_token, upsert_user
+from models.people.accounts import issue_api_token, upsert_user
 
 
 def test_me_needs_a_valid_token(client: TestClient, session: Session) -> None:

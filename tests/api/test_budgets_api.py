@@ -14,8 +14,8 @@ from httpx import Response
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
-from models.accounts import issue_api_token, upsert_user
-from models.commitments import commit, reserve
+from models.budgets.commitments import commit, reserve
+from models.people.accounts import issue_api_token, upsert_user
 from tests.models.budget_org import MONTHLY, YEAR, BudgetOrg, budget_org
 
 

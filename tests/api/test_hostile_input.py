@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from models.purchase_orders import PO_NUMBER_SEQUENCE, PurchaseOrder
+from models.purchase_orders.records import PO_NUMBER_SEQUENCE, PurchaseOrder
 from tests.api.e2e import storage_body
 from tests.api.served import ServedApp, served_app
 

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import select
 
-from models.governance import IdempotencyKey
+from models.purchase_orders.governance import IdempotencyKey
 from tests.api import e2e
 from tests.api.e2e import Stack, storage_body, subscription_body
 

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from domain.catalog import Role
 from domain.notification_preferences import DIGEST_WITHOUT_EMAIL, UNREACHABLE
-from models.accounts import issue_api_token, upsert_user
-from models.notification_preferences import Preferences, preferences_of
+from models.people.accounts import issue_api_token, upsert_user
+from models.people.notification_preferences import Preferences, preferences_of
 
 PATH = "/api/me/notification-preferences"
 

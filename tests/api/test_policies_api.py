@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import delete, select
 
-from models.audit import AuditEntry
-from models.policies import ApprovalPolicy
-from models.policy_schema import POLICY_SCHEMA
+from models.audit.entries import AuditEntry
+from models.purchase_orders.policies import ApprovalPolicy
+from models.purchase_orders.policy_schema import POLICY_SCHEMA
 from tests.api import e2e
 from tests.api.e2e import Stack
 from tests.builders.policies import POLICY_DOCUMENT, POLICY_NAME, demo_policy

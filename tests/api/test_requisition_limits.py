@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from models.governance import IdempotencyKey
+from models.purchase_orders.governance import IdempotencyKey
 from tests.api import e2e
 from tests.api.e2e import Json, Stack, storage_body
 

@@ -19,7 +19,7 @@ from api.signed_links import (
     spend,
 )
 from domain.catalog import Decision
-from models.links import used_link
+from models.purchase_orders.links import used_link
 from settings import Settings
 
 KEY_2025 = "k-2025-" + "a" * 40

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from models.purchase_orders import PurchaseOrder
+from models.purchase_orders.records import PurchaseOrder
 from settings import Settings
 from tests.api import e2e
 from tests.api.e2e import Stack, storage_body

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.demo_data import POLICY_DOCUMENT, POLICY_NAME
-from models.accounts import find_user
 from models.db import unit_of_work
-from models.policy_store import store_policy
+from models.people.accounts import find_user
+from models.purchase_orders.policy_store import store_policy
 from tests.api import e2e
 
 __all__ = ["POLICY_DOCUMENT", "POLICY_NAME", "demo_policy", "policy_in_force", "uploaded_policy"]

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from domain.audit_chain import AuditEvent, entry_hash
-from models.audit import AuditEntry
-from models.audit_trail import append_audit_entry
+from models.audit.entries import AuditEntry
+from models.audit.trail import append_audit_entry
 from models.db import build_engine
 from tests.builders.processes import clean_environment, run_cli
 from tests.conftest import app_role_url, fresh_database

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.budget_ledger import po_holdings
-from models.commitments import commit, reserve
+from models.budgets.commitments import commit, reserve
+from models.budgets.postings import po_holdings
 from tests.cli.command import poflow as run_poflow
 from tests.models.budget_org import BudgetOrg, budget_org
 

@@ -9,7 +9,7 @@ from cli.demo_data import COST_CENTERS, DEMO_PASSWORD, USERS
 from cli.seed import load_demo_data
 from domain.catalog import Role, VendorStatus
 from models import ApprovalPolicy, BudgetLine, CatalogItem, Contract, CostCenter, User, Vendor
-from models.accounts import password_matches
+from models.people.accounts import password_matches
 from settings import Settings
 
 TODAY = date(2026, 11, 23)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.accounts import user_for_token
+from models.people.accounts import user_for_token
 from tests.cli.command import poflow
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from temporalio.client import WorkflowExecutionStatus
 
-from models.budget_ledger import po_balance
+from models.budgets.postings import po_balance
 from models.db import unit_of_work
 from tests.api import e2e
 from tests.faults.stack import FaultStack

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from domain.catalog import Role
-from models.accounts import upsert_user
 from models.db import unit_of_work
-from models.notification_preferences import Preferences, set_preferences
+from models.people.accounts import upsert_user
+from models.people.notification_preferences import Preferences, set_preferences
 from tests.api import e2e
 from tests.faults.checks import RESTING, all_in, assert_nothing_lost, raise_all
 from tests.faults.stack import FaultStack

@@ -14,7 +14,7 @@ from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.requisition import Requisition
 from domain.temporal_names import PoQuery, WorkflowType, workflow_id_for
 from models.db import unit_of_work
-from models.purchase_orders import next_po_number
+from models.purchase_orders.records import next_po_number
 from tests.api import e2e
 from tests.builders.requisitions import saas_subscription
 from tests.faults.checks import all_in, approve, dead_workflows, raise_all

@@ -17,7 +17,7 @@ from devstack import outside_world
 from devstack.outside_world import JIRA_FIELDS, demo_variables
 from devstack.simulators import glpi as glpi_simulator
 from devstack.simulators import jira as jira_simulator
-from models.itsm import ItsmDelivery, ItsmTicket
+from models.integrations.itsm import ItsmDelivery, ItsmTicket
 from tests.integrations import world as world_fixture
 from tests.integrations.world import World
 

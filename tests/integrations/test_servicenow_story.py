@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from models.itsm import ItsmDelivery, ItsmTicket
+from models.integrations.itsm import ItsmDelivery, ItsmTicket
 from tests.integrations import world as world_fixture
 from tests.integrations.world import World
 

@@ -14,9 +14,9 @@ from domain.catalog import Role
 from domain.fiscal import FiscalPeriod
 from domain.purchase_order import BudgetMovement
 from models import BudgetLine, CostCenter, GlAccount, User
-from models.accounts import find_user, upsert_user
-from models.budget_versions import LineRef
-from models.cost_centers import open_cost_center
+from models.budgets.cost_centers import open_cost_center
+from models.budgets.versions import LineRef
+from models.people.accounts import find_user, upsert_user
 
 YEAR = 2031
 MONTHLY = 1_000_000  # 10,000.00 EUR a period

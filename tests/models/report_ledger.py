@@ -26,11 +26,11 @@ from domain.fiscal import FiscalPeriod
 from domain.purchase_order import BudgetMovement, InvoicePosting, PoView
 from domain.requisition import LineItem, Requisition
 from models import BudgetLine, CostCenter, GlAccount, PurchaseOrder
-from models.accounts import upsert_user
-from models.budget_alerts import raise_alerts
-from models.budget_ledger import Posting, account, append
-from models.commitments import change_order, commit, invoice, release, reserve
-from models.purchase_orders import view_document
+from models.budgets.alerts import raise_alerts
+from models.budgets.commitments import change_order, commit, invoice, release, reserve
+from models.budgets.postings import Posting, account, append
+from models.people.accounts import upsert_user
+from models.purchase_orders.records import view_document
 
 FY = 2026
 MARCH = date(2026, 3, 1)

@@ -6,14 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
-from models.accounts import (
+from models.people.accounts import (
     issue_api_token,
     password_matches,
     set_password,
     upsert_user,
     user_for_token,
 )
-from models.people import ApiToken
+from models.people.records import ApiToken
 
 
 def test_a_token_identifies_its_user_and_only_its_hash_is_stored(session: Session) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from domain.audit_chain import GENESIS_HASH, AuditEvent, entry_hash
-from models.audit import AuditEntry
-from models.audit_trail import Verification, append_audit_entry, audit_head, verify_audit_trail
+from models.audit.entries import AuditEntry
+from models.audit.trail import Verification, append_audit_entry, audit_head, verify_audit_trail
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -15,9 +15,9 @@ from domain.catalog import Role
 from domain.fiscal import fiscal_period
 from domain.purchase_order import BudgetMovement, ReservationResult
 from models import BudgetLine, CostCenter, GlAccount, LedgerEntry
-from models.accounts import upsert_user
-from models.commitments import reserve
+from models.budgets.commitments import reserve
 from models.db import build_engine, session_factory
+from models.people.accounts import upsert_user
 
 SERVICE_START = date(2026, 6, 15)
 LINE_BUDGET = 1_000_000  # 10,000.00 EUR

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 from domain.budget import LineBalance
 from domain.fiscal import FiscalPeriod
 from models import BudgetAlert, CostCenter, GlAccount, LedgerEntry
-from models.budget_alert_report import alert_report
-from models.budget_burndown import center_burn_down, po_burn_down
-from models.budget_drilldown import line_detail
-from models.budget_forecast import forecast_report
-from models.budget_reports import NOTHING, BudgetReport, budget_report
-from models.commitment_report import commitment_report
-from models.commitments import change_order, release
-from models.report_scope import UnknownCostCenter
+from models.budgets.alert_report import alert_report
+from models.budgets.burndown import center_burn_down, po_burn_down
+from models.budgets.commitment_report import commitment_report
+from models.budgets.commitments import change_order, release
+from models.budgets.drilldown import line_detail
+from models.budgets.forecast import forecast_report
+from models.budgets.report_scope import UnknownCostCenter
+from models.budgets.reports import NOTHING, BudgetReport, budget_report
 from tests.models.report_ledger import FY, Org, build, movement
 
 EUR = 100  # minor units per euro

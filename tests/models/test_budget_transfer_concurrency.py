@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.fiscal import FiscalPeriod
 from models import BudgetLine, User
-from models.budget_ledger import account, line_balance
-from models.budget_versions import BudgetRefused, LineRef, transfer_budget
-from models.commitments import reserve
+from models.budgets.commitments import reserve
+from models.budgets.postings import account, line_balance
+from models.budgets.versions import BudgetRefused, LineRef, transfer_budget
 from models.db import build_engine, session_factory
 from tests.models.budget_org import MONTHLY, YEAR, BudgetOrg, budget_org
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod
 from models import BudgetAlert, BudgetLine, CostCenter
-from models.budget_history import budget_history, lines_in_force
-from models.budget_ledger import account, line_balance
-from models.budget_versions import BudgetRefused, revise_budget, transfer_budget
-from models.commitments import reserve
+from models.budgets.commitments import reserve
+from models.budgets.history import budget_history, lines_in_force
+from models.budgets.postings import account, line_balance
+from models.budgets.versions import BudgetRefused, revise_budget, transfer_budget
 from tests.models.budget_org import MONTHLY, YEAR, BudgetOrg, budget_org
 
 

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.erp_messages import ErpOrder
 from domain.notifications import Notification
 from models import BuiltinErpOrder, OutboundMessage
-from models.builtin_erp import PostgresErp
-from models.outbox import PostgresOutbox
+from models.integrations.builtin_erp import PostgresErp
+from models.integrations.outbox import PostgresOutbox
 
 
 def _order(key: str) -> ErpOrder:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from domain.catalog import PoStatus, ServiceType
 from domain.fiscal import FiscalPeriod
 from models import LedgerEntry, PurchaseOrder
-from models.budget_ledger import account, line_balance, po_holdings
-from models.carry_forward import carry_forward
-from models.commitments import commit, release, reserve
+from models.budgets.carry_forward import carry_forward
+from models.budgets.commitments import commit, release, reserve
+from models.budgets.postings import account, line_balance, po_holdings
 from tests.models.budget_org import BudgetOrg, budget_org
 
 YEAR = 2037  # a year no other test posts on: a carry-forward reads the whole year

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod
 from models import LedgerEntry
-from models.budget_ledger import account, line_balance, po_holdings
-from models.budget_versions import BudgetRefused
-from models.commitments import reserve
-from models.ledger_corrections import Deltas, adjust, post_actual
+from models.budgets.commitments import reserve
+from models.budgets.ledger_corrections import Deltas, adjust, post_actual
+from models.budgets.postings import account, line_balance, po_holdings
+from models.budgets.versions import BudgetRefused
 from tests.models.budget_org import MONTHLY, YEAR, budget_org
 
 

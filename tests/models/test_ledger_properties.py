@@ -1,8 +1,8 @@
 """The budget ledger keeps its books whatever order POs move in: a Hypothesis state machine drives
-models/commitments.py against the real Postgres database over random requisitions, approvals,
-change orders (increase, decrease, delay), releases, cancellations, invoices and retried steps,
-and checks the invariants after every step. Each example runs in its own rolled-back transaction
-(the ledger is append-only: nothing can be deleted between examples)."""
+models/budgets/commitments.py against the real Postgres database over random requisitions,
+approvals, change orders (increase, decrease, delay), releases, cancellations, invoices and retried
+steps, and checks the invariants after every step. Each example runs in its own rolled-back
+transaction (the ledger is append-only: nothing can be deleted between examples)."""
 
 from __future__ import annotations
 
@@ -29,9 +29,16 @@ from domain.catalog import Role
 from domain.fiscal import FiscalPeriod, fiscal_period
 from domain.purchase_order import BudgetMovement, InvoicePosting, ReservationResult
 from models import BudgetLine, CostCenter, GlAccount
-from models.accounts import upsert_user
-from models.budget_ledger import account, line_balance, po_holdings, posted
-from models.commitments import change_order, commit, invoice, release, release_reservation, reserve
+from models.budgets.commitments import (
+    change_order,
+    commit,
+    invoice,
+    release,
+    release_reservation,
+    reserve,
+)
+from models.budgets.postings import account, line_balance, po_holdings, posted
+from models.people.accounts import upsert_user
 
 START_MONTH = 4  # April: March and April 2026 fall in different fiscal years
 REFUSING, AT_INVOICE, GL = "PROP-REFUSE", "PROP-INVOICE", "PROP-GL"

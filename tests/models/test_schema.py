@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from domain.audit_chain import AuditEvent
 from models import Base, Contract, Vendor
-from models.audit_trail import append_audit_entry
+from models.audit.trail import append_audit_entry
 
 
 def test_migrations_match_the_models(connection: Connection) -> None:

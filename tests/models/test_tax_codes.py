@@ -4,7 +4,7 @@ country's default; a country without codes has none."""
 from sqlalchemy.orm import Session
 
 from domain.catalog import ServiceType
-from models.tax_codes import TaxCode, tax_code_for
+from models.vendors.tax_codes import TaxCode, tax_code_for
 
 
 def test_a_service_of_its_own_wins_over_the_country_default(session: Session) -> None:

@@ -10,11 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from domain.catalog import PoStatus, ServiceType
-from models.governance import DelegationRow
-from models.inbox import inbox
-from models.people import User
-from models.purchase_orders import PurchaseOrder
-from models.worklist import waiting_count
+from models.people.records import User
+from models.purchase_orders.governance import DelegationRow
+from models.purchase_orders.inbox import inbox
+from models.purchase_orders.records import PurchaseOrder
+from models.purchase_orders.worklist import waiting_count
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 _numbers = count(1)

@@ -17,7 +17,7 @@ from domain.policy import (
 )
 from domain.policy_document import PolicyError
 from domain.requisition import RiskFlag
-from models.policy_schema import POLICY_SCHEMA, parse_policy
+from models.purchase_orders.policy_schema import POLICY_SCHEMA, parse_policy
 from tests.builders.policies import POLICY_DOCUMENT, demo_policy
 
 VALIDATOR = jsonschema.Draft202012Validator(POLICY_SCHEMA)

@@ -17,7 +17,7 @@ from domain.policy_document import PolicyError
 from domain.progress import StepState, stage_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
-from models.policy_schema import parse_policy
+from models.purchase_orders.policy_schema import parse_policy
 from tests.builders.requisitions import requisition
 
 RULE = LowRiskRule(amount_base_minor_below=500_000)

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from models.accounts import find_user
-from models.governance import DelegationRow
-from models.policies import ApprovalPolicy
+from models.people.accounts import find_user
+from models.purchase_orders.governance import DelegationRow
+from models.purchase_orders.policies import ApprovalPolicy
 from tests.api import e2e
 from tests.builders.policies import POLICY_DOCUMENT, POLICY_NAME, demo_policy
 from tests.web.pages import csrf_of, person

@@ -11,9 +11,9 @@ import httpx
 
 from domain.catalog import Role
 from domain.notification_preferences import DIGEST_WITHOUT_EMAIL, UNREACHABLE
-from models.accounts import set_password, upsert_user
 from models.db import unit_of_work
-from models.notification_preferences import Preferences, preferences_of, set_preferences
+from models.people.accounts import set_password, upsert_user
+from models.people.notification_preferences import Preferences, preferences_of, set_preferences
 from tests.api import e2e
 from tests.web.pages import DEMO_PASSWORD, csrf_of, person
 

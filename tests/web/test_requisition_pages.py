@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import httpx
 from sqlalchemy import func, select
 
-from models.purchase_orders import PurchaseOrder
+from models.purchase_orders.records import PurchaseOrder
 from tests.api import e2e
 from tests.web.pages import csrf_of, person
 

@@ -20,7 +20,7 @@ from api.deps import get_session
 from domain.catalog import PoStatus, Role
 from domain.purchase_order import PoChange, PoView, StateAfter
 from domain.side_effects import MESSAGE, TICKET_UPDATE, Attention, Undelivered
-from models.accounts import issue_api_token, set_password, upsert_user
+from models.people.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
 from tests.builders.requisitions import laptops
 from tests.web.pages import csrf_of

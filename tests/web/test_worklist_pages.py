@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from domain.catalog import Role
-from models.accounts import set_password, upsert_user
 from models.db import unit_of_work
+from models.people.accounts import set_password, upsert_user
 from tests.api import e2e
 from tests.web.pages import DEMO_PASSWORD, csrf_of, person
 

@@ -22,7 +22,7 @@ from domain.purchase_order import PoView, PurchaseOrderStart
 from domain.requisition import Requisition
 from domain.temporal_names import PoQuery, WorkflowType, workflow_id_for
 from models.db import unit_of_work
-from models.purchase_orders import next_po_number
+from models.purchase_orders.records import next_po_number
 from settings import Settings
 from temporal_client.converter import DATA_CONVERTER
 from tests.builders.policies import demo_policy, policy_in_force

@@ -20,7 +20,7 @@ from domain.entitlement import DecisionRequest
 from domain.purchase_order import PoView
 from domain.temporal_names import PoQuery, PoUpdate
 from models import AuditEntry, BuiltinErpOrder, OutboundMessage, PurchaseOrder
-from models.budget_ledger import po_balance
+from models.budgets.postings import po_balance
 
 HISTORIES = Path(__file__).parent / "histories"
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from domain.purchase_order import PoView
 from domain.requisition import PoType
 from domain.temporal_names import PoUpdate
 from models import LedgerEntry
-from models.budget_ledger import po_holdings
+from models.budgets.postings import po_holdings
 from tests.builders.requisitions import laptops, own_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (

@@ -16,7 +16,7 @@ from cli.audit_workflows import po_workflow_discrepancies
 from domain.audit_chain import entry_hash
 from domain.catalog import Decision, PoStatus
 from domain.temporal_names import PoQuery
-from models.audit import AuditEntry
+from models.audit.entries import AuditEntry
 from models.db import build_engine
 from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, running_pos, view_when, waiting

@@ -14,7 +14,7 @@ from domain.catalog import Decision, PoStatus
 from domain.purchase_order import CancelRequest, PoView, PurchaseOrderStart
 from domain.temporal_names import PoQuery, PoUpdate, WorkflowType, workflow_id_for
 from models.db import unit_of_work
-from models.purchase_orders import next_po_number
+from models.purchase_orders.records import next_po_number
 from settings import Settings
 from temporal_client.converter import DATA_CONVERTER
 from tests.builders.requisitions import laptops

@@ -28,9 +28,9 @@ from domain.catalog import Role
 from domain.notifications import Notification
 from domain.temporal_names import WorkflowType
 from models import OutboundMessage
-from models.accounts import upsert_user
 from models.db import unit_of_work
-from models.notification_preferences import Preferences, set_preferences
+from models.people.accounts import upsert_user
+from models.people.notification_preferences import Preferences, set_preferences
 from tests.workflows.helpers import keep_history
 from workflows.digest import NotificationDigestWorkflow
 from workflows.digest_schedule import SCHEDULE_ID, ensure_digest_schedule

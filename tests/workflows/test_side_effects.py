@@ -28,10 +28,10 @@ from domain.catalog import Decision, PoStatus
 from domain.purchase_order import PoView
 from domain.side_effects import MESSAGE, TICKET_UPDATE
 from domain.temporal_names import PoQuery
-from models.builtin_erp import PostgresErp
 from models.db import build_engine, session_factory, unit_of_work
-from models.notification_preferences import Preferences, preferences_of, set_preferences
-from models.outbox import PostgresOutbox
+from models.integrations.builtin_erp import PostgresErp
+from models.integrations.outbox import PostgresOutbox
+from models.people.notification_preferences import Preferences, preferences_of, set_preferences
 from settings import Settings
 from tests.builders.requisitions import laptops
 from tests.workflows.conftest import PoRunner, view_when, waiting

@@ -1,0 +1,1 @@
+"""People: users, their roles and credentials, notification preferences, administration."""

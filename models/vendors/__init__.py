@@ -1,0 +1,1 @@
+"""Vendors: the vendor master, MSAs, catalogs and tax codes."""
