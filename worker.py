@@ -59,8 +59,8 @@ log = logging.getLogger("poflow.worker")
 # serve promptly: under a burst, the rest wait in Temporal's task queue, where no timeout runs,
 # instead of timing out half-done in the worker. Each activity has a thread of its own.
 WORKFLOW_TASKS = 20
-LOCAL_ACTIVITIES = 16
-ACTIVITIES = 8
+MAX_LOCAL_ACTIVITIES = 16
+MAX_ACTIVITIES = 8
 
 
 def build_activities(
@@ -92,11 +92,11 @@ def build_activities(
         budget.release_reservation_budget,
         budget.change_order_budget,
         budget.invoice_budget,
-        projection.project_po_changes,
+        projection.project_po_events,
         projection.record_emergency_exception,
         outbound.issue_to_erp,
         outbound.update_itsm_ticket,
-        outbound.change_approved,
+        outbound.change_ticket_approved,
         outbound.send_notification,
         outbound.send_notifications,
         DigestActivities(notifications).send_digests,
@@ -170,10 +170,10 @@ def build_worker(client: Client, settings: Settings, sessions: sessionmaker[Sess
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=activities,
-        activity_executor=ThreadPoolExecutor(max_workers=LOCAL_ACTIVITIES + ACTIVITIES),
+        activity_executor=ThreadPoolExecutor(max_workers=MAX_LOCAL_ACTIVITIES + MAX_ACTIVITIES),
         max_concurrent_workflow_tasks=WORKFLOW_TASKS,
-        max_concurrent_local_activities=LOCAL_ACTIVITIES,
-        max_concurrent_activities=ACTIVITIES,
+        max_concurrent_local_activities=MAX_LOCAL_ACTIVITIES,
+        max_concurrent_activities=MAX_ACTIVITIES,
         graceful_shutdown_timeout=timedelta(seconds=15),
         workflow_runner=WORKFLOW_RUNNER,
         interceptors=[FailureClassifier()],

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from activities.digest import MailOutbox, send_digests
 from adapters.chat_webhooks import ChatWebhook
 from adapters.ports import MailTransport
-from domain.notifications import DECISION_KINDS, Notification, PoSummary, Recipient
+from domain.notifications import DECISION_KINDS, Notification, PoBrief, Recipient
 from models.db import unit_of_work
 from models.integrations import digest_items
 from models.integrations.notification_context import addressees, po_summary
@@ -66,7 +66,7 @@ class _Lookup:
     channels: list[str]
     done: set[str]  # channel keys an earlier attempt delivered
     recipients: list[Recipient]  # the e-mail addressees
-    po: PoSummary | None
+    po: PoBrief | None
 
 
 class NotificationRouter:

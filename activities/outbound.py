@@ -31,8 +31,8 @@ class OutboundActivities:
         self._itsm.update_ticket(update)
 
     @activity.defn(name=Activity.CHANGE_APPROVED)
-    def change_approved(self, change_ticket: str) -> bool:
-        return self._itsm.change_approved(change_ticket)
+    def change_ticket_approved(self, change_ticket: str) -> bool:
+        return self._itsm.change_ticket_approved(change_ticket)
 
     @activity.defn(name=Activity.SEND_NOTIFICATION)
     def send_notification(self, notification: Notification) -> None:

@@ -11,7 +11,7 @@ from temporalio import activity
 
 from domain.audit_chain import AuditEvent
 from domain.chain import DecisionRecord
-from domain.purchase_order import PoChange
+from domain.purchase_order import PoEvent
 from domain.temporal_names import Activity
 from models import ApprovalDecision, CostCenter, EmergencyException, PurchaseOrder, User, Vendor
 from models.audit.trail import append_audit_entry
@@ -27,20 +27,20 @@ class ProjectionActivities:
         self._sessions = sessions
 
     @activity.defn(name=Activity.PROJECT_PO_CHANGES)
-    def project_po_changes(self, changes: list[PoChange]) -> None:
-        """Changes recorded together, in one transaction: the read model takes the newest view,
-        and each change gets its decision row and audit entry, in order."""
+    def project_po_events(self, events: list[PoEvent]) -> None:
+        """Events recorded together, in one transaction: the read model takes the newest view,
+        and each event gets its decision row and audit entry, in order."""
         with unit_of_work(self._sessions) as session:
-            _upsert_read_model(session, max(changes, key=lambda change: change.sequence))
-            for change in changes:
-                key = f"{change.workflow_id}:{change.sequence}"
-                if change.decision is not None:
-                    _record_decision(session, change, change.decision, key)
-                append_audit_entry(session, _audit_event(change, key))
+            _upsert_read_model(session, max(events, key=lambda event: event.sequence))
+            for event in events:
+                key = f"{event.workflow_id}:{event.sequence}"
+                if event.decision is not None:
+                    _record_decision(session, event, event.decision, key)
+                append_audit_entry(session, _audit_event(event, key))
 
     @activity.defn(name=Activity.RECORD_EMERGENCY_EXCEPTION)
-    def record_emergency_exception(self, change: PoChange) -> None:
-        view, requisition = change.view, change.view.requisition
+    def record_emergency_exception(self, event: PoEvent) -> None:
+        view, requisition = event.view, event.view.requisition
         with unit_of_work(self._sessions) as session:
             if (
                 session.get(EmergencyException, view.po_number) is None
@@ -51,24 +51,24 @@ class ProjectionActivities:
                         po_number=view.po_number,
                         justification=requisition.emergency_justification or "",
                         incident_ref=requisition.incident_ref or requisition.change_ticket,
-                        approved_by=change.actor,
+                        approved_by=event.actor,
                         post_facto_due=view.emergency_post_facto_due,
                     )
                 )
 
 
-def _upsert_read_model(session: Session, change: PoChange) -> None:
-    view, requisition = change.view, change.view.requisition
+def _upsert_read_model(session: Session, event: PoEvent) -> None:
+    view, requisition = event.view, event.view.requisition
     # The JSON detail is replaced, never read: it is not loaded.
     row = session.get(
         PurchaseOrder, view.po_number, with_for_update=True, options=[defer(PurchaseOrder.detail)]
     )
-    if row is not None and row.last_event_sequence >= change.sequence:
+    if row is not None and row.last_event_sequence >= event.sequence:
         return
     # Looked up before a new row joins the session (a query would flush it half-filled).
-    ids = _ids_unless_known(session, row, change)
+    ids = _ids_unless_known(session, row, event)
     if row is None:
-        row = PurchaseOrder(po_number=view.po_number, workflow_id=change.workflow_id)
+        row = PurchaseOrder(po_number=view.po_number, workflow_id=event.workflow_id)
         session.add(row)
     if ids is not None:
         row.requester_id, row.cost_center_id, row.vendor_id = ids
@@ -88,16 +88,16 @@ def _upsert_read_model(session: Session, change: PoChange) -> None:
     row.current_tier, row.current_approvers = view.current_tier(), view.waiting_on()
     row.tier_deadline, row.itsm_ticket = view.next_deadline(), requisition.itsm_ticket
     row.erp_reference, row.detail = view.erp_reference, view_document(view)
-    row.last_event_sequence, row.updated_at = change.sequence, change.occurred_at
+    row.last_event_sequence, row.updated_at = event.sequence, event.occurred_at
     session.flush()
 
 
 def _ids_unless_known(
-    session: Session, row: PurchaseOrder | None, change: PoChange
+    session: Session, row: PurchaseOrder | None, event: PoEvent
 ) -> tuple[int | None, ...] | None:
     """The requester's, cost center's and vendor's ids; None when the row holds them already
     for the same names."""
-    requisition = change.view.requisition
+    requisition = event.view.requisition
     names = (requisition.requester, requisition.cost_center, requisition.vendor)
     if (
         row is not None
@@ -105,11 +105,11 @@ def _ids_unless_known(
         and (row.requester, row.cost_center, row.vendor) == names
     ):
         return None
-    return _read_model_ids(session, change)
+    return _read_model_ids(session, event)
 
 
-def _read_model_ids(session: Session, change: PoChange) -> tuple[int | None, ...]:
-    requisition = change.view.requisition
+def _read_model_ids(session: Session, event: PoEvent) -> tuple[int | None, ...]:
+    requisition = event.view.requisition
     return (
         _id(session, User.id, User.username == requisition.requester),
         _id(session, CostCenter.id, CostCenter.code == requisition.cost_center),
@@ -117,7 +117,7 @@ def _read_model_ids(session: Session, change: PoChange) -> tuple[int | None, ...
     )
 
 
-def _record_decision(session: Session, change: PoChange, record: DecisionRecord, key: str) -> None:
+def _record_decision(session: Session, event: PoEvent, record: DecisionRecord, key: str) -> None:
     if session.scalar(select(ApprovalDecision.id).where(ApprovalDecision.idempotency_key == key)):
         return
     actor_id = _id(session, User.id, User.username == record.actor)
@@ -125,9 +125,9 @@ def _record_decision(session: Session, change: PoChange, record: DecisionRecord,
         return
     session.add(
         ApprovalDecision(
-            po_number=change.view.po_number,
-            revision=change.view.revision,
-            tier=f"{record.stage} / {record.branch}",
+            po_number=event.view.po_number,
+            revision=event.view.revision,
+            tier=f"{record.tier} / {record.branch}",
             decision=record.action,
             actor_id=actor_id,
             comment=record.comment,
@@ -140,29 +140,29 @@ def _record_decision(session: Session, change: PoChange, record: DecisionRecord,
     )
 
 
-def _audit_event(change: PoChange, key: str) -> AuditEvent:
-    state = change.after()
+def _audit_event(event: PoEvent, key: str) -> AuditEvent:
+    state = event.after()
     after: dict[str, Any] = {
         "status": state.status.value,
         "tier": state.tier,
         "waiting_on": state.waiting_on,
         "amount_base_minor": state.amount_base_minor,
-        "comment": change.comment or None,
+        "comment": event.comment or None,
     }
-    if change.decision is not None:
-        after["decision"] = asdict(change.decision) | {"at": change.decision.at.isoformat()}
+    if event.decision is not None:
+        after["decision"] = asdict(event.decision) | {"at": event.decision.at.isoformat()}
     return AuditEvent(
-        occurred_at=change.occurred_at,
-        actor=change.actor,
-        action=change.action,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
         entity_type="purchase_order",
-        entity_id=change.view.po_number,
+        entity_id=event.view.po_number,
         idempotency_key=key,
-        on_behalf_of=change.on_behalf_of,
-        before={"status": change.before_status.value} if change.before_status else None,
+        on_behalf_of=event.on_behalf_of,
+        before={"status": event.before_status.value} if event.before_status else None,
         after=after,
-        workflow_id=change.workflow_id,
-        run_id=change.run_id,
+        workflow_id=event.workflow_id,
+        run_id=event.run_id,
     )
 
 

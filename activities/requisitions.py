@@ -13,7 +13,7 @@ from domain.purchase_order import Preparation, PrepareRequest
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
 from domain.temporal_names import Activity
-from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
+from domain.validation import CatalogPrice, FieldRefusal, ValidationOutcome
 from models import Contract, Vendor
 from models.db import unit_of_work
 from models.purchase_orders.records import next_po_number
@@ -100,7 +100,7 @@ def _gl_account(requisition: Requisition, catalog: tuple[CatalogPrice, ...]) -> 
 
 
 def _refused(rule: str, field: str, message: str) -> Preparation:
-    return Preparation(outcome=ValidationOutcome((RuleFailure(rule, field, message),), ()))
+    return Preparation(outcome=ValidationOutcome((FieldRefusal(rule, field, message),), ()))
 
 
 class PoNumberActivities:

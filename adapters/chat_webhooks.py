@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol
 from adapters import http
 from domain.decision_card import DecisionCard
 from domain.money import Money
-from domain.notifications import DECISION_KINDS, Notification, PoSummary, po_url
+from domain.notifications import DECISION_KINDS, Notification, PoBrief, po_url
 from settings.outside_systems import ChatSettings
 
 SLACK_HEADER_LIMIT = 150  # characters of a Block Kit header's plain text
@@ -29,7 +29,7 @@ class ChatWebhook(Protocol):
         """The channel's name in the outbox and in idempotency keys: ``slack`` or ``teams``."""
         ...
 
-    def post(self, notification: Notification, po: PoSummary | None, app_url: str) -> None:
+    def post(self, notification: Notification, po: PoBrief | None, app_url: str) -> None:
         """Post the notification; raise unless the chat service accepted it."""
         ...
 
@@ -43,7 +43,7 @@ class SlackWebhook:
     timeout_seconds: float = 10.0
     channel: ClassVar[str] = "slack"
 
-    def post(self, notification: Notification, po: PoSummary | None, app_url: str) -> None:
+    def post(self, notification: Notification, po: PoBrief | None, app_url: str) -> None:
         _post(self.url, slack_message(notification, po, app_url), self.timeout_seconds)
 
 
@@ -56,7 +56,7 @@ class TeamsWebhook:
     timeout_seconds: float = 10.0
     channel: ClassVar[str] = "teams"
 
-    def post(self, notification: Notification, po: PoSummary | None, app_url: str) -> None:
+    def post(self, notification: Notification, po: PoBrief | None, app_url: str) -> None:
         _post(self.url, teams_message(notification, po, app_url), self.timeout_seconds)
 
 
@@ -70,7 +70,7 @@ def configured_chats(settings: ChatSettings) -> list[ChatWebhook]:
     return chats
 
 
-def slack_message(notification: Notification, po: PoSummary | None, app_url: str) -> dict[str, Any]:
+def slack_message(notification: Notification, po: PoBrief | None, app_url: str) -> dict[str, Any]:
     """Block Kit: a header, who it is for, the facts as fields, and a button to the PO page;
     ``text`` is what notifications and screen readers show."""
     facts = shown_facts(notification, po)
@@ -93,7 +93,7 @@ def slack_message(notification: Notification, po: PoSummary | None, app_url: str
     return {"text": fallback_text(notification, po), "blocks": blocks}
 
 
-def teams_message(notification: Notification, po: PoSummary | None, app_url: str) -> dict[str, Any]:
+def teams_message(notification: Notification, po: PoBrief | None, app_url: str) -> dict[str, Any]:
     """A message with one Adaptive Card 1.4: the subject, who it is for, a fact set, and an
     Action.OpenUrl to the PO page."""
     body: list[dict[str, Any]] = [
@@ -122,7 +122,7 @@ def teams_message(notification: Notification, po: PoSummary | None, app_url: str
     return {"type": "message", "attachments": [attachment]}
 
 
-def shown_facts(notification: Notification, po: PoSummary | None) -> list[tuple[str, str]]:
+def shown_facts(notification: Notification, po: PoBrief | None) -> list[tuple[str, str]]:
     """Label and value of what a chat message shows: the decision card of a message that asks
     to decide; else the PO, then the notification's own facts that read well in one line
     (amounts in minor units only with their currency)."""
@@ -166,7 +166,7 @@ def card_facts(card: DecisionCard) -> list[tuple[str, str]]:
     ]
 
 
-def fallback_text(notification: Notification, po: PoSummary | None) -> str:
+def fallback_text(notification: Notification, po: PoBrief | None) -> str:
     if po is None:
         return f"{notification.subject} (for {notification.recipient})"
     amount = Money(po.amount_minor, po.currency)

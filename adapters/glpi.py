@@ -75,7 +75,7 @@ class GlpiApi:
             }
             _json(client.post("/ITILFollowup", json=body), f"Ticket {ticket}")
 
-    def change_approved(self, change_ticket: str) -> bool:
+    def change_ticket_approved(self, change_ticket: str) -> bool:
         """Approved when the change's global approval status is accepted."""
         change = _numeric_id(ticket_id(change_ticket, SYSTEM))
         with self._session() as client:

@@ -50,8 +50,8 @@ class ItsmRouter:
     def update_ticket(self, update: TicketUpdate) -> None:
         self._port_for(update.ticket).update_ticket(update)
 
-    def change_approved(self, change_ticket: str) -> bool:
-        return self._port_for(change_ticket).change_approved(change_ticket)
+    def change_ticket_approved(self, change_ticket: str) -> bool:
+        return self._port_for(change_ticket).change_ticket_approved(change_ticket)
 
     def _port_for(self, ticket: str) -> ItsmPort:
         system, _ = split_ticket(ticket)

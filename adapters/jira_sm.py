@@ -73,7 +73,7 @@ class JiraServiceManagement:
             if transition:
                 self._transition(client, key, transition)
 
-    def change_approved(self, change_ticket: str) -> bool:
+    def change_ticket_approved(self, change_ticket: str) -> bool:
         """Approved when the change issue's status is one of ``approved_statuses``."""
         key = _issue_key(ticket_id(change_ticket, SYSTEM))
         with self._client() as client:

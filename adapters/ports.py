@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from domain.erp_messages import ErpOrder, ErpReceipt, ErpStatusEvent
-from domain.notifications import Notification, PoSummary, Recipient
+from domain.notifications import Notification, PoBrief, Recipient
 from domain.tickets import TicketUpdate
 
 
@@ -28,7 +28,7 @@ class ItsmPort(Protocol):
         """Write the PO's state and number back to the ticket, once per idempotency key."""
         ...
 
-    def change_approved(self, change_ticket: str) -> bool:
+    def change_ticket_approved(self, change_ticket: str) -> bool:
         """Whether the change ticket (``<system>:<id>``) is approved for implementation."""
         ...
 
@@ -39,7 +39,7 @@ class NotificationPort(Protocol):
 
 class MailTransport(Protocol):
     def transmit(
-        self, notification: Notification, recipients: list[Recipient], po: PoSummary | None
+        self, notification: Notification, recipients: list[Recipient], po: PoBrief | None
     ) -> None:
         """E-mail ``notification`` to addressees the caller looked up; records nothing, since
         the caller records the delivery."""

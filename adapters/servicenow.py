@@ -113,7 +113,7 @@ class ServiceNowTable:
             )
             _result(response, sys_id)
 
-    def change_approved(self, change_ticket: str) -> bool:
+    def change_ticket_approved(self, change_ticket: str) -> bool:
         """Approved when the change request's ``approval`` is ``approved``; the id after the
         prefix is a change number (``CHG0030001``) or a sys_id."""
         key = _record_key(ticket_id(change_ticket, SYSTEM))

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from adapters.smtp_connections import SmtpConnections
 from domain.catalog import Decision
 from domain.money import Money
-from domain.notifications import DECISION_KINDS, Notification, PoSummary, Recipient, po_url
+from domain.notifications import DECISION_KINDS, Notification, PoBrief, Recipient, po_url
 from settings.outside_systems import SmtpSettings
 
 log = logging.getLogger("poflow.mail")
@@ -69,7 +69,7 @@ class SmtpMailer:
         self._templates = templates or email_templates()
 
     def transmit(
-        self, notification: Notification, recipients: list[Recipient], po: PoSummary | None
+        self, notification: Notification, recipients: list[Recipient], po: PoBrief | None
     ) -> None:
         """Send to ``recipients`` (called from a synchronous activity thread; the SMTP
         conversation runs on the connections' own event loop)."""
@@ -79,9 +79,7 @@ class SmtpMailer:
         if messages:
             self._connections.send(messages)
 
-    def compose(
-        self, notification: Notification, person: Recipient, po: PoSummary | None
-    ) -> Message:
+    def compose(self, notification: Notification, person: Recipient, po: PoBrief | None) -> Message:
         """The multipart (text and HTML) message for one addressee, built on the ``email``
         package's compat32 classes (several times quicker than ``EmailMessage``)."""
         context = {

@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from api.guards import ErrorBoundary, RequestGuard
 from api.openapi import declare_problems
 from api.routes import (
+    after_issue,
     audit,
     budgets,
     cost_centers,
@@ -22,7 +23,6 @@ from api.routes import (
     inbox,
     itsm,
     me,
-    po_changes,
     policies,
     purchase_orders,
     reports,
@@ -102,7 +102,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         me.router,
         requisitions.router,
         purchase_orders.router,
-        po_changes.router,
+        after_issue.router,
         inbox.router,
         policies.router,
         delegations.router,

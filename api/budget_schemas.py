@@ -17,7 +17,7 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class LineIn(_Body):
+class BudgetLineIn(_Body):
     cost_center: str
     gl_account: str
     fiscal_year: Int32
@@ -35,8 +35,8 @@ class RevisionIn(_Body):
 
 
 class TransferIn(_Body):
-    source: LineIn
-    target: LineIn
+    source: BudgetLineIn
+    target: BudgetLineIn
     amount: MoneyText
     reason: str = Field(max_length=300)
 
@@ -45,13 +45,13 @@ class CarryForwardIn(_Body):
     fiscal_year: Int32
 
 
-class ActualIn(LineIn):
+class ActualIn(BudgetLineIn):
     amount: MoneyText
     reference: str = Field(max_length=120, description="The source's reference: the key.")
     note: str = Field(default="", max_length=300)
 
 
-class AdjustmentIn(LineIn):
+class AdjustmentIn(BudgetLineIn):
     reserved: MoneyText = "0"
     committed: MoneyText = "0"
     actual: MoneyText = "0"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.catalog import Decision
-from domain.chain import ApprovalState, Branch, DecisionRecord, Stage
+from domain.chain import ApprovalState, Branch, DecisionRecord, Tier
 from domain.entitlement import DecisionRequest, branch_for
 from domain.policy import ApproverMode
 
@@ -16,7 +16,7 @@ class Effect(StrEnum):
 
     APPROVAL_RECORDED = "approval_recorded"
     BRANCH_APPROVED = "branch_approved"
-    STAGE_APPROVED = "stage_approved"
+    TIER_APPROVED = "tier_approved"
     CHAIN_APPROVED = "chain_approved"
     REJECTED = "rejected"
     INFORMATION_REQUESTED = "information_requested"
@@ -28,7 +28,7 @@ class Effect(StrEnum):
 TICKET_STATE_AFTER = {
     Effect.APPROVAL_RECORDED: "approved",
     Effect.BRANCH_APPROVED: "approved",
-    Effect.STAGE_APPROVED: "approved",
+    Effect.TIER_APPROVED: "approved",
     Effect.CHAIN_APPROVED: "approved",
     Effect.REJECTED: "rejected",
     Effect.INFORMATION_REQUESTED: "information_requested",
@@ -39,13 +39,13 @@ TICKET_STATE_AFTER = {
 
 def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime) -> Effect:
     """Record a decision that ``entitlement.refusal`` accepted, and move the chain on."""
-    stage = state.stage_now()
-    branch = branch_for(stage, request) if stage else None
-    if stage is None or branch is None:
+    tier = state.tier_now()
+    branch = branch_for(tier, request) if tier else None
+    if tier is None or branch is None:
         raise ValueError("apply_decision needs a decision the validator accepted")
     state.decisions.append(
         DecisionRecord(
-            stage=stage.name,
+            tier=tier.name,
             branch=branch.name,
             actor=request.actor,
             action=request.action,
@@ -75,14 +75,14 @@ def apply_decision(state: ApprovalState, request: DecisionRequest, now: datetime
 
 def _approve(state: ApprovalState, branch: Branch, principal: str, now: datetime) -> Effect:
     branch.approvals.append(principal)
-    stage = state.stages[state.current_stage]
-    if stage.approved:
-        state.current_stage += 1
-        if state.current_stage >= len(state.stages):
+    tier = state.tiers[state.tier_index]
+    if tier.approved:
+        state.tier_index += 1
+        if state.tier_index >= len(state.tiers):
             state.waiting = False
             return Effect.CHAIN_APPROVED
-        open_stage(state.stages[state.current_stage], now)
-        return Effect.STAGE_APPROVED
+        open_tier(state.tiers[state.tier_index], now)
+        return Effect.TIER_APPROVED
     return Effect.BRANCH_APPROVED if branch.approved else Effect.APPROVAL_RECORDED
 
 
@@ -100,9 +100,9 @@ def _forward(branch: Branch, principal: str, forward_to: str, now: datetime) -> 
             return
 
 
-def open_stage(stage: Stage, now: datetime) -> None:
-    """A stage's clocks start the moment it becomes the current one."""
-    for branch in stage.branches:
+def open_tier(tier: Tier, now: datetime) -> None:
+    """A tier's clocks start the moment it becomes the current one."""
+    for branch in tier.branches:
         if branch.deadline_at is None:
             start_clock(branch, now)
 
@@ -129,8 +129,8 @@ def escalate(branch: Branch, now: datetime) -> list[str]:
 
 
 def pause_clocks(state: ApprovalState, paused_for: timedelta) -> None:
-    """Move the current stage's deadlines by the time spent waiting for the requester."""
-    stage = state.stage_now()
-    for branch in stage.branches if stage else []:
+    """Move the current tier's deadlines by the time spent waiting for the requester."""
+    tier = state.tier_now()
+    for branch in tier.branches if tier else []:
         if branch.deadline_at is not None:
             branch.deadline_at += paused_for

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.catalog import Decision
-from domain.chain import Branch, DecisionRecord, Stage
+from domain.chain import Branch, DecisionRecord, Tier
 from domain.decision_card import relative_deadline
 from domain.purchase_order import PoView
 
@@ -45,26 +45,26 @@ class TimelineTier:
 def approval_timeline(view: PoView, now: datetime) -> list[TimelineTier]:
     """Every tier of the PO's chain in order, as it stands at ``now``."""
     tiers = []
-    for index, stage in enumerate(view.stages):
-        state = _state(view, index, stage)
-        decisions = tuple(d for d in view.decisions if d.stage == stage.name)
+    for index, tier in enumerate(view.tiers):
+        state = _state(view, index, tier)
+        decisions = tuple(d for d in view.decisions if d.tier == tier.name)
         others = tuple(d for d in decisions if d.action is not Decision.APPROVE)
-        several = len(stage.branches) > 1
+        several = len(tier.branches) > 1
         lines = tuple(
             BranchLine(b.name if several else "", _branch_text(b, state, decisions, now))
-            for b in stage.branches
+            for b in tier.branches
         )
-        tiers.append(TimelineTier(index + 1, stage.name, state, lines, others))
+        tiers.append(TimelineTier(index + 1, tier.name, state, lines, others))
     return tiers
 
 
-def _state(view: PoView, index: int, stage: Stage) -> TierState:
-    rejected = any(d.action is Decision.REJECT and d.stage == stage.name for d in view.decisions)
-    if index < view.current_stage or (stage.approved and not rejected):
+def _state(view: PoView, index: int, tier: Tier) -> TierState:
+    rejected = any(d.action is Decision.REJECT and d.tier == tier.name for d in view.decisions)
+    if index < view.tier_index or (tier.approved and not rejected):
         return TierState.DONE
     if rejected:
         return TierState.REJECTED
-    if index == view.current_stage and view.waiting_on():
+    if index == view.tier_index and view.waiting_on():
         return TierState.CURRENT
     return TierState.UPCOMING if view.waiting_on() else TierState.NOT_REACHED
 

@@ -1,6 +1,6 @@
 """A PO's audit entries against what its workflow recorded.
 
-The workflow numbers its changes 1, 2, 3, ... and each is projected to the trail under the key
+The workflow numbers its events 1, 2, 3, ... and each is projected to the trail under the key
 ``<workflow id>:<number>``; it also keeps every decision taken. So the trail must hold exactly
 the numbers up to the workflow's count, and its decision entries must be the workflow's
 decisions (who, what, when): a deleted or invented entry, or a decision whose actor was
@@ -33,26 +33,26 @@ Decided = tuple[str, str, str]  # actor, action, when (ISO 8601)
 
 def workflow_discrepancies(
     workflow_id: str,
-    recorded_changes: int,
+    recorded_events: int,
     decisions: Sequence[DecisionRecord],
     entries: Sequence[TrailEntry],
 ) -> list[str]:
-    """What the trail misses or holds beyond the workflow's ``recorded_changes`` and
+    """What the trail misses or holds beyond the workflow's ``recorded_events`` and
     ``decisions``; empty when they agree."""
     found: list[str] = []
     numbers = {e.sequence: _change_number(workflow_id, e.idempotency_key) for e in entries}
-    missing = [n for n in range(1, recorded_changes + 1) if n not in numbers.values()]
+    missing = [n for n in range(1, recorded_events + 1) if n not in numbers.values()]
     if missing:
         found.append(
-            f"{workflow_id}: changes {_ranges(missing)} of the {recorded_changes} the workflow "
+            f"{workflow_id}: changes {_ranges(missing)} of the {recorded_events} the workflow "
             "recorded have no audit entry"
         )
     for entry in sorted(entries, key=lambda e: e.sequence):
         number = numbers[entry.sequence]
-        if number is None or number > recorded_changes:
+        if number is None or number > recorded_events:
             found.append(
                 f"{workflow_id}: entry {entry.sequence} ({entry.action} by {entry.actor}) is not "
-                f"a change the workflow recorded (it recorded {recorded_changes})"
+                f"a change the workflow recorded (it recorded {recorded_events})"
             )
     held = Counter((d.actor, f"decision.{d.action.value}", d.at.isoformat()) for d in decisions)
     trail = Counter(decided for e in entries if (decided := _decided(e)) is not None)

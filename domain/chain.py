@@ -1,4 +1,4 @@
-"""A routed PO's approval chain and how far it has come: stages in order, branches in parallel.
+"""A routed PO's approval chain and how far it has come: tiers in order, branches in parallel.
 
 The workflow holds one ``ApprovalState``; the entitlement and SoD rules read it.
 """
@@ -12,7 +12,7 @@ from domain.policy import ApproverMode
 
 @dataclass
 class Branch:
-    """One line of approval inside a stage, with the people resolved at routing time."""
+    """One line of approval inside a tier, with the people resolved at routing time."""
 
     name: str
     eligible: list[str]
@@ -54,7 +54,7 @@ class Branch:
 
 
 @dataclass
-class Stage:
+class Tier:
     """A tier of the policy: complete when all its branches are approved."""
 
     name: str
@@ -67,7 +67,7 @@ class Stage:
 
 @dataclass
 class DecisionRecord:
-    stage: str
+    tier: str
     branch: str
     actor: str
     action: Decision
@@ -84,19 +84,19 @@ class ApprovalState:
     requester: str
     cost_center: str
     amount_base_minor: int
-    stages: list[Stage]
-    current_stage: int = 0
+    tiers: list[Tier]
+    tier_index: int = 0
     waiting: bool = False
     allow_same_approver_across_tiers: bool = False
     decisions: list[DecisionRecord] = field(default_factory=list)
     # Segregation of duties holds within one approval round: the PO's first chain, or the
-    # stages a change order added from this index on.
+    # tiers a change order added from this index on.
     round_starts_at: int = 0
 
-    def stages_of_round(self) -> set[str]:
-        return {stage.name for stage in self.stages[self.round_starts_at :]}
+    def tiers_of_round(self) -> set[str]:
+        return {tier.name for tier in self.tiers[self.round_starts_at :]}
 
-    def stage_now(self) -> Stage | None:
-        if self.waiting and 0 <= self.current_stage < len(self.stages):
-            return self.stages[self.current_stage]
+    def tier_now(self) -> Tier | None:
+        if self.waiting and 0 <= self.tier_index < len(self.tiers):
+            return self.tiers[self.tier_index]
         return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.catalog import Decision, PoStatus
-from domain.chain import Branch, Stage
+from domain.chain import Branch, Tier
 from domain.entitlement import forward_candidates
 from domain.money import Money
 from domain.purchase_order import PoView
@@ -133,11 +133,11 @@ def decision_card(
     standing it offers no actions (a message to several people, or a page for one who may
     not decide)."""
     requisition = view.requisition
-    stage = _open_stage(view)
+    tier = _open_tier(view)
     deadline = view.next_deadline()
-    found = _branch_of(stage, standing, person) if stage and standing else None
+    found = _branch_of(tier, standing, person) if tier and standing else None
     branch = found[0] if found else None
-    forward_to = _forward_to(view, stage, found) if stage and found else ()
+    forward_to = _forward_to(view, tier, found) if tier and found else ()
     return DecisionCard(
         po_number=view.po_number,
         status=view.status,
@@ -152,9 +152,9 @@ def decision_card(
         justification=_justification(requisition),
         risk_flags=tuple(flag.value.replace("_", " ") for flag in requisition.risk_flags),
         risk_papers=_risk_papers(requisition),
-        tier=_step(view, view.current_stage) if stage else None,
-        tier_count=len(view.stages),
-        then=tuple(_step(view, i) for i in range(view.current_stage + 1, len(view.stages))),
+        tier=_step(view, view.tier_index) if tier else None,
+        tier_count=len(view.tiers),
+        then=tuple(_step(view, i) for i in range(view.tier_index + 1, len(view.tiers))),
         due=relative_deadline(deadline, now) if deadline else "",
         overdue=deadline is not None and deadline < now,
         actions=_actions(branch, forward_to) if branch else (),
@@ -190,27 +190,27 @@ def _count(number: int, unit: str) -> str:
     return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 
-def _open_stage(view: PoView) -> Stage | None:
-    return view.stages[view.current_stage] if view.waiting_on() else None
+def _open_tier(view: PoView) -> Tier | None:
+    return view.tiers[view.tier_index] if view.waiting_on() else None
 
 
-def _branch_of(stage: Stage, standing: Standing, person: str) -> tuple[Branch, str] | None:
+def _branch_of(tier: Tier, standing: Standing, person: str) -> tuple[Branch, str] | None:
     """The branch this person decides and for whom: themselves, or the first delegator they
     may act for."""
     if not standing.may_decide:
         return None
     principals = ([person] if standing.for_myself else []) + list(standing.on_behalf_of)
     for principal in principals:
-        for branch in stage.branches:
+        for branch in tier.branches:
             if principal in branch.waiting_on():
                 return branch, principal
     return None
 
 
-def _forward_to(view: PoView, stage: Stage, found: tuple[Branch, str]) -> tuple[str, ...]:
+def _forward_to(view: PoView, tier: Tier, found: tuple[Branch, str]) -> tuple[str, ...]:
     """Whom the branch may be forwarded to, by the rule the workflow's validator applies."""
     branch, principal = found
-    return tuple(forward_candidates(view.approval_state(), stage, branch, principal))
+    return tuple(forward_candidates(view.approval_state(), tier, branch, principal))
 
 
 def _actions(branch: Branch, forward_to: tuple[str, ...]) -> tuple[Decision, ...]:
@@ -231,9 +231,9 @@ def _extend_choices(branch: Branch) -> tuple[int, ...]:
 
 
 def _step(view: PoView, index: int) -> TierStep:
-    stage = view.stages[index]
-    people = [p for b in stage.branches for p in (b.waiting_on() or b.eligible)]
-    return TierStep(index + 1, stage.name, tuple(dict.fromkeys(people)))
+    tier = view.tiers[index]
+    people = [p for b in tier.branches for p in (b.waiting_on() or b.eligible)]
+    return TierStep(index + 1, tier.name, tuple(dict.fromkeys(people)))
 
 
 def _base(view: PoView) -> Money:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.catalog import Decision, PoStatus
-from domain.chain import DecisionRecord, Stage
+from domain.chain import DecisionRecord, Tier
 from domain.purchase_order import PoView
 
 
@@ -69,7 +69,7 @@ def outcome_of(view: PoView) -> DecisionOutcome:
     return DecisionOutcome(
         po_number=view.po_number,
         decision=record.action,
-        tier=record.stage,
+        tier=record.tier,
         branch=record.branch,
         actor=record.actor,
         on_behalf_of=record.on_behalf_of,
@@ -80,26 +80,26 @@ def outcome_of(view: PoView) -> DecisionOutcome:
 
 
 def _approval_outcome(view: PoView, record: DecisionRecord) -> Outcome:
-    if view.current_stage >= len(view.stages):
+    if view.tier_index >= len(view.tiers):
         return Outcome.PO_APPROVED
-    stage = _decided_stage(view, record)
-    if stage.approved:
+    tier = _decided_tier(view, record)
+    if tier.approved:
         return Outcome.TIER_APPROVED
-    branch = next(b for b in stage.branches if b.name == record.branch)
+    branch = next(b for b in tier.branches if b.name == record.branch)
     return Outcome.BRANCH_APPROVED if branch.approved else Outcome.APPROVAL_RECORDED
 
 
-def _decided_stage(view: PoView, record: DecisionRecord) -> Stage:
+def _decided_tier(view: PoView, record: DecisionRecord) -> Tier:
     """The tier the decision was taken in: the latest of that name not after the current one
     (a change order's round of approval repeats the tiers' names)."""
-    reached = view.stages[: view.current_stage + 1]
-    return next(stage for stage in reversed(reached) if stage.name == record.stage)
+    reached = view.tiers[: view.tier_index + 1]
+    return next(tier for tier in reversed(reached) if tier.name == record.tier)
 
 
 def _next_step(view: PoView, outcome: Outcome) -> NextStep | None:
     if outcome is Outcome.INFORMATION_REQUESTED:
-        return NextStep(view.decisions[-1].stage, "answer", [view.requisition.requester])
+        return NextStep(view.decisions[-1].tier, "answer", [view.requisition.requester])
     waiting = view.waiting_on()
     if not waiting or outcome in (Outcome.PO_APPROVED, Outcome.REJECTED):
         return None
-    return NextStep(view.stages[view.current_stage].name, "decision", waiting)
+    return NextStep(view.tiers[view.tier_index].name, "decision", waiting)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.catalog import Decision
-from domain.chain import ApprovalState, Branch, Stage
+from domain.chain import ApprovalState, Branch, Tier
 from domain.wording import DECISION_WORDS
 
 
@@ -62,9 +62,9 @@ def refusal(state: ApprovalState, request: DecisionRequest, now: datetime) -> Re
     found = _entitled_branch(state, request, now)
     if isinstance(found, Refusal):
         return found
-    stage, branch = found
-    return _segregation_refusal(state, stage, branch, request) or _form_refusal(
-        state, stage, branch, request
+    tier, branch = found
+    return _segregation_refusal(state, tier, branch, request) or _form_refusal(
+        state, tier, branch, request
     )
 
 
@@ -80,26 +80,26 @@ def entitlement_refusal(
 
 def _entitled_branch(
     state: ApprovalState, request: DecisionRequest, now: datetime
-) -> tuple[Stage, Branch] | Refusal:
-    stage = state.stage_now()
-    if stage is None:
+) -> tuple[Tier, Branch] | Refusal:
+    tier = state.tier_now()
+    if tier is None:
         return Refusal("not_waiting", "this purchase order is not waiting for a decision")
     person_refusal = _person_refusal(state, request, now)
     if person_refusal:
         return person_refusal
-    branch = branch_for(stage, request)
+    branch = branch_for(tier, request)
     if branch is None:
-        waiting = ", ".join(p for b in stage.branches for p in b.waiting_on()) or "nobody"
+        waiting = ", ".join(p for b in tier.branches for p in b.waiting_on()) or "nobody"
         return Refusal(
             "not_entitled",
-            f"{request.principal} may not decide tier '{stage.name}'; it waits on {waiting}",
+            f"{request.principal} may not decide tier '{tier.name}'; it waits on {waiting}",
         )
-    return stage, branch
+    return tier, branch
 
 
-def branch_for(stage: Stage, request: DecisionRequest) -> Branch | None:
-    """The branch of ``stage`` the request decides: one waiting on its principal."""
-    for branch in stage.branches:
+def branch_for(tier: Tier, request: DecisionRequest) -> Branch | None:
+    """The branch of ``tier`` the request decides: one waiting on its principal."""
+    for branch in tier.branches:
         if request.branch not in (None, branch.name):
             continue
         if request.principal in branch.waiting_on():
@@ -107,27 +107,27 @@ def branch_for(stage: Stage, request: DecisionRequest) -> Branch | None:
     return None
 
 
-def approvers_elsewhere(state: ApprovalState, stage: Stage, branch: Branch) -> set[str]:
+def approvers_elsewhere(state: ApprovalState, tier: Tier, branch: Branch) -> set[str]:
     """Everyone who approved (or was acted for in) any other branch or tier of this PO's
     current approval round."""
-    in_round = state.stages_of_round()
+    in_round = state.tiers_of_round()
     return {
         person
         for record in state.decisions
         if record.action is Decision.APPROVE
-        and record.stage in in_round
-        and (record.stage, record.branch) != (stage.name, branch.name)
+        and record.tier in in_round
+        and (record.tier, record.branch) != (tier.name, branch.name)
         for person in (record.actor, record.on_behalf_of)
         if person
     }
 
 
-def forward_candidates(state: ApprovalState, stage: Stage, branch: Branch, actor: str) -> list[str]:
+def forward_candidates(state: ApprovalState, tier: Tier, branch: Branch, actor: str) -> list[str]:
     """Who a branch may be forwarded to: its eligible, fallback and escalation people, less the
     requester, the one forwarding, and anyone whose approval would break segregation of duties."""
     excluded = {state.requester, actor, *branch.approvals}
     if not state.allow_same_approver_across_tiers:
-        excluded |= approvers_elsewhere(state, stage, branch)
+        excluded |= approvers_elsewhere(state, tier, branch)
     pool = branch.eligible + branch.fallback + branch.escalation_pool
     return [person for person in dict.fromkeys(pool) if person not in excluded]
 
@@ -154,11 +154,11 @@ def _person_refusal(
 
 
 def _segregation_refusal(
-    state: ApprovalState, stage: Stage, branch: Branch, request: DecisionRequest
+    state: ApprovalState, tier: Tier, branch: Branch, request: DecisionRequest
 ) -> Refusal | None:
     if request.action is not Decision.APPROVE or state.allow_same_approver_across_tiers:
         return None
-    overlap = {request.actor, request.principal} & approvers_elsewhere(state, stage, branch)
+    overlap = {request.actor, request.principal} & approvers_elsewhere(state, tier, branch)
     if overlap:
         return Refusal(
             "segregation_of_duties",
@@ -168,7 +168,7 @@ def _segregation_refusal(
 
 
 def _form_refusal(
-    state: ApprovalState, stage: Stage, branch: Branch, request: DecisionRequest
+    state: ApprovalState, tier: Tier, branch: Branch, request: DecisionRequest
 ) -> Refusal | None:
     action, comment = request.action, request.comment.strip()
     needs_comment = action in (
@@ -180,11 +180,11 @@ def _form_refusal(
         wanted = DECISION_WORDS[action]
         return Refusal("comment_required", f"a comment is required to {wanted} here")
     if action is Decision.FORWARD:
-        candidates = forward_candidates(state, stage, branch, request.principal)
+        candidates = forward_candidates(state, tier, branch, request.principal)
         if request.forward_to not in candidates:
             return Refusal(
                 "invalid_forward",
-                f"tier '{stage.name}' can be forwarded to: {', '.join(candidates) or 'nobody'}",
+                f"tier '{tier.name}' can be forwarded to: {', '.join(candidates) or 'nobody'}",
             )
     if action is Decision.EXTEND_DEADLINE:
         return _extension_refusal(branch, request)

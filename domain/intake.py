@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 from domain.requisition import LineItem, Requisition
-from domain.validation import RuleFailure
+from domain.validation import FieldRefusal
 
 # At most a hundred billion of a two-decimal currency (10^14 minor units) in any one amount:
 # line, total, ceiling, invoice or call-off. Converted at any rate between two currencies the
@@ -82,7 +82,7 @@ def amount_problem(minor: int) -> str | None:
     return None
 
 
-def intake_refusals(requisition: Requisition) -> tuple[RuleFailure, ...]:
+def intake_refusals(requisition: Requisition) -> tuple[FieldRefusal, ...]:
     """Every limit the requisition breaks (rules ``lines_at_most``, ``milestones_at_most``,
     ``text_length``, ``text_characters``, ``quantity_in_range``, ``amount_in_range``, and
     ``requisition_size`` when no other); messages never repeat the offending text."""
@@ -96,11 +96,11 @@ def intake_refusals(requisition: Requisition) -> tuple[RuleFailure, ...]:
     return tuple(refusals)
 
 
-def line_refusals(lines: tuple[LineItem, ...], prefix: str = "lines") -> Iterator[RuleFailure]:
+def line_refusals(lines: tuple[LineItem, ...], prefix: str = "lines") -> Iterator[FieldRefusal]:
     """The limits on lines (their count, texts, quantities and amounts), for requisitions and
     the lines of a change order alike."""
     if len(lines) > MAX_LINES:
-        yield RuleFailure(
+        yield FieldRefusal(
             "lines_at_most", prefix, f"{len(lines)} lines; a PO holds at most {MAX_LINES}."
         )
         return
@@ -109,7 +109,7 @@ def line_refusals(lines: tuple[LineItem, ...], prefix: str = "lines") -> Iterato
         for name, (longest, multiline) in LINE_TEXTS.items():
             yield from _text(f"{where}.{name}", getattr(line, name), longest, multiline)
         if line.quantity > MAX_QUANTITY:
-            yield RuleFailure(
+            yield FieldRefusal(
                 "quantity_in_range",
                 f"{where}.quantity",
                 f"Line {index + 1} has a quantity above {MAX_QUANTITY}.",
@@ -121,51 +121,51 @@ def line_refusals(lines: tuple[LineItem, ...], prefix: str = "lines") -> Iterato
         yield from _amount(f"{prefix}.total_minor", sum(line.total_minor for line in lines))
 
 
-def _milestone_count(req: Requisition) -> Iterator[RuleFailure]:
+def _milestone_count(req: Requisition) -> Iterator[FieldRefusal]:
     if len(req.milestones) > MAX_MILESTONES:
-        yield RuleFailure(
+        yield FieldRefusal(
             "milestones_at_most",
             "milestones",
             f"{len(req.milestones)} milestones; a PO holds at most {MAX_MILESTONES}.",
         )
 
 
-def _texts(req: Requisition) -> Iterator[RuleFailure]:
+def _texts(req: Requisition) -> Iterator[FieldRefusal]:
     for name, (longest, multiline) in REQUISITION_TEXT.items():
         yield from _text(name, getattr(req, name), longest, multiline)
     for index, milestone in enumerate(req.milestones[:MAX_MILESTONES]):
         yield from _text(f"milestones[{index}]", milestone, LINE_TEXT, False)
 
 
-def _amounts(req: Requisition) -> Iterator[RuleFailure]:
+def _amounts(req: Requisition) -> Iterator[FieldRefusal]:
     yield from line_refusals(req.lines)
     if req.blanket_ceiling_minor is not None:
         yield from _amount("blanket_ceiling_minor", req.blanket_ceiling_minor)
 
 
-def _size(req: Requisition) -> Iterator[RuleFailure]:
+def _size(req: Requisition) -> Iterator[FieldRefusal]:
     size = len(json.dumps(asdict(req), default=str, ensure_ascii=True))
     if size > MAX_REQUISITION_BYTES:
-        yield RuleFailure(
+        yield FieldRefusal(
             "requisition_size",
             "requisition",
             f"The requisition takes {size} bytes; it may take at most {MAX_REQUISITION_BYTES}.",
         )
 
 
-def _text(field: str, text: str | None, longest: int, multiline: bool) -> Iterator[RuleFailure]:
+def _text(field: str, text: str | None, longest: int, multiline: bool) -> Iterator[FieldRefusal]:
     if text is None:
         return
     if len(text) > longest:
-        yield RuleFailure(
+        yield FieldRefusal(
             "text_length", field, f"{field} has {len(text)} characters; at most {longest}."
         )
     problem = text_problem(text, multiline)
     if problem is not None:
-        yield RuleFailure("text_characters", field, f"{field} {problem}.")
+        yield FieldRefusal("text_characters", field, f"{field} {problem}.")
 
 
-def _amount(field: str, minor: int) -> Iterator[RuleFailure]:
+def _amount(field: str, minor: int) -> Iterator[FieldRefusal]:
     problem = amount_problem(minor)
     if problem is not None:
-        yield RuleFailure("amount_in_range", field, f"{field} {problem}.")
+        yield FieldRefusal("amount_in_range", field, f"{field} {problem}.")

@@ -8,13 +8,13 @@ from domain.requisition import LineItem, Requisition
 from domain.validation import (
     CatalogPrice,
     ContractFacts,
+    FieldRefusal,
     ReferenceData,
-    RuleFailure,
     amount_text,
 )
 
 
-def vendor_and_msa_refusals(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def vendor_and_msa_refusals(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     """Every refusal about the vendor, the MSA and its catalog, in the order a requester reads
     them; a price above the MSA is ``prices_above_msa``'s, as the policy decides its weight."""
     yield from _vendor_known(req, ref)
@@ -27,16 +27,16 @@ def vendor_and_msa_refusals(req: Requisition, ref: ReferenceData) -> Iterator[Ru
     yield from _catalog_currency_matches(req, ref)
 
 
-def _vendor_known(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _vendor_known(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     if ref.vendor is None:
-        yield RuleFailure(
+        yield FieldRefusal(
             "vendor_known", "vendor", f"{req.vendor} is not a known vendor; choose a listed one."
         )
 
 
-def _vendor_approved(ref: ReferenceData) -> Iterator[RuleFailure]:
+def _vendor_approved(ref: ReferenceData) -> Iterator[FieldRefusal]:
     if ref.vendor is not None and ref.vendor.status is not VendorStatus.APPROVED:
-        yield RuleFailure(
+        yield FieldRefusal(
             "vendor_approved",
             "vendor",
             f"{ref.vendor.name} is {ref.vendor.status.value}; choose an approved vendor.",
@@ -50,31 +50,31 @@ def _known_contract(req: Requisition, ref: ReferenceData) -> ContractFacts | Non
     return ref.contract
 
 
-def _msa_present(req: Requisition) -> Iterator[RuleFailure]:
+def _msa_present(req: Requisition) -> Iterator[FieldRefusal]:
     if req.contract is None:
-        yield RuleFailure(
+        yield FieldRefusal(
             "msa_present",
             "contract",
             f"Every purchase order falls under an MSA; name the MSA with {req.vendor}.",
         )
 
 
-def _msa_known(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _msa_known(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     if req.contract is not None and _known_contract(req, ref) is None:
-        yield RuleFailure("msa_known", "contract", f"{req.contract} is not a known MSA.")
+        yield FieldRefusal("msa_known", "contract", f"{req.contract} is not a known MSA.")
 
 
-def _msa_of_vendor(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _msa_of_vendor(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     contract = _known_contract(req, ref)
     if contract is not None and contract.vendor != req.vendor:
-        yield RuleFailure(
+        yield FieldRefusal(
             "msa_of_vendor",
             "contract",
             f"{contract.reference} is an MSA with {contract.vendor}, not with {req.vendor}.",
         )
 
 
-def _msa_valid_for_service_period(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _msa_valid_for_service_period(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     contract = _known_contract(req, ref)
     if contract is None or not req.lines:
         return
@@ -82,7 +82,7 @@ def _msa_valid_for_service_period(req: Requisition, ref: ReferenceData) -> Itera
     if contract.start_date <= start and (contract.end_date is None or contract.end_date >= end):
         return
     until = "open-ended" if contract.end_date is None else contract.end_date.isoformat()
-    yield RuleFailure(
+    yield FieldRefusal(
         "msa_valid_for_service_period",
         "contract",
         f"{contract.reference} runs from {contract.start_date.isoformat()} to {until}, "
@@ -103,20 +103,20 @@ def _catalog_lines(
             yield index, line, line.catalog_sku, prices.get(line.catalog_sku)
 
 
-def _catalog_item_known(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _catalog_item_known(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     for index, _line, sku, price in _catalog_lines(req, ref):
         if price is None:
-            yield RuleFailure(
+            yield FieldRefusal(
                 "catalog_item_known",
                 f"lines[{index}].catalog_sku",
                 f"Catalog item {sku} is not in the catalog of {req.contract}.",
             )
 
 
-def _catalog_currency_matches(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _catalog_currency_matches(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     for _index, _line, sku, price in _catalog_lines(req, ref):
         if price is not None and price.currency != req.currency:
-            yield RuleFailure(
+            yield FieldRefusal(
                 "catalog_currency_matches",
                 "currency",
                 f"Catalog item {sku} of {price.contract} is priced in {price.currency}, "
@@ -124,13 +124,13 @@ def _catalog_currency_matches(req: Requisition, ref: ReferenceData) -> Iterator[
             )
 
 
-def prices_above_msa(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def prices_above_msa(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     for index, line, sku, price in _catalog_lines(req, ref):
         if price is None or price.currency != req.currency:
             continue  # catalog_item_known / catalog_currency_matches report these
         if line.unit_price_minor > price.unit_price_minor:
             paid = amount_text(line.unit_price_minor, req.currency)
-            yield RuleFailure(
+            yield FieldRefusal(
                 "price_above_msa",
                 f"lines[{index}].unit_price_minor",
                 f"Line {index + 1} costs {paid} a unit, above the {price.contract} price of "

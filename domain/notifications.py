@@ -33,7 +33,7 @@ class Recipient:
 
 
 @dataclass(frozen=True)
-class PoSummary:
+class PoBrief:
     """The PO a message is about; ``card`` is its decision card in messages that ask the
     addressee to decide (``DECISION_KINDS``), enough to decide from the message."""
 

@@ -1,4 +1,4 @@
-"""Where a PO stands in its life, as the requester's stage tracker shows it: requisition, then
+"""Where a PO stands in its life, as the requester's step tracker shows it: requisition, then
 approval (tier k of n), issued, invoiced, closed; each step done, current or upcoming, and the
 step where a PO stopped (refused, rejected, cancelled) or waits for an operator."""
 
@@ -35,7 +35,7 @@ _STOPPED = {
 _PAST_APPROVAL = frozenset({PoStatus.APPROVED, PoStatus.ISSUED, PoStatus.CLOSED})
 
 
-def stage_track(view: PoView) -> list[TrackStep]:
+def step_track(view: PoView) -> list[TrackStep]:
     """The five steps of ``view``'s life: those behind it done, the one it is at current (or
     stopped, with why), the rest upcoming. Approval names its tier as "tier k of n"."""
     status = view.status
@@ -62,12 +62,12 @@ def stage_track(view: PoView) -> list[TrackStep]:
 
 
 def _all_approved(view: PoView) -> bool:
-    return bool(view.stages) and all(stage.approved for stage in view.stages)
+    return bool(view.tiers) and all(tier.approved for tier in view.tiers)
 
 
 def _approval_label(view: PoView, current: bool) -> str:
-    tiers = len(view.stages)
-    if not current or not tiers or view.current_stage >= tiers:
+    tiers = len(view.tiers)
+    if not current or not tiers or view.tier_index >= tiers:
         return "Approval"
-    stage = view.stages[view.current_stage]
-    return f"Approval: tier {view.current_stage + 1} of {tiers} ({stage.name})"
+    tier = view.tiers[view.tier_index]
+    return f"Approval: tier {view.tier_index + 1} of {tiers} ({tier.name})"

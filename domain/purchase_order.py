@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from domain.blanket import CallOff
 from domain.catalog import Decision, PoStatus
-from domain.chain import ApprovalState, DecisionRecord, Stage
+from domain.chain import ApprovalState, DecisionRecord, Tier
 from domain.change_orders import OPEN_OUTCOMES, ChangeOrderRecord
 from domain.invoicing import InvoiceRecord
 from domain.money import Money, convert
@@ -14,7 +14,7 @@ from domain.policy import Policy
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
 from domain.side_effects import Attention, Undelivered
-from domain.validation import RuleFailure, ValidationOutcome
+from domain.validation import FieldRefusal, ValidationOutcome
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,11 @@ class PoView:
     policy_name: str | None = None
     policy_version: int | None = None
     policy_id: int | None = None
-    stages: list[Stage] = field(default_factory=list)
-    current_stage: int = 0
+    tiers: list[Tier] = field(default_factory=list)
+    tier_index: int = 0
     decisions: list[DecisionRecord] = field(default_factory=list)
-    refusals: list[RuleFailure] = field(default_factory=list)
-    flags: list[RuleFailure] = field(default_factory=list)
+    refusals: list[FieldRefusal] = field(default_factory=list)
+    flags: list[FieldRefusal] = field(default_factory=list)
     information_request: str | None = None
     over_budget: bool = False
     erp_reference: str | None = None
@@ -138,7 +138,7 @@ class PoView:
     change_orders: list[ChangeOrderRecord] = field(default_factory=list)
     invoices: list[InvoiceRecord] = field(default_factory=list)
     call_offs: list[CallOff] = field(default_factory=list)
-    held_for_change: str | None = None  # approved, waiting for this change ticket's approval
+    held_for_change_ticket: str | None = None  # approved, waiting for this change ticket's approval
     erp_status: str | None = None  # the ERP's latest word on the order: acknowledged, ...
     erp_events: list[str] = field(default_factory=list)  # the ERP event ids taken in
     ticket_updates: int = 0  # write-backs to the ITSM ticket so far (each one's key)
@@ -152,14 +152,14 @@ class PoView:
         return any(c.outcome in OPEN_OUTCOMES for c in self.change_orders)
 
     def waiting_on(self) -> list[str]:
-        if self.status not in (PoStatus.PENDING_APPROVAL, PoStatus.ISSUED) or not self.stages:
+        if self.status not in (PoStatus.PENDING_APPROVAL, PoStatus.ISSUED) or not self.tiers:
             return []
-        if self.current_stage >= len(self.stages):
+        if self.tier_index >= len(self.tiers):
             return []
-        stage = self.stages[self.current_stage]
-        if any(d.action is Decision.REJECT and d.stage == stage.name for d in self.decisions):
+        tier = self.tiers[self.tier_index]
+        if any(d.action is Decision.REJECT and d.tier == tier.name for d in self.decisions):
             return []  # an issued PO whose change order (or after-the-fact round) was rejected
-        return list(dict.fromkeys(p for b in stage.branches for p in b.waiting_on()))
+        return list(dict.fromkeys(p for b in tier.branches for p in b.waiting_on()))
 
     def approval_state(self) -> ApprovalState:
         """The decision rules' view of this PO (for pages that show what a person may do)."""
@@ -168,8 +168,8 @@ class PoView:
             requester=requisition.requester,
             cost_center=requisition.cost_center,
             amount_base_minor=self.amount_base_minor,
-            stages=self.stages,
-            current_stage=self.current_stage,
+            tiers=self.tiers,
+            tier_index=self.tier_index,
             waiting=bool(self.waiting_on()),
             decisions=self.decisions,
             round_starts_at=self.approval_round_from,
@@ -177,20 +177,20 @@ class PoView:
 
     def current_tier(self) -> str | None:
         if self.waiting_on():
-            return self.stages[self.current_stage].name
+            return self.tiers[self.tier_index].name
         return None
 
     def next_deadline(self) -> datetime | None:
         if not self.waiting_on():
             return None
-        deadlines = [b.deadline_at for b in self.stages[self.current_stage].branches]
+        deadlines = [b.deadline_at for b in self.tiers[self.tier_index].branches]
         return min((d for d in deadlines if d is not None), default=None)
 
 
 @dataclass(frozen=True)
 class StateAfter:
-    """What the audit entry of a change says the PO became, taken when the change is recorded
-    (changes projected together share one view, the newest)."""
+    """What the audit entry of an event says the PO became, taken when the event is recorded
+    (events projected together share one view, the newest)."""
 
     status: PoStatus
     tier: str | None
@@ -205,7 +205,7 @@ class StateAfter:
 
 
 @dataclass(frozen=True)
-class PoChange:
+class PoEvent:
     """One state change, projected to the read model and the audit trail exactly once."""
 
     sequence: int
@@ -219,7 +219,7 @@ class PoChange:
     on_behalf_of: str | None = None
     comment: str = ""
     decision: DecisionRecord | None = None
-    state_after: StateAfter | None = None  # unset in changes recorded before it existed
+    state_after: StateAfter | None = None  # unset in events recorded before it existed
 
     def after(self) -> StateAfter:
         return self.state_after or StateAfter.of(self.view)

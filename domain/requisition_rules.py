@@ -1,6 +1,6 @@
 """The requisition rules (docs/purchase-order.md, step 1) and ``validate_requisition``, which
 runs them all so a requester sees every problem at once. Each rule is a small generator of
-``RuleFailure``s; reference data and ``today`` come in as arguments."""
+``FieldRefusal``s; reference data and ``today`` come in as arguments."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -10,8 +10,8 @@ from domain.msa_rules import prices_above_msa, vendor_and_msa_refusals
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
 from domain.validation import (
+    FieldRefusal,
     ReferenceData,
-    RuleFailure,
     ValidationOutcome,
     amount_text,
     currency_ok,
@@ -58,22 +58,22 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def _requester_active(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _requester_active(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     if not ref.requester_active:
-        yield RuleFailure(
+        yield FieldRefusal(
             "requester_active", "requester", f"Requester {req.requester} is not an active user."
         )
 
 
-def _currency_valid(req: Requisition) -> Iterator[RuleFailure]:
+def _currency_valid(req: Requisition) -> Iterator[FieldRefusal]:
     if not currency_ok(req.currency):
-        yield RuleFailure(
+        yield FieldRefusal(
             "currency_valid",
             "currency",
             f"Currency {req.currency!r} is not an ISO 4217 code such as EUR.",
         )
     elif req.currency not in RATE_CURRENCIES:
-        yield RuleFailure(
+        yield FieldRefusal(
             "currency_known",
             "currency",
             f"No exchange rate is published for {req.currency}; use one of "
@@ -81,16 +81,16 @@ def _currency_valid(req: Requisition) -> Iterator[RuleFailure]:
         )
 
 
-def _blanket_ceiling(req: Requisition) -> Iterator[RuleFailure]:
+def _blanket_ceiling(req: Requisition) -> Iterator[FieldRefusal]:
     ceiling = req.blanket_ceiling_minor
     if req.po_type is PoType.BLANKET and (ceiling is None or ceiling <= 0):
-        yield RuleFailure(
+        yield FieldRefusal(
             "blanket_ceiling",
             "blanket_ceiling_minor",
             f"A blanket purchase order needs a positive ceiling, got {ceiling}.",
         )
     elif req.po_type is PoType.ONE_TIME and ceiling is not None:
-        yield RuleFailure(
+        yield FieldRefusal(
             "blanket_ceiling",
             "blanket_ceiling_minor",
             f"A one-time purchase order has no ceiling; remove the ceiling of "
@@ -98,21 +98,21 @@ def _blanket_ceiling(req: Requisition) -> Iterator[RuleFailure]:
         )
 
 
-def _lines_present(req: Requisition) -> Iterator[RuleFailure]:
+def _lines_present(req: Requisition) -> Iterator[FieldRefusal]:
     if not req.lines:
-        yield RuleFailure("lines_present", "lines", "A requisition needs at least one line.")
+        yield FieldRefusal("lines_present", "lines", "A requisition needs at least one line.")
 
 
-def _line_rules(req: Requisition) -> Iterator[RuleFailure]:
+def _line_rules(req: Requisition) -> Iterator[FieldRefusal]:
     for index, line in enumerate(req.lines):
         yield from _quantity_positive(index, line)
         yield from _unit_price_not_negative(index, line, req.currency)
         yield from _service_period_valid(index, line)
 
 
-def _quantity_positive(index: int, line: LineItem) -> Iterator[RuleFailure]:
+def _quantity_positive(index: int, line: LineItem) -> Iterator[FieldRefusal]:
     if line.quantity <= 0:
-        yield RuleFailure(
+        yield FieldRefusal(
             "quantity_positive",
             f"lines[{index}].quantity",
             f"Line {index + 1} ({line.description}) has quantity {line.quantity}; "
@@ -120,9 +120,9 @@ def _quantity_positive(index: int, line: LineItem) -> Iterator[RuleFailure]:
         )
 
 
-def _unit_price_not_negative(index: int, line: LineItem, currency: str) -> Iterator[RuleFailure]:
+def _unit_price_not_negative(index: int, line: LineItem, currency: str) -> Iterator[FieldRefusal]:
     if line.unit_price_minor < 0:
-        yield RuleFailure(
+        yield FieldRefusal(
             "unit_price_not_negative",
             f"lines[{index}].unit_price_minor",
             f"Line {index + 1} ({line.description}) has a negative unit price of "
@@ -130,9 +130,9 @@ def _unit_price_not_negative(index: int, line: LineItem, currency: str) -> Itera
         )
 
 
-def _service_period_valid(index: int, line: LineItem) -> Iterator[RuleFailure]:
+def _service_period_valid(index: int, line: LineItem) -> Iterator[FieldRefusal]:
     if line.service_end < line.service_start:
-        yield RuleFailure(
+        yield FieldRefusal(
             "service_period_valid",
             f"lines[{index}].service_end",
             f"Line {index + 1} ({line.description}) ends on {line.service_end.isoformat()}, "
@@ -140,10 +140,10 @@ def _service_period_valid(index: int, line: LineItem) -> Iterator[RuleFailure]:
         )
 
 
-def _service_period_not_past(req: Requisition, today: date) -> Iterator[RuleFailure]:
+def _service_period_not_past(req: Requisition, today: date) -> Iterator[FieldRefusal]:
     if req.lines and req.service_end < today:
         latest = max(range(len(req.lines)), key=lambda i: req.lines[i].service_end)
-        yield RuleFailure(
+        yield FieldRefusal(
             "service_period_not_past",
             f"lines[{latest}].service_end",
             f"The service period ended on {req.service_end.isoformat()}, "
@@ -151,21 +151,21 @@ def _service_period_not_past(req: Requisition, today: date) -> Iterator[RuleFail
         )
 
 
-def _cost_center_active(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _cost_center_active(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     if not ref.cost_center_active:
-        yield RuleFailure(
+        yield FieldRefusal(
             "cost_center_active", "cost_center", f"Cost center {req.cost_center} is not active."
         )
 
 
-def _project(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _project(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     """project_known, then project_of_cost_center; nothing when no project is named."""
     if req.project is None:
         return
     if ref.project_cost_center is None:
-        yield RuleFailure("project_known", "project", f"{req.project} is not a known project.")
+        yield FieldRefusal("project_known", "project", f"{req.project} is not a known project.")
     elif ref.project_cost_center != req.cost_center:
-        yield RuleFailure(
+        yield FieldRefusal(
             "project_of_cost_center",
             "project",
             f"Project {req.project} belongs to cost center {ref.project_cost_center}, "
@@ -173,37 +173,37 @@ def _project(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
         )
 
 
-def _gl_account_active(req: Requisition, ref: ReferenceData) -> Iterator[RuleFailure]:
+def _gl_account_active(req: Requisition, ref: ReferenceData) -> Iterator[FieldRefusal]:
     # A named GL account the caller could not confirm (None) counts as not active.
     if req.gl_account is not None and ref.gl_account_active is not True:
-        yield RuleFailure(
+        yield FieldRefusal(
             "gl_account_active",
             "gl_account",
             f"GL account {req.gl_account} is not an active account.",
         )
 
 
-def _business_case_present(req: Requisition) -> Iterator[RuleFailure]:
+def _business_case_present(req: Requisition) -> Iterator[FieldRefusal]:
     if _blank(req.business_case_ref):
-        yield RuleFailure(
+        yield FieldRefusal(
             "business_case_present",
             "business_case_ref",
             f"{req.title} needs a business case reference.",
         )
 
 
-def _dpia_present(req: Requisition) -> Iterator[RuleFailure]:
+def _dpia_present(req: Requisition) -> Iterator[FieldRefusal]:
     if RiskFlag.HANDLES_PII in req.risk_flags and _blank(req.dpia_ref):
-        yield RuleFailure(
+        yield FieldRefusal(
             "dpia_present",
             "dpia_ref",
             f"{req.title} handles personal data, so it needs a DPIA reference.",
         )
 
 
-def _least_privilege_statement_present(req: Requisition) -> Iterator[RuleFailure]:
+def _least_privilege_statement_present(req: Requisition) -> Iterator[FieldRefusal]:
     if RiskFlag.THIRD_PARTY_ACCESS in req.risk_flags and _blank(req.least_privilege_statement):
-        yield RuleFailure(
+        yield FieldRefusal(
             "least_privilege_statement_present",
             "least_privilege_statement",
             f"{req.title} gives {req.vendor} access to our systems, "
@@ -211,18 +211,18 @@ def _least_privilege_statement_present(req: Requisition) -> Iterator[RuleFailure
         )
 
 
-def _emergency_justified(req: Requisition) -> Iterator[RuleFailure]:
+def _emergency_justified(req: Requisition) -> Iterator[FieldRefusal]:
     """Two failures at most: a missing justification, and a missing incident or change ticket."""
     if not req.emergency:
         return
     if _blank(req.emergency_justification):
-        yield RuleFailure(
+        yield FieldRefusal(
             "emergency_justified",
             "emergency_justification",
             f"Emergency purchase order {req.title} needs a justification.",
         )
     if _blank(req.incident_ref) and _blank(req.change_ticket):
-        yield RuleFailure(
+        yield FieldRefusal(
             "emergency_justified",
             "incident_ref",
             f"Emergency purchase order {req.title} needs an incident or change ticket reference.",

@@ -1,5 +1,5 @@
 """Routing (docs/purchase-order.md, step 3): a requisition and a policy become the
-chain of stages to approve.
+chain of tiers to approve.
 
 Pure: the caller looks up the amount in base currency, budget status, vendor history, the
 cost-center owner, the manager chain and role holders, and hands them in as ``RoutingFacts``.
@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from domain.catalog import Role
-from domain.chain import Branch, Stage
+from domain.chain import Branch, Tier
 from domain.policy import ApproverMode, ApproverSpec, BranchSpec, Condition, Policy, TierSpec
 from domain.requisition import Requisition
 
-EMERGENCY_STAGE = "emergency"
+EMERGENCY_TIER = "emergency"
 EMERGENCY_DEADLINE_HOURS = 4
 EMERGENCY_REMINDER_HOURS = 1
 
@@ -34,34 +34,34 @@ class RoutingFacts:
     role_members: Mapping[str, tuple[str, ...]]  # Role value -> active usernames holding it
 
 
-def route(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> list[Stage]:
-    """The stages a requisition must pass, in policy order: one per tier whose ``when`` holds.
+def route(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> list[Tier]:
+    """The tiers a requisition must pass, in policy order: one per tier whose ``when`` holds.
 
     Each branch names its people at routing time, never the requester. A branch whose approvers
     are all the requester falls to its fallback, then to procurement; ``RoutingError`` when
     none of these has anyone.
     """
     return [
-        Stage(tier.name, [_branch(tier.name, spec, requisition, facts) for spec in tier.branches])
+        Tier(tier.name, [_branch(tier.name, spec, requisition, facts) for spec in tier.branches])
         for tier in policy.tiers
         if applies(tier, requisition, facts)
     ]
 
 
-def emergency_stage(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> Stage | None:
-    """The one-branch ``emergency`` stage (4 h deadline, hourly reminders) for an emergency PO.
+def emergency_tier(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> Tier | None:
+    """The one-branch ``emergency`` tier (4 h deadline, hourly reminders) for an emergency PO.
 
     None when the requisition is not an emergency or the policy has no emergency section.
     """
     if policy.emergency is None or not requisition.emergency:
         return None
     spec = BranchSpec(
-        name=EMERGENCY_STAGE,
+        name=EMERGENCY_TIER,
         approvers=policy.emergency.approvers,
         deadline_minutes=EMERGENCY_DEADLINE_HOURS * 60,
         reminder_minutes=EMERGENCY_REMINDER_HOURS * 60,
     )
-    return Stage(EMERGENCY_STAGE, [_branch(EMERGENCY_STAGE, spec, requisition, facts)])
+    return Tier(EMERGENCY_TIER, [_branch(EMERGENCY_TIER, spec, requisition, facts)])
 
 
 def applies(tier: TierSpec, requisition: Requisition, facts: RoutingFacts) -> bool:
@@ -69,7 +69,9 @@ def applies(tier: TierSpec, requisition: Requisition, facts: RoutingFacts) -> bo
     return not tier.when or any(holds(c, requisition, facts) for c in tier.when)
 
 
-def needs_approved_change(policy: Policy, requisition: Requisition, facts: RoutingFacts) -> bool:
+def needs_approved_change_ticket(
+    policy: Policy, requisition: Requisition, facts: RoutingFacts
+) -> bool:
     """Whether policy issues this PO only once an approved change ticket stands behind it."""
     return any(holds(c, requisition, facts) for c in policy.approved_change_required_when)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.catalog import Decision
-from domain.chain import ApprovalState, Stage
+from domain.chain import ApprovalState, Tier
 from domain.entitlement import DecisionRequest, Delegation, entitlement_refusal
 
 
@@ -36,8 +36,8 @@ def standing(
     state: ApprovalState, person: str, delegations: Sequence[Delegation], now: datetime
 ) -> Standing:
     """What ``person``, holding ``delegations`` (one per delegator), may do on the current tier."""
-    stage = state.stage_now()
-    if stage is None:
+    tier = state.tier_now()
+    if tier is None:
         return Standing()
 
     def entitled(delegation: Delegation | None) -> bool:
@@ -49,12 +49,12 @@ def standing(
     delegators = tuple(d.delegator for d in delegations if entitled(d))
     if for_myself or delegators:
         return Standing(for_myself, delegators)
-    return Standing(why_not=_why_not(state, stage, person, delegations, now))
+    return Standing(why_not=_why_not(state, tier, person, delegations, now))
 
 
 def _why_not(
     state: ApprovalState,
-    stage: Stage,
+    tier: Tier,
     person: str,
     delegations: Sequence[Delegation],
     now: datetime,
@@ -62,25 +62,25 @@ def _why_not(
     reasons = []
     if person == state.requester:
         reasons.append("You requested this PO.")
-    reasons += [f"You approved {tier}." for tier in _tiers_approved_by(state, person)]
-    waiting = [p for b in stage.branches for p in b.waiting_on()]
+    reasons += [f"You approved {name}." for name in _tiers_approved_by(state, person)]
+    waiting = [p for b in tier.branches for p in b.waiting_on()]
     reasons += [
         f"Your delegation from {d.delegator} does not cover this PO."
         for d in delegations
         if d.delegator in waiting and not d.covers(state.cost_center, state.amount_base_minor, now)
     ]
-    reasons.append(f"Waiting on {', '.join(dict.fromkeys(waiting)) or 'nobody'} ({stage.name}).")
+    reasons.append(f"Waiting on {', '.join(dict.fromkeys(waiting)) or 'nobody'} ({tier.name}).")
     return " ".join(reasons)
 
 
 def _tiers_approved_by(state: ApprovalState, person: str) -> list[str]:
     """The tiers of this approval round ``person`` approved, as "tier N (name)"."""
-    numbers = {stage.name: number for number, stage in enumerate(state.stages, start=1)}
+    numbers = {tier.name: number for number, tier in enumerate(state.tiers, start=1)}
     approved = [
-        record.stage
+        record.tier
         for record in state.decisions
         if record.action is Decision.APPROVE
-        and record.stage in state.stages_of_round()
+        and record.tier in state.tiers_of_round()
         and person in (record.actor, record.on_behalf_of)
     ]
     return [f"tier {numbers[name]} ({name})" for name in dict.fromkeys(approved)]

@@ -37,7 +37,7 @@ class PoQuery:
     """The queries a purchase order answers (a renewal answers ``VIEW`` too)."""
 
     VIEW: Final = "view"
-    RECORDED_CHANGES: Final = "recorded_changes"
+    RECORDED_CHANGES: Final = "recorded_events"
 
 
 class Activity:
@@ -49,12 +49,12 @@ class Activity:
     RELEASE_RESERVATION_BUDGET: Final = "release_reservation_budget"
     CHANGE_ORDER_BUDGET: Final = "change_order_budget"
     INVOICE_BUDGET: Final = "invoice_budget"
-    PROJECT_PO_CHANGES: Final = "project_po_changes"
+    PROJECT_PO_CHANGES: Final = "project_po_events"
     RECORD_EMERGENCY_EXCEPTION: Final = "record_emergency_exception"
     RECORD_AUDIT_EVENT: Final = "record_audit_event"
     ISSUE_TO_ERP: Final = "issue_to_erp"
     UPDATE_ITSM_TICKET: Final = "update_itsm_ticket"
-    CHANGE_APPROVED: Final = "change_approved"
+    CHANGE_APPROVED: Final = "change_ticket_approved"
     SEND_NOTIFICATION: Final = "send_notification"
     SEND_NOTIFICATIONS: Final = "send_notifications"
     SEND_DIGESTS: Final = "send_digests"

@@ -50,7 +50,7 @@ class ReferenceData:
 
 
 @dataclass(frozen=True)
-class RuleFailure:
+class FieldRefusal:
     """A failed rule: a stable snake_case ``rule`` id, the requisition ``field`` path it concerns
     (e.g. ``lines[0].unit_price_minor``) and one plain sentence for the requester."""
 
@@ -61,8 +61,8 @@ class RuleFailure:
 
 @dataclass(frozen=True)
 class ValidationOutcome:
-    refusals: tuple[RuleFailure, ...]
-    flags: tuple[RuleFailure, ...]  # allowed to proceed but noted (e.g. price above MSA, FLAG)
+    refusals: tuple[FieldRefusal, ...]
+    flags: tuple[FieldRefusal, ...]  # allowed to proceed but noted (e.g. price above MSA, FLAG)
 
     @property
     def accepted(self) -> bool:

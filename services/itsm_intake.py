@@ -36,7 +36,7 @@ class TicketUnreadable(Exception):
 
 
 @dataclass(frozen=True)
-class Delivery:
+class IntakeDelivery:
     source: str  # servicenow, jira, glpi
     key: str  # what makes a delivery the same delivery again
     headers: dict[str, str]
@@ -61,7 +61,9 @@ class TicketSource:
     to_requisition: TicketReading
 
 
-async def take_in(runtime: ServiceRuntime, delivery: Delivery, source: TicketSource) -> Intake:
+async def take_in(
+    runtime: ServiceRuntime, delivery: IntakeDelivery, source: TicketSource
+) -> Intake:
     """Keep the delivery, read its ticket, and start the ticket's PO once; a ticket that is not
     a valid requisition is answered on the ticket. ``TicketUnreadable`` leaves the delivery
     kept and open, so the same delivery sent again is taken in."""
@@ -86,7 +88,7 @@ async def take_in(runtime: ServiceRuntime, delivery: Delivery, source: TicketSou
     return Intake("started" if new else "duplicate", number, workflow_id, ticket.ticket)
 
 
-def _store(runtime: ServiceRuntime, delivery: Delivery) -> StoredDelivery:
+def _store(runtime: ServiceRuntime, delivery: IntakeDelivery) -> StoredDelivery:
     with unit_of_work(runtime.sessions) as session:
         return store_delivery(
             session, delivery.source, delivery.key, delivery.headers, delivery.body

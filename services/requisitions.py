@@ -20,7 +20,7 @@ from domain.catalog import PoStatus
 from domain.purchase_order import PurchaseOrderStart
 from domain.requisition import Requisition
 from domain.temporal_names import WorkflowType, workflow_id_for
-from domain.validation import RuleFailure
+from domain.validation import FieldRefusal
 from models.db import unit_of_work
 from models.people.records import User
 from models.purchase_orders.governance import IdempotencyKey
@@ -35,9 +35,9 @@ class RequisitionRefused(Exception):
     """Validation refused the requisition; ``failures`` names every failed rule. Nothing is
     stored: no PO number is drawn and the idempotency key stays unused."""
 
-    def __init__(self, failures: tuple[RuleFailure, ...]) -> None:
+    def __init__(self, refusals: tuple[FieldRefusal, ...]) -> None:
         super().__init__("requisition refused")
-        self.failures = failures
+        self.refusals = refusals
 
 
 class IdempotencyKeyReused(Exception):
@@ -101,12 +101,12 @@ async def _numbered(sessions: sessionmaker[Session], submission: _Submission) ->
 
 def _refusals_now(
     sessions: sessionmaker[Session], requisition: Requisition
-) -> tuple[RuleFailure, ...]:
+) -> tuple[FieldRefusal, ...]:
     with unit_of_work(sessions) as session:
         return refusals_of(session, requisition)
 
 
-def refusals_of(session: Session, requisition: Requisition) -> tuple[RuleFailure, ...]:
+def refusals_of(session: Session, requisition: Requisition) -> tuple[FieldRefusal, ...]:
     """What ``check_requisition`` refuses today (the same check the PO's workflow runs)."""
     return check_requisition(session, requisition, date.today()).outcome.refusals
 

@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
         BudgetMovement,
         InvoicePosting,
         InvoiceResult,
-        PoChange,
+        PoEvent,
         Preparation,
         PrepareRequest,
         ReservationResult,
@@ -147,12 +147,12 @@ async def post_invoice(posting: InvoicePosting) -> InvoiceResult:
     return result
 
 
-async def project_together(changes: list[PoChange]) -> None:
-    await call(Activity.PROJECT_PO_CHANGES, [changes], DATABASE)
+async def project_together(events: list[PoEvent]) -> None:
+    await call(Activity.PROJECT_PO_CHANGES, [events], DATABASE)
 
 
-async def record_emergency_exception(change: PoChange) -> None:
-    await call(Activity.RECORD_EMERGENCY_EXCEPTION, [change], DATABASE)
+async def record_emergency_exception(event: PoEvent) -> None:
+    await call(Activity.RECORD_EMERGENCY_EXCEPTION, [event], DATABASE)
 
 
 async def audit(event: AuditEvent) -> None:
@@ -184,7 +184,7 @@ async def _write_ticket(update: TicketUpdate, options: CallOptions) -> str | Non
     return None
 
 
-async def change_approved(change_ticket: str) -> bool:
+async def change_ticket_approved(change_ticket: str) -> bool:
     approved: bool = await call(Activity.CHANGE_APPROVED, [change_ticket], OUTSIDE, bool)
     return approved
 
@@ -198,7 +198,7 @@ async def save_erp_cursor(cursor: str | None) -> None:
     await call(Activity.SAVE_ERP_CURSOR, [cursor], DATABASE)
 
 
-async def notify(notification: Notification) -> str | None:
+async def send_notification(notification: Notification) -> str | None:
     """Never fails the caller, whatever failed (a local activity's last failure arrives as the
     activity's own error, not wrapped in an ``ActivityError``): why the message did not go out
     after its retries, or None once it did."""
@@ -206,9 +206,9 @@ async def notify(notification: Notification) -> str | None:
     return failed.get(notification.idempotency_key)
 
 
-async def notify_all(notifications: list[Notification]) -> dict[str, str]:
+async def send_notifications(notifications: list[Notification]) -> dict[str, str]:
     """Each message is sent once even when the activity is retried; the ones that did not go
-    out after the retries, by key, with the reason (see ``notify``)."""
+    out after the retries, by key, with the reason (see ``send_notification``)."""
     return await _send(Activity.SEND_NOTIFICATIONS, [notifications], notifications)
 
 

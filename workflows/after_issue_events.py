@@ -73,7 +73,7 @@ async def book_call_off(po: Recorder, request: CallOffRequest) -> None:
     )
     prepared = po.state.prepared
     if prepared and prepared.preparation.vendor_email:
-        await po.tell(
+        await po.notify(
             prepared.preparation.vendor_email,
             "call_off",
             f"Call-off {call_off.number} on {view.po_number}",

@@ -57,7 +57,7 @@ async def hold(recorder: Recorder, step: str, error: FailureError) -> None:
 async def record_quietly(
     recorder: Recorder, action: str, comment: str, actor: str = "poflow"
 ) -> None:
-    """Project a change straight away, past the projector's queue (whose batch may be the step
+    """Project an event straight away, past the projector's queue (whose batch may be the step
     that failed); a failure to write it is logged only."""
     steward = recorder.state.steward
     change = recorder.next_change(action, actor, comment=comment)

@@ -9,9 +9,9 @@ from dataclasses import replace
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.approval import open_stage
+    from domain.approval import open_tier
     from domain.catalog import PoStatus
-    from domain.chain import ApprovalState, Stage
+    from domain.chain import ApprovalState, Tier
     from domain.change_orders import (
         ChangeOrderRecord,
         ChangeOrderRequest,
@@ -45,7 +45,7 @@ async def run_change_order(po: Recorder, prepared: Prepared, request: ChangeOrde
         number=len(view.change_orders) + 1,
     )
     view.change_orders.append(record)
-    state.change_request = None  # the record, open until answered, keeps a second one out
+    state.change_order_request = None  # the record, open until answered, keeps a second one out
     if change > 0:
         refused = await _reserve_increase(po, prepared, requisition, record)
         if refused is not None:
@@ -100,15 +100,15 @@ async def _approve_again(
     if not routed:
         return Verdict.APPROVED
     suffix = f" (change order {record.number})"
-    stages = [Stage(stage.name + suffix, stage.branches) for stage in routed]
+    tiers = [Tier(tier.name + suffix, tier.branches) for tier in routed]
     earlier = state.routed
     approval = earlier.approval if earlier else _approval_of(view, prepared)
-    first = len(view.stages)
-    view.stages.extend(stages)
-    approval.stages = view.stages
-    approval.current_stage, approval.waiting, approval.round_starts_at = first, True, first
+    first = len(view.tiers)
+    view.tiers.extend(tiers)
+    approval.tiers = view.tiers
+    approval.tier_index, approval.waiting, approval.round_starts_at = first, True, first
     view.approval_round_from = first
-    open_stage(stages[0], workflow.now())
+    open_tier(tiers[0], workflow.now())
     round_ = Routed(prepared, approval)
     state.phase = round_
     verdict = await run_chain(po, round_)
@@ -122,8 +122,8 @@ def _approval_of(view: PoView, prepared: Prepared) -> ApprovalState:
         requester=view.requisition.requester,
         cost_center=view.requisition.cost_center,
         amount_base_minor=view.amount_base_minor,
-        stages=view.stages,
-        current_stage=len(view.stages),
+        tiers=view.tiers,
+        tier_index=len(view.tiers),
         allow_same_approver_across_tiers=prepared.policy.allow_same_approver_across_tiers,
         decisions=view.decisions,
     )
@@ -157,7 +157,7 @@ async def _apply(
 async def _close(po: Recorder, record: ChangeOrderRecord, outcome: str, detail: str) -> None:
     record.outcome, record.detail = outcome, detail
     await po.record(f"change_order.{outcome}", record.actor, comment=f"{record.reason}: {detail}")
-    await po.tell(
+    await po.notify(
         po.view.requisition.requester,
         "change_order",
         f"{po.view.po_number} change order {outcome}",

@@ -35,8 +35,8 @@ async def after_issue(po: Recorder, prepared: Prepared) -> None:
                 po, prepared, PoStatus.CANCELLED, "po.cancelled", state.cancel_request.actor
             )
             return
-        if state.change_request:
-            await run_change_order(po, prepared, state.change_request)
+        if state.change_order_request:
+            await run_change_order(po, prepared, state.change_order_request)
             continue
         if fully_invoiced(view.invoices, view.requisition.amount().minor):
             await _finish(po, prepared, PoStatus.CLOSED, "po.closed", "poflow", "fully invoiced")

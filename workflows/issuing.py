@@ -38,11 +38,13 @@ async def issue(po: Recorder, prepared: Prepared) -> None:
         if reason is not None:
             await keep_unwritten(po, update, reason)
     facts: dict[str, object] = {"erp_reference": receipt.erp_reference}
-    notices = [po.notice(requisition.requester, "issued", f"{po.view.po_number} issued", facts)]
+    notifications = [
+        po.notification(requisition.requester, "issued", f"{po.view.po_number} issued", facts)
+    ]
     if prep.vendor_email:
         subject = f"Purchase order {po.view.po_number}"
-        notices.append(po.notice(prep.vendor_email, "purchase_order", subject, facts))
-    await po.tell_all(notices)
+        notifications.append(po.notification(prep.vendor_email, "purchase_order", subject, facts))
+    await po.notify_all(notifications)
 
 
 def erp_order(view: PoView, prepared: Prepared) -> ErpOrder:

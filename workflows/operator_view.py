@@ -26,9 +26,7 @@ def one_line(view: PoView) -> str:
     tier = view.current_tier()
     if tier is not None:
         waiting = ", ".join(view.waiting_on())
-        parts.append(
-            f"waiting on {waiting} ({tier}, tier {view.current_stage + 1}/{len(view.stages)})"
-        )
+        parts.append(f"waiting on {waiting} ({tier}, tier {view.tier_index + 1}/{len(view.tiers)})")
     else:
         parts.append(status_label(view.status))
     return " · ".join(parts)

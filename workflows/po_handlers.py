@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.approval import TICKET_STATE_AFTER, Effect, apply_decision
     from domain.blanket import CallOffRequest, call_off_refusal, called_off
     from domain.catalog import PoStatus
-    from domain.chain import Stage
+    from domain.chain import Tier
     from domain.change_orders import ChangeOrderRequest, change_order_refusal
     from domain.entitlement import DecisionRequest, Refusal, refusal
     from domain.erp_messages import ErpStatusEvent
@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.po_state import PoState, Routed
     from workflows.recorder import Recorder
     from workflows.ticket_write_back import write_back
-    from workflows.tier_clock import ask
+    from workflows.tier_clock import notify_approvers
 
 ACTIVE = (PoStatus.PENDING_APPROVAL, PoStatus.INFORMATION_REQUESTED)
 HELD = (PoStatus.INFORMATION_REQUESTED, PoStatus.NEEDS_ATTENTION)  # no decision is taken
@@ -41,15 +41,15 @@ class PurchaseOrderHandlers:
         return self.state.view
 
     @workflow.query(name=PoQuery.RECORDED_CHANGES)
-    def query_recorded_changes(self) -> int:
-        """How many changes the PO has recorded (each one audit entry): ``poflow audit verify
+    def query_recorded_events(self) -> int:
+        """How many events the PO has recorded (each one audit entry): ``poflow audit verify
         --workflows`` holds the trail against it."""
         return self.state.sequence
 
     @workflow.update(name=PoUpdate.DECIDE)
     async def decide(self, request: DecisionRequest) -> PoView:
         routed, view = self._routed(), self.state.view
-        stage = routed.approval.stage_now()
+        tier = routed.approval.tier_now()
         effect = apply_decision(routed.approval, request, workflow.now())
         record = routed.approval.decisions[-1]
         if effect is Effect.INFORMATION_REQUESTED:
@@ -69,8 +69,8 @@ class PurchaseOrderHandlers:
             on_behalf_of=record.on_behalf_of,
             decision=record,
         )
-        await self._announce_decision(effect, request, stage)
-        await write_back(self.recorder, TICKET_STATE_AFTER[effect], _decision_note(request, stage))
+        await self._announce_decision(effect, request, tier)
+        await write_back(self.recorder, TICKET_STATE_AFTER[effect], _decision_note(request, tier))
         return view
 
     @decide.validator
@@ -127,7 +127,7 @@ class PurchaseOrderHandlers:
         self.state.changed()
         await self.recorder.record("information.answered", answer.actor, comment=answer.answer)
         for person in view.waiting_on():
-            await self.recorder.tell(
+            await self.recorder.notify(
                 person,
                 "information_answered",
                 f"{view.po_number}: answered",
@@ -159,7 +159,7 @@ class PurchaseOrderHandlers:
         held = view.attention
         status = held.status_before if held else view.status
         # An approved PO not yet issued: held for an operator, or for its change ticket.
-        unissued = status is PoStatus.APPROVED and (held or view.held_for_change)
+        unissued = status is PoStatus.APPROVED and (held or view.held_for_change_ticket)
         if status not in (*ACTIVE, PoStatus.VALIDATING, PoStatus.ISSUED) and not unissued:
             raise ApplicationError(
                 f"a {status.value} purchase order cannot be cancelled", type="not_cancellable"
@@ -176,7 +176,7 @@ class PurchaseOrderHandlers:
     async def change_order(self, request: ChangeOrderRequest) -> PoView:
         """Returns once the change order is applied or refused, or waits for approval."""
         state = self.state
-        state.change_request = request
+        state.change_order_request = request
         state.changed()
         number = len(state.view.change_orders) + 1  # its record's number
 
@@ -195,7 +195,7 @@ class PurchaseOrderHandlers:
                 view.status,
                 view.requisition,
                 request,
-                self.state.change_request is not None or view.change_pending(),
+                self.state.change_order_request is not None or view.change_pending(),
                 view.invoiced_minor(),
                 called_off(view.call_offs),
             )
@@ -228,30 +228,30 @@ class PurchaseOrderHandlers:
         _refuse_with(call_off_refusal(view.status, view.requisition, request, view.call_offs))
 
     async def _announce_decision(
-        self, effect: Effect, request: DecisionRequest, stage: Stage | None
+        self, effect: Effect, request: DecisionRequest, tier: Tier | None
     ) -> None:
         view, recorder = self.state.view, self.recorder
         requester = view.requisition.requester
         if effect is Effect.INFORMATION_REQUESTED:
-            await recorder.tell(
+            await recorder.notify(
                 requester,
                 "information_requested",
                 f"{view.po_number}: {request.actor} asks",
                 {"question": request.comment},
             )
         elif effect is Effect.REJECTED:
-            await recorder.tell(
+            await recorder.notify(
                 requester,
                 "rejected",
                 f"{view.po_number} rejected",
                 {"by": request.actor, "comment": request.comment},
             )
-        elif effect is Effect.FORWARDED and request.forward_to and stage:
-            await ask(recorder, [request.forward_to], stage)
+        elif effect is Effect.FORWARDED and request.forward_to and tier:
+            await notify_approvers(recorder, [request.forward_to], tier)
 
 
-def _decision_note(request: DecisionRequest, stage: Stage | None) -> str:
-    where = f" ({stage.name})" if stage else ""
+def _decision_note(request: DecisionRequest, tier: Tier | None) -> str:
+    where = f" ({tier.name})" if tier else ""
     said = f": {request.comment}" if request.comment else ""
     return f"{request.action.value} by {request.actor}{where}{said}"
 

@@ -76,9 +76,9 @@ class Routed:
     def rejected(self) -> bool:
         """Whether the current approval round (the first chain, or a change order's) was
         rejected."""
-        in_round = self.approval.stages_of_round()
+        in_round = self.approval.tiers_of_round()
         return any(
-            d.action is Decision.REJECT and d.stage in in_round for d in self.approval.decisions
+            d.action is Decision.REJECT and d.tier in in_round for d in self.approval.decisions
         )
 
 
@@ -101,7 +101,7 @@ class PoState:
         self.sequence = sequence  # changes recorded so far (each one audit entry)
         self.phase = phase
         self.cancel_request: CancelRequest | None = None
-        self.change_request: ChangeOrderRequest | None = None  # received, not yet recorded
+        self.change_order_request: ChangeOrderRequest | None = None  # received, not yet recorded
         self.settled = False  # the final state is recorded; nothing more will happen
         self.steward = StepSteward()
         self._changes = 0

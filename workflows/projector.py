@@ -1,31 +1,31 @@
-"""A PO's changes on their way to Postgres: the changes recorded in the same workflow task (a
+"""A PO's events on their way to Postgres: the events recorded in the same workflow task (a
 decision and the next tier's opening, say) go in one local activity, in the order they were
-recorded, and each ``record`` returns once its own change is projected."""
+recorded, and each ``record`` returns once its own event is projected."""
 
 from __future__ import annotations
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.purchase_order import PoChange
+    from domain.purchase_order import PoEvent
     from workflows import activity_calls as calls
 
 
 class Projector:
     def __init__(self) -> None:
-        self._queue: list[PoChange] = []
+        self._queue: list[PoEvent] = []
         self._projected = 0  # the highest sequence projected
         self._draining = False
 
-    async def project(self, change: PoChange, *, with_next: bool = False) -> None:
-        """Returns once ``change`` is projected; ``with_next`` leaves it for the next change to
+    async def project(self, event: PoEvent, *, with_next: bool = False) -> None:
+        """Returns once ``event`` is projected; ``with_next`` leaves it for the next event to
         take along (a step that always records another at once, like routing then opening the
         first tier)."""
-        self._queue.append(change)
+        self._queue.append(event)
         if with_next:
             return
         if self._draining:
-            await workflow.wait_condition(lambda: self._projected >= change.sequence)
+            await workflow.wait_condition(lambda: self._projected >= event.sequence)
             return
         await self.flush()
 

@@ -14,14 +14,14 @@ from enum import Enum
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.approval import open_stage
+    from domain.approval import open_tier
     from domain.catalog import PoStatus
     from domain.chain import ApprovalState
     from domain.policy import OverBudget
     from domain.purchase_order import PoView, PrepareRequest, PurchaseOrderStart
-    from domain.routing import RoutingError, emergency_stage, route
+    from domain.routing import RoutingError, emergency_tier, route
     from domain.temporal_names import WorkflowType
-    from domain.validation import RuleFailure
+    from domain.validation import FieldRefusal
     from workflows import activity_calls as calls
     from workflows.attention import StepAbandoned, abandon
     from workflows.change_control import cleared_for_issue, missing_change_ticket
@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.po_state import PoState, Prepared, Routed, Verdict
     from workflows.recorder import Recorder
     from workflows.ticket_write_back import write_back
-    from workflows.tier_clock import run_chain, run_stage
+    from workflows.tier_clock import run_chain, run_tier
 
 
 class Ending(Enum):
@@ -47,7 +47,7 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
     """Validates, reserves budget, routes, waits for each tier's decisions with reminders and
     escalation, issues to the ERP exactly once, then sleeps until renewal windows and close.
 
-    Every change is projected to Postgres and the audit trail, and to the search attributes."""
+    Every event is projected to Postgres and the audit trail, and to the search attributes."""
 
     @workflow.init
     def __init__(self, start: PurchaseOrderStart) -> None:
@@ -82,7 +82,7 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
         routed = await self._prepare_and_route()
         if isinstance(routed, Ending):
             return routed
-        if self.state.view.requisition.emergency and routed.approval.stages[0].name == "emergency":
+        if self.state.view.requisition.emergency and routed.approval.tiers[0].name == "emergency":
             return await self._issue_then_approve(routed)
         return await self._approve_then_issue(routed)
 
@@ -113,15 +113,17 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
             prepared.movement(view, "reserve", allow_over=routes_over)
         )
         if not reservation.reserved:
-            return await self._refuse(RuleFailure("budget_available", "amount", reservation.reason))
+            return await self._refuse(
+                FieldRefusal("budget_available", "amount", reservation.reason)
+            )
         view.over_budget = reservation.over_budget
         facts = replace(prepared.facts, over_budget=reservation.over_budget)
         try:
-            stages = route(requisition, prepared.policy, facts)
-            emergency = emergency_stage(requisition, prepared.policy, facts)
+            tiers = route(requisition, prepared.policy, facts)
+            emergency = emergency_tier(requisition, prepared.policy, facts)
         except RoutingError as error:
-            return await self._refuse(RuleFailure("routable", "policy", str(error)))
-        view.stages = [emergency, *stages] if emergency else stages
+            return await self._refuse(FieldRefusal("routable", "policy", str(error)))
+        view.tiers = [emergency, *tiers] if emergency else tiers
         routed = Routed(prepared, self._first_approval(prepared))
         self.state.phase = routed
         view.status = PoStatus.PENDING_APPROVAL
@@ -136,11 +138,11 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
             requester=view.requisition.requester,
             cost_center=view.requisition.cost_center,
             amount_base_minor=prepared.preparation.amount_base_minor,
-            stages=view.stages,
+            tiers=view.tiers,
             waiting=True,
             allow_same_approver_across_tiers=prepared.policy.allow_same_approver_across_tiers,
         )
-        open_stage(approval.stages[0], workflow.now())
+        open_tier(approval.tiers[0], workflow.now())
         view.decisions = approval.decisions  # one list: the view shows every decision
         return approval
 
@@ -161,7 +163,7 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
         """An emergency PO: issued once its emergency tier approves, then approved by the
         usual tiers after the fact (a rejection then is recorded; the PO stays issued)."""
         po, view = self.recorder, self.state.view
-        if await run_stage(po, routed, 0) is not Verdict.APPROVED:
+        if await run_tier(po, routed, 0) is not Verdict.APPROVED:
             return await self._end_unissued(routed)
         await issue(po, routed.prepared)
         emergency = routed.prepared.policy.emergency
@@ -175,7 +177,7 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
 
     # -- how a PO ends before issue -------------------------------------------------------------
 
-    async def _refuse(self, failure: RuleFailure | None = None) -> Ending:
+    async def _refuse(self, failure: FieldRefusal | None = None) -> Ending:
         view, po = self.state.view, self.recorder
         if failure is not None:
             view.refusals.append(failure)
@@ -183,7 +185,7 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
         reasons = [f.message for f in view.refusals]
         await po.record("requisition.refused", "poflow", comment="; ".join(reasons))
         await write_back(po, "refused", "refused: " + "; ".join(reasons))
-        await po.tell(
+        await po.notify(
             view.requisition.requester,
             "refused",
             f"{view.po_number} refused",
@@ -203,6 +205,6 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
         # The rejecting decision already told the requester, with who and why.
         if not routed.rejected():
             status = view.status.value
-            await po.tell(view.requisition.requester, status, f"{view.po_number} {status}", {})
+            await po.notify(view.requisition.requester, status, f"{view.po_number} {status}", {})
         self.state.settled = True
         return Ending.UNISSUED

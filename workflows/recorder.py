@@ -9,7 +9,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.catalog import PoStatus
     from domain.notifications import Notification
-    from domain.purchase_order import PoChange, PoView, StateAfter
+    from domain.purchase_order import PoEvent, PoView, StateAfter
     from domain.side_effects import MESSAGE, Undelivered
     from workflows import activity_calls as calls
     from workflows.operator_view import publish
@@ -33,32 +33,30 @@ class Recorder:
     async def record(
         self, action: str, actor: str, *, with_next: bool = False, **extra: object
     ) -> None:
-        """Project the change to Postgres and the audit trail, and to the Temporal UI
-        (``with_next``: together with the change recorded next, see ``Projector``)."""
+        """Project the event to Postgres and the audit trail, and to the Temporal UI
+        (``with_next``: together with the event recorded next, see ``Projector``)."""
         change = self.next_change(action, actor, **extra)
         await self.projector.project(change, with_next=with_next)
 
-    def next_change(self, action: str, actor: str, **extra: object) -> PoChange:
+    def next_change(self, action: str, actor: str, **extra: object) -> PoEvent:
         """The next change, counted and shown to operators; the caller projects it."""
         state = self.state
         state.sequence += 1
         routed = state.routed
         if routed is not None:
-            state.view.current_stage = routed.approval.current_stage
+            state.view.tier_index = routed.approval.tier_index
         publish(state.view)
         before, self._status_recorded = self._status_recorded, state.view.status
         return self._change(action, actor, before, **extra)
 
-    def uncounted_change(self, action: str, actor: str) -> PoChange:
+    def uncounted_change(self, action: str, actor: str) -> PoEvent:
         """The PO as it stands, for an activity that takes a change but records no audit entry
         of it (the emergency exception): it takes no sequence number of its own."""
         return self._change(action, actor, self._status_recorded)
 
-    def _change(
-        self, action: str, actor: str, before: PoStatus | None, **extra: object
-    ) -> PoChange:
+    def _change(self, action: str, actor: str, before: PoStatus | None, **extra: object) -> PoEvent:
         state, info = self.state, workflow.info()
-        return PoChange(
+        return PoEvent(
             sequence=state.sequence,
             workflow_id=info.workflow_id,
             run_id=info.run_id,
@@ -74,31 +72,31 @@ class Recorder:
     async def flush(self) -> None:
         await self.projector.flush()
 
-    async def tell(self, person: str, kind: str, subject: str, facts: dict[str, object]) -> None:
-        await self.tell_all([self.notice(person, kind, subject, facts)])
+    async def notify(self, person: str, kind: str, subject: str, facts: dict[str, object]) -> None:
+        await self.notify_all([self.notification(person, kind, subject, facts)])
 
-    def notice(
+    def notification(
         self, person: str, kind: str, subject: str, facts: dict[str, object]
     ) -> Notification:
         key = f"{workflow.info().workflow_id}:{self.state.sequence}:{kind}:{person}"
         return Notification(person, kind, subject, self.state.view.po_number, key, facts)
 
-    async def tell_all(self, notices: list[Notification]) -> None:
+    async def notify_all(self, notifications: list[Notification]) -> None:
         """Several messages in one activity, one alone in its own. What does not go out is
         kept as undelivered, and the PO goes on."""
         failed: dict[str, str] = {}
-        if len(notices) > 1:
-            failed = await calls.notify_all(notices)
+        if len(notifications) > 1:
+            failed = await calls.send_notifications(notifications)
         else:
-            for notice in notices:
-                reason = await calls.notify(notice)
+            for notification in notifications:
+                reason = await calls.send_notification(notification)
                 if reason is not None:
-                    failed[notice.idempotency_key] = reason
+                    failed[notification.idempotency_key] = reason
         now = workflow.now()
         await self.keep_undelivered(
             [
                 Undelivered(MESSAGE, n.idempotency_key, n.recipient, n.subject, reason, now)
-                for n in notices
+                for n in notifications
                 if (reason := failed.get(n.idempotency_key)) is not None
             ]
         )

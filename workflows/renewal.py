@@ -113,7 +113,7 @@ class RenewalWorkflow:
             "base_currency": start.base_currency,
         }
         key = f"{workflow.info().workflow_id}:window:{self.sequence}"
-        await calls.notify(
+        await calls.send_notification(
             Notification(
                 start.service_owner,
                 "renewal_window",
@@ -140,7 +140,7 @@ class RenewalWorkflow:
 
     async def _tell_procurement(self, subject: str) -> None:
         key = f"{workflow.info().workflow_id}:procurement:{self.sequence}"
-        await calls.notify(
+        await calls.send_notification(
             Notification("procurement", "renewal", subject, self.start.po_number, key)
         )
 

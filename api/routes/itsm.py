@@ -23,7 +23,7 @@ from api.errors import Refused
 from api.itsm_requisition import requisition_from_ticket
 from api.webhooks import configured_secret, json_object, unauthorised
 from domain.tickets import TicketRequest
-from services.itsm_intake import Delivery, Intake, TicketSource, TicketUnreadable, take_in
+from services.itsm_intake import Intake, IntakeDelivery, TicketSource, TicketUnreadable, take_in
 from settings import Settings
 
 router = APIRouter(prefix="/api/itsm", tags=["itsm"])
@@ -57,7 +57,7 @@ async def servicenow_requested_item(
     except ValueError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     table = _servicenow_table(settings)
-    delivery = Delivery(
+    delivery = IntakeDelivery(
         "servicenow", f"{event.sys_id}:{uuid.uuid4()}", _kept(request), body.decode()
     )
     intake = await _take_in(runtime, delivery, lambda: table.requested_item(event.sys_id))
@@ -95,7 +95,7 @@ async def jira_webhook(
             outcome="ignored", po_number=None, workflow_id=None, ticket=None, problems=[]
         )
     key = x_atlassian_webhook_identifier or _digest(body)
-    delivery = Delivery("jira", key, _kept(request), body.decode())
+    delivery = IntakeDelivery("jira", key, _kept(request), body.decode())
     fields = runtime.settings.jira_fields
 
     def read() -> TicketRequest:
@@ -133,7 +133,7 @@ async def glpi_webhook(
     key = (
         f"{payload.get('items_id') or (payload.get('item') or {}).get('id')}:{payload.get('event')}"
     )
-    delivery = Delivery("glpi", key, _kept(request), body.decode())
+    delivery = IntakeDelivery("glpi", key, _kept(request), body.decode())
 
     def read() -> TicketRequest:
         try:
@@ -155,7 +155,7 @@ def _raises_a_request(payload: dict[str, Any]) -> bool:
 
 async def _take_in(
     runtime: RuntimeDep,
-    delivery: Delivery,
+    delivery: IntakeDelivery,
     read: Callable[[], TicketRequest],
 ) -> Intake:
     def read_ticket() -> TicketRequest:

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Response, status
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.idempotency import IdempotencyHeader
-from api.schemas.requisitions import RequisitionAccepted, RequisitionIn
-from api.schemas.requisitions import RequisitionRefused as RequisitionRefusedOut
+from api.schemas.requisitions import RequisitionAccepted, RequisitionIn, RequisitionRefusedOut
 from domain.catalog import Role
 from domain.temporal_names import workflow_id_for
 from models.people.records import User
@@ -57,7 +56,7 @@ async def submit_requisition(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             "requisition refused",
             rule="requisition_refused",
-            refusals=[vars(failure) for failure in refused.failures],
+            refusals=[vars(failure) for failure in refused.refusals],
         ) from refused
     except IdempotencyKeyReused as reused:
         rule, message = "idempotency_key_reused", str(reused)

@@ -14,7 +14,7 @@ from domain.intake import LONG_TEXT
 from domain.renewal import RenewalAction
 
 
-class RuleRefusal(BaseModel):
+class RefusalOut(BaseModel):
     """A decision, cancellation or answer the workflow refused, and the rule it broke."""
 
     detail: str
@@ -23,7 +23,7 @@ class RuleRefusal(BaseModel):
 
 # OpenAPI responses of a route whose refusals come from a workflow validator.
 REFUSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": RuleRefusal, "description": "refused by the PO's workflow; `rule` says why"}
+    code: {"model": RefusalOut, "description": "refused by the PO's workflow; `rule` says why"}
     for code in (403, 409, 422)
 }
 

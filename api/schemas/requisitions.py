@@ -112,14 +112,14 @@ class RequisitionAccepted(BaseModel):
     status: PoStatus
 
 
-class RuleFailureOut(BaseModel):
+class FieldRefusalOut(BaseModel):
     rule: str
     field: str
     message: str
 
 
-class RequisitionRefused(Problem):
+class RequisitionRefusedOut(Problem):
     """A 422 of ``POST /api/requisitions``: ``refusals`` names each rule the requisition broke
     (``rule`` is ``requisition_refused``); a body that is not a requisition has ``errors``."""
 
-    refusals: list[RuleFailureOut] | None = None
+    refusals: list[FieldRefusalOut] | None = None

@@ -69,5 +69,5 @@ def rejection(detail: Mapping[str, Any]) -> Rejection | None:
 
 
 def _tier(decision: Mapping[str, Any] | None) -> str | None:
-    stage = (decision or {}).get("stage")
-    return str(stage) if stage else None
+    tier = (decision or {}).get("tier")
+    return str(tier) if tier else None

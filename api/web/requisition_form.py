@@ -16,7 +16,7 @@ from api.web.form_catalog import CatalogEntry, FormCatalog
 from domain.catalog import ServiceType
 from domain.money import CurrencyError, Money, check_currency
 from domain.requisition import LineItem, Requisition, RiskFlag
-from domain.validation import RuleFailure
+from domain.validation import FieldRefusal
 
 FieldErrors = dict[str, list[str]]
 _AMOUNT = re.compile(r"\d+(\.\d+)?")
@@ -124,12 +124,12 @@ def to_requisition(form: RequisitionForm, catalog: FormCatalog, requester: str) 
     )
 
 
-def placed(failures: Sequence[RuleFailure]) -> tuple[FieldErrors, list[str]]:
+def placed(refusals: Sequence[FieldRefusal]) -> tuple[FieldErrors, list[str]]:
     """Each failed rule's message under the form field it concerns (``lines[0].unit_price_minor``
     is the unit price field); messages of rules about no field of the form, listed apart."""
     by_field: FieldErrors = {}
     elsewhere: list[str] = []
-    for failure in failures:
+    for failure in refusals:
         name = _LINE_PATH.sub("", failure.field).removesuffix("_minor")
         if name in FORM_FIELDS:
             by_field.setdefault(name, []).append(failure.message)

@@ -28,7 +28,7 @@ from api.web.requisition_form import (
 )
 from api.web.session import CsrfChecked, page_role
 from domain.catalog import Role, ServiceType
-from domain.progress import stage_track
+from domain.progress import step_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
 from domain.wording import as_sentence
@@ -68,7 +68,7 @@ async def submit(
     except FormInvalid as invalid:
         return await run_in_threadpool(_form_page, request, session, user, form, invalid.errors, [])
     except RequisitionRefused as refused:
-        errors, elsewhere = placed(refused.failures)
+        errors, elsewhere = placed(refused.refusals)
         return await run_in_threadpool(_form_page, request, session, user, form, errors, elsewhere)
     except IdempotencyKeyReused as reused:  # this form raised a PO already; a new one is new
         again = replace(form, idempotency_key=RequisitionForm().idempotency_key)
@@ -154,7 +154,7 @@ def _requests_page(
         "title": "My requests",
         "orders": mine,
         "rejections": {po.po_number: rejection(po.detail) for po in mine},
-        "tracks": {po.po_number: stage_track(_VIEW.validate_python(po.detail)) for po in mine},
+        "tracks": {po.po_number: step_track(_VIEW.validate_python(po.detail)) for po in mine},
         "refusals": refusals,
         "answers": answers,
         "answer_max": ANSWER_MAX,

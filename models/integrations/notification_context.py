@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
-from domain.notifications import DECISION_KINDS, PoSummary, Recipient
+from domain.notifications import DECISION_KINDS, PoBrief, Recipient
 from models.people.records import User, UserRole
 from models.purchase_orders.decision_cards import approvers_card
 from models.purchase_orders.links import resolve_recipient
@@ -32,7 +32,7 @@ def addressees(session: Session, recipient: str) -> list[Recipient]:
     return [r for name in holders if (r := resolve_recipient(session, name)) is not None]
 
 
-def po_summary(session: Session, po_number: str | None, kind: str = "") -> PoSummary | None:
+def po_summary(session: Session, po_number: str | None, kind: str = "") -> PoBrief | None:
     """The PO as the read model shows it, with its decision card for a message of a kind
     that asks to decide; None when there is none (yet)."""
     if not po_number:
@@ -49,4 +49,4 @@ def po_summary(session: Session, po_number: str | None, kind: str = "") -> PoSum
     if po is None:
         return None
     card = approvers_card(session, po_number, datetime.now(UTC)) if kind in DECISION_KINDS else None
-    return PoSummary(po.po_number, po.title, po.vendor, po.amount_minor, po.currency, card)
+    return PoBrief(po.po_number, po.title, po.vendor, po.amount_minor, po.currency, card)

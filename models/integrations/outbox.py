@@ -46,7 +46,7 @@ class PostgresOutbox:
             update.idempotency_key,
         )
 
-    def change_approved(self, change_ticket: str) -> bool:
+    def change_ticket_approved(self, change_ticket: str) -> bool:
         """With no ITSM to ask, no change ticket counts as approved."""
         return False
 

@@ -26,7 +26,7 @@ SEES_EVERY_PO = frozenset({Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.AD
 
 # Constant JSON paths over ``purchase_orders.detail`` (the projected PoView); $who is bound.
 _ENTITLED = (
-    "'$.stages[*].branches[*] ? (@.eligible[*] == $who || @.fallback[*] == $who"
+    "'$.tiers[*].branches[*] ? (@.eligible[*] == $who || @.fallback[*] == $who"
     " || @.escalation_pool[*] == $who)'::jsonpath"
 )
 _DECIDED = (

@@ -15,10 +15,10 @@ from domain.policy import Policy
 from domain.policy_document import build_policy
 from domain.requisition import Requisition
 from domain.requisition_rules import validate_requisition
-from domain.validation import CatalogPrice, RuleFailure, ValidationOutcome
+from domain.validation import CatalogPrice, FieldRefusal, ValidationOutcome
 from models.purchase_orders.reference import active_policy, reference_data
 
-NO_POLICY = RuleFailure("policy_present", "policy", "no approval policy is stored")
+NO_POLICY = FieldRefusal("policy_present", "policy", "no approval policy is stored")
 
 
 @dataclass(frozen=True)

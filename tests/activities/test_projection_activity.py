@@ -10,7 +10,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.projection import ProjectionActivities
 from domain.catalog import PoStatus
-from domain.purchase_order import PoChange, PoView, StateAfter
+from domain.purchase_order import PoEvent, PoView, StateAfter
 from models import AuditEntry, PurchaseOrder
 from models.audit.trail import Verification, verify_audit_trail
 from tests.builders.requisitions import laptops
@@ -18,8 +18,8 @@ from tests.builders.requisitions import laptops
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def _change(view: PoView, sequence: int, action: str, state: StateAfter) -> PoChange:
-    return PoChange(
+def _change(view: PoView, sequence: int, action: str, state: StateAfter) -> PoEvent:
+    return PoEvent(
         sequence=sequence,
         workflow_id=f"po-{view.po_number}",
         run_id="run-1",
@@ -43,8 +43,8 @@ def test_changes_projected_together_keep_their_own_audit_state(
     ]
     activities = ProjectionActivities(sessions)
     environment = ActivityEnvironment()
-    environment.run(activities.project_po_changes, batch)
-    environment.run(activities.project_po_changes, batch)  # the retry
+    environment.run(activities.project_po_events, batch)
+    environment.run(activities.project_po_events, batch)  # the retry
 
     entries = session.scalars(
         select(AuditEntry).where(AuditEntry.entity_id == "PO-7001").order_by(AuditEntry.sequence)

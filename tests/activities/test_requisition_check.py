@@ -14,7 +14,7 @@ from adapters.ecb_rates import EcbRates
 from domain.intake import MAX_QUANTITY
 from domain.purchase_order import PrepareRequest
 from domain.requisition import Requisition
-from domain.validation import RuleFailure
+from domain.validation import FieldRefusal
 from models.db import unit_of_work
 from services.requisitions import refusals_of
 from tests.builders.requisitions import LINE, valid_requisition
@@ -22,7 +22,7 @@ from tests.builders.requisitions import LINE, valid_requisition
 TODAY = date.today()
 
 
-Refusals = tuple[RuleFailure, ...]
+Refusals = tuple[FieldRefusal, ...]
 
 
 def _both_checks(
@@ -39,7 +39,7 @@ def test_without_a_stored_policy_both_checks_refuse_naming_the_missing_policy(
     sessions: sessionmaker[Session],
 ) -> None:
     in_workflow, in_api = _both_checks(sessions, valid_requisition())
-    no_policy = (RuleFailure("policy_present", "policy", "no approval policy is stored"),)
+    no_policy = (FieldRefusal("policy_present", "policy", "no approval policy is stored"),)
     assert in_workflow == in_api == no_policy
 
 

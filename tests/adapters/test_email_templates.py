@@ -14,11 +14,11 @@ from jinja2 import Undefined, UndefinedError
 
 from adapters.smtp_mail import EMAIL_TEMPLATES, SmtpMailer, email_templates
 from domain.catalog import Decision
-from domain.notifications import Notification, PoSummary, Recipient
+from domain.notifications import Notification, PoBrief, Recipient
 from settings import Settings
 
 APP_URL = "https://poflow.example.org"
-PO = PoSummary("PO-4711", "Object storage for build caches", "Hetzner", 1_234_500, "EUR")
+PO = PoBrief("PO-4711", "Object storage for build caches", "Hetzner", 1_234_500, "EUR")
 PRIYA = Recipient("priya@example.org", "Priya Shah", "priya")
 VENDOR = Recipient("orders@hetzner.example", "orders@hetzner.example", None)
 
@@ -39,7 +39,7 @@ class Case:
     facts: dict[str, Any]
     shows: tuple[str, ...]
     person: Recipient = PRIYA
-    po: PoSummary | None = PO
+    po: PoBrief | None = PO
     subject: str = "PO-4711: something happened"
     hides: tuple[str, ...] = field(default=())
 

@@ -89,7 +89,7 @@ def test_wrong_tokens_are_refused_and_an_unknown_ticket_is_not_found(
         "parameter user_token seems invalid",
     ]
     with pytest.raises(httpx.HTTPStatusError) as wrong_app:
-        GlpiApi(url, "wrong", USER_TOKEN).change_approved("glpi:1")
+        GlpiApi(url, "wrong", USER_TOKEN).change_ticket_approved("glpi:1")
     assert wrong_app.value.response.status_code == 400
     with pytest.raises(TicketNotFound):
         GlpiApi(url, APP_TOKEN, USER_TOKEN).update_ticket(_update(999))
@@ -104,13 +104,13 @@ def test_a_change_is_approved_when_its_global_validation_is_accepted(
     waiting = simulated.add_change("Firewall rules", global_validation=2)
     refused = simulated.add_change("Old VPN", global_validation=4)
     adapter = GlpiApi(url, APP_TOKEN, USER_TOKEN)
-    assert adapter.change_approved(f"glpi:{accepted}")
-    assert not adapter.change_approved(f"glpi:{waiting}")
-    assert not adapter.change_approved(f"glpi:{refused}")
+    assert adapter.change_ticket_approved(f"glpi:{accepted}")
+    assert not adapter.change_ticket_approved(f"glpi:{waiting}")
+    assert not adapter.change_ticket_approved(f"glpi:{refused}")
     with pytest.raises(TicketNotFound):
-        adapter.change_approved("glpi:999")
+        adapter.change_ticket_approved("glpi:999")
     with pytest.raises(ValueError, match="not a GLPI item id"):
-        adapter.change_approved("glpi:../Ticket")
+        adapter.change_ticket_approved("glpi:../Ticket")
 
 
 def test_a_signed_delivery_is_verified_and_mapped_to_the_request(

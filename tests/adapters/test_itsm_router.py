@@ -33,7 +33,7 @@ class RecordingItsm:
     def update_ticket(self, update: TicketUpdate) -> None:
         self.updates.append(update.ticket)
 
-    def change_approved(self, change_ticket: str) -> bool:
+    def change_ticket_approved(self, change_ticket: str) -> bool:
         self.asked.append(change_ticket)
         return change_ticket in self.approved
 
@@ -49,8 +49,10 @@ def test_each_ticket_goes_to_the_system_its_prefix_names() -> None:
         router.update_ticket(_update(ticket))
     assert servicenow.updates == ["servicenow:abc"] and jira.updates == ["jira:ITSM-1"]
     assert outbox.updates == ["glpi:42", "RITM0010001", ":x"]  # glpi is not configured here
-    assert router.change_approved("jira:CHG-3") and not router.change_approved("servicenow:CHG1")
-    assert not router.change_approved("CHG0030001")
+    assert router.change_ticket_approved("jira:CHG-3") and not router.change_ticket_approved(
+        "servicenow:CHG1"
+    )
+    assert not router.change_ticket_approved("CHG0030001")
     assert (jira.asked, servicenow.asked, outbox.asked) == (
         ["jira:CHG-3"],
         ["servicenow:CHG1"],

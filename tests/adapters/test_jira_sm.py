@@ -146,13 +146,13 @@ def test_a_wrong_token_or_an_unknown_issue_raises(site: tuple[JiraSite, str]) ->
 def test_a_change_is_approved_by_its_status(site: tuple[JiraSite, str]) -> None:
     simulated, url = site
     adapter = JiraServiceManagement(url, EMAIL, TOKEN)
-    assert not adapter.change_approved("jira:CHG-3")
+    assert not adapter.change_ticket_approved("jira:CHG-3")
     simulated.apply("CHG-3", "61")  # Approve
-    assert adapter.change_approved("jira:CHG-3")
+    assert adapter.change_ticket_approved("jira:CHG-3")
     strict = JiraServiceManagement(url, EMAIL, TOKEN, approved_statuses=frozenset({"Done"}))
-    assert not strict.change_approved("jira:CHG-3")
+    assert not strict.change_ticket_approved("jira:CHG-3")
     with pytest.raises(TicketNotFound):
-        adapter.change_approved("jira:CHG-404")
+        adapter.change_ticket_approved("jira:CHG-404")
 
 
 def test_a_signed_delivery_is_verified_and_mapped_to_the_request(

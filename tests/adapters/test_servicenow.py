@@ -150,7 +150,7 @@ def test_a_ticket_of_another_system_or_a_malformed_id_is_refused(
     with pytest.raises(ValueError, match="not a servicenow ticket"):
         adapter.update_ticket(TicketUpdate("jira:ITSM-1", "issued", "PO-7001", "n", "k"))
     with pytest.raises(ValueError, match="not a ServiceNow sys_id"):
-        adapter.change_approved("servicenow:CHG1^ORnumber!=x")
+        adapter.change_ticket_approved("servicenow:CHG1^ORnumber!=x")
     assert simulated.patches == []
 
 
@@ -161,11 +161,11 @@ def test_a_change_is_approved_only_when_its_approval_says_so(
     approved = simulated.add_change("CHG0030001", "approved")
     simulated.add_change("CHG0030002", "requested")
     adapter = ServiceNowTable(url, USER, PASSWORD)
-    assert adapter.change_approved("servicenow:CHG0030001")
-    assert adapter.change_approved(f"servicenow:{approved}")  # by sys_id too
-    assert not adapter.change_approved("servicenow:CHG0030002")
+    assert adapter.change_ticket_approved("servicenow:CHG0030001")
+    assert adapter.change_ticket_approved(f"servicenow:{approved}")  # by sys_id too
+    assert not adapter.change_ticket_approved("servicenow:CHG0030002")
     with pytest.raises(TicketNotFound):
-        adapter.change_approved("servicenow:CHG0039999")
+        adapter.change_ticket_approved("servicenow:CHG0039999")
 
 
 def test_the_business_rule_tells_poflow_which_item_was_approved(

@@ -38,7 +38,7 @@ async def test_a_120k_saas_subscription_with_personal_data(
     )
     number = await stack.submit("sam", body)
     po = await stack.pending(number)
-    assert [stage["name"] for stage in po["detail"]["stages"]] == [
+    assert [tier["name"] for tier in po["detail"]["tiers"]] == [
         "cost-center owner",
         "IT leadership",
         "risk review",

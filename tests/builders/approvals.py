@@ -5,9 +5,9 @@ leadership, paul the escalation pool, lee and nora the risk review."""
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from domain.approval import open_stage
+from domain.approval import open_tier
 from domain.catalog import PoStatus
-from domain.chain import ApprovalState, Branch, Stage
+from domain.chain import ApprovalState, Branch, Tier
 from domain.policy import ApproverMode
 from domain.purchase_order import PoView
 from domain.requisition import LineItem, Requisition, RiskFlag
@@ -18,10 +18,10 @@ COST_CENTER = "IT-INFRA"
 AMOUNT = 3_000_000
 
 
-def cost_center_owner_stage(
+def cost_center_owner_tier(
     *, comment_required: bool = False, pool: tuple[str, ...] = ("paul",)
-) -> Stage:
-    return Stage(
+) -> Tier:
+    return Tier(
         "cost-center owner",
         [
             Branch(
@@ -35,8 +35,8 @@ def cost_center_owner_stage(
     )
 
 
-def leadership_stage(eligible: tuple[str, ...] = ("tom",), fallback: tuple[str, ...] = ()) -> Stage:
-    return Stage(
+def leadership_tier(eligible: tuple[str, ...] = ("tom",), fallback: tuple[str, ...] = ()) -> Tier:
+    return Tier(
         "IT leadership",
         [
             Branch(
@@ -46,12 +46,12 @@ def leadership_stage(eligible: tuple[str, ...] = ("tom",), fallback: tuple[str, 
     )
 
 
-def risk_stage(
+def risk_tier(
     security: tuple[str, ...] = ("lee",),
     legal: tuple[str, ...] = ("nora",),
     legal_mode: ApproverMode = ApproverMode.ANY_OF,
-) -> Stage:
-    return Stage(
+) -> Tier:
+    return Tier(
         "risk review",
         [
             Branch("security", list(security)),
@@ -60,13 +60,13 @@ def risk_stage(
     )
 
 
-def chain(*stages: Stage, allow_same_approver: bool = False) -> ApprovalState:
+def chain(*tiers: Tier, allow_same_approver: bool = False) -> ApprovalState:
     """A PO by alex on IT-INFRA for 30,000.00, waiting on its first tier."""
     return ApprovalState(
         requester=REQUESTER,
         cost_center=COST_CENTER,
         amount_base_minor=AMOUNT,
-        stages=list(stages) or [cost_center_owner_stage(), leadership_stage(), risk_stage()],
+        tiers=list(tiers) or [cost_center_owner_tier(), leadership_tier(), risk_tier()],
         waiting=True,
         allow_same_approver_across_tiers=allow_same_approver,
     )
@@ -97,8 +97,8 @@ def submitted() -> PoView:
 
 def waiting_on_priya() -> PoView:
     """The PO routed to priya (cost-center owner), then tom (IT leadership), 2,880,000 EUR."""
-    stages = [cost_center_owner_stage(comment_required=True), leadership_stage()]
-    view = replace(submitted(), status=PoStatus.PENDING_APPROVAL, stages=stages)
+    tiers = [cost_center_owner_tier(comment_required=True), leadership_tier()]
+    view = replace(submitted(), status=PoStatus.PENDING_APPROVAL, tiers=tiers)
     view.amount_base_minor, view.policy_name, view.policy_version = 2_880_000, "standard", 3
-    open_stage(stages[0], NOW)
+    open_tier(tiers[0], NOW)
     return view

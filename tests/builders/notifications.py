@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.notifications import Notification, PoSummary
+from domain.notifications import Notification, PoBrief
 
 APP_URL = "https://poflow.example.org/"
-PO = PoSummary("PO-4711", "Cloud hosting <March> & backups", "Hetzner", 1_234_500, "EUR")
+PO = PoBrief("PO-4711", "Cloud hosting <March> & backups", "Hetzner", 1_234_500, "EUR")
 
 
 def approval_requested() -> Notification:

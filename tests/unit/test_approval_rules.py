@@ -8,7 +8,7 @@ import pytest
 
 from domain.approval import Effect, apply_decision, escalate, pause_clocks, start_clock
 from domain.catalog import Decision
-from domain.chain import ApprovalState, Branch, Stage
+from domain.chain import ApprovalState, Branch, Tier
 from domain.entitlement import DecisionRequest, Delegation, refusal
 from domain.policy import ApproverMode
 
@@ -27,16 +27,16 @@ def cost_center_owner_branch(mode: ApproverMode = ApproverMode.ANY_OF) -> Branch
 
 
 def chain(
-    *stages: Stage,
+    *tiers: Tier,
     security: tuple[str, ...] = ("lee",),
     security_mode: ApproverMode = ApproverMode.ANY_OF,
 ) -> ApprovalState:
     """alex's 30,000.00 PO on IT-INFRA: cost-center owner, IT leadership, then security and legal
     in parallel, waiting on its first tier."""
     default = [
-        Stage("cost-center owner", [cost_center_owner_branch()]),
-        Stage("IT leadership", [Branch("IT leadership", ["tom"])]),
-        Stage(
+        Tier("cost-center owner", [cost_center_owner_branch()]),
+        Tier("IT leadership", [Branch("IT leadership", ["tom"])]),
+        Tier(
             "risk review",
             [
                 Branch("security", list(security), mode=security_mode),
@@ -48,13 +48,13 @@ def chain(
         requester="alex",
         cost_center="IT-INFRA",
         amount_base_minor=3_000_000,
-        stages=list(stages) or default,
+        tiers=list(tiers) or default,
         waiting=True,
     )
 
 
 def one_branch(branch: Branch) -> ApprovalState:
-    return chain(Stage(branch.name, [branch]))
+    return chain(Tier(branch.name, [branch]))
 
 
 def all_of(
@@ -96,9 +96,9 @@ def decide(
 
 
 def branch_now(state: ApprovalState, index: int = 0) -> Branch:
-    stage = state.stage_now()
-    assert stage is not None
-    return stage.branches[index]
+    tier = state.tier_now()
+    assert tier is not None
+    return tier.branches[index]
 
 
 # -- approving ----------------------------------------------------------------------------------
@@ -108,15 +108,15 @@ def test_approvals_walk_the_chain_tier_by_tier_until_it_is_approved() -> None:
     state = chain(security=("lee", "sam"), security_mode=ApproverMode.ALL_OF)
     effects: list[tuple[Effect, int, bool]] = []
     for person in ("priya", "tom", "lee", "sam", "nora"):
-        effects.append((decide(state, person), state.current_stage, state.waiting))
+        effects.append((decide(state, person), state.tier_index, state.waiting))
     assert effects == [
-        (Effect.STAGE_APPROVED, 1, True),
-        (Effect.STAGE_APPROVED, 2, True),
+        (Effect.TIER_APPROVED, 1, True),
+        (Effect.TIER_APPROVED, 2, True),
         (Effect.APPROVAL_RECORDED, 2, True),
         (Effect.BRANCH_APPROVED, 2, True),
         (Effect.CHAIN_APPROVED, 3, False),
     ]
-    assert state.stage_now() is None
+    assert state.tier_now() is None
 
 
 def test_a_parallel_tier_waits_for_every_branch() -> None:
@@ -124,7 +124,7 @@ def test_a_parallel_tier_waits_for_every_branch() -> None:
     decide(state, "priya")
     decide(state, "tom")
     assert decide(state, "nora") is Effect.BRANCH_APPROVED
-    assert state.current_stage == 2
+    assert state.tier_index == 2
     assert state.waiting
     assert decide(state, "lee") is Effect.CHAIN_APPROVED
     assert not state.waiting
@@ -158,7 +158,7 @@ def test_escalating_a_partly_approved_all_of_branch_does_not_approve_it() -> Non
 
 def test_an_approved_any_of_branch_waits_on_nobody() -> None:
     state = chain(
-        Stage("risk review", [Branch("security", ["lee", "sam"]), Branch("legal", ["nora"])])
+        Tier("risk review", [Branch("security", ["lee", "sam"]), Branch("legal", ["nora"])])
     )
     decide(state, "lee")
     assert branch_now(state).waiting_on() == []
@@ -171,14 +171,14 @@ def test_the_decision_record_keeps_who_acted_for_whom_and_why() -> None:
     grant = Delegation("priya", "dave", NOW - timedelta(days=1), NOW + timedelta(days=1))
     decide(state, "dave", comment="approved while priya is away", delegation=grant)
     record = state.decisions[-1]
-    assert record.stage == "cost-center owner"
+    assert record.tier == "cost-center owner"
     assert record.branch == "cost-center owner"
     assert record.actor == "dave"
     assert record.on_behalf_of == "priya"
     assert record.comment == "approved while priya is away"
     assert record.action is Decision.APPROVE
     assert record.at == NOW
-    assert state.stages[0].branches[0].approvals == ["priya"]
+    assert state.tiers[0].branches[0].approvals == ["priya"]
 
 
 def test_a_decision_without_delegation_has_nobody_on_behalf_of() -> None:
@@ -196,7 +196,7 @@ def test_a_rejection_stops_the_chain() -> None:
     decide(state, "priya")
     assert decide(state, "tom", Decision.REJECT, comment="no budget") is Effect.REJECTED
     assert not state.waiting
-    assert state.current_stage == 1
+    assert state.tier_index == 1
     assert state.decisions[-1].comment == "no budget"
 
 
@@ -214,7 +214,7 @@ def test_asking_for_information_keeps_the_tier_waiting() -> None:
     effect = decide(state, "priya", Decision.REQUEST_INFORMATION, comment="which rack?")
     assert effect is Effect.INFORMATION_REQUESTED
     assert state.waiting
-    assert state.current_stage == 0
+    assert state.tier_index == 0
     assert branch_now(state).approvals == []
     assert state.decisions[-1].comment == "which rack?"
 
@@ -229,7 +229,7 @@ def test_forwarding_an_any_of_tier_hands_it_over_entirely() -> None:
     assert branch.eligible == ["paul"]
     assert branch.waiting_on() == ["paul"]
     assert state.decisions[-1].forward_to == "paul"
-    assert decide(state, "paul") is Effect.STAGE_APPROVED
+    assert decide(state, "paul") is Effect.TIER_APPROVED
 
 
 def test_forwarding_an_escalated_any_of_tier_resets_its_escalation() -> None:
@@ -271,9 +271,9 @@ def test_forwarding_an_all_of_approval_never_leaves_the_tier_approved_but_stuck(
     request = DecisionRequest("lee", Decision.FORWARD, forward_to="sam")
     if refusal(state, request, NOW) is None:
         apply_decision(state, request, NOW)
-    stage = state.stage_now()
-    assert stage is not None
-    assert not stage.approved or state.current_stage == 1
+    tier = state.tier_now()
+    assert tier is not None
+    assert not tier.approved or state.tier_index == 1
 
 
 # -- extending ----------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def test_applying_a_decision_from_someone_not_entitled_raises() -> None:
     with pytest.raises(ValueError, match="validator accepted"):
         apply_decision(state, DecisionRequest("nora", Decision.APPROVE), NOW)
     assert state.decisions == []
-    assert state.current_stage == 0
+    assert state.tier_index == 0
 
 
 def test_applying_a_decision_to_a_po_not_waiting_raises() -> None:
@@ -380,13 +380,13 @@ def test_waiting_for_the_requester_pauses_only_the_current_tiers_clocks() -> Non
     state = chain()
     decide(state, "priya")
     decide(state, "tom")
-    security, legal = state.stages[2].branches
+    security, legal = state.tiers[2].branches
     assert security.deadline_at == legal.deadline_at  # the tier's clocks started together
     security.deadline_at = legal.deadline_at = NOW + timedelta(minutes=DEADLINE)
-    earlier = state.stages[0].branches[0]
+    earlier = state.tiers[0].branches[0]
     earlier.deadline_at = NOW
-    later_tier = Stage("finance", [Branch("finance", ["fiona"], deadline_at=NOW)])
-    state.stages.append(later_tier)
+    later_tier = Tier("finance", [Branch("finance", ["fiona"], deadline_at=NOW)])
+    state.tiers.append(later_tier)
 
     pause_clocks(state, timedelta(hours=5))
 
@@ -408,6 +408,6 @@ def test_pausing_a_po_not_waiting_changes_nothing() -> None:
 def test_approving_a_tier_starts_the_next_tiers_clock_at_that_moment() -> None:
     state = chain()
     later = NOW + timedelta(hours=30)
-    assert state.stages[1].branches[0].deadline_at is None
+    assert state.tiers[1].branches[0].deadline_at is None
     apply_decision(state, DecisionRequest("priya", Decision.APPROVE), later)
-    assert state.stages[1].branches[0].deadline_at == later + timedelta(minutes=DEADLINE)
+    assert state.tiers[1].branches[0].deadline_at == later + timedelta(minutes=DEADLINE)

@@ -96,7 +96,7 @@ def test_the_timeline_marks_tiers_done_current_and_upcoming_with_who_and_when() 
     assert tiers[1].branches[0].text == "then tom"  # not "waiting on tom" while tier 1 is open
     state = view.approval_state()
     apply_decision(state, DecisionRequest("priya", Decision.APPROVE, comment="ok"), NOW)
-    view.current_stage = state.current_stage
+    view.tier_index = state.tier_index
     tiers = approval_timeline(view, NOW)
     assert [t.state for t in tiers] == [TierState.DONE, TierState.CURRENT]
     assert tiers[0].branches[0].text == 'approved by priya at 2026-03-02 09:00 UTC saying "ok"'
@@ -114,6 +114,6 @@ def test_a_rejected_tier_reads_rejected_and_the_tiers_after_it_not_reached() -> 
 
 def test_a_tier_shorter_than_a_day_offers_its_own_length_as_the_extension() -> None:
     view = waiting_on_priya()
-    view.stages[0].branches[0].deadline_minutes = 4 * 60  # a time-sensitive renewal's tier
+    view.tiers[0].branches[0].deadline_minutes = 4 * 60  # a time-sensitive renewal's tier
     card = decision_card(view, None, NOW, Standing(True), "priya")
     assert card.extend_options() == [(4 * 60, "4 hours")]

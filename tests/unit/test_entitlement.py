@@ -7,7 +7,7 @@ import pytest
 
 from domain.approval import apply_decision, escalate
 from domain.catalog import Decision
-from domain.chain import ApprovalState, Branch, Stage
+from domain.chain import ApprovalState, Branch, Tier
 from domain.entitlement import (
     DecisionRequest,
     Delegation,
@@ -25,9 +25,9 @@ from tests.builders.approvals import (
     NOW,
     REQUESTER,
     chain,
-    cost_center_owner_stage,
-    leadership_stage,
-    risk_stage,
+    cost_center_owner_tier,
+    leadership_tier,
+    risk_tier,
 )
 
 # -- builders ---------------------------------------------------------------------------------
@@ -84,9 +84,9 @@ def refused(state: ApprovalState, request: DecisionRequest) -> Refusal:
 
 
 def current_branch(state: ApprovalState, index: int = 0) -> Branch:
-    stage = state.stage_now()
-    assert stage is not None
-    return stage.branches[index]
+    tier = state.tier_now()
+    assert tier is not None
+    return tier.branches[index]
 
 
 # -- not waiting --------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_the_requester_cannot_approve_their_own_po() -> None:
 
 
 def test_the_requester_cannot_approve_even_when_routed_to_them() -> None:
-    state = chain(Stage("cost-center owner", [Branch("cost-center owner", [REQUESTER, "priya"])]))
+    state = chain(Tier("cost-center owner", [Branch("cost-center owner", [REQUESTER, "priya"])]))
     assert rule(state, ask(REQUESTER)) == "self_approval"
     assert rule(state, ask(REQUESTER, Decision.FORWARD, forward_to="priya")) == "self_approval"
 
@@ -143,7 +143,7 @@ def test_the_requester_cannot_approve_as_someone_elses_delegate() -> None:
 
 
 def test_a_delegate_cannot_approve_on_behalf_of_the_requester() -> None:
-    state = chain(Stage("cost-center owner", [Branch("cost-center owner", [REQUESTER, "priya"])]))
+    state = chain(Tier("cost-center owner", [Branch("cost-center owner", [REQUESTER, "priya"])]))
     request = ask("dave", delegation=delegation(REQUESTER, "dave"))
     assert rule(state, request) == "self_approval"
 
@@ -168,14 +168,14 @@ def test_a_later_tiers_approver_may_not_decide_early_but_may_once_it_is_their_tu
 
 
 def test_not_entitled_names_everyone_the_parallel_tier_waits_on() -> None:
-    state = chain(risk_stage())
+    state = chain(risk_tier())
     result = refused(state, ask("sam"))
     assert result.rule == "not_entitled"
     assert result.message.endswith("it waits on lee, nora")
 
 
 def test_not_entitled_no_longer_names_a_branch_approver_who_has_approved() -> None:
-    state = chain(risk_stage())
+    state = chain(risk_tier())
     accepted(state, ask("lee"))
     assert refused(state, ask("sam")).message.endswith("it waits on nora")
     assert rule(state, ask("lee")) == "not_entitled"
@@ -202,33 +202,33 @@ def test_escalation_opens_the_tier_to_the_fallback_then_to_procurement() -> None
 
 
 def test_branch_for_picks_the_branch_waiting_on_the_approver() -> None:
-    stage = risk_stage()
-    assert branch_for(stage, ask("nora")) is stage.branches[1]
-    assert branch_for(stage, ask("lee")) is stage.branches[0]
-    assert branch_for(stage, ask("sam")) is None
+    tier = risk_tier()
+    assert branch_for(tier, ask("nora")) is tier.branches[1]
+    assert branch_for(tier, ask("lee")) is tier.branches[0]
+    assert branch_for(tier, ask("sam")) is None
 
 
 def test_naming_the_branch_selects_it_when_the_approver_sits_on_both() -> None:
-    stage = risk_stage(security=("lee", "omar"), legal=("nora", "omar"))
-    assert branch_for(stage, ask("omar")) is stage.branches[0]
-    assert branch_for(stage, ask("omar", branch="legal")) is stage.branches[1]
+    tier = risk_tier(security=("lee", "omar"), legal=("nora", "omar"))
+    assert branch_for(tier, ask("omar")) is tier.branches[0]
+    assert branch_for(tier, ask("omar", branch="legal")) is tier.branches[1]
 
 
 def test_naming_a_branch_the_approver_does_not_sit_on_is_not_entitled() -> None:
-    state = chain(risk_stage())
+    state = chain(risk_tier())
     assert rule(state, ask("lee", branch="security")) is None
     assert rule(state, ask("lee", branch="legal")) == "not_entitled"
     assert rule(state, ask("lee", branch="finance")) == "not_entitled"
 
 
 def test_a_decision_is_recorded_against_the_named_branch() -> None:
-    state = chain(risk_stage(security=("lee", "omar"), legal=("nora", "omar")))
+    state = chain(risk_tier(security=("lee", "omar"), legal=("nora", "omar")))
     accepted(state, ask("omar", branch="legal"))
     assert state.decisions[-1].branch == "legal"
-    stage = state.stage_now()
-    assert stage is not None
-    assert stage.branches[1].approvals == ["omar"]
-    assert stage.branches[0].approvals == []
+    tier = state.tier_now()
+    assert tier is not None
+    assert tier.branches[1].approvals == ["omar"]
+    assert tier.branches[0].approvals == []
 
 
 # -- segregation of duties ----------------------------------------------------------------------
@@ -251,7 +251,7 @@ def test_policy_may_allow_the_same_approver_across_tiers() -> None:
 
 
 def test_the_same_person_cannot_approve_two_parallel_branches() -> None:
-    state = chain(risk_stage(security=("lee",), legal=("nora", "lee")))
+    state = chain(risk_tier(security=("lee",), legal=("nora", "lee")))
     accepted(state, ask("lee", branch="security"))
     assert rule(state, ask("lee", branch="legal")) == "segregation_of_duties"
     assert rule(state, ask("nora", branch="legal")) is None
@@ -284,7 +284,7 @@ def test_a_delegate_who_approved_one_tier_cannot_approve_another_as_someone_else
 
 
 def test_a_person_acted_for_in_one_tier_cannot_approve_another_tier_themself() -> None:
-    state = chain(cost_center_owner_stage(), leadership_stage(eligible=("tom", "priya")))
+    state = chain(cost_center_owner_tier(), leadership_tier(eligible=("tom", "priya")))
     accepted(state, ask("dave", delegation=delegation("priya", "dave")))
     assert state.decisions[-1].on_behalf_of == "priya"
     assert rule(state, ask("priya")) == "segregation_of_duties"
@@ -297,10 +297,10 @@ def test_a_person_acted_for_in_one_tier_cannot_approve_another_tier_themself() -
 def test_approvers_elsewhere_names_actors_and_those_acted_for_outside_the_branch() -> None:
     state = chain()
     accepted(state, ask("dave", delegation=delegation("priya", "dave")))
-    stage = state.stage_now()
-    assert stage is not None
-    assert approvers_elsewhere(state, stage, stage.branches[0]) == {"dave", "priya"}
-    first = state.stages[0]
+    tier = state.tier_now()
+    assert tier is not None
+    assert approvers_elsewhere(state, tier, tier.branches[0]) == {"dave", "priya"}
+    first = state.tiers[0]
     assert approvers_elsewhere(state, first, first.branches[0]) == set()
 
 
@@ -321,7 +321,7 @@ def test_rejecting_asking_and_extending_need_a_comment(action: Decision) -> None
 
 def test_approving_needs_no_comment_unless_the_tier_requires_one() -> None:
     assert rule(chain(), ask("priya")) is None
-    state = chain(cost_center_owner_stage(comment_required=True))
+    state = chain(cost_center_owner_tier(comment_required=True))
     assert rule(state, ask("priya")) == "comment_required"
     assert rule(state, ask("priya", comment="budgeted in Q1")) is None
 
@@ -335,7 +335,7 @@ def test_forwarding_needs_no_comment() -> None:
 
 def test_an_approver_may_forward_to_another_eligible_approver() -> None:
     state = chain()
-    assert forward_candidates(state, state.stages[0], current_branch(state), "priya") == [
+    assert forward_candidates(state, state.tiers[0], current_branch(state), "priya") == [
         "tom",
         "paul",
     ]
@@ -343,7 +343,7 @@ def test_an_approver_may_forward_to_another_eligible_approver() -> None:
 
 
 def test_forwarding_to_the_requester_is_refused_and_names_the_candidates() -> None:
-    state = chain(cost_center_owner_stage(pool=("paul", REQUESTER)))
+    state = chain(cost_center_owner_tier(pool=("paul", REQUESTER)))
     result = refused(state, ask("priya", Decision.FORWARD, forward_to=REQUESTER))
     assert result.rule == "invalid_forward"
     assert result.message == "tier 'cost-center owner' can be forwarded to: tom, paul"
@@ -365,7 +365,7 @@ def test_forwarding_to_oneself_is_refused() -> None:
 
 
 def test_forwarding_to_someone_who_approved_another_tier_is_refused() -> None:
-    state = chain(cost_center_owner_stage(), leadership_stage(fallback=("priya", "sam")))
+    state = chain(cost_center_owner_tier(), leadership_tier(fallback=("priya", "sam")))
     accepted(state, ask("priya"))
     result = refused(state, ask("tom", Decision.FORWARD, forward_to="priya"))
     assert result.rule == "invalid_forward"
@@ -374,8 +374,8 @@ def test_forwarding_to_someone_who_approved_another_tier_is_refused() -> None:
 
 def test_forwarding_to_an_earlier_tiers_approver_is_fine_when_policy_allows_it() -> None:
     state = chain(
-        cost_center_owner_stage(),
-        leadership_stage(fallback=("priya", "sam")),
+        cost_center_owner_tier(),
+        leadership_tier(fallback=("priya", "sam")),
         allow_same_approver=True,
     )
     accepted(state, ask("priya"))
@@ -383,14 +383,14 @@ def test_forwarding_to_an_earlier_tiers_approver_is_fine_when_policy_allows_it()
 
 
 def test_with_no_candidate_left_the_refusal_says_nobody() -> None:
-    state = chain(Stage("solo", [Branch("solo", ["priya"])]))
+    state = chain(Tier("solo", [Branch("solo", ["priya"])]))
     assert refused(state, ask("priya", Decision.FORWARD, forward_to="tom")).message == (
         "tier 'solo' can be forwarded to: nobody"
     )
 
 
 def test_an_all_of_approval_cannot_be_forwarded_to_someone_who_already_approved_it() -> None:
-    state = chain(risk_stage(legal=("nora", "omar"), legal_mode=ApproverMode.ALL_OF))
+    state = chain(risk_tier(legal=("nora", "omar"), legal_mode=ApproverMode.ALL_OF))
     accepted(state, ask("omar", branch="legal"))
     assert rule(state, ask("nora", Decision.FORWARD, forward_to="omar")) == "invalid_forward"
 

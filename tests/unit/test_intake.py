@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.intake import MAX_AMOUNT_MINOR, MAX_QUANTITY, intake_refusals, text_problem
-from domain.validation import RuleFailure
+from domain.validation import FieldRefusal
 from tests.builders.requisitions import LINE, check, valid_requisition
 
 
-def _rules(refusals: tuple[RuleFailure, ...]) -> set[tuple[str, str]]:
+def _rules(refusals: tuple[FieldRefusal, ...]) -> set[tuple[str, str]]:
     return {(refusal.rule, refusal.field) for refusal in refusals}
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from cli.demo_data import POLICY_DOCUMENT
 from domain.catalog import Role, ServiceType
-from domain.chain import Branch, Stage
+from domain.chain import Branch, Tier
 from domain.policy import (
     ApproverMode,
     ApproverSpec,
@@ -16,7 +16,7 @@ from domain.policy import (
 )
 from domain.policy_document import build_policy
 from domain.requisition import RiskFlag
-from domain.routing import RoutingError, RoutingFacts, emergency_stage, route
+from domain.routing import RoutingError, RoutingFacts, emergency_tier, route
 from tests.builders.requisitions import requisition
 
 DEMO_POLICY = build_policy("it-purchasing", 1, POLICY_DOCUMENT)
@@ -53,14 +53,14 @@ def test_a_large_saas_purchase_handling_pii_passes_every_tier() -> None:
     saas = requisition(
         ServiceType.SAAS_SUBSCRIPTION, 12_000_000, risk_flags=(RiskFlag.HANDLES_PII,)
     )
-    stages = route(saas, DEMO_POLICY, facts(amount_base_minor=12_000_000))
-    assert [stage.name for stage in stages] == [
+    tiers = route(saas, DEMO_POLICY, facts(amount_base_minor=12_000_000))
+    assert [tier.name for tier in tiers] == [
         "cost-center owner",
         "IT leadership",
         "risk review",
         "finance",
     ]
-    owner, leadership, risk, finance = stages
+    owner, leadership, risk, finance = tiers
     assert owner.branches == [
         Branch("cost-center owner", ["priya"], fallback=["tom"], escalation_pool=["paul"])
     ]
@@ -89,25 +89,25 @@ def test_a_large_saas_purchase_handling_pii_passes_every_tier() -> None:
 
 
 def test_a_small_hardware_purchase_needs_only_the_cost_center_owner() -> None:
-    stages = route(requisition(), DEMO_POLICY, facts())
-    assert [stage.name for stage in stages] == ["cost-center owner"]
+    tiers = route(requisition(), DEMO_POLICY, facts())
+    assert [tier.name for tier in tiers] == ["cost-center owner"]
 
 
 def test_it_leadership_starts_at_the_threshold_inclusive() -> None:
     below = route(requisition(), DEMO_POLICY, facts(amount_base_minor=2_499_999))
     at = route(requisition(), DEMO_POLICY, facts(amount_base_minor=2_500_000))
-    assert [stage.name for stage in below] == ["cost-center owner"]
-    assert [stage.name for stage in at] == ["cost-center owner", "IT leadership"]
+    assert [tier.name for tier in below] == ["cost-center owner"]
+    assert [tier.name for tier in at] == ["cost-center owner", "IT leadership"]
 
 
 def test_a_purchase_over_budget_adds_finance() -> None:
-    stages = route(requisition(), DEMO_POLICY, facts(over_budget=True))
-    assert [stage.name for stage in stages] == ["cost-center owner", "finance"]
+    tiers = route(requisition(), DEMO_POLICY, facts(over_budget=True))
+    assert [tier.name for tier in tiers] == ["cost-center owner", "finance"]
 
 
 def test_a_risk_flag_outside_the_list_adds_no_risk_review() -> None:
     flagged = requisition(risk_flags=(RiskFlag.DATA_RESIDENCY,))
-    assert [stage.name for stage in route(flagged, DEMO_POLICY, facts())] == ["cost-center owner"]
+    assert [tier.name for tier in route(flagged, DEMO_POLICY, facts())] == ["cost-center owner"]
 
 
 def test_a_requester_who_owns_the_cost_center_is_replaced_by_the_fallback() -> None:
@@ -120,9 +120,9 @@ def test_a_requester_who_owns_the_cost_center_is_replaced_by_the_fallback() -> N
 
 def test_without_a_fallback_the_requester_is_replaced_by_procurement() -> None:
     policy = one_tier_policy(ApproverSpec(users=("alex",), mode=ApproverMode.ALL_OF))
-    (stage,) = route(requisition(), policy, facts())
-    assert stage.branches[0].eligible == ["paul"]
-    assert stage.branches[0].mode is ApproverMode.ANY_OF
+    (tier,) = route(requisition(), policy, facts())
+    assert tier.branches[0].eligible == ["paul"]
+    assert tier.branches[0].mode is ApproverMode.ANY_OF
 
 
 def test_a_branch_with_nobody_but_the_requester_is_a_routing_error() -> None:
@@ -145,8 +145,8 @@ def test_approver_sources_add_up_in_order_each_person_once() -> None:
     spec = ApproverSpec(
         users=("nora", "alex"), role=Role.FINANCE, cost_center_owner=True, manager_levels=2
     )
-    (stage,) = route(requisition(), one_tier_policy(spec), facts())
-    assert stage.branches[0].eligible == ["nora", "fiona", "priya", "tom"]
+    (tier,) = route(requisition(), one_tier_policy(spec), facts())
+    assert tier.branches[0].eligible == ["nora", "fiona", "priya", "tom"]
 
 
 def test_conditions_on_service_type_new_vendor_and_emergency() -> None:
@@ -164,8 +164,8 @@ def test_conditions_on_service_type_new_vendor_and_emergency() -> None:
 
 
 def test_an_emergency_gets_one_emergency_approver_at_once() -> None:
-    stage = emergency_stage(requisition(emergency=True), DEMO_POLICY, facts())
-    assert stage == Stage(
+    tier = emergency_tier(requisition(emergency=True), DEMO_POLICY, facts())
+    assert tier == Tier(
         "emergency",
         [
             Branch(
@@ -179,14 +179,14 @@ def test_an_emergency_gets_one_emergency_approver_at_once() -> None:
     )
 
 
-def test_no_emergency_stage_for_a_normal_po_or_a_policy_without_emergencies() -> None:
-    assert emergency_stage(requisition(), DEMO_POLICY, facts()) is None
+def test_no_emergency_tier_for_a_normal_po_or_a_policy_without_emergencies() -> None:
+    assert emergency_tier(requisition(), DEMO_POLICY, facts()) is None
     no_emergencies = replace(DEMO_POLICY, emergency=None)
-    assert emergency_stage(requisition(emergency=True), no_emergencies, facts()) is None
+    assert emergency_tier(requisition(emergency=True), no_emergencies, facts()) is None
 
 
 def test_an_emergency_approver_cannot_approve_their_own_emergency() -> None:
     policy = replace(DEMO_POLICY, emergency=EmergencySpec(ApproverSpec(users=("tom",))))
-    stage = emergency_stage(requisition(requester="tom", emergency=True), policy, facts())
-    assert stage is not None
-    assert stage.branches[0].eligible == ["paul"]
+    tier = emergency_tier(requisition(requester="tom", emergency=True), policy, facts())
+    assert tier is not None
+    assert tier.branches[0].eligible == ["paul"]

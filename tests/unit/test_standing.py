@@ -7,7 +7,7 @@ from domain.catalog import Decision
 from domain.chain import DecisionRecord
 from domain.entitlement import Delegation
 from domain.standing import Standing, standing
-from tests.builders.approvals import NOW, chain, cost_center_owner_stage, leadership_stage
+from tests.builders.approvals import NOW, chain, cost_center_owner_tier, leadership_tier
 
 
 def _from(delegator: str, delegate: str, max_amount_base_minor: int | None = None) -> Delegation:
@@ -44,15 +44,15 @@ def test_a_delegate_decides_on_behalf_of_a_waiting_delegator_within_the_delegati
 
 
 def test_one_who_could_decide_both_ways_has_no_choice_made_for_them() -> None:
-    state = chain(cost_center_owner_stage(), leadership_stage(eligible=("tom", "lee")))
-    state.current_stage = 1
+    state = chain(cost_center_owner_tier(), leadership_tier(eligible=("tom", "lee")))
+    state.tier_index = 1
     both = standing(state, "lee", [_from("tom", "lee")], NOW)
     assert (both.for_myself, both.on_behalf_of, both.only_choice) == (True, ("tom",), None)
 
 
 def test_after_approving_a_tier_the_approver_reads_who_decides_next() -> None:
-    state = chain(cost_center_owner_stage(), leadership_stage())
-    state.current_stage = 1
+    state = chain(cost_center_owner_tier(), leadership_tier())
+    state.tier_index = 1
     state.decisions = [
         DecisionRecord("cost-center owner", "cost-center owner", "priya", Decision.APPROVE, NOW)
     ]

@@ -7,14 +7,14 @@ from domain.catalog import VendorStatus
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
 from domain.validation import (
-    RuleFailure,
+    FieldRefusal,
     ValidationOutcome,
     VendorFacts,
 )
 from tests.builders.requisitions import LINE, check, valid_reference, valid_requisition
 
 
-def only_refusal(outcome: ValidationOutcome) -> RuleFailure:
+def only_refusal(outcome: ValidationOutcome) -> FieldRefusal:
     """The single refusal of an outcome; fails the test when there are none or several."""
     assert not outcome.accepted
     assert len(outcome.refusals) == 1, outcome.refusals

@@ -9,12 +9,12 @@ import pytest
 from api.web.landing import landing_page
 from cli.demo_data import POLICY_DOCUMENT
 from domain.catalog import PoStatus, Role, ServiceType
-from domain.chain import Branch, Stage
+from domain.chain import Branch, Tier
 from domain.invoicing import InvoiceRecord
 from domain.low_risk import RiskFacts, not_low_risk
 from domain.policy import LowRiskRule
 from domain.policy_document import PolicyError
-from domain.progress import StepState, stage_track
+from domain.progress import StepState, step_track
 from domain.purchase_order import PoView
 from domain.requisition import RiskFlag
 from models.purchase_orders.policy_schema import parse_policy
@@ -73,20 +73,20 @@ def test_a_policy_document_marks_low_risk_and_a_bad_rule_is_refused() -> None:
         parse_policy("p", 1, {**POLICY_DOCUMENT, "low_risk": {"amount_below": 5}})
 
 
-def _stages(approved_tiers: int) -> list[Stage]:
+def _tiers(approved_tiers: int) -> list[Tier]:
     names = ("cost-center owner", "IT leadership")
     return [
-        Stage(name, [Branch(name, ["priya"], approvals=["priya"] if i < approved_tiers else [])])
+        Tier(name, [Branch(name, ["priya"], approvals=["priya"] if i < approved_tiers else [])])
         for i, name in enumerate(names)
     ]
 
 
 def _track(po: PoView) -> list[tuple[str, StepState, str]]:
-    return [(step.label, step.state, step.note) for step in stage_track(po)]
+    return [(step.label, step.state, step.note) for step in step_track(po)]
 
 
 def test_the_tracker_names_the_tier_the_po_waits_in() -> None:
-    waiting = view(stages=_stages(1), current_stage=1)
+    waiting = view(tiers=_tiers(1), tier_index=1)
     assert _track(waiting) == [
         ("Requisition", StepState.DONE, ""),
         ("Approval: tier 2 of 2 (IT leadership)", StepState.CURRENT, ""),
@@ -97,7 +97,7 @@ def test_the_tracker_names_the_tier_the_po_waits_in() -> None:
 
 
 def test_the_tracker_follows_an_issued_po_to_its_invoices() -> None:
-    issued = view(status=PoStatus.ISSUED, stages=_stages(2), erp_reference="ERP-PO-1")
+    issued = view(status=PoStatus.ISSUED, tiers=_tiers(2), erp_reference="ERP-PO-1")
     assert [state for _, state, _ in _track(issued)][1:4] == [
         StepState.DONE,
         StepState.DONE,
@@ -112,7 +112,7 @@ def test_the_tracker_follows_an_issued_po_to_its_invoices() -> None:
 
 
 def test_the_tracker_shows_where_a_po_stopped_and_why() -> None:
-    rejected = view(status=PoStatus.REJECTED, stages=_stages(0))
+    rejected = view(status=PoStatus.REJECTED, tiers=_tiers(0))
     assert _track(rejected)[1] == (
         "Approval: tier 1 of 2 (cost-center owner)",
         StepState.STOPPED,

@@ -1,6 +1,6 @@
 """In a real browser (Debian's chromium driven by Playwright): an approver sorts the inbox,
 reads it as cards on a phone without scrolling sideways, and approves the low-risk POs
-together; signing in lands a requester on their stage tracker and an auditor on the PO
+together; signing in lands a requester on their step tracker and an auditor on the PO
 search. Screenshots of the inbox at 1366x900 and 390x844 are saved under test-artifacts/."""
 
 from __future__ import annotations

@@ -140,7 +140,7 @@ async def test_the_approver_extends_the_deadline_by_the_time_they_choose(stack: 
     assert response.status_code == 303
     after = await stack.po_when(number, lambda po: po["detail"]["decisions"] != [])
     deadline = [
-        datetime.fromisoformat(po["detail"]["stages"][0]["branches"][0]["deadline_at"])
+        datetime.fromisoformat(po["detail"]["tiers"][0]["branches"][0]["deadline_at"])
         for po in (before, after)
     ]
     assert deadline[1] - deadline[0] == timedelta(days=1)

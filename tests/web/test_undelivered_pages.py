@@ -18,7 +18,7 @@ from activities.projection import ProjectionActivities
 from api.app import create_app
 from api.deps import get_session
 from domain.catalog import PoStatus, Role
-from domain.purchase_order import PoChange, PoView, StateAfter
+from domain.purchase_order import PoEvent, PoView, StateAfter
 from domain.side_effects import MESSAGE, TICKET_UPDATE, Attention, Undelivered
 from models.people.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
@@ -68,14 +68,14 @@ def office(
         tokens[role], names[role] = issue_api_token(session, user, label="test"), user.username
     session.flush()
     number = f"PO-U{tag}"
-    ActivityEnvironment().run(ProjectionActivities(sessions).project_po_changes, [_change(number)])
+    ActivityEnvironment().run(ProjectionActivities(sessions).project_po_events, [_change(number)])
     app = create_app(Settings(_env_file=None, environment="test"), database_url)
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app) as client:
         yield Office(client, tokens, names, number)
 
 
-def _change(number: str) -> PoChange:
+def _change(number: str) -> PoEvent:
     """A PO held at issue, after a message and a ticket update did not go out."""
     view = PoView(number, 1, PoStatus.NEEDS_ATTENTION, laptops())
     view.undelivered = [
@@ -90,7 +90,7 @@ def _change(number: str) -> PoChange:
         AT,
         PoStatus.PENDING_APPROVAL,
     )
-    return PoChange(
+    return PoEvent(
         sequence=7,
         workflow_id=f"po-{number}",
         run_id="run-1",

@@ -162,7 +162,7 @@ async def test_slash_leads_each_role_to_its_page(stack: e2e.Stack) -> None:
 
 async def test_my_requests_shows_where_each_po_stands(stack: e2e.Stack) -> None:
     number = await stack.submit("alex", e2e.storage_body())
-    tiers = len((await stack.pending(number))["detail"]["stages"])  # as the policy routes it
+    tiers = len((await stack.pending(number))["detail"]["tiers"])  # as the policy routes it
     alex = await person(stack, "alex")
     page = (await alex.get("/my-requests")).text
     tracker = page.split(f'aria-label="Where {number} stands">')[1].split("</ol>")[0]

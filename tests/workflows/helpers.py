@@ -52,8 +52,8 @@ async def approve_round(handle: PoHandle, done: Callable[[PoView], bool]) -> PoV
         if people:
             await decide(handle, people[0], Decision.APPROVE, comment="within plan")
         await asyncio.sleep(0.1)
-    stages = [(s.name, [b.approvals for b in s.branches]) for s in view.stages]
-    raise AssertionError(f"never done: {view.status} at {view.current_stage} of {stages}")
+    tiers = [(s.name, [b.approvals for b in s.branches]) for s in view.tiers]
+    raise AssertionError(f"never done: {view.status} at {view.tier_index} of {tiers}")
 
 
 async def refused_rule(handle: PoHandle, actor: str, action: Decision, **fields: Any) -> str:

@@ -75,9 +75,7 @@ async def test_an_increase_above_the_threshold_is_approved_again_and_commits_the
     # A new approval round: the owner who approved the PO may approve its change order.
     round_opened = await view_when(handle, waiting)
     assert round_opened.waiting_on() == ["priya"]
-    assert (
-        round_opened.stages[round_opened.current_stage].name == "cost-center owner (change order 1)"
-    )
+    assert round_opened.tiers[round_opened.tier_index].name == "cost-center owner (change order 1)"
     view = await approve_round(handle, lambda v: v.revision == 2)
     assert view.change_orders[0].outcome == "applied" and view.amount_base_minor == 567_000
     assert balance(db, po) == (0, 567_000)

@@ -34,7 +34,7 @@ def issued(view: PoView) -> bool:
 async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: Session) -> None:
     handle = await po_runner.start(saas_subscription(30_000, pii=True))
     view = await view_when(handle, waiting)
-    assert [stage.name for stage in view.stages] == [
+    assert [tier.name for tier in view.tiers] == [
         "cost-center owner",
         "IT leadership",
         "risk review",
@@ -42,9 +42,9 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     assert view.waiting_on() == ["sam"]
     await arrives(lambda: messages_to(db, view.po_number, "sam"), "approval_requested")
     await decide(handle, "sam", Decision.APPROVE)
-    assert (await view_when(handle, lambda v: v.current_stage == 1)).waiting_on() == ["tom"]
+    assert (await view_when(handle, lambda v: v.tier_index == 1)).waiting_on() == ["tom"]
     await decide(handle, "tom", Decision.APPROVE)
-    await view_when(handle, lambda v: v.current_stage == 2)
+    await view_when(handle, lambda v: v.tier_index == 2)
     await decide(handle, "lee", Decision.APPROVE, branch="security")
     await decide(handle, "nora", Decision.APPROVE, branch="legal")
     view = await view_when(handle, issued)
@@ -68,7 +68,7 @@ async def test_three_tiers_in_order_then_one_erp_order(po_runner: PoRunner, db: 
     # Routing is projected with the first tier's opening, a decision that ends a tier with the
     # next tier's opening, and the last decision with the PO's approval; the two risk reviewers
     # are asked, and requester and vendor told of the issue, in one call each.
-    assert local.count("project_po_changes") == len(actions) - 4 == 7
+    assert local.count("project_po_events") == len(actions) - 4 == 7
     assert local.count("send_notifications") == 2
     await _each_upsert_changes_what_operators_see(handle)
     await keep_history(handle, "three_tier_approval")

@@ -67,7 +67,7 @@ async def test_the_trail_is_held_against_each_pos_workflow(
     view = await view_when(handle, waiting)
     approver = view.waiting_on()[0]
     await decide(handle, approver, Decision.APPROVE)
-    # Issued: the workflow records nothing more, so its count of changes stands still.
+    # Issued: the workflow records nothing more, so its count of events stands still.
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
     client, queue = runner.env.client, runner.queue
     recorded = await handle.query(PoQuery.RECORDED_CHANGES, result_type=int)

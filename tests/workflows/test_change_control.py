@@ -96,7 +96,7 @@ async def test_issue_waits_for_the_change_to_be_approved(
     )
     handle = await runner.start(requisition)
     await view_when(handle, waiting)
-    view = await approve_round(handle, lambda v: v.held_for_change is not None)
+    view = await approve_round(handle, lambda v: v.held_for_change_ticket is not None)
     assert view.status is PoStatus.APPROVED and view.erp_reference is None
     await arrives(lambda: audit_actions(db, view.po_number), "issue.held")
     assert erp_orders(db, view.po_number) == 0
@@ -108,7 +108,7 @@ async def test_issue_waits_for_the_change_to_be_approved(
     servicenow.tables["change_request"][change_id]["approval"] = "approved"
     await time_env.sleep(timedelta(hours=1))
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED)
-    assert view.held_for_change is None and erp_orders(db, view.po_number) == 1
+    assert view.held_for_change_ticket is None and erp_orders(db, view.po_number) == 1
     await arrives(lambda: audit_actions(db, view.po_number), "issue.released")
     await _noted(servicenow, item, f"{view.po_number} issued")
     notes = "\n".join(servicenow.work_notes(item))
@@ -129,7 +129,7 @@ async def test_a_po_waiting_for_its_change_can_be_cancelled(
     )
     handle = await runner.start(requisition)
     await view_when(handle, waiting)
-    view = await approve_round(handle, lambda v: v.held_for_change is not None)
+    view = await approve_round(handle, lambda v: v.held_for_change_ticket is not None)
     view = await update(handle, PoUpdate.CANCEL, CancelRequest("alex", "the change was rejected"))
     assert view.status is PoStatus.CANCELLED
     assert erp_orders(db, view.po_number) == 0 and balance(db, view.po_number) == (0, 0)

@@ -86,7 +86,7 @@ async def test_an_emergency_po_issues_at_once_and_is_chased_after_the_fact(
 ) -> None:
     handle = await po_runner.start(emergency(laptops()))
     view = await view_when(handle, waiting)
-    assert view.waiting_on() == ["tom"] and view.stages[0].name == "emergency"
+    assert view.waiting_on() == ["tom"] and view.tiers[0].name == "emergency"
     await decide(handle, "tom", Decision.APPROVE, comment="incident INC0098765")
     view = await view_when(handle, lambda v: v.status is PoStatus.ISSUED and bool(v.waiting_on()))
     assert view.waiting_on() == ["priya"]  # the normal chain, after the fact

@@ -39,7 +39,7 @@ async def test_poison_requisitions_wait_for_an_operator_while_others_flow(
     for requisition in poisons():
         handle = await po_runner.start(requisition)
         view = await view_when(handle, needs_attention)
-        assert view.attention is not None and view.attention.step == "project_po_changes"
+        assert view.attention is not None and view.attention.step == "project_po_events"
         assert "DataError" in view.attention.reason
         assert view.attention.status_before is PoStatus.VALIDATING
         described = await handle.describe()
@@ -54,7 +54,7 @@ async def test_poison_requisitions_wait_for_an_operator_while_others_flow(
     # Issued, or on to its next tier when earlier tests left the budget line short.
     await view_when(
         normal,
-        lambda v: v.status is PoStatus.ISSUED or (v.current_stage > 0 and bool(v.waiting_on())),
+        lambda v: v.status is PoStatus.ISSUED or (v.tier_index > 0 and bool(v.waiting_on())),
     )
 
     # The operator retries: the step runs again (and fails again, as nothing changed).

@@ -12,8 +12,8 @@ from pydantic import TypeAdapter
 from api.deps import SessionDep, TemporalDep, require_role, visible_or_404
 from api.errors import RefusalRoute, Refused
 from api.idempotency import IdempotencyHeader
+from api.schemas.after_issue import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from api.schemas.decisions import REFUSAL_RESPONSES
-from api.schemas.po_changes import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
 from domain.blanket import CallOffRequest
 from domain.catalog import Role
 from domain.change_orders import ChangeOrderRequest
