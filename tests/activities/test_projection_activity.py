@@ -18,7 +18,7 @@ from tests.builders.requisitions import laptops
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def _change(view: PoView, sequence: int, action: str, state: StateAfter) -> PoEvent:
+def _event(view: PoView, sequence: int, action: str, state: StateAfter) -> PoEvent:
     return PoEvent(
         sequence=sequence,
         workflow_id=f"po-{view.po_number}",
@@ -38,8 +38,8 @@ def test_changes_projected_together_keep_their_own_audit_state(
     validating = StateAfter(PoStatus.VALIDATING, None, [], 0)
     refused = StateAfter.of(view)
     batch = [
-        _change(view, 1, "requisition.submitted", validating),
-        _change(view, 2, "requisition.refused", refused),
+        _event(view, 1, "requisition.submitted", validating),
+        _event(view, 2, "requisition.refused", refused),
     ]
     activities = ProjectionActivities(sessions)
     environment = ActivityEnvironment()

@@ -18,6 +18,7 @@ from domain.requisition_rules import validate_requisition
 from domain.validation import (
     CatalogPrice,
     ContractFacts,
+    FieldRefusal,
     ReferenceData,
     ValidationOutcome,
     VendorFacts,
@@ -216,3 +217,16 @@ def requisition(
         risk_flags=risk_flags,
         emergency=emergency,
     )
+
+
+def only_refusal(outcome: ValidationOutcome) -> FieldRefusal:
+    """The single refusal of an outcome; fails the test when there are none or several."""
+    assert not outcome.accepted
+    assert len(outcome.refusals) == 1, outcome.refusals
+    assert outcome.flags == ()
+    return outcome.refusals[0]
+
+
+def with_line(line: LineItem) -> Requisition:
+    """The valid requisition with its one line replaced."""
+    return replace(valid_requisition(), lines=(line,))

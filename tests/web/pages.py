@@ -1,9 +1,13 @@
 """A signed-in person's own cookie jar on the real app, for page tests; a client with no session
-(a mail client opening a link); the screen sizes the browser tests look at."""
+(a mail client opening a link); forms posted with their CSRF token; the screen sizes the browser
+tests look at."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 import httpx
 from playwright.async_api import ViewportSize
@@ -47,3 +51,28 @@ async def priya_on_a_waiting_po(
     await stack.pending(number)
     priya = await person(stack, "priya")
     return number, priya, await priya.get(f"/po/{number}")
+
+
+def _local(instant: datetime) -> str:
+    """What a datetime-local input sends."""
+    return instant.strftime("%Y-%m-%dT%H:%M")
+
+
+async def _form(client: httpx.AsyncClient, path: str, data: Mapping[str, Any]) -> httpx.Response:
+    """Open ``path``, then post ``data`` with the page's CSRF token to the same path."""
+    page = await client.get(path)
+    assert page.status_code == 200, page.text
+    return await client.post(path, data={**data, "csrf_token": csrf_of(page.text)})
+
+
+async def _post(
+    client: httpx.AsyncClient, page: str, action: str, data: Mapping[str, Any]
+) -> httpx.Response:
+    token = csrf_of((await client.get(page)).text)
+    return await client.post(action, data={**data, "csrf_token": token})
+
+
+def _row(html: str, row_id: str) -> str:
+    found = re.search(rf'<tr id="{re.escape(row_id)}">(.*?)</tr>', html, re.S)
+    assert found, f"no row {row_id}"
+    return found.group(1)

@@ -68,14 +68,14 @@ def office(
         tokens[role], names[role] = issue_api_token(session, user, label="test"), user.username
     session.flush()
     number = f"PO-U{tag}"
-    ActivityEnvironment().run(ProjectionActivities(sessions).project_po_events, [_change(number)])
+    ActivityEnvironment().run(ProjectionActivities(sessions).project_po_events, [_event(number)])
     app = create_app(Settings(_env_file=None, environment="test"), database_url)
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app) as client:
         yield Office(client, tokens, names, number)
 
 
-def _change(number: str) -> PoEvent:
+def _event(number: str) -> PoEvent:
     """A PO held at issue, after a message and a ticket update did not go out."""
     view = PoView(number, 1, PoStatus.NEEDS_ATTENTION, laptops())
     view.undelivered = [
