@@ -53,26 +53,28 @@ async def priya_on_a_waiting_po(
     return number, priya, await priya.get(f"/po/{number}")
 
 
-def _local(instant: datetime) -> str:
+def datetime_local(instant: datetime) -> str:
     """What a datetime-local input sends."""
     return instant.strftime("%Y-%m-%dT%H:%M")
 
 
-async def _form(client: httpx.AsyncClient, path: str, data: Mapping[str, Any]) -> httpx.Response:
+async def submit_form(
+    client: httpx.AsyncClient, path: str, data: Mapping[str, Any]
+) -> httpx.Response:
     """Open ``path``, then post ``data`` with the page's CSRF token to the same path."""
     page = await client.get(path)
     assert page.status_code == 200, page.text
     return await client.post(path, data={**data, "csrf_token": csrf_of(page.text)})
 
 
-async def _post(
+async def post_form(
     client: httpx.AsyncClient, page: str, action: str, data: Mapping[str, Any]
 ) -> httpx.Response:
     token = csrf_of((await client.get(page)).text)
     return await client.post(action, data={**data, "csrf_token": token})
 
 
-def _row(html: str, row_id: str) -> str:
+def table_row(html: str, row_id: str) -> str:
     found = re.search(rf'<tr id="{re.escape(row_id)}">(.*?)</tr>', html, re.S)
     assert found, f"no row {row_id}"
     return found.group(1)

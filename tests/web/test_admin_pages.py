@@ -14,7 +14,7 @@ from models.people.accounts import find_user
 from models.purchase_orders.policies import ApprovalPolicy
 from tests.api import e2e
 from tests.builders.policies import POLICY_DOCUMENT, POLICY_NAME, demo_policy
-from tests.web.pages import _form, _local, _post, _row, csrf_of, person
+from tests.web.pages import csrf_of, datetime_local, person, post_form, submit_form, table_row
 
 stack = e2e.stack
 
@@ -64,7 +64,11 @@ async def test_a_form_post_without_its_csrf_token_is_refused(stack: e2e.Stack) -
         assert find_user(session, username) is None
     priya = await person(stack, "priya")
     now = datetime.now(UTC)
-    body = {"delegate": "tom", "starts_at": _local(now), "ends_at": _local(now + timedelta(1))}
+    body = {
+        "delegate": "tom",
+        "starts_at": datetime_local(now),
+        "ends_at": datetime_local(now + timedelta(1)),
+    }
     assert (await priya.post("/delegations", data=body)).status_code == 403
     assert (await priya.post("/delegations/1/revoke", data={})).status_code == 403
 
@@ -82,14 +86,14 @@ async def test_an_admin_adds_a_person_who_then_signs_in(stack: e2e.Stack) -> Non
         "manager": "priya",
         "roles": ["requester", "approver"],
     }
-    short = await _form(maria, "/admin/users", {**new, "password": "short"})
+    short = await submit_form(maria, "/admin/users", {**new, "password": "short"})
     assert short.status_code == 422
     assert 'aria-describedby="password-error"' in short.text and 'role="alert"' in short.text
-    added = await _form(maria, "/admin/users", {**new, "password": "a-long-secret-1"})
+    added = await submit_form(maria, "/admin/users", {**new, "password": "a-long-secret-1"})
     assert added.status_code == 303, added.text
     listing = await maria.get("/admin/users")
     assert f"Added {username}: approver, requester" in listing.text
-    row = _row(listing.text, f"user-{username}")
+    row = table_row(listing.text, f"user-{username}")
     assert "Quinn Example" in row and ">priya<" in row and "approver" in row
 
     client = httpx.AsyncClient(transport=stack.http._transport, base_url=stack.http.base_url)
@@ -106,10 +110,10 @@ async def test_an_admin_adds_a_person_who_then_signs_in(stack: e2e.Stack) -> Non
     assert "Quinn Example" in (await client.get("/inbox")).text
     assert (await client.get("/delegations")).status_code == 200  # an approver now
 
-    more = await _form(maria, "/admin/users", {"username": username, "roles": ["auditor"]})
+    more = await submit_form(maria, "/admin/users", {"username": username, "roles": ["auditor"]})
     assert more.status_code == 303
     assert _roles(stack, username) == {"requester", "approver", "auditor"}
-    exact = await _post(
+    exact = await post_form(
         maria, "/admin/users", f"/admin/users/{username}/roles", {"roles": ["requester"]}
     )
     assert exact.status_code == 303
@@ -119,7 +123,9 @@ async def test_an_admin_adds_a_person_who_then_signs_in(stack: e2e.Stack) -> Non
 
 async def test_the_last_admin_keeps_the_admin_role(stack: e2e.Stack) -> None:
     maria = await person(stack, "maria")
-    refused = await _post(maria, "/admin/users", "/admin/users/maria/roles", {"roles": ["auditor"]})
+    refused = await post_form(
+        maria, "/admin/users", "/admin/users/maria/roles", {"roles": ["auditor"]}
+    )
     assert refused.status_code == 422
     assert "maria is the last admin" in refused.text
     assert 'id="roles-error-maria" role="alert"' in refused.text
@@ -134,12 +140,12 @@ async def test_a_policy_is_checked_listed_and_readable(stack: e2e.Stack) -> None
     before = _policy_count(stack)
     broken = {"base_currency": "eur", "tiers": [], "colour": "blue"}
     body = {"name": POLICY_NAME, "note": "broken", "document": json.dumps(broken)}
-    refused = await _form(maria, "/admin/policies", body)
+    refused = await submit_form(maria, "/admin/policies", body)
     assert refused.status_code == 422
     for path in ("<code>$</code>", "<code>$.base_currency</code>", "<code>$.tiers</code>"):
         assert path in refused.text
     assert "colour" in refused.text and 'id="document-errors" role="alert"' in refused.text
-    not_json = await _form(maria, "/admin/policies", {**body, "document": "{'tiers': "})
+    not_json = await submit_form(maria, "/admin/policies", {**body, "document": "{'tiers': "})
     assert not_json.status_code == 422 and "not JSON" in not_json.text
     assert _policy_count(stack) == before
 
@@ -147,7 +153,7 @@ async def test_a_policy_is_checked_listed_and_readable(stack: e2e.Stack) -> None
     changed["description"] = "Changed from the admin page"
     body = {"name": POLICY_NAME, "note": "page test", "document": json.dumps(changed)}
     try:
-        stored = await _form(maria, "/admin/policies", body)
+        stored = await submit_form(maria, "/admin/policies", body)
         assert stored.status_code == 303, stored.text
         version = _latest_version(stack)
         listing = await maria.get("/admin/policies")
@@ -162,7 +168,7 @@ async def test_a_policy_is_checked_listed_and_readable(stack: e2e.Stack) -> None
             "note": "back to the demo",
             "document": json.dumps(POLICY_DOCUMENT),
         }
-        assert (await _form(maria, "/admin/policies", demo)).status_code == 303
+        assert (await submit_form(maria, "/admin/policies", demo)).status_code == 303
 
 
 # -- cost centers ----------------------------------------------------------------------------
@@ -172,17 +178,19 @@ async def test_an_admin_changes_a_cost_center_owner(stack: e2e.Stack) -> None:
     maria = await person(stack, "maria")
     page, action = "/admin/cost-centers", "/admin/cost-centers/IT-SEC/owner"
     try:
-        changed = await _post(maria, page, action, {"owner": "nora"})
+        changed = await post_form(maria, page, action, {"owner": "nora"})
         assert changed.status_code == 303
         listing = await maria.get(page)
         assert "nora now owns IT-SEC" in listing.text
-        assert '<td class="owner">nora</td>' in _row(listing.text, "cost-center-IT-SEC")
-        refused = await _post(maria, page, action, {"owner": "ghost"})
+        assert '<td class="owner">nora</td>' in table_row(listing.text, "cost-center-IT-SEC")
+        refused = await post_form(maria, page, action, {"owner": "ghost"})
         assert refused.status_code == 422
         assert "ghost is not an active user" in refused.text and 'role="alert"' in refused.text
     finally:
-        assert (await _post(maria, page, action, {"owner": "lee"})).status_code == 303
-    assert '<td class="owner">lee</td>' in _row((await maria.get(page)).text, "cost-center-IT-SEC")
+        assert (await post_form(maria, page, action, {"owner": "lee"})).status_code == 303
+    assert '<td class="owner">lee</td>' in table_row(
+        (await maria.get(page)).text, "cost-center-IT-SEC"
+    )
 
 
 # -- helpers ---------------------------------------------------------------------------------

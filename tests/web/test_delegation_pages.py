@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models.purchase_orders.governance import DelegationRow
 from tests.api import e2e
-from tests.web.pages import _form, _local, _post, _row, person
+from tests.web.pages import datetime_local, person, post_form, submit_form, table_row
 
 stack = e2e.stack
 
@@ -28,29 +28,29 @@ async def test_a_delegate_sees_the_delegators_pos_until_it_is_revoked(stack: e2e
 
     now = datetime.now(UTC)
     window = {
-        "starts_at": _local(now - timedelta(minutes=5)),
-        "ends_at": _local(now + timedelta(2)),
+        "starts_at": datetime_local(now - timedelta(minutes=5)),
+        "ends_at": datetime_local(now + timedelta(2)),
     }
     scope = {"cost_centers": ["IT-INFRA"], "max_amount": "1000.00"}
-    created = await _form(priya, "/delegations", {"delegate": "tom", **window, **scope})
+    created = await submit_form(priya, "/delegations", {"delegate": "tom", **window, **scope})
     assert created.status_code == 303, created.text
     mine = await priya.get("/delegations")
     assert "tom decides for you" in mine.text
     ids = re.findall(r'action="/delegations/(\d+)/revoke"', mine.text)
     assert ids
-    row = _row(mine.text, f"delegation-{ids[0]}")
+    row = table_row(mine.text, f"delegation-{ids[0]}")
     assert "tom" in row and "IT-INFRA" in row and "1,000.00 EUR" in row and ">active<" in row
     theirs = await tom.get("/delegations")
-    assert ">priya<" in _row(theirs.text, f"delegation-{ids[0]}")
+    assert ">priya<" in table_row(theirs.text, f"delegation-{ids[0]}")
 
     inbox = await tom.get("/inbox")
     assert f'href="/po/{number}"' in inbox.text and "for priya" in inbox.text
 
-    not_mine = await _post(tom, "/delegations", f"/delegations/{ids[0]}/revoke", {})
+    not_mine = await post_form(tom, "/delegations", f"/delegations/{ids[0]}/revoke", {})
     assert not_mine.status_code == 403
-    revoked = await _post(priya, "/delegations", f"/delegations/{ids[0]}/revoke", {})
+    revoked = await post_form(priya, "/delegations", f"/delegations/{ids[0]}/revoke", {})
     assert revoked.status_code == 303
-    assert ">revoked<" in _row((await priya.get("/delegations")).text, f"delegation-{ids[0]}")
+    assert ">revoked<" in table_row((await priya.get("/delegations")).text, f"delegation-{ids[0]}")
     assert f'href="/po/{number}"' not in (await tom.get("/inbox")).text
 
 
@@ -69,15 +69,15 @@ async def test_a_wrong_delegation_comes_back_with_the_reason(
     now = datetime.now(UTC)
     form: dict[str, object] = {
         "delegate": "tom",
-        "starts_at": _local(now + timedelta(days=1)),
-        "ends_at": _local(now + timedelta(days=3)),
+        "starts_at": datetime_local(now + timedelta(days=1)),
+        "ends_at": datetime_local(now + timedelta(days=3)),
     }
     form |= change
     if form["ends_at"] == "earlier":
-        form["ends_at"] = _local(now + timedelta(hours=2))
+        form["ends_at"] = datetime_local(now + timedelta(hours=2))
     priya = await person(stack, "priya")
     before = _delegation_count(stack)
-    refused = await _form(priya, "/delegations", form)
+    refused = await submit_form(priya, "/delegations", form)
     assert refused.status_code == 422
     assert message in refused.text
     assert re.search(rf'aria-describedby="[^"]*{field}-error"', refused.text)
