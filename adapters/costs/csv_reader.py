@@ -1,6 +1,7 @@
 """CSV and CSV.gz cost files, read as a stream: only the current row is in memory.
 
-UTF-8 with or without a byte-order mark (Azure writes one). A row with more or fewer cells than
+UTF-8 with or without a byte-order mark (Azure writes one); blank lines are skipped and not
+counted. A row with more or fewer cells than
 the header, text that is not UTF-8, a truncated or corrupt gzip stream or a broken quote raises
 a CostFileError naming the file and the row.
 """
@@ -46,8 +47,10 @@ class CsvCostFile:
             reader = csv.reader(stream)
             try:
                 next(reader)
-                for row_number, cells in enumerate(reader, start=1):
-                    yield self._row(row_number, cells)
+                for cells in reader:
+                    if cells:  # a blank line (the FOCUS spec's own examples end with one)
+                        row_number += 1
+                        yield self._row(row_number, cells)
             except _BROKEN_FILE as error:
                 raise CostFileError(self.file, row_number + 1, "", _describe(error)) from error
 
