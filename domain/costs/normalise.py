@@ -48,7 +48,9 @@ class Normaliser:
         self._header = {(h.lower() if mapping.any_case else h): h for h in header}
         missing = [c for c in mapping.required if self._column(c) is None]
         if missing:
-            raise CostFileError(file, 0, missing[0], f"the {mapping.title} column is missing")
+            raise CostFileError(
+                file, 0, missing[0], f"missing from the header, and {mapping.title} needs it"
+            )
         self._rules = [
             (c.name, mapping.rules[c.name])
             for c in FOCUS_COLUMNS

@@ -53,7 +53,7 @@ def test_a_file_of_another_format_than_its_source_is_refused_on_its_header() -> 
 
 def test_a_file_missing_a_required_column_names_it() -> None:
     header = [name for name in _header(AZURE_EA_SAMPLE) if name != "CostInBillingCurrency"]
-    with pytest.raises(CostFileError, match=r"header, column CostInBillingCurrency: .* missing"):
+    with pytest.raises(CostFileError, match=r"column CostInBillingCurrency: missing from"):
         Normaliser("ea.csv", AZURE_EA, header)
 
 
