@@ -1,0 +1,76 @@
+"""Every real sample's row count and BilledCost / EffectiveCost / ListCost totals, read as CSV,
+CSV.gz and Parquet, equal DuckDB's own sum of the same file, to the last decimal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.adapters.costs.copies import as_cur2_parquet, as_parquet, gzipped
+from tests.unit.costs.samples import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE, FOCUS_SAMPLES, normalised
+
+METRICS = ("BilledCost", "EffectiveCost", "ListCost")
+NUMBER = "CAST({} AS DECIMAL(38, 14))"
+CUR_EFFECTIVE = (
+    'CASE "lineItem/LineItemType"'
+    " WHEN 'SavingsPlanCoveredUsage' THEN {sp} WHEN 'DiscountedUsage' THEN {ri} ELSE {cost} END"
+)
+# Each format's totals as DuckDB computes them from the source's own columns.
+SOURCE_SUMS = {
+    "aws-cur": {
+        "BilledCost": NUMBER.format('"lineItem/UnblendedCost"'),
+        "EffectiveCost": CUR_EFFECTIVE.format(
+            sp=NUMBER.format('"savingsPlan/SavingsPlanEffectiveCost"'),
+            ri=NUMBER.format('"reservation/EffectiveCost"'),
+            cost=NUMBER.format('"lineItem/UnblendedCost"'),
+        ),
+        "ListCost": NUMBER.format('"pricing/publicOnDemandCost"'),
+    },
+    "azure-ea": {
+        "BilledCost": NUMBER.format("CostInBillingCurrency"),
+        "EffectiveCost": NUMBER.format("CostInBillingCurrency"),
+        "ListCost": f"{NUMBER.format('PayGPrice')} * {NUMBER.format('Quantity')}",
+    },
+    "focus": {metric: NUMBER.format(metric) for metric in METRICS},
+}
+SAMPLES = [(AWS_CUR_SAMPLE, "aws-cur"), (AZURE_EA_SAMPLE, "azure-ea")] + [
+    (path, "focus") for path in FOCUS_SAMPLES
+]
+
+
+def _duckdb_totals(csv: Path, family: str) -> dict[str, Decimal | int]:
+    source = f"read_csv('{csv}', all_varchar=true, header=true, nullstr=['', 'null', 'NULL'])"
+    columns = duckdb.sql(f"SELECT * FROM {source} LIMIT 0").columns
+    sums = {m: e for m, e in SOURCE_SUMS[family].items() if family != "focus" or m in columns}
+    selected = ", ".join(["count(*)", *(f"sum({expression})" for expression in sums.values())])
+    (row,) = duckdb.sql(f"SELECT {selected} FROM {source}").fetchall()
+    return dict(zip(["rows", *sums], row, strict=True))
+
+
+def _our_totals(path: Path, metrics: list[str]) -> dict[str, Decimal | int]:
+    rows = normalised(path)
+    totals: dict[str, Decimal | int] = {"rows": len(rows)}
+    for metric in metrics:
+        values = [row.focus.get(metric) for row in rows]
+        totals[metric] = sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
+    return totals
+
+
+@pytest.mark.parametrize(("csv", "family"), SAMPLES, ids=lambda value: getattr(value, "name", ""))
+def test_totals_equal_duckdbs_in_every_delivered_shape(
+    csv: Path, family: str, tmp_path: Path
+) -> None:
+    expected = _duckdb_totals(csv, family)
+    metrics = [name for name in expected if name != "rows"]
+    for copy in (csv, gzipped(csv, tmp_path), as_parquet(csv, tmp_path)):
+        assert _our_totals(copy, metrics) == expected, copy.name
+
+
+def test_cur_2_parquet_totals_equal_the_legacy_reports(tmp_path: Path) -> None:
+    expected = _duckdb_totals(AWS_CUR_SAMPLE, "aws-cur")
+    cur2 = as_cur2_parquet(AWS_CUR_SAMPLE, tmp_path)
+    assert _our_totals(cur2, list(METRICS)) == expected
+    assert {row.focus["ChargeCategory"] for row in normalised(cur2)} == {"Usage", "Tax"}
