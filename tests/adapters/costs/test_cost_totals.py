@@ -43,10 +43,11 @@ SAMPLES = [(AWS_CUR_SAMPLE, "aws-cur"), (AZURE_EA_SAMPLE, "azure-ea")] + [
 
 def _duckdb_totals(csv: Path, family: str) -> dict[str, Decimal | int]:
     source = f"read_csv('{csv}', all_varchar=true, header=true, nullstr=['', 'null', 'NULL'])"
-    columns = duckdb.sql(f"SELECT * FROM {source} LIMIT 0").columns
+    database = duckdb.connect()
+    columns = [d[0] for d in database.execute(f"SELECT * FROM {source} LIMIT 0").description]
     sums = {m: e for m, e in SOURCE_SUMS[family].items() if family != "focus" or m in columns}
     selected = ", ".join(["count(*)", *(f"sum({expression})" for expression in sums.values())])
-    (row,) = duckdb.sql(f"SELECT {selected} FROM {source}").fetchall()
+    (row,) = database.execute(f"SELECT {selected} FROM {source}").fetchall()
     return dict(zip(["rows", *sums], row, strict=True))
 
 
