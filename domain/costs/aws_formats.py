@@ -1,6 +1,7 @@
 """AWS Cost and Usage Report: legacy (`lineItem/UnblendedCost`, CSV.gz with a manifest) and
 CUR 2.0 (the same columns in snake_case, `line_item_unblended_cost`, tags in a `resource_tags`
-map). CUR 2.0's names are the legacy ones rewritten, so one table serves both."""
+map). CUR 2.0's names are the legacy ones rewritten, so one table serves both; the product's
+name moved into CUR 2.0's `product` map column."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from domain.costs.mapping import (
     Column,
     Constant,
     FormatMapping,
+    MapKey,
     PickColumn,
     Rule,
     TagColumns,
@@ -94,6 +96,8 @@ def cur2_name(legacy: str) -> str:
 
 def _cur2_rule(rule: Rule) -> Rule:
     match rule:
+        case Column("product/ProductName"):  # CUR 2.0 keeps it in the `product` map
+            return MapKey("product", "product_name")
         case Column(source):
             return Column(cur2_name(source))
         case Translate(source, table):

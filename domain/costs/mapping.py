@@ -3,7 +3,8 @@
 A rule is one of: a source column (`Column`), a constant (`Constant`), a source value translated
 through a table (`Translate`), the column a switch column's value picks (`PickColumn`), the
 product of two source numbers (`Product`), the day after a source date (`DayAfter`, for
-inclusive end dates and daily rows), or tags gathered from prefixed columns (`TagColumns`).
+inclusive end dates and daily rows), a key of a JSON object column (`MapKey`), or tags
+(`TagColumns` from prefixed columns, `TagText` from one column).
 Every rule names the source columns it reads, so a header can be checked against it and the
 columns it does not read kept as extras.
 """
@@ -70,6 +71,17 @@ class DayAfter:
 
 
 @dataclass(frozen=True)
+class MapKey:
+    """One key of a column holding a JSON object (CUR 2.0's `product` map)."""
+
+    source: str
+    key: str
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.source,)
+
+
+@dataclass(frozen=True)
 class TagColumns:
     """Every source column starting with `prefix` is a tag, keyed by the rest of its name."""
 
@@ -89,7 +101,9 @@ class TagText:
         return (self.source,)
 
 
-Rule = Column | Constant | Translate | PickColumn | Product | DayAfter | TagColumns | TagText
+Rule = (
+    Column | Constant | Translate | PickColumn | Product | DayAfter | MapKey | TagColumns | TagText
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,11 @@ class FormatMapping:
 
     def columns_read(self) -> frozenset[str]:
         return frozenset(column for rule in self.rules.values() for column in rule.reads())
+
+    def columns_consumed(self) -> frozenset[str]:
+        """The columns read whole: a map column only some keys are taken from is not one."""
+        partly = {rule.source for rule in self.rules.values() if isinstance(rule, MapKey)}
+        return self.columns_read() - partly
 
     def tag_prefixes(self) -> tuple[str, ...]:
         return tuple(r.prefix for r in self.rules.values() if isinstance(r, TagColumns))

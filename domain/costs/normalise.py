@@ -3,7 +3,7 @@
 A Normaliser is made once per file from its header: it refuses a header of another format or
 missing a required column, then reads every row the same way. Guarantees: each FOCUS value is
 typed by the catalogue (Decimal exactly as written, UTC datetimes, tag dicts); every source
-column the mapping does not read is kept in `extras` under its own name when it has a value;
+column the mapping does not read whole is kept in `extras` under its own name when it has a value;
 a value that cannot be read raises a CostFileError naming the file, row and column.
 """
 
@@ -22,6 +22,7 @@ from domain.costs.mapping import (
     Constant,
     DayAfter,
     FormatMapping,
+    MapKey,
     PickColumn,
     Product,
     Rule,
@@ -56,7 +57,7 @@ class Normaliser:
             for c in FOCUS_COLUMNS
             if c.name in mapping.rules and self._applies(mapping.rules[c.name])
         ]
-        read = {self._column(c) for c in mapping.columns_read()}
+        read = {self._column(c) for c in mapping.columns_consumed()}
         prefixes = mapping.tag_prefixes()
         self.extra_columns = tuple(
             h for h in header if h not in read and not h.startswith(prefixes or ("\0",))
@@ -110,6 +111,8 @@ class Normaliser:
             case DayAfter(source):
                 start = self._typed(focus, source, raw, row)
                 return start + timedelta(days=1) if isinstance(start, datetime) else None
+            case MapKey(source, key):
+                return self._map_key(focus, source, key, raw, row)
             case TagColumns(prefix):
                 tags = {
                     c[len(prefix) :]: raw[c] for c in self._tag_columns if not is_null(raw.get(c))
@@ -118,6 +121,15 @@ class Normaliser:
             case TagText(source):
                 return self._typed("Tags", source, raw, row)
         raise AssertionError(f"no evaluation for {rule!r}")
+
+    def _map_key(self, focus: str, source: str, key: str, raw: RawRow, row: int) -> FocusValue:
+        text = self._text(raw, source)
+        try:
+            value = parse_json_object(text).get(key) if text is not None else None
+            return None if value is None or is_null(str(value)) else _as_type(focus, str(value))
+        except ValueProblem as problem:
+            column = self._column(source) or source
+            raise CostFileError(self.file, row, column, str(problem)) from problem
 
     def _product(self, focus: str, left: str, right: str, raw: RawRow, row: int) -> FocusValue:
         a, b = self._typed(focus, left, raw, row), self._typed(focus, right, raw, row)

@@ -1,5 +1,6 @@
 """The real CSV samples rewritten as the other shapes they are delivered in: CSV.gz, Parquet,
-and CUR 2.0 Parquet (legacy names rewritten the way AWS renamed them, tags in a map column)."""
+and CUR 2.0 Parquet (legacy names rewritten the way AWS renamed them, tags and the product's
+name in map columns)."""
 
 from __future__ import annotations
 
@@ -39,13 +40,18 @@ def as_parquet(csv: Path, into: Path) -> Path:
 def as_cur2_parquet(legacy_csv: Path, into: Path) -> Path:
     table = _as_text_table(legacy_csv)
     tags = [name for name in table.column_names if name.startswith("resourceTags/")]
-    plain = table.drop_columns(tags)
+    plain = table.drop_columns([*tags, "product/ProductName"])
     renamed = plain.rename_columns([cur2_name(name) for name in plain.column_names])
+    names = table.column("product/ProductName").to_pylist()
+    product = pa.array(
+        [[("product_name", name)] for name in names], pa.map_(pa.string(), pa.string())
+    )
     pairs = [
         [(name.removeprefix("resourceTags/"), v) for name in tags if (v := row[name])]
         for row in table.select(tags).to_pylist()
     ]
     resource_tags = pa.array(pairs, type=pa.map_(pa.string(), pa.string()))
     target = into / "cur2.parquet"
-    pq.write_table(renamed.append_column("resource_tags", resource_tags), target)
+    columns = renamed.append_column("resource_tags", resource_tags)
+    pq.write_table(columns.append_column("product", product), target)
     return target

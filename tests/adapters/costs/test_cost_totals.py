@@ -74,4 +74,7 @@ def test_cur_2_parquet_totals_equal_the_legacy_reports(tmp_path: Path) -> None:
     expected = _duckdb_totals(AWS_CUR_SAMPLE, "aws-cur")
     cur2 = as_cur2_parquet(AWS_CUR_SAMPLE, tmp_path)
     assert _our_totals(cur2, list(METRICS)) == expected
-    assert {row.focus["ChargeCategory"] for row in normalised(cur2)} == {"Usage", "Tax"}
+    rows = normalised(cur2)
+    assert {row.focus["ChargeCategory"] for row in rows} == {"Usage", "Tax"}
+    assert rows[14].focus["ServiceName"] == "Amazon Simple Storage Service"
+    assert rows[14].extras["product"] == '{"product_name": "Amazon Simple Storage Service"}'
