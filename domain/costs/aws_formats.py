@@ -85,7 +85,7 @@ LEGACY_RULES: dict[str, Rule] = {
     "SubAccountId": Column("lineItem/UsageAccountId"),
     "Tags": TagColumns("resourceTags/"),
 }
-_REQUIRED = ("lineItem/UnblendedCost", "lineItem/UsageStartDate", _TYPE)
+_REQUIRED = ("BilledCost", "ChargePeriodStart", "ChargeCategory")
 
 
 def cur2_name(legacy: str) -> str:
@@ -122,5 +122,5 @@ AWS_CUR_2 = FormatMapping(
     title="AWS Cost and Usage Report 2.0",
     rules={focus: _cur2_rule(rule) for focus, rule in LEGACY_RULES.items()},
     signature=("line_item_unblended_cost",),
-    required=tuple(cur2_name(column) for column in _REQUIRED),
+    required=_REQUIRED,
 )

@@ -1,10 +1,12 @@
 """Azure cost details exports, EA and MCA (CSV). Both name columns alike, EA in PascalCase and
-MCA mostly in camelCase, so names match in any case. Daily rows: a row's charge period is its
+MCA mostly in camelCase, so names match in any case; older EA exports name the cost `Cost`,
+the currency `BillingCurrency` and the product `Product`. Daily rows: a row's charge period is its
 `Date` to the next day; `BillingPeriodEndDate` is inclusive, FOCUS's end is exclusive."""
 
 from __future__ import annotations
 
 from domain.costs.mapping import (
+    AnyOf,
     Column,
     Constant,
     DayAfter,
@@ -32,16 +34,17 @@ PRICING_MODEL = (
     ("Spot", "Dynamic"),
 )
 
+_COST = AnyOf(("CostInBillingCurrency", "Cost"))
 EA_RULES: dict[str, Rule] = {
     "AvailabilityZone": Column("AvailabilityZone"),
-    "BilledCost": Column("CostInBillingCurrency"),
+    "BilledCost": _COST,
     "BillingAccountId": Column("BillingAccountId"),
     "BillingAccountName": Column("BillingAccountName"),
-    "BillingCurrency": Column("BillingCurrencyCode"),
+    "BillingCurrency": AnyOf(("BillingCurrencyCode", "BillingCurrency")),
     "BillingPeriodEnd": DayAfter("BillingPeriodEndDate"),
     "BillingPeriodStart": Column("BillingPeriodStartDate"),
     "ChargeCategory": Translate("ChargeType", CHARGE_TYPE_CATEGORY),
-    "ChargeDescription": Column("ProductName"),
+    "ChargeDescription": AnyOf(("ProductName", "Product")),
     "ChargeFrequency": Translate("Frequency", FREQUENCY),
     "ChargePeriodEnd": DayAfter("Date"),
     "ChargePeriodStart": Column("Date"),
@@ -51,7 +54,7 @@ EA_RULES: dict[str, Rule] = {
     "ConsumedUnit": Column("UnitOfMeasure"),
     "ContractedCost": Product("UnitPrice", "Quantity"),
     "ContractedUnitPrice": Column("UnitPrice"),
-    "EffectiveCost": Column("CostInBillingCurrency"),
+    "EffectiveCost": _COST,
     "InvoiceIssuerName": Constant("Microsoft"),
     "ListCost": Product("PayGPrice", "Quantity"),
     "ListUnitPrice": Column("PayGPrice"),
@@ -75,19 +78,18 @@ EA_RULES: dict[str, Rule] = {
 
 MCA_RULES: dict[str, Rule] = {
     **EA_RULES,
-    "BillingCurrency": Column("billingCurrency"),
     "InvoiceId": Column("invoiceId"),
     "PricingCurrency": Column("pricingCurrency"),
     "SkuId": Column("productId"),
 }
 
-_REQUIRED = ("CostInBillingCurrency", "Date", "SubscriptionId")
+_REQUIRED = ("BilledCost", "ChargePeriodStart", "SubAccountId")
 
 AZURE_EA = FormatMapping(
     name="azure-ea",
     title="Azure cost details, Enterprise Agreement",
     rules=EA_RULES,
-    signature=("CostInBillingCurrency", "MeterCategory"),
+    signature=("MeterCategory", "SubscriptionId"),
     required=_REQUIRED,
     any_case=True,
 )
@@ -95,7 +97,7 @@ AZURE_MCA = FormatMapping(
     name="azure-mca",
     title="Azure cost details, Microsoft Customer Agreement",
     rules=MCA_RULES,
-    signature=("CostInBillingCurrency", "MeterCategory", "PaygCostInBillingCurrency"),
+    signature=("MeterCategory", "SubscriptionId", "PaygCostInBillingCurrency"),
     required=_REQUIRED,
     any_case=True,
 )

@@ -33,5 +33,5 @@ def generic_mapping(
         title="Generic CSV with a column mapping",
         rules=rules,
         signature=(),
-        required=tuple(columns.values()),
+        required=tuple(columns),
     )

@@ -1,10 +1,10 @@
 """A format's mapping to FOCUS, as data: for each FOCUS column, where its value comes from.
 
-A rule is one of: a source column (`Column`), a constant (`Constant`), a source value translated
-through a table (`Translate`), the column a switch column's value picks (`PickColumn`), the
-product of two source numbers (`Product`), the day after a source date (`DayAfter`, for
-inclusive end dates and daily rows), a key of a JSON object column (`MapKey`), or tags
-(`TagColumns` from prefixed columns, `TagText` from one column).
+A rule is one of: a source column (`Column`), the first of several the file has (`AnyOf`), a
+constant (`Constant`), a source value translated through a table (`Translate`), the column a
+switch column's value picks (`PickColumn`), the product of two source numbers (`Product`), the
+day after a source date (`DayAfter`, for inclusive end dates and daily rows), a key of a JSON
+object column (`MapKey`), or tags (`TagColumns` from prefixed columns, `TagText` from one).
 Every rule names the source columns it reads, so a header can be checked against it and the
 columns it does not read kept as extras.
 """
@@ -20,6 +20,17 @@ class Column:
 
     def reads(self) -> tuple[str, ...]:
         return (self.source,)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """The first of `sources` the file's header has: one value that successive versions of an
+    export named differently (Azure EA's `Cost`, later `CostInBillingCurrency`)."""
+
+    sources: tuple[str, ...]
+
+    def reads(self) -> tuple[str, ...]:
+        return self.sources
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,16 @@ class TagText:
 
 
 Rule = (
-    Column | Constant | Translate | PickColumn | Product | DayAfter | MapKey | TagColumns | TagText
+    Column
+    | AnyOf
+    | Constant
+    | Translate
+    | PickColumn
+    | Product
+    | DayAfter
+    | MapKey
+    | TagColumns
+    | TagText
 )
 
 
@@ -112,7 +132,7 @@ class FormatMapping:
 
     `rules` maps a FOCUS column to its rule; `signature` holds source columns whose presence
     identifies the format in a header (matched without regard to case when `any_case`);
-    `required` the source columns a file must have to be read at all.
+    `required` the FOCUS columns a file must be able to fill to be read at all.
     """
 
     name: str

@@ -10,6 +10,7 @@ from domain.costs.azure_formats import AZURE_EA, AZURE_MCA
 from domain.costs.focus_columns import FOCUS_COLUMNS
 from domain.costs.focus_formats import FOCUS_FORMATS
 from domain.costs.mapping import (
+    AnyOf,
     Column,
     Constant,
     DayAfter,
@@ -31,6 +32,8 @@ def describe(rule: Rule | None) -> str:
             return "—"
         case Column(source):
             return f"`{source}`"
+        case AnyOf(sources):
+            return "the first the file has of " + ", ".join(f"`{s}`" for s in sources)
         case Constant(value):
             return f'"{value}"'
         case Translate(source, table):

@@ -1,7 +1,7 @@
 """Turning one raw row of a cost file into a CostRow, by its format's mapping.
 
 A Normaliser is made once per file from its header: it refuses a header of another format or
-missing a required column, then reads every row the same way. Guarantees: each FOCUS value is
+missing a column it needs, then reads every row the same way. Guarantees: each FOCUS value is
 typed by the catalogue (Decimal exactly as written, UTC datetimes, tag dicts); every source
 column the mapping does not read whole is kept in `extras` under its own name when it has a value;
 a value that cannot be read raises a CostFileError naming the file, row and column.
@@ -18,6 +18,7 @@ from domain.costs.detect import check_format
 from domain.costs.errors import CostFileError, ValueProblem
 from domain.costs.focus_columns import BY_NAME, FOCUS_COLUMNS, DataType
 from domain.costs.mapping import (
+    AnyOf,
     Column,
     Constant,
     DayAfter,
@@ -47,11 +48,8 @@ class Normaliser:
         self.file = file
         self.mapping = mapping
         self._header = {(h.lower() if mapping.any_case else h): h for h in header}
-        missing = [c for c in mapping.required if self._column(c) is None]
-        if missing:
-            raise CostFileError(
-                file, 0, missing[0], f"missing from the header, and {mapping.title} needs it"
-            )
+        for focus in mapping.required:
+            self._require(focus)
         self._rules = [
             (c.name, mapping.rules[c.name])
             for c in FOCUS_COLUMNS
@@ -64,10 +62,19 @@ class Normaliser:
         )
         self._tag_columns = tuple(h for h in header if prefixes and h.startswith(prefixes))
 
+    def _require(self, focus: str) -> None:
+        rule = self.mapping.rules[focus]
+        if not self._applies(rule):
+            absent = " or ".join(c for c in rule.reads() if self._column(c) is None)
+            problem = f"missing from the header; {self.mapping.title} reads {focus} from it"
+            raise CostFileError(self.file, 0, absent, problem)
+
     def _column(self, name: str) -> str | None:
         return self._header.get(name.lower() if self.mapping.any_case else name)
 
     def _applies(self, rule: Rule) -> bool:
+        if isinstance(rule, AnyOf):
+            return any(self._column(column) is not None for column in rule.sources)
         if isinstance(rule, PickColumn):
             return self._column(rule.switch) is not None and self._column(rule.default) is not None
         return all(self._column(column) is not None for column in rule.reads())
@@ -98,6 +105,9 @@ class Normaliser:
         match rule:
             case Column(source):
                 return self._typed(focus, source, raw, row)
+            case AnyOf(sources):
+                present = next(s for s in sources if self._column(s) is not None)
+                return self._typed(focus, present, raw, row)
             case Constant(value):
                 return _as_type(focus, value)
             case Translate(source, table):

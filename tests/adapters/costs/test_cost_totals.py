@@ -10,10 +10,19 @@ import duckdb
 import pytest
 
 from tests.adapters.costs.copies import as_cur2_parquet, as_parquet, gzipped
-from tests.unit.costs.samples import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE, FOCUS_SAMPLES, normalised
+from tests.unit.costs.samples import (
+    AWS_CUR_SAMPLE,
+    AZURE_EA_OLDER_SAMPLE,
+    AZURE_EA_SAMPLE,
+    FOCUS_SAMPLES,
+    normalised,
+)
 
 METRICS = ("BilledCost", "EffectiveCost", "ListCost")
-NUMBER = "CAST({} AS DECIMAL(38, 14))"
+# Room for the longest decimals the samples write (Azure: 16 places); factors of a product get
+# 16 places each, so the product keeps all 32.
+NUMBER = "CAST({} AS DECIMAL(38, 20))"
+FACTOR = "CAST({} AS DECIMAL(38, 16))"
 CUR_EFFECTIVE = (
     'CASE "lineItem/LineItemType"'
     " WHEN 'SavingsPlanCoveredUsage' THEN {sp} WHEN 'DiscountedUsage' THEN {ri} ELSE {cost} END"
@@ -32,13 +41,20 @@ SOURCE_SUMS = {
     "azure-ea": {
         "BilledCost": NUMBER.format("CostInBillingCurrency"),
         "EffectiveCost": NUMBER.format("CostInBillingCurrency"),
-        "ListCost": f"{NUMBER.format('PayGPrice')} * {NUMBER.format('Quantity')}",
+        "ListCost": f"{FACTOR.format('PayGPrice')} * {FACTOR.format('Quantity')}",
+    },
+    "azure-ea-older": {
+        "BilledCost": NUMBER.format("Cost"),
+        "EffectiveCost": NUMBER.format("Cost"),
+        "ListCost": f"{FACTOR.format('PayGPrice')} * {FACTOR.format('Quantity')}",
     },
     "focus": {metric: NUMBER.format(metric) for metric in METRICS},
 }
-SAMPLES = [(AWS_CUR_SAMPLE, "aws-cur"), (AZURE_EA_SAMPLE, "azure-ea")] + [
-    (path, "focus") for path in FOCUS_SAMPLES
-]
+SAMPLES = [
+    (AWS_CUR_SAMPLE, "aws-cur"),
+    (AZURE_EA_SAMPLE, "azure-ea"),
+    (AZURE_EA_OLDER_SAMPLE, "azure-ea-older"),
+] + [(path, "focus") for path in FOCUS_SAMPLES]
 
 
 def _duckdb_totals(csv: Path, family: str) -> dict[str, Decimal | int]:

@@ -11,7 +11,12 @@ from domain.costs.detect import FORMATS, detect_format
 from domain.costs.errors import CostFileError
 from domain.costs.focus_formats import FOCUS_1_0, FOCUS_1_2
 from domain.costs.normalise import Normaliser
-from tests.unit.costs.samples import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE, FOCUS_SAMPLES
+from tests.unit.costs.samples import (
+    AWS_CUR_SAMPLE,
+    AZURE_EA_OLDER_SAMPLE,
+    AZURE_EA_SAMPLE,
+    FOCUS_SAMPLES,
+)
 
 
 def _header(path: object) -> tuple[str, ...]:
@@ -21,6 +26,7 @@ def _header(path: object) -> tuple[str, ...]:
 def test_each_real_sample_is_detected_as_its_format() -> None:
     assert detect_format("cur.csv", _header(AWS_CUR_SAMPLE)).name == "aws-cur"
     assert detect_format("ea.csv", _header(AZURE_EA_SAMPLE)).name == "azure-ea"
+    assert detect_format("ea.csv", _header(AZURE_EA_OLDER_SAMPLE)).name == "azure-ea"
     for path in FOCUS_SAMPLES:
         assert detect_format(path.name, _header(path)).name.startswith("focus-1.")
 
@@ -53,8 +59,12 @@ def test_a_file_of_another_format_than_its_source_is_refused_on_its_header() -> 
 
 def test_a_file_missing_a_required_column_names_it() -> None:
     header = [name for name in _header(AZURE_EA_SAMPLE) if name != "CostInBillingCurrency"]
-    with pytest.raises(CostFileError, match=r"column CostInBillingCurrency: missing from"):
+    with pytest.raises(CostFileError) as refused:
         Normaliser("ea.csv", AZURE_EA, header)
+    assert str(refused.value) == (
+        "ea.csv header, column CostInBillingCurrency or Cost: missing from the header; "
+        "Azure cost details, Enterprise Agreement reads BilledCost from it"
+    )
 
 
 def test_every_format_is_known_by_name() -> None:

@@ -10,6 +10,7 @@ from domain.costs.detect import FORMATS
 from domain.costs.focus_columns import FOCUS_COLUMNS
 from tests.unit.costs.samples import (
     AWS_CUR_SAMPLE,
+    AZURE_EA_OLDER_SAMPLE,
     AZURE_EA_SAMPLE,
     DATA,
     FOCUS_SAMPLES,
@@ -120,6 +121,72 @@ def test_azure_ea_columns_map_to_focus() -> None:
     assert row.extras["MeterRegion"] == "Iowa"
     assert row.extras["AdditionalInfo"].startswith("{")
     assert "CostCenter" not in row.extras  # empty in the file
+
+
+def test_an_older_azure_ea_export_maps_its_own_column_names() -> None:
+    # Row 2: `Cost`, `BillingCurrency`, `Product`, `09/04/2023`; a byte-order mark in the file.
+    row = _row(normalised(AZURE_EA_OLDER_SAMPLE), 2)
+    assert row.focus == {
+        "AvailabilityZone": None,
+        "BilledCost": Decimal("0.00004"),
+        "BillingAccountId": "8611537",
+        "BillingAccountName": "Trey Research Demo (DO NOT USE)",
+        "BillingCurrency": "USD",
+        "BillingPeriodEnd": datetime(2023, 10, 1, tzinfo=UTC),
+        "BillingPeriodStart": datetime(2023, 9, 1, tzinfo=UTC),
+        "ChargeCategory": "Usage",
+        "ChargeDescription": (
+            "Tiered Block Blob - GRS - List and Create Container Operations - US East 2"
+        ),
+        "ChargeFrequency": "Usage-Based",
+        "ChargePeriodEnd": datetime(2023, 9, 5, tzinfo=UTC),
+        "ChargePeriodStart": datetime(2023, 9, 4, tzinfo=UTC),
+        "CommitmentDiscountId": None,
+        "CommitmentDiscountName": None,
+        "ConsumedQuantity": Decimal("0.0004"),
+        "ConsumedUnit": "10K",
+        "ContractedCost": Decimal("0.00004"),
+        "ContractedUnitPrice": Decimal("0.1"),
+        "EffectiveCost": Decimal("0.00004"),
+        "InvoiceIssuerName": "Microsoft",
+        "ListCost": Decimal("0.00004"),
+        "ListUnitPrice": Decimal("0.1"),
+        "PricingCategory": "Standard",
+        "PricingQuantity": Decimal("0.0004"),
+        "PricingUnit": "10K",
+        "ProviderName": "Microsoft",
+        "PublisherName": "Microsoft",
+        "RegionName": "EastUS2",
+        "ResourceId": (
+            "/subscriptions/ed570627-0265-4620-bb42-bae06bcfa914/resourceGroups/"
+            "databricks-rg-PeskyData-s6taefbli5c5e/providers/Microsoft.Storage/storageAccounts/"
+            "dbstoragewp6hglwvvrad2"
+        ),
+        "ResourceName": "dbstoragewp6hglwvvrad2",
+        "ServiceCategory": "Compute",
+        "ServiceName": "Storage",
+        "SkuId": "AAD-37090",
+        "SkuMeter": "GRS List and Create Container Operations",
+        "SkuPriceId": "aaaef613-418a-4a5f-af72-d224d7dee2c6",
+        "SubAccountId": "ed570627-0265-4620-bb42-bae06bcfa914",
+        "SubAccountName": "Trey Research IT",
+        "Tags": {
+            "CostCenter": "1234",
+            "env": "prod",
+            "org": "trey",
+            "application": "databricks",
+            "databricks-environment": "true",
+        },
+    }
+    assert row.extras["CostCenter"] == "ACM9000"  # Azure's own cost center, not a FOCUS column
+
+
+def test_an_azure_reservation_purchase_is_a_recurring_committed_purchase() -> None:
+    row = _row(normalised(AZURE_EA_OLDER_SAMPLE), 1)
+    assert row.focus["ChargeCategory"] == "Purchase"
+    assert row.focus["ChargeFrequency"] == "Recurring"
+    assert row.focus["PricingCategory"] == "Committed"
+    assert row.focus["CommitmentDiscountId"] == "49ed0e4d-8e0c-4f1f-af2c-67c865056615"
 
 
 def test_azure_ea_spot_rows_are_dynamic_pricing() -> None:
