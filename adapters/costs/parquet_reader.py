@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from adapters.costs.raw_rows import RawCostRow
 from domain.costs.errors import CostFileError
 
-BATCH_ROWS = 10_000
+BATCH_ROWS = 1_000
 
 
 class ParquetCostFile:

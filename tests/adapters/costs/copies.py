@@ -22,7 +22,7 @@ def gzipped(csv: Path, into: Path) -> Path:
     return target
 
 
-def _as_text_table(csv: Path) -> pa.Table:
+def text_table(csv: Path) -> pa.Table:
     header = pacsv.read_csv(csv).column_names
     options = pacsv.ConvertOptions(
         column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
@@ -33,12 +33,12 @@ def _as_text_table(csv: Path) -> pa.Table:
 def as_parquet(csv: Path, into: Path) -> Path:
     """Every cell kept as the text the CSV holds, so both copies carry the same digits."""
     target = into / f"{csv.stem}.parquet"
-    pq.write_table(_as_text_table(csv), target, row_group_size=100)
+    pq.write_table(text_table(csv), target, row_group_size=100)
     return target
 
 
 def as_cur2_parquet(legacy_csv: Path, into: Path) -> Path:
-    table = _as_text_table(legacy_csv)
+    table = text_table(legacy_csv)
     tags = [name for name in table.column_names if name.startswith("resourceTags/")]
     plain = table.drop_columns([*tags, "product/ProductName"])
     renamed = plain.rename_columns([cur2_name(name) for name in plain.column_names])
