@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, localcontext
+from functools import cache
 
 from domain.costs.cost_row import CostRow, FocusValue
 from domain.costs.detect import check_format
@@ -48,6 +49,7 @@ class Normaliser:
         self.file = file
         self.mapping = mapping
         self._header = {(h.lower() if mapping.any_case else h): h for h in header}
+        self._resolved: dict[str, str | None] = {}
         for focus in mapping.required:
             self._require(focus)
         self._rules = [
@@ -70,7 +72,9 @@ class Normaliser:
             raise CostFileError(self.file, 0, absent, problem)
 
     def _column(self, name: str) -> str | None:
-        return self._header.get(name.lower() if self.mapping.any_case else name)
+        if name not in self._resolved:  # resolved once per file, not once per row
+            self._resolved[name] = self._header.get(name.lower() if self.mapping.any_case else name)
+        return self._resolved[name]
 
     def _applies(self, rule: Rule) -> bool:
         if isinstance(rule, AnyOf):
@@ -112,9 +116,9 @@ class Normaliser:
                 return _as_type(focus, value)
             case Translate(source, table):
                 text = self._text(raw, source)
-                return None if text is None else dict(table).get(text, text)
+                return None if text is None else _lookup(table).get(text, text)
             case PickColumn(switch, choices, default):
-                picked = dict(choices).get(self._text(raw, switch) or "", default)
+                picked = _lookup(choices).get(self._text(raw, switch) or "", default)
                 return self._typed(focus, picked, raw, row)
             case Product(left, right):
                 return self._product(focus, left, right, raw, row)
@@ -124,10 +128,10 @@ class Normaliser:
             case MapKey(source, key):
                 return self._map_key(focus, source, key, raw, row)
             case TagColumns(prefix):
-                tags = {
-                    c[len(prefix) :]: raw[c] for c in self._tag_columns if not is_null(raw.get(c))
+                tags: dict[str, object] = {
+                    c[len(prefix) :]: v for c in self._tag_columns if not is_null(v := raw.get(c))
                 }
-                return tags or None  # type: ignore[return-value]
+                return tags or None
             case TagText(source):
                 return self._typed("Tags", source, raw, row)
         raise AssertionError(f"no evaluation for {rule!r}")
@@ -148,6 +152,11 @@ class Normaliser:
         with localcontext() as exact:  # both factors' digits fit: the product is not rounded
             exact.prec = len(a.as_tuple().digits) + len(b.as_tuple().digits) + 1
             return a * b
+
+
+@cache
+def _lookup(table: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return dict(table)
 
 
 def _as_type(focus: str, text: str) -> FocusValue:
