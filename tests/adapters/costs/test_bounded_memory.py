@@ -11,8 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from adapters.costs.open_file import open_cost_file
-from tests.adapters.costs.copies import text_table
-from tests.unit.costs.samples import AWS_CUR_SAMPLE
+from tests.builders.cost_files import AWS_CUR_SAMPLE, text_table
 
 COPIES = 20  # 25,620 rows, about 21 MB as text
 

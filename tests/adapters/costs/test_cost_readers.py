@@ -12,8 +12,7 @@ import pytest
 from adapters.costs.cur_manifest import parse_cur_manifest
 from adapters.costs.open_file import open_cost_file
 from domain.costs.errors import CostFileError
-from tests.adapters.costs.copies import as_parquet, gzipped
-from tests.unit.costs.samples import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE
+from tests.builders.cost_files import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE, as_parquet, gzipped
 
 
 def test_csv_gz_and_parquet_copies_give_the_same_rows_as_the_csv(tmp_path: Path) -> None:

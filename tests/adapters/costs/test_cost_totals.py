@@ -9,12 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.adapters.costs.copies import as_cur2_parquet, as_parquet, gzipped
-from tests.unit.costs.samples import (
+from tests.builders.cost_files import (
     AWS_CUR_SAMPLE,
     AZURE_EA_OLDER_SAMPLE,
     AZURE_EA_SAMPLE,
     FOCUS_SAMPLES,
+    as_cur2_parquet,
+    as_parquet,
+    gzipped,
     normalised,
 )
 

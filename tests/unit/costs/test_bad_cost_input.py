@@ -12,7 +12,7 @@ from domain.costs.aws_formats import AWS_CUR
 from domain.costs.errors import CostFileError
 from domain.costs.generic_format import MappingError, generic_mapping
 from domain.costs.normalise import Normaliser
-from tests.unit.costs.samples import AZURE_EA_SAMPLE, BAD_DATE_SAMPLES, normalised
+from tests.builders.cost_files import AZURE_EA_SAMPLE, BAD_DATE_SAMPLES, normalised
 
 VENDOR_STATEMENT = {
     "BilledCost": "CostInBillingCurrency",

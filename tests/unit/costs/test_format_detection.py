@@ -11,7 +11,7 @@ from domain.costs.detect import FORMATS, detect_format
 from domain.costs.errors import CostFileError
 from domain.costs.focus_formats import FOCUS_1_0, FOCUS_1_2
 from domain.costs.normalise import Normaliser
-from tests.unit.costs.samples import (
+from tests.builders.cost_files import (
     AWS_CUR_SAMPLE,
     AZURE_EA_OLDER_SAMPLE,
     AZURE_EA_SAMPLE,

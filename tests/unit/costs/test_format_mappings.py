@@ -8,7 +8,7 @@ from decimal import Decimal
 from domain.costs.cost_row import CostRow
 from domain.costs.detect import FORMATS
 from domain.costs.focus_columns import FOCUS_COLUMNS
-from tests.unit.costs.samples import (
+from tests.builders.cost_files import (
     AWS_CUR_SAMPLE,
     AZURE_EA_OLDER_SAMPLE,
     AZURE_EA_SAMPLE,
