@@ -65,6 +65,15 @@ def as_parquet(csv: Path, into: Path) -> Path:
     return target
 
 
+def as_typed_parquet(csv: Path, into: Path) -> Path:
+    """Columns typed as a Parquet export types them: numbers as doubles, dates as UTC
+    timestamps, `null` as null (pyarrow's own inference from the CSV)."""
+    options = pacsv.ConvertOptions(null_values=["", "null", "NULL"])
+    target = into / f"{csv.stem}.typed.parquet"
+    pq.write_table(pacsv.read_csv(csv, convert_options=options), target)
+    return target
+
+
 def as_cur2_parquet(legacy_csv: Path, into: Path) -> Path:
     table = text_table(legacy_csv)
     tags = [name for name in table.column_names if name.startswith("resourceTags/")]

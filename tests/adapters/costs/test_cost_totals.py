@@ -16,6 +16,7 @@ from tests.builders.cost_files import (
     FOCUS_SAMPLES,
     as_cur2_parquet,
     as_parquet,
+    as_typed_parquet,
     gzipped,
     normalised,
 )
@@ -69,6 +70,33 @@ def _duckdb_totals(csv: Path, family: str) -> dict[str, Decimal | int]:
     return dict(zip(["rows", *sums], row, strict=True))
 
 
+# The source column each format's ServiceName (or, in the spec's examples, ChargeCategory) is
+# read from as it is, to compare the totals of each group.
+SOURCE_GROUPS = {
+    "aws-cur": ('"product/ProductName"', "ServiceName"),
+    "azure-ea": ("MeterCategory", "ServiceName"),
+    "azure-ea-older": ("MeterCategory", "ServiceName"),
+    "focus": ("ChargeCategory", "ChargeCategory"),
+}
+
+
+def _duckdb_groups(csv: Path, family: str) -> dict[str | None, Decimal]:
+    source = f"read_csv('{csv}', all_varchar=true, header=true, nullstr=['', 'null', 'NULL'])"
+    group = SOURCE_GROUPS[family][0]
+    billed = SOURCE_SUMS[family]["BilledCost"]
+    query = f"SELECT {group}, sum({billed}) FROM {source} GROUP BY {group}"
+    return dict(duckdb.connect().execute(query).fetchall())
+
+
+def _our_groups(path: Path, family: str) -> dict[str | None, Decimal]:
+    groups: dict[str | None, Decimal] = {}
+    for row in normalised(path):
+        key, billed = row.focus[SOURCE_GROUPS[family][1]], row.focus["BilledCost"]
+        assert isinstance(billed, Decimal) and (key is None or isinstance(key, str))
+        groups[key] = groups.get(key, Decimal(0)) + billed
+    return groups
+
+
 def _our_totals(path: Path, metrics: list[str]) -> dict[str, Decimal | int]:
     rows = normalised(path)
     totals: dict[str, Decimal | int] = {"rows": len(rows)}
@@ -86,6 +114,16 @@ def test_totals_equal_duckdbs_in_every_delivered_shape(
     metrics = [name for name in expected if name != "rows"]
     for copy in (csv, gzipped(csv, tmp_path), as_parquet(csv, tmp_path)):
         assert _our_totals(copy, metrics) == expected, copy.name
+    assert _our_groups(csv, family) == _duckdb_groups(csv, family)
+
+
+@pytest.mark.parametrize(("csv", "family"), SAMPLES, ids=lambda value: getattr(value, "name", ""))
+def test_totals_equal_duckdbs_from_a_typed_parquet_export(
+    csv: Path, family: str, tmp_path: Path
+) -> None:
+    expected = _duckdb_totals(csv, family)
+    metrics = [name for name in expected if name != "rows"]
+    assert _our_totals(as_typed_parquet(csv, tmp_path), metrics) == expected
 
 
 def test_cur_2_parquet_totals_equal_the_legacy_reports(tmp_path: Path) -> None:
