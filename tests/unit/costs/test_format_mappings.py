@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from adapters.costs.open_file import open_cost_file
+from domain.costs.azure_formats import AZURE_MCA
 from domain.costs.cost_row import CostRow
-from domain.costs.detect import FORMATS
+from domain.costs.detect import FORMATS, detect_format
 from domain.costs.focus_columns import FOCUS_COLUMNS
+from domain.costs.normalise import Normaliser
 from tests.builders.cost_files import (
     AWS_CUR_SAMPLE,
     AZURE_EA_OLDER_SAMPLE,
@@ -237,3 +240,28 @@ def test_every_mapping_names_only_focus_columns() -> None:
     known = {column.name for column in FOCUS_COLUMNS}
     for mapping in FORMATS.values():
         assert set(mapping.rules) <= known, mapping.name
+
+
+def test_an_mca_header_in_camel_case_maps_like_ea_plus_its_invoice_and_pricing_currency() -> None:
+    # No public MCA export was found: the real EA row 2, with MCA's camelCase names and the
+    # columns only MCA writes.
+    reader = open_cost_file(AZURE_EA_SAMPLE)
+    ea_row = next(row for row in reader.rows() if row.row_number == 2)
+    camel = {name[0].lower() + name[1:]: value for name, value in ea_row.values.items()}
+    mca_only = {
+        "invoiceId": "G012345678",
+        "pricingCurrency": "USD",
+        "productId": "DZH318Z0BQ3Q",
+        "paygCostInBillingCurrency": "0.00516",
+    }
+    header = [*camel, *mca_only]
+    assert detect_format("mca.csv", header) is AZURE_MCA
+    row = Normaliser("mca.csv", AZURE_MCA, header).normalise(2, {**camel, **mca_only})
+    ea = _row(normalised(AZURE_EA_SAMPLE), 2)
+    assert row.focus == {
+        **ea.focus,
+        "InvoiceId": "G012345678",
+        "PricingCurrency": "USD",
+        "SkuId": "DZH318Z0BQ3Q",
+    }
+    assert row.extras["paygCostInBillingCurrency"] == "0.00516"
