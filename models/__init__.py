@@ -5,6 +5,15 @@ from models.base import Base
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, Project
+from models.costs.lines import cost_lines
+from models.costs.records import (
+    CostDaily,
+    CostLoad,
+    CostSlice,
+    CostSource,
+    CostSourceOwner,
+    QuarantinedLine,
+)
 from models.integrations.digest_items import DigestItem
 from models.integrations.erp_events import ErpFeedCursor, ErpStatusRow
 from models.integrations.itsm import ItsmDelivery, ItsmTicket
@@ -30,6 +39,11 @@ __all__ = [
     "CatalogItem",
     "Contract",
     "CostCenter",
+    "CostDaily",
+    "CostLoad",
+    "CostSlice",
+    "CostSource",
+    "CostSourceOwner",
     "DelegationRow",
     "DigestItem",
     "EmergencyException",
@@ -44,9 +58,11 @@ __all__ = [
     "OutboundMessage",
     "Project",
     "PurchaseOrder",
+    "QuarantinedLine",
     "TaxCode",
     "UsedLink",
     "User",
     "UserRole",
     "Vendor",
+    "cost_lines",
 ]

@@ -60,6 +60,8 @@ def _grants(connection: Connection, role: str) -> list[str]:
     return [
         f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {role}",
         f"GRANT USAGE ON SCHEMA public TO {role}",
+        # the cost-line partitions and the staging tables a load copies into
+        f"GRANT USAGE ON SCHEMA cost_partitions TO {role}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",

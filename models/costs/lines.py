@@ -1,0 +1,61 @@
+"""The cost-line table: one row per normalised FOCUS line, typed from the FOCUS catalogue.
+
+``cost_lines`` is partitioned by RANGE on ``billing_period_start`` (a month each) and every month
+by LIST on ``slice_id``: the rows of one (source, billing account, billing period) are one
+partition, replaced whole by a load (``models.costs.loading``). The partitions live in the
+``cost_partitions`` schema; only this parent is addressed by queries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Integer, Numeric, Table, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeEngine
+
+from domain.costs.focus_columns import FOCUS_COLUMNS, DataType
+from models.base import Base
+
+PARTITION_SCHEMA = "cost_partitions"
+
+
+def column_name(focus_name: str) -> str:
+    """The Postgres column of a FOCUS column: ``BilledCost`` -> ``billed_cost``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", focus_name).lower()
+
+
+def _sql_type(data_type: DataType) -> TypeEngine[Any]:
+    """Numeric without precision or scale keeps every digit the source gave; never a float."""
+    types: dict[DataType, TypeEngine[Any]] = {
+        DataType.STRING: Text(),
+        DataType.DECIMAL: Numeric(asdecimal=True),
+        DataType.DATETIME: DateTime(timezone=True),
+        DataType.JSON: JSONB(),
+    }
+    return types[data_type]
+
+
+# The FOCUS columns in catalogue order, then what poflow adds beside them.
+FOCUS_STORED: tuple[tuple[str, str], ...] = tuple(
+    (c.name, column_name(c.name)) for c in FOCUS_COLUMNS
+)
+LINEAGE = ("slice_id", "load_id", "file_row")
+ADDED = ("tags_normalised", "extras")
+
+cost_lines = Table(
+    "cost_lines",
+    Base.metadata,
+    Column("slice_id", BigInteger, nullable=False),
+    Column("load_id", BigInteger, nullable=False),
+    Column("file_row", Integer, nullable=False),
+    *(
+        # Only the partition key is NOT NULL: what a source left out is a data-quality finding
+        # of the load, reported and flagged, not a reason for the database to refuse the file.
+        Column(column_name(c.name), _sql_type(c.data_type), nullable=c.name != "BillingPeriodStart")
+        for c in FOCUS_COLUMNS
+    ),
+    Column("tags_normalised", JSONB, nullable=True),
+    Column("extras", JSONB, nullable=True),
+    postgresql_partition_by="RANGE (billing_period_start)",
+)

@@ -1,0 +1,74 @@
+"""Rows a data-quality rule keeps out of the cost lines: stored with the rule and the row as
+read, listed per load, never silently dropped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import islice
+
+from psycopg import Connection as PgConnection
+from psycopg.types.json import Jsonb
+from sqlalchemy import Engine, text
+
+from models.costs.loading import BATCH_ROWS
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """One row of a file, the rule that quarantined it and why, and its values as read."""
+
+    row_number: int
+    rule: str
+    detail: str
+    values: Mapping[str, object]
+
+
+def _as_text(value: object) -> str:
+    """Decimals and dates as the exact text they print as (a float would lose digits)."""
+    return str(value)
+
+
+def _dumps(values: object) -> str:
+    return json.dumps(values, default=_as_text)
+
+
+def quarantine_rows(engine: Engine, load_id: int, rows: Iterable[QuarantinedRow]) -> int:
+    """COPY the rows into the quarantine, ``BATCH_ROWS`` per transaction, and count them on
+    the load; the number stored."""
+    stored = 0
+    iterator = iter(rows)
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert isinstance(raw, PgConnection)
+        while batch := list(islice(iterator, BATCH_ROWS)):
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(
+                    "COPY cost_quarantined_lines (load_id, file_row, rule, detail, line) FROM STDIN"
+                ) as copy,
+            ):
+                for row in batch:
+                    values = Jsonb(dict(row.values), dumps=_dumps)
+                    copy.write_row((load_id, row.row_number, row.rule, row.detail, values))
+            stored += len(batch)
+            connection.execute(
+                text("UPDATE cost_loads SET rows_quarantined = :n WHERE id = :load"),
+                {"n": stored, "load": load_id},
+            )
+            connection.commit()
+    return stored
+
+
+def quarantined_rows(engine: Engine, load_id: int) -> list[QuarantinedRow]:
+    """The load's quarantined rows in file order."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT file_row, rule, detail, line FROM cost_quarantined_lines "
+                "WHERE load_id = :load ORDER BY file_row, id"
+            ),
+            {"load": load_id},
+        )
+        return [QuarantinedRow(r.file_row, r.rule, r.detail, r.line) for r in rows]

@@ -1,0 +1,134 @@
+"""Cost sources, the slices their lines are stored in, loads, quarantined rows and the daily
+roll-ups the pages read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, CreatedAt, CurrencyCode, IntPk, string_enum
+
+
+class LoadStatus(StrEnum):
+    LOADING = "loading"  # staged, not visible
+    CURRENT = "current"  # its lines are the slice's partition
+    REPLACED = "replaced"  # a newer load of the same slice took its place
+    FAILED = "failed"  # nothing of it was ever visible
+
+
+class CostSource(Base):
+    """Where cost files come from, configured once by finance or an admin."""
+
+    __tablename__ = "cost_sources"
+
+    id: Mapped[IntPk]
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    format: Mapped[str] = mapped_column(String(40))
+    provider: Mapped[str] = mapped_column(String(120))
+    billing_accounts: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    base_currency: Mapped[CurrencyCode]
+    refresh_cycle_hours: Mapped[int] = mapped_column(Integer, server_default="24")
+    latency_threshold_hours: Mapped[int] = mapped_column(Integer, server_default="72")
+    column_mapping: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    # The tag keys (normalised) the tag policy names: the daily roll-ups group by these.
+    tag_policy_keys: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    created_at: Mapped[CreatedAt]
+
+
+class CostSourceOwner(Base):
+    """Who is told about a source's loads, failures and late data."""
+
+    __tablename__ = "cost_source_owners"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("cost_sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class CostSlice(Base):
+    """One (source, billing account, billing period): the unit a load replaces whole. Its id is
+    the LIST value of its partition; ``current_load_id`` names the load whose lines it holds."""
+
+    __tablename__ = "cost_slices"
+    __table_args__ = (UniqueConstraint("source_id", "billing_account_id", "billing_period_start"),)
+
+    id: Mapped[IntPk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("cost_sources.id"))
+    billing_account_id: Mapped[str] = mapped_column(Text)
+    billing_period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    current_load_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("cost_loads.id", use_alter=True), nullable=True
+    )
+
+
+class CostLoad(Base):
+    """One file (or one account's part of it) loaded into one slice."""
+
+    __tablename__ = "cost_loads"
+
+    id: Mapped[IntPk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("cost_sources.id"), index=True)
+    slice_id: Mapped[int] = mapped_column(ForeignKey("cost_slices.id"), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_hash: Mapped[str] = mapped_column(String(128))
+    status: Mapped[LoadStatus] = mapped_column(string_enum(LoadStatus, "load_status"))
+    rows_read: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    rows_loaded: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    rows_quarantined: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    started_at: Mapped[CreatedAt]
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
+class QuarantinedLine(Base):
+    """A row a data-quality rule kept out of the cost lines: listed with its rule, never lost."""
+
+    __tablename__ = "cost_quarantined_lines"
+
+    id: Mapped[IntPk]
+    load_id: Mapped[int] = mapped_column(ForeignKey("cost_loads.id"), index=True)
+    file_row: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text)
+    line: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class CostDaily(Base):
+    """The daily roll-up of one slice, rebuilt in the transaction that swaps the slice in."""
+
+    __tablename__ = "cost_daily"
+
+    id: Mapped[IntPk]
+    slice_id: Mapped[int] = mapped_column(ForeignKey("cost_slices.id"), index=True)
+    usage_date: Mapped[date] = mapped_column(Date, index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("cost_sources.id"))
+    provider_name: Mapped[str | None] = mapped_column(Text)
+    billing_account_id: Mapped[str] = mapped_column(Text)
+    sub_account_id: Mapped[str | None] = mapped_column(Text)
+    service_name: Mapped[str | None] = mapped_column(Text)
+    region_id: Mapped[str | None] = mapped_column(Text)
+    charge_category: Mapped[str | None] = mapped_column(Text)
+    billing_currency: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    billed_cost: Mapped[Decimal] = mapped_column(Numeric)
+    effective_cost: Mapped[Decimal] = mapped_column(Numeric)
+    list_cost: Mapped[Decimal] = mapped_column(Numeric)
+    contracted_cost: Mapped[Decimal] = mapped_column(Numeric)
+    line_count: Mapped[int] = mapped_column(BigInteger)
