@@ -15,6 +15,8 @@ class WorkflowType:
     TICKET_FEEDBACK: Final = "TicketFeedback"
     NOTIFICATION_DIGEST: Final = "NotificationDigest"
     ERP_STATUS_POLL: Final = "ErpStatusPoll"
+    COST_LOAD: Final = "CostLoad"
+    COST_FRESHNESS: Final = "CostFreshness"
 
 
 class PoUpdate:
@@ -61,6 +63,15 @@ class Activity:
     READ_ERP_EVENTS: Final = "read_erp_events"
     SAVE_ERP_CURSOR: Final = "save_erp_cursor"
     RENEW_CONTRACT: Final = "renew_contract"
+    DISCOVER_COST_FILES: Final = "discover_cost_files"
+    FETCH_COST_FILE: Final = "fetch_cost_file"
+    INGEST_COST_FILE: Final = "ingest_cost_file"
+    SWAP_IN_COST_LOADS: Final = "swap_in_cost_loads"
+    ABANDON_COST_LOADS: Final = "abandon_cost_loads"
+    RECONCILE_COST_LOADS: Final = "reconcile_cost_loads"
+    BOOK_COST_ACTUALS: Final = "book_cost_actuals"
+    NOTIFY_COST_OWNERS: Final = "notify_cost_owners"
+    CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -7,8 +7,11 @@ from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, Project
 from models.costs.lines import cost_lines
 from models.costs.records import (
+    CostAccountMapping,
     CostDaily,
+    CostInvoiceTotal,
     CostLoad,
+    CostReconciliation,
     CostSlice,
     CostSource,
     CostSourceOwner,
@@ -38,9 +41,12 @@ __all__ = [
     "BuiltinErpOrder",
     "CatalogItem",
     "Contract",
+    "CostAccountMapping",
     "CostCenter",
     "CostDaily",
+    "CostInvoiceTotal",
     "CostLoad",
+    "CostReconciliation",
     "CostSlice",
     "CostSource",
     "CostSourceOwner",

@@ -17,6 +17,11 @@ VENDOR = SearchAttributeKey.for_keyword("Vendor")
 CURRENT_APPROVER = SearchAttributeKey.for_keyword_list("CurrentApprover")
 REQUESTER = SearchAttributeKey.for_keyword("Requester")
 IS_EMERGENCY = SearchAttributeKey.for_bool("IsEmergency")
+# Cost loads: which source and billing period (YYYY-MM), how the load stands, rows so far.
+COST_SOURCE = SearchAttributeKey.for_keyword("CostSource")
+BILLING_PERIOD = SearchAttributeKey.for_keyword("BillingPeriod")
+LOAD_STATUS = SearchAttributeKey.for_keyword("LoadStatus")
+LOAD_ROWS = SearchAttributeKey.for_int("LoadRows")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     PO_NUMBER,
@@ -27,4 +32,8 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     CURRENT_APPROVER,
     REQUESTER,
     IS_EMERGENCY,
+    COST_SOURCE,
+    BILLING_PERIOD,
+    LOAD_STATUS,
+    LOAD_ROWS,
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, Numeric, Table, Text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, Numeric, String, Table, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import TypeEngine
 
 from domain.costs.focus_columns import FOCUS_COLUMNS, DataType
@@ -42,6 +42,25 @@ FOCUS_STORED: tuple[tuple[str, str], ...] = tuple(
 )
 LINEAGE = ("slice_id", "load_id", "file_row")
 ADDED = ("tags_normalised", "extras")
+# Beside the FOCUS columns, what a load works out per line: the base-currency amounts at the
+# ECB rate of the charge date (rate and rate date kept), the data-quality rules the line broke
+# (kept and flagged), and its direct allocation from the source's account mappings.
+BASE_AMOUNTS = (
+    ("BilledCost", "billed_cost_base"),
+    ("EffectiveCost", "effective_cost_base"),
+    ("ListCost", "list_cost_base"),
+    ("ContractedCost", "contracted_cost_base"),
+)
+WORKED_OUT = (
+    "base_currency",
+    "exchange_rate",
+    "rate_date",
+    *(stored for _, stored in BASE_AMOUNTS),
+    "quality_flags",
+    "cost_center_id",
+    "gl_account_id",
+    "po_number",
+)
 
 cost_lines = Table(
     "cost_lines",
@@ -57,5 +76,13 @@ cost_lines = Table(
     ),
     Column("tags_normalised", JSONB, nullable=True),
     Column("extras", JSONB, nullable=True),
+    Column("base_currency", String(3), nullable=True),
+    Column("exchange_rate", Numeric(asdecimal=True), nullable=True),
+    Column("rate_date", Date, nullable=True),
+    *(Column(stored, Numeric(asdecimal=True), nullable=True) for _, stored in BASE_AMOUNTS),
+    Column("quality_flags", ARRAY(Text), nullable=True),
+    Column("cost_center_id", BigInteger, nullable=True),
+    Column("gl_account_id", BigInteger, nullable=True),
+    Column("po_number", String(40), nullable=True),
     postgresql_partition_by="RANGE (billing_period_start)",
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -48,6 +49,93 @@ class CostSource(Base):
     column_mapping: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     # The tag keys (normalised) the tag policy names: the daily roll-ups group by these.
     tag_policy_keys: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # Data-quality rule id -> "keep_and_flag" or "quarantine"; a rule not named keeps its default.
+    quality_actions: Mapped[dict[str, str]] = mapped_column(JSONB, server_default="{}")
+    # Where files are discovered: {} (uploads only), {"kind": "folder", "path": ...} or
+    # {"kind": "s3", "bucket": ..., "prefix": ..., "endpoint_url": ...}.
+    location: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    # Where a line of an unmapped account is booked (direct allocation's fallback).
+    default_cost_center_id: Mapped[int | None] = mapped_column(ForeignKey("cost_centers.id"))
+    default_gl_account_id: Mapped[int | None] = mapped_column(ForeignKey("gl_accounts.id"))
+    created_at: Mapped[CreatedAt]
+
+
+class AccountKind(StrEnum):
+    BILLING_ACCOUNT = "billing_account"
+    SUB_ACCOUNT = "sub_account"
+
+
+class CostAccountMapping(Base):
+    """Direct allocation: a billing account or sub-account (subscription, project) of a source
+    belongs to a cost center and GL account, and optionally draws on a PO. A sub-account's
+    mapping wins over its billing account's."""
+
+    __tablename__ = "cost_account_mappings"
+    __table_args__ = (
+        UniqueConstraint("source_id", "account_kind", "account_id"),
+        CheckConstraint(
+            "account_kind IN ('billing_account', 'sub_account')", name="account_kind_is_known"
+        ),
+    )
+
+    id: Mapped[IntPk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("cost_sources.id", ondelete="CASCADE"))
+    account_kind: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[str] = mapped_column(Text)
+    cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"))
+    gl_account_id: Mapped[int] = mapped_column(ForeignKey("gl_accounts.id"))
+    po_number: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[CreatedAt]
+
+
+class CostInvoiceTotal(Base):
+    """An invoice's total as the provider billed it, entered or imported, to reconcile against
+    the sum of the cost lines carrying its invoice id."""
+
+    __tablename__ = "cost_invoice_totals"
+    __table_args__ = (UniqueConstraint("source_id", "invoice_id"),)
+
+    id: Mapped[IntPk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("cost_sources.id", ondelete="CASCADE"))
+    invoice_id: Mapped[str] = mapped_column(Text)
+    billing_period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    currency: Mapped[CurrencyCode]
+    total: Mapped[Decimal] = mapped_column(Numeric)
+    tax: Mapped[Decimal | None] = mapped_column(Numeric)
+    entered_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[CreatedAt]
+
+
+class Reconciliation(StrEnum):
+    MATCHED = "matched"
+    NO_INVOICE = "no_invoice"  # no total entered or imported yet
+    TIMING = "timing"  # lines charged outside the billing period explain the difference
+    TAX = "tax"  # the difference is the tax lines
+    CREDITS = "credits"  # the difference is the credit lines
+    TAGGING = "tagging"  # the difference is lines quarantined or unallocated
+    UNEXPLAINED = "unexplained"
+
+
+class CostReconciliation(Base):
+    """Per load and invoice id: the lines' sum against the invoice total, the difference
+    classified, listed until explained."""
+
+    __tablename__ = "cost_reconciliations"
+    __table_args__ = (UniqueConstraint("load_id", "invoice_id"),)
+
+    id: Mapped[IntPk]
+    slice_id: Mapped[int] = mapped_column(ForeignKey("cost_slices.id"), index=True)
+    load_id: Mapped[int] = mapped_column(ForeignKey("cost_loads.id"))
+    invoice_id: Mapped[str] = mapped_column(Text)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    lines_total: Mapped[Decimal] = mapped_column(Numeric)
+    lines_tax: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
+    invoice_total: Mapped[Decimal | None] = mapped_column(Numeric)
+    difference: Mapped[Decimal | None] = mapped_column(Numeric)
+    classification: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    explained_by: Mapped[str | None] = mapped_column(String(80))
+    explained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
 
 
@@ -95,6 +183,11 @@ class CostLoad(Base):
     started_at: Mapped[CreatedAt]
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     report: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    workflow_id: Mapped[str | None] = mapped_column(Text)
+    # Progress while loading: the file's size and how far the reader got.
+    bytes_total: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    bytes_read: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    rows_flagged: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class QuarantinedLine(Base):
@@ -132,3 +225,9 @@ class CostDaily(Base):
     list_cost: Mapped[Decimal] = mapped_column(Numeric)
     contracted_cost: Mapped[Decimal] = mapped_column(Numeric)
     line_count: Mapped[int] = mapped_column(BigInteger)
+    base_currency: Mapped[str | None] = mapped_column(String(3))
+    billed_cost_base: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
+    effective_cost_base: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
+    cost_center_id: Mapped[int | None] = mapped_column(BigInteger)
+    gl_account_id: Mapped[int | None] = mapped_column(BigInteger)
+    po_number: Mapped[str | None] = mapped_column(String(40), index=True)
