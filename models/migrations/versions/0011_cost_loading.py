@@ -9,6 +9,7 @@ Create Date: 2026-12-07 05:40:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,13 +32,13 @@ def _pk() -> sa.Column[int]:
     return sa.Column("id", sa.BigInteger(), autoincrement=True, primary_key=True)
 
 
-def _created_at() -> sa.Column[object]:
+def _created_at() -> sa.Column[Any]:
     return sa.Column(
         "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )
 
 
-def _line_columns() -> list[sa.Column[object]]:
+def _line_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("base_currency", sa.String(3), nullable=True),
         sa.Column("exchange_rate", sa.Numeric(), nullable=True),
