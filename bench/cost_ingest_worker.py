@@ -54,6 +54,7 @@ def main(database_url: str, source: str, path: str) -> None:
         "swap_seconds": round(swap_seconds, 2),
         "worker_rss_before_mib": rss_before,
         "worker_peak_rss_mib": _status_mib("VmHWM"),
+        "quality": {rule: found["rows"] for rule, found in outcome.report["quality"].items()},
     }
     print(json.dumps(figures))
 
