@@ -1,0 +1,1 @@
+"""The cost-load activities: ingest a cost file into staged loads, swap them in, abandon."""
