@@ -129,18 +129,17 @@ def test_a_difference_is_listed_until_explained_and_a_reload_replaces_the_rows(
     with Session(engine) as session, session.begin():
         reconcile(session, [first])
     with Session(engine) as session, session.begin():
-        listed = [d for d in open_differences(session, source)]
+        listed = open_differences(session, source)
         assert [(d.invoice_id, d.difference) for d in listed] == [("INV-U", Decimal("-7"))]
         explain_difference(session, listed[0].id, "credit note CN-4 follows", by="ana", at=NOW)
     with Session(engine) as session, session.begin():
         assert open_differences(session, source) == []
 
     same = load_allocated(engine, source, "222", [Allocated("100", "INV-U")])
-    changed_after = load_allocated
     with Session(engine) as session, session.begin():
         reconcile(session, [same])
         assert open_differences(session, source) == []  # same difference: still explained
-    newer = changed_after(engine, source, "222", [Allocated("101", "INV-U")])
+    newer = load_allocated(engine, source, "222", [Allocated("101", "INV-U")])
     with Session(engine) as session, session.begin():
         reconcile(session, [newer, same])  # the replaced load reconciles nothing
         listed = open_differences(session, source)
