@@ -4,6 +4,7 @@ from the export's own columns: ServiceCategory, PublisherName, ServiceName, Invo
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -49,7 +50,9 @@ PROVIDER_SAMPLES = [AWS_CUR_SAMPLE, AZURE_EA_SAMPLE, AZURE_EA_OLDER_SAMPLE]
 
 @pytest.mark.parametrize("sample", PROVIDER_SAMPLES, ids=lambda path: path.parent.name)
 @pytest.mark.parametrize("column", NOT_NULL)
-def test_every_line_of_a_provider_export_fills_each_mandatory_column(sample, column) -> None:  # type: ignore[no-untyped-def]
+def test_every_line_of_a_provider_export_fills_each_mandatory_column(
+    sample: Path, column: str
+) -> None:
     empty = [row.row_number for row in normalised(sample) if row.focus.get(column) is None]
     assert empty == []
 
@@ -59,8 +62,8 @@ def test_every_category_in_the_lookup_tables_is_a_focus_one() -> None:
         assert category in FOCUS_SERVICE_CATEGORIES
 
 
-def _sample_rows(path: object) -> dict[int, dict[str, str]]:
-    with open(str(path), encoding="utf-8-sig", newline="") as file:
+def _sample_rows(path: Path) -> dict[int, dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
         return dict(enumerate(csv.DictReader(file), start=1))
 
 
