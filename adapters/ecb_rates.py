@@ -10,7 +10,8 @@ from currency_converter import CurrencyConverter, RateNotFoundError
 
 
 class EcbRates:
-    """Rates on a date, falling back to the closest earlier published day (weekends, holidays)."""
+    """Rates on a date, falling back to the closest earlier published day (weekends, holidays).
+    No rate (a currency the ECB never published, or none near the date) is a LookupError."""
 
     @cached_property
     def _converter(self) -> CurrencyConverter:
@@ -19,6 +20,9 @@ class EcbRates:
     def rate(self, from_currency: str, to_currency: str, on: date) -> tuple[Decimal, date]:
         if from_currency == to_currency:
             return Decimal(1), on
+        unknown = sorted({from_currency, to_currency} - self._converter.currencies)
+        if unknown:
+            raise LookupError(f"no ECB rate {from_currency}->{to_currency}: {unknown[0]} unknown")
         day = min(on, self._last_published())
         for _ in range(10):
             try:

@@ -104,6 +104,8 @@ class FileIngest:
                 tax.add(row)
             if written:
                 progress(rows_read)
+        if rows_read == 0:  # an export of a period without spend: an empty load records it
+            router.slice_of(*self._empty_file_slice())
         router.flush()
         progress(rows_read)
         return self._outcome(router, rows_read, mapping.name, quality_report(checker.report()), tax)
@@ -127,6 +129,13 @@ class FileIngest:
             problem = "no billing period, and the load names none to keep the row under"
             raise CostFileError(name, row.row_number, "BillingPeriodStart", problem)
         return (account if isinstance(account, str) else "", period)
+
+    def _empty_file_slice(self) -> tuple[str, datetime]:
+        """The file-level slice (no account) of the load's period; without one, no slice."""
+        if self._period is None:
+            problem = "a header but no rows, and the load names no billing period to record it in"
+            raise CostFileError(self._request.file.name, 0, "", problem)
+        return ("", self._period)
 
     def _outcome(
         self,

@@ -11,8 +11,7 @@ as it is, so Temporal retries the file from the start."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -64,7 +63,7 @@ class CostLoadActivities:
             config = read_source(self._engine, request.source)
         except UnknownSource as unknown:
             raise ApplicationError(str(unknown), type=UNKNOWN_SOURCE, non_retryable=True) from None
-        rates = RateCache(config.base_currency, _unknown_currency_missing(self._rates))
+        rates = RateCache(config.base_currency, self._rates)
         ingest = FileIngest(self._engine, config, request, rates, self._batch_rows)
         try:
             return ingest.run(_heartbeat)
@@ -127,22 +126,6 @@ class CostLoadActivities:
             abandon_loads(self._engine, load_ids, report)
         except Exception:
             activity.logger.warning("could not abandon cost loads %s", load_ids, exc_info=True)
-
-
-def _unknown_currency_missing(rates: RateLookup | RateTable) -> RateLookup | RateTable:
-    """A currency the rate source does not know at all (it raises ValueError) has no rate, as
-    much as a known one on a day without a rate: both refuse the file naming the currency."""
-    if not callable(rates):
-        return rates
-    lookup = rates
-
-    def rate(from_currency: str, to_currency: str, on: date) -> tuple[Decimal, date]:
-        try:
-            return lookup(from_currency, to_currency, on)
-        except ValueError as unknown:
-            raise LookupError(str(unknown)) from unknown
-
-    return rate
 
 
 def _heartbeat(rows_read: int) -> None:

@@ -1,16 +1,21 @@
 """AWS Cost and Usage Report: legacy (`lineItem/UnblendedCost`, CSV.gz with a manifest) and
 CUR 2.0 (the same columns in snake_case, `line_item_unblended_cost`, tags in a `resource_tags`
 map). CUR 2.0's names are the legacy ones rewritten, so one table serves both; the product's
-name moved into CUR 2.0's `product` map column."""
+name moved into CUR 2.0's `product` map column. CUR has no ServiceCategory: it is the FOCUS
+category of the line's product code, from the FinOps Foundation's table (aws_service_categories),
+"Other" for a code the table does not hold."""
 
 from __future__ import annotations
 
 import re
 
+from domain.costs.aws_service_categories import AWS_PRODUCT_CATEGORY
 from domain.costs.mapping import (
     Column,
     Constant,
+    FirstValue,
     FormatMapping,
+    Lookup,
     MapKey,
     PickColumn,
     Rule,
@@ -31,6 +36,7 @@ LINE_ITEM_CATEGORY = (
     ("BundledDiscount", "Credit"),
     ("Discount", "Credit"),
     ("EdpDiscount", "Credit"),
+    ("PrivateRateDiscount", "Credit"),
     ("Fee", "Purchase"),
     ("RIFee", "Purchase"),
     ("SavingsPlanRecurringFee", "Purchase"),
@@ -69,7 +75,8 @@ LEGACY_RULES: dict[str, Rule] = {
         "lineItem/UnblendedCost",
     ),
     "InvoiceId": Column("bill/InvoiceId"),
-    "InvoiceIssuerName": Column("bill/InvoicingEntity"),
+    # Older CURs have no invoicing entity: AWS issued the invoice.
+    "InvoiceIssuerName": FirstValue((Column("bill/InvoicingEntity"), Constant("AWS"))),
     "ListCost": Column("pricing/publicOnDemandCost"),
     "ListUnitPrice": Column("pricing/publicOnDemandRate"),
     "PricingQuantity": Column("lineItem/UsageAmount"),
@@ -79,7 +86,9 @@ LEGACY_RULES: dict[str, Rule] = {
     "RegionId": Column("product/regionCode"),
     "RegionName": Column("product/location"),
     "ResourceId": Column("lineItem/ResourceId"),
-    "ServiceName": Column("product/ProductName"),
+    "ServiceCategory": Lookup("lineItem/ProductCode", AWS_PRODUCT_CATEGORY, "Other"),
+    # A line without a product name (some fees and credits) is named by its product code.
+    "ServiceName": FirstValue((Column("product/ProductName"), Column("lineItem/ProductCode"))),
     "SkuId": Column("product/sku"),
     "SkuPriceId": Column("pricing/RateCode"),
     "SubAccountId": Column("lineItem/UsageAccountId"),
@@ -102,6 +111,10 @@ def _cur2_rule(rule: Rule) -> Rule:
             return Column(cur2_name(source))
         case Translate(source, table):
             return Translate(cur2_name(source), table)
+        case Lookup(source, table, default, any_case):
+            return Lookup(cur2_name(source), table, default, any_case)
+        case FirstValue(rules):
+            return FirstValue(tuple(_cur2_rule(each) for each in rules))
         case PickColumn(switch, choices, default):
             renamed = tuple((value, cur2_name(column)) for value, column in choices)
             return PickColumn(cur2_name(switch), renamed, cur2_name(default))

@@ -1,7 +1,9 @@
 """A format's mapping to FOCUS, as data: for each FOCUS column, where its value comes from.
 
 A rule is one of: a source column (`Column`), the first of several the file has (`AnyOf`), a
-constant (`Constant`), a source value translated through a table (`Translate`), the column a
+constant (`Constant`), a source value translated through a table (`Translate`) or looked up in
+one that says what a value not in it becomes (`Lookup`), the first rule giving the row a value
+(`FirstValue`), the column a
 switch column's value picks (`PickColumn`), the product of two source numbers (`Product`), the
 day after a source date (`DayAfter`, for inclusive end dates and daily rows), a key of a JSON
 object column (`MapKey`), or tags (`TagColumns` from prefixed columns, `TagText` from one).
@@ -50,6 +52,32 @@ class Translate:
 
     def reads(self) -> tuple[str, ...]:
         return (self.source,)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The source value looked up in `table`, without regard to case when `any_case`; a value not
+    in it (or no value) gives `default`. The table is data: a code of the source's catalogue
+    -> the FOCUS value it belongs to (an AWS product code -> its ServiceCategory)."""
+
+    source: str
+    table: tuple[tuple[str, str], ...]
+    default: str | None = None
+    any_case: bool = False
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.source,)
+
+
+@dataclass(frozen=True)
+class FirstValue:
+    """The value of the first of `rules` that gives the row one (a rule reading a column the
+    file lacks gives none): a source column, else what another column implies, else a constant."""
+
+    rules: tuple[Rule, ...]
+
+    def reads(self) -> tuple[str, ...]:
+        return tuple(column for rule in self.rules for column in rule.reads())
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,8 @@ Rule = (
     | AnyOf
     | Constant
     | Translate
+    | Lookup
+    | FirstValue
     | PickColumn
     | Product
     | DayAfter
@@ -147,9 +177,24 @@ class FormatMapping:
         return frozenset(column for rule in self.rules.values() for column in rule.reads())
 
     def columns_consumed(self) -> frozenset[str]:
-        """The columns read whole: a map column only some keys are taken from is not one."""
-        partly = {rule.source for rule in self.rules.values() if isinstance(rule, MapKey)}
-        return self.columns_read() - partly
+        """The columns whose value a FOCUS column holds as it is. Not one: a map column only some
+        keys are taken from, a column only looked up (its code says more than the category it
+        gives), a column read only when an earlier one has no value."""
+        return frozenset(
+            column
+            for rule in self.rules.values()
+            for column in rule.reads()
+            if column not in _read_partly(rule)
+        )
 
     def tag_prefixes(self) -> tuple[str, ...]:
         return tuple(r.prefix for r in self.rules.values() if isinstance(r, TagColumns))
+
+
+def _read_partly(rule: Rule) -> tuple[str, ...]:
+    if isinstance(rule, MapKey | Lookup):
+        return (rule.source,)
+    if isinstance(rule, FirstValue):
+        first, *fallbacks = rule.rules
+        return _read_partly(first) + tuple(c for each in fallbacks for c in each.reads())
+    return ()

@@ -23,7 +23,9 @@ from domain.costs.mapping import (
     Column,
     Constant,
     DayAfter,
+    FirstValue,
     FormatMapping,
+    Lookup,
     MapKey,
     PickColumn,
     Product,
@@ -93,6 +95,8 @@ class Normaliser:
             return any(self._column(column) is not None for column in rule.sources)
         if isinstance(rule, PickColumn):
             return self._column(rule.switch) is not None and self._column(rule.default) is not None
+        if isinstance(rule, FirstValue):
+            return any(self._applies(each) for each in rule.rules)
         return all(self._column(column) is not None for column in rule.reads())
 
     def normalise(self, row_number: int, raw: RawRow) -> CostRow:
@@ -141,6 +145,10 @@ class Normaliser:
             case Translate(source, table):
                 text = self._text(raw, source)
                 return None if text is None else _lookup(table).get(text, text)
+            case Lookup(source, table, default, any_case):
+                return self._looked_up(focus, raw, source, table, default, any_case)
+            case FirstValue(rules):
+                return self._first_value(focus, rules, raw, row)
             case PickColumn(switch, choices, default):
                 picked = _lookup(choices).get(self._text(raw, switch) or "", default)
                 return self._typed(focus, picked, raw, row)
@@ -159,6 +167,32 @@ class Normaliser:
             case TagText(source):
                 return self._typed("Tags", source, raw, row)
         raise AssertionError(f"no evaluation for {rule!r}")
+
+    def _looked_up(
+        self,
+        focus: str,
+        raw: RawRow,
+        source: str,
+        table: tuple[tuple[str, str], ...],
+        default: str | None,
+        any_case: bool,
+    ) -> FocusValue:
+        text = self._text(raw, source)
+        found = _lookup_value(table, text, any_case) if text is not None else None
+        given = found if found is not None else default
+        return None if given is None else _as_type(focus, given)
+
+    def _first_value(
+        self, focus: str, rules: tuple[Rule, ...], raw: RawRow, row: int
+    ) -> FocusValue:
+        """The first rule's value that is not null; a rule reading a column the file lacks is
+        skipped."""
+        for rule in rules:
+            if self._applies(rule):
+                value = self._evaluate(focus, rule, raw, row)
+                if value is not None:
+                    return value
+        return None
 
     def _map_key(self, focus: str, source: str, key: str, raw: RawRow, row: int) -> FocusValue:
         text = self._text(raw, source)
@@ -181,6 +215,17 @@ class Normaliser:
 @cache
 def _lookup(table: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return dict(table)
+
+
+@cache
+def _folded(table: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {key.lower(): value for key, value in table}
+
+
+def _lookup_value(table: tuple[tuple[str, str], ...], text: str, any_case: bool) -> str | None:
+    if any_case:
+        return _folded(table).get(text.strip().lower())
+    return _lookup(table).get(text.strip())
 
 
 def _as_type(focus: str, text: str) -> FocusValue:

@@ -2,7 +2,8 @@
 findings and whether it is quarantined, and the load ends with a report per rule.
 
 Guarantees: memory stays bounded whatever the file size, except for the duplicate check, which
-keeps one 32-byte digest per distinct row (never the row itself); a quarantined row is reported
+keeps one 32-byte digest per distinct row (never the row itself), and one currency per billing
+account; a quarantined row is reported
 to the caller, which keeps and lists it (it is never dropped here); the report's cost is the
 exact Decimal sum of BilledCost of the rows each rule found.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from domain.costs.cost_row import CostRow
@@ -107,12 +108,13 @@ class QualityChecker:
     def __init__(self, policy: QualityPolicy) -> None:
         self._policy = policy
         self._seen: set[bytes] = set()
+        self._account_currencies: dict[object, str] = {}
         self._tallies = {rule.id: _Tally() for rule in RULES}
         self._rows_checked = 0
         self._rows_quarantined = 0
 
     def check(self, row: CostRow) -> RowVerdict:
-        findings = row_findings(row, self._policy.expectations)
+        findings = row_findings(row, self._expectations(row))
         digest = _row_digest(row)
         if digest in self._seen:
             findings.insert(0, Finding(DUPLICATE.id, "the same values as an earlier row"))
@@ -120,6 +122,19 @@ class QualityChecker:
         quarantined = any(self._policy.action_of(f.rule_id) is Action.QUARANTINE for f in findings)
         self._count(row, findings, quarantined)
         return RowVerdict(tuple(findings), quarantined)
+
+    def _expectations(self, row: CostRow) -> Expectations:
+        """The policy's, with no currency configured the currency of the first line of the row's
+        billing account in the load: an account is invoiced in one currency."""
+        expect = self._policy.expectations
+        currency = row.focus.get("BillingCurrency")
+        if expect.currency is not None or not isinstance(currency, str):
+            return expect
+        account = row.focus.get("BillingAccountId")
+        first = self._account_currencies.setdefault(account, currency)
+        return replace(
+            expect, currency=first, currency_basis=f"billing account {account}'s first line is in"
+        )
 
     def _count(self, row: CostRow, findings: list[Finding], quarantined: bool) -> None:
         self._rows_checked += 1

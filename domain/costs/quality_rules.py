@@ -31,11 +31,14 @@ class Action(Enum):
 
 @dataclass(frozen=True)
 class Expectations:
-    """What a load expects of its rows: the source's billing currency (None: any) and the tag
-    keys its tag policy requires (matched by normalised key, so `CostCenter` is `cost-center`)."""
+    """What a load expects of its rows: the source's billing currency (None: each billing
+    account's, the currency of its first line in the load) and the tag keys its tag policy
+    requires (matched by normalised key, so `CostCenter` is `cost-center`). `currency_basis`
+    says in the finding where the expected currency comes from."""
 
     currency: str | None = None
     required_tags: tuple[str, ...] = ()
+    currency_basis: str = "the source bills in"
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,10 @@ OUTSIDE_BILLING_PERIOD = Rule(
     Action.KEEP_AND_FLAG,
 )
 FOREIGN_CURRENCY = Rule(
-    "foreign_currency", "BillingCurrency is not the source's currency", Action.KEEP_AND_FLAG
+    "foreign_currency",
+    "BillingCurrency is not the source's currency, or, with none configured, not the currency "
+    "of the first line of the same billing account in the load",
+    Action.KEEP_AND_FLAG,
 )
 MISSING_MANDATORY = Rule(
     "missing_mandatory",
@@ -145,7 +151,7 @@ def _foreign_currency(row: CostRow, expect: Expectations) -> list[str]:
     currency = row.focus.get("BillingCurrency")
     if expect.currency is None or currency is None or currency == expect.currency:
         return []
-    return [f"BillingCurrency {currency}, the source bills in {expect.currency}"]
+    return [f"BillingCurrency {currency}, {expect.currency_basis} {expect.currency}"]
 
 
 # The mandatory columns that may not be null, worked out once rather than for every row.

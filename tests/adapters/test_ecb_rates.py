@@ -22,3 +22,9 @@ def test_every_currency_a_requisition_may_use_has_a_current_rate(currency: str) 
 def test_a_currency_no_longer_published_has_no_current_rate() -> None:
     with pytest.raises(LookupError):
         EcbRates().rate("RUB", "EUR", date.today())
+
+
+@pytest.mark.parametrize(("source", "target"), [("XTS", "EUR"), ("EUR", "XTS")])
+def test_a_currency_the_ecb_never_published_has_no_rate(source: str, target: str) -> None:
+    with pytest.raises(LookupError, match="XTS"):
+        EcbRates().rate(source, target, date(2024, 9, 2))

@@ -56,6 +56,7 @@ def test_aws_cur_legacy_columns_map_to_focus() -> None:
         "PublisherName": "AWS",
         "RegionId": None,
         "RegionName": None,
+        "ServiceCategory": "Storage",
         "ServiceName": "Amazon Simple Storage Service",
         "SkuId": "2BG23xxxxxxBKVFW",
         "SkuPriceId": "2BG23N2FNX3BKxxx.xxxxxxxxxx.xxx6EN2CT7",
@@ -76,7 +77,8 @@ def test_aws_cur_tax_lines_are_tax() -> None:
 
 
 def test_azure_ea_columns_map_to_focus() -> None:
-    # Row 2: `5.64902E-05` cost, `9/2/2023` date, an inclusive `9/30/2023` period end.
+    # Row 2: `5.64902E-05` cost, `9/2/2023` date, an inclusive `9/30/2023` period end; a
+    # first-party (PublisherType Azure) charge without a PublisherName, of Microsoft.Storage.
     row = _row(normalised(AZURE_EA_SAMPLE), 2)
     assert row.focus == {
         "AvailabilityZone": None,
@@ -105,14 +107,14 @@ def test_azure_ea_columns_map_to_focus() -> None:
         "PricingQuantity": Decimal("0.0129"),
         "PricingUnit": "10K",
         "ProviderName": "Microsoft",
-        "PublisherName": None,
+        "PublisherName": "Microsoft",
         "RegionName": "CentralUS",
         "ResourceId": (
             "/subscriptions/<guid>/resourceGroups/<rg name>/providers/<arm provider>"
             "/<serviceName>/<deployedResourceName>"
         ),
         "ResourceName": "the name or GUID",
-        "ServiceCategory": "Compute",
+        "ServiceCategory": "Storage",
         "ServiceName": "Storage",
         "SkuId": "ABC-1235",
         "SkuMeter": "Class 2 Operations",
@@ -166,7 +168,7 @@ def test_an_older_azure_ea_export_maps_its_own_column_names() -> None:
             "dbstoragewp6hglwvvrad2"
         ),
         "ResourceName": "dbstoragewp6hglwvvrad2",
-        "ServiceCategory": "Compute",
+        "ServiceCategory": "Storage",
         "ServiceName": "Storage",
         "SkuId": "AAD-37090",
         "SkuMeter": "GRS List and Create Container Operations",

@@ -109,6 +109,22 @@ def test_a_currency_not_the_sources_is_flagged() -> None:
     assert _rule_ids(_row(BillingCurrency="USD"), any_currency) == []
 
 
+def test_without_a_configured_currency_a_line_in_another_than_its_accounts_is_flagged() -> None:
+    checker = QualityChecker(QualityPolicy())
+    lines = [
+        _row(BillingAccountId="111", BillingCurrency="EUR"),
+        _row(2, BillingAccountId="222", BillingCurrency="USD"),
+        _row(3, BillingAccountId="111", BillingCurrency="USD"),
+        _row(4, BillingAccountId="222", BillingCurrency="USD", BilledCost=Decimal(2)),
+    ]
+    verdicts = [checker.check(line) for line in lines]
+    assert [[f.rule_id for f in v.findings] for v in verdicts] == [[], [], ["foreign_currency"], []]
+    assert verdicts[2].findings[0].detail == (
+        "BillingCurrency USD, billing account 111's first line is in EUR"
+    )
+    assert checker.report().of("foreign_currency").sample_rows == (3,)
+
+
 def test_a_missing_mandatory_column_quarantines_the_row() -> None:
     verdict = QualityChecker(POLICY).check(_row(ServiceName=None))
     assert [f.rule_id for f in verdict.findings] == ["missing_mandatory"]
