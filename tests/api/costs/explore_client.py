@@ -7,22 +7,27 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from api.app import create_app
+from api.deps import get_session
 from domain.catalog import Role
 from domain.costs.cost_row import CostRow
 from models import CostCenter
 from models.costs.loading import copy_lines, open_load, swap_in
 from models.people.accounts import issue_api_token, set_password, upsert_user
-from tests.builders.cost_files import normalised
+from settings import Settings
+from tests.builders.cost_files import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE, normalised
+from tests.web.pages import csrf_of
 
 PASSWORD = "costs-pass"
 
@@ -105,3 +110,35 @@ class Explorer:
         )
         assert response.status_code == 200, response.text
         return response.json()
+
+
+def sign_in(explorer: Explorer, username: str) -> None:
+    """Sign ``username`` in on the explorer's client, as a browser would."""
+    form = explorer.client.get("/login")
+    response = explorer.client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture(scope="module")
+def aws_source(engine: Engine) -> str:
+    """The AWS CUR sample: 1,281 usage and tax lines of November 2023, one account."""
+    return load_sample(engine, AWS_CUR_SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def azure_source(engine: Engine) -> str:
+    """The Azure EA sample: 27 lines of many subscriptions, tagged; the policy names tag_a."""
+    return load_sample(engine, AZURE_EA_SAMPLE, tag_policy_keys=["tag_a"])
+
+
+@pytest.fixture
+def explorer(database_url: str, session: Session) -> Iterator[Explorer]:
+    settings = Settings(_env_file=None, environment="test", base_currency="EUR")
+    app = create_app(settings, database_url)
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app) as client:
+        yield Explorer(client, session, {})
