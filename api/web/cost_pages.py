@@ -137,17 +137,20 @@ def load_page(
     return render(request, "costs/load.html", context, user)
 
 
-def _drill(items: list[tuple[str, str]], group: CostGroup) -> dict[str, str] | None:
+def _drill(items: list[tuple[str, str]], group: CostGroup) -> dict[str, str]:
     """The links from a group to its resources and to its lines: the page's filters narrowed
-    to the group's values (a day as from = to); None when a value is missing."""
-    if any(value is None for value in group.values.values()):
-        return None
+    to the group's values (a day as from = to, a group without a value as ``missing``)."""
     narrowed = dict(items)
+    missing = [name for name in narrowed.get("missing", "").split(",") if name]
     for dimension, value in group.values.items():
-        if dimension == "day":
-            narrowed["from"] = narrowed["to"] = str(value)
+        if value is None:
+            missing.append(dimension)
+        elif dimension == "day":
+            narrowed["from"] = narrowed["to"] = value
         else:
-            narrowed[dimension] = str(value)
+            narrowed[dimension] = value
+    if missing:
+        narrowed["missing"] = ",".join(dict.fromkeys(missing))
     pairs = list(narrowed.items())
     return {
         "resources": "/costs?" + urlencode([*pairs, ("group_by", "resource")]),

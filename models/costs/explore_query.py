@@ -28,6 +28,8 @@ DIMENSIONS = (
 # Equality filters: every dimension but the day, which is filtered by ``from`` and ``to``.
 VALUE_FILTERS = tuple(name for name in DIMENSIONS if name != "day")
 RANGE_FILTERS = ("period", "from", "to")
+# ``missing=resource,region``: only lines without a value there (a group shown as "(none)").
+MISSING = "missing"
 MAX_GROUP_BY = 4
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -44,9 +46,11 @@ class BadCostQuery(ValueError):
 @dataclass(frozen=True)
 class CostQuery:
     """Filters (dimension -> accepted values; tag keys normalised, as ``tag.<key>``), the
-    billing period, the charge-day range (inclusive) and the dimensions to group by."""
+    dimensions that must have no value, the billing period, the charge-day range (inclusive)
+    and the dimensions to group by."""
 
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
     period: datetime | None = None
     day_from: date | None = None
     day_to: date | None = None
@@ -54,7 +58,7 @@ class CostQuery:
 
     def dimensions(self) -> set[str]:
         """Every dimension the query groups or filters by."""
-        return set(self.group_by) | set(self.values)
+        return set(self.group_by) | set(self.values) | set(self.missing)
 
 
 def parse_query(
@@ -65,10 +69,13 @@ def parse_query(
     skipped = {"group_by", *ignore}
     values: dict[str, list[str]] = {}
     ranges: dict[str, str] = {}
+    missing: list[str] = []
     for name, value in params:
         if name in skipped:
             continue
-        if name in RANGE_FILTERS:
+        if name == MISSING:
+            missing += [_dimension(n.strip(), "unknown_filter") for n in value.split(",") if n]
+        elif name in RANGE_FILTERS:
             ranges[name] = value
         else:
             values.setdefault(_dimension(name, "unknown_filter"), []).append(value)
@@ -77,6 +84,7 @@ def parse_query(
         raise BadCostQuery("date_range_reversed", f"to ({day_to}) is before from ({day_from})")
     return CostQuery(
         values={name: tuple(accepted) for name, accepted in values.items()},
+        missing=tuple(dict.fromkeys(missing)),
         period=_period(ranges.get("period")),
         day_from=day_from,
         day_to=day_to,

@@ -107,6 +107,9 @@ def filtered(relation: Relation, query: CostQuery, scope: CostScope) -> Sql:
             sql.conditions.append(_SUBTREE.format(roots=roots))
         else:
             sql.conditions.append(f"{sql.column(dimension)} = ANY({sql.bind(list(accepted))})")
+    for dimension in query.missing:
+        column = "d.cost_center_id" if dimension == "cost_center" else sql.column(dimension)
+        sql.conditions.append(f"{column} IS NULL")
     if scope.center_ids is not None:
         sql.conditions.append(f"d.cost_center_id = ANY({sql.bind(sorted(scope.center_ids))})")
     if query.period is not None:

@@ -28,7 +28,8 @@ UNBLENDED = (
 def _page(explorer: Explorer, path: str) -> str:
     response = explorer.client.get(path, follow_redirects=False)
     assert response.status_code == 200, response.text
-    return response.text
+    page: str = response.text
+    return page
 
 
 def _links(page: str, label: str) -> list[str]:

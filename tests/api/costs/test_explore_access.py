@@ -71,6 +71,7 @@ def test_readers_without_a_cost_role_or_center_are_refused(explorer: Explorer) -
         ("/api/costs/summary", {"group_by": "colour"}, "unknown_dimension"),
         ("/api/costs/summary", {"group_by": "service,service"}, "repeated_dimension"),
         ("/api/costs/summary", {"colour": "red"}, "unknown_filter"),
+        ("/api/costs/summary", {"missing": "colour"}, "unknown_filter"),
         ("/api/costs/summary", {"period": "2024-13"}, "invalid_period"),
         ("/api/costs/summary", {"from": "2024-09-31"}, "invalid_date"),
         ("/api/costs/summary", {"from": "2024-09-10", "to": "2024-09-01"}, "date_range_reversed"),

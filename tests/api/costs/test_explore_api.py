@@ -77,6 +77,9 @@ def test_roll_ups_and_lines_give_the_same_sums(explorer: Explorer, aws_source: s
     assert Decimal(november["groups"][0]["amounts"]["billed_cost"]["with_tax"]) == total
     october = explorer.get(finance, "/api/costs/summary", source=aws_source, period="2023-10")
     assert october["groups"] == []
+    # The sample names no resource: every line is in the "(none)" group a page drills into.
+    unnamed = explorer.get(finance, "/api/costs/summary", source=aws_source, missing="resource")
+    assert (unnamed["read_from"], unnamed["groups"][0]["lines"]) == ("cost_lines", 1281)
 
 
 def test_a_tag_groups_from_the_roll_ups_when_the_policy_names_it(
