@@ -5,9 +5,12 @@ first group only."""
 
 from __future__ import annotations
 
-from fastapi import status
+from typing import Annotated
+
+from fastapi import Depends, status
 from sqlalchemy.orm import Session
 
+from api.deps import ROLE_CHECKS, CurrentUser, SessionDep
 from api.errors import Refused
 from domain.catalog import Role
 from models.costs.explore_query import BadCostQuery
@@ -30,6 +33,15 @@ def scope_of(session: Session, user: User) -> CostScope:
             rule=READER_RULE,
         )
     return CostScope(owned)
+
+
+async def reader_scope(user: CurrentUser, session: SessionDep) -> CostScope:
+    """The API caller's scope (a dependency, so the OpenAPI document declares its 403)."""
+    return scope_of(session, user)
+
+
+ROLE_CHECKS.add(reader_scope)
+ReaderScope = Annotated[CostScope, Depends(reader_scope)]
 
 
 def unprocessable(bad: BadCostQuery) -> Refused:

@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from api.cost_access import COST_READERS, scope_of, unprocessable
-from api.deps import CurrentUser, SessionDep, require_role
+from api.cost_access import COST_READERS, ReaderScope, unprocessable
+from api.deps import SessionDep, require_role
 from api.errors import RefusalRoute
 from api.schemas.costs import LineOut, LinePageOut, LoadDetailOut, LoadOut, SummaryOut
 from models.costs.explore import line_page, summary
@@ -34,11 +34,10 @@ PAGING = ("cursor", "limit")
 
 @router.get("/summary")
 def cost_summary(
-    request: Request, user: CurrentUser, session: SessionDep, group_by: GroupBy = None
+    request: Request, scope: ReaderScope, session: SessionDep, group_by: GroupBy = None
 ) -> SummaryOut:
     """Billed, effective, list and contracted cost (billing currency) and billed and effective
     cost (base currency), each with and without tax, per group and billing currency."""
-    scope = scope_of(session, user)
     try:
         query = parse_query(request.query_params.multi_items(), group_by)
         return SummaryOut.of(summary(session, query, scope))
@@ -49,13 +48,12 @@ def cost_summary(
 @router.get("/lines")
 def cost_lines(
     request: Request,
-    user: CurrentUser,
+    scope: ReaderScope,
     session: SessionDep,
     cursor: str | None = None,
     limit: int = 100,
 ) -> LinePageOut:
     """The lines the filters select, in a stable order, ``limit`` (1..1000) at a time."""
-    scope = scope_of(session, user)
     try:
         query = parse_query(request.query_params.multi_items(), None, ignore=PAGING)
         page = line_page(session, query, scope, after(cursor), limit)
