@@ -4,9 +4,10 @@ query on the same file, printed as ratios in one run.
 
 The month is the real AWS CUR sample (tests/data/costs/aws-cur, 1,281 lines of November 2023,
 usage and tax) copied until it holds ``--rows`` lines; each copy is tagged ``team`` (one of 20
-teams) so a tag has groups, and its lines are numbered on. The same lines are written once as a
-FOCUS CSV, which DuckDB reads, and loaded once through ``models.costs.loading`` (COPY, swap,
-roll-ups), which the API reads. Before anything is timed, every group's billed cost from the API
+teams, named by the source's tag policy, so the daily roll-ups hold it) and each line ``env``
+(not in the policy, so that summary reads the lines), and its lines are numbered on. The same
+lines are written once as a FOCUS CSV, which DuckDB reads (its time includes reading the file),
+and loaded once through ``models.costs.loading`` (COPY, swap, roll-ups), which the API reads. Before anything is timed, every group's billed cost from the API
 must equal DuckDB's to the last digit. Postgres, the app and its data live in a folder of their
 own, removed at the end."""
 
@@ -51,10 +52,13 @@ COLUMNS = (
     "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "BillingCurrency", "Tags",
 )  # fmt: skip
 # Each grouping as the API is asked for it, and as DuckDB computes it from the file.
+# ``env`` is not in the tag policy, so that summary reads the lines, not the roll-ups.
 QUERIES = {
     "service": ("service", "ServiceName"),
     "tag team": ("tag.team", "json_extract_string(Tags, '$.team')"),
+    "tag env (lines)": ("tag.env", "json_extract_string(Tags, '$.env')"),
 }
+ENVIRONMENTS = ("prod", "test", "dev")
 
 
 def scaled(rows: int) -> Iterator[CostRow]:
@@ -64,9 +68,13 @@ def scaled(rows: int) -> Iterator[CostRow]:
     sample = [normaliser.normalise(row.row_number, row.values) for row in reader.rows()]
     for number in range(rows):
         line = sample[number % len(sample)]
-        team: dict[str, object] = {"team": f"team-{number // len(sample) % TEAMS:02d}"}
+        copy = number // len(sample)
+        tags: dict[str, object] = {
+            "team": f"team-{copy % TEAMS:02d}",
+            "env": ENVIRONMENTS[number % len(ENVIRONMENTS)],
+        }
         focus = {name: line.focus.get(name) for name in COLUMNS if name != "Tags"}
-        yield replace(line, focus={**focus, "Tags": team}, extras={}, row_number=number + 1)
+        yield replace(line, focus={**focus, "Tags": tags}, extras={}, row_number=number + 1)
 
 
 def write_csv(rows: int, path: Path) -> None:

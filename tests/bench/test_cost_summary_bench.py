@@ -30,6 +30,6 @@ def test_a_small_cost_summary_bench_run_reports_every_figure(
     figures = json.loads(out.read_text())
     assert figures["lines"] == 3000
     assert figures["tag team: groups"] == 3  # the sample's 1,281 lines, copied three times over
-    for name in ("service", "tag team"):
+    for name in ("service", "tag team", "tag env (lines)"):
         assert f"{name}: ratio api/duckdb" in figures
         assert f"{name}: ratio api/duckdb" in finished.stdout
