@@ -7,9 +7,9 @@ usage and tax) copied until it holds ``--rows`` lines; each copy is tagged ``tea
 teams, named by the source's tag policy, so the daily roll-ups hold it) and each line ``env``
 (not in the policy, so that summary reads the lines), and its lines are numbered on. The same
 lines are written once as a FOCUS CSV, which DuckDB reads (its time includes reading the file),
-and loaded once through ``models.costs.loading`` (COPY, swap, roll-ups), which the API reads. Before anything is timed, every group's billed cost from the API
-must equal DuckDB's to the last digit. Postgres, the app and its data live in a folder of their
-own, removed at the end."""
+and loaded once through ``models.costs.loading`` (COPY, swap, roll-ups), which the API reads.
+Before anything is timed, every group's billed cost from the API must equal DuckDB's to the last
+digit. Postgres, the app and its data live in a folder of their own, removed at the end."""
 
 from __future__ import annotations
 
