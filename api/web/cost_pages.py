@@ -22,7 +22,7 @@ from api.deps import SessionDep
 from api.web.charts import STACK_COLOURS, daily_stacks
 from api.web.render import render
 from api.web.session import PageUser, page_role
-from models.costs.explore import MAX_PAGE, CostGroup, line_page, summary
+from models.costs.explore import CostGroup, line_page, summary
 from models.costs.explore_choices import filter_choices
 from models.costs.explore_query import DIMENSIONS, BadCostQuery, CostQuery, parse_query
 from models.costs.explore_sql import CostScope
@@ -37,8 +37,9 @@ PAGE_ONLY = ("group_by", "then_by", "cursor", "limit")
 PAGE_LINES = 100
 # The filters the page's form has a field for; any other (a tag, a resource) rides along hidden.
 _FORM_FIELDS = frozenset(
-    ("period", "from", "to", "source", "provider", "service", "region", "charge_category")
-) | {"cost_center", "billing_account", "sub_account"}
+    {"period", "from", "to", "source", "cost_center", "provider", "billing_account"}
+    | {"sub_account", "service", "region", "charge_category"}
+)
 
 
 def _items(request: Request) -> list[tuple[str, str]]:
@@ -95,7 +96,7 @@ def lines_page(
     scope = scope_of(session, user)
     query = _query(request, default_group=None)
     try:
-        page = line_page(session, query, scope, after(cursor), min(PAGE_LINES, MAX_PAGE))
+        page = line_page(session, query, scope, after(cursor), PAGE_LINES)
     except BadCostQuery as bad:
         raise unprocessable(bad) from bad
     items = _items(request)
