@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlalchemy import text
 
 from domain.catalog import Role
 from tests.api.costs.explore_client import Explorer
@@ -119,3 +120,32 @@ def test_keyset_paging_returns_every_line_once(explorer: Explorer, aws_source: s
             break
     assert len(seen) == len(set(seen)) == 1281
     assert billed == duckdb_sums(AWS_CUR_SAMPLE, "1", '"lineItem/UnblendedCost"')[1]
+
+
+def test_base_currency_amounts_are_summed_apart_with_and_without_tax(
+    explorer: Explorer, aws_source: str
+) -> None:
+    finance = explorer.person("finance", Role.FINANCE)
+    # As a load converts them: each line's amounts at its rate (here 0.9 EUR per USD).
+    explorer.session.execute(
+        text(
+            "UPDATE cost_lines SET base_currency = 'EUR', billed_cost_base = billed_cost * 0.9, "
+            "effective_cost_base = effective_cost * 0.9 WHERE slice_id IN (SELECT s.id FROM "
+            "cost_slices s JOIN cost_sources src ON src.id = s.source_id WHERE src.name = :name)"
+        ),
+        {"name": aws_source},
+    )
+    body = explorer.get(finance, "/api/costs/summary", group_by="resource", source=aws_source)
+    ((group),) = body["groups"]
+    assert (body["read_from"], group["currency"], group["base_currency"]) == (
+        "cost_lines",
+        "USD",
+        "EUR",
+    )
+    cost = '"lineItem/UnblendedCost"'
+    total = duckdb_sums(AWS_CUR_SAMPLE, "1", cost)[1]
+    untaxed = duckdb_sums(AWS_CUR_SAMPLE, "1", cost, "\"lineItem/LineItemType\" <> 'Tax'")[1]
+    base = group["amounts"]["billed_cost_base"]
+    assert Decimal(base["with_tax"]) == total * Decimal("0.9")
+    assert Decimal(base["without_tax"]) == untaxed * Decimal("0.9")
+    assert Decimal(group["amounts"]["billed_cost"]["without_tax"]) == untaxed
