@@ -17,6 +17,7 @@ from api.routes import (
     audit,
     budgets,
     cost_centers,
+    costs,
     delegations,
     erp_events,
     health,
@@ -33,6 +34,7 @@ from api.web import (
     admin_pages,
     audit_pages,
     auth_pages,
+    cost_pages,
     delegation_pages,
     inbox_page,
     landing,
@@ -111,6 +113,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         budgets.router,
         budgets.ledger_router,
         cost_centers.router,
+        costs.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -127,6 +130,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         requisition_pages.router,
         report_pages.router,
         summary_page.router,
+        cost_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

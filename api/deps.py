@@ -52,7 +52,7 @@ TemporalDep = Annotated[Client, Depends(get_temporal)]
 _bearer = HTTPBearer(auto_error=False)
 ROLE_RULE = "role_required"
 # Every dependency ``require_role`` made: the OpenAPI document declares 403 where one is used.
-ROLE_CHECKS: set[Callable[..., Awaitable[User]]] = set()
+ROLE_CHECKS: set[Callable[..., Awaitable[object]]] = set()
 
 
 def get_current_user(

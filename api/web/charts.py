@@ -185,3 +185,38 @@ def _rendered(spec: str) -> str:
     # Vega's own roles for its marks: inside one image they would only repeat what the
     # description says, so the chart reads as the single image it is.
     return VEGA_ARIA.sub("", svg)
+
+
+STACK_COLOURS = ("#1f5fbf", "#e07b00", "#1e7a43", "#8e44ad", "#b3261e", "#5b6675", "#c7d7f0")
+
+
+def daily_stacks(
+    days: Sequence[str],
+    stacks: Sequence[tuple[str, dict[str, Decimal]]],
+    *,
+    title: str,
+    currency: str,
+) -> Markup:
+    """A bar per day, stacked by group (at most seven, the first drawn at the bottom); each
+    group's amounts by day as exact decimals, written exactly in the description."""
+    names = [name for name, _ in stacks]
+    rows = [
+        {"day": day, "group": name, "order": order, "amount": float(amounts.get(day, 0))}
+        for order, (name, amounts) in enumerate(stacks)
+        for day in days
+    ]
+    chart = (
+        alt.Chart(alt.InlineData(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("day:N", sort=list(days), title=None, axis=alt.Axis(labelOverlap=True)),
+            y=alt.Y("amount:Q", title=currency).stack("zero"),
+            color=alt.Color("group:N").scale(domain=names, range=list(STACK_COLOURS)),
+            order="order:O",
+        )
+    )
+    description = "; ".join(
+        f"{name}: {format(sum(amounts.values(), Decimal(0)), ',.2f')} {currency}"
+        for name, amounts in stacks
+    )
+    return _svg(chart, title, description)
