@@ -173,7 +173,7 @@ class ReconciliationOut(BaseModel):
 
 
 class LoadDetailOut(LoadOut):
-    """The load, its report (per rule: action, rows, billed cost, sample rows), its quarantined
+    """The load, its report (per rule id: action, rows, billed cost, sample rows; a refused file: file, row, column, problem), its quarantined
     rows (the first 200, in file order) and the reconciliation of each invoice id."""
 
     report: dict[str, Any]

@@ -54,8 +54,18 @@ class LoadRow:
     @property
     def quality_rules(self) -> list[dict[str, Any]]:
         """The report's rules that found rows: rule, action, rows, billed cost, sample rows."""
-        rules = self.report.get("rules", [])
-        return [rule for rule in rules if isinstance(rule, dict) and rule.get("rows")]
+        rules = self.report.get("quality", {})
+        return [
+            {"rule_id": rule_id, **found}
+            for rule_id, found in sorted(rules.items())
+            if isinstance(found, dict) and found.get("rows")
+        ]
+
+    @property
+    def problem(self) -> str | None:
+        """Why a refused file was refused: file, row, column and problem."""
+        message = self.report.get("message")
+        return str(message) if message else None
 
 
 @dataclass(frozen=True)

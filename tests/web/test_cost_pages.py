@@ -93,8 +93,8 @@ def test_the_loads_pages_show_progress_and_the_report(explorer: Explorer, aws_so
     explorer.session.execute(
         text(
             "UPDATE cost_loads SET status = 'loading', bytes_read = 250, bytes_total = 1000, "
-            'report = \'{"rules": [{"rule_id": "zero_cost", "action": "keep_and_flag", '
-            '"rows": 4, "billed_cost": "0", "sample_rows": [2, 5]}]}\' WHERE id = :id'
+            'report = \'{"quality": {"zero_cost": {"action": "keep_and_flag", '
+            '"rows": 4, "billed_cost": "0", "sample_rows": [2, 5]}}}\' WHERE id = :id'
         ),
         {"id": load_id},
     )
@@ -104,6 +104,16 @@ def test_the_loads_pages_show_progress_and_the_report(explorer: Explorer, aws_so
     report = _page(explorer, f"/costs/loads/{load_id}")
     assert '<th scope="row">zero_cost</th><td>keep and flag</td><td>4</td>' in report
     assert "2, 5" in report and "No row was quarantined." in report
+    refusal = (
+        '{"refused": true, "file": "cur.csv", "row": 7, "column": "lineItem/UnblendedCost", '
+        '"problem": "not a number", "message": "cur.csv row 7, lineItem/UnblendedCost: not a number"}'
+    )
+    explorer.session.execute(
+        text("UPDATE cost_loads SET status = 'failed', report = CAST(:r AS jsonb) WHERE id = :id"),
+        {"r": refusal, "id": load_id},
+    )
+    failed = _page(explorer, f"/costs/loads/{load_id}")
+    assert "cur.csv row 7, lineItem/UnblendedCost: not a number" in failed
 
 
 def test_a_requester_is_refused_and_sees_no_costs_link(explorer: Explorer) -> None:

@@ -11,22 +11,20 @@ from domain.catalog import Role
 from tests.api.costs.explore_client import Explorer
 
 REPORT = {
-    "rules": [
-        {
-            "rule_id": "zero_cost",
+    "quality": {
+        "zero_cost": {
             "action": "keep_and_flag",
             "rows": 2,
             "billed_cost": "0",
             "sample_rows": [3, 9],
         },
-        {
-            "rule_id": "missing_mandatory",
+        "missing_mandatory": {
             "action": "quarantine",
             "rows": 1,
             "billed_cost": "1.5",
             "sample_rows": [7],
         },
-    ]
+    }
 }
 
 
