@@ -22,10 +22,12 @@ from temporalio.worker import Worker
 from activities.audit import AuditActivities, AuditCheckpoints
 from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
+from activities.costs.actuals import CostActualsActivities
 from activities.costs.discover import CostFileDiscovery
 from activities.costs.fetch import CostFileFetching
 from activities.costs.freshness import CostFreshness
 from activities.costs.notify import CostOwnerNotices
+from activities.costs.reconcile import CostReconcileActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
@@ -115,11 +117,17 @@ def build_activities(
 def build_cost_activities(
     sessions: sessionmaker[Session], settings: Settings, notifications: NotificationRouter
 ) -> list[Callable[..., Any]]:
-    """The cost loads' activities: the stores' files, and the owners' messages."""
+    """The cost loads' activities: the stores' files, reconciliation and actuals, and the
+    owners' messages."""
     stores = settings.cost_files
     fetching = CostFileFetching(sessions, stores)
     notices = CostOwnerNotices(sessions, notifications)
+    actuals = CostActualsActivities(
+        sessions, settings.base_currency, settings.fiscal_year_start_month
+    )
     return [
+        CostReconcileActivities(sessions).reconcile_cost_loads,
+        actuals.book_cost_actuals,
         CostFileDiscovery(sessions, stores).discover_cost_files,
         fetching.fetch_cost_file,
         fetching.cost_files_current,
