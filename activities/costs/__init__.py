@@ -1,1 +1,2 @@
-"""The activities of cost loads: where files come from, their loading, and who is told."""
+"""The cost-load activities: where files come from, ingesting them into staged loads, swapping
+them in or abandoning them, reconciling and booking them, and telling the source's owners."""
