@@ -134,6 +134,7 @@ def build_cost_activities(
         CostFileDiscovery(sessions, stores).discover_cost_files,
         fetching.fetch_cost_file,
         fetching.cost_files_current,
+        fetching.discard_fetched_cost_files,
         notices.notify_cost_owners,
         CostFreshness(sessions, notices).check_cost_freshness,
     ]

@@ -78,6 +78,7 @@ class Activity:
     NOTIFY_COST_OWNERS: Final = "notify_cost_owners"
     CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
     COST_FILES_CURRENT: Final = "cost_files_current"
+    DISCARD_FETCHED_COST_FILES: Final = "discard_fetched_cost_files"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -163,9 +163,13 @@ class CostLoadWorkflow:
         return loaded
 
     async def _end(self, result: CostLoadResult) -> CostLoadResult:
-        """Show how the load ended and tell the owners (unless nothing changed); a message that
-        cannot be sent is logged, never fails the load."""
+        """Show how the load ended, discard the files it fetched and tell the owners (unless
+        nothing changed). Neither step fails the load: what failed is logged."""
         self._show(result.status, result.rows_loaded)
+        try:
+            await calls.discard_fetched()
+        except FailureError as error:
+            workflow.logger.warning("fetched files not discarded: %s", problem_of(error))
         if result.status != UNCHANGED:
             try:
                 await calls.notify_owners(result)

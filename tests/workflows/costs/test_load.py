@@ -54,6 +54,7 @@ async def test_a_month_loads_from_a_bucket_and_loading_it_again_changes_nothing(
     assert (result.status, result.problem) == ("loaded", None)
     assert result.rows_loaded + result.rows_quarantined == SAMPLE_LINES
     assert visible_lines(demo_sessions, source) == (result.rows_loaded, {"daily-00001.csv.gz"})
+    assert list(cost_loads.settings.cost_files.work_dir.iterdir()) == []  # fetched, discarded
     assert await _attributes(handle) == (source, PERIOD, "loaded", result.rows_loaded)
     progress = await handle.query(CostLoadQuery.PROGRESS, result_type=LoadProgress)
     assert progress == LoadProgress("loaded", result.rows_loaded, 1)
