@@ -52,18 +52,18 @@ class _Staged:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_flagged: int = 0
-    files_of_slices: dict[tuple[str, str], str] = field(default_factory=dict)
+    files_of_slices: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
 
-    def shared_slice(self, file: str, report: dict[str, Any]) -> str | None:
+    def shared_slice(self, number: int, file: str, report: dict[str, Any]) -> str | None:
         """Each staged load replaces its slice whole, so a second file holding lines of a
         slice an earlier file of the run staged would silently drop the earlier one's lines:
         such a run stops with the problem instead, never loading the period half."""
         for part in report.get("slices", ()):
             key = (str(part["billing_account_id"]), str(part["billing_period_start"]))
-            earlier = self.files_of_slices.setdefault(key, file)
-            if earlier != file:
+            earlier, name = self.files_of_slices.setdefault(key, (number, file))
+            if earlier != number:
                 return (
-                    f"{earlier} and {file} both hold lines of billing account {key[0]} in this "
+                    f"{name} and {file} both hold lines of billing account {key[0]} in this "
                     "period: a period's account must come in one file"
                 )
         return None
@@ -133,7 +133,7 @@ class CostLoadWorkflow:
         refusal of a later file abandons the earlier ones too. The problem that stops the run,
         or None once every file is staged."""
         workflow_id = workflow.info().workflow_id
-        for file in fetched:
+        for number, file in enumerate(fetched):
             try:
                 outcome = await calls.ingest(
                     IngestRequest(request.source, file, request.billing_period, workflow_id)
@@ -145,7 +145,7 @@ class CostLoadWorkflow:
             staged.rows_quarantined += outcome.rows_quarantined
             staged.rows_flagged += outcome.rows_flagged
             self._show(LOADING, staged.rows_loaded)
-            shared = staged.shared_slice(file.name, outcome.report)
+            shared = staged.shared_slice(number, file.name, outcome.report)
             if shared is not None:
                 return shared
         return None
