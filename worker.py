@@ -95,6 +95,7 @@ def build_activities(
         *build_cost_activities(sessions, settings, notifications),
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,
+        ContractActivities(sessions).po_consumption,
         requisitions.prepare_requisition,
         PoNumberActivities(sessions).allocate_po_number,
         budget.reserve_budget,

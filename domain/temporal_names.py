@@ -68,6 +68,7 @@ class Activity:
     READ_ERP_EVENTS: Final = "read_erp_events"
     SAVE_ERP_CURSOR: Final = "save_erp_cursor"
     RENEW_CONTRACT: Final = "renew_contract"
+    PO_CONSUMPTION: Final = "po_consumption"
     DISCOVER_COST_FILES: Final = "discover_cost_files"
     FETCH_COST_FILE: Final = "fetch_cost_file"
     INGEST_COST_FILE: Final = "ingest_cost_file"
