@@ -99,7 +99,7 @@ class FileIngest:
                 written = router.quarantine(staged, quarantined)
             else:
                 flags = [finding.rule_id for finding in verdict.findings]
-                stored = work.stored(staged.slice_id, staged.load_id, row, flags)
+                stored = work.stored(staged, row, flags)
                 written = router.add_line(staged, stored, bool(flags))
                 tax.add(row)
             if written:

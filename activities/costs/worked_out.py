@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from psycopg.types.json import Jsonb
 
+from activities.costs.slices import StagedSlice
 from domain.costs.conversion import COST_COLUMNS, MissingRate, RateCache, convert_line
 from domain.costs.cost_row import CostRow
 from domain.costs.errors import CostFileError
@@ -20,6 +21,7 @@ from models.costs.source_config import SourceConfig
 
 _FOCUS = tuple(c.name for c in FOCUS_COLUMNS)
 _JSON_AT = tuple(i for i, c in enumerate(FOCUS_COLUMNS) if c.data_type is DataType.JSON)
+_PERIOD_AT = _FOCUS.index("BillingPeriodStart")
 PO_TAG = "po_number"  # the normalised tag key a line names the PO it draws on by
 
 
@@ -32,19 +34,22 @@ class LineWork:
         self._rates = rates
 
     def stored(
-        self, slice_id: int, load_id: int, row: CostRow, flags: list[str] | None
+        self, staged: StagedSlice, row: CostRow, flags: list[str] | None
     ) -> tuple[object, ...]:
-        """The row in ``INGEST_COLUMNS`` order."""
+        """The row in ``INGEST_COLUMNS`` order; a line that names no billing period (a generic
+        statement's) is stored in its slice's, the load's."""
         focus = row.focus
         values: list[object] = [focus.get(name) for name in _FOCUS]
+        if values[_PERIOD_AT] is None:
+            values[_PERIOD_AT] = staged.billing_period_start
         for at in _JSON_AT:
             if values[at] is not None:
                 values[at] = Jsonb(values[at])
         tags = focus.get("Tags")
         tags_normalised = normalised_tags(tags) if isinstance(tags, Mapping) else None
         return (
-            slice_id,
-            load_id,
+            staged.slice_id,
+            staged.load_id,
             row.row_number,
             *values,
             Jsonb(tags_normalised) if tags_normalised is not None else None,

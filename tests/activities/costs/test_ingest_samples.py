@@ -12,18 +12,38 @@ import duckdb
 import pytest
 from sqlalchemy import Engine, text
 
+from domain.costs.aws_formats import AWS_CUR
+from domain.costs.azure_formats import AZURE_EA
+from domain.costs.mapping import Rule, Translate
 from models.costs.lines import column_name
 from tests.activities.costs.loads import KEEP_EVERYTHING, a_cost_source, load_file
 from tests.adapters.costs.test_cost_totals import METRICS, SAMPLES, SOURCE_SUMS
 
-# The source column DuckDB groups by for each FOCUS dimension a format carries as it is.
+
+def _translated(rule: Rule) -> str:
+    """DuckDB's CASE for a mapping's translation table (a value not in it is kept as it is)."""
+    assert isinstance(rule, Translate)
+    cases = " ".join(f"WHEN '{value}' THEN '{focus}'" for value, focus in rule.table)
+    return f'CASE "{rule.source}" {cases} ELSE "{rule.source}" END'
+
+
+_AZURE = {
+    "ProviderName": "'Microsoft'",
+    "ServiceName": "MeterCategory",
+    "ChargeCategory": _translated(AZURE_EA.rules["ChargeCategory"]),
+    # Azure EA writes month-first dates: 9/1/2023, 09/01/2023
+    "BillingPeriodStart": "strftime(strptime(BillingPeriodStartDate, '%m/%d/%Y'), '%Y-%m')",
+}
+# The source expression DuckDB groups by for each FOCUS dimension.
 SOURCE_DIMENSIONS: dict[str, dict[str, str]] = {
     "aws-cur": {
+        "ProviderName": "'AWS'",
         "ServiceName": '"product/ProductName"',
-        "BillingPeriodStart": '"bill/BillingPeriodStartDate"',
+        "ChargeCategory": _translated(AWS_CUR.rules["ChargeCategory"]),
+        "BillingPeriodStart": 'substr("bill/BillingPeriodStartDate", 1, 7)',
     },
-    "azure-ea": {"ServiceName": "MeterCategory"},
-    "azure-ea-older": {"ServiceName": "MeterCategory"},
+    "azure-ea": _AZURE,
+    "azure-ea-older": _AZURE,
     "focus": {
         name: name
         for name in ("ProviderName", "ServiceName", "ChargeCategory", "BillingPeriodStart")
@@ -42,7 +62,7 @@ def _duckdb_groups(csv: Path, family: str, dimension: str) -> dict[object, tuple
     group = SOURCE_DIMENSIONS[family][dimension]
     if family == "focus" and dimension not in columns:
         group = "NULL"
-    elif dimension == "BillingPeriodStart":  # every sample writes ISO dates: the month leads
+    elif family == "focus" and dimension == "BillingPeriodStart":  # ISO dates: the month leads
         group = f"substr({group}, 1, 7)"
     sums = [
         f"sum({SOURCE_SUMS[family][m]})" if family != "focus" or m in columns else "NULL"

@@ -207,3 +207,46 @@ def _map(
                 "p": po,
             },
         )
+
+
+def test_a_generic_source_reads_its_files_through_its_column_mapping(
+    engine: Engine, tmp_path: Path
+) -> None:
+    mapping = {
+        "columns": {
+            "BillingAccountId": "Contract",
+            "ChargePeriodStart": "Day",
+            "ServiceName": "Item",
+            "BilledCost": "Amount",
+        },
+        "constants": {"ProviderName": "Colo Hall 3", "BillingCurrency": "EUR"},
+    }
+    source = a_cost_source(
+        engine,
+        "csv",
+        base_currency="EUR",
+        column_mapping=mapping,
+        quality_actions={"missing_mandatory": "keep_and_flag"},
+    )
+    statement = tmp_path / "colo-2024-09.csv"
+    statement.write_text(
+        "Contract,Day,Item,Amount,Rack\n"
+        "C-17,2024-09-01,Power,1250.125,R12\n"
+        "C-17,2024-09-01,Cross-connect,80,R12\n",
+        encoding="utf-8",
+    )
+    outcome = load_file(engine, source, statement, period="2024-09")
+    assert (outcome.report["format"], outcome.rows_loaded) == ("csv", 2)
+    stored = stored_lines(
+        engine,
+        source,
+        "s.billing_account_id, l.billing_period_start, l.provider_name, l.service_name, "
+        "l.billed_cost, l.billed_cost_base, l.extras",
+    )
+    assert [(r.billing_account_id, r.provider_name, r.service_name) for r in stored] == [
+        ("C-17", "Colo Hall 3", "Power"),
+        ("C-17", "Colo Hall 3", "Cross-connect"),
+    ]
+    assert [r.billed_cost_base for r in stored] == [Decimal("1250.125"), Decimal("80")]
+    assert {r.billing_period_start.isoformat() for r in stored} == {"2024-09-01T00:00:00+00:00"}
+    assert stored[0].extras == {"Rack": "R12"}

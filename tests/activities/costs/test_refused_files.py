@@ -163,3 +163,9 @@ def _staging_tables(engine: Engine, load_ids: list[int]) -> int:
                 {"names": [f"cost_lines_load_{i}" for i in load_ids]},
             )
         )
+
+
+def test_a_file_for_a_source_that_does_not_exist_is_refused(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        ingest(engine, "no-such-source", focus_file(tmp_path / "usage.csv", *GOOD))
+    assert refused.value.type == "UnknownCostSource" and refused.value.non_retryable
