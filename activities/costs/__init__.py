@@ -1,1 +1,2 @@
-"""The cost-load activities: ingest a cost file into staged loads, swap them in, abandon."""
+"""The cost-load activities: where files come from, ingesting them into staged loads, swapping
+them in or abandoning them, reconciling and booking them, and telling the source's owners."""
