@@ -173,8 +173,9 @@ class ReconciliationOut(BaseModel):
 
 
 class LoadDetailOut(LoadOut):
-    """The load, its report (per rule id: action, rows, billed cost, sample rows; a refused file: file, row, column, problem), its quarantined
-    rows (the first 200, in file order) and the reconciliation of each invoice id."""
+    """The load, its report (per rule id: action, rows, billed cost, sample rows; a refused file:
+    file, row, column, problem), its quarantined rows (the first 200, in file order) and the
+    reconciliation of each invoice id."""
 
     report: dict[str, Any]
     quarantined: list[QuarantinedOut]

@@ -106,7 +106,8 @@ def test_the_loads_pages_show_progress_and_the_report(explorer: Explorer, aws_so
     assert "2, 5" in report and "No row was quarantined." in report
     refusal = (
         '{"refused": true, "file": "cur.csv", "row": 7, "column": "lineItem/UnblendedCost", '
-        '"problem": "not a number", "message": "cur.csv row 7, lineItem/UnblendedCost: not a number"}'
+        '"problem": "not a number", '
+        '"message": "cur.csv row 7, lineItem/UnblendedCost: not a number"}'
     )
     explorer.session.execute(
         text("UPDATE cost_loads SET status = 'failed', report = CAST(:r AS jsonb) WHERE id = :id"),
