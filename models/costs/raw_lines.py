@@ -134,13 +134,19 @@ def typed_table_sql(
     tags = NORMALISED_TAGS_SQL.format(tags="t.tags")
     tagged = (
         f"SELECT t.*, CASE WHEN jsonb_typeof(t.tags) = 'object' THEN {tags} END "
-        f"AS tags_normalised, hashtextextended({_row_text('t', stored_names)}, 0) AS digest "
+        f"AS tags_normalised, hash_record_extended({_row('t', stored_names)}, 0) AS digest "
         f"FROM ({typed}) t OFFSET 0"
     )
     return (
         "CREATE TEMP TABLE cost_typed ON COMMIT DROP AS "
         f"SELECT f.*, {_flags('f', expect)} AS row_flags FROM ({tagged}) f"
     )
+
+
+def _row(alias: str, stored_names: Sequence[str]) -> str:
+    """The FOCUS values and extras as one record (hashed by each type's own hash: a numeric's
+    ignores its scale, so equal hashes are only candidates, compared by ``_row_text``)."""
+    return f"ROW({', '.join(f'{alias}.{name}' for name in stored_names)}, {alias}.extras)"
 
 
 def _row_text(alias: str, stored_names: Sequence[str]) -> str:

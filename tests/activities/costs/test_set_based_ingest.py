@@ -52,6 +52,9 @@ EVERY_RULE: list[dict[str, str]] = [
     {"BilledCost": "1.3E-9", "EffectiveCost": "0.00000000130", "ListCost": "null"},
     {"BilledCost": "12.345678901234567890123", "BillingCurrency": "GBP"},
     {"ChargePeriodStart": "2024-09-05 22:00:00", "ChargePeriodEnd": "2024-09-06 22:00:00"},
+    # the same instants written the other way: a duplicate; the same cost to another scale: not
+    {"ChargePeriodStart": "2024-09-05T22:00:00Z", "ChargePeriodEnd": "2024-09-06T22:00:00Z"},
+    {"BilledCost": "3.500", "Tags": '{"CostCenter": "cc-1"}'},
     {"BillingAccountId": "222", "SubAccountId": "sub-9", "BilledCost": "0.00000000005"},
     {"BillingAccountId": "222", "BilledCost": "0.00000000015", "BillingCurrency": "JPY"},
     {"BillingAccountId": "222", "ContractedCost": "NULL", "ChargeCategory": "Tax"},
@@ -198,6 +201,10 @@ def test_a_file_breaking_every_rule_is_stored_and_quarantined_alike(
 ) -> None:
     lines = _same_storage(engine, _rule_file(tmp_path / "rules.csv"))
     flags = {flag for line in lines for flag in line["quality_flags"] or ()}
+    duplicates = [
+        line["file_row"] for line in lines if "duplicate" in (line["quality_flags"] or ())
+    ]
+    assert duplicates == [4, 16]
     assert flags >= {"duplicate", "outside_billing_period", "missing_tag", "malformed_tags"}
     assert {line["base_currency"] for line in lines} == {"EUR"}
     assert len({line["cost_center_id"] for line in lines} - {None}) == 2
