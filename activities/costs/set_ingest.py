@@ -68,7 +68,8 @@ class SetBasedIngest:
         )
         normaliser = Normaliser(file.name, mapping, header)
         sources = normaliser.column_sources()
-        if sources is None or len(set(header)) != len(header):
+        focus = mapping.name.startswith("focus-")
+        if not focus or sources is None or len(set(header)) != len(header):
             return None
         quarantining = [r.id for r in RULES if self._policy.action_of(r.id) is Action.QUARANTINE]
         raw = RawCostFile(writer.raw, header, quarantining)

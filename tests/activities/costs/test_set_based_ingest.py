@@ -238,3 +238,10 @@ def test_a_refused_file_is_refused_alike(
         errors.append((refused.value.row, refused.value.column, refused.value.problem))
     assert errors[0] == errors[1]
     assert errors[0][0] == 2
+
+
+def test_a_file_of_another_format_is_read_row_by_row(engine: Engine) -> None:
+    source = a_cost_source(engine, "auto")
+    cur = SAMPLES / "aws-cur/sample-anonymous-aws-export-dataset.csv"
+    outcome, read_in_postgres = _ingest(engine, source, cur, True, None)
+    assert (outcome.rows_read, read_in_postgres) == (1_281, False)
