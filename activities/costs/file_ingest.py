@@ -5,7 +5,10 @@ staging table of each (billing account, billing period) slice it holds.
 Guarantees: nothing is visible to readers (the loads stay ``loading`` until swapped in); every
 row read is either a staged line (flagged with the rules it broke) or a quarantined row, never
 dropped; a bad file raises a CostFileError naming the file, row and column; memory holds one
-batch of rows whatever the file's size (plus the duplicate check's digest per row)."""
+batch of rows whatever the file's size (plus the duplicate check's digest per row).
+
+A FOCUS CSV is first offered to the set-based ingest (set_ingest.py), which stores the same
+inside Postgres, or hands the file back untouched to be read row by row here."""
 
 from __future__ import annotations
 
