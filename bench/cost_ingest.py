@@ -5,7 +5,9 @@ default) made by scaling a real sample (the AWS CUR sample under tests/data/cost
 to FOCUS by poflow's own mapping, each line given a ResourceId of its own);
 then a raw psycopg ``COPY ... FROM STDIN (FORMAT csv)`` of that file into an unlogged table of
 text columns (the baseline rows/s); then poflow's ingest activity on the same file, in a worker
-process of its own (its rows/s, and its peak resident memory while loading), and the swap."""
+process of its own (its rows/s, and its peak resident memory while loading), and the swap.
+``--read rows`` measures the row-by-row path instead of the one a FOCUS CSV takes (inside
+Postgres)."""
 
 from __future__ import annotations
 
@@ -135,9 +137,12 @@ def python_passes(file: Path) -> dict[str, float]:
     }
 
 
-def ingest_in_worker(database_url: str, source: str, file: Path) -> dict[str, Any]:
+def ingest_in_worker(
+    database_url: str, source: str, file: Path, read: str = "postgres"
+) -> dict[str, Any]:
     """Run the ingest activity in a process of its own; its figures."""
-    command = [sys.executable, "-m", "bench.cost_ingest_worker", database_url, source, str(file)]
+    worker = "bench.cost_ingest_worker"
+    command = [sys.executable, "-m", worker, database_url, source, str(file), read]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
@@ -158,7 +163,7 @@ def a_source(database_url: str) -> str:
     return name
 
 
-def measure(rows: int, folder: Path) -> dict[str, Any]:
+def measure(rows: int, folder: Path, read: str = "postgres") -> dict[str, Any]:
     postgres = start_embedded(folder / "pgdata")
     try:
         database_url = postgres.url()
@@ -167,13 +172,14 @@ def measure(rows: int, folder: Path) -> dict[str, Any]:
         engine.dispose()
         file = focus_file(rows, folder / "focus.csv")
         copy_seconds = raw_copy(database_url, file)
-        ingest = ingest_in_worker(database_url, a_source(database_url), file)
+        ingest = ingest_in_worker(database_url, a_source(database_url), file, read)
         passes = python_passes(file)
     finally:
         postgres.stop()
     copy_rate = rows / copy_seconds
     ingest_rate = ingest["rows_loaded"] / ingest["ingest_seconds"]
     return {
+        "read": read,
         "rows": rows,
         "file_mib": round(file.stat().st_size / 2**20, 1),
         "raw_copy_rows_per_s": round(copy_rate),
@@ -190,9 +196,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.cost_ingest", description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("bench-cost-ingest.json"))
+    parser.add_argument(
+        "--read",
+        choices=("postgres", "rows"),
+        default="postgres",
+        help="the ingest path: inside Postgres (what a FOCUS CSV takes) or row by row in Python",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-costs-") as folder:
-        figures = measure(options.rows, Path(folder))
+        figures = measure(options.rows, Path(folder), options.read)
     options.out.write_text(json.dumps(figures, indent=2))
     for name, value in figures.items():
         shown = json.dumps(value) if isinstance(value, dict) else value

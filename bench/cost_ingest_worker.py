@@ -1,6 +1,7 @@
 """The worker side of ``bench.cost_ingest``: in a process of its own, ingest one file with the
-activity as a worker runs it (activity context, heartbeats, ECB rates), swap its loads in, and
-print the figures as one JSON line: seconds, rows, and resident memory before and at its peak."""
+activity as a worker runs it (activity context, heartbeats, ECB rates), inside Postgres (the
+path a FOCUS CSV takes) or, with ``rows``, row by row in Python; swap its loads in, and print
+the figures as one JSON line: seconds, rows, and resident memory before and at its peak."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _status_mib(field: str) -> float:
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def main(database_url: str, source: str, path: str) -> None:
+def main(database_url: str, source: str, path: str, read: str = "postgres") -> None:
     file = Path(path)
     digest = hashlib.sha256()
     with file.open("rb") as data:
@@ -36,7 +37,7 @@ def main(database_url: str, source: str, path: str) -> None:
     engine = build_engine(database_url, pool_size=2)
     rates = EcbRates()
     rates.rate("USD", "EUR", date(2023, 11, 1))  # the ECB history loaded before the clock starts
-    activities = CostLoadActivities(engine, rates.rate)
+    activities = CostLoadActivities(engine, rates.rate, set_based=read == "postgres")
     rss_before = _status_mib("VmRSS")
     started = time.perf_counter()
     outcome = ActivityEnvironment().run(
@@ -60,4 +61,4 @@ def main(database_url: str, source: str, path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -5,19 +5,24 @@ staging table of each (billing account, billing period) slice it holds.
 Guarantees: nothing is visible to readers (the loads stay ``loading`` until swapped in); every
 row read is either a staged line (flagged with the rules it broke) or a quarantined row, never
 dropped; a bad file raises a CostFileError naming the file, row and column; memory holds one
-batch of rows whatever the file's size (plus the duplicate check's digest per row)."""
+batch of rows whatever the file's size (plus the duplicate check's digest per row).
+
+A FOCUS CSV is first offered to the set-based ingest (set_ingest.py), which stores the same
+inside Postgres, or hands the file back untouched to be read row by row here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from activities.costs.file_format import source_mapping
 from activities.costs.file_progress import FileProgress
-from activities.costs.ingest_report import TaxTotals, quality_report, slice_report
+from activities.costs.ingest_outcome import file_outcome, period_start, quarantined_row
+from activities.costs.ingest_report import TaxTotals, quality_report
+from activities.costs.set_ingest import SetBasedIngest
 from activities.costs.slices import SliceRouter
 from activities.costs.worked_out import LineWork
 from adapters.costs.open_file import open_cost_file
@@ -27,8 +32,7 @@ from domain.costs.errors import CostFileError
 from domain.costs.load_messages import IngestOutcome, IngestRequest
 from domain.costs.normalise import Normaliser
 from domain.costs.quality import QualityChecker, QualityPolicy
-from domain.costs.quality_rules import Action, Expectations, Finding
-from models.costs.quarantine import QuarantinedRow
+from domain.costs.quality_rules import Action, Expectations
 from models.costs.source_config import SourceConfig
 from models.costs.staging import StagingWriter
 
@@ -43,8 +47,10 @@ class FileIngest:
         request: IngestRequest,
         rates: RateCache,
         batch_rows: int,
+        set_based: bool = True,
     ) -> None:
         self._engine = engine
+        self._set_based = set_based
         self._config = config
         self._request = request
         self._rates = rates
@@ -53,6 +59,7 @@ class FileIngest:
         actions = {rule: Action(action) for rule, action in config.quality_actions.items()}
         self._policy = QualityPolicy(Expectations(None, config.tag_policy_keys), actions)
         self.router: SliceRouter | None = None
+        self.read_in_postgres = False  # True once the set-based path stored the file
 
     @property
     def load_ids(self) -> tuple[int, ...]:
@@ -72,11 +79,21 @@ class FileIngest:
                 batch_rows=self._batch_rows,
                 bytes_read=FileProgress(Path(file.path)).bytes_read,
             )
-            outcome = self._stage(self.router, progress)
+            outcome = self._set_based_stage(writer, progress) or self._stage(self.router, progress)
             writer.record_report(outcome.load_ids, outcome.report)
             return outcome
         finally:
             writer.close()
+
+    def _set_based_stage(self, writer: StagingWriter, progress: Progress) -> IngestOutcome | None:
+        """A CSV file of a FOCUS format, read inside Postgres; None when the file needs reading
+        row by row (another format, or a cell only the Python readers read as they should)."""
+        if not self._set_based or self.router is None:
+            return None
+        ingest = SetBasedIngest(self._config, self._request, self._rates, self._policy)
+        outcome = ingest.run(writer, self.router, progress, self._batch_rows)
+        self.read_in_postgres = outcome is not None
+        return outcome
 
     def _stage(self, router: SliceRouter, progress: Progress) -> IngestOutcome:
         file = self._request.file
@@ -95,7 +112,7 @@ class FileIngest:
             verdict = checker.check(row)
             staged = router.slice_of(*self._slice_key(row))
             if verdict.quarantined:
-                quarantined = _quarantined(row, raw.values, verdict.findings, self._policy)
+                quarantined = quarantined_row(row, raw.values, verdict.findings, self._policy)
                 written = router.quarantine(staged, quarantined)
             else:
                 flags = [finding.rule_id for finding in verdict.findings]
@@ -108,7 +125,11 @@ class FileIngest:
             router.slice_of(*self._empty_file_slice())
         router.flush()
         progress(rows_read)
-        return self._outcome(router, rows_read, mapping.name, quality_report(checker.report()), tax)
+        quality = quality_report(checker.report())
+        slices = list(router.slices.values())
+        return file_outcome(
+            self._request.file, slices, rows_read, mapping.name, quality, tax.as_report()
+        )
 
     def _slice_key(self, row: CostRow) -> tuple[str, datetime]:
         """The row's (billing account, billing period); a row of an account the source does not
@@ -136,48 +157,3 @@ class FileIngest:
             problem = "a header but no rows, and the load names no billing period to record it in"
             raise CostFileError(self._request.file.name, 0, "", problem)
         return ("", self._period)
-
-    def _outcome(
-        self,
-        router: SliceRouter,
-        rows_read: int,
-        format_name: str,
-        quality: dict[str, object],
-        tax: TaxTotals,
-    ) -> IngestOutcome:
-        slices = list(router.slices.values())
-        loaded = sum(s.rows_loaded for s in slices)
-        quarantined = sum(s.rows_quarantined for s in slices)
-        flagged = sum(s.rows_flagged for s in slices)
-        file = self._request.file
-        report = {
-            "file": file.name,
-            "sha256": file.sha256,
-            "format": format_name,
-            "rows_read": rows_read,
-            "rows_loaded": loaded,
-            "rows_quarantined": quarantined,
-            "rows_flagged": flagged,
-            "quality": quality,
-            "tax": tax.as_report(),
-            "slices": slice_report(slices),
-        }
-        return IngestOutcome(router.load_ids, rows_read, loaded, quarantined, flagged, report)
-
-
-def period_start(billing_period: str | None) -> datetime | None:
-    """``YYYY-MM`` as the first instant of the month, UTC."""
-    if billing_period is None:
-        return None
-    year, month = billing_period.split("-")
-    return datetime(int(year), int(month), 1, tzinfo=UTC)
-
-
-def _quarantined(
-    row: CostRow, raw: dict[str, str | None], findings: tuple[Finding, ...], policy: QualityPolicy
-) -> QuarantinedRow:
-    """One record per row, with its cells as read: the first rule that quarantines it, and
-    every finding's detail."""
-    rule = next(f.rule_id for f in findings if policy.action_of(f.rule_id) is Action.QUARANTINE)
-    detail = "; ".join(f"{f.rule_id}: {f.detail}" for f in findings)
-    return QuarantinedRow(row.row_number, rule, detail, raw)

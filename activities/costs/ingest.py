@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.costs.file_ingest import FileIngest, period_start
+from activities.costs.file_ingest import FileIngest
+from activities.costs.ingest_outcome import period_start
 from activities.costs.ingest_report import refusal_report
 from domain.costs.conversion import RateCache, RateLookup, RateTable
 from domain.costs.errors import CostFileError
@@ -44,12 +45,14 @@ class CostLoadActivities:
         database: Engine | sessionmaker[Session],
         rates: RateLookup | RateTable,
         batch_rows: int = INGEST_BATCH_ROWS,
+        set_based: bool = True,
     ) -> None:
         engine = database.kw["bind"] if isinstance(database, sessionmaker) else database
         assert isinstance(engine, Engine)
         self._engine = engine
         self._rates = rates
         self._batch_rows = batch_rows
+        self._set_based = set_based  # False: every file read row by row (the reference path)
 
     def all(self) -> list[Callable[..., Any]]:
         """The activities to register on a worker."""
@@ -64,7 +67,7 @@ class CostLoadActivities:
         except UnknownSource as unknown:
             raise ApplicationError(str(unknown), type=UNKNOWN_SOURCE, non_retryable=True) from None
         rates = RateCache(config.base_currency, self._rates)
-        ingest = FileIngest(self._engine, config, request, rates, self._batch_rows)
+        ingest = FileIngest(self._engine, config, request, rates, self._batch_rows, self._set_based)
         try:
             return ingest.run(_heartbeat)
         except CostFileError as error:

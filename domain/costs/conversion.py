@@ -175,3 +175,18 @@ def _add(sums: dict[str, Decimal], row: CostRow) -> None:
         value = row.focus.get(column)
         if isinstance(value, Decimal):
             sums[column] += value
+
+
+def converted_sql(amount: str, rate: str) -> str:
+    """convert_amount in SQL: ``amount * rate`` (numeric multiplies exactly) rounded to
+    CONVERTED_PLACES half to even (round() rounds half away from zero, so a tie is decided by
+    the truncated value's last digit)."""
+    product = f"({amount} * {rate})"
+    places = CONVERTED_PLACES
+    truncated = f"trunc({product}, {places})"
+    half = f"0.{'0' * places}5"
+    return (
+        f"CASE WHEN abs({product} - {truncated}) = {half} THEN {truncated} + CASE WHEN "
+        f"mod(trunc({truncated} * 1e{places}), 2) <> 0 THEN sign({product}) * 1e-{places} "
+        f"ELSE 0 END ELSE round({product}, {places}) END"
+    )

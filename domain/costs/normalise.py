@@ -78,6 +78,13 @@ class Normaliser:
         )
         self._tag_columns = tuple(h for h in header if prefixes and h.startswith(prefixes))
 
+    def column_sources(self) -> dict[str, str] | None:
+        """FOCUS column -> the header column it is read from as it is, when every FOCUS column
+        is read so (a FOCUS file's); else None."""
+        if any(column is None for _, _, column, _ in self._plan) or self._tag_columns:
+            return None
+        return {name: column for name, _, column, _ in self._plan if column is not None}
+
     def _require(self, focus: str) -> None:
         rule = self.mapping.rules[focus]
         if not self._applies(rule):

@@ -5,6 +5,11 @@ default action: a row that lacks what FOCUS requires, or holds a value FOCUS doe
 quarantined; every other finding keeps the row and flags it. A rule's check is pure: it reads
 the row and the load's expectations, nothing else. The duplicate rule needs the rows seen
 before, so the checker (quality.py) applies it.
+
+Each check has its SQL predicate beside it, for the set-based ingest of CSV files
+(models/costs/raw_lines.py): a boolean expression over the typed FOCUS columns written as
+``{ColumnName}`` (and ``{tags_normalised}``), true exactly when the check finds something;
+tests/activities/costs/test_set_based_ingest.py proves the two give the same findings.
 """
 
 from __future__ import annotations
@@ -127,6 +132,10 @@ def _zero_cost(row: CostRow, _: Expectations) -> list[str]:
     return []
 
 
+def _zero_cost_sql(_: Expectations) -> str:
+    return "{BilledCost} = 0 AND {EffectiveCost} = 0"
+
+
 def _negative_cost(row: CostRow, _: Expectations) -> list[str]:
     billed = _decimal(row, "BilledCost")
     if billed is None or billed >= 0:
@@ -135,6 +144,13 @@ def _negative_cost(row: CostRow, _: Expectations) -> list[str]:
     if category in _CREDIT_CATEGORIES or charge_class == "Correction":
         return []
     return [f"BilledCost {billed} on a {category} charge"]
+
+
+def _negative_cost_sql(_: Expectations) -> str:
+    return (
+        f"{{BilledCost}} < 0 AND NOT coalesce({{ChargeCategory}} IN ({_texts(_CREDIT_CATEGORIES)})"
+        f" OR {{ChargeClass}} IN ({_texts(CHARGE_CLASSES)}), false)"
+    )
 
 
 def _outside_billing_period(row: CostRow, _: Expectations) -> list[str]:
@@ -147,11 +163,25 @@ def _outside_billing_period(row: CostRow, _: Expectations) -> list[str]:
     ]
 
 
+def _outside_billing_period_sql(_: Expectations) -> str:
+    return (
+        "{ChargePeriodStart} IS NOT NULL AND {BillingPeriodStart} IS NOT NULL "
+        "AND {BillingPeriodEnd} IS NOT NULL AND NOT ({BillingPeriodStart} <= {ChargePeriodStart} "
+        "AND {ChargePeriodStart} < {BillingPeriodEnd})"
+    )
+
+
 def _foreign_currency(row: CostRow, expect: Expectations) -> list[str]:
     currency = row.focus.get("BillingCurrency")
     if expect.currency is None or currency is None or currency == expect.currency:
         return []
     return [f"BillingCurrency {currency}, {expect.currency_basis} {expect.currency}"]
+
+
+def _foreign_currency_sql(expect: Expectations) -> str:
+    if expect.currency is None:
+        return "false"
+    return f"{{BillingCurrency}} <> {_text(expect.currency)}"
 
 
 # The mandatory columns that may not be null, worked out once rather than for every row.
@@ -161,6 +191,10 @@ _NOT_NULL = tuple(name for name in MANDATORY if not BY_NAME[name].nullable)
 def _missing_mandatory(row: CostRow, _: Expectations) -> list[str]:
     focus = row.focus
     return [f"{name} is missing" for name in _NOT_NULL if focus.get(name) is None]
+
+
+def _missing_mandatory_sql(_: Expectations) -> str:
+    return " OR ".join(f"{{{name}}} IS NULL" for name in _NOT_NULL)
 
 
 def _invalid_value(row: CostRow, _: Expectations) -> list[str]:
@@ -176,6 +210,14 @@ def _invalid_value(row: CostRow, _: Expectations) -> list[str]:
     return problems
 
 
+def _invalid_value_sql(_: Expectations) -> str:
+    return (
+        f"{{ChargeCategory}} NOT IN ({_texts(CHARGE_CATEGORIES)}) "
+        f"OR {{ChargeClass}} NOT IN ({_texts(CHARGE_CLASSES)}) "
+        "OR {ChargePeriodEnd} < {ChargePeriodStart}"
+    )
+
+
 def _is_flat_text_map(tags: object) -> bool:
     return isinstance(tags, dict) and all(
         isinstance(key, str) and isinstance(value, str) for key, value in tags.items()
@@ -187,6 +229,13 @@ def _malformed_tags(row: CostRow, _: Expectations) -> list[str]:
     if tags is None or _is_flat_text_map(tags):
         return []
     return ["Tags is not a flat map of text to text"]
+
+
+def _malformed_tags_sql(_: Expectations) -> str:
+    return (
+        "{Tags} IS NOT NULL AND (jsonb_typeof({Tags}) <> 'object' OR EXISTS "
+        "(SELECT 1 FROM jsonb_each({Tags}) tag WHERE jsonb_typeof(tag.value) <> 'string'))"
+    )
 
 
 def _missing_tag(row: CostRow, expect: Expectations) -> list[str]:
@@ -205,26 +254,49 @@ def _missing_tag(row: CostRow, expect: Expectations) -> list[str]:
     ]
 
 
-RowCheck = Callable[[CostRow, Expectations], list[str]]
+def _missing_tag_sql(expect: Expectations) -> str:
+    if not expect.required_tags:
+        return "false"
+    keys = ", ".join(_text(normalised_key(key)) for key in expect.required_tags)
+    return f"NOT coalesce(jsonb_exists_all({{tags_normalised}}, ARRAY[{keys}]), false)"
 
-# The rules a row is checked against on its own, in report order (duplicate is the checker's).
-ROW_CHECKS: tuple[tuple[Rule, RowCheck], ...] = (
-    (ZERO_COST, _zero_cost),
-    (NEGATIVE_COST, _negative_cost),
-    (OUTSIDE_BILLING_PERIOD, _outside_billing_period),
-    (FOREIGN_CURRENCY, _foreign_currency),
-    (MISSING_MANDATORY, _missing_mandatory),
-    (INVALID_VALUE, _invalid_value),
-    (MISSING_TAG, _missing_tag),
-    (MALFORMED_TAGS, _malformed_tags),
+
+def _text(value: str) -> str:
+    """A SQL string literal (standard_conforming_strings: only quotes are doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _texts(values: frozenset[str]) -> str:
+    return ", ".join(_text(value) for value in sorted(values))
+
+
+RowCheck = Callable[[CostRow, Expectations], list[str]]
+RowPredicate = Callable[[Expectations], str]
+
+# The rules a row is checked against on its own, in report order (duplicate is the checker's),
+# each with its check and its SQL predicate.
+ROW_CHECKS: tuple[tuple[Rule, RowCheck, RowPredicate], ...] = (
+    (ZERO_COST, _zero_cost, _zero_cost_sql),
+    (NEGATIVE_COST, _negative_cost, _negative_cost_sql),
+    (OUTSIDE_BILLING_PERIOD, _outside_billing_period, _outside_billing_period_sql),
+    (FOREIGN_CURRENCY, _foreign_currency, _foreign_currency_sql),
+    (MISSING_MANDATORY, _missing_mandatory, _missing_mandatory_sql),
+    (INVALID_VALUE, _invalid_value, _invalid_value_sql),
+    (MISSING_TAG, _missing_tag, _missing_tag_sql),
+    (MALFORMED_TAGS, _malformed_tags, _malformed_tags_sql),
 )
 
 
 def row_findings(row: CostRow, expect: Expectations) -> list[Finding]:
     """Every finding of the row-by-row rules, one per rule at most (its details joined)."""
     findings = []
-    for rule, check in ROW_CHECKS:
+    for rule, check, _ in ROW_CHECKS:
         problems = check(row, expect)
         if problems:
             findings.append(Finding(rule.id, "; ".join(problems)))
     return findings
+
+
+def row_predicates(expect: Expectations) -> list[tuple[str, str]]:
+    """(rule id, SQL predicate) of the row-by-row rules, in report order."""
+    return [(rule.id, predicate(expect)) for rule, _, predicate in ROW_CHECKS]

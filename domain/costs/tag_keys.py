@@ -24,3 +24,17 @@ def normalised_tags(tags: Mapping[str, object] | None) -> dict[str, object]:
         if key and key not in result:
             result[key] = (tags or {})[raw]
     return result
+
+
+# normalised_key in SQL, over a text written ``{key}``, for the set-based ingest of CSV files.
+NORMALISED_KEY_SQL = (
+    "btrim(regexp_replace(lower(regexp_replace({key}, '([a-z0-9])([A-Z])', '\\1_\\2', 'g')), "
+    "'[^0-9a-z]+', '_', 'g'), '_')"
+)
+# normalised_tags in SQL, over a jsonb object written ``{tags}``: the first raw key in code
+# point order wins (COLLATE "C" sorts as Python sorts str).
+NORMALISED_TAGS_SQL = (
+    "(SELECT coalesce(jsonb_object_agg(nk, value), '{{}}') FROM (SELECT DISTINCT ON (nk) nk, "
+    "value FROM (SELECT " + NORMALISED_KEY_SQL.format(key="key") + " AS nk, key, value "
+    "FROM jsonb_each({tags})) k WHERE nk <> '' ORDER BY nk, key COLLATE \"C\") t)"
+)

@@ -80,3 +80,37 @@ def parse_json_object(text: str) -> dict[str, object]:
     if not isinstance(value, dict):
         raise ValueProblem(f"{text!r} is not a JSON object")
     return value
+
+
+# The same readings in SQL, for the set-based ingest of CSV files (models/costs/raw_lines.py).
+# ``NULL_SQL`` is over a cell as read, the ``*_READABLE_SQL`` tests over its text as the
+# function above reads it (``DECIMAL_TEXT_SQL``, ``TRIMMED_SQL``), once Postgres' own input
+# function accepts it: a test is true of the texts SQL reads exactly as the function does; a
+# file with any other non-null cell is read by the functions instead (which read it or name
+# it as the problem). ``on_cell`` puts the cell in. Whitespace is ASCII's here, where
+# str.strip() also strips Unicode's.
+_SPACES = r"E' \t\n\r\f\v'"
+TRIMMED_SQL = f"btrim({{cell}}, {_SPACES})"
+NULL_SQL = f"btrim({{cell}}, {_SPACES}) IN ({', '.join(repr(t) for t in sorted(NULL_TEXTS))})"
+DECIMAL_TEXT_SQL = f"""btrim(btrim(btrim({{cell}}, {_SPACES}), '"'), {_SPACES})"""
+# Digits, a point, signs and an exponent, not above 0 (Decimal keeps ``1E+5`` apart from
+# ``100000``, numeric does not); numeric's input refuses the rest of what _NUMBER refuses.
+DECIMAL_READABLE_SQL = (
+    "{cell} !~ '[^0-9eE.+-]' AND (strpos(upper({cell}), 'E') = 0 "
+    "OR {cell} ~ '[eE](-[0-9]+|[+]?0+)$')"
+)
+DATETIME_READABLE_SQL = (
+    r"{cell} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]{3}|\.[0-9]{6})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$'"
+)
+# JSON objects alone (json.loads reads a number as a float, jsonb as it is written: only
+# integers written without a point or exponent read the same).
+JSON_READABLE_SQL = (
+    "{cell} ~ '^[{].*[}]$' AND ({cell} !~ '[0-9][.eE]' OR NOT "
+    "jsonb_path_exists(({cell})::jsonb, 'strict $.** ? (@.type() == \"number\")'))"
+)
+
+
+def on_cell(template: str, cell: str) -> str:
+    """A ``*_SQL`` template above over the SQL expression ``cell``."""
+    return template.replace("{cell}", cell)

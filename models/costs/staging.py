@@ -43,6 +43,16 @@ class StagingWriter:
         assert isinstance(raw, PgConnection)
         self._raw = raw
 
+    @property
+    def raw(self) -> PgConnection:
+        """The psycopg connection underneath, for statements of the caller's own."""
+        return self._raw
+
+    def rollback(self) -> None:
+        """Roll back the open transaction, statements sent on ``raw`` included."""
+        self._connection.rollback()
+        self._raw.rollback()
+
     def copy_lines(self, load_id: int, rows: Iterable[Sequence[object]]) -> None:
         copy_staged(self._raw, load_id, rows, INGEST_COLUMNS)
 

@@ -56,8 +56,10 @@ def fetched(path: Path, name: str | None = None) -> FetchedFile:
     return FetchedFile(str(path), name or path.name, hashlib.sha256(data).hexdigest(), len(data))
 
 
-def activities(engine: Engine, batch_rows: int = 50_000) -> CostLoadActivities:
-    return CostLoadActivities(engine, _RATES.rate, batch_rows=batch_rows)
+def activities(
+    engine: Engine, batch_rows: int = 50_000, set_based: bool = True
+) -> CostLoadActivities:
+    return CostLoadActivities(engine, _RATES.rate, batch_rows=batch_rows, set_based=set_based)
 
 
 def ingest(
@@ -68,6 +70,7 @@ def ingest(
     period: str | None = None,
     batch_rows: int = 50_000,
     heartbeats: list[Any] | None = None,
+    set_based: bool = True,
 ) -> IngestOutcome:
     """The file ingested as the ingest activity, in an activity context."""
     environment = ActivityEnvironment()
@@ -75,7 +78,7 @@ def ingest(
         environment.on_heartbeat = lambda *details: heartbeats.append(details)
     request = IngestRequest(source, fetched(path), period, workflow_id=f"cost-load-{source}")
     outcome: IngestOutcome = environment.run(
-        activities(engine, batch_rows).ingest_cost_file, request
+        activities(engine, batch_rows, set_based).ingest_cost_file, request
     )
     return outcome
 
@@ -156,3 +159,40 @@ def focus_file(path: Path, *lines: Mapping[str, str]) -> Path:
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+def cost_centers_and_gl_accounts(
+    engine: Engine,
+) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """Three committed cost centers (with an owner) and three GL accounts; their ids."""
+    suffix = uuid.uuid4().hex[:8]
+    with engine.begin() as connection:
+        owner = connection.scalar(
+            text(
+                "INSERT INTO users (username, display_name, email) "
+                "VALUES (:name, 'Owner', 'owner@example.com') RETURNING id"
+            ),
+            {"name": f"owner-{suffix}"},
+        )
+        centers = tuple(
+            int(
+                connection.scalar(
+                    text(
+                        "INSERT INTO cost_centers (code, name, owner_id) "
+                        "VALUES (:c, :c, :o) RETURNING id"
+                    ),
+                    {"c": f"CC-{n}-{suffix}", "o": owner},
+                )
+            )
+            for n in range(3)
+        )
+        accounts = tuple(
+            int(
+                connection.scalar(
+                    text("INSERT INTO gl_accounts (code, name) VALUES (:c, :c) RETURNING id"),
+                    {"c": f"GL-{n}-{suffix}"},
+                )
+            )
+            for n in range(3)
+        )
+    return centers, accounts  # type: ignore[return-value]

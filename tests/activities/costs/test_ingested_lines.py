@@ -4,11 +4,11 @@ direct allocation from the source's account mappings, and the load's report and 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from adapters.ecb_rates import EcbRates
@@ -16,6 +16,7 @@ from domain.costs.conversion import convert_amount
 from models.costs.quarantine import quarantined_rows
 from tests.activities.costs.loads import (
     a_cost_source,
+    cost_centers_and_gl_accounts,
     focus_file,
     ingest,
     load_file,
@@ -98,7 +99,9 @@ def test_tax_is_reported_apart(engine: Engine, tmp_path: Path) -> None:
 def test_lines_are_allocated_by_sub_account_then_billing_account_then_default(
     engine: Engine, tmp_path: Path
 ) -> None:
-    (cc_sub, cc_account, cc_default), (gl_sub, gl_account, gl_default) = _org(engine)
+    (cc_sub, cc_account, cc_default), (gl_sub, gl_account, gl_default) = (
+        cost_centers_and_gl_accounts(engine)
+    )
     source = a_cost_source(
         engine, default_cost_center_id=cc_default, default_gl_account_id=gl_default
     )
@@ -137,7 +140,12 @@ def test_lines_are_allocated_by_sub_account_then_billing_account_then_default(
         }
 
 
-def test_the_load_records_its_progress_and_heartbeats(engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("set_based", [False, True], ids=["row-by-row", "set-based"])
+def test_the_load_records_its_progress_and_heartbeats(
+    engine: Engine, tmp_path: Path, set_based: bool
+) -> None:
+    """Row by row, a heartbeat per batch; in Postgres, one once the file is copied and one at
+    the end; each tells the rows read."""
     source = a_cost_source(engine)
     lines = [
         {"BilledCost": str(n), "ChargePeriodStart": f"2024-09-{n:02d}T00:00:00Z"}
@@ -145,48 +153,14 @@ def test_the_load_records_its_progress_and_heartbeats(engine: Engine, tmp_path: 
     ]
     usage = focus_file(tmp_path / "usage.csv", *lines)
     beats: list[object] = []
-    ingest(engine, source, usage, batch_rows=3, heartbeats=beats)
-    assert beats == [(3,), (6,), (7,)]
+    ingest(engine, source, usage, batch_rows=3, heartbeats=beats, set_based=set_based)
+    assert beats == ([(7,), (7,)] if set_based else [(3,), (6,), (7,)])
     (load,) = loads_of(engine, source)
     assert load["status"] == "loading"
     assert (load["rows_read"], load["rows_loaded"]) == (7, 7)
     assert load["bytes_read"] == load["bytes_total"] == usage.stat().st_size
     assert load["workflow_id"] == f"cost-load-{source}"
     assert load["report"]["rows_loaded"] == 7
-
-
-def _org(engine: Engine) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    suffix = uuid.uuid4().hex[:8]
-    with engine.begin() as connection:
-        owner = connection.scalar(
-            text(
-                "INSERT INTO users (username, display_name, email) "
-                "VALUES (:name, 'Owner', 'owner@example.com') RETURNING id"
-            ),
-            {"name": f"owner-{suffix}"},
-        )
-        centers = tuple(
-            int(
-                connection.scalar(
-                    text(
-                        "INSERT INTO cost_centers (code, name, owner_id) "
-                        "VALUES (:c, :c, :o) RETURNING id"
-                    ),
-                    {"c": f"CC-{n}-{suffix}", "o": owner},
-                )
-            )
-            for n in range(3)
-        )
-        accounts = tuple(
-            int(
-                connection.scalar(
-                    text("INSERT INTO gl_accounts (code, name) VALUES (:c, :c) RETURNING id"),
-                    {"c": f"GL-{n}-{suffix}"},
-                )
-            )
-            for n in range(3)
-        )
-    return centers, accounts  # type: ignore[return-value]
 
 
 def _map(
