@@ -1,0 +1,158 @@
+"""Cost sources through the API: configured by finance or an admin, read by the people who
+read cost data; their account mappings and invoice totals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from api.deps import SessionDep, require_role
+from api.schemas.cost_sources import (
+    InvoiceTotalIn,
+    InvoiceTotalOut,
+    MappingIn,
+    MappingOut,
+    SourceIn,
+    SourceListingOut,
+    SourceOut,
+)
+from domain.catalog import Role
+from models.costs.source_settings import AccountMapping, account_mappings, invoice_totals
+from models.people.records import User
+from services.costs.accounts import enter_invoice_total, set_mappings
+from services.costs.overview import source_statuses
+from services.costs.refusals import SourceMissing
+from services.costs.sources import SourceSettings, existing_source, save_source, settings_of
+
+router = APIRouter(prefix="/api/costs/sources", tags=["costs"])
+COST_READERS = (Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN)
+Reader = Annotated[User, Depends(require_role(*COST_READERS))]
+FinanceOrAdmin = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN))]
+
+
+@contextmanager
+def found() -> Iterator[None]:
+    """A source that does not exist is a 404 naming it."""
+    try:
+        yield
+    except SourceMissing as missing:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(missing)) from missing
+
+
+def settings_from(name: str, body: SourceIn) -> SourceSettings:
+    fields = body.model_dump(exclude={"name"})
+    for listed in ("billing_accounts", "owners", "tag_policy_keys"):
+        fields[listed] = tuple(fields[listed])
+    return SourceSettings(name=name, **fields)
+
+
+def source_out(settings: SourceSettings) -> SourceOut:
+    fields = asdict(settings)
+    for listed in ("billing_accounts", "owners", "tag_policy_keys"):
+        fields[listed] = list(fields[listed])
+    return SourceOut(**fields)
+
+
+@router.get("")
+def list_sources(_: Reader, session: SessionDep) -> list[SourceListingOut]:
+    """Every source with its last load and whether its data is late."""
+    return [
+        SourceListingOut(
+            name=s.listing.source.name,
+            format=s.listing.source.format,
+            provider=s.listing.source.provider,
+            last_load_status=s.listing.last_load_status,
+            last_load_at=s.listing.last_load_at,
+            last_load_file=s.listing.last_load_file,
+            newest_data=s.listing.newest_data,
+            stale=s.stale,
+        )
+        for s in source_statuses(session)
+    ]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_source(body: SourceIn, user: FinanceOrAdmin, session: SessionDep) -> SourceOut:
+    """Configures a new source; 409 ``source_exists`` when the name is taken, 422 naming the
+    rule a setting breaks."""
+    if body.name is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a new source needs a name")
+    settings = settings_from(body.name, body)
+    save_source(session, settings, user.username, create=True)
+    return source_out(settings_of(session, existing_source(session, settings.name)))
+
+
+@router.get("/{name}")
+def get_source(name: str, _: Reader, session: SessionDep) -> SourceOut:
+    with found():
+        return source_out(settings_of(session, existing_source(session, name)))
+
+
+@router.put("/{name}")
+def change_source(
+    name: str, body: SourceIn, user: FinanceOrAdmin, session: SessionDep
+) -> SourceOut:
+    """Replaces the source's settings (the name stays); 422 naming a broken rule."""
+    with found():
+        save_source(session, settings_from(name, body), user.username, create=False)
+        return source_out(settings_of(session, existing_source(session, name)))
+
+
+@router.get("/{name}/mappings")
+def get_mappings(name: str, _: Reader, session: SessionDep) -> list[MappingOut]:
+    with found():
+        source = existing_source(session, name)
+    return [MappingOut(**asdict(m)) for m in account_mappings(session, source.id)]
+
+
+@router.put("/{name}/mappings")
+def put_mappings(
+    name: str, body: list[MappingIn], _: FinanceOrAdmin, session: SessionDep
+) -> list[MappingOut]:
+    """The source's account mappings become these; 422 ``unknown_cost_center`` or
+    ``unknown_gl_account`` naming what does not exist, and nothing is replaced."""
+    with found():
+        set_mappings(session, name, [AccountMapping(**m.model_dump()) for m in body])
+        source = existing_source(session, name)
+    return [MappingOut(**asdict(m)) for m in account_mappings(session, source.id)]
+
+
+@router.get("/{name}/invoices")
+def get_invoices(name: str, _: Reader, session: SessionDep) -> list[InvoiceTotalOut]:
+    with found():
+        source = existing_source(session, name)
+    return [
+        InvoiceTotalOut(
+            invoice_id=t.invoice_id,
+            billing_period=t.billing_period_start.strftime("%Y-%m"),
+            currency=t.currency,
+            total=str(t.total),
+            tax=None if t.tax is None else str(t.tax),
+            entered_by=t.entered_by,
+        )
+        for t in invoice_totals(session, source.id)
+    ]
+
+
+@router.post("/{name}/invoices", status_code=status.HTTP_201_CREATED)
+def post_invoice(
+    name: str, body: InvoiceTotalIn, user: FinanceOrAdmin, session: SessionDep
+) -> list[InvoiceTotalOut]:
+    """Enters an invoice's total (entering it again replaces it); answers every total."""
+    tax = None if body.tax is None else Decimal(body.tax)
+    with found():
+        enter_invoice_total(
+            session,
+            name,
+            body.invoice_id,
+            body.billing_period,
+            (Decimal(body.total), body.currency),
+            tax,
+            user.username,
+        )
+    return get_invoices(name, user, session)
