@@ -14,12 +14,13 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from settings.cost_files import CostFileSettings, CostFileStores
 from settings.outside_systems import OutsideSystemSettings, SmtpSettings
 
 DEFAULT_SECRET_KEY = "poflow-development-secret-change-me"  # noqa: S105 - refused in production
 
 
-class Settings(OutsideSystemSettings):
+class Settings(OutsideSystemSettings, CostFileSettings):
     """Everything poflow reads from its environment, with the defaults a laptop needs."""
 
     model_config = SettingsConfigDict(
@@ -172,6 +173,10 @@ class Settings(OutsideSystemSettings):
         return SmtpSettings(
             self.smtp_host, self.smtp_port, self.smtp_sender, self.app_url, self.link_max_age_hours
         )
+
+    @property
+    def cost_files(self) -> CostFileStores:
+        return self.cost_file_stores(self.data_dir)
 
     @property
     def oidc_enabled(self) -> bool:
