@@ -34,6 +34,8 @@ from api.web import (
     admin_pages,
     audit_pages,
     auth_pages,
+    cost_source_actions,
+    cost_source_pages,
     delegation_pages,
     inbox_page,
     landing,
@@ -129,6 +131,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         requisition_pages.router,
         report_pages.router,
         summary_page.router,
+        cost_source_pages.router,
+        cost_source_actions.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -6,6 +6,7 @@ from services.refusals import RefusalKind, RuleRefused
 
 COST_RULES: dict[str, RefusalKind] = {
     "invalid_name": RefusalKind.INVALID,
+    "invalid_request": RefusalKind.INVALID,
     "unknown_format": RefusalKind.INVALID,
     "unknown_column": RefusalKind.INVALID,
     "mapping_required": RefusalKind.INVALID,
