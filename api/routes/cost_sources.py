@@ -3,15 +3,17 @@ read cost data; their account mappings and invoice totals."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from api.deps import SessionDep, require_role
+from api.deps import RuntimeDep, SessionDep, require_role
 from api.schemas.cost_sources import (
     InvoiceTotalIn,
     InvoiceTotalOut,
@@ -20,19 +22,24 @@ from api.schemas.cost_sources import (
     SourceIn,
     SourceListingOut,
     SourceOut,
+    UploadAccepted,
 )
 from domain.catalog import Role
 from models.costs.source_settings import AccountMapping, account_mappings, invoice_totals
 from models.people.records import User
 from services.costs.accounts import enter_invoice_total, set_mappings
+from services.costs.imports import load_received
+from services.costs.loads import follow_page
 from services.costs.overview import source_statuses
 from services.costs.refusals import SourceMissing
 from services.costs.sources import SourceSettings, existing_source, save_source, settings_of
+from services.costs.uploads import receive, upload_chunks
 
 router = APIRouter(prefix="/api/costs/sources", tags=["costs"])
 COST_READERS = (Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN)
 Reader = Annotated[User, Depends(require_role(*COST_READERS))]
 FinanceOrAdmin = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN))]
+UNPROCESSABLE = status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 @contextmanager
@@ -156,3 +163,81 @@ def post_invoice(
             user.username,
         )
     return get_invoices(name, user, session)
+
+
+async def _body_chunks(request: Request) -> AsyncIterator[bytes]:
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+async def _form_file(request: Request) -> tuple[AsyncIterator[bytes], str]:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, StarletteUpload):
+        raise HTTPException(UNPROCESSABLE, "a multipart upload holds the file in its file field")
+    return upload_chunks(upload), upload.filename or "upload"
+
+
+@router.post(
+    "/{name}/files",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            }
+        }
+    },
+)
+async def upload_file(
+    request: Request,
+    name: str,
+    user: FinanceOrAdmin,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    filename: Annotated[str | None, Query(max_length=255)] = None,
+    billing_period: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+) -> UploadAccepted:
+    """Streams the file (the raw body, named by ``filename``, or a multipart ``file``) into
+    the upload store, any size, and starts the load of its billing period (read from its first
+    row, or ``billing_period``): 202 with the load's workflow id and the page that follows it.
+    422 ``wrong_format`` or ``unreadable_file`` naming file, row and column (nothing is kept);
+    409 ``load_running`` while a load of the same source and period runs."""
+    with found():
+        source = await run_in_threadpool(existing_source, session, name)
+        configured = await run_in_threadpool(settings_of, session, source)
+    session.commit()  # the connection goes back while the file streams in
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        chunks, file_name = await _form_file(request)
+    elif filename:
+        chunks, file_name = _body_chunks(request), filename
+    else:
+        raise HTTPException(UNPROCESSABLE, "name the file: ?filename=<name>.csv")
+    settings = runtime.settings
+    upload_dir = settings.cost_files.upload_dir
+    received = await receive(chunks, upload_dir, file_name)
+    started = await load_received(
+        runtime.temporal,
+        settings.temporal_task_queue,
+        upload_dir,
+        configured,
+        received,
+        billing_period,
+        user.username,
+    )
+    return UploadAccepted(
+        source=name,
+        billing_period=started.billing_period,
+        file=started.upload.ref.name,
+        sha256=started.upload.sha256,
+        bytes=started.upload.size,
+        workflow_id=started.handle.id,
+        follow=follow_page(started.handle.id),
+    )

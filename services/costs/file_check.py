@@ -1,0 +1,74 @@
+"""What a cost file is before it is loaded: its format (the source's, or detected from the
+header) and its billing period, read from its first data row through the normaliser.
+
+Guarantees: reads the header and one row, whatever the file's size; a file that cannot be
+read, is of another format than the source's, or holds no data row raises a CostFileError
+naming the file, row and column."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from adapters.costs.open_file import open_cost_file
+from domain.costs.detect import FORMATS, detect_format, focus_version
+from domain.costs.errors import CostFileError
+from domain.costs.generic_format import MappingError, generic_mapping
+from domain.costs.mapping import FormatMapping
+from domain.costs.normalise import Normaliser
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    format: str  # the mapping's name, e.g. "focus-1.2" or "aws-cur"
+    billing_period: str  # YYYY-MM
+    provider: str | None
+    billing_account: str | None
+
+
+def mapping_for(
+    file: str, source_format: str, column_mapping: Mapping[str, Any], header: tuple[str, ...]
+) -> FormatMapping:
+    """The mapping a file of a source in ``source_format`` is read with (``auto``: detected)."""
+    if source_format == "auto":
+        return detect_format(file, header)
+    if source_format == "focus":
+        detect_format(file, header)  # refuses a header of another format
+        return focus_version(header)
+    if source_format == "csv":
+        try:
+            return generic_mapping(
+                column_mapping.get("columns", {}), column_mapping.get("constants", {})
+            )
+        except MappingError as error:
+            raise CostFileError(file, 0, "", f"the source's column mapping: {error}") from error
+    return FORMATS[source_format]
+
+
+def file_facts(
+    path: Path, name: str, source_format: str, column_mapping: Mapping[str, Any]
+) -> FileFacts:
+    """The file's format and its first data row's billing period (its charge period when the
+    format has no billing period), provider and billing account."""
+    reader = open_cost_file(path)
+    mapping = mapping_for(name, source_format, column_mapping, reader.header)
+    normaliser = Normaliser(name, mapping, reader.header)
+    first = next(iter(reader.rows()), None)
+    if first is None:
+        raise CostFileError(name, 1, "", "the file holds no data row")
+    focus = normaliser.normalise(first.row_number, first.values).focus
+    start = focus.get("BillingPeriodStart") or focus.get("ChargePeriodStart")
+    if not isinstance(start, datetime):
+        raise CostFileError(
+            name, 1, "", "the first row says neither its billing nor its charge period"
+        )
+    provider, account = focus.get("ProviderName"), focus.get("BillingAccountId")
+    return FileFacts(
+        mapping.name,
+        start.strftime("%Y-%m"),
+        provider if isinstance(provider, str) else None,
+        account if isinstance(account, str) else None,
+    )
