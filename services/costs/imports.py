@@ -19,7 +19,7 @@ from domain.costs.errors import CostFileError
 from domain.costs.load_messages import CostLoadResult
 from models.costs.source_settings import source_named
 from services.costs.accounts import period_start
-from services.costs.file_check import FileFacts, file_facts
+from services.costs.file_check import FileFacts, file_facts, is_wrong_format
 from services.costs.loads import start_load
 from services.costs.refusals import CostRefused
 from services.costs.sources import SourceSettings, save_source, settings_of
@@ -74,9 +74,8 @@ def detected(path: Path, format_hint: str) -> FileFacts:
     try:
         facts = file_facts(path, path.name, "auto", {})
     except CostFileError as error:
-        raise CostRefused(
-            "wrong_format" if error.row == 0 else "unreadable_file", str(error)
-        ) from error
+        rule = "wrong_format" if is_wrong_format(error) else "unreadable_file"
+        raise CostRefused(rule, str(error)) from error
     family = _FAMILY.get(format_hint)
     if family is not None and facts.format.split("-")[0] != family:
         raise CostRefused(

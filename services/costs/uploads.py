@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.costs.errors import CostFileError
 from domain.costs.load_messages import CostFileRef
-from services.costs.file_check import FileFacts, file_facts
+from services.costs.file_check import FileFacts, file_facts, is_wrong_format
 from services.costs.refusals import CostRefused
 
 UPLOAD_STORE = "upload"
@@ -99,7 +99,7 @@ def keep(
         facts = file_facts(received.path, received.name, source_format, column_mapping)
     except CostFileError as error:
         received.path.unlink(missing_ok=True)
-        rule = "wrong_format" if error.row == 0 else "unreadable_file"  # 0: the header
+        rule = "wrong_format" if is_wrong_format(error) else "unreadable_file"
         raise CostRefused(rule, str(error)) from error
     key = f"{received.sha256}/{received.name}"
     target = root / source / key
