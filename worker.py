@@ -22,6 +22,12 @@ from temporalio.worker import Worker
 from activities.audit import AuditActivities, AuditCheckpoints
 from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
+from activities.costs.actuals import CostActualsActivities
+from activities.costs.discover import CostFileDiscovery
+from activities.costs.fetch import CostFileFetching
+from activities.costs.freshness import CostFreshness
+from activities.costs.notify import CostOwnerNotices
+from activities.costs.reconcile import CostReconcileActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
@@ -42,12 +48,14 @@ from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
+from models.costs.source_files import all_sources
 from models.db import build_engine, session_factory
 from models.integrations.builtin_erp import PostgresErp
 from models.integrations.outbox import PostgresOutbox
 from settings import Settings
 from settings.outside_systems import ErpSettings
 from workflows import search_attributes
+from workflows.costs.schedules import ensure_cost_schedules
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
 from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
@@ -82,6 +90,7 @@ def build_activities(
     outbound = OutboundActivities(erp, build_itsm(outbox, settings), notifications)
     erp_status = ErpStatusActivities(sessions, erp if isinstance(erp, RestErp) else NoEventFeed())
     return [
+        *build_cost_activities(sessions, settings, notifications),
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,
         requisitions.prepare_requisition,
@@ -102,6 +111,28 @@ def build_activities(
         DigestActivities(notifications).send_digests,
         erp_status.read_erp_events,
         erp_status.save_erp_cursor,
+    ]
+
+
+def build_cost_activities(
+    sessions: sessionmaker[Session], settings: Settings, notifications: NotificationRouter
+) -> list[Callable[..., Any]]:
+    """The cost loads' activities: the stores' files, reconciliation and actuals, and the
+    owners' messages."""
+    stores = settings.cost_files
+    fetching = CostFileFetching(sessions, stores)
+    notices = CostOwnerNotices(sessions, notifications)
+    actuals = CostActualsActivities(
+        sessions, settings.base_currency, settings.fiscal_year_start_month
+    )
+    return [
+        CostReconcileActivities(sessions).reconcile_cost_loads,
+        actuals.book_cost_actuals,
+        CostFileDiscovery(sessions, stores).discover_cost_files,
+        fetching.fetch_cost_file,
+        fetching.cost_files_current,
+        notices.notify_cost_owners,
+        CostFreshness(sessions, notices).check_cost_freshness,
     ]
 
 
@@ -205,6 +236,9 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(stop_signal, stop.set)
     sessions = session_factory(engine)
+    with sessions() as session:
+        sources = all_sources(session)
+    await ensure_cost_schedules(client, settings.temporal_task_queue, sources)
     anchoring = _anchor_audit_trail(sessions, settings)
     try:
         async with build_worker(client, settings, sessions):

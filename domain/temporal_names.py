@@ -17,6 +17,7 @@ class WorkflowType:
     ERP_STATUS_POLL: Final = "ErpStatusPoll"
     COST_LOAD: Final = "CostLoad"
     COST_FRESHNESS: Final = "CostFreshness"
+    COST_REFRESH: Final = "CostRefresh"
 
 
 class PoUpdate:
@@ -40,6 +41,10 @@ class PoQuery:
 
     VIEW: Final = "view"
     RECORDED_CHANGES: Final = "recorded_events"
+
+
+class CostLoadQuery:
+    PROGRESS: Final = "progress"
 
 
 class Activity:
@@ -72,6 +77,7 @@ class Activity:
     BOOK_COST_ACTUALS: Final = "book_cost_actuals"
     NOTIFY_COST_OWNERS: Final = "notify_cost_owners"
     CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
+    COST_FILES_CURRENT: Final = "cost_files_current"
 
 
 def workflow_id_for(po_number: str) -> str:

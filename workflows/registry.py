@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from temporalio.worker import UnsandboxedWorkflowRunner
 
+from workflows.costs.load import CostLoadWorkflow
+from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -17,6 +19,9 @@ WORKFLOWS: list[type] = [
     TicketFeedbackWorkflow,
     NotificationDigestWorkflow,
     ErpStatusPollWorkflow,
+    CostLoadWorkflow,
+    CostRefreshWorkflow,
+    CostFreshnessWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

@@ -43,6 +43,32 @@ class FetchedFile:
 
 
 @dataclass(frozen=True)
+class CostFileFetch:
+    """Fetch ``file`` of ``source`` (whose location says where its folder or bucket is)."""
+
+    source: str
+    file: CostFileRef
+
+
+@dataclass(frozen=True)
+class PeriodFiles:
+    """The files fetched for ``source``'s ``billing_period``."""
+
+    source: str
+    billing_period: str
+    files: tuple[FetchedFile, ...]
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """Where a running load stands (the workflow's ``progress`` query)."""
+
+    status: str
+    rows: int
+    files: int
+
+
+@dataclass(frozen=True)
 class IngestRequest:
     """Ingest one fetched file of ``source``: lines of another billing period than
     ``billing_period`` (when given) or of an account the source does not own refuse the file."""

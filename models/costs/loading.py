@@ -7,19 +7,19 @@ transaction; a load that fails before leaves the previous partition as it was.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 from psycopg import Connection as PgConnection
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Connection, Engine, Row, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from domain.costs.tag_keys import normalised_tags
-from models.costs.lines import FOCUS_STORED, LINEAGE, PARTITION_SCHEMA
+from models.costs.lines import ADDED, FOCUS_STORED, LINEAGE, PARTITION_SCHEMA
 from models.costs.records import LoadStatus
 from models.costs.rollups import rebuild_daily
 
@@ -56,22 +56,17 @@ def open_load(
     billing_period_start: datetime,
     file_name: str,
     file_hash: str,
+    workflow_id: str | None = None,
+    bytes_total: int = 0,
 ) -> int:
     """Record a load of the slice (created if new) and create its staging table; its id."""
     with engine.begin() as connection:
-        slice_id = connection.scalar(
-            text(
-                "INSERT INTO cost_slices (source_id, billing_account_id, billing_period_start) "
-                "VALUES (:source, :account, :period) ON CONFLICT "
-                "(source_id, billing_account_id, billing_period_start) "
-                "DO UPDATE SET source_id = EXCLUDED.source_id RETURNING id"
-            ),
-            {"source": source_id, "account": billing_account_id, "period": billing_period_start},
-        )
+        slice_id = _slice(connection, source_id, billing_account_id, billing_period_start)
         load_id = connection.scalar(
             text(
-                "INSERT INTO cost_loads (source_id, slice_id, file_name, file_hash, status) "
-                "VALUES (:source, :slice, :name, :hash, :status) RETURNING id"
+                "INSERT INTO cost_loads (source_id, slice_id, file_name, file_hash, status, "
+                "workflow_id, bytes_total) "
+                "VALUES (:source, :slice, :name, :hash, :status, :workflow, :bytes) RETURNING id"
             ),
             {
                 "source": source_id,
@@ -79,12 +74,63 @@ def open_load(
                 "name": file_name,
                 "hash": file_hash,
                 "status": LoadStatus.LOADING.value,
+                "workflow": workflow_id,
+                "bytes": bytes_total,
             },
         )
         connection.execute(
             text("SELECT cost_lines_stage(:slice, :load)"), {"slice": slice_id, "load": load_id}
         )
     return int(load_id)
+
+
+def _slice(connection: Connection, source_id: int, account: str, period: datetime) -> int:
+    return int(
+        connection.scalar(
+            text(
+                "INSERT INTO cost_slices (source_id, billing_account_id, billing_period_start) "
+                "VALUES (:source, :account, :period) ON CONFLICT "
+                "(source_id, billing_account_id, billing_period_start) "
+                "DO UPDATE SET source_id = EXCLUDED.source_id RETURNING id"
+            ),
+            {"source": source_id, "account": account, "period": period},
+        )
+    )
+
+
+def record_failed_load(
+    engine: Engine,
+    *,
+    source_id: int,
+    billing_account_id: str,
+    billing_period_start: datetime,
+    file_name: str,
+    file_hash: str,
+    workflow_id: str | None,
+    report: Mapping[str, object],
+) -> int:
+    """Record a file refused before any of its slices was staged (its header, its first row):
+    a failed load of the slice it was for, with the report naming the problem; its id."""
+    with engine.begin() as connection:
+        slice_id = _slice(connection, source_id, billing_account_id, billing_period_start)
+        return int(
+            connection.execute(
+                text(
+                    "INSERT INTO cost_loads (source_id, slice_id, file_name, file_hash, status, "
+                    "workflow_id, report, finished_at) VALUES (:source, :slice, :name, :hash, "
+                    ":failed, :workflow, :report, now()) RETURNING id"
+                ).bindparams(bindparam("report", type_=JSONB)),
+                {
+                    "source": source_id,
+                    "slice": slice_id,
+                    "name": file_name,
+                    "hash": file_hash,
+                    "failed": LoadStatus.FAILED.value,
+                    "workflow": workflow_id,
+                    "report": dict(report),
+                },
+            ).scalar_one()
+        )
 
 
 def copy_lines(
@@ -112,7 +158,7 @@ def copy_lines(
             slice_row.billing_period_start,
         )
         while batch := list(islice(rows, batch_rows)):
-            _copy(raw, load_id, batch)
+            copy_staged(raw, load_id, batch)
             copied += len(batch)
             connection.execute(
                 text("UPDATE cost_loads SET rows_loaded = :n WHERE id = :load"),
@@ -122,8 +168,17 @@ def copy_lines(
     return copied
 
 
-def _copy(raw: PgConnection, load_id: int, batch: list[tuple[object, ...]]) -> None:
-    columns = [*LINEAGE, *(stored for _, stored in FOCUS_STORED), "tags_normalised", "extras"]
+LINE_COLUMNS = (*LINEAGE, *(stored for _, stored in FOCUS_STORED), *ADDED)
+
+
+def copy_staged(
+    raw: PgConnection,
+    load_id: int,
+    batch: Iterable[Sequence[object]],
+    columns: Sequence[str] = LINE_COLUMNS,
+) -> None:
+    """COPY ``batch`` (one value per column of ``columns``) into the load's staging table, in
+    the connection's open transaction."""
     statement = sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
         sql.Identifier(PARTITION_SCHEMA),
         sql.Identifier(f"cost_lines_load_{load_id}"),
@@ -163,48 +218,69 @@ def _value(name: str, value: object) -> object:
 
 
 def swap_in(engine: Engine, load_id: int) -> None:
-    """In one transaction: drop the slice's previous partition (if any), attach the load's
-    staging table as the new one, rebuild the slice's daily roll-ups, and mark the load current
-    and the previous one replaced. Readers wait for the commit and then see the new lines."""
+    """``swap_in_loads`` of one load."""
+    swap_in_loads(engine, (load_id,))
+
+
+def swap_in_loads(engine: Engine, load_ids: Iterable[int]) -> None:
+    """In one transaction, for every load: drop its slice's previous partition (if any), attach
+    the load's staging table as the new one, rebuild the slice's daily roll-ups, and mark the
+    load current and the previous one replaced. Readers wait for the commit and then see every
+    slice's new lines; until then (and if any step fails) every previous partition is intact.
+    Slices are locked in id order, so two runs swapping overlapping slices cannot deadlock."""
     with engine.begin() as connection:
-        load = connection.execute(
+        loads = connection.execute(
             text(
-                "SELECT l.slice_id, l.status, s.current_load_id, s.billing_period_start "
+                "SELECT l.id, l.slice_id, l.status, s.current_load_id, s.billing_period_start "
                 "FROM cost_loads l JOIN cost_slices s ON s.id = l.slice_id "
-                "WHERE l.id = :load FOR UPDATE OF s"
+                "WHERE l.id = ANY(:loads) ORDER BY s.id FOR UPDATE OF s"
             ),
-            {"load": load_id},
-        ).one()
-        if load.status != LoadStatus.LOADING.value:
-            raise ValueError(f"load {load_id} is {load.status}, not loading")
-        connection.execute(
-            text("SELECT cost_lines_swap(:slice, :load)"), {"slice": load.slice_id, "load": load_id}
-        )
-        rebuild_daily(connection, load.slice_id, load.billing_period_start)
-        connection.execute(
-            text("UPDATE cost_loads SET status = :replaced WHERE id = :previous"),
-            {"replaced": LoadStatus.REPLACED.value, "previous": load.current_load_id},
-        )
-        connection.execute(
-            text("UPDATE cost_loads SET status = :current, finished_at = now() WHERE id = :load"),
-            {"current": LoadStatus.CURRENT.value, "load": load_id},
-        )
+            {"loads": sorted(set(load_ids))},
+        ).all()
+        missing = set(load_ids) - {load.id for load in loads}
+        if missing:
+            raise ValueError(f"no load {', '.join(map(str, sorted(missing)))}")
+        for load in loads:
+            _swap(connection, load)
+
+
+def _swap(connection: Connection, load: Row[Any]) -> None:
+    if load.status != LoadStatus.LOADING.value:
+        raise ValueError(f"load {load.id} is {load.status}, not loading")
+    connection.execute(
+        text("SELECT cost_lines_swap(:slice, :load)"), {"slice": load.slice_id, "load": load.id}
+    )
+    rebuild_daily(connection, load.slice_id, load.billing_period_start)
+    connection.execute(
+        text("UPDATE cost_loads SET status = :replaced WHERE id = :previous"),
+        {"replaced": LoadStatus.REPLACED.value, "previous": load.current_load_id},
+    )
+    connection.execute(
+        text("UPDATE cost_loads SET status = :current, finished_at = now() WHERE id = :load"),
+        {"current": LoadStatus.CURRENT.value, "load": load.id},
+    )
 
 
 def abandon_load(engine: Engine, load_id: int, report: Mapping[str, object]) -> None:
-    """Drop what the load staged and mark it failed with its report; the slice keeps the
-    partition it had."""
+    """``abandon_loads`` of one load."""
+    abandon_loads(engine, (load_id,), report)
+
+
+def abandon_loads(engine: Engine, load_ids: Iterable[int], report: Mapping[str, object]) -> None:
+    """Drop what the loads staged and mark each still loading failed with ``report`` (merged
+    into what it already holds); their slices keep the partitions they had. Harmless to repeat."""
     with engine.begin() as connection:
-        connection.execute(text("SELECT cost_lines_discard(:load)"), {"load": load_id})
-        connection.execute(
-            text(
-                "UPDATE cost_loads SET status = :failed, finished_at = now(), report = :report "
-                "WHERE id = :load AND status = :loading"
-            ).bindparams(bindparam("report", type_=JSONB)),
-            {
-                "load": load_id,
-                "report": dict(report),
-                "failed": LoadStatus.FAILED.value,
-                "loading": LoadStatus.LOADING.value,
-            },
-        )
+        for load_id in sorted(set(load_ids)):
+            connection.execute(text("SELECT cost_lines_discard(:load)"), {"load": load_id})
+            connection.execute(
+                text(
+                    "UPDATE cost_loads SET status = :failed, finished_at = now(), "
+                    "report = report || :report WHERE id = :load AND status = :loading"
+                ).bindparams(bindparam("report", type_=JSONB)),
+                {
+                    "load": load_id,
+                    "report": dict(report),
+                    "failed": LoadStatus.FAILED.value,
+                    "loading": LoadStatus.LOADING.value,
+                },
+            )

@@ -35,30 +35,39 @@ def _dumps(values: object) -> str:
 
 
 def quarantine_rows(engine: Engine, load_id: int, rows: Iterable[QuarantinedRow]) -> int:
-    """COPY the rows into the quarantine, ``BATCH_ROWS`` per transaction, and count them on
-    the load; the number stored."""
+    """COPY the rows into the quarantine, ``BATCH_ROWS`` per transaction, and add them to the
+    load's count; the number stored."""
     stored = 0
     iterator = iter(rows)
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
         assert isinstance(raw, PgConnection)
         while batch := list(islice(iterator, BATCH_ROWS)):
-            with (
-                raw.cursor() as cursor,
-                cursor.copy(
-                    "COPY cost_quarantined_lines (load_id, file_row, rule, detail, line) FROM STDIN"
-                ) as copy,
-            ):
-                for row in batch:
-                    values = Jsonb(dict(row.values), dumps=_dumps)
-                    copy.write_row((load_id, row.row_number, row.rule, row.detail, values))
+            copy_quarantined(raw, load_id, batch)
             stored += len(batch)
             connection.execute(
-                text("UPDATE cost_loads SET rows_quarantined = :n WHERE id = :load"),
-                {"n": stored, "load": load_id},
+                text(
+                    "UPDATE cost_loads SET rows_quarantined = rows_quarantined + :n "
+                    "WHERE id = :load"
+                ),
+                {"n": len(batch), "load": load_id},
             )
             connection.commit()
     return stored
+
+
+def copy_quarantined(raw: PgConnection, load_id: int, rows: Iterable[QuarantinedRow]) -> None:
+    """COPY the rows into the quarantine in the connection's open transaction (the caller
+    counts them on the load)."""
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(
+            "COPY cost_quarantined_lines (load_id, file_row, rule, detail, line) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            values = Jsonb(dict(row.values), dumps=_dumps)
+            copy.write_row((load_id, row.row_number, row.rule, row.detail, values))
 
 
 def quarantined_rows(engine: Engine, load_id: int) -> list[QuarantinedRow]:

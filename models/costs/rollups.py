@@ -7,19 +7,24 @@ from datetime import datetime
 from sqlalchemy import Connection, text
 
 # Grouped by day, source, provider, billing account, sub-account, service, region, charge
-# category and currency, and by the tags (normalised keys) the source's tag policy names.
+# category and currency, by the tags (normalised keys) the source's tag policy names, and by
+# the direct allocation (cost center, GL account, PO) and base currency a load worked out.
 _REBUILD = text(
     """
     INSERT INTO cost_daily (
         slice_id, usage_date, source_id, provider_name, billing_account_id, sub_account_id,
         service_name, region_id, charge_category, billing_currency, tags,
-        billed_cost, effective_cost, list_cost, contracted_cost, line_count)
+        cost_center_id, gl_account_id, po_number, base_currency,
+        billed_cost, effective_cost, list_cost, contracted_cost, line_count,
+        billed_cost_base, effective_cost_base)
     SELECT l.slice_id,
            (COALESCE(l.charge_period_start, l.billing_period_start) AT TIME ZONE 'UTC')::date,
            s.source_id, l.provider_name, s.billing_account_id, l.sub_account_id,
            l.service_name, l.region_id, l.charge_category, l.billing_currency, policy.tags,
+           l.cost_center_id, l.gl_account_id, l.po_number, l.base_currency,
            COALESCE(sum(l.billed_cost), 0), COALESCE(sum(l.effective_cost), 0),
-           COALESCE(sum(l.list_cost), 0), COALESCE(sum(l.contracted_cost), 0), count(*)
+           COALESCE(sum(l.list_cost), 0), COALESCE(sum(l.contracted_cost), 0), count(*),
+           COALESCE(sum(l.billed_cost_base), 0), COALESCE(sum(l.effective_cost_base), 0)
     FROM cost_lines l
     JOIN cost_slices s ON s.id = l.slice_id
     JOIN cost_sources src ON src.id = s.source_id
@@ -29,7 +34,7 @@ _REBUILD = text(
         WHERE t.key = ANY (src.tag_policy_keys)
     ) policy
     WHERE l.billing_period_start = :period AND l.slice_id = :slice
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
     """
 )
 

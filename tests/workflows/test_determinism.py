@@ -14,7 +14,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = sorted([*(ROOT / "workflows").glob("*.py"), *(ROOT / "domain").rglob("*.py")])
+MODULES = sorted([*(ROOT / "workflows").rglob("*.py"), *(ROOT / "domain").rglob("*.py")])
 WORKFLOW_CODE = ("workflows", "domain")
 # Every package of poflow a workflow could import, so a path through any of them is followed.
 POFLOW = (

@@ -1,0 +1,90 @@
+"""What a load needs to know of its source, read once per file: format, owned billing accounts,
+base currency, data-quality actions and tag policy, column mapping, and the direct allocation
+(account mappings and the source's defaults)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Where a line's cost is booked: cost center, GL account, and the PO it draws on."""
+
+    cost_center_id: int | None
+    gl_account_id: int | None
+    po_number: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    id: int
+    name: str
+    format: str
+    base_currency: str
+    billing_accounts: frozenset[str]
+    column_mapping: Mapping[str, Any]
+    quality_actions: Mapping[str, str]
+    tag_policy_keys: tuple[str, ...]
+    default: Allocation
+    # (account kind, account id) -> allocation; kinds are ``billing_account`` and ``sub_account``
+    mappings: Mapping[tuple[str, str], Allocation] = field(default_factory=dict)
+
+    def owns(self, billing_account: str) -> bool:
+        """A source with no billing accounts listed owns every account its files hold."""
+        return not self.billing_accounts or billing_account in self.billing_accounts
+
+    def allocation(self, billing_account: str | None, sub_account: str | None) -> Allocation:
+        """A sub-account's mapping wins over its billing account's; else the source's default."""
+        for kind, account in (("sub_account", sub_account), ("billing_account", billing_account)):
+            if account is not None and (kind, account) in self.mappings:
+                return self.mappings[(kind, account)]
+        return self.default
+
+
+class UnknownSource(LookupError):
+    """No cost source of that name."""
+
+
+def read_source(engine: Engine, name: str) -> SourceConfig:
+    """The named source's configuration; ``UnknownSource`` if there is none."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT id, name, format, base_currency, billing_accounts, column_mapping, "
+                "quality_actions, tag_policy_keys, default_cost_center_id, "
+                "default_gl_account_id FROM cost_sources WHERE name = :name"
+            ),
+            {"name": name},
+        ).one_or_none()
+        if row is None:
+            raise UnknownSource(f"no cost source named {name!r}")
+        mapped = connection.execute(
+            text(
+                "SELECT account_kind, account_id, cost_center_id, gl_account_id, po_number "
+                "FROM cost_account_mappings WHERE source_id = :source"
+            ),
+            {"source": row.id},
+        )
+        mappings = {
+            (m.account_kind, m.account_id): Allocation(
+                m.cost_center_id, m.gl_account_id, m.po_number
+            )
+            for m in mapped
+        }
+    return SourceConfig(
+        id=row.id,
+        name=row.name,
+        format=row.format,
+        base_currency=row.base_currency,
+        billing_accounts=frozenset(row.billing_accounts or ()),
+        column_mapping=row.column_mapping or {},
+        quality_actions=row.quality_actions or {},
+        tag_policy_keys=tuple(row.tag_policy_keys or ()),
+        default=Allocation(row.default_cost_center_id, row.default_gl_account_id),
+        mappings=mappings,
+    )

@@ -1,0 +1,149 @@
+"""One source's billing period, loaded whole (docs/costs.md, "Loads, sources' files and
+schedules").
+
+Read ``CostLoadWorkflow.run`` top to bottom: the period's files are discovered (unless given),
+fetched to the worker's disk and, unless every one of them is already what the period holds,
+ingested into staging tables no one reads; then all of them are swapped in at once, reconciled
+and booked as actuals, and the source's owners are told. A file refused on the way ends the run
+"failed" with the problem: whatever was staged is abandoned, the previous data stays as it was,
+and the load is retried by starting it again once the file is fixed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from temporalio import workflow
+from temporalio.exceptions import FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.costs.load_messages import (
+        CostFileFetch,
+        CostLoadRequest,
+        CostLoadResult,
+        FetchedFile,
+        IngestRequest,
+        LoadProgress,
+        PeriodFiles,
+    )
+    from domain.temporal_names import CostLoadQuery, WorkflowType
+    from workflows import search_attributes as attributes
+    from workflows.activity_calls import reason_of
+    from workflows.costs import load_calls as calls
+
+DISCOVERING, LOADING, SWAPPING = "discovering", "loading", "swapping"
+LOADED, FAILED, UNCHANGED = "loaded", "failed", "unchanged"
+
+
+@dataclass
+class _Staged:
+    """What the files ingested so far staged and counted."""
+
+    load_ids: list[int]
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_flagged: int = 0
+
+
+@workflow.defn(name=WorkflowType.COST_LOAD)
+class CostLoadWorkflow:
+    """Loads a source's billing period from its files so that readers see the period's previous
+    lines or all of the new ones, never a mix, never both; runs again at will (same files:
+    ``unchanged``). Operators follow it by the search attributes CostSource, BillingPeriod,
+    LoadStatus and LoadRows; the ``progress`` query answers the status and rows so far."""
+
+    def __init__(self) -> None:
+        self._status, self._rows, self._files = DISCOVERING, 0, 0
+
+    @workflow.query(name=CostLoadQuery.PROGRESS)
+    def progress(self) -> LoadProgress:
+        return LoadProgress(self._status, self._rows, self._files)
+
+    @workflow.run
+    async def run(self, request: CostLoadRequest) -> CostLoadResult:
+        ended = CostLoadResult(request.source, request.billing_period, UNCHANGED)
+        workflow.upsert_search_attributes(
+            [
+                attributes.COST_SOURCE.value_set(request.source),
+                attributes.BILLING_PERIOD.value_set(request.billing_period),
+            ]
+        )
+        self._show(DISCOVERING)
+        try:
+            fetched = await self._fetch(request)
+        except FailureError as error:
+            return await self._end(replace(ended, status=FAILED, problem=reason_of(error)))
+        if not fetched or await calls.files_current(
+            PeriodFiles(request.source, request.billing_period, tuple(fetched))
+        ):
+            return await self._end(ended)
+        staged = _Staged([])
+        self._show(LOADING)
+        try:
+            await self._ingest(request, fetched, staged)
+        except FailureError as error:
+            problem = reason_of(error)
+            await calls.abandon(staged.load_ids, problem)
+            return await self._end(replace(ended, status=FAILED, problem=problem))
+        self._show(SWAPPING)
+        await calls.swap_in(staged.load_ids)
+        loaded = CostLoadResult(
+            request.source,
+            request.billing_period,
+            LOADED,
+            tuple(staged.load_ids),
+            staged.rows_loaded,
+            staged.rows_quarantined,
+            staged.rows_flagged,
+        )
+        return await self._end(await self._link(loaded))
+
+    async def _fetch(self, request: CostLoadRequest) -> list[FetchedFile]:
+        """The request's files, or the period's files found at the source, on the worker's disk."""
+        files = request.files or tuple(await calls.discover(request))
+        self._files = len(files)
+        return [await calls.fetch(CostFileFetch(request.source, file)) for file in files]
+
+    async def _ingest(
+        self, request: CostLoadRequest, fetched: list[FetchedFile], staged: _Staged
+    ) -> None:
+        """Each file into staging tables, in turn; ``staged`` keeps what is staged so far, so a
+        refusal of a later file abandons the earlier ones too."""
+        workflow_id = workflow.info().workflow_id
+        for file in fetched:
+            outcome = await calls.ingest(
+                IngestRequest(request.source, file, request.billing_period, workflow_id)
+            )
+            staged.load_ids.extend(outcome.load_ids)
+            staged.rows_loaded += outcome.rows_loaded
+            staged.rows_quarantined += outcome.rows_quarantined
+            staged.rows_flagged += outcome.rows_flagged
+            self._show(LOADING, staged.rows_loaded)
+
+    async def _link(self, loaded: CostLoadResult) -> CostLoadResult:
+        """Reconcile the loaded period and book its actuals. The lines are in whatever happens
+        here: a step that fails for good is named in the result, which stays ``loaded``."""
+        load_ids = list(loaded.load_ids)
+        try:
+            await calls.reconcile(load_ids)
+            await calls.book_actuals(load_ids)
+        except FailureError as error:
+            workflow.logger.warning("%s: lines loaded, not linked", workflow.info().workflow_id)
+            return replace(loaded, problem=f"loaded, not reconciled or booked: {reason_of(error)}")
+        return loaded
+
+    async def _end(self, result: CostLoadResult) -> CostLoadResult:
+        """Show how the load ended and tell the owners (unless nothing changed); a message that
+        cannot be sent is logged, never fails the load."""
+        self._show(result.status, result.rows_loaded)
+        if result.status != UNCHANGED:
+            try:
+                await calls.notify_owners(result)
+            except FailureError as error:
+                workflow.logger.warning("owners not told: %s", reason_of(error))
+        return result
+
+    def _show(self, status: str, rows: int = 0) -> None:
+        self._status, self._rows = status, rows
+        workflow.upsert_search_attributes(
+            [attributes.LOAD_STATUS.value_set(status), attributes.LOAD_ROWS.value_set(rows)]
+        )
