@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import RuntimeDep, SessionDep, require_role
@@ -32,7 +33,7 @@ from services.costs.imports import load_received
 from services.costs.loads import follow_page
 from services.costs.overview import source_statuses
 from services.costs.refusals import SourceMissing
-from services.costs.sources import SourceSettings, existing_source, save_source, settings_of
+from services.costs.sources import SourceSettings, configure_source, existing_source, settings_of
 from services.costs.uploads import receive, upload_chunks
 
 router = APIRouter(prefix="/api/costs/sources", tags=["costs"])
@@ -84,14 +85,21 @@ def list_sources(_: Reader, session: SessionDep) -> list[SourceListingOut]:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_source(body: SourceIn, user: FinanceOrAdmin, session: SessionDep) -> SourceOut:
+async def create_source(
+    body: SourceIn, user: FinanceOrAdmin, session: SessionDep, runtime: RuntimeDep
+) -> SourceOut:
     """Configures a new source; 409 ``source_exists`` when the name is taken, 422 naming the
     rule a setting breaks."""
     if body.name is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a new source needs a name")
     settings = settings_from(body.name, body)
-    save_source(session, settings, user.username, create=True)
-    return source_out(settings_of(session, existing_source(session, settings.name)))
+    queue = runtime.settings.temporal_task_queue
+    await configure_source(session, runtime.temporal, queue, settings, user.username, create=True)
+    return await run_in_threadpool(_source_named, session, settings.name)
+
+
+def _source_named(session: Session, name: str) -> SourceOut:
+    return source_out(settings_of(session, existing_source(session, name)))
 
 
 @router.get("/{name}")
@@ -101,13 +109,17 @@ def get_source(name: str, _: Reader, session: SessionDep) -> SourceOut:
 
 
 @router.put("/{name}")
-def change_source(
-    name: str, body: SourceIn, user: FinanceOrAdmin, session: SessionDep
+async def change_source(
+    name: str, body: SourceIn, user: FinanceOrAdmin, session: SessionDep, runtime: RuntimeDep
 ) -> SourceOut:
-    """Replaces the source's settings (the name stays); 422 naming a broken rule."""
+    """Replaces the source's settings (the name stays) and its refresh schedule's cycle; 422
+    naming a broken rule."""
+    settings, queue = settings_from(name, body), runtime.settings.temporal_task_queue
     with found():
-        save_source(session, settings_from(name, body), user.username, create=False)
-        return source_out(settings_of(session, existing_source(session, name)))
+        await configure_source(
+            session, runtime.temporal, queue, settings, user.username, create=False
+        )
+        return await run_in_threadpool(_source_named, session, name)
 
 
 @router.get("/{name}/mappings")

@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep
+from api.deps import RuntimeDep, SessionDep
 from api.web.cost_source_forms import NEW_SOURCE, form_of, settings_from_form
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, page_role
@@ -25,7 +24,7 @@ from models.costs.source_settings import account_mappings, invoice_totals
 from models.people.records import User
 from services.costs.overview import source_statuses
 from services.costs.refusals import CostRefused, SourceMissing
-from services.costs.sources import SOURCE_FORMATS, existing_source, save_source, settings_of
+from services.costs.sources import SOURCE_FORMATS, configure_source, existing_source, settings_of
 
 router = APIRouter(prefix="/costs/sources", include_in_schema=False)
 Reader = Annotated[
@@ -74,12 +73,19 @@ def _list(
 
 @router.post("", dependencies=[CsrfChecked], response_model=None)
 async def create_source(
-    request: Request, user: Editor, session: SessionDep
+    request: Request, user: Editor, session: SessionDep, runtime: RuntimeDep
 ) -> HTMLResponse | RedirectResponse:
     form = dict(await request.form())
     try:
         settings = settings_from_form(str(form.get("name", "")), form)
-        await run_in_threadpool(save_source, session, settings, user.username, create=True)
+        await configure_source(
+            session,
+            runtime.temporal,
+            runtime.settings.temporal_task_queue,
+            settings,
+            user.username,
+            create=True,
+        )
     except CostRefused as refused:
         session.rollback()
         shown = {**NEW_SOURCE, **{k: v for k, v in form.items() if isinstance(v, str)}}
@@ -118,12 +124,19 @@ def source_detail(
 
 @router.post("/{name}", dependencies=[CsrfChecked], response_model=None)
 async def change_source(
-    request: Request, name: str, user: Editor, session: SessionDep
+    request: Request, name: str, user: Editor, session: SessionDep, runtime: RuntimeDep
 ) -> HTMLResponse | RedirectResponse:
     form = dict(await request.form())
     try:
         settings = settings_from_form(name, form)
-        await run_in_threadpool(save_source, session, settings, user.username, create=False)
+        await configure_source(
+            session,
+            runtime.temporal,
+            runtime.settings.temporal_task_queue,
+            settings,
+            user.username,
+            create=False,
+        )
     except CostRefused as refused:
         session.rollback()
         shown = {k: v for k, v in form.items() if isinstance(v, str)}

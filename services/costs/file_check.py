@@ -16,11 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from activities.costs.file_format import source_mapping
 from adapters.costs.open_file import open_cost_file
-from domain.costs.detect import FORMATS, detect_format, focus_version
 from domain.costs.errors import CostFileError
-from domain.costs.generic_format import MappingError, generic_mapping
-from domain.costs.mapping import FormatMapping
 from domain.costs.normalise import Normaliser
 
 CHUNK_BYTES = 1 << 20
@@ -34,25 +32,6 @@ class FileFacts:
     billing_account: str | None
 
 
-def mapping_for(
-    file: str, source_format: str, column_mapping: Mapping[str, Any], header: tuple[str, ...]
-) -> FormatMapping:
-    """The mapping a file of a source in ``source_format`` is read with (``auto``: detected)."""
-    if source_format == "auto":
-        return detect_format(file, header)
-    if source_format == "focus":
-        detect_format(file, header)  # refuses a header of another format
-        return focus_version(header)
-    if source_format == "csv":
-        try:
-            return generic_mapping(
-                column_mapping.get("columns", {}), column_mapping.get("constants", {})
-            )
-        except MappingError as error:
-            raise CostFileError(file, 0, "", f"the source's column mapping: {error}") from error
-    return FORMATS[source_format]
-
-
 def file_facts(
     path: Path, name: str, source_format: str, column_mapping: Mapping[str, Any]
 ) -> FileFacts:
@@ -61,7 +40,7 @@ def file_facts(
     if name.lower().endswith(".gz"):
         check_gzip(path, name)
     reader = open_cost_file(path)
-    mapping = mapping_for(name, source_format, column_mapping, reader.header)
+    mapping = source_mapping(name, reader.header, source_format, column_mapping)
     normaliser = Normaliser(name, mapping, reader.header)
     first = next(iter(reader.rows()), None)
     if first is None:

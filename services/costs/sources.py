@@ -8,6 +8,7 @@ source was before."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
+from temporalio.client import Client
 
 from domain.audit_chain import AuditEvent
 from domain.costs.detect import FORMATS
@@ -26,9 +28,11 @@ from models.audit.trail import append_audit_entry
 from models.costs.records import CostSource
 from models.costs.source_settings import owner_names, replace_owners, source_named, users_named
 from services.costs.refusals import CostRefused, SourceMissing
+from workflows.costs.schedules import ensure_cost_schedules
 
-# "focus" takes any FOCUS version (the file's header says which); "csv" reads a column mapping.
-SOURCE_FORMATS: tuple[str, ...] = ("focus", *sorted(FORMATS), "csv")
+# "focus" takes any FOCUS version and "azure" EA or MCA (the file's header says which); "csv"
+# reads the source's column mapping.
+SOURCE_FORMATS: tuple[str, ...] = ("focus", "azure", *sorted(FORMATS), "csv")
 ACTIONS = tuple(action.value for action in Action)
 # A name is part of workflow ids, schedule ids and upload paths: letters, digits, . _ -
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
@@ -183,6 +187,21 @@ def save_source(
     session.flush()
     _audit(session, actor, "created" if before is None else "changed", settings, before)
     return source
+
+
+async def configure_source(
+    session: Session,
+    temporal: Client,
+    task_queue: str,
+    settings: SourceSettings,
+    actor: str,
+    *,
+    create: bool,
+) -> None:
+    """``save_source``, then the source's refresh schedule made to match its refresh cycle; the
+    caller commits (a schedule that cannot be written fails the change)."""
+    await asyncio.to_thread(save_source, session, settings, actor, create=create)
+    await ensure_cost_schedules(temporal, task_queue, [settings])
 
 
 def _owner_ids(session: Session, usernames: tuple[str, ...]) -> dict[str, int]:

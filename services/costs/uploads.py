@@ -8,6 +8,7 @@ bytes uploaded twice are kept once, under the same key."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import uuid
@@ -15,8 +16,6 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-
-from starlette.concurrency import run_in_threadpool
 
 from domain.costs.errors import CostFileError
 from domain.costs.load_messages import CostFileRef
@@ -71,7 +70,7 @@ async def receive(chunks: AsyncIterator[bytes], root: Path, name: str) -> Receiv
             async for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)
-                await run_in_threadpool(out.write, chunk)
+                await asyncio.to_thread(out.write, chunk)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -5,15 +5,18 @@ exists), others read it or are refused, and a refused setting stores nothing."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from temporalio.testing import WorkflowEnvironment
 
 from models import AuditEntry
-from tests.api.report_client import Reporting, reporting
+from tests.api.costs.costs_app import CostsApi, costs_api
+from workflows.costs.schedules import refresh_schedule_id
 
-__all__ = ["reporting"]
+__all__ = ["costs_api"]
 PATH = "/api/costs/sources"
 
 
@@ -43,15 +46,15 @@ def a_name() -> str:
 
 
 def test_finance_configures_a_source_and_readers_see_it(
-    reporting: Reporting, session: Session
+    costs_api: CostsApi, session: Session
 ) -> None:
-    client, finance = reporting.client, reporting.auth(reporting.finance)
+    client, finance = costs_api.client, costs_api.auth(costs_api.finance)
     name = a_name()
-    body = telecom(name, owners=[reporting.finance])
+    body = telecom(name, owners=[costs_api.finance])
     created = client.post(PATH, json=body, headers=finance)
     assert created.status_code == 201, created.text
     assert created.json()["column_mapping"]["BilledCost"] == "Amount"
-    assert created.json()["owners"] == [reporting.finance]
+    assert created.json()["owners"] == [costs_api.finance]
     changed = client.put(
         f"{PATH}/{name}", json=telecom(name, latency_threshold_hours=48), headers=finance
     )
@@ -67,48 +70,48 @@ def test_finance_configures_a_source_and_readers_see_it(
     assert list(audit) == ["cost_source.created", "cost_source.changed"]
 
 
-def test_others_may_not_configure_or_read_sources(reporting: Reporting) -> None:
-    client, requester = reporting.client, reporting.auth(reporting.requester)
+def test_others_may_not_configure_or_read_sources(costs_api: CostsApi) -> None:
+    client, requester = costs_api.client, costs_api.auth(costs_api.requester)
     refused = client.post(PATH, json=telecom(a_name()), headers=requester)
     assert refused.status_code == 403 and refused.json()["rule"] == "role_required"
     assert client.get(PATH, headers=requester).status_code == 403
     assert client.get(PATH).status_code == 401
 
 
-def refusal(reporting: Reporting, body: dict[str, Any]) -> dict[str, Any]:
-    answer = reporting.client.post(PATH, json=body, headers=reporting.auth(reporting.finance))
+def refusal(costs_api: CostsApi, body: dict[str, Any]) -> dict[str, Any]:
+    answer = costs_api.client.post(PATH, json=body, headers=costs_api.auth(costs_api.finance))
     assert answer.status_code == 422, answer.text
-    listed = reporting.client.get(PATH, headers=reporting.auth(reporting.finance)).json()
+    listed = costs_api.client.get(PATH, headers=costs_api.auth(costs_api.finance)).json()
     assert body["name"] not in {s["name"] for s in listed}
     problem: dict[str, Any] = answer.json()
     return problem
 
 
 def test_a_mapping_to_a_column_focus_does_not_have_is_refused_naming_it(
-    reporting: Reporting,
+    costs_api: CostsApi,
 ) -> None:
     mapping = {"BilledCost": "Amount", "InvoiceTotal": "Total"}
-    problem = refusal(reporting, telecom(a_name(), column_mapping=mapping))
+    problem = refusal(costs_api, telecom(a_name(), column_mapping=mapping))
     assert problem["rule"] == "unknown_column" and "InvoiceTotal" in problem["detail"]
 
 
-def test_unknown_quality_rules_formats_and_owners_are_refused(reporting: Reporting) -> None:
-    rule = refusal(reporting, telecom(a_name(), quality_actions={"too_expensive": "quarantine"}))
+def test_unknown_quality_rules_formats_and_owners_are_refused(costs_api: CostsApi) -> None:
+    rule = refusal(costs_api, telecom(a_name(), quality_actions={"too_expensive": "quarantine"}))
     assert rule["rule"] == "unknown_quality_rule" and "too_expensive" in rule["detail"]
-    action = refusal(reporting, telecom(a_name(), quality_actions={"zero_cost": "drop"}))
+    action = refusal(costs_api, telecom(a_name(), quality_actions={"zero_cost": "drop"}))
     assert action["rule"] == "unknown_action"
-    fmt = refusal(reporting, telecom(a_name(), format="excel"))
+    fmt = refusal(costs_api, telecom(a_name(), format="excel"))
     assert fmt["rule"] == "unknown_format" and "aws-cur" in fmt["detail"]
-    owner = refusal(reporting, telecom(a_name(), owners=["nobody-here"]))
+    owner = refusal(costs_api, telecom(a_name(), owners=["nobody-here"]))
     assert owner["rule"] == "unknown_user" and "nobody-here" in owner["detail"]
-    place = refusal(reporting, telecom(a_name(), location={"kind": "s3"}))
+    place = refusal(costs_api, telecom(a_name(), location={"kind": "s3"}))
     assert place["rule"] == "invalid_location" and "bucket" in place["detail"]
 
 
 def test_a_name_taken_is_a_conflict_and_a_missing_source_is_not_found(
-    reporting: Reporting,
+    costs_api: CostsApi,
 ) -> None:
-    client, finance = reporting.client, reporting.auth(reporting.finance)
+    client, finance = costs_api.client, costs_api.auth(costs_api.finance)
     name = a_name()
     assert client.post(PATH, json=telecom(name), headers=finance).status_code == 201
     again = client.post(PATH, json=telecom(name), headers=finance)
@@ -117,8 +120,8 @@ def test_a_name_taken_is_a_conflict_and_a_missing_source_is_not_found(
     assert missing.status_code == 404
 
 
-def test_accounts_map_to_existing_cost_centers_only(reporting: Reporting) -> None:
-    client, finance, org = reporting.client, reporting.auth(reporting.finance), reporting.org
+def test_accounts_map_to_existing_cost_centers_only(costs_api: CostsApi) -> None:
+    client, finance, org = costs_api.client, costs_api.auth(costs_api.finance), costs_api.org
     name = a_name()
     client.post(PATH, json=telecom(name), headers=finance)
     good = {"account_id": "T-100", "cost_center": org.child, "gl_account": org.gl1}
@@ -136,8 +139,8 @@ def test_accounts_map_to_existing_cost_centers_only(reporting: Reporting) -> Non
     ]
 
 
-def test_invoice_totals_are_entered_per_invoice_exactly(reporting: Reporting) -> None:
-    client, finance = reporting.client, reporting.auth(reporting.finance)
+def test_invoice_totals_are_entered_per_invoice_exactly(costs_api: CostsApi) -> None:
+    client, finance = costs_api.client, costs_api.auth(costs_api.finance)
     name = a_name()
     client.post(PATH, json=telecom(name), headers=finance)
     invoice = {
@@ -157,3 +160,18 @@ def test_invoice_totals_are_entered_per_invoice_exactly(reporting: Reporting) ->
         f"{PATH}/{name}/invoices", json={**invoice, "total": 12.5}, headers=finance
     )
     assert as_float.status_code == 422
+
+
+async def test_a_source_gets_its_refresh_schedule_at_its_cycle(
+    costs_api: CostsApi, temporal_env: WorkflowEnvironment
+) -> None:
+    client, finance = costs_api.client, costs_api.auth(costs_api.finance)
+    name = a_name()
+    client.post(PATH, json=telecom(name, refresh_cycle_hours=12), headers=finance)
+    schedule = temporal_env.client.get_schedule_handle(refresh_schedule_id(name))
+    every = (await schedule.describe()).schedule.spec.intervals[0].every
+    assert every == timedelta(hours=12)
+    client.put(f"{PATH}/{name}", json=telecom(name, refresh_cycle_hours=6), headers=finance)
+    every = (await schedule.describe()).schedule.spec.intervals[0].every
+    assert every == timedelta(hours=6)
+    await schedule.delete()
