@@ -26,6 +26,7 @@ from activities.costs.actuals import CostActualsActivities
 from activities.costs.discover import CostFileDiscovery
 from activities.costs.fetch import CostFileFetching
 from activities.costs.freshness import CostFreshness
+from activities.costs.ingest import CostLoadActivities
 from activities.costs.notify import CostOwnerNotices
 from activities.costs.reconcile import CostReconcileActivities
 from activities.digest import DigestActivities
@@ -117,8 +118,8 @@ def build_activities(
 def build_cost_activities(
     sessions: sessionmaker[Session], settings: Settings, notifications: NotificationRouter
 ) -> list[Callable[..., Any]]:
-    """The cost loads' activities: the stores' files, reconciliation and actuals, and the
-    owners' messages."""
+    """The cost loads' activities: the stores' files, their ingest, swap and abandon,
+    reconciliation and actuals, and the owners' messages."""
     stores = settings.cost_files
     fetching = CostFileFetching(sessions, stores)
     notices = CostOwnerNotices(sessions, notifications)
@@ -126,6 +127,7 @@ def build_cost_activities(
         sessions, settings.base_currency, settings.fiscal_year_start_month
     )
     return [
+        *CostLoadActivities(sessions, EcbRates().rate).all(),
         CostReconcileActivities(sessions).reconcile_cost_loads,
         actuals.book_cost_actuals,
         CostFileDiscovery(sessions, stores).discover_cost_files,

@@ -31,6 +31,11 @@ REQUIRED = {
     "renewal_decision",
     "erp_status_poll",
     "notification_digest",
+    "cost_load",  # a month loaded from a bucket's CUR report
+    "cost_load_unchanged",  # the same files again
+    "cost_load_failed",  # a file refused, what was staged abandoned
+    "cost_refresh",  # the scheduled refresh of the last closed and the open month
+    "cost_freshness",
 }
 
 

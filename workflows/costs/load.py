@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from temporalio import workflow
-from temporalio.exceptions import FailureError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from domain.costs.load_messages import (
@@ -27,11 +27,19 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.temporal_names import CostLoadQuery, WorkflowType
     from workflows import search_attributes as attributes
-    from workflows.activity_calls import reason_of
     from workflows.costs import load_calls as calls
 
 DISCOVERING, LOADING, SWAPPING = "discovering", "loading", "swapping"
 LOADED, FAILED, UNCHANGED = "loaded", "failed", "unchanged"
+
+
+def problem_of(error: BaseException) -> str:
+    """What the step that failed said: the refusal naming file, row and column, or the store's
+    answer, rather than the low-level error beneath it."""
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, ApplicationError):
+        cause = cause.__cause__
+    return str(cause or error)[:1000]
 
 
 @dataclass
@@ -71,7 +79,7 @@ class CostLoadWorkflow:
         try:
             fetched = await self._fetch(request)
         except FailureError as error:
-            return await self._end(replace(ended, status=FAILED, problem=reason_of(error)))
+            return await self._end(replace(ended, status=FAILED, problem=problem_of(error)))
         if not fetched or await calls.files_current(
             PeriodFiles(request.source, request.billing_period, tuple(fetched))
         ):
@@ -81,7 +89,7 @@ class CostLoadWorkflow:
         try:
             await self._ingest(request, fetched, staged)
         except FailureError as error:
-            problem = reason_of(error)
+            problem = problem_of(error)
             await calls.abandon(staged.load_ids, problem)
             return await self._end(replace(ended, status=FAILED, problem=problem))
         self._show(SWAPPING)
@@ -128,7 +136,7 @@ class CostLoadWorkflow:
             await calls.book_actuals(load_ids)
         except FailureError as error:
             workflow.logger.warning("%s: lines loaded, not linked", workflow.info().workflow_id)
-            return replace(loaded, problem=f"loaded, not reconciled or booked: {reason_of(error)}")
+            return replace(loaded, problem=f"loaded, not reconciled or booked: {problem_of(error)}")
         return loaded
 
     async def _end(self, result: CostLoadResult) -> CostLoadResult:
@@ -139,7 +147,7 @@ class CostLoadWorkflow:
             try:
                 await calls.notify_owners(result)
             except FailureError as error:
-                workflow.logger.warning("owners not told: %s", reason_of(error))
+                workflow.logger.warning("owners not told: %s", problem_of(error))
         return result
 
     def _show(self, status: str, rows: int = 0) -> None:

@@ -20,7 +20,8 @@ def a_source(
     sessions: sessionmaker[Session], location: dict[str, Any], **config: Any
 ) -> tuple[str, str]:
     """A committed source at ``location`` (format detected from each file) and its owner, a
-    finance user who reads e-mail; their names."""
+    finance user who reads e-mail; their names. A CUR lacks columns FOCUS makes mandatory:
+    its lines are kept and flagged, not quarantined."""
     name, owner = f"src-{uuid.uuid4().hex[:8]}", f"fin-{uuid.uuid4().hex[:8]}"
     with unit_of_work(sessions) as session:
         user = upsert_user(session, owner, roles=(Role.FINANCE,), display_name="Fay Finance")
@@ -30,7 +31,7 @@ def a_source(
             provider="AWS",
             base_currency="USD",
             location=location,
-            **config,
+            **{"quality_actions": {"missing_mandatory": "keep_and_flag"}, **config},
         )
         session.add(source)
         session.flush()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import (
+    ScheduleActionExecutionStartWorkflow,
     ScheduleActionStartWorkflow,
     ScheduleHandle,
     WorkflowExecutionStatus,
@@ -71,6 +72,11 @@ async def test_each_source_has_a_refresh_schedule_at_its_cycle_that_starts_its_m
     await handle.trigger()
     try:
         results = [await _finished_load(cost_loads, source, p) for p in refresh_periods(_now())]
+        started = (await handle.describe()).info.recent_actions[0].action
+        assert isinstance(started, ScheduleActionExecutionStartWorkflow)
+        refresh = started.workflow_id
+        await client.get_workflow_handle(refresh).result()
+        await keep_history(client.get_workflow_handle(refresh), "cost_refresh")
     finally:
         await handle.delete()
     assert [(r.billing_period, r.status) for r in results] == [
