@@ -7,6 +7,7 @@ imported for a source that does not exist yet creates it, with the format its he
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from services.costs.loads import start_load
 from services.costs.refusals import CostRefused
 from services.costs.sources import SourceSettings, save_source, settings_of
 from services.costs.uploads import ReceivedFile, StoredUpload, keep, receive
+from workflows.costs.schedules import ensure_cost_schedules
 
 # What ``--format`` may say, and the family of detected formats each accepts.
 FORMAT_CHOICES = ("auto", "focus", "aws-cur", "azure", "csv")
@@ -91,29 +93,46 @@ def source_name_for(facts: FileFacts) -> str:
     return slug[:120] or facts.format.split("-")[0]
 
 
-def source_for_import(
+async def source_for_import(
+    sessions: sessionmaker[Session],
+    temporal: Client,
+    task_queue: str,
+    path: Path,
+    request: tuple[str | None, str, str, str],
+) -> SourceSettings:
+    """The source a file is imported for (``request``: its name or None, the format hint, the
+    base currency and the actor): the one named, or one named after the file's provider;
+    created with the detected format, and its refresh schedule, when missing."""
+    name, format_hint, currency, actor = request
+    settings, created = await asyncio.to_thread(
+        _source_for_file, sessions, path, name, format_hint, (currency, actor)
+    )
+    if created:
+        await ensure_cost_schedules(temporal, task_queue, [settings])
+    return settings
+
+
+def _source_for_file(
     sessions: sessionmaker[Session],
     path: Path,
     name: str | None,
     format_hint: str,
     defaults: tuple[str, str],
-) -> SourceSettings:
-    """The source a file is imported for: the one named, or one named after its provider;
-    created (with the detected format, ``defaults`` = (base currency, actor)) when missing."""
+) -> tuple[SourceSettings, bool]:
     with sessions.begin() as session:
         existing = source_named(session, name) if name else None
         if existing is not None:
-            return settings_of(session, existing)
+            return settings_of(session, existing), False
         facts = detected(path, format_hint)
         wanted = name or source_name_for(facts)
         existing = source_named(session, wanted)
         if existing is not None:
-            return settings_of(session, existing)
+            return settings_of(session, existing), False
         currency, actor = defaults
         family = "focus" if facts.format.startswith("focus") else facts.format
         settings = SourceSettings(wanted, family, facts.provider or family, base_currency=currency)
         save_source(session, settings, actor, create=True)
-        return settings
+        return settings, True
 
 
 async def file_chunks(path: Path) -> AsyncIterator[bytes]:
