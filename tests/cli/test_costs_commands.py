@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
@@ -25,8 +24,9 @@ from domain.costs.quality_rules import RULES, Action
 from models.db import unit_of_work
 from services.costs.sources import SourceSettings, save_source
 from settings import Settings
-from tests.adapters.costs.test_cost_totals import METRICS, SOURCE_SUMS
+from tests.adapters.costs.test_cost_totals import METRICS
 from tests.builders.cost_files import AWS_CUR_SAMPLE, AZURE_EA_SAMPLE
+from tests.builders.cost_sums import duckdb_by_service
 from tests.builders.processes import clean_environment, run_cli
 from worker import build_worker
 
@@ -67,19 +67,6 @@ async def operator(
         yield Operator(env, data_dir)
 
 
-def duckdb_by_service() -> dict[str, dict[str, Decimal]]:
-    """The AWS sample's sums per service, as DuckDB computes them from the file's own columns."""
-    sums = ", ".join(f"sum({SOURCE_SUMS['aws-cur'][m]})" for m in METRICS)
-    query = (
-        f"SELECT \"product/ProductName\", {sums} FROM read_csv('{AWS_CUR_SAMPLE}', "
-        "all_varchar=true, header=true, nullstr=['']) GROUP BY 1"
-    )
-    return {
-        service: {m: Decimal(v).normalize() for m, v in zip(METRICS, values, strict=True)}
-        for service, *values in duckdb.connect().execute(query).fetchall()
-    }
-
-
 def keeping_every_row(sessions: sessionmaker[Session]) -> str:
     """A committed AWS CUR source whose every data-quality rule keeps and flags (the CUR has no
     column for some mandatory FOCUS ones, which by default quarantines every row); its name."""
@@ -113,6 +100,14 @@ async def test_import_loads_a_real_sample_and_totals_equal_duckdbs(
         if g["BillingCurrency"] == "USD"
     }
     assert stored == duckdb_by_service()
+    based = await operator.poflow(
+        "totals", "--by", "service", "--source", source, "--json", "--base"
+    )
+    in_base = json.loads(based.stdout)
+    assert {g["BaseCurrency"] for g in in_base} == {"USD"}  # the source's base: rate 1
+    assert {g["service"]: Decimal(g["BilledCost"]).normalize() for g in in_base} == {
+        service: sums["BilledCost"] for service, sums in stored.items()
+    }
 
     listed = await operator.poflow("sources")
     line = next(line for line in listed.stdout.splitlines() if line.startswith(source + " "))
