@@ -24,7 +24,7 @@ from services.costs.file_check import FileFacts, file_facts, is_wrong_format
 from services.costs.loads import start_load
 from services.costs.refusals import CostRefused
 from services.costs.sources import SourceSettings, save_source, settings_of
-from services.costs.uploads import ReceivedFile, StoredUpload, keep, receive
+from services.costs.uploads import ReceivedFile, StoredUpload, discard, keep, receive
 from workflows.costs.schedules import ensure_cost_schedules
 
 # What ``--format`` may say, and the family of detected formats each accepts.
@@ -55,12 +55,22 @@ async def load_received(
     actor: str,
 ) -> LoadStarted:
     """Keeps the received file for ``source`` and starts the load of its billing period (or
-    ``billing_period``, when given)."""
+    ``billing_period``, when given). Refused, it keeps nothing: a load that cannot start takes
+    back the file this upload placed."""
     if billing_period is not None:
-        period_start(billing_period)  # refuses what is not YYYY-MM
+        try:
+            period_start(billing_period)  # refuses what is not YYYY-MM
+        except CostRefused:
+            discard(received)
+            raise
     stored = keep(received, upload_dir, source.name, source.format, stored_mapping(source))
     period = billing_period or stored.facts.billing_period
-    handle = await start_load(temporal, task_queue, source.name, period, [stored.ref], actor)
+    try:
+        handle = await start_load(temporal, task_queue, source.name, period, [stored.ref], actor)
+    except CostRefused:
+        if stored.placed is not None:
+            stored.placed.unlink(missing_ok=True)
+        raise
     return LoadStarted(source.name, period, stored, handle)
 
 

@@ -83,6 +83,7 @@ class StoredUpload:
     facts: FileFacts
     sha256: str
     size: int
+    placed: Path | None  # the file this upload put in the store; None when it was there already
 
 
 def keep(
@@ -93,7 +94,8 @@ def keep(
     column_mapping: Mapping[str, Any],
 ) -> StoredUpload:
     """Checks the received file and keeps it in the source's upload folder under the key
-    ``<sha256>/<name>``; a refused file is deleted."""
+    ``<sha256>/<name>`` (the same bytes kept before are that file); a refused file is
+    deleted."""
     try:
         facts = file_facts(received.path, received.name, source_format, column_mapping)
     except CostFileError as error:
@@ -103,6 +105,12 @@ def keep(
     key = f"{received.sha256}/{received.name}"
     target = root / source / key
     target.parent.mkdir(parents=True, exist_ok=True)
+    new = not target.exists()
     received.path.replace(target)
     ref = CostFileRef(store=UPLOAD_STORE, key=key, name=received.name)
-    return StoredUpload(ref, facts, received.sha256, received.size)
+    return StoredUpload(ref, facts, received.sha256, received.size, target if new else None)
+
+
+def discard(received: ReceivedFile) -> None:
+    """Deletes a received file that will not be kept."""
+    received.path.unlink(missing_ok=True)

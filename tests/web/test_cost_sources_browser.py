@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 def wait_for_current_load(app: RunningApp, source: str, seconds: float = 120) -> dict[str, object]:
     """The source as the API lists it, once its last load is current; fail after ``seconds``."""
     headers = {"Authorization": f"Bearer {app.tokens['ines']}"}
-    deadline, listed = time.monotonic() + seconds, {}
+    deadline, listed = time.monotonic() + seconds, dict[str, object]()
     while time.monotonic() < deadline:
         sources = httpx.get(f"{app.url}/api/costs/sources", headers=headers).json()
         listed = next((s for s in sources if s["name"] == source), {})

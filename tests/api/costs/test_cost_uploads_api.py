@@ -51,6 +51,7 @@ def test_a_real_file_larger_than_any_request_is_streamed_in_and_its_load_started
     )
     assert again.status_code == 409 and again.json()["rule"] == "load_running"
     assert "2023-11" in again.json()["detail"]
+    assert kept_files(costs_api.store) == [kept]  # the refused copy is not kept
 
 
 def test_a_multipart_upload_is_taken_too(costs_api: CostsApi) -> None:
