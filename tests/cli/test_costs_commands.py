@@ -112,6 +112,7 @@ async def test_import_loads_a_real_sample_and_totals_equal_duckdbs(
     listed = await operator.poflow("sources")
     line = next(line for line in listed.stdout.splitlines() if line.startswith(source + " "))
     assert "aws-cur" in line and "last load current" in line and AWS_CUR_SAMPLE.name in line
+    assert line.endswith("data to 2023-11-14  LATE")  # a 2023 bill is past any threshold
 
 
 async def test_import_creates_the_source_it_names_with_the_detected_format(

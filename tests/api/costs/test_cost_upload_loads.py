@@ -74,3 +74,4 @@ async def test_an_uploaded_file_is_loaded_and_its_lines_seen_when_the_load_ends(
     listed = {s["name"]: s for s in (await stack.get("ines", "/api/costs/sources")).json()}
     assert listed[name]["last_load_status"] == "current"
     assert listed[name]["last_load_file"] == AWS_CUR_SAMPLE.name
+    assert listed[name]["newest_data"] == "2023-11-14" and listed[name]["stale"] is True
