@@ -84,6 +84,7 @@ async def _import_one(
         wanted = (source, format_hint, settings.base_currency, actor)
         configured = await source_for_import(sessions, temporal, queue, path, wanted)
         started = await import_file(temporal, queue, upload_dir, configured, path, period, actor)
+        typer.echo(f"{path.name}: loading ({started.handle.id})...", err=True)
         result = await started.handle.result()
     except CostRefused as refused:
         typer.echo(f"poflow: {refused.message} ({refused.rule})", err=True)
