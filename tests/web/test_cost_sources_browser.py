@@ -1,7 +1,8 @@
 """In a real browser against `poflow api` and `poflow worker` as their own processes: finance
 configures a cost source with the page's form, uploads the real AWS CUR sample with its upload
 form, is taken to the page that follows the load, and the sources list shows the load current.
-The pages fit a phone's screen; screenshots at 1366x900 and 390x844 go to test-artifacts/."""
+The pages fit a phone's screen and break no serious accessibility rule; screenshots at 1366x900
+and 390x844 go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.builders.cost_files import AWS_CUR_SAMPLE
+from tests.web.axe import assert_accessible
 from tests.web.browser_app import ARTIFACTS, RunningApp, sign_in
 from tests.web.pages import DESKTOP, PHONE
 from tests.web.test_browser_reports import STICKING_OUT
@@ -67,6 +69,7 @@ async def test_finance_configures_a_source_and_uploads_a_file_in_the_browser(
                 path=str(ARTIFACTS / f"{shot}-{size['width']}x{size['height']}.png"),
                 full_page=True,
             )
+            await assert_accessible(fiona)
             width = await fiona.evaluate("document.documentElement.scrollWidth")
             if size == PHONE and width > PHONE["width"]:
                 too_wide[path] = (width, await fiona.evaluate(STICKING_OUT))
