@@ -14,6 +14,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
@@ -94,6 +95,7 @@ def build_activities(
         *build_cost_activities(sessions, settings, notifications),
         AuditActivities(sessions).record_audit_event,
         ContractActivities(sessions).renew_contract,
+        ContractActivities(sessions).po_consumption,
         requisitions.prepare_requisition,
         PoNumberActivities(sessions).allocate_po_number,
         budget.reserve_budget,
@@ -127,15 +129,23 @@ def build_cost_activities(
         sessions, settings.base_currency, settings.fiscal_year_start_month
     )
     return [
-        *CostLoadActivities(sessions, EcbRates().rate).all(),
+        *CostLoadActivities(_engine_of(sessions), EcbRates().rate).all(),
         CostReconcileActivities(sessions).reconcile_cost_loads,
         actuals.book_cost_actuals,
         CostFileDiscovery(sessions, stores).discover_cost_files,
         fetching.fetch_cost_file,
         fetching.cost_files_current,
+        fetching.discard_fetched_cost_files,
         notices.notify_cost_owners,
         CostFreshness(sessions, notices).check_cost_freshness,
     ]
+
+
+def _engine_of(sessions: sessionmaker[Session]) -> Engine:
+    """The engine the sessions use (or whose connection they are bound to): ingest COPYs on
+    connections of its own."""
+    bind = sessions.kw["bind"]
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def build_erp(sessions: sessionmaker[Session], erp: ErpSettings | None) -> ErpPort:

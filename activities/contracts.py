@@ -1,4 +1,4 @@
-"""Contract changes decided in a renewal."""
+"""Contract changes decided in a renewal, and the consumption a renewal weighs."""
 
 from datetime import date
 
@@ -9,6 +9,7 @@ from temporalio import activity
 from domain.renewal import ContractRenewal
 from domain.temporal_names import Activity
 from models import Contract
+from models.costs.consumption import consumed_to_date
 from models.db import unit_of_work
 
 
@@ -29,3 +30,10 @@ class ContractActivities:
             if contract.end_date is not None and contract.end_date < renewal.renewed_until:
                 contract.end_date = renewal.renewed_until
             return contract.end_date or renewal.renewed_until
+
+    @activity.defn(name=Activity.PO_CONSUMPTION)
+    def po_consumption(self, po_number: str, base_currency: str) -> int:
+        """What the cost lines drawing on the PO add up to so far, in ``base_currency`` minor
+        units, as the PO page's consumption shows it (the sum of its months)."""
+        with unit_of_work(self._sessions) as session:
+            return consumed_to_date(session, po_number, base_currency)

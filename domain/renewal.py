@@ -54,6 +54,8 @@ class RenewalView:
     status: str = "waiting"
     decisions: list[RenewalDecision] = field(default_factory=list)
     renewal_po: str | None = None
+    # What the cost data drew against the PO by the last notice window (base minor units).
+    consumed_base_minor: int | None = None
 
 
 def notice_windows(

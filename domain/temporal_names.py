@@ -68,6 +68,7 @@ class Activity:
     READ_ERP_EVENTS: Final = "read_erp_events"
     SAVE_ERP_CURSOR: Final = "save_erp_cursor"
     RENEW_CONTRACT: Final = "renew_contract"
+    PO_CONSUMPTION: Final = "po_consumption"
     DISCOVER_COST_FILES: Final = "discover_cost_files"
     FETCH_COST_FILE: Final = "fetch_cost_file"
     INGEST_COST_FILE: Final = "ingest_cost_file"
@@ -78,6 +79,7 @@ class Activity:
     NOTIFY_COST_OWNERS: Final = "notify_cost_owners"
     CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
     COST_FILES_CURRENT: Final = "cost_files_current"
+    DISCARD_FETCHED_COST_FILES: Final = "discard_fetched_cost_files"
 
 
 def workflow_id_for(po_number: str) -> str:

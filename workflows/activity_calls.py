@@ -254,3 +254,9 @@ async def allocate_po_number() -> str:
 
 async def renew_contract(renewal: ContractRenewal) -> None:
     await call(Activity.RENEW_CONTRACT, [renewal], DATABASE)
+
+
+async def po_consumption(po_number: str, base_currency: str) -> int:
+    """What the cost data drew against the PO so far, in base-currency minor units."""
+    consumed: int = await call(Activity.PO_CONSUMPTION, [po_number, base_currency], DATABASE, int)
+    return consumed

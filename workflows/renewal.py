@@ -25,6 +25,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_calls as calls
 
 
+# Runs that meet this patch read the PO's consumption from the cost data at each window.
+CONSUMPTION_FROM_COSTS = "renewal-consumption-from-costs"
+
+
 @workflow.defn(name=WorkflowType.RENEWAL)
 class RenewalWorkflow:
     """Tells the service owner at each notice window (consumption against commitment, the
@@ -112,6 +116,9 @@ class RenewalWorkflow:
             "committed_base_minor": start.committed_base_minor,
             "base_currency": start.base_currency,
         }
+        if workflow.patched(CONSUMPTION_FROM_COSTS):
+            consumed = await calls.po_consumption(start.po_number, start.base_currency)
+            self.view.consumed_base_minor = facts["consumed_base_minor"] = consumed
         key = f"{workflow.info().workflow_id}:window:{self.sequence}"
         await calls.send_notification(
             Notification(

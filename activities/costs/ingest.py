@@ -26,10 +26,13 @@ from domain.costs.conversion import RateCache, RateLookup, RateTable
 from domain.costs.errors import CostFileError
 from domain.costs.load_messages import IngestOutcome, IngestRequest
 from domain.temporal_names import Activity
-from models.costs.loading import BATCH_ROWS, abandon_loads, record_failed_load, swap_in_loads
+from models.costs.loading import abandon_loads, record_failed_load, swap_in_loads
 from models.costs.source_config import SourceConfig, UnknownSource, read_source
 
 REFUSED = "CostFileRefused"
+# Rows buffered (as typed values, a few KiB each) before a COPY and commit: the worker's memory
+# while loading is about this many rows, whatever the file's size.
+INGEST_BATCH_ROWS = 10_000
 UNKNOWN_SOURCE = "UnknownCostSource"
 
 
@@ -41,7 +44,7 @@ class CostLoadActivities:
         self,
         database: Engine | sessionmaker[Session],
         rates: RateLookup | RateTable,
-        batch_rows: int = BATCH_ROWS,
+        batch_rows: int = INGEST_BATCH_ROWS,
     ) -> None:
         engine = database.kw["bind"] if isinstance(database, sessionmaker) else database
         assert isinstance(engine, Engine)

@@ -19,7 +19,7 @@ from domain.costs.tag_keys import normalised_tags
 from models.costs.source_config import SourceConfig
 
 _FOCUS = tuple(c.name for c in FOCUS_COLUMNS)
-_JSON = frozenset(c.name for c in FOCUS_COLUMNS if c.data_type is DataType.JSON)
+_JSON_AT = tuple(i for i, c in enumerate(FOCUS_COLUMNS) if c.data_type is DataType.JSON)
 PO_TAG = "po_number"  # the normalised tag key a line names the PO it draws on by
 
 
@@ -36,13 +36,17 @@ class LineWork:
     ) -> tuple[object, ...]:
         """The row in ``INGEST_COLUMNS`` order."""
         focus = row.focus
+        values: list[object] = [focus.get(name) for name in _FOCUS]
+        for at in _JSON_AT:
+            if values[at] is not None:
+                values[at] = Jsonb(values[at])
         tags = focus.get("Tags")
         tags_normalised = normalised_tags(tags) if isinstance(tags, Mapping) else None
         return (
             slice_id,
             load_id,
             row.row_number,
-            *(_stored_value(name, focus.get(name)) for name in _FOCUS),
+            *values,
             Jsonb(tags_normalised) if tags_normalised is not None else None,
             Jsonb(row.extras) if row.extras else None,
             *self._base_amounts(row),
@@ -78,7 +82,3 @@ class LineWork:
         tagged = (tags or {}).get(PO_TAG)
         po_number = tagged if isinstance(tagged, str) and tagged else allocation.po_number
         return allocation.cost_center_id, allocation.gl_account_id, po_number
-
-
-def _stored_value(name: str, value: object) -> object:
-    return Jsonb(value) if name in _JSON and value is not None else value

@@ -14,8 +14,13 @@ COST_FILE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 MANIFEST_SUFFIX = "-Manifest.json"
 
 
+_SHA256 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+
+
 def in_period(key: str, billing_period: str) -> bool:
-    """Whether ``key`` names ``billing_period`` (``YYYY-MM``)."""
+    """Whether ``key`` names ``billing_period`` (``YYYY-MM``); the digits of a SHA-256 in it
+    (uploads are kept under ``<sha256>/<name>``) name nothing."""
+    key = _SHA256.sub("", key)
     year, month = billing_period.split("-")
     named = rf"(?<!\d)({year}-{month}|{year}{month})(?![\d])"
     days = rf"(?<!\d){year}{month}01-\d{{8}}(?!\d)"

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from api.deps import SessionDep, TemporalDep
 from api.errors import Refused, answer
+from api.web.po_consumption import po_consumption
 from api.web.po_story import information_thread
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
@@ -203,6 +204,7 @@ def _page(
         "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
         "can_retry": Role.ADMIN in user.role_names,
         "commitment_chart": po_commitment_chart(session, po_number),
+        "consumption": po_consumption(session, po_number, po.amount_base_minor, po.base_currency),
         **_decision(session, user, po_number, _VIEW.validate_python(detail)),
     }
     code = refusal.status_code if refusal else status.HTTP_200_OK

@@ -104,10 +104,13 @@ def line_currency(row: CostRow) -> str:
     return currency
 
 
+_EXACT = Context(prec=60)
+
+
 def convert_amount(amount: Decimal, rate: Decimal) -> Decimal:
     """amount * rate, quantised to CONVERTED_PLACES decimals, half to even."""
-    with localcontext(Context(prec=60)):
-        return (amount * rate).quantize(CONVERTED_QUANTUM, rounding=ROUND_HALF_EVEN)
+    product = _EXACT.multiply(amount, rate)  # a shared context: no local one for each amount
+    return product.quantize(CONVERTED_QUANTUM, rounding=ROUND_HALF_EVEN, context=_EXACT)
 
 
 def convert_line(row: CostRow, rates: RateCache) -> ConvertedLine:

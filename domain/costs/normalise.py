@@ -9,7 +9,7 @@ a value that cannot be read raises a CostFileError naming the file, row and colu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, localcontext
 from functools import cache
@@ -33,6 +33,7 @@ from domain.costs.mapping import (
     Translate,
 )
 from domain.costs.values import (
+    NULL_TEXTS,
     is_null,
     parse_datetime,
     parse_decimal,
@@ -56,6 +57,17 @@ class Normaliser:
             (c.name, mapping.rules[c.name])
             for c in FOCUS_COLUMNS
             if c.name in mapping.rules and self._applies(mapping.rules[c.name])
+        ]
+        # A column read as it is (every FOCUS column of a FOCUS file) is read straight from its
+        # resolved source column with its type's parser, without dispatching on its rule.
+        self._plan = [
+            (
+                name,
+                rule,
+                self._column(rule.source) if isinstance(rule, Column) else None,
+                _parser(name),
+            )
+            for name, rule in self._rules
         ]
         read = {self._column(c) for c in mapping.columns_consumed()}
         prefixes = mapping.tag_prefixes()
@@ -84,7 +96,19 @@ class Normaliser:
         return all(self._column(column) is not None for column in rule.reads())
 
     def normalise(self, row_number: int, raw: RawRow) -> CostRow:
-        focus = {name: self._evaluate(name, rule, raw, row_number) for name, rule in self._rules}
+        focus: dict[str, FocusValue] = {}
+        for name, rule, column, parse in self._plan:
+            if column is None:
+                focus[name] = self._evaluate(name, rule, raw, row_number)
+                continue
+            text = raw.get(column)
+            if text is None or text.strip() in NULL_TEXTS:
+                focus[name] = None
+                continue
+            try:
+                focus[name] = parse(text)
+            except ValueProblem as problem:
+                raise CostFileError(self.file, row_number, column, str(problem)) from problem
         extras = {
             c: v for c in self.extra_columns if (v := raw.get(c)) is not None and not is_null(v)
         }
@@ -160,11 +184,17 @@ def _lookup(table: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 
 def _as_type(focus: str, text: str) -> FocusValue:
+    return _parser(focus)(text)
+
+
+@cache
+def _parser(focus: str) -> Callable[[str], FocusValue]:
+    """The function reading a text as the FOCUS column's type."""
     data_type = BY_NAME[focus].data_type
     if data_type is DataType.DECIMAL:
-        return parse_decimal(text)
+        return parse_decimal
     if data_type is DataType.DATETIME:
-        return parse_datetime(text)
+        return parse_datetime
     if data_type is DataType.JSON:
-        return parse_tags(text) if focus == "Tags" else parse_json_object(text)
-    return text
+        return parse_tags if focus == "Tags" else parse_json_object
+    return str

@@ -82,10 +82,23 @@ class _Tally:
 
 def _row_digest(row: CostRow) -> bytes:
     """The same digest for rows with the same FOCUS values and extra columns; the row number
-    is not part of it. Types are written out so the text "1" and the number 1 differ."""
-    values = [(name, type(value).__name__, value) for name, value in sorted(row.focus.items())]
-    text = json.dumps([values, sorted(row.extras.items())], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).digest()
+    is not part of it. Each value is written with its type's name (so the text "1" and the
+    number 1 differ) and every digit it has; text as its repr, so no separator can occur in it;
+    a JSON value with its keys sorted."""
+    parts = [
+        f"{name}\x1e{type(value).__name__}\x1e{_text(value)}"
+        for name, value in sorted(row.focus.items())
+    ]
+    parts.extend(f"{column!r}\x1d{value!r}" for column, value in sorted(row.extras.items()))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)  # Decimal as written, datetime in full, None
 
 
 class QualityChecker:

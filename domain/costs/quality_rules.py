@@ -148,12 +148,13 @@ def _foreign_currency(row: CostRow, expect: Expectations) -> list[str]:
     return [f"BillingCurrency {currency}, the source bills in {expect.currency}"]
 
 
+# The mandatory columns that may not be null, worked out once rather than for every row.
+_NOT_NULL = tuple(name for name in MANDATORY if not BY_NAME[name].nullable)
+
+
 def _missing_mandatory(row: CostRow, _: Expectations) -> list[str]:
-    return [
-        f"{name} is missing"
-        for name in MANDATORY
-        if not BY_NAME[name].nullable and row.focus.get(name) is None
-    ]
+    focus = row.focus
+    return [f"{name} is missing" for name in _NOT_NULL if focus.get(name) is None]
 
 
 def _invalid_value(row: CostRow, _: Expectations) -> list[str]:

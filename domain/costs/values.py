@@ -11,6 +11,7 @@ import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from domain.costs.errors import ValueProblem
 
@@ -34,6 +35,7 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueProblem(f"{text!r} is not a number") from error
 
 
+@lru_cache(maxsize=4096)  # a file repeats few dates, each on many rows; datetimes are immutable
 def parse_datetime(text: str) -> datetime:
     """`2024-09-18T22:00:00Z`, `2024-09-18 22:00:00` (read as UTC), `2023-11-01T00:00:00.000Z`,
     a date alone, or Azure EA's month-first `9/2/2023`."""

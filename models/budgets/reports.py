@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from domain.budget import LineBalance
 from models import BudgetAlert, GlAccount, LedgerEntry
+from models.budgets.cloud_actuals import cloud_actuals
 from models.budgets.report_scope import (
     CenterNode,
     budgets_in_force,
@@ -36,6 +37,7 @@ class PeriodFigures:
     period: int
     figures: LineBalance
     alert_percent: int | None = None
+    cloud_actual_minor: int = 0  # the part of the actual booked from cloud cost data
 
     @property
     def moved(self) -> bool:
@@ -51,6 +53,10 @@ class AccountYear:
     gl_name: str
     periods: list[PeriodFigures]
     total: LineBalance
+
+    @property
+    def cloud_actual_minor(self) -> int:
+        return sum(period.cloud_actual_minor for period in self.periods)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ def budget_report(
     nodes = centers_in_scope(session, cost_center)
     figures = rolled_up(session, fiscal_year, [node.id for node in nodes])
     alerts = alert_levels(session, fiscal_year)
+    cloud = cloud_actuals(session, fiscal_year, [node.id for node in nodes])
     accounts = gl_accounts(session)
     grouped: dict[int, dict[int, dict[int, LineBalance]]] = defaultdict(lambda: defaultdict(dict))
     for (center_id, gl_id, period), balance in figures.items():
@@ -84,7 +91,7 @@ def budget_report(
     for node in nodes:
         years = sorted(
             (
-                _account_year(accounts[gl_id], by_period, alerts, node.id)
+                _account_year(accounts[gl_id], by_period, alerts, cloud, node.id)
                 for gl_id, by_period in grouped[node.id].items()
             ),
             key=lambda year: year.gl_account,
@@ -176,10 +183,19 @@ def total(balances: Iterable[LineBalance]) -> LineBalance:
 
 
 def _account_year(
-    gl: GlAccount, by_period: dict[int, LineBalance], alerts: dict[Line, int], center_id: int
+    gl: GlAccount,
+    by_period: dict[int, LineBalance],
+    alerts: dict[Line, int],
+    cloud: dict[Line, int],
+    center_id: int,
 ) -> AccountYear:
     periods = [
-        PeriodFigures(p, by_period.get(p, NOTHING), alerts.get((center_id, gl.id, p)))
+        PeriodFigures(
+            p,
+            by_period.get(p, NOTHING),
+            alerts.get((center_id, gl.id, p)),
+            cloud.get((center_id, gl.id, p), 0),
+        )
         for p in range(1, 13)
     ]
     return AccountYear(gl.code, gl.name, periods, total(by_period.values()))

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.budget import LineBalance
+from models.budgets.cloud_actuals import cloud_actuals
 from models.budgets.report_scope import centers_in_scope, gl_accounts
 from models.budgets.reports import own_figures, total
 
@@ -43,6 +44,7 @@ class BudgetSummary:
     most_used: list[LineFigures]  # year lines with a budget, largest share used first
     by_period: list[LineBalance]  # periods 1..12
     by_center: list[tuple[str, LineBalance]]  # cost centers in tree order, those with figures
+    cloud_actual_minor: int = 0  # the part of the actual booked from cloud cost data
 
 
 def budget_summary(
@@ -61,6 +63,8 @@ def budget_summary(
     year_lines = [LineFigures(cc, gl, total(parts)) for (cc, gl), parts in years.items()]
     budgeted = [line for line in year_lines if line.figures.budget_minor > 0]
     budgeted.sort(key=lambda line: _share_used(line.figures), reverse=True)
+    scope = [node.id for node in centers_in_scope(session, cost_center)]
+    cloud = cloud_actuals(session, fiscal_year, scope, rolled_up=False)
     over = sorted(
         (line for line in lines if line.over_minor > 0), key=lambda line: -line.over_minor
     )
@@ -72,6 +76,7 @@ def budget_summary(
         budgeted[:top],
         [total(periods[period]) for period in range(1, 13)],
         [(code, total(parts)) for code, parts in centers.items()],
+        sum(cloud.values()),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from domain.costs.settlement import ActualsSummary, to_minor
 from domain.fiscal import FiscalPeriod, fiscal_period
+from models.budgets.cloud_actuals import CLOUD_ACTUALS_KEY
 from models.budgets.postings import Account, Posting, append, lock_lines, posted
 from models.costs.records import LoadStatus
 
@@ -127,7 +128,7 @@ def _book(
 def _reversals(session: Session, load: _Load, currency: str) -> list[Posting]:
     """Entries taking back, per budget line, what the slice's other loads left booked."""
     rows = session.execute(
-        _EARLIER, {"reference": _reference(load), "own": f"cost-load:{load.id}:%"}
+        _EARLIER, {"reference": _reference(load), "own": f"{CLOUD_ACTUALS_KEY}{load.id}:%"}
     )
     return [
         _posting(load, row, FiscalPeriod(row.fiscal_year, row.period), -int(row.net), currency)
@@ -170,7 +171,7 @@ def _posting(
         account=account,
         period=period,
         currency=currency,
-        idempotency_key=f"cost-load:{load.id}:{'reverse:' if reversal else ''}{line}",
+        idempotency_key=f"{CLOUD_ACTUALS_KEY}{load.id}:{'reverse:' if reversal else ''}{line}",
         actual=actual,
         reference=_reference(load),
         note=f"{'reload, reversed' if reversal else 'cloud actuals'}: {load.name}"[:300],

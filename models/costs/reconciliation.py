@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from domain.costs.settlement import (
     MATCHED,
+    UNEXPLAINED,
     InvoiceLines,
     ReconciliationSummary,
     classify,
@@ -140,7 +141,7 @@ def _reconciled(
 ) -> ReconciledInvoice:
     if total is not None and total.currency != lines.currency:
         # An invoice in another currency than its lines is not comparable amount for amount.
-        return ReconciledInvoice(invoice_id, lines, None, "unexplained")
+        return ReconciledInvoice(invoice_id, lines, None, UNEXPLAINED)
     amount = total.total if total else None
     tax = total.tax if total else None
     return ReconciledInvoice(invoice_id, lines, amount, classify(lines, amount, tax))

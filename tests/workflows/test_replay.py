@@ -29,6 +29,7 @@ REQUIRED = {
     "needs_attention_cancelled",
     "renewal",
     "renewal_decision",
+    "renewal_consumption",  # the window reads the PO's consumption (patched)
     "erp_status_poll",
     "notification_digest",
     "cost_load",  # a month loaded from a bucket's CUR report

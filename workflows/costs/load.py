@@ -10,7 +10,8 @@ and the load is retried by starting it again once the file is fixed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError, FailureError
@@ -44,12 +45,28 @@ def problem_of(error: BaseException) -> str:
 
 @dataclass
 class _Staged:
-    """What the files ingested so far staged and counted."""
+    """What the files ingested so far staged and counted, and which file each slice (billing
+    account and period) came from."""
 
     load_ids: list[int]
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_flagged: int = 0
+    files_of_slices: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+
+    def shared_slice(self, number: int, file: str, report: dict[str, Any]) -> str | None:
+        """Each staged load replaces its slice whole, so a second file holding lines of a
+        slice an earlier file of the run staged would silently drop the earlier one's lines:
+        such a run stops with the problem instead, never loading the period half."""
+        for part in report.get("slices", ()):
+            key = (str(part["billing_account_id"]), str(part["billing_period_start"]))
+            earlier, name = self.files_of_slices.setdefault(key, (number, file))
+            if earlier != number:
+                return (
+                    f"{name} and {file} both hold lines of billing account {key[0]} in this "
+                    "period: a period's account must come in one file"
+                )
+        return None
 
 
 @workflow.defn(name=WorkflowType.COST_LOAD)
@@ -86,10 +103,8 @@ class CostLoadWorkflow:
             return await self._end(ended)
         staged = _Staged([])
         self._show(LOADING)
-        try:
-            await self._ingest(request, fetched, staged)
-        except FailureError as error:
-            problem = problem_of(error)
+        problem = await self._ingest(request, fetched, staged)
+        if problem is not None:
             await calls.abandon(staged.load_ids, problem)
             return await self._end(replace(ended, status=FAILED, problem=problem))
         self._show(SWAPPING)
@@ -113,19 +128,27 @@ class CostLoadWorkflow:
 
     async def _ingest(
         self, request: CostLoadRequest, fetched: list[FetchedFile], staged: _Staged
-    ) -> None:
+    ) -> str | None:
         """Each file into staging tables, in turn; ``staged`` keeps what is staged so far, so a
-        refusal of a later file abandons the earlier ones too."""
+        refusal of a later file abandons the earlier ones too. The problem that stops the run,
+        or None once every file is staged."""
         workflow_id = workflow.info().workflow_id
-        for file in fetched:
-            outcome = await calls.ingest(
-                IngestRequest(request.source, file, request.billing_period, workflow_id)
-            )
+        for number, file in enumerate(fetched):
+            try:
+                outcome = await calls.ingest(
+                    IngestRequest(request.source, file, request.billing_period, workflow_id)
+                )
+            except FailureError as error:
+                return problem_of(error)
             staged.load_ids.extend(outcome.load_ids)
             staged.rows_loaded += outcome.rows_loaded
             staged.rows_quarantined += outcome.rows_quarantined
             staged.rows_flagged += outcome.rows_flagged
             self._show(LOADING, staged.rows_loaded)
+            shared = staged.shared_slice(number, file.name, outcome.report)
+            if shared is not None:
+                return shared
+        return None
 
     async def _link(self, loaded: CostLoadResult) -> CostLoadResult:
         """Reconcile the loaded period and book its actuals. The lines are in whatever happens
@@ -140,9 +163,13 @@ class CostLoadWorkflow:
         return loaded
 
     async def _end(self, result: CostLoadResult) -> CostLoadResult:
-        """Show how the load ended and tell the owners (unless nothing changed); a message that
-        cannot be sent is logged, never fails the load."""
+        """Show how the load ended, discard the files it fetched and tell the owners (unless
+        nothing changed). Neither step fails the load: what failed is logged."""
         self._show(result.status, result.rows_loaded)
+        try:
+            await calls.discard_fetched()
+        except FailureError as error:
+            workflow.logger.warning("fetched files not discarded: %s", problem_of(error))
         if result.status != UNCHANGED:
             try:
                 await calls.notify_owners(result)

@@ -69,6 +69,10 @@ async def fetch(fetch: CostFileFetch) -> FetchedFile:
     return fetched
 
 
+async def discard_fetched() -> None:
+    await _run(Activity.DISCARD_FETCHED_COST_FILES, [], None, _MESSAGE, timedelta(minutes=5))
+
+
 async def files_current(period: PeriodFiles) -> bool:
     current: bool = await _run(
         Activity.COST_FILES_CURRENT, [period], bool, _DATABASE, timedelta(minutes=1)

@@ -71,6 +71,7 @@ def test_a_folder_lists_the_files_naming_the_billing_period(tmp_path: Path) -> N
         "focus/billing_period=2024-10/part-0.parquet",
         "telecom-202409.csv",
         "telecom-2024090.csv",  # not a month: a longer number
+        f"{'ab' * 10}202409{'cd' * 19}/telecom.csv",  # an upload's SHA-256 names no month
         "colo/2024-09-statement.csv.gz",
         "colo/2024-09-notes.pdf",
         "exports/20240901-20241001/focus-00001.csv.gz",

@@ -34,13 +34,14 @@ def s3() -> Iterator[S3Server]:
         yield server
 
 
-def cost_settings(root: Path, queue: str) -> Settings:
+def cost_settings(root: Path, queue: str, **more: object) -> Settings:
     return Settings(
         _env_file=None,
         temporal_task_queue=queue,
         data_dir=root,
         cost_bucket_access_key_id=ACCESS_KEY,
         cost_bucket_secret_access_key=SECRET_KEY,
+        **more,  # type: ignore[arg-type]
     )
 
 

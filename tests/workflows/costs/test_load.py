@@ -54,6 +54,7 @@ async def test_a_month_loads_from_a_bucket_and_loading_it_again_changes_nothing(
     assert (result.status, result.problem) == ("loaded", None)
     assert result.rows_loaded + result.rows_quarantined == SAMPLE_LINES
     assert visible_lines(demo_sessions, source) == (result.rows_loaded, {"daily-00001.csv.gz"})
+    assert list(cost_loads.settings.cost_files.work_dir.iterdir()) == []  # fetched, discarded
     assert await _attributes(handle) == (source, PERIOD, "loaded", result.rows_loaded)
     progress = await handle.query(CostLoadQuery.PROGRESS, result_type=LoadProgress)
     assert progress == LoadProgress("loaded", result.rows_loaded, 1)
@@ -119,3 +120,26 @@ async def test_a_bad_file_fails_the_load_leaving_the_previous_lines_until_it_is_
     assert fixed.status == "loaded"
     assert visible_lines(demo_sessions, source) == (fixed.rows_loaded, {"cur-2023-11.csv.gz"})
     assert fixed.rows_loaded + fixed.rows_quarantined == SAMPLE_LINES
+
+
+async def test_a_month_whose_account_comes_in_two_files_is_never_loaded_half(
+    cost_loads: CostLoads, demo_sessions: sessionmaker[Session]
+) -> None:
+    folder = cost_loads.settings.data_dir / "watched"
+    put(folder, "cur-2023-11.csv", sample_lines())
+    source, _ = a_source(demo_sessions, {"kind": "folder", "path": str(folder)})
+    _, whole = await cost_loads.run(source, PERIOD)
+    lines = sample_lines().splitlines(keepends=True)
+    (folder / "cur-2023-11.csv").unlink()
+    put(folder, "cur-2023-11-00001.csv", b"".join(lines[:601]))
+    put(folder, "cur-2023-11-00002.csv", b"".join([lines[0], *lines[601:]]))
+
+    _, parts = await cost_loads.run(source, PERIOD)
+
+    assert parts.status == "failed"
+    assert parts.problem == (
+        "cur-2023-11-00001.csv and cur-2023-11-00002.csv both hold lines of billing account "
+        "123412340534 in this period: a period's account must come in one file"
+    )
+    assert visible_lines(demo_sessions, source) == (whole.rows_loaded, {"cur-2023-11.csv"})
+    assert count_loads(demo_sessions, source, "loading") == 0

@@ -1,6 +1,6 @@
 """A bucket or a database out of reach is waited out: the load's step keeps failing while the
 S3 server or Postgres drops every connection, its tries are retried on the step's back-off,
-and once they answer again the month loads whole."""
+and once they answer again the month loads whole. A mail relay out of reach never fails it."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from sqlalchemy import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from devstack.tcp_ports import free_port
 from domain.costs.load_messages import CostLoadResult
 from models.db import build_engine, session_factory
 from tests.builders.s3_server import S3Server
 from tests.workflows.costs.conftest import CostLoads, LoadHandle, cost_settings
 from tests.workflows.costs.files import PERIOD, SAMPLE_LINES, put, put_cur_report, sample_lines
-from tests.workflows.costs.sources import a_source, visible_lines
+from tests.workflows.costs.sources import a_source, messages_to, visible_lines
 from tests.workflows.test_postgres_outage import PostgresGate
 from worker import build_worker
 
@@ -86,3 +87,20 @@ async def test_postgres_out_of_reach_is_retried_until_it_answers(
 
     assert _loaded_whole(result)
     assert visible_lines(demo_sessions, source)[0] == result.rows_loaded
+
+
+async def test_a_mail_relay_out_of_reach_never_fails_the_load(
+    temporal_env: WorkflowEnvironment, demo_sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    put(folder, "cur-2023-11.csv", sample_lines())
+    source, owner = a_source(demo_sessions, {"kind": "folder", "path": str(folder)})
+    queue = f"cost-test-{uuid.uuid4().hex[:8]}"
+    nowhere = cost_settings(tmp_path, queue, smtp_host="127.0.0.1", smtp_port=free_port())
+    loads = CostLoads(temporal_env, queue, nowhere)
+    async with build_worker(temporal_env.client, nowhere, demo_sessions):
+        _, result = await loads.run(source, PERIOD)
+
+    assert _loaded_whole(result)
+    assert visible_lines(demo_sessions, source)[0] == result.rows_loaded
+    assert messages_to(demo_sessions, owner, "cost_load_loaded") == []  # never sent

@@ -1,0 +1,71 @@
+"""The PO page shows what the cost data drew against the PO, month by month, next to what it
+commits, with a chart; a PO no cost line draws on shows no consumption."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine
+
+from models.db import build_engine
+from tests.api import e2e
+from tests.models.costs.allocated import Allocated, a_eur_source, load_allocated
+from tests.web.pages import person
+
+stack = e2e.stack
+AUGUST = datetime(2024, 8, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo_engine(demo_database_url: str) -> Iterator[Engine]:
+    engine = build_engine(demo_database_url, pool_size=1)
+    yield engine
+    engine.dispose()
+
+
+def _rows(page: str) -> list[list[str]]:
+    section = re.search(r'<details[^>]*id="consumption".*?</details>', page, re.S)
+    assert section, "the PO page shows no consumption"
+    body = re.search(r"<tbody>.*?</tbody>", section.group(0), re.S)
+    assert body
+    return [
+        [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in cells]
+        for cells in (
+            re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", body.group(0), re.S)
+        )
+    ]
+
+
+async def test_the_po_page_shows_committed_against_consumed_by_month(
+    stack: e2e.Stack, demo_engine: Engine
+) -> None:
+    number = await stack.submit("alex", e2e.storage_body())
+    po = await stack.pending(number)
+    committed = f"{po['amount_base_minor'] / 100:,.2f} EUR"
+    alex = await person(stack, "alex")
+    assert 'id="consumption"' not in (await alex.get(f"/po/{number}")).text
+
+    source = a_eur_source(demo_engine)
+    load_allocated(
+        demo_engine,
+        source,
+        "111",
+        [
+            Allocated("120.004", po_number=number, charged=AUGUST),
+            Allocated("300.50", po_number=number),
+            Allocated("99", po_number="PO-ELSEWHERE"),
+        ],
+    )
+    page = (await alex.get(f"/po/{number}")).text
+
+    rows = _rows(page)
+    assert [row[:4] for row in rows] == [
+        ["2024-08", "120.00 EUR", "120.00 EUR", committed],
+        ["2024-09", "300.50 EUR", "420.50 EUR", committed],
+    ]
+    assert "<svg" in page.split('id="consumption"')[1].split("</details>")[0]
