@@ -17,6 +17,7 @@ from api.routes import (
     audit,
     budgets,
     cost_centers,
+    cost_sources,
     costs,
     delegations,
     erp_events,
@@ -35,6 +36,8 @@ from api.web import (
     audit_pages,
     auth_pages,
     cost_pages,
+    cost_source_actions,
+    cost_source_pages,
     delegation_pages,
     inbox_page,
     landing,
@@ -114,6 +117,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         budgets.ledger_router,
         cost_centers.router,
         costs.router,
+        cost_sources.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -131,6 +135,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         report_pages.router,
         summary_page.router,
         cost_pages.router,
+        cost_source_pages.router,
+        cost_source_actions.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -5,6 +5,7 @@ that leaves the kept-alive connection usable."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import unquote_to_bytes
 
 from starlette.exceptions import HTTPException
@@ -18,6 +19,8 @@ from api.web.errors import page_or_problem
 
 log = logging.getLogger(__name__)
 _CONTROL = frozenset(range(0x20)) | {0x7F}
+# Cost file uploads: their bodies go to disk a chunk at a time, so any size is theirs to take.
+STREAMED_TO_DISK = re.compile(r"/(api/)?costs/sources/[^/]+/files")
 
 
 class BodyTooLarge(HTTPException):
@@ -31,7 +34,8 @@ class RequestGuard:
     """Refuses before any route runs a path or query holding a control character (a NUL byte
     can be neither stored nor looked up: 400 ``control_character``), and a body above
     ``max_body_bytes`` (413 ``body_too_large``): at once when its length is declared, else as
-    soon as reading it passes the limit, before a route stores or numbers anything."""
+    soon as reading it passes the limit, before a route stores or numbers anything. A cost file
+    upload (``STREAMED_TO_DISK``) is streamed to disk, never held, and has no size limit."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app, self.max_body_bytes = app, max_body_bytes
@@ -40,9 +44,13 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._refusal(scope)
+        streamed = STREAMED_TO_DISK.fullmatch(scope["path"]) is not None
+        refusal = self._refusal(scope, limited=not streamed)
         if refusal is not None:
             await refusal(scope, receive, send)
+            return
+        if streamed:
+            await self.app(scope, receive, send)
             return
         read = 0
 
@@ -56,7 +64,7 @@ class RequestGuard:
 
         await self.app(scope, limited_receive, send)
 
-    def _refusal(self, scope: Scope) -> Response | None:
+    def _refusal(self, scope: Scope, *, limited: bool) -> Response | None:
         raw = scope.get("raw_path") or scope["path"].encode()
         target = unquote_to_bytes(raw) + unquote_to_bytes(scope.get("query_string", b""))
         if _CONTROL.intersection(target):
@@ -64,7 +72,7 @@ class RequestGuard:
                 400, "the path and query may not hold control characters", "control_character"
             )
         length = dict(scope["headers"]).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_body_bytes:
+        if not length.isdigit() or (limited and int(length) > self.max_body_bytes):
             too_large = BodyTooLarge(self.max_body_bytes)
             return problem(too_large.status_code, too_large.detail, "body_too_large")
         return None

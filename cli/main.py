@@ -13,6 +13,7 @@ from cli import accounts
 from cli.audit import audit
 from cli.budgets import budget
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
+from cli.costs import costs
 from cli.policies import policy
 from cli.purchase_orders import po
 from cli.seed import load_demo_data
@@ -29,6 +30,7 @@ app.add_typer(policy, name="policy")
 app.add_typer(budget, name="budget")
 app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
+app.add_typer(costs, name="costs")
 
 
 @app.command("up")
