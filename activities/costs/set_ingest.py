@@ -29,7 +29,12 @@ from adapters.costs.csv_reader import CsvCostFile
 from domain.costs.conversion import MissingRate, RateCache, TaxSplit
 from domain.costs.load_messages import IngestOutcome, IngestRequest
 from domain.costs.normalise import Normaliser
-from domain.costs.quality import QualityPolicy, QualityReport, RuleSummary
+from domain.costs.quality import (
+    QualityPolicy,
+    QualityReport,
+    RuleSummary,
+    account_expectations,
+)
 from domain.costs.quality_rules import DUPLICATE, RULES, Action, Finding, row_findings
 from models.costs.quarantine import QuarantinedRow
 from models.costs.raw_ingest import RawCostFile, RawSlice
@@ -76,6 +81,9 @@ class SetBasedIngest:
         try:
             rows_read = raw.copy(_csv_bytes(path))
         except _UNREADABLE:
+            writer.rollback()
+            return None
+        if rows_read == 0:  # an export without rows is recorded row by row, as an empty load
             writer.rollback()
             return None
         progress(rows_read)
@@ -141,13 +149,18 @@ class SetBasedIngest:
         expect = self._policy.expectations
         batch: dict[int, list[QuarantinedRow]] = {}
         rows = raw.quarantined(self._period, batch_rows)
-        for count, (number, (account, period), repeated, values) in enumerate(rows, 1):
-            row = normaliser.normalise(number, values)
-            findings = row_findings(row, expect)
-            if repeated:
+        for count, found in enumerate(rows, 1):
+            row = normaliser.normalise(found.file_row, found.values)
+            account, period = found.slice_key
+            billed_in = account_expectations(
+                expect, row.focus.get("BillingAccountId"), found.account_currency
+            )
+            findings = row_findings(row, billed_in)
+            if found.repeated:
                 findings.insert(0, Finding(DUPLICATE.id, "the same values as an earlier row"))
             load = router.slices[(account, _checked(period))].load_id
-            batch.setdefault(load, []).append(quarantined_row(row, values, findings, self._policy))
+            quarantined = quarantined_row(row, found.values, findings, self._policy)
+            batch.setdefault(load, []).append(quarantined)
             if count % batch_rows == 0:
                 _write(writer, batch)
         _write(writer, batch)

@@ -102,6 +102,15 @@ def _text(value: object) -> str:
     return str(value)  # Decimal as written, datetime in full, None
 
 
+def account_expectations(expect: Expectations, account: object, first: str | None) -> Expectations:
+    """``expect``, or, when it names no currency, the currency ``first`` of the first line of
+    the billing account ``account`` in the load."""
+    if expect.currency is not None or first is None:
+        return expect
+    basis = f"billing account {account}'s first line is in"
+    return replace(expect, currency=first, currency_basis=basis)
+
+
 class QualityChecker:
     """Checks the rows of one load in file order; `report()` may be called at any point."""
 
@@ -132,9 +141,7 @@ class QualityChecker:
             return expect
         account = row.focus.get("BillingAccountId")
         first = self._account_currencies.setdefault(account, currency)
-        return replace(
-            expect, currency=first, currency_basis=f"billing account {account}'s first line is in"
-        )
+        return account_expectations(expect, account, first)
 
     def _count(self, row: CostRow, findings: list[Finding], quarantined: bool) -> None:
         self._rows_checked += 1

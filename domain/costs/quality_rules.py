@@ -179,8 +179,10 @@ def _foreign_currency(row: CostRow, expect: Expectations) -> list[str]:
 
 
 def _foreign_currency_sql(expect: Expectations) -> str:
+    """``{account_currency}``: the currency of the first line of the row's billing account
+    that has one, in file order (as the row-by-row check keeps it)."""
     if expect.currency is None:
-        return "false"
+        return "{BillingCurrency} <> {account_currency}"
     return f"{{BillingCurrency}} <> {_text(expect.currency)}"
 
 

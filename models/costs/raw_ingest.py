@@ -55,6 +55,18 @@ class RawSlice:
 
 
 @dataclass(frozen=True)
+class QuarantinedRaw:
+    """A quarantined row as read: its number, slice key (billing account, billing period),
+    whether it repeats an earlier row, its billing account's currency, and its cells."""
+
+    file_row: int
+    slice_key: tuple[str, datetime | None]
+    repeated: bool
+    account_currency: str | None
+    values: dict[str, str | None]
+
+
+@dataclass(frozen=True)
 class RuleCount:
     rule_id: str
     rows: int
@@ -201,23 +213,22 @@ class RawCostFile:
             for row in rows
         }
 
-    def quarantined(
-        self, period: datetime | None, batch_rows: int
-    ) -> Iterator[tuple[int, tuple[str, datetime | None], bool, dict[str, str | None]]]:
+    def quarantined(self, period: datetime | None, batch_rows: int) -> Iterator[QuarantinedRaw]:
         """Each quarantined row in file order: its number, slice key, whether it repeats an
-        earlier row, and its cells as read."""
+        earlier row, its billing account's currency, and its cells as read."""
         cells = ", ".join(f"r.{raw_column(i)}" for i in range(len(self._header)))
         query = (
             "SELECT c.file_row, coalesce(c.billing_account_id, ''), "
-            f"coalesce(c.billing_period_start, %s), c.flags[1] = '{DUPLICATE.id}', {cells} "
+            f"coalesce(c.billing_period_start, %s), c.flags[1] = '{DUPLICATE.id}', "
+            f"c.account_currency, {cells} "
             f"FROM {self._checked} c JOIN cost_raw r USING (file_row) WHERE quarantined "
             "ORDER BY c.file_row"
         )
         with self._raw.cursor(name="cost_quarantined") as cursor:
             cursor.itersize = batch_rows
             for row in cursor.execute(query, (period,)):
-                values = dict(zip(self._header, row[4:], strict=True))
-                yield row[0], (row[1], row[2]), bool(row[3]), values
+                values = dict(zip(self._header, row[5:], strict=True))
+                yield QuarantinedRaw(row[0], (row[1], row[2]), bool(row[3]), row[4], values)
 
     def _count(self, query: str) -> int:
         row = self._raw.execute(query).fetchone()

@@ -134,13 +134,20 @@ def typed_table_sql(
     tags = NORMALISED_TAGS_SQL.format(tags="t.tags")
     tagged = (
         f"SELECT t.*, CASE WHEN jsonb_typeof(t.tags) = 'object' THEN {tags} END "
-        f"AS tags_normalised, hash_record_extended({_row('t', stored_names)}, 0) AS digest "
-        f"FROM ({typed}) t OFFSET 0"
+        f"AS tags_normalised, hash_record_extended({_row('t', stored_names)}, 0) AS digest, "
+        f"{_ACCOUNT_CURRENCY} AS account_currency FROM ({typed}) t OFFSET 0"
     )
     return (
         "CREATE TEMP TABLE cost_typed ON COMMIT DROP AS "
         f"SELECT f.*, {_flags('f', expect)} AS row_flags FROM ({tagged}) f"
     )
+
+
+# Each billing account's currency: that of its first line with one, in file order.
+_ACCOUNT_CURRENCY = (
+    "first_value(t.billing_currency) OVER (PARTITION BY t.billing_account_id "
+    "ORDER BY t.billing_currency IS NULL, t.file_row)"
+)
 
 
 def _row(alias: str, stored_names: Sequence[str]) -> str:
@@ -174,6 +181,7 @@ def _extras(at: Mapping[str, int], extra_columns: Sequence[str]) -> str:
 def _flags(alias: str, expect: Expectations) -> str:
     names = {c.name: f"{alias}.{column_name(c.name)}" for c in FOCUS_COLUMNS}
     names["tags_normalised"] = f"{alias}.tags_normalised"
+    names["account_currency"] = f"{alias}.account_currency"
     cases = [
         f"CASE WHEN {predicate.format(**names)} THEN {_literal(rule_id)} END"
         for rule_id, predicate in row_predicates(expect)
