@@ -29,12 +29,12 @@ from domain.catalog import Role
 from models.costs.source_settings import AccountMapping, account_mappings, invoice_totals
 from models.people.records import User
 from services.costs.accounts import enter_invoice_total, set_mappings
-from services.costs.imports import load_received
+from services.costs.imports import Upload, receive_and_load
 from services.costs.loads import follow_page
 from services.costs.overview import source_statuses
 from services.costs.refusals import SourceMissing
 from services.costs.sources import SourceSettings, configure_source, existing_source, settings_of
-from services.costs.uploads import receive, upload_chunks
+from services.costs.uploads import upload_chunks
 
 router = APIRouter(prefix="/api/costs/sources", tags=["costs"])
 COST_READERS = (Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN)
@@ -233,14 +233,12 @@ async def upload_file(
     else:
         raise HTTPException(UNPROCESSABLE, "name the file: ?filename=<name>.csv")
     settings = runtime.settings
-    upload_dir = settings.cost_files.upload_dir
-    received = await receive(chunks, upload_dir, file_name)
-    started = await load_received(
+    started = await receive_and_load(
         runtime.temporal,
         settings.temporal_task_queue,
-        upload_dir,
+        settings.cost_files.upload_dir,
         configured,
-        received,
+        Upload(chunks, file_name),
         billing_period,
         user.username,
     )

@@ -17,11 +17,11 @@ from api.web.render import flash
 from api.web.session import CsrfChecked
 from models.costs.source_settings import AccountMapping, account_mappings
 from services.costs.accounts import enter_invoice_total, set_mappings
-from services.costs.imports import load_received
+from services.costs.imports import Upload, receive_and_load
 from services.costs.loads import follow_page
 from services.costs.refusals import CostRefused
 from services.costs.sources import settings_of
-from services.costs.uploads import receive, upload_chunks
+from services.costs.uploads import upload_chunks
 
 router = APIRouter(prefix="/costs/sources", include_in_schema=False)
 
@@ -117,14 +117,12 @@ async def upload_file(
     session.commit()  # the connection goes back while the file is stored
     settings = runtime.settings
     try:
-        upload_dir = settings.cost_files.upload_dir
-        received = await receive(upload_chunks(file), upload_dir, file.filename or "upload")
-        started = await load_received(
+        started = await receive_and_load(
             runtime.temporal,
             settings.temporal_task_queue,
-            upload_dir,
+            settings.cost_files.upload_dir,
             configured,
-            received,
+            Upload(upload_chunks(file), file.filename or "upload"),
             billing_period.strip() or None,
             user.username,
         )

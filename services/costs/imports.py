@@ -161,7 +161,32 @@ async def import_file(
     actor: str,
 ) -> LoadStarted:
     """Copies the file into the upload store and starts its load."""
-    received = await receive(file_chunks(path), upload_dir, path.name)
+    upload = Upload(file_chunks(path), path.name)
+    return await receive_and_load(
+        temporal, task_queue, upload_dir, source, upload, billing_period, actor
+    )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file arriving in chunks, and its name."""
+
+    chunks: AsyncIterator[bytes]
+    name: str
+
+
+async def receive_and_load(
+    temporal: Client,
+    task_queue: str,
+    upload_dir: Path,
+    source: SourceSettings,
+    upload: Upload,
+    billing_period: str | None,
+    actor: str,
+) -> LoadStarted:
+    """Keeps the streamed file in the upload store and starts the load of its billing period
+    (``load_received``)."""
+    received = await receive(upload.chunks, upload_dir, upload.name)
     return await load_received(
         temporal, task_queue, upload_dir, source, received, billing_period, actor
     )
