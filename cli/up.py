@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import FrameType
 
@@ -21,6 +22,7 @@ import typer
 
 from cli import demo_data
 from cli.console import log_file, spawn_logged
+from cli.demo_costs import DemoRefused, load_demo_costs
 from cli.seed import load_demo_data
 from devstack import SetupError
 from devstack.outside_world import poflow_environment, world_url
@@ -77,6 +79,7 @@ def run(settings: Settings) -> None:
         for piece in ("worker", "api"):
             started.processes.append(_spawn(settings, piece, environment))
         _wait_until_ready(settings, started)
+        _load_demo_costs(settings, database_url)
         _print_banner(settings)
         _watch(started)
     except KeyboardInterrupt:
@@ -130,6 +133,17 @@ def _migrate_and_seed(settings: Settings, owner_url: str, database_url: str) -> 
     engine = build_engine(database_url, pool_size=1)
     try:
         typer.echo(load_demo_data(session_factory(engine), settings))
+    finally:
+        engine.dispose()
+
+
+def _load_demo_costs(settings: Settings, database_url: str) -> None:
+    """The demo's month of cloud cost, through the running app; a failure is told, not fatal."""
+    engine = build_engine(database_url, pool_size=1)
+    try:
+        typer.echo(load_demo_costs(session_factory(engine), settings.app_url, date.today()))
+    except (httpx.HTTPError, DemoRefused, TimeoutError, LookupError) as failed:
+        typer.echo(f"demo costs not loaded: {failed}", err=True)
     finally:
         engine.dispose()
 

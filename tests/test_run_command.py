@@ -98,12 +98,23 @@ def test_run_command_brings_everything_up_and_down(
     simulators = f"http://127.0.0.1:{base_env['POFLOW_SIMULATORS_PORT']}"
     assert f"Simulators:   {simulators}" in text
     assert "Raise a requested item" in httpx.get(simulators).text
+    assert "demo costs: " in text and "PO-1001 draws on AWS" in text
+    finance = poflow_command(["users", "token", "fiona", "--quiet"], base_env)
+    loads = httpx.get(
+        f"http://127.0.0.1:{first_run.api_port}/api/costs/loads",
+        headers={"Authorization": f"Bearer {finance}"},
+    ).json()
+    assert sorted((load["source"], load["status"]) for load in loads) == [
+        ("aws-demo", "current"),
+        ("azure-demo", "current"),
+    ]
 
     second = start_up(base_env, tmp_path, "second")
     second.wait_for("poflow is up.")
     assert "Postgres: reusing" in second.text() and "Temporal: reusing" in second.text()
     assert "Simulators: reusing" in second.text()
     assert "demo data: nothing new" in second.text()
+    assert "demo costs: " in second.text()  # the same PO, the months already loaded
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{first_run.api_port}/readyz").status_code == 200
@@ -152,7 +163,7 @@ def test_the_console_tells_what_a_person_needs_and_the_logs_keep_the_rest(
     assert len(console) <= 6, "\n".join(console)
     assert all(len(line) <= 170 for line in console), console
     assert not any("Traceback" in line or " GET /" in line for line in console), console
-    told = "WARNING issue_to_erp for po-PO-1001 failed (attempt 1); Temporal retries it"
+    told = "WARNING issue_to_erp for po-PO-1002 failed (attempt 1); Temporal retries it"
     assert f"  worker: {told}" in console, "the ERP's time-out is told in one line"
     worker, api = (logs / "worker.log").read_text(), (logs / "api.log").read_text()
     assert "Traceback" in worker and "ReadTimeout" in worker
