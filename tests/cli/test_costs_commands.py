@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from domain.costs.quality_rules import RULES, Action
 from models.db import unit_of_work
 from services.costs.sources import SourceSettings, save_source
 from settings import Settings
@@ -67,12 +66,10 @@ async def operator(
         yield Operator(env, data_dir)
 
 
-def keeping_every_row(sessions: sessionmaker[Session]) -> str:
-    """A committed AWS CUR source whose every data-quality rule keeps and flags (the CUR has no
-    column for some mandatory FOCUS ones, which by default quarantines every row); its name."""
+def a_cur_source(sessions: sessionmaker[Session]) -> str:
+    """A committed AWS CUR source in USD with the default data-quality actions; its name."""
     name = f"aws-{uuid.uuid4().hex[:6]}"
-    keep = {rule.id: Action.KEEP_AND_FLAG.value for rule in RULES}
-    settings = SourceSettings(name, "aws-cur", "AWS", base_currency="USD", quality_actions=keep)
+    settings = SourceSettings(name, "aws-cur", "AWS", base_currency="USD")
     with unit_of_work(sessions) as session:
         save_source(session, settings, "fiona", create=True)
     return name
@@ -81,13 +78,14 @@ def keeping_every_row(sessions: sessionmaker[Session]) -> str:
 async def test_import_loads_a_real_sample_and_totals_equal_duckdbs(
     operator: Operator, demo_sessions: sessionmaker[Session]
 ) -> None:
-    source = keeping_every_row(demo_sessions)
+    source = a_cur_source(demo_sessions)
     imported = await operator.poflow("import", str(AWS_CUR_SAMPLE), "--source", source)
     assert imported.returncode == 0, imported.stderr
     report = imported.stdout
     assert f"{source} 2023-11 loaded (cost-load-{source}-2023-11)" in report
     assert "rows loaded 1281, quarantined 0" in report and "total USD" in report
-    assert "rule missing_mandatory: 1281 flagged" in report
+    # The sample's 534 lines of zero cost are kept and flagged, each by the zero_cost rule.
+    assert "rule zero_cost: 534 flagged" in report
 
     totals = await operator.poflow("totals", "--by", "service", "--source", source, "--json")
     assert totals.returncode == 0, totals.stderr
