@@ -66,7 +66,10 @@ class Started:
 
 def run(settings: Settings) -> None:
     started = Started()
+    # Ctrl-C and a service manager's SIGTERM stop everything alike, even when the parent left
+    # SIGINT ignored (as a shell does for a command it started in the background).
     _stop_on(signal.SIGTERM)
+    _stop_on(signal.SIGINT)
     try:
         _check_api_port(settings)
         typer.echo(f"Logs: {_log_files(settings)}")

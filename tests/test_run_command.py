@@ -55,6 +55,12 @@ def base_env(tmp_path: Path) -> dict[str, str]:
     )
 
 
+def _as_a_background_job() -> None:
+    """A shell starts a background command with SIGINT ignored; `poflow up` must still stop on
+    it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def start_up(env: dict[str, str], tmp_path: Path, name: str) -> Run:
     api_port = free_port()
     output = tmp_path / f"{name}.log"
@@ -65,6 +71,7 @@ def start_up(env: dict[str, str], tmp_path: Path, name: str) -> Run:
         stdout=output.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_as_a_background_job,
     )
     return Run(process, output, api_port)
 
