@@ -1,7 +1,8 @@
 """A FOCUS CSV read inside Postgres stores what the row-by-row ingest stores: for every FOCUS
 sample, the AWS sample scaled to a FOCUS file as the bench makes it, and a file breaking every
 data-quality rule, the two paths give the same lines (every column), the same quarantined rows
-and the same report; a file the row-by-row path refuses is refused alike."""
+and the same report, lines drawing on a PO through a mapped commitment discount too; a file the
+row-by-row path refuses is refused alike."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from sqlalchemy import Engine, text
 from activities.costs.file_ingest import FileIngest
 from adapters.ecb_rates import EcbRates
 from bench.cost_ingest import focus_file as bench_focus_file
+from domain.catalog import PoStatus
 from domain.costs.conversion import RateCache
 from domain.costs.errors import CostFileError
 from domain.costs.load_messages import IngestOutcome, IngestRequest
 from models.costs.loading import swap_in_loads
 from models.costs.quarantine import quarantined_rows
 from models.costs.source_config import read_source
+from tests.activities.costs.commitments import SAVINGS_PLAN, a_contract, at, map_commitment
 from tests.activities.costs.loads import (
     FOCUS_LINE,
     a_cost_source,
@@ -74,11 +77,15 @@ def _rule_file(path: Path) -> Path:
     return path
 
 
-def _sources(engine: Engine, **config: Any) -> tuple[str, str]:
+def _sources(engine: Engine, contract: str | None = None, **config: Any) -> tuple[str, str]:
     """Two sources configured alike: in EUR, requiring a cost-center tag, quarantining zero
-    and negative costs, with a mapping for a sub-account and one for billing account 222."""
+    and negative costs, with a mapping for a sub-account and one for billing account 222, and
+    SAVINGS_PLAN drawing on ``contract``'s POs when one is given."""
     centers, gl_accounts = cost_centers_and_gl_accounts(engine)
     by_rows, in_postgres = (_source(engine, centers, gl_accounts, config) for _ in range(2))
+    if contract is not None:
+        for source in (by_rows, in_postgres):
+            map_commitment(engine, source, contract)
     return by_rows, in_postgres
 
 
@@ -154,9 +161,11 @@ def _report(outcome: IngestOutcome) -> dict[str, Any]:
     return {**outcome.report, "slices": slices}
 
 
-def _same_storage(engine: Engine, path: Path, period: str | None = None) -> list[Any]:
+def _same_storage(
+    engine: Engine, path: Path, period: str | None = None, contract: str | None = None
+) -> list[Any]:
     """Both paths over the file, each into a source of its own; what the SQL path stored."""
-    by_rows, in_postgres = _sources(engine)
+    by_rows, in_postgres = _sources(engine, contract)
     expected, read_by_rows = _ingest(engine, by_rows, path, False, period)
     found, read_in_postgres = _ingest(engine, in_postgres, path, True, period)
     assert (read_by_rows, read_in_postgres) == (False, True)
@@ -208,6 +217,42 @@ def test_a_file_breaking_every_rule_is_stored_and_quarantined_alike(
     assert flags >= {"duplicate", "outside_billing_period", "missing_tag", "malformed_tags"}
     assert {line["base_currency"] for line in lines} == {"EUR"}
     assert len({line["cost_center_id"] for line in lines} - {None}) == 2
+
+
+def test_lines_drawing_on_a_po_through_a_commitment_discount_are_stored_alike(
+    engine: Engine, tmp_path: Path
+) -> None:
+    contract, (first, renewed) = a_contract(
+        engine, (PoStatus.ISSUED, at(1, hour=0)), (PoStatus.CLOSED, at(5, hour=23))
+    )
+    charged = [f"2024-09-{day:02d}T00:00:00Z" for day in (2, 5, 6, 20)]
+    path = tmp_path / "commitments.csv"
+    header = [*FOCUS_LINE, "CommitmentDiscountId"]
+    lines = [
+        {"ChargePeriodStart": start, "CommitmentDiscountId": SAVINGS_PLAN} for start in charged
+    ] + [
+        {"CommitmentDiscountId": SAVINGS_PLAN, "Tags": '{"po_number": "PO-TAGGED"}'},
+        {"CommitmentDiscountId": SAVINGS_PLAN, "SubAccountId": "sub-9"},
+        {"CommitmentDiscountId": "sp-unmapped", "SubAccountId": "sub-9"},
+        {"CommitmentDiscountId": SAVINGS_PLAN, "ChargePeriodStart": "2024-08-31T00:00:00Z"},
+    ]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for line in lines:
+            whole = {**FOCUS_LINE, "ChargePeriodEnd": "2024-09-21T00:00:00Z", **line}
+            writer.writerow([whole[column] for column in header])
+    stored = _same_storage(engine, path, contract=contract)
+    assert [line["po_number"] for line in stored] == [
+        first,
+        renewed,  # created late on the 5th: in force from the 5th
+        renewed,
+        renewed,
+        "PO-TAGGED",
+        first,
+        "PO-9",
+        None,
+    ]
 
 
 @pytest.mark.parametrize(
