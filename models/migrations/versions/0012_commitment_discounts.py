@@ -1,6 +1,8 @@
 """Commitment discounts: a source's account mappings gain the kind ``commitment_discount`` (a
 Savings Plan's or reservation's id) naming a contract, whose PO in force at a line's charge day
-the line draws on; such a mapping books to no cost center or GL account.
+the line draws on; such a mapping books to no cost center or GL account. A PO's read-model row
+gets the id of the contract its requisition names (``purchase_orders.contract_id``), filled in
+here for the POs projected before.
 
 Revision ID: 0012_commitment_discounts
 Revises: 0011_cost_loading
@@ -46,6 +48,10 @@ def upgrade() -> None:
         op.f("ck_cost_account_mappings_names_what_its_kind_needs"),
         _TABLE,
         _NAMES_WHAT_ITS_KIND_NEEDS,
+    )
+    op.execute(
+        "UPDATE purchase_orders p SET contract_id = c.id FROM contracts c "
+        "WHERE p.contract_id IS NULL AND c.reference = p.detail -> 'requisition' ->> 'contract'"
     )
 
 
