@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -77,15 +78,21 @@ class SourceConfig:
     def commitment_po(self, discount_id: str | None, charge_day: date | None) -> str | None:
         """The PO a line of this commitment discount charged on ``charge_day`` draws on; None
         when the discount is not mapped or its contract had no issued PO by then."""
-        for span in self.commitments:
-            if (
-                span.discount_id == discount_id
-                and charge_day is not None
-                and span.from_day <= charge_day
-                and (span.until_day is None or charge_day < span.until_day)
+        if discount_id is None or charge_day is None:
+            return None
+        for span in self._spans_by_discount.get(discount_id, ()):
+            if span.from_day <= charge_day and (
+                span.until_day is None or charge_day < span.until_day
             ):
                 return span.po_number
         return None
+
+    @cached_property
+    def _spans_by_discount(self) -> dict[str, list[CommitmentSpan]]:
+        spans: dict[str, list[CommitmentSpan]] = {}
+        for span in self.commitments:
+            spans.setdefault(span.discount_id, []).append(span)
+        return spans
 
 
 _CONTRACT_POS = text(

@@ -48,6 +48,15 @@ def set_mappings(
     source = existing_source(session, source_name)
     for mapping in mappings:
         _check_kind(mapping)
+    ids = _named_ids(session, mappings)
+    before = [asdict(m) for m in account_mappings(session, source.id)]
+    replace_mappings(session, source.id, list(zip(mappings, ids, strict=True)))
+    session.flush()
+    _audit(session, actor, source_name, before, [asdict(m) for m in mappings])
+
+
+def _named_ids(session: Session, mappings: Sequence[AccountMapping]) -> list[MappingIds]:
+    """What each mapping names, by id; refused, naming them, when some do not exist."""
     centers = cost_center_ids(session, {m.cost_center for m in mappings if m.cost_center})
     accounts = gl_account_ids(session, {m.gl_account for m in mappings if m.gl_account})
     contracts = contract_ids(session, {m.contract for m in mappings if m.contract})
@@ -56,25 +65,18 @@ def set_mappings(
         ("unknown_gl_account", {m.gl_account for m in mappings}, accounts),
         ("unknown_contract", {m.contract for m in mappings}, contracts),
     ):
-        missing = sorted(str(w) for w in wanted - {None} if w not in known)
+        missing = sorted(w for w in wanted if w is not None and w not in known)
         if missing:
             what = rule.removeprefix("unknown_").replace("_", " ")
             raise CostRefused(rule, f"no {what} {', '.join(missing)}")
-    before = [asdict(m) for m in account_mappings(session, source.id)]
-    rows = [
-        (
-            m,
-            MappingIds(
-                centers.get(m.cost_center or ""),
-                accounts.get(m.gl_account or ""),
-                contracts.get(m.contract or ""),
-            ),
+    return [
+        MappingIds(
+            centers.get(m.cost_center or ""),
+            accounts.get(m.gl_account or ""),
+            contracts.get(m.contract or ""),
         )
         for m in mappings
     ]
-    replace_mappings(session, source.id, rows)
-    session.flush()
-    _audit(session, actor, source_name, before, [asdict(m) for m in mappings])
 
 
 def _check_kind(mapping: AccountMapping) -> None:
