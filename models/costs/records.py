@@ -106,16 +106,6 @@ class CostInvoiceTotal(Base):
     created_at: Mapped[CreatedAt]
 
 
-class Reconciliation(StrEnum):
-    MATCHED = "matched"
-    NO_INVOICE = "no_invoice"  # no total entered or imported yet
-    TIMING = "timing"  # lines charged outside the billing period explain the difference
-    TAX = "tax"  # the difference is the tax lines
-    CREDITS = "credits"  # the difference is the credit lines
-    TAGGING = "tagging"  # the difference is lines quarantined or unallocated
-    UNEXPLAINED = "unexplained"
-
-
 class CostReconciliation(Base):
     """Per load and invoice id: the lines' sum against the invoice total, the difference
     classified, listed until explained."""
@@ -132,7 +122,7 @@ class CostReconciliation(Base):
     lines_tax: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
     invoice_total: Mapped[Decimal | None] = mapped_column(Numeric)
     difference: Mapped[Decimal | None] = mapped_column(Numeric)
-    classification: Mapped[str] = mapped_column(String(20))
+    classification: Mapped[str] = mapped_column(String(20))  # domain/costs/settlement.py
     explanation: Mapped[str | None] = mapped_column(Text)
     explained_by: Mapped[str | None] = mapped_column(String(80))
     explained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
