@@ -69,3 +69,39 @@ async def test_the_po_page_shows_committed_against_consumed_by_month(
         ["2024-09", "300.50 EUR", "420.50 EUR", committed],
     ]
     assert "<svg" in page.split('id="consumption"')[1].split("</details>")[0]
+
+
+async def test_the_api_answers_the_consumption_the_page_shows(
+    stack: e2e.Stack, demo_engine: Engine
+) -> None:
+    number = await stack.submit("alex", e2e.storage_body())
+    po = await stack.pending(number)
+    path = f"/api/purchase-orders/{number}/consumption"
+    before = (await stack.get("alex", path)).json()
+    assert (before["consumed_minor"], before["months"]) == (0, [])
+
+    load_allocated(
+        demo_engine,
+        a_eur_source(demo_engine),
+        "111",
+        [
+            Allocated("120.004", po_number=number, charged=AUGUST),
+            Allocated("300.50", po_number=number),
+        ],
+    )
+    answer = (await stack.get("alex", path)).json()
+
+    committed = po["amount_base_minor"]
+    assert answer == {
+        "po_number": number,
+        "currency": "EUR",
+        "committed_minor": committed,
+        "consumed_minor": 42050,
+        "left_minor": committed - 42050,
+        "months": [
+            {"month": "2024-08-01", "consumed_minor": 12000, "to_date_minor": 12000},
+            {"month": "2024-09-01", "consumed_minor": 30050, "to_date_minor": 42050},
+        ],
+    }
+    unseen = await stack.get("nora", path)
+    assert unseen.status_code == 404
