@@ -21,6 +21,7 @@ from domain.costs.focus_columns import FOCUS_COLUMNS
 from domain.costs.quality_rules import DUPLICATE, Expectations
 from models.costs.lines import BASE_AMOUNTS, PARTITION_SCHEMA, column_name
 from models.costs.raw_lines import (
+    account_currencies_sql,
     datetimes_readable_sql,
     raw_column,
     row_text_sql,
@@ -113,6 +114,7 @@ class RawCostFile:
         dates = self._raw.execute(datetimes_readable_sql(self._header, sources)).fetchone()
         if dates is None or not dates[0]:
             return False
+        self._raw.execute(account_currencies_sql(self._header, sources))
         self._raw.execute(typed_table_sql(self._header, sources, extra_columns, expect))
         if self._count("SELECT count(*) FROM cost_typed WHERE NOT readable"):
             return False
