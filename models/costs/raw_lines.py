@@ -42,13 +42,24 @@ def raw_column(position: int) -> str:
     return f"c{position}"
 
 
+# A number or date-time cell that starts with a digit and ends with one (or a date-time's Z):
+# trimming it changes nothing and it is no null text, so it is read as it is, skipping the
+# trims that most cells of a real export do not need.
+_DIGIT_FIRST = "ascii({cell}) BETWEEN 48 AND 57"
+_DIGIT_LAST = "ascii(right({cell}, 1)) BETWEEN 48 AND 57"
+_PLAIN = {
+    DataType.DECIMAL: f"{_DIGIT_FIRST} AND {_DIGIT_LAST}",
+    DataType.DATETIME: f"{_DIGIT_FIRST} AND ({_DIGIT_LAST} OR right({{cell}}, 1) = 'Z')",
+}
+
+
 def _text(data_type: DataType, cell: str) -> str:
     """The cell's text as the Python reader of its type reads it, NULL for a null text."""
     if data_type is DataType.STRING:
-        read = cell
-    else:
-        read = on_cell(DECIMAL_TEXT_SQL if data_type is DataType.DECIMAL else TRIMMED_SQL, cell)
-    return f"CASE WHEN {on_cell(NULL_SQL, cell)} THEN NULL ELSE {read} END"
+        return f"CASE WHEN {on_cell(NULL_SQL, cell)} THEN NULL ELSE {cell} END"
+    read = on_cell(DECIMAL_TEXT_SQL if data_type is DataType.DECIMAL else TRIMMED_SQL, cell)
+    plain = f"WHEN {on_cell(_PLAIN[data_type], cell)} THEN {cell} " if data_type in _PLAIN else ""
+    return f"CASE {plain}WHEN {on_cell(NULL_SQL, cell)} THEN NULL ELSE {read} END"
 
 
 def _value(data_type: DataType, text: str) -> str:
