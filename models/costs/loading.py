@@ -200,6 +200,7 @@ def _rows(
         yield (
             slice_id,
             load_id,
+            0,  # a load's lines given here are of one file
             line.row_number,
             *(_value(name, focus.get(name)) for name, _ in FOCUS_STORED),
             Jsonb(normalised_tags(tags)) if isinstance(tags, Mapping) else None,

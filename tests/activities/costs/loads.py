@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.costs.ingest import CostLoadActivities
 from adapters.ecb_rates import EcbRates
-from domain.costs.load_messages import FetchedFile, IngestOutcome, IngestRequest
+from domain.costs.load_messages import FetchedFile, IngestOutcome, IngestRequest, StagedLoad
 from domain.costs.quality_rules import RULES
 
 KEEP_EVERYTHING = {rule.id: "keep_and_flag" for rule in RULES}
@@ -54,6 +54,21 @@ def source_id(engine: Engine, name: str) -> int:
 def fetched(path: Path, name: str | None = None) -> FetchedFile:
     data = path.read_bytes()
     return FetchedFile(str(path), name or path.name, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def staged_loads(outcomes: Iterable[IngestOutcome]) -> tuple[StagedLoad, ...]:
+    """The loads the run's earlier files opened, as the workflow hands them to the next file."""
+    loads = {
+        part["load_id"]: StagedLoad(
+            part["load_id"],
+            part["slice_id"],
+            part["billing_account_id"],
+            part["billing_period_start"],
+        )
+        for outcome in outcomes
+        for part in outcome.report["slices"]
+    }
+    return tuple(loads.values())
 
 
 def activities(
