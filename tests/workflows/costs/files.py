@@ -64,10 +64,11 @@ def put_cur_report(client: Any, bucket: str) -> None:
     )
 
 
-def sample_parts(first: int) -> tuple[bytes, bytes]:
-    """The sample in two parts, each with the header: its first ``first`` lines, and the rest."""
+def sample_parts(*cuts: int) -> list[bytes]:
+    """The sample in parts, each with the header, cut after each of ``cuts`` lines."""
     header, *lines = sample_lines().splitlines(keepends=True)
-    return header + b"".join(lines[:first]), header + b"".join(lines[first:])
+    bounds = [0, *cuts, len(lines)]
+    return [header + b"".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def put_cur_report_in_parts(client: Any, bucket: str, first: int) -> list[tuple[str, bytes]]:

@@ -160,6 +160,29 @@ async def test_a_month_in_two_parts_of_one_account_loads_whole_each_line_of_its_
     assert lines_per_file(demo_sessions, source) == found
 
 
+async def test_a_new_part_of_the_month_reloads_it_whole(
+    cost_loads: CostLoads, demo_sessions: sessionmaker[Session]
+) -> None:
+    folder = cost_loads.settings.data_dir / "watched"
+    parts = sample_parts(400, 800)
+    put(folder, "cur-2023-11-00001.csv", parts[0])
+    put(folder, "cur-2023-11-00002.csv", parts[1])
+    source, _ = a_source(demo_sessions, {"kind": "folder", "path": str(folder)})
+    _, two = await cost_loads.run(source, PERIOD)
+    _, again = await cost_loads.run(source, PERIOD)
+    put(folder, "cur-2023-11-00003.csv", parts[2])  # the provider adds the month's last part
+
+    _, three = await cost_loads.run(source, PERIOD)
+
+    assert [r.status for r in (two, again, three)] == ["loaded", "unchanged", "loaded"]
+    assert (two.rows_loaded, three.rows_loaded) == (800, SAMPLE_LINES)
+    assert visible_lines(demo_sessions, source) == (
+        SAMPLE_LINES,
+        {f"cur-2023-11-0000{n}.csv" for n in (1, 2, 3)},
+    )
+    assert count_loads(demo_sessions, source, "current") == 1
+
+
 async def test_a_refused_part_of_the_month_leaves_the_month_as_it_was(
     cost_loads: CostLoads, demo_sessions: sessionmaker[Session]
 ) -> None:
