@@ -125,6 +125,7 @@ class SliceRouter:
                 file_hash=self._file.sha256,
                 workflow_id=self._workflow_id,
                 bytes_total=self._file.size,
+                file_index=self._file_index,
             )
             slice_id = self._slice_id(load_id)
             staged = StagedSlice(load_id, slice_id, account, period, self._file_index)

@@ -71,9 +71,11 @@ class SummaryOut(BaseModel):
 
 
 class LineOut(BaseModel):
-    """A stored cost line with its lineage (load, file row) and allocation."""
+    """A stored cost line with its lineage (load, the file it came from, its row in that file)
+    and allocation."""
 
     load_id: int
+    file: str | None
     file_row: int
     source: str
     provider: str | None
@@ -101,6 +103,7 @@ class LineOut(BaseModel):
     def of(cls, row: dict[str, Any]) -> LineOut:
         return cls(
             load_id=row["load_id"],
+            file=row["file_name"],
             file_row=row["file_row"],
             source=row["source"],
             provider=row["provider_name"],

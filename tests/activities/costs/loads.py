@@ -98,6 +98,20 @@ def ingest(
     return outcome
 
 
+def load_run(engine: Engine, source: str, *paths: Path, period: str) -> list[IngestOutcome]:
+    """The files ingested in turn as the workflow runs them (each adding to the loads the
+    earlier ones opened), then every load of the run swapped in."""
+    outcomes: list[IngestOutcome] = []
+    for index, path in enumerate(paths):
+        request = IngestRequest(
+            source, fetched(path), period, f"cost-load-{source}", index, staged_loads(outcomes)
+        )
+        outcomes.append(ActivityEnvironment().run(activities(engine).ingest_cost_file, request))
+    run = sorted({load for outcome in outcomes for load in outcome.load_ids})
+    ActivityEnvironment().run(activities(engine).swap_in_cost_loads, run)
+    return outcomes
+
+
 def load_file(engine: Engine, source: str, path: Path, **options: Any) -> IngestOutcome:
     """Ingest the file and swap its loads in."""
     outcome = ingest(engine, source, path, **options)

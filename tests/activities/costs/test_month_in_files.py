@@ -24,10 +24,10 @@ from tests.activities.costs.loads import (
     staged_loads,
 )
 
-ACCOUNT_111 = [{"BilledCost": f"{n}.{n:02d}", "ResourceId": f"r-{n}"} for n in range(1, 8)]
+ACCOUNT_111 = [{"BilledCost": f"{n}.{n:02d}", "SubAccountId": f"r-{n}"} for n in range(1, 8)]
 SECOND = [
-    *({"BilledCost": f"1{n}.5", "ResourceId": f"s-{n}"} for n in range(1, 6)),
-    {"BilledCost": "0", "EffectiveCost": "0", "ResourceId": "zero"},  # quarantined
+    *({"BilledCost": f"1{n}.5", "SubAccountId": f"s-{n}"} for n in range(1, 6)),
+    {"BilledCost": "0", "EffectiveCost": "0", "SubAccountId": "zero"},  # quarantined
     {"BillingAccountId": "222", "BilledCost": "0.000000001"},  # a slice of its own
 ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ def sample_parts(*cuts: int) -> list[bytes]:
     """The sample in parts, each with the header, cut after each of ``cuts`` lines."""
     header, *lines = sample_lines().splitlines(keepends=True)
     bounds = [0, *cuts, len(lines)]
-    return [header + b"".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [header + b"".join(lines[a:b]) for a, b in pairwise(bounds)]
 
 
 def put_cur_report_in_parts(client: Any, bucket: str, first: int) -> list[tuple[str, bytes]]:
