@@ -158,6 +158,7 @@ class LoadOut(BaseModel):
 
 
 class QuarantinedOut(BaseModel):
+    file: str | None
     file_row: int
     rule: str
     detail: str
@@ -190,7 +191,13 @@ class LoadDetailOut(LoadOut):
             **LoadOut.of(detail.load).model_dump(),
             report=detail.load.report,
             quarantined=[
-                QuarantinedOut(file_row=q.file_row, rule=q.rule, detail=q.detail, line=q.line)
+                QuarantinedOut(
+                    file=detail.files.get(q.file_index),
+                    file_row=q.file_row,
+                    rule=q.rule,
+                    detail=q.detail,
+                    line=q.line,
+                )
                 for q in detail.quarantined
             ],
             reconciliations=[

@@ -1,5 +1,6 @@
 """A month delivered in two files, as its lines are shown: the lines API and the lines page
-name each line's own file and row, and paging through them returns every line once."""
+name each line's own file and row, and paging through them returns every line once; the load
+names both files, and its quarantined row its own."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from tests.api.costs.explore_client import Explorer, sign_in
 def test_each_line_names_its_own_file_and_row(
     explorer: Explorer, engine: Engine, tmp_path: Path
 ) -> None:
-    source = a_cost_source(engine, "focus")
-    load_run(
+    source = a_cost_source(engine, "focus", quality_actions={"zero_cost": "quarantine"})
+    (outcome, _) = load_run(
         engine,
         source,
         focus_file(
@@ -26,6 +27,7 @@ def test_each_line_names_its_own_file_and_row(
         focus_file(
             tmp_path / "month-00002.csv",
             *({"BilledCost": f"1{n}", "SubAccountId": f"b-{n}"} for n in range(1, 5)),
+            {"BilledCost": "0", "EffectiveCost": "0", "SubAccountId": "zero"},
         ),
         period="2024-09",
     )
@@ -45,6 +47,14 @@ def test_each_line_names_its_own_file_and_row(
     assert seen == [
         *(("month-00001.csv", n, f"a-{n}") for n in range(1, 6)),
         *(("month-00002.csv", n, f"b-{n}") for n in range(1, 5)),
+    ]
+    load = explorer.get(finance, f"/api/costs/loads/{outcome.load_ids[0]}")
+    assert [(f["name"], f["rows"]) for f in load["report"]["files"]] == [
+        ("month-00001.csv", 5),
+        ("month-00002.csv", 5),
+    ]
+    assert [(q["file"], q["file_row"], q["rule"]) for q in load["quarantined"]] == [
+        ("month-00002.csv", 5, "zero_cost")
     ]
     sign_in(explorer, finance)
     lines_page = explorer.client.get("/costs/lines", params={"source": source})
