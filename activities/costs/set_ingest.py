@@ -91,8 +91,11 @@ class SetBasedIngest:
         if slices is None:
             writer.rollback()
             return None
-        for found in slices:
-            load = router.slice_of(found.billing_account_id, _checked(found.billing_period_start))
+        loads = [
+            router.slice_of(found.billing_account_id, _checked(found.billing_period_start))
+            for found in slices
+        ]
+        for found, load in zip(slices, loads, strict=True):
             key = (found.billing_account_id, self._period)
             raw.insert_lines(
                 load.slice_id,
