@@ -164,8 +164,10 @@ class RawCostFile:
         key: tuple[str, datetime | None],
         start: datetime,
         config: SourceConfig,
+        file_index: int = 0,
     ) -> None:
-        """One INSERT ... SELECT of the slice's stored lines into its load's staging table."""
+        """One INSERT ... SELECT of the slice's stored lines into its load's staging table, as
+        the lines of the load's file ``file_index``."""
         target = sql.SQL("INSERT INTO {}.{} ({}) ").format(
             sql.Identifier(PARTITION_SCHEMA),
             sql.Identifier(f"cost_lines_load_{load_id}"),
@@ -176,6 +178,7 @@ class RawCostFile:
             {
                 "slice": slice_id,
                 "load": load_id,
+                "file_index": file_index,
                 "account": key[0],
                 "period": key[1],
                 "start": start,
@@ -266,8 +269,9 @@ def _insert_select(checked: str) -> str:
         f"ELSE {mapped_po} END"
     )
     return (
-        f"SELECT %(slice)s, %(load)s, c.file_row, {', '.join(focus)}, c.tags_normalised, "
-        "c.extras, CASE WHEN r.rate IS NOT NULL THEN %(base)s END, r.rate, r.rate_date, "
+        f"SELECT %(slice)s, %(load)s, %(file_index)s, c.file_row, {', '.join(focus)}, "
+        "c.tags_normalised, c.extras, CASE WHEN r.rate IS NOT NULL THEN %(base)s END, "
+        "r.rate, r.rate_date, "
         f"{', '.join(amounts)}, NULLIF(c.flags, '{{}}'), {', '.join(allocation)}, {po} "
         f"FROM {checked} c LEFT JOIN cost_rates r ON r.currency = c.billing_currency "
         f"AND r.charge_date = {_DAY} "

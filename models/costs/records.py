@@ -180,6 +180,20 @@ class CostLoad(Base):
     rows_flagged: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
+class CostLoadFile(Base):
+    """One file of a load: a slice's month may come in several files (a CUR report's parts),
+    numbered in the run's order; ``report`` is what that file held for the run."""
+
+    __tablename__ = "cost_load_files"
+
+    load_id: Mapped[int] = mapped_column(ForeignKey("cost_loads.id"), primary_key=True)
+    file_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_hash: Mapped[str] = mapped_column(String(128), index=True)
+    bytes: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    report: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
 class QuarantinedLine(Base):
     """A row a data-quality rule kept out of the cost lines: listed with its rule, never lost."""
 
@@ -188,6 +202,7 @@ class QuarantinedLine(Base):
     id: Mapped[IntPk]
     load_id: Mapped[int] = mapped_column(ForeignKey("cost_loads.id"), index=True)
     file_row: Mapped[int] = mapped_column(Integer)
+    file_index: Mapped[int] = mapped_column(Integer, server_default="0")
     rule: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text)
     line: Mapped[dict[str, Any]] = mapped_column(JSONB)
