@@ -126,7 +126,11 @@ def build_cost_activities(
     fetching = CostFileFetching(sessions, stores)
     notices = CostOwnerNotices(sessions, notifications)
     actuals = CostActualsActivities(
-        sessions, settings.base_currency, settings.fiscal_year_start_month
+        sessions,
+        settings.base_currency,
+        settings.fiscal_year_start_month,
+        notifications,
+        settings.budget_alert_percents,
     )
     return [
         *CostLoadActivities(_engine_of(sessions), EcbRates().rate).all(),

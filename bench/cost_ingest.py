@@ -32,7 +32,7 @@ from sqlalchemy import text
 from adapters.costs.open_file import open_cost_file
 from devstack.postgres import libpq_url, start_embedded
 from domain.costs.detect import detect_format
-from domain.costs.focus_columns import FOCUS_COLUMNS
+from domain.costs.focus_columns import FOCUS_COLUMNS, DataType
 from domain.costs.normalise import Normaliser
 from models.db import build_engine
 from models.migrate import upgrade_to_head
@@ -40,6 +40,12 @@ from models.migrate import upgrade_to_head
 SAMPLE = Path(__file__).resolve().parents[1] / "tests/data/costs/aws-cur"
 SAMPLE_FILE = SAMPLE / "sample-anonymous-aws-export-dataset.csv"
 TARGET_RATIO = 0.5
+_CASTS = {
+    DataType.DECIMAL: "numeric",
+    DataType.DATETIME: "timestamptz",
+    DataType.JSON: "jsonb",
+    DataType.STRING: "text",
+}
 # A FOCUS export fills ServiceCategory, which the CUR has no column for: the sample's services'.
 SERVICE_CATEGORIES = {
     "Amazon Simple Storage Service": "Storage",
@@ -118,6 +124,35 @@ def raw_copy(database_url: str, file: Path) -> float:
     return seconds
 
 
+def typed_copy(database_url: str, file: Path, logged: bool) -> float:
+    """Seconds to COPY the file into a table of its FOCUS types (numeric, timestamptz, jsonb),
+    Postgres reading each cell with its own input functions and checking nothing else:
+    unlogged, what typing alone costs; logged, the least any durable store of typed lines
+    writes (every line into the write-ahead log)."""
+    with file.open(encoding="utf-8") as stream:
+        header = next(csv.reader(stream))
+    types = {c.name: _CASTS[c.data_type] for c in FOCUS_COLUMNS}
+    columns = ", ".join(f'"{name}" {types.get(name, "text")}' for name in header)
+    kind = "" if logged else "UNLOGGED"
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        connection.execute("SET TimeZone = 'UTC'")
+        connection.execute(f"CREATE {kind} TABLE bench_typed_copy ({columns})")
+        connection.commit()
+        started = time.perf_counter()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy("COPY bench_typed_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            file.open("rb") as data,
+        ):
+            while chunk := data.read(1 << 20):
+                copy.write(chunk)
+        connection.commit()
+        seconds = time.perf_counter() - started
+        connection.execute("DROP TABLE bench_typed_copy")
+        connection.commit()
+    return seconds
+
+
 def python_passes(file: Path) -> dict[str, float]:
     """Rows/s of the first steps of the ingest on their own, for the file: reading its rows
     (the CSV reader), and reading and normalising them; what the rest of the ingest can reach
@@ -172,6 +207,8 @@ def measure(rows: int, folder: Path, read: str = "postgres") -> dict[str, Any]:
         engine.dispose()
         file = focus_file(rows, folder / "focus.csv")
         copy_seconds = raw_copy(database_url, file)
+        typed_seconds = typed_copy(database_url, file, logged=False)
+        durable_seconds = typed_copy(database_url, file, logged=True)
         ingest = ingest_in_worker(database_url, a_source(database_url), file, read)
         passes = python_passes(file)
     finally:
@@ -185,6 +222,10 @@ def measure(rows: int, folder: Path, read: str = "postgres") -> dict[str, Any]:
         "raw_copy_rows_per_s": round(copy_rate),
         "ingest_rows_per_s": round(ingest_rate),
         "ratio": round(ingest_rate / copy_rate, 3),
+        "typed_copy_rows_per_s": round(rows / typed_seconds),
+        "typed_logged_copy_rows_per_s": round(rows / durable_seconds),
+        "typed_logged_copy_ratio": round(rows / durable_seconds / copy_rate, 3),
+        "ratio_to_typed_logged_copy": round(ingest_rate * durable_seconds / rows, 3),
         "target_ratio": TARGET_RATIO,
         **passes,
         **ingest,

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from activities.costs.file_format import source_mapping
 from activities.costs.file_progress import FileProgress
 from activities.costs.ingest_outcome import file_outcome, period_start, quarantined_row
-from activities.costs.ingest_report import TaxTotals, quality_report
+from activities.costs.ingest_report import TaxTotals, merged_report, quality_report
 from activities.costs.set_ingest import SetBasedIngest
 from activities.costs.slices import SliceRouter
 from activities.costs.worked_out import LineWork
@@ -63,24 +63,35 @@ class FileIngest:
 
     @property
     def load_ids(self) -> tuple[int, ...]:
+        """Every load of the run so far, the earlier files' included."""
         return self.router.load_ids if self.router is not None else ()
+
+    @property
+    def opened_ids(self) -> tuple[int, ...]:
+        """The loads this file opened."""
+        return self.router.opened_ids if self.router is not None else ()
 
     def run(self, progress: Progress) -> IngestOutcome:
         """Stage the file; ``progress`` is told the rows read after each batch."""
-        file = self._request.file
-        writer = StagingWriter(self._engine)
+        file, request = self._request.file, self._request
+        writer = StagingWriter(self._engine, request.file_index)
         try:
             self.router = SliceRouter(
                 self._engine,
                 writer,
                 source_id=self._config.id,
                 file=file,
-                workflow_id=self._request.workflow_id,
+                workflow_id=request.workflow_id,
                 batch_rows=self._batch_rows,
                 bytes_read=FileProgress(Path(file.path)).bytes_read,
+                file_index=request.file_index,
+                staged=request.staged,
             )
             outcome = self._set_based_stage(writer, progress) or self._stage(self.router, progress)
-            writer.record_report(outcome.load_ids, outcome.report)
+            reports = writer.record_file(
+                outcome.load_ids, file.name, file.sha256, file.size, outcome.report
+            )
+            writer.record_reports({load: merged_report(files) for load, files in reports.items()})
             return outcome
         finally:
             writer.close()
@@ -121,12 +132,12 @@ class FileIngest:
                 tax.add(row)
             if written:
                 progress(rows_read)
-        if rows_read == 0:  # an export of a period without spend: an empty load records it
-            router.slice_of(*self._empty_file_slice())
+        if rows_read == 0 and not router.slices:  # an export of a period without spend, alone
+            router.slice_of(*self._empty_file_slice())  # in its run: an empty load records it
         router.flush()
         progress(rows_read)
         quality = quality_report(checker.report())
-        slices = list(router.slices.values())
+        slices = router.file_slices
         return file_outcome(
             self._request.file, slices, rows_read, mapping.name, quality, tax.as_report()
         )

@@ -3,10 +3,12 @@ abandon them.
 
 A refused file (bad input: corrupt, wrong encoding, another format's header, an unknown
 mapping column, an account the source does not own, another billing period, a missing ECB
-rate) abandons every load it staged, is recorded as a failed load whose report names the
-file, row and column, and fails with a non-retryable ``CostFileRefused`` error: a retry would
-read the same bytes. Any other error (Postgres down) abandons what was staged and is raised
-as it is, so Temporal retries the file from the start."""
+rate) abandons every load of the run so far (the run fails whole), is recorded as a failed load
+whose report names the file, row and column, and fails with a non-retryable
+``CostFileRefused`` error: a retry would read the same bytes. Any other error (Postgres down)
+abandons the loads this file opened and is raised as it is, so Temporal retries the file from
+the start; the loads earlier files of the run opened keep their lines, and the retry deletes
+what the failed try added to them before reading the file again."""
 
 from __future__ import annotations
 
@@ -78,7 +80,8 @@ class CostLoadActivities:
                 str(refused), report, type=REFUSED, non_retryable=True
             ) from error
         except BaseException as error:
-            self._abandon_quietly(ingest.load_ids, {"problem": f"{type(error).__name__}: {error}"})
+            problem = {"problem": f"{type(error).__name__}: {error}"}
+            self._abandon_quietly(ingest.opened_ids, problem)
             raise
 
     @activity.defn(name=Activity.SWAP_IN_COST_LOADS)

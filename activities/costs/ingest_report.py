@@ -1,13 +1,14 @@
-"""The report of one ingested file, as stored on its loads and returned to the workflow: rows
-read, loaded, quarantined and flagged; per data-quality rule its action, rows, the BilledCost
-they carry and sample rows; per billing currency each cost column with and without tax; and
-the slices the file filled. Amounts are exact decimal text (a report is JSON, never floats)."""
+"""The report of one ingested file, as stored beside its loads' files and returned to the
+workflow: rows read, loaded, quarantined and flagged; per data-quality rule its action, rows,
+the BilledCost they carry and sample rows; per billing currency each cost column with and
+without tax; and the slices the file filled. A load's own report merges its files' reports.
+Amounts are exact decimal text (a report is JSON, never floats)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, localcontext
+from decimal import MAX_PREC, Context, Decimal, localcontext
 from typing import Any
 
 from domain.costs.conversion import COST_COLUMNS, TaxSplit, split_tax
@@ -16,6 +17,9 @@ from domain.costs.errors import CostFileError
 from domain.costs.quality import QualityReport
 
 _TAX_BATCH = 10_000  # rows summed at a time, so the split holds no more than these
+_COUNTS = ("rows_read", "rows_loaded", "rows_quarantined", "rows_flagged")
+_SAMPLE_ROWS = 5
+_EXACT = Context(prec=MAX_PREC)  # sums of decimal text, never rounded
 
 
 @dataclass
@@ -89,6 +93,7 @@ def slice_report(slices: Iterable[Any]) -> list[dict[str, Any]]:
     return [
         {
             "load_id": s.load_id,
+            "slice_id": s.slice_id,
             "billing_account_id": s.billing_account_id,
             "billing_period_start": s.billing_period_start.isoformat(),
             "rows_loaded": s.rows_loaded,
@@ -97,3 +102,62 @@ def slice_report(slices: Iterable[Any]) -> list[dict[str, Any]]:
         }
         for s in slices
     ]
+
+
+def merged_report(files: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A load's report from its files' reports, in the run's order: the first file's name,
+    hash and format; rows summed; per rule its rows and BilledCost summed, sample rows from
+    the first files; tax sums added; each slice's counts summed; and ``files``, each file's
+    name, SHA-256 and rows read."""
+    if not files:
+        return {}
+    merged: dict[str, Any] = {**files[0]}
+    for count in _COUNTS:
+        merged[count] = sum(int(f.get(count, 0)) for f in files)
+    merged["quality"] = _merged_quality([f.get("quality", {}) for f in files])
+    merged["tax"] = _merged_tax([f.get("tax", {}) for f in files])
+    merged["slices"] = _merged_slices([s for f in files for s in f.get("slices", ())])
+    merged["files"] = [
+        {"name": f.get("file"), "sha256": f.get("sha256"), "rows": int(f.get("rows_read", 0))}
+        for f in files
+    ]
+    return merged
+
+
+def _merged_quality(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        for rule_id, found in report.items():
+            rule = merged.setdefault(
+                rule_id, {**found, "rows": 0, "billed_cost": "0", "sample_rows": []}
+            )
+            rule["rows"] += int(found["rows"])
+            rule["billed_cost"] = _add(rule["billed_cost"], found["billed_cost"])
+            rule["sample_rows"] = [*rule["sample_rows"], *found["sample_rows"]][:_SAMPLE_ROWS]
+    return merged
+
+
+def _merged_tax(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, dict[str, dict[str, str]]] = {}
+    for report in reports:
+        for currency, splits in report.items():
+            into = merged.setdefault(currency, {})
+            for split, amounts in splits.items():
+                sums = into.setdefault(split, {})
+                for column, amount in amounts.items():
+                    sums[column] = _add(sums.get(column, "0"), amount)
+    return dict(sorted(merged.items()))
+
+
+def _merged_slices(slices: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    merged: dict[object, dict[str, Any]] = {}
+    for part in slices:
+        into = merged.setdefault(part["load_id"], {**part, **dict.fromkeys(_COUNTS[1:], 0)})
+        for count in _COUNTS[1:]:
+            into[count] += int(part.get(count, 0))
+    return list(merged.values())
+
+
+def _add(left: str, right: str) -> str:
+    with localcontext(_EXACT):
+        return str(Decimal(left) + Decimal(right))

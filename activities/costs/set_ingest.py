@@ -39,7 +39,7 @@ from domain.costs.quality_rules import DUPLICATE, RULES, Action, Finding, row_fi
 from models.costs.quarantine import QuarantinedRow
 from models.costs.raw_ingest import RawCostFile, RawSlice
 from models.costs.source_config import SourceConfig
-from models.costs.staging import LoadProgress, StagingWriter
+from models.costs.staging import StagingWriter
 
 Progress = Callable[[int], None]
 _CHUNK = 1 << 20
@@ -91,24 +91,26 @@ class SetBasedIngest:
         if slices is None:
             writer.rollback()
             return None
-        for found in slices:
+        loads = [
             router.slice_of(found.billing_account_id, _checked(found.billing_period_start))
-        staged = list(router.slices.values())
-        for found, load in zip(slices, staged, strict=True):
+            for found in slices
+        ]
+        for found, load in zip(slices, loads, strict=True):
             key = (found.billing_account_id, self._period)
             raw.insert_lines(
-                load.slice_id, load.load_id, key, load.billing_period_start, self._config
+                load.slice_id,
+                load.load_id,
+                key,
+                load.billing_period_start,
+                self._config,
+                writer.file_index,
             )
             _count(load, found)
+        staged = router.file_slices
         self._quarantine(raw, writer, router, normaliser, batch_rows)
         quality = quality_report(self._quality(raw, rows_read))
         tax = _tax(raw)
-        writer.commit(
-            LoadProgress(
-                s.load_id, s.rows_read, s.rows_loaded, s.rows_quarantined, s.rows_flagged, file.size
-            )
-            for s in staged
-        )
+        writer.commit(s.progress(file.size) for s in staged)
         progress(rows_read)
         return file_outcome(file, staged, rows_read, mapping.name, quality, tax)
 

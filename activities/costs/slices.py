@@ -1,38 +1,59 @@
 """Routing a file's lines to the slices they belong to: one load per (billing account, billing
-period) the file holds, opened when its first line arrives, and its lines and quarantined rows
-written a batch at a time.
+period) of the run, opened when the slice's first line arrives (or taken up from the earlier
+file of the run that opened it), and the file's lines and quarantined rows written a batch at a
+time, each carrying the file's place in the run.
 
 Memory stays bounded: whatever the number of slices, at most ``batch_rows`` rows are buffered in
 all of them together before they are COPYed and committed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, text
 
-from domain.costs.load_messages import FetchedFile
+from domain.costs.load_messages import FetchedFile, StagedLoad
 from models.costs.loading import open_load
 from models.costs.quarantine import QuarantinedRow
-from models.costs.staging import LoadProgress, StagingWriter
+from models.costs.staging import EarlierFiles, LoadProgress, StagingWriter, resume_load
 
 
 @dataclass
 class StagedSlice:
-    """One slice's load while the file is read, and what it received so far."""
+    """One slice's load while the file is read, and what this file gave it so far; ``earlier``
+    is what the run's earlier files staged in it (nothing for a load this file opened)."""
 
     load_id: int
     slice_id: int
     billing_account_id: str
     billing_period_start: datetime
+    file_index: int = 0
+    earlier: EarlierFiles | None = None
     lines: list[tuple[object, ...]] = field(default_factory=list)
     quarantined: list[QuarantinedRow] = field(default_factory=list)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_flagged: int = 0
+
+    @property
+    def of_this_file(self) -> bool:
+        """Opened by this file, or given rows by it."""
+        return self.earlier is None or self.rows_read > 0
+
+    def progress(self, bytes_read: int) -> LoadProgress:
+        """The load's totals: its earlier files' and this file's so far."""
+        before = self.earlier or EarlierFiles()
+        return LoadProgress(
+            self.load_id,
+            before.rows_loaded + before.rows_quarantined + self.rows_read,
+            before.rows_loaded + self.rows_loaded,
+            before.rows_quarantined + self.rows_quarantined,
+            before.rows_flagged + self.rows_flagged,
+            before.bytes + bytes_read,
+        )
 
 
 class SliceRouter:
@@ -46,7 +67,11 @@ class SliceRouter:
         workflow_id: str | None,
         batch_rows: int,
         bytes_read: Callable[[], int],
+        file_index: int = 0,
+        staged: Sequence[StagedLoad] = (),
     ) -> None:
+        """``staged``: the loads the run's earlier files opened, taken up (what a former try of
+        this file left in them deleted) before the file is read."""
         self._engine = engine
         self._writer = writer
         self._source_id = source_id
@@ -55,11 +80,37 @@ class SliceRouter:
         self._batch_rows = batch_rows
         self._bytes_read = bytes_read
         self._buffered = 0
+        self._file_index = file_index
         self.slices: dict[tuple[str, datetime], StagedSlice] = {}
+        for load in staged:
+            self._take_up(load)
+
+    def _take_up(self, load: StagedLoad) -> None:
+        period = datetime.fromisoformat(load.billing_period_start)
+        earlier = resume_load(self._engine, load.load_id, self._file_index, self._file.size)
+        self.slices[(load.billing_account_id, period)] = StagedSlice(
+            load.load_id,
+            load.slice_id,
+            load.billing_account_id,
+            period,
+            self._file_index,
+            earlier,
+        )
 
     @property
     def load_ids(self) -> tuple[int, ...]:
+        """Every load of the run so far, the earlier files' included."""
         return tuple(s.load_id for s in self.slices.values())
+
+    @property
+    def opened_ids(self) -> tuple[int, ...]:
+        """The loads this file opened (a failure of the file abandons these only)."""
+        return tuple(s.load_id for s in self.slices.values() if s.earlier is None)
+
+    @property
+    def file_slices(self) -> list[StagedSlice]:
+        """The slices this file opened or gave rows to, in the order they were met."""
+        return [s for s in self.slices.values() if s.of_this_file]
 
     def slice_of(self, account: str, period: datetime) -> StagedSlice:
         """The slice's load, opened (with its staging table) on the first line of the slice."""
@@ -74,8 +125,10 @@ class SliceRouter:
                 file_hash=self._file.sha256,
                 workflow_id=self._workflow_id,
                 bytes_total=self._file.size,
+                file_index=self._file_index,
             )
-            staged = StagedSlice(load_id, self._slice_id(load_id), account, period)
+            slice_id = self._slice_id(load_id)
+            staged = StagedSlice(load_id, slice_id, account, period, self._file_index)
             self.slices[(account, period)] = staged
         return staged
 
@@ -115,10 +168,5 @@ class SliceRouter:
                 self._writer.copy_quarantined(staged.load_id, staged.quarantined)
             staged.lines, staged.quarantined = [], []
         done = self._bytes_read()
-        self._writer.commit(
-            LoadProgress(
-                s.load_id, s.rows_read, s.rows_loaded, s.rows_quarantined, s.rows_flagged, done
-            )
-            for s in touched
-        )
+        self._writer.commit(s.progress(done) for s in touched)
         self._buffered = 0

@@ -59,6 +59,7 @@ class LineWork:
         return (
             staged.slice_id,
             staged.load_id,
+            staged.file_index,
             row.row_number,
             *values,
             Jsonb(tags_normalised) if tags_normalised is not None else None,

@@ -23,13 +23,19 @@ from api.schemas.decisions import (
     InformationIn,
     RenewalIn,
 )
-from api.schemas.purchase_orders import PoDetail, PoSummary
+from api.schemas.purchase_orders import (
+    ConsumptionMonth,
+    PoConsumptionOut,
+    PoDetail,
+    PoSummary,
+)
 from domain.catalog import PoStatus, Role
 from domain.decision_outcome import outcome_of
 from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
 from domain.side_effects import RetryRequest
 from domain.temporal_names import PoUpdate, renewal_workflow_id, workflow_id_for
+from models.costs.consumption import consumption_by_month
 from models.people.records import User
 from models.purchase_orders.inbox import purchase_orders
 from models.purchase_orders.records import PurchaseOrder
@@ -77,6 +83,23 @@ def list_purchase_orders(
 def get_purchase_order(po_number: str, user: CurrentUser, session: SessionDep) -> PoDetail:
     """One PO as its workflow last projected it; 404 when missing or not visible to the caller."""
     return PoDetail.model_validate(visible_or_404(session, user, po_number))
+
+
+@router.get("/purchase-orders/{po_number}/consumption")
+def get_consumption(po_number: str, user: CurrentUser, session: SessionDep) -> PoConsumptionOut:
+    """What cost data drew against the PO month by month (as its page shows it); no months
+    while no cost line draws on it. 404 when the PO is missing or not visible to the caller."""
+    po = visible_or_404(session, user, po_number)
+    months = consumption_by_month(session, po_number, po.base_currency)
+    consumed = months[-1].to_date_minor if months else 0
+    return PoConsumptionOut(
+        po_number=po_number,
+        currency=po.base_currency,
+        committed_minor=po.amount_base_minor,
+        consumed_minor=consumed,
+        left_minor=po.amount_base_minor - consumed,
+        months=[ConsumptionMonth.model_validate(month) for month in months],
+    )
 
 
 @router.post("/purchase-orders/{po_number}/decisions", responses=_REFUSALS)

@@ -71,9 +71,11 @@ class SummaryOut(BaseModel):
 
 
 class LineOut(BaseModel):
-    """A stored cost line with its lineage (load, file row) and allocation."""
+    """A stored cost line with its lineage (load, the file it came from, its row in that file)
+    and allocation."""
 
     load_id: int
+    file: str | None
     file_row: int
     source: str
     provider: str | None
@@ -101,6 +103,7 @@ class LineOut(BaseModel):
     def of(cls, row: dict[str, Any]) -> LineOut:
         return cls(
             load_id=row["load_id"],
+            file=row["file_name"],
             file_row=row["file_row"],
             source=row["source"],
             provider=row["provider_name"],
@@ -155,6 +158,7 @@ class LoadOut(BaseModel):
 
 
 class QuarantinedOut(BaseModel):
+    file: str | None
     file_row: int
     rule: str
     detail: str
@@ -187,7 +191,13 @@ class LoadDetailOut(LoadOut):
             **LoadOut.of(detail.load).model_dump(),
             report=detail.load.report,
             quarantined=[
-                QuarantinedOut(file_row=q.file_row, rule=q.rule, detail=q.detail, line=q.line)
+                QuarantinedOut(
+                    file=detail.files.get(q.file_index),
+                    file_row=q.file_row,
+                    rule=q.rule,
+                    detail=q.detail,
+                    line=q.line,
+                )
                 for q in detail.quarantined
             ],
             reconciliations=[

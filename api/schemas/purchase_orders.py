@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,3 +34,23 @@ class PoSummary(BaseModel):
 
 class PoDetail(PoSummary):
     detail: dict[str, Any] = Field(description="The PO as its workflow last projected it.")
+
+
+class ConsumptionMonth(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    month: date = Field(description="The first day of the calendar month of charge.")
+    consumed_minor: int = Field(description="What the month's cost lines drew, rounded once.")
+    to_date_minor: int = Field(description="What was drawn up to the month's end.")
+
+
+class PoConsumptionOut(BaseModel):
+    """What cost data drew against the PO (lines naming it by tag, or of an account mapped to
+    it), per month, in the PO's base currency, beside what it commits."""
+
+    po_number: str
+    currency: str
+    committed_minor: int
+    consumed_minor: int
+    left_minor: int = Field(description="Committed less consumed; negative when drawn beyond.")
+    months: list[ConsumptionMonth]

@@ -69,14 +69,29 @@ class LoadProgress:
 
 
 @dataclass(frozen=True)
+class StagedLoad:
+    """A load an earlier file of the run opened for a slice (billing account, billing period
+    start as ISO text); a later file holding lines of that slice adds to it."""
+
+    load_id: int
+    slice_id: int
+    billing_account_id: str
+    billing_period_start: str
+
+
+@dataclass(frozen=True)
 class IngestRequest:
     """Ingest one fetched file of ``source``: lines of another billing period than
-    ``billing_period`` (when given) or of an account the source does not own refuse the file."""
+    ``billing_period`` (when given) or of an account the source does not own refuse the file.
+    ``file_index`` is the file's place in the run; its lines of a slice in ``staged`` go into
+    that load, beside the earlier files' lines."""
 
     source: str
     file: FetchedFile
     billing_period: str | None = None
     workflow_id: str | None = None
+    file_index: int = 0
+    staged: tuple[StagedLoad, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,25 @@ def _posting(
         reference=_reference(load),
         note=f"{'reload, reversed' if reversal else 'cloud actuals'}: {load.name}"[:300],
     )
+
+
+_BOOKED_LINES = text(
+    """
+    SELECT DISTINCT e.cost_center_id, e.gl_account_id, cc.code AS cost_center,
+           gl.code AS gl_account, e.fiscal_year, e.period
+    FROM ledger_entries e
+    JOIN cost_centers cc ON cc.id = e.cost_center_id
+    JOIN gl_accounts gl ON gl.id = e.gl_account_id
+    WHERE e.kind = 'actual' AND e.idempotency_key LIKE ANY(:keys)
+    """
+)
+
+
+def lines_booked(session: Session, load_ids: Iterable[int]) -> dict[Account, list[FiscalPeriod]]:
+    """The budget lines (and their fiscal periods) the loads booked or reversed entries on."""
+    keys = [f"{CLOUD_ACTUALS_KEY}{load_id}:%" for load_id in load_ids]
+    lines: dict[Account, list[FiscalPeriod]] = {}
+    for row in session.execute(_BOOKED_LINES, {"keys": keys}):
+        period = FiscalPeriod(row.fiscal_year, row.period)
+        lines.setdefault(_account(row), []).append(period)
+    return lines

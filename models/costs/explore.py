@@ -7,7 +7,7 @@ from the lines in the swap's transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -104,7 +104,8 @@ class LinePage:
 
 
 _LINE_COLUMNS = (
-    "d.slice_id, d.file_row, d.load_id, src.name AS source, d.provider_name, "
+    "d.slice_id, d.file_index, d.file_row, d.load_id, lf.file_name, src.name AS source, "
+    "d.provider_name, "
     "d.billing_account_id, d.sub_account_id, d.service_name, d.region_id, d.charge_category, "
     "d.resource_id, d.resource_name, d.charge_description, d.billing_currency, "
     "d.billed_cost, d.effective_cost, d.list_cost, d.contracted_cost, d.base_currency, "
@@ -115,20 +116,23 @@ _LINE_COLUMNS = (
 def line_page(
     session: Session, query: CostQuery, scope: CostScope, after: LineKey | None, limit: int
 ) -> LinePage:
-    """Up to ``limit`` lines after ``after`` in (slice, file row) order, and the key to go on
-    from (None on the last page)."""
+    """Up to ``limit`` lines after ``after`` in (slice, file, file row) order, each with the
+    name of the file it came from, and the key to go on from (None on the last page)."""
     if not 1 <= limit <= MAX_PAGE:
         raise BadCostQuery("invalid_limit", f"limit must be 1..{MAX_PAGE}, not {limit}")
     sql: Sql = filtered(LINES, query, scope)
     if after is not None:
-        slice_id, file_row = sql.bind(after.slice_id), sql.bind(after.file_row)
-        sql.conditions.append(f"(d.slice_id, d.file_row) > ({slice_id}, {file_row})")
+        place = ", ".join(sql.bind(part) for part in astuple(after))
+        sql.conditions.append(f"(d.slice_id, d.file_index, d.file_row) > ({place})")
     statement = (
         f"SELECT {_LINE_COLUMNS}, {LINES.day} AS day FROM {LINES.from_sql} "
-        f"WHERE {sql.where()} ORDER BY d.slice_id, d.file_row LIMIT {limit + 1}"
+        "LEFT JOIN cost_load_files lf ON lf.load_id = d.load_id "
+        f"AND lf.file_index = d.file_index WHERE {sql.where()} "
+        f"ORDER BY d.slice_id, d.file_index, d.file_row LIMIT {limit + 1}"
     )
     rows = [dict(row) for row in session.execute(text(statement), sql.params).mappings()]
     more = len(rows) > limit
     page = rows[:limit]
     last = page[-1] if more else None
-    return LinePage(page, LineKey(last["slice_id"], last["file_row"]) if last else None)
+    key = LineKey(last["slice_id"], last["file_index"], last["file_row"]) if last else None
+    return LinePage(page, key)

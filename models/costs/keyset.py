@@ -1,6 +1,6 @@
-"""Keyset paging over cost lines: a line's place in the stable order (slice, file row) as an
-opaque cursor. A slice holds one load's lines and a load numbers its file rows once, so the pair
-is unique and every line is returned exactly once across pages."""
+"""Keyset paging over cost lines: a line's place in the stable order (slice, file, file row) as
+an opaque cursor. A slice holds one load's lines, a load numbers its files once and a file its
+rows once, so the triple is unique and every line is returned exactly once across pages."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from models.costs.explore_query import BadCostQuery
 @dataclass(frozen=True, order=True)
 class LineKey:
     slice_id: int
+    file_index: int
     file_row: int
 
     def cursor(self) -> str:
-        raw = f"{self.slice_id}:{self.file_row}".encode()
+        raw = f"{self.slice_id}:{self.file_index}:{self.file_row}".encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -27,7 +28,7 @@ def after(cursor: str | None) -> LineKey | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        slice_id, file_row = (int(part) for part in raw.split(":"))
+        slice_id, file_index, file_row = (int(part) for part in raw.split(":"))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadCostQuery("invalid_cursor", f"cursor {cursor!r} was not handed out") from None
-    return LineKey(slice_id, file_row)
+    return LineKey(slice_id, file_index, file_row)

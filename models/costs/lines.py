@@ -40,7 +40,8 @@ def _sql_type(data_type: DataType) -> TypeEngine[Any]:
 FOCUS_STORED: tuple[tuple[str, str], ...] = tuple(
     (c.name, column_name(c.name)) for c in FOCUS_COLUMNS
 )
-LINEAGE = ("slice_id", "load_id", "file_row")
+# A line's load, and its file of the load (by its place in the run) and row in that file.
+LINEAGE = ("slice_id", "load_id", "file_index", "file_row")
 ADDED = ("tags_normalised", "extras")
 # Beside the FOCUS columns, what a load works out per line: the base-currency amounts at the
 # ECB rate of the charge date (rate and rate date kept), the data-quality rules the line broke
@@ -68,6 +69,7 @@ cost_lines = Table(
     Column("slice_id", BigInteger, nullable=False),
     Column("load_id", BigInteger, nullable=False),
     Column("file_row", Integer, nullable=False),
+    Column("file_index", Integer, nullable=False, server_default="0"),
     *(
         # Only the partition key is NOT NULL: what a source left out is a data-quality finding
         # of the load, reported and flagged, not a reason for the database to refuse the file.

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from models.costs.records import CostReconciliation, QuarantinedLine
+from models.costs.records import CostLoadFile, CostReconciliation, QuarantinedLine
 
 QUARANTINE_SHOWN = 200
 _LOADS = """
@@ -70,9 +70,13 @@ class LoadRow:
 
 @dataclass(frozen=True)
 class LoadDetail:
+    """The load; its files by their place in the run (a month may come in several); its first
+    quarantined rows; its reconciliation."""
+
     load: LoadRow
     quarantined: list[QuarantinedLine]
     reconciliations: list[CostReconciliation]
+    files: dict[int, str]
 
 
 def loads(session: Session, limit: int = 200) -> list[LoadRow]:
@@ -89,7 +93,7 @@ def load_detail(session: Session, load_id: int) -> LoadDetail | None:
     quarantined = session.scalars(
         select(QuarantinedLine)
         .where(QuarantinedLine.load_id == load_id)
-        .order_by(QuarantinedLine.file_row)
+        .order_by(QuarantinedLine.file_index, QuarantinedLine.file_row)
         .limit(QUARANTINE_SHOWN)
     ).all()
     reconciliations = session.scalars(
@@ -97,7 +101,13 @@ def load_detail(session: Session, load_id: int) -> LoadDetail | None:
         .where(CostReconciliation.load_id == load_id)
         .order_by(CostReconciliation.invoice_id)
     ).all()
-    return LoadDetail(_row(row), list(quarantined), list(reconciliations))
+    files = session.execute(
+        select(CostLoadFile.file_index, CostLoadFile.file_name)
+        .where(CostLoadFile.load_id == load_id)
+        .order_by(CostLoadFile.file_index)
+    ).all()
+    named = {index: name for index, name in files}
+    return LoadDetail(_row(row), list(quarantined), list(reconciliations), named)
 
 
 def _row(row: Any) -> LoadRow:

@@ -58,8 +58,10 @@ def open_load(
     file_hash: str,
     workflow_id: str | None = None,
     bytes_total: int = 0,
+    file_index: int = 0,
 ) -> int:
-    """Record a load of the slice (created if new) and create its staging table; its id."""
+    """Record a load of the slice (created if new) with the file that opened it (the run's
+    file ``file_index``) as its first, and create its staging table; its id."""
     with engine.begin() as connection:
         slice_id = _slice(connection, source_id, billing_account_id, billing_period_start)
         load_id = connection.scalar(
@@ -75,6 +77,19 @@ def open_load(
                 "hash": file_hash,
                 "status": LoadStatus.LOADING.value,
                 "workflow": workflow_id,
+                "bytes": bytes_total,
+            },
+        )
+        connection.execute(
+            text(
+                "INSERT INTO cost_load_files (load_id, file_index, file_name, file_hash, bytes) "
+                "VALUES (:load, :index, :name, :hash, :bytes)"
+            ),
+            {
+                "load": load_id,
+                "index": file_index,
+                "name": file_name,
+                "hash": file_hash,
                 "bytes": bytes_total,
             },
         )
@@ -200,6 +215,7 @@ def _rows(
         yield (
             slice_id,
             load_id,
+            0,  # a load's lines given here are of one file
             line.row_number,
             *(_value(name, focus.get(name)) for name, _ in FOCUS_STORED),
             Jsonb(normalised_tags(tags)) if isinstance(tags, Mapping) else None,

@@ -56,18 +56,21 @@ def quarantine_rows(engine: Engine, load_id: int, rows: Iterable[QuarantinedRow]
     return stored
 
 
-def copy_quarantined(raw: PgConnection, load_id: int, rows: Iterable[QuarantinedRow]) -> None:
-    """COPY the rows into the quarantine in the connection's open transaction (the caller
-    counts them on the load)."""
+def copy_quarantined(
+    raw: PgConnection, load_id: int, rows: Iterable[QuarantinedRow], file_index: int = 0
+) -> None:
+    """COPY the rows of the load's file ``file_index`` into the quarantine in the connection's
+    open transaction (the caller counts them on the load)."""
     with (
         raw.cursor() as cursor,
         cursor.copy(
-            "COPY cost_quarantined_lines (load_id, file_row, rule, detail, line) FROM STDIN"
+            "COPY cost_quarantined_lines (load_id, file_index, file_row, rule, detail, line) "
+            "FROM STDIN"
         ) as copy,
     ):
         for row in rows:
             values = Jsonb(dict(row.values), dumps=_dumps)
-            copy.write_row((load_id, row.row_number, row.rule, row.detail, values))
+            copy.write_row((load_id, file_index, row.row_number, row.rule, row.detail, values))
 
 
 def quarantined_rows(engine: Engine, load_id: int) -> list[QuarantinedRow]:
@@ -76,7 +79,7 @@ def quarantined_rows(engine: Engine, load_id: int) -> list[QuarantinedRow]:
         rows = connection.execute(
             text(
                 "SELECT file_row, rule, detail, line FROM cost_quarantined_lines "
-                "WHERE load_id = :load ORDER BY file_row, id"
+                "WHERE load_id = :load ORDER BY file_index, file_row, id"
             ),
             {"load": load_id},
         )

@@ -21,6 +21,7 @@ from domain.costs.focus_columns import FOCUS_COLUMNS
 from domain.costs.quality_rules import DUPLICATE, Expectations
 from models.costs.lines import BASE_AMOUNTS, PARTITION_SCHEMA, column_name
 from models.costs.raw_lines import (
+    account_currencies_sql,
     datetimes_readable_sql,
     raw_column,
     row_text_sql,
@@ -122,6 +123,7 @@ class RawCostFile:
         dates = self._raw.execute(datetimes_readable_sql(self._header, sources)).fetchone()
         if dates is None or not dates[0]:
             return False
+        self._raw.execute(account_currencies_sql(self._header, sources))
         self._raw.execute(typed_table_sql(self._header, sources, extra_columns, expect))
         if self._count("SELECT count(*) FROM cost_typed WHERE NOT readable"):
             return False
@@ -171,8 +173,10 @@ class RawCostFile:
         key: tuple[str, datetime | None],
         start: datetime,
         config: SourceConfig,
+        file_index: int = 0,
     ) -> None:
-        """One INSERT ... SELECT of the slice's stored lines into its load's staging table."""
+        """One INSERT ... SELECT of the slice's stored lines into its load's staging table, as
+        the lines of the load's file ``file_index``."""
         target = sql.SQL("INSERT INTO {}.{} ({}) ").format(
             sql.Identifier(PARTITION_SCHEMA),
             sql.Identifier(f"cost_lines_load_{load_id}"),
@@ -183,6 +187,7 @@ class RawCostFile:
             {
                 "slice": slice_id,
                 "load": load_id,
+                "file_index": file_index,
                 "account": key[0],
                 "period": key[1],
                 "start": start,
@@ -277,8 +282,9 @@ def _insert_select(checked: str) -> str:
         f"WHEN cd.po_number IS NOT NULL THEN cd.po_number ELSE {mapped_po} END"
     )
     return (
-        f"SELECT %(slice)s, %(load)s, c.file_row, {', '.join(focus)}, c.tags_normalised, "
-        "c.extras, CASE WHEN r.rate IS NOT NULL THEN %(base)s END, r.rate, r.rate_date, "
+        f"SELECT %(slice)s, %(load)s, %(file_index)s, c.file_row, {', '.join(focus)}, "
+        "c.tags_normalised, c.extras, CASE WHEN r.rate IS NOT NULL THEN %(base)s END, "
+        "r.rate, r.rate_date, "
         f"{', '.join(amounts)}, NULLIF(c.flags, '{{}}'), {', '.join(allocation)}, {po} "
         f"FROM {checked} c LEFT JOIN cost_rates r ON r.currency = c.billing_currency "
         f"AND r.charge_date = {_DAY} "

@@ -42,13 +42,24 @@ def raw_column(position: int) -> str:
     return f"c{position}"
 
 
+# A number or date-time cell that starts with a digit and ends with one (or a date-time's Z):
+# trimming it changes nothing and it is no null text, so it is read as it is, skipping the
+# trims that most cells of a real export do not need.
+_DIGIT_FIRST = "ascii({cell}) BETWEEN 48 AND 57"
+_DIGIT_LAST = "ascii(right({cell}, 1)) BETWEEN 48 AND 57"
+_PLAIN = {
+    DataType.DECIMAL: f"{_DIGIT_FIRST} AND {_DIGIT_LAST}",
+    DataType.DATETIME: f"{_DIGIT_FIRST} AND ({_DIGIT_LAST} OR right({{cell}}, 1) = 'Z')",
+}
+
+
 def _text(data_type: DataType, cell: str) -> str:
     """The cell's text as the Python reader of its type reads it, NULL for a null text."""
     if data_type is DataType.STRING:
-        read = cell
-    else:
-        read = on_cell(DECIMAL_TEXT_SQL if data_type is DataType.DECIMAL else TRIMMED_SQL, cell)
-    return f"CASE WHEN {on_cell(NULL_SQL, cell)} THEN NULL ELSE {read} END"
+        return f"CASE WHEN {on_cell(NULL_SQL, cell)} THEN NULL ELSE {cell} END"
+    read = on_cell(DECIMAL_TEXT_SQL if data_type is DataType.DECIMAL else TRIMMED_SQL, cell)
+    plain = f"WHEN {on_cell(_PLAIN[data_type], cell)} THEN {cell} " if data_type in _PLAIN else ""
+    return f"CASE {plain}WHEN {on_cell(NULL_SQL, cell)} THEN NULL ELSE {read} END"
 
 
 def _value(data_type: DataType, text: str) -> str:
@@ -80,16 +91,37 @@ def _kinds(header: Sequence[str], sources: Mapping[str, str]) -> dict[int, DataT
 
 def datetimes_readable_sql(header: Sequence[str], sources: Mapping[str, str]) -> str:
     """Whether every date-time cell is one SQL reads as the Python reader does, checked on
-    each distinct text once (a file repeats few dates on many rows)."""
+    each distinct text once (a file repeats few dates on many rows), found in one scan."""
     positions = [i for i, kind in _kinds(header, sources).items() if kind is DataType.DATETIME]
     if not positions:
         return "SELECT true"
-    texts = " UNION ".join(
-        f"SELECT DISTINCT {_text(DataType.DATETIME, raw_column(i))} AS cell FROM cost_raw"
-        for i in positions
+    columns = ", ".join(raw_column(i) for i in positions)
+    cells = ", ".join(f"d.{raw_column(i)}" for i in positions)
+    texts = (
+        f"SELECT {_text(DataType.DATETIME, 'raw')} AS cell FROM "
+        f"(SELECT DISTINCT {columns} FROM cost_raw) d, unnest(ARRAY[{cells}]) AS raw"
     )
     return (
-        f"SELECT coalesce(bool_and({_readable(DataType.DATETIME, 'cell')}), true) FROM ({texts}) d"
+        f"SELECT coalesce(bool_and({_readable(DataType.DATETIME, 'cell')}), true) FROM ({texts}) t"
+    )
+
+
+def account_currencies_sql(header: Sequence[str], sources: Mapping[str, str]) -> str:
+    """``CREATE TEMP TABLE cost_account_currency``: each billing account's currency, that of
+    its first line with one in file order (rows naming no account are account ''), read from
+    the two narrow columns alone: ordering whole typed rows to find it would sort the file."""
+    at = {name: position for position, name in enumerate(header)}
+
+    def cell(focus_name: str) -> str:
+        source = sources.get(focus_name)
+        return "NULL::text" if source is None else _text(DataType.STRING, raw_column(at[source]))
+
+    return (
+        "CREATE TEMP TABLE cost_account_currency ON COMMIT DROP AS "
+        "SELECT DISTINCT ON (account) account, currency FROM ("
+        f"SELECT coalesce({cell('BillingAccountId')}, '') AS account, "
+        f"{cell('BillingCurrency')} AS currency, file_row FROM cost_raw) r "
+        "WHERE currency IS NOT NULL ORDER BY account, file_row"
     )
 
 
@@ -99,12 +131,12 @@ def typed_table_sql(
     extra_columns: Sequence[str],
     expect: Expectations,
 ) -> str:
-    """``CREATE TEMP TABLE cost_typed``: every catalogue column (NULL where the file has none)
-    under its stored name, ``tags_normalised``, ``extras``, ``readable`` (of the numbers and
-    JSON; date-times are checked by ``datetimes_readable_sql``), ``digest`` (of the FOCUS
-    values and extras, as the duplicate rule compares rows) and ``row_flags`` (the row-by-row
-    rules' ids, in report order). ``sources`` maps a FOCUS column to the header column it is
-    read from."""
+    """``CREATE TEMP TABLE cost_typed`` (after ``account_currencies_sql``): every catalogue
+    column (NULL where the file has none) under its stored name, ``tags_normalised``,
+    ``extras``, ``readable`` (of the numbers and JSON; date-times are checked by
+    ``datetimes_readable_sql``), ``digest`` (of the FOCUS values and extras, as the duplicate
+    rule compares rows) and ``row_flags`` (the row-by-row rules' ids, in report order).
+    ``sources`` maps a FOCUS column to the header column it is read from."""
     at = {name: position for position, name in enumerate(header)}
     kinds = _kinds(header, sources)
     texts = ", ".join(
@@ -135,19 +167,13 @@ def typed_table_sql(
     tagged = (
         f"SELECT t.*, CASE WHEN jsonb_typeof(t.tags) = 'object' THEN {tags} END "
         f"AS tags_normalised, hash_record_extended({_row('t', stored_names)}, 0) AS digest, "
-        f"{_ACCOUNT_CURRENCY} AS account_currency FROM ({typed}) t OFFSET 0"
+        f"ac.currency AS account_currency FROM ({typed}) t LEFT JOIN cost_account_currency ac "
+        "ON ac.account = coalesce(t.billing_account_id, '') OFFSET 0"
     )
     return (
         "CREATE TEMP TABLE cost_typed ON COMMIT DROP AS "
         f"SELECT f.*, {_flags('f', expect)} AS row_flags FROM ({tagged}) f"
     )
-
-
-# Each billing account's currency: that of its first line with one, in file order.
-_ACCOUNT_CURRENCY = (
-    "first_value(t.billing_currency) OVER (PARTITION BY t.billing_account_id "
-    "ORDER BY t.billing_currency IS NULL, t.file_row)"
-)
 
 
 def _row(alias: str, stored_names: Sequence[str]) -> str:

@@ -118,16 +118,6 @@ class CostInvoiceTotal(Base):
     created_at: Mapped[CreatedAt]
 
 
-class Reconciliation(StrEnum):
-    MATCHED = "matched"
-    NO_INVOICE = "no_invoice"  # no total entered or imported yet
-    TIMING = "timing"  # lines charged outside the billing period explain the difference
-    TAX = "tax"  # the difference is the tax lines
-    CREDITS = "credits"  # the difference is the credit lines
-    TAGGING = "tagging"  # the difference is lines quarantined or unallocated
-    UNEXPLAINED = "unexplained"
-
-
 class CostReconciliation(Base):
     """Per load and invoice id: the lines' sum against the invoice total, the difference
     classified, listed until explained."""
@@ -144,7 +134,7 @@ class CostReconciliation(Base):
     lines_tax: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
     invoice_total: Mapped[Decimal | None] = mapped_column(Numeric)
     difference: Mapped[Decimal | None] = mapped_column(Numeric)
-    classification: Mapped[str] = mapped_column(String(20))
+    classification: Mapped[str] = mapped_column(String(20))  # domain/costs/settlement.py
     explanation: Mapped[str | None] = mapped_column(Text)
     explained_by: Mapped[str | None] = mapped_column(String(80))
     explained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -202,6 +192,20 @@ class CostLoad(Base):
     rows_flagged: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
+class CostLoadFile(Base):
+    """One file of a load: a slice's month may come in several files (a CUR report's parts),
+    numbered in the run's order; ``report`` is what that file held for the run."""
+
+    __tablename__ = "cost_load_files"
+
+    load_id: Mapped[int] = mapped_column(ForeignKey("cost_loads.id"), primary_key=True)
+    file_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_hash: Mapped[str] = mapped_column(String(128), index=True)
+    bytes: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    report: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
 class QuarantinedLine(Base):
     """A row a data-quality rule kept out of the cost lines: listed with its rule, never lost."""
 
@@ -210,6 +214,7 @@ class QuarantinedLine(Base):
     id: Mapped[IntPk]
     load_id: Mapped[int] = mapped_column(ForeignKey("cost_loads.id"), index=True)
     file_row: Mapped[int] = mapped_column(Integer)
+    file_index: Mapped[int] = mapped_column(Integer, server_default="0")
     rule: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text)
     line: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -137,3 +137,39 @@ async def test_spend_under_a_commitment_discount_shows_on_its_contracts_po(
     alex = await person(stack, "alex")
     rows = _rows((await alex.get(f"/po/{number}")).text)
     assert [row[:4] for row in rows] == [[f"{month:%Y-%m}", "420.50 EUR", "420.50 EUR", committed]]
+
+
+async def test_the_api_answers_the_consumption_the_page_shows(
+    stack: e2e.Stack, demo_engine: Engine
+) -> None:
+    number = await stack.submit("alex", e2e.storage_body())
+    po = await stack.pending(number)
+    path = f"/api/purchase-orders/{number}/consumption"
+    before = (await stack.get("alex", path)).json()
+    assert (before["consumed_minor"], before["months"]) == (0, [])
+
+    load_allocated(
+        demo_engine,
+        a_eur_source(demo_engine),
+        "111",
+        [
+            Allocated("120.004", po_number=number, charged=AUGUST),
+            Allocated("300.50", po_number=number),
+        ],
+    )
+    answer = (await stack.get("alex", path)).json()
+
+    committed = po["amount_base_minor"]
+    assert answer == {
+        "po_number": number,
+        "currency": "EUR",
+        "committed_minor": committed,
+        "consumed_minor": 42050,
+        "left_minor": committed - 42050,
+        "months": [
+            {"month": "2024-08-01", "consumed_minor": 12000, "to_date_minor": 12000},
+            {"month": "2024-09-01", "consumed_minor": 30050, "to_date_minor": 42050},
+        ],
+    }
+    unseen = await stack.get("nora", path)
+    assert unseen.status_code == 404

@@ -35,6 +35,7 @@ REQUIRED = {
     "cost_load",  # a month loaded from a bucket's CUR report
     "cost_load_unchanged",  # the same files again
     "cost_load_failed",  # a file refused, what was staged abandoned
+    "cost_load_in_parts",  # a month in two parts of one account, one load of both
     "cost_refresh",  # the scheduled refresh of the last closed and the open month
     "cost_freshness",
 }

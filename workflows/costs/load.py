@@ -22,9 +22,11 @@ with workflow.unsafe.imports_passed_through():
         CostLoadRequest,
         CostLoadResult,
         FetchedFile,
+        IngestOutcome,
         IngestRequest,
         LoadProgress,
         PeriodFiles,
+        StagedLoad,
     )
     from domain.temporal_names import CostLoadQuery, WorkflowType
     from workflows import search_attributes as attributes
@@ -32,6 +34,9 @@ with workflow.unsafe.imports_passed_through():
 
 DISCOVERING, LOADING, SWAPPING = "discovering", "loading", "swapping"
 LOADED, FAILED, UNCHANGED = "loaded", "failed", "unchanged"
+# Files of a run share the loads of the slices they hold (a month in several parts); runs begun
+# before refuse a slice in two files.
+FILES_SHARE_SLICES = "cost-load-files-share-slices"
 
 
 def problem_of(error: BaseException) -> str:
@@ -45,14 +50,32 @@ def problem_of(error: BaseException) -> str:
 
 @dataclass
 class _Staged:
-    """What the files ingested so far staged and counted, and which file each slice (billing
-    account and period) came from."""
+    """What the files ingested so far staged and counted, which file each slice (billing
+    account and period) came from, and the load each slice's lines go into."""
 
     load_ids: list[int]
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_flagged: int = 0
     files_of_slices: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    loads: dict[int, StagedLoad] = field(default_factory=dict)
+
+    def add(self, outcome: IngestOutcome) -> None:
+        """Count a file's outcome; a load it added to is counted once."""
+        self.load_ids.extend(i for i in outcome.load_ids if i not in self.load_ids)
+        self.rows_loaded += outcome.rows_loaded
+        self.rows_quarantined += outcome.rows_quarantined
+        self.rows_flagged += outcome.rows_flagged
+
+    def keep_loads(self, report: dict[str, Any]) -> None:
+        """The loads of the slices the file's report names, for the next files to add to."""
+        for part in report.get("slices", ()):
+            self.loads[int(part["load_id"])] = StagedLoad(
+                int(part["load_id"]),
+                int(part["slice_id"]),
+                str(part["billing_account_id"]),
+                str(part["billing_period_start"]),
+            )
 
     def shared_slice(self, number: int, file: str, report: dict[str, Any]) -> str | None:
         """Each staged load replaces its slice whole, so a second file holding lines of a
@@ -130,21 +153,24 @@ class CostLoadWorkflow:
         self, request: CostLoadRequest, fetched: list[FetchedFile], staged: _Staged
     ) -> str | None:
         """Each file into staging tables, in turn; ``staged`` keeps what is staged so far, so a
-        refusal of a later file abandons the earlier ones too. The problem that stops the run,
-        or None once every file is staged."""
+        refusal of a later file abandons the earlier ones too. A file's lines of a slice an
+        earlier file holds go into that file's load, so each slice is one load of the period's
+        every line. The problem that stops the run, or None once every file is staged."""
         workflow_id = workflow.info().workflow_id
+        share = workflow.patched(FILES_SHARE_SLICES)
         for number, file in enumerate(fetched):
+            ingest = IngestRequest(request.source, file, request.billing_period, workflow_id)
+            if share:
+                ingest = replace(ingest, file_index=number, staged=tuple(staged.loads.values()))
             try:
-                outcome = await calls.ingest(
-                    IngestRequest(request.source, file, request.billing_period, workflow_id)
-                )
+                outcome = await calls.ingest(ingest)
             except FailureError as error:
                 return problem_of(error)
-            staged.load_ids.extend(outcome.load_ids)
-            staged.rows_loaded += outcome.rows_loaded
-            staged.rows_quarantined += outcome.rows_quarantined
-            staged.rows_flagged += outcome.rows_flagged
+            staged.add(outcome)
             self._show(LOADING, staged.rows_loaded)
+            if share:
+                staged.keep_loads(outcome.report)
+                continue
             shared = staged.shared_slice(number, file.name, outcome.report)
             if shared is not None:
                 return shared

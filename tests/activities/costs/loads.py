@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.costs.ingest import CostLoadActivities
 from adapters.ecb_rates import EcbRates
-from domain.costs.load_messages import FetchedFile, IngestOutcome, IngestRequest
+from domain.costs.load_messages import FetchedFile, IngestOutcome, IngestRequest, StagedLoad
 from domain.costs.quality_rules import RULES
 
 KEEP_EVERYTHING = {rule.id: "keep_and_flag" for rule in RULES}
@@ -56,6 +56,21 @@ def fetched(path: Path, name: str | None = None) -> FetchedFile:
     return FetchedFile(str(path), name or path.name, hashlib.sha256(data).hexdigest(), len(data))
 
 
+def staged_loads(outcomes: Iterable[IngestOutcome]) -> tuple[StagedLoad, ...]:
+    """The loads the run's earlier files opened, as the workflow hands them to the next file."""
+    loads = {
+        part["load_id"]: StagedLoad(
+            part["load_id"],
+            part["slice_id"],
+            part["billing_account_id"],
+            part["billing_period_start"],
+        )
+        for outcome in outcomes
+        for part in outcome.report["slices"]
+    }
+    return tuple(loads.values())
+
+
 def activities(
     engine: Engine, batch_rows: int = 50_000, set_based: bool = True
 ) -> CostLoadActivities:
@@ -81,6 +96,20 @@ def ingest(
         activities(engine, batch_rows, set_based).ingest_cost_file, request
     )
     return outcome
+
+
+def load_run(engine: Engine, source: str, *paths: Path, period: str) -> list[IngestOutcome]:
+    """The files ingested in turn as the workflow runs them (each adding to the loads the
+    earlier ones opened), then every load of the run swapped in."""
+    outcomes: list[IngestOutcome] = []
+    for index, path in enumerate(paths):
+        request = IngestRequest(
+            source, fetched(path), period, f"cost-load-{source}", index, staged_loads(outcomes)
+        )
+        outcomes.append(ActivityEnvironment().run(activities(engine).ingest_cost_file, request))
+    run = sorted({load for outcome in outcomes for load in outcome.load_ids})
+    ActivityEnvironment().run(activities(engine).swap_in_cost_loads, run)
+    return outcomes
 
 
 def load_file(engine: Engine, source: str, path: Path, **options: Any) -> IngestOutcome:

@@ -15,6 +15,7 @@ from activities.costs.actuals import CostActualsActivities
 from activities.costs.reconcile import CostReconcileActivities
 from domain.costs.settlement import ActualsSummary, ReconciliationSummary
 from models.costs.invoice_totals import InvoiceTotal, enter_invoice_total
+from models.integrations.outbox import PostgresOutbox
 from temporal_client.converter import DATA_CONVERTER
 from tests.models.costs.allocated import Allocated, a_budget_line, a_eur_source, load_allocated
 
@@ -53,7 +54,7 @@ def test_a_load_is_reconciled_and_booked_once_however_often_it_runs(engine: Engi
     sessions = sessionmaker(engine)
     environment = ActivityEnvironment()
     reconciling = CostReconcileActivities(sessions)
-    booking = CostActualsActivities(sessions, "EUR", 1)
+    booking = CostActualsActivities(sessions, "EUR", 1, PostgresOutbox(sessions))
 
     for _ in range(2):  # the second run is a retry
         reconciled = environment.run(reconciling.reconcile_cost_loads, [load_id])

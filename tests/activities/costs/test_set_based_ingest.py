@@ -1,8 +1,9 @@
 """A FOCUS CSV read inside Postgres stores what the row-by-row ingest stores: for every FOCUS
 sample, the AWS sample scaled to a FOCUS file as the bench makes it, and a file breaking every
 data-quality rule, the two paths give the same lines (every column), the same quarantined rows
-and the same report, lines drawing on a PO through a mapped commitment discount too; a file the
-row-by-row path refuses is refused alike."""
+and the same report; so does a month in two files, the second adding to the first's load, and
+lines drawing on a PO through a mapped commitment discount; a file the row-by-row path refuses
+is refused alike."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ from tests.activities.costs.loads import (
     a_cost_source,
     cost_centers_and_gl_accounts,
     fetched,
+    loads_of,
     source_id,
+    staged_loads,
 )
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data/costs"
@@ -64,13 +67,14 @@ EVERY_RULE: list[dict[str, str]] = [
 ]
 
 
-def _rule_file(path: Path) -> Path:
-    """EVERY_RULE as a FOCUS file with a column FOCUS does not define (kept as an extra)."""
+def _rule_file(path: Path, start: int = 0, stop: int | None = None) -> Path:
+    """EVERY_RULE (its lines ``start:stop``) as a FOCUS file with a column FOCUS does not
+    define (kept as an extra)."""
     header = [*FOCUS_LINE, "x_Team"]
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
-        for number, line in enumerate(EVERY_RULE):
+        for number, line in list(enumerate(EVERY_RULE))[start:stop]:
             whole = {**FOCUS_LINE, **line, "x_Team": "team-a" if number in (6, 9) else ""}
             writer.writerow([whole[column] for column in header])
         writer.writerow([])  # a trailing blank line, as the FOCUS spec's own examples end
@@ -123,13 +127,25 @@ def _source(
 def _ingest(
     engine: Engine, source: str, path: Path, set_based: bool, period: str | None
 ) -> tuple[IngestOutcome, bool]:
+    (outcome, read_in_postgres), *_ = _ingest_files(engine, source, [path], set_based, period)
+    return outcome, read_in_postgres
+
+
+def _ingest_files(
+    engine: Engine, source: str, paths: list[Path], set_based: bool, period: str | None
+) -> list[tuple[IngestOutcome, bool]]:
+    """The files of one run in turn, each adding to the loads the earlier ones opened, then
+    swapped in; each file's outcome and whether it was read in Postgres."""
     config = read_source(engine, source)
-    request = IngestRequest(source, fetched(path), period, workflow_id=f"cost-load-{source}")
     rates = RateCache(config.base_currency, _RATES.rate)
-    ingest = FileIngest(engine, config, request, rates, 7, set_based)
-    outcome = ingest.run(lambda _: None)
-    swap_in_loads(engine, outcome.load_ids)
-    return outcome, ingest.read_in_postgres
+    done: list[tuple[IngestOutcome, bool]] = []
+    for index, path in enumerate(paths):
+        staged = staged_loads(outcome for outcome, _ in done)
+        request = IngestRequest(source, fetched(path), period, f"cost-load-{source}", index, staged)
+        ingest = FileIngest(engine, config, request, rates, 7, set_based)
+        done.append((ingest.run(lambda _: None), ingest.read_in_postgres))
+    swap_in_loads(engine, {load for outcome, _ in done for load in outcome.load_ids})
+    return done
 
 
 def _lines(engine: Engine, source: str) -> list[Mapping[str, Any]]:
@@ -138,7 +154,7 @@ def _lines(engine: Engine, source: str) -> list[Mapping[str, Any]]:
             text(
                 "SELECT l.* FROM cost_lines l JOIN cost_slices s ON s.id = l.slice_id "
                 "JOIN cost_sources src ON src.id = s.source_id WHERE src.name = :source "
-                "ORDER BY l.file_row"
+                "ORDER BY l.file_index, l.file_row"
             ),
             {"source": source},
         )
@@ -156,22 +172,34 @@ def _quarantined(engine: Engine, outcome: IngestOutcome) -> list[tuple[object, .
     ]
 
 
+def _load_reports(engine: Engine, source: str) -> list[dict[str, Any]]:
+    """The reports of the source's loads, as the load's page reads them, without the ids."""
+    reports = [load["report"] for load in loads_of(engine, source)]
+    return [_report(IngestOutcome((), 0, 0, 0, 0, report)) for report in reports]
+
+
 def _report(outcome: IngestOutcome) -> dict[str, Any]:
-    slices = [{k: v for k, v in s.items() if k != "load_id"} for s in outcome.report["slices"]]
+    ids = ("load_id", "slice_id")  # each source has slices and loads of its own
+    slices = [{k: v for k, v in s.items() if k not in ids} for s in outcome.report["slices"]]
     return {**outcome.report, "slices": slices}
 
 
 def _same_storage(
-    engine: Engine, path: Path, period: str | None = None, contract: str | None = None
+    engine: Engine, *paths: Path, period: str | None = None, contract: str | None = None
 ) -> list[Any]:
-    """Both paths over the file, each into a source of its own; what the SQL path stored."""
+    """Both paths over the files of a run, each into a source of its own (its commitment
+    discount drawing on ``contract``'s POs when one is given); what the SQL path stored."""
     by_rows, in_postgres = _sources(engine, contract)
-    expected, read_by_rows = _ingest(engine, by_rows, path, False, period)
-    found, read_in_postgres = _ingest(engine, in_postgres, path, True, period)
-    assert (read_by_rows, read_in_postgres) == (False, True)
-    assert found.rows_read > 0
-    assert _report(found) == _report(expected)
-    assert _quarantined(engine, found) == _quarantined(engine, expected)
+    for (expected, read_by_rows), (found, read_in_postgres) in zip(
+        _ingest_files(engine, by_rows, list(paths), False, period),
+        _ingest_files(engine, in_postgres, list(paths), True, period),
+        strict=True,
+    ):
+        assert (read_by_rows, read_in_postgres) == (False, True)
+        assert found.rows_read > 0
+        assert _report(found) == _report(expected)
+        assert _quarantined(engine, found) == _quarantined(engine, expected)
+    assert _load_reports(engine, in_postgres) == _load_reports(engine, by_rows)
     lines, expected_lines = _lines(engine, in_postgres), _lines(engine, by_rows)
     differences = [
         {
@@ -217,6 +245,16 @@ def test_a_file_breaking_every_rule_is_stored_and_quarantined_alike(
     assert flags >= {"duplicate", "outside_billing_period", "missing_tag", "malformed_tags"}
     assert {line["base_currency"] for line in lines} == {"EUR"}
     assert len({line["cost_center_id"] for line in lines} - {None}) == 2
+
+
+def test_a_month_in_two_files_is_stored_alike(engine: Engine, tmp_path: Path) -> None:
+    first = _rule_file(tmp_path / "rules-00001.csv", 0, 12)  # account 111
+    second = _rule_file(tmp_path / "rules-00002.csv", 12)  # accounts 111 and 222
+    lines = _same_storage(engine, first, second)
+    rows = [(line["file_index"], line["file_row"]) for line in lines]
+    assert len(set(rows)) == len(rows)  # each line its own file's row, none twice
+    assert {index for index, _ in rows} == {0, 1}
+    assert max(row for index, row in rows if index == 1) <= len(EVERY_RULE) - 12
 
 
 def test_lines_drawing_on_a_po_through_a_commitment_discount_are_stored_alike(

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from domain.catalog import Role
 from tests.api.costs.explore_client import Explorer
+from tests.builders.cost_files import AWS_CUR_SAMPLE
 
 REPORT = {
     "quality": {
@@ -82,6 +83,7 @@ def test_a_load_shows_its_report_quarantine_and_reconciliation(
     assert detail["report"] == REPORT and detail["rows_quarantined"] == 1
     assert detail["quarantined"] == [
         {
+            "file": AWS_CUR_SAMPLE.name,
             "file_row": 7,
             "rule": "missing_mandatory",
             "detail": "BillingCurrency is missing",

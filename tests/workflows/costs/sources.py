@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, text
@@ -41,16 +42,32 @@ def a_source(
 
 def visible_lines(sessions: sessionmaker[Session], source: str) -> tuple[int, set[str]]:
     """How many lines of the source a reader sees, and the files they came from."""
+    files = lines_per_file(sessions, source)
+    return sum(count for count, _, _ in files.values()), set(files)
+
+
+def lines_per_file(
+    sessions: sessionmaker[Session], source: str
+) -> dict[str, tuple[int, Decimal, list[int]]]:
+    """Per file the source's visible lines came from (each line's own file): how many, their
+    BilledCost summed, and their file rows in order."""
     with sessions() as session:
         rows = session.execute(
             text(
-                "SELECT count(*) AS lines, array_agg(DISTINCT l.file_name) AS files "
-                "FROM cost_lines c JOIN cost_loads l ON l.id = c.load_id "
-                "JOIN cost_sources s ON s.id = l.source_id WHERE s.name = :source"
+                "SELECT f.file_name, count(*) AS lines, sum(c.billed_cost) AS billed, "
+                "array_agg(c.file_row ORDER BY c.file_row) AS file_rows "
+                "FROM cost_lines c JOIN cost_load_files f "
+                "ON f.load_id = c.load_id AND f.file_index = c.file_index "
+                "JOIN cost_loads l ON l.id = c.load_id "
+                "JOIN cost_sources s ON s.id = l.source_id WHERE s.name = :source "
+                "GROUP BY f.file_name"
             ),
             {"source": source},
-        ).one()
-    return int(rows.lines), set(rows.files or ())
+        )
+        return {
+            row.file_name: (int(row.lines), Decimal(row.billed).normalize(), list(row.file_rows))
+            for row in rows
+        }
 
 
 def messages_to(sessions: sessionmaker[Session], owner: str, kind: str) -> list[str]:

@@ -4,8 +4,8 @@ the line draws on; such a mapping books to no cost center or GL account. A PO's 
 gets the id of the contract its requisition names (``purchase_orders.contract_id``), filled in
 here for the POs projected before.
 
-Revision ID: 0012_commitment_discounts
-Revises: 0011_cost_loading
+Revision ID: 0013_commitment_discounts
+Revises: 0012_load_files
 Create Date: 2026-12-07 11:50:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_commitment_discounts"
-down_revision: str | None = "0011_cost_loading"
+revision: str = "0013_commitment_discounts"
+down_revision: str | None = "0012_load_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
