@@ -13,7 +13,15 @@ from domain.audit_chain import AuditEvent
 from domain.chain import DecisionRecord
 from domain.purchase_order import PoEvent
 from domain.temporal_names import Activity
-from models import ApprovalDecision, CostCenter, EmergencyException, PurchaseOrder, User, Vendor
+from models import (
+    ApprovalDecision,
+    Contract,
+    CostCenter,
+    EmergencyException,
+    PurchaseOrder,
+    User,
+    Vendor,
+)
 from models.audit.trail import append_audit_entry
 from models.db import unit_of_work
 from models.purchase_orders.records import view_document
@@ -71,7 +79,7 @@ def _upsert_read_model(session: Session, event: PoEvent) -> None:
         row = PurchaseOrder(po_number=view.po_number, workflow_id=event.workflow_id)
         session.add(row)
     if ids is not None:
-        row.requester_id, row.cost_center_id, row.vendor_id = ids
+        row.requester_id, row.cost_center_id, row.vendor_id, row.contract_id = ids
     row.revision = view.revision
     row.status = view.status
     row.title = requisition.title
@@ -95,14 +103,15 @@ def _upsert_read_model(session: Session, event: PoEvent) -> None:
 def _ids_unless_known(
     session: Session, row: PurchaseOrder | None, event: PoEvent
 ) -> tuple[int | None, ...] | None:
-    """The requester's, cost center's and vendor's ids; None when the row holds them already
-    for the same names."""
+    """The requester's, cost center's, vendor's and contract's ids; None when the row holds them
+    already for the same names (a requisition keeps its contract)."""
     requisition = event.view.requisition
     names = (requisition.requester, requisition.cost_center, requisition.vendor)
     if (
         row is not None
         and row.requester_id is not None
         and (row.requester, row.cost_center, row.vendor) == names
+        and (requisition.contract is None or row.contract_id is not None)
     ):
         return None
     return _read_model_ids(session, event)
@@ -114,6 +123,9 @@ def _read_model_ids(session: Session, event: PoEvent) -> tuple[int | None, ...]:
         _id(session, User.id, User.username == requisition.requester),
         _id(session, CostCenter.id, CostCenter.code == requisition.cost_center),
         _id(session, Vendor.id, Vendor.name == requisition.vendor),
+        _id(session, Contract.id, Contract.reference == requisition.contract)
+        if requisition.contract
+        else None,
     )
 
 

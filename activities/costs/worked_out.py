@@ -1,7 +1,10 @@
 """A normalised line as the staging table stores it: lineage, its FOCUS values, its tags under
 normalised keys and its extra columns, then what the load works out for it: the base-currency
 amounts at the ECB rate of its charge date, the rules it was flagged by, and its direct
-allocation (cost center, GL account, PO)."""
+allocation (cost center, GL account, PO).
+
+A line's PO is its ``po_number`` tag's, else its commitment discount's contract's PO in force
+at its charge day, else its account mapping's, else none."""
 
 from __future__ import annotations
 
@@ -12,7 +15,13 @@ from decimal import Decimal
 from psycopg.types.json import Jsonb
 
 from activities.costs.slices import StagedSlice
-from domain.costs.conversion import COST_COLUMNS, MissingRate, RateCache, convert_line
+from domain.costs.conversion import (
+    COST_COLUMNS,
+    MissingRate,
+    RateCache,
+    charge_date,
+    convert_line,
+)
 from domain.costs.cost_row import CostRow
 from domain.costs.errors import CostFileError
 from domain.costs.focus_columns import FOCUS_COLUMNS, DataType
@@ -86,5 +95,19 @@ class LineWork:
             account if isinstance(account, str) else None, sub if isinstance(sub, str) else None
         )
         tagged = (tags or {}).get(PO_TAG)
-        po_number = tagged if isinstance(tagged, str) and tagged else allocation.po_number
-        return allocation.cost_center_id, allocation.gl_account_id, po_number
+        po_number = tagged if isinstance(tagged, str) and tagged else self._commitment_po(row)
+        return (
+            allocation.cost_center_id,
+            allocation.gl_account_id,
+            (po_number or allocation.po_number),
+        )
+
+    def _commitment_po(self, row: CostRow) -> str | None:
+        discount = row.focus.get("CommitmentDiscountId")
+        if not self._config.commitments or not isinstance(discount, str):
+            return None
+        try:
+            day = charge_date(row)
+        except ValueError:  # no date: kept only when the source keeps such lines
+            return None
+        return self._config.commitment_po(discount, day)

@@ -131,12 +131,15 @@ def get_mappings(name: str, _: Reader, session: SessionDep) -> list[MappingOut]:
 
 @router.put("/{name}/mappings")
 def put_mappings(
-    name: str, body: list[MappingIn], _: FinanceOrAdmin, session: SessionDep
+    name: str, body: list[MappingIn], user: FinanceOrAdmin, session: SessionDep
 ) -> list[MappingOut]:
-    """The source's account mappings become these; 422 ``unknown_cost_center`` or
-    ``unknown_gl_account`` naming what does not exist, and nothing is replaced."""
+    """The source's account mappings become these, and the change is audited; 422 with the rule
+    (``unknown_cost_center``, ``unknown_gl_account``, ``unknown_contract``,
+    ``allocation_required``, ``contract_required``, ``contract_on_account``,
+    ``booked_on_commitment_discount``) and nothing is replaced."""
     with found():
-        set_mappings(session, name, [AccountMapping(**m.model_dump()) for m in body])
+        mappings = [AccountMapping(**m.model_dump()) for m in body]
+        set_mappings(session, name, mappings, user.username)
         source = existing_source(session, name)
     return [MappingOut(**asdict(m)) for m in account_mappings(session, source.id)]
 

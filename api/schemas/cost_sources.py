@@ -64,19 +64,28 @@ class SourceListingOut(BaseModel):
 
 
 class MappingIn(RequestBody):
-    account_kind: Literal["billing_account", "sub_account"] = "billing_account"
-    account_id: Code
-    cost_center: Code
-    gl_account: Code
+    """A billing account or sub-account booked to a cost center and GL account (both required),
+    optionally drawing on a PO; or a ``commitment_discount`` (its ``CommitmentDiscountId``, a
+    Savings Plan's or reservation's id) naming only the ``contract`` (its reference) whose PO
+    in force at a line's charge day the line draws on."""
+
+    account_kind: Literal["billing_account", "sub_account", "commitment_discount"] = (
+        "billing_account"
+    )
+    account_id: SingleLine = Field(max_length=400)
+    cost_center: Code | None = None
+    gl_account: Code | None = None
     po_number: Code | None = None
+    contract: Code | None = None
 
 
 class MappingOut(BaseModel):
     account_kind: str
     account_id: str
-    cost_center: str
-    gl_account: str
+    cost_center: str | None
+    gl_account: str | None
     po_number: str | None
+    contract: str | None
 
 
 class InvoiceTotalIn(RequestBody):

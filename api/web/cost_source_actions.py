@@ -1,6 +1,6 @@
 """What finance and admins do on a cost source's page besides its settings: map an account to a
-cost center and GL account, enter an invoice's total, and upload a file, which starts its load
-and leads to the page that follows it."""
+cost center and GL account or a commitment discount to a contract, enter an invoice's total,
+and upload a file, which starts its load and leads to the page that follows it."""
 
 from __future__ import annotations
 
@@ -37,21 +37,22 @@ def change_mappings(
     cost_center: Annotated[str, Form()] = "",
     gl_account: Annotated[str, Form()] = "",
     po_number: Annotated[str, Form()] = "",
+    contract: Annotated[str, Form()] = "",
     remove: Annotated[str, Form()] = "",
 ) -> HTMLResponse | RedirectResponse:
-    """Adds (or replaces) one account's mapping, or with ``remove`` (``kind:account``) drops it."""
+    """Adds (or replaces) one account's or commitment discount's mapping, or with ``remove``
+    (``kind:account``) drops it; a field left empty names nothing."""
     source = source_or_404(session, name)
     mappings = account_mappings(session, source.id)
     if remove:
         kept = [m for m in mappings if f"{m.account_kind}:{m.account_id}" != remove]
     else:
-        new = AccountMapping(
-            account_kind, account_id.strip(), cost_center, gl_account, po_number.strip() or None
-        )
+        chosen = (cost_center, gl_account, po_number, contract)
+        new = AccountMapping(account_kind, account_id.strip(), *(c.strip() or None for c in chosen))
         same = (new.account_kind, new.account_id)
         kept = [m for m in mappings if (m.account_kind, m.account_id) != same] + [new]
     try:
-        set_mappings(session, name, kept)
+        set_mappings(session, name, kept, user.username)
     except CostRefused as refused:
         session.rollback()
         errors = {"mappings": refused.message}

@@ -22,6 +22,7 @@ from models.budgets.org import CostCenter, GlAccount
 from models.costs.records import CostSource
 from models.costs.source_settings import account_mappings, invoice_totals
 from models.people.records import User
+from models.vendors.records import Contract
 from services.costs.overview import source_statuses
 from services.costs.refusals import CostRefused, SourceMissing
 from services.costs.sources import SOURCE_FORMATS, configure_source, existing_source, settings_of
@@ -44,6 +45,7 @@ def _choices(session: Session) -> dict[str, Any]:
         "rules": RULES,
         "centers": list(session.scalars(select(CostCenter.code).order_by(CostCenter.code))),
         "gl_accounts": list(session.scalars(select(GlAccount.code).order_by(GlAccount.code))),
+        "contracts": list(session.scalars(select(Contract.reference).order_by(Contract.reference))),
     }
 
 

@@ -1,6 +1,7 @@
 """Spend drawn against a PO: the cost lines whose ``po_number`` names it (from a ``po_number``
-tag, or the PO the line's billing account or sub-account is mapped to), per month, in the base
-currency, read from the daily roll-ups."""
+tag; else, for a commitment discount mapped to a contract, the contract's PO in force at the
+line's charge day; else the PO the line's sub-account or billing account is mapped to), per
+month, in the base currency, read from the daily roll-ups."""
 
 from __future__ import annotations
 

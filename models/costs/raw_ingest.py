@@ -42,6 +42,15 @@ _SLICE = (
     "AND coalesce(c.billing_period_start, %(period)s) = %(start)s"
 )
 
+# The source's commitment spans (SourceConfig.commitments), at most one of which covers a line.
+_COMMITMENT_JOIN = (
+    "LEFT JOIN unnest(%(commitment_ids)s::text[], %(commitment_from)s::date[], "
+    "%(commitment_until)s::date[], %(commitment_pos)s::text[]) "
+    "AS cd(discount_id, from_day, until_day, po_number) "
+    f"ON cd.discount_id = c.commitment_discount_id AND {_DAY} >= cd.from_day "
+    f"AND ({_DAY} < cd.until_day OR cd.until_day IS NULL)"
+)
+
 
 @dataclass(frozen=True)
 class RawSlice:
@@ -187,6 +196,10 @@ class RawCostFile:
                 "cost_center": config.default.cost_center_id,
                 "gl_account": config.default.gl_account_id,
                 "po_number": config.default.po_number,
+                "commitment_ids": [c.discount_id for c in config.commitments],
+                "commitment_from": [c.from_day for c in config.commitments],
+                "commitment_until": [c.until_day for c in config.commitments],
+                "commitment_pos": [c.po_number for c in config.commitments],
             },
         )
 
@@ -266,7 +279,7 @@ def _insert_select(checked: str) -> str:
     po = (
         "CASE WHEN jsonb_typeof(c.tags_normalised -> 'po_number') = 'string' AND "
         "c.tags_normalised ->> 'po_number' <> '' THEN c.tags_normalised ->> 'po_number' "
-        f"ELSE {mapped_po} END"
+        f"WHEN cd.po_number IS NOT NULL THEN cd.po_number ELSE {mapped_po} END"
     )
     return (
         f"SELECT %(slice)s, %(load)s, %(file_index)s, c.file_row, {', '.join(focus)}, "
@@ -279,5 +292,5 @@ def _insert_select(checked: str) -> str:
         "ms.account_kind = 'sub_account' AND ms.account_id = c.sub_account_id "
         "LEFT JOIN cost_account_mappings mb ON mb.source_id = %(source)s AND "
         "mb.account_kind = 'billing_account' AND mb.account_id = c.billing_account_id "
-        f"WHERE NOT c.quarantined AND {_SLICE}"
+        f"{_COMMITMENT_JOIN} WHERE NOT c.quarantined AND {_SLICE}"
     )

@@ -63,18 +63,29 @@ class CostSource(Base):
 class AccountKind(StrEnum):
     BILLING_ACCOUNT = "billing_account"
     SUB_ACCOUNT = "sub_account"
+    COMMITMENT_DISCOUNT = "commitment_discount"  # a FOCUS CommitmentDiscountId
 
 
 class CostAccountMapping(Base):
     """Direct allocation: a billing account or sub-account (subscription, project) of a source
     belongs to a cost center and GL account, and optionally draws on a PO. A sub-account's
-    mapping wins over its billing account's."""
+    mapping wins over its billing account's. A commitment discount (a Savings Plan's or
+    reservation's ``CommitmentDiscountId``) names a contract instead: its lines draw on the
+    contract's PO in force at their charge day, and are booked as their account's mapping says."""
 
     __tablename__ = "cost_account_mappings"
     __table_args__ = (
         UniqueConstraint("source_id", "account_kind", "account_id"),
         CheckConstraint(
-            "account_kind IN ('billing_account', 'sub_account')", name="account_kind_is_known"
+            "account_kind IN ('billing_account', 'sub_account', 'commitment_discount')",
+            name="account_kind_is_known",
+        ),
+        CheckConstraint(
+            "CASE WHEN account_kind = 'commitment_discount' THEN contract_id IS NOT NULL "
+            "AND cost_center_id IS NULL AND gl_account_id IS NULL AND po_number IS NULL "
+            "ELSE contract_id IS NULL AND cost_center_id IS NOT NULL "
+            "AND gl_account_id IS NOT NULL END",
+            name="names_what_its_kind_needs",
         ),
     )
 
@@ -82,9 +93,10 @@ class CostAccountMapping(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("cost_sources.id", ondelete="CASCADE"))
     account_kind: Mapped[str] = mapped_column(String(20))
     account_id: Mapped[str] = mapped_column(Text)
-    cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"))
-    gl_account_id: Mapped[int] = mapped_column(ForeignKey("gl_accounts.id"))
+    cost_center_id: Mapped[int | None] = mapped_column(ForeignKey("cost_centers.id"))
+    gl_account_id: Mapped[int | None] = mapped_column(ForeignKey("gl_accounts.id"))
     po_number: Mapped[str | None] = mapped_column(String(40))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
     created_at: Mapped[CreatedAt]
 
 

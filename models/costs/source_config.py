@@ -1,11 +1,15 @@
 """What a load needs to know of its source, read once per file: format, owned billing accounts,
 base currency, data-quality actions and tag policy, column mapping, and the direct allocation
-(account mappings and the source's defaults)."""
+(account mappings and the source's defaults), with the PO each mapped commitment discount's
+lines draw on, day by day (``CommitmentSpan``): both ingest paths resolve a line's PO from
+these same spans."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -21,6 +25,31 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class CommitmentSpan:
+    """A commitment discount's lines charged from ``from_day`` up to ``until_day`` (excluded;
+    None: on) draw on ``po_number``: its contract's newest issued or closed PO created by then."""
+
+    discount_id: str
+    from_day: date
+    until_day: date | None
+    po_number: str
+
+
+def commitment_spans(pos: Iterable[tuple[str, date, str]]) -> tuple[CommitmentSpan, ...]:
+    """The spans of (commitment discount, day created, PO) listed by discount, then creation:
+    each PO is in force from its day until the next PO of the discount's contract is created. A
+    PO followed by another created the same day is never in force."""
+    listed = list(pos)
+    spans = []
+    for at, (discount, day, po_number) in enumerate(listed):
+        following = listed[at + 1] if at + 1 < len(listed) else None
+        until = following[1] if following is not None and following[0] == discount else None
+        if until != day:
+            spans.append(CommitmentSpan(discount, day, until, po_number))
+    return tuple(spans)
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     id: int
     name: str
@@ -33,6 +62,7 @@ class SourceConfig:
     default: Allocation
     # (account kind, account id) -> allocation; kinds are ``billing_account`` and ``sub_account``
     mappings: Mapping[tuple[str, str], Allocation] = field(default_factory=dict)
+    commitments: tuple[CommitmentSpan, ...] = ()
 
     def owns(self, billing_account: str) -> bool:
         """A source with no billing accounts listed owns every account its files hold."""
@@ -44,6 +74,33 @@ class SourceConfig:
             if account is not None and (kind, account) in self.mappings:
                 return self.mappings[(kind, account)]
         return self.default
+
+    def commitment_po(self, discount_id: str | None, charge_day: date | None) -> str | None:
+        """The PO a line of this commitment discount charged on ``charge_day`` draws on; None
+        when the discount is not mapped or its contract had no issued PO by then."""
+        if discount_id is None or charge_day is None:
+            return None
+        for span in self._spans_by_discount.get(discount_id, ()):
+            if span.from_day <= charge_day and (
+                span.until_day is None or charge_day < span.until_day
+            ):
+                return span.po_number
+        return None
+
+    @cached_property
+    def _spans_by_discount(self) -> dict[str, list[CommitmentSpan]]:
+        spans: dict[str, list[CommitmentSpan]] = {}
+        for span in self.commitments:
+            spans.setdefault(span.discount_id, []).append(span)
+        return spans
+
+
+_CONTRACT_POS = text(
+    "SELECT m.account_id, (p.created_at AT TIME ZONE 'UTC')::date AS day, p.po_number "
+    "FROM cost_account_mappings m JOIN purchase_orders p ON p.contract_id = m.contract_id "
+    "WHERE m.source_id = :source AND m.account_kind = 'commitment_discount' "
+    "AND p.status IN ('issued', 'closed') ORDER BY m.account_id, p.created_at, p.po_number"
+)
 
 
 class UnknownSource(LookupError):
@@ -66,7 +123,8 @@ def read_source(engine: Engine, name: str) -> SourceConfig:
         mapped = connection.execute(
             text(
                 "SELECT account_kind, account_id, cost_center_id, gl_account_id, po_number "
-                "FROM cost_account_mappings WHERE source_id = :source"
+                "FROM cost_account_mappings WHERE source_id = :source "
+                "AND account_kind <> 'commitment_discount'"
             ),
             {"source": row.id},
         )
@@ -76,6 +134,8 @@ def read_source(engine: Engine, name: str) -> SourceConfig:
             )
             for m in mapped
         }
+        contract_pos = connection.execute(_CONTRACT_POS, {"source": row.id})
+        commitments = commitment_spans((p.account_id, p.day, p.po_number) for p in contract_pos)
     return SourceConfig(
         id=row.id,
         name=row.name,
@@ -87,4 +147,5 @@ def read_source(engine: Engine, name: str) -> SourceConfig:
         tag_policy_keys=tuple(row.tag_policy_keys or ()),
         default=Allocation(row.default_cost_center_id, row.default_gl_account_id),
         mappings=mappings,
+        commitments=commitments,
     )

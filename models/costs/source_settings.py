@@ -23,6 +23,7 @@ from models.costs.records import (
     CostSourceOwner,
 )
 from models.people.records import User
+from models.vendors.records import Contract
 
 
 def source_named(session: Session, name: str) -> CostSource | None:
@@ -60,47 +61,65 @@ def gl_account_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
     return {code: account_id for code, account_id in rows}
 
 
+def contract_ids(session: Session, references: Iterable[str]) -> dict[str, int]:
+    query = select(Contract.reference, Contract.id).where(Contract.reference.in_(references))
+    return {reference: contract_id for reference, contract_id in session.execute(query)}
+
+
 @dataclass(frozen=True)
 class AccountMapping:
     """A billing account or sub-account of a source mapped to a cost center and GL account
-    (by code), optionally drawing on a PO."""
+    (by code), optionally drawing on a PO; or a commitment discount (``CommitmentDiscountId``)
+    naming the contract (by reference) whose PO in force its lines draw on."""
 
     account_kind: str
     account_id: str
-    cost_center: str
-    gl_account: str
+    cost_center: str | None
+    gl_account: str | None
     po_number: str | None = None
+    contract: str | None = None
+
+
+@dataclass(frozen=True)
+class MappingIds:
+    """What a mapping names, by id."""
+
+    cost_center_id: int | None
+    gl_account_id: int | None
+    contract_id: int | None
 
 
 def account_mappings(session: Session, source_id: int) -> list[AccountMapping]:
     query = (
-        select(CostAccountMapping, CostCenter.code, GlAccount.code)
-        .join(CostCenter, CostCenter.id == CostAccountMapping.cost_center_id)
-        .join(GlAccount, GlAccount.id == CostAccountMapping.gl_account_id)
+        select(CostAccountMapping, CostCenter.code, GlAccount.code, Contract.reference)
+        .outerjoin(CostCenter, CostCenter.id == CostAccountMapping.cost_center_id)
+        .outerjoin(GlAccount, GlAccount.id == CostAccountMapping.gl_account_id)
+        .outerjoin(Contract, Contract.id == CostAccountMapping.contract_id)
         .where(CostAccountMapping.source_id == source_id)
         .order_by(CostAccountMapping.account_kind, CostAccountMapping.account_id)
     )
     return [
-        AccountMapping(m.account_kind, m.account_id, center, gl, m.po_number)
-        for m, center, gl in session.execute(query)
+        AccountMapping(m.account_kind, m.account_id, center, gl, m.po_number, contract)
+        for m, center, gl, contract in session.execute(query)
     ]
 
 
 def replace_mappings(
-    session: Session, source_id: int, rows: Sequence[tuple[AccountMapping, int, int]]
+    session: Session, source_id: int, rows: Sequence[tuple[AccountMapping, MappingIds]]
 ) -> None:
-    """The source's mappings become ``rows`` (mapping, cost center id, GL account id)."""
+    """The source's mappings become ``rows`` (each mapping with what it names, by id)."""
     session.execute(delete(CostAccountMapping).where(CostAccountMapping.source_id == source_id))
     session.add_all(
         CostAccountMapping(
             source_id=source_id,
             account_kind=m.account_kind,
             account_id=m.account_id,
-            cost_center_id=center_id,
-            gl_account_id=gl_id,
+            cost_center_id=ids.cost_center_id,
+            gl_account_id=ids.gl_account_id,
             po_number=m.po_number,
+            contract_id=ids.contract_id,
         )
-        for m, center_id, gl_id in rows
+        for m, ids in rows
     )
 
 

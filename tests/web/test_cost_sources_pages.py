@@ -78,6 +78,31 @@ async def test_finance_configures_a_source_and_maps_its_accounts(stack: e2e.Stac
     assert "never loaded" in listed and "Colo Partner" in listed
 
 
+async def test_finance_maps_a_commitment_discount_to_a_contract(stack: e2e.Stack) -> None:
+    fiona = await person(stack, "fiona")
+    name = f"cloud-{uuid.uuid4().hex[:6]}"
+    await post_form(fiona, "/costs/sources", "/costs/sources", source_form(name))
+    plan = {"account_kind": "commitment_discount", "account_id": "sp-0a1b2c3d"}
+    booked = await post_form(
+        fiona,
+        f"/costs/sources/{name}",
+        f"/costs/sources/{name}/mappings",
+        {**plan, "contract": "MSA-NW-01", "cost_center": "IT-INFRA"},
+    )
+    assert booked.status_code == 422 and "names no cost center, GL account or PO" in booked.text
+    mapped = await post_form(
+        fiona,
+        f"/costs/sources/{name}",
+        f"/costs/sources/{name}/mappings",
+        {**plan, "contract": "MSA-NW-01"},
+    )
+    assert mapped.status_code == 303, mapped.text
+    row = table_row(
+        (await fiona.get(f"/costs/sources/{name}")).text, "mapping-commitment_discount-sp-0a1b2c3d"
+    )
+    assert "MSA-NW-01" in row and "commitment discount" in row
+
+
 async def test_a_refused_setting_says_why_and_changes_nothing(stack: e2e.Stack) -> None:
     fiona = await person(stack, "fiona")
     name = f"colo-{uuid.uuid4().hex[:6]}"

@@ -180,9 +180,9 @@ def _whole(line: Mapping[str, str]) -> dict[str, str]:
 
 def focus_file(path: Path, *lines: Mapping[str, str]) -> Path:
     """A FOCUS CSV of ``FOCUS_LINE`` with each line's changes; a line given a charge start and
-    no end is charged for that day."""
-    header = list(FOCUS_LINE)
-    rows = [[_whole(line)[column] for column in header] for line in lines]
+    no end is charged for that day; a column FOCUS_LINE lacks is added, empty where not given."""
+    header = list(dict.fromkeys([*FOCUS_LINE, *(column for line in lines for column in line)]))
+    rows = [[_whole(line).get(column, "") for column in header] for line in lines]
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)

@@ -1,8 +1,9 @@
 """A FOCUS CSV read inside Postgres stores what the row-by-row ingest stores: for every FOCUS
 sample, the AWS sample scaled to a FOCUS file as the bench makes it, and a file breaking every
 data-quality rule, the two paths give the same lines (every column), the same quarantined rows
-and the same report; so does a month in two files, the second adding to the first's load; a
-file the row-by-row path refuses is refused alike."""
+and the same report; so does a month in two files, the second adding to the first's load, and
+lines drawing on a PO through a mapped commitment discount; a file the row-by-row path refuses
+is refused alike."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from sqlalchemy import Engine, text
 from activities.costs.file_ingest import FileIngest
 from adapters.ecb_rates import EcbRates
 from bench.cost_ingest import focus_file as bench_focus_file
+from domain.catalog import PoStatus
 from domain.costs.conversion import RateCache
 from domain.costs.errors import CostFileError
 from domain.costs.load_messages import IngestOutcome, IngestRequest
 from models.costs.loading import swap_in_loads
 from models.costs.quarantine import quarantined_rows
 from models.costs.source_config import read_source
+from tests.activities.costs.commitments import SAVINGS_PLAN, a_contract, at, map_commitment
 from tests.activities.costs.loads import (
     FOCUS_LINE,
     a_cost_source,
@@ -78,11 +81,15 @@ def _rule_file(path: Path, start: int = 0, stop: int | None = None) -> Path:
     return path
 
 
-def _sources(engine: Engine, **config: Any) -> tuple[str, str]:
+def _sources(engine: Engine, contract: str | None = None, **config: Any) -> tuple[str, str]:
     """Two sources configured alike: in EUR, requiring a cost-center tag, quarantining zero
-    and negative costs, with a mapping for a sub-account and one for billing account 222."""
+    and negative costs, with a mapping for a sub-account and one for billing account 222, and
+    SAVINGS_PLAN drawing on ``contract``'s POs when one is given."""
     centers, gl_accounts = cost_centers_and_gl_accounts(engine)
     by_rows, in_postgres = (_source(engine, centers, gl_accounts, config) for _ in range(2))
+    if contract is not None:
+        for source in (by_rows, in_postgres):
+            map_commitment(engine, source, contract)
     return by_rows, in_postgres
 
 
@@ -177,10 +184,12 @@ def _report(outcome: IngestOutcome) -> dict[str, Any]:
     return {**outcome.report, "slices": slices}
 
 
-def _same_storage(engine: Engine, *paths: Path, period: str | None = None) -> list[Any]:
-    """Both paths over the files of a run, each into a source of its own; what the SQL path
-    stored."""
-    by_rows, in_postgres = _sources(engine)
+def _same_storage(
+    engine: Engine, *paths: Path, period: str | None = None, contract: str | None = None
+) -> list[Any]:
+    """Both paths over the files of a run, each into a source of its own (its commitment
+    discount drawing on ``contract``'s POs when one is given); what the SQL path stored."""
+    by_rows, in_postgres = _sources(engine, contract)
     for (expected, read_by_rows), (found, read_in_postgres) in zip(
         _ingest_files(engine, by_rows, list(paths), False, period),
         _ingest_files(engine, in_postgres, list(paths), True, period),
@@ -246,6 +255,42 @@ def test_a_month_in_two_files_is_stored_alike(engine: Engine, tmp_path: Path) ->
     assert len(set(rows)) == len(rows)  # each line its own file's row, none twice
     assert {index for index, _ in rows} == {0, 1}
     assert max(row for index, row in rows if index == 1) <= len(EVERY_RULE) - 12
+
+
+def test_lines_drawing_on_a_po_through_a_commitment_discount_are_stored_alike(
+    engine: Engine, tmp_path: Path
+) -> None:
+    contract, (first, renewed) = a_contract(
+        engine, (PoStatus.ISSUED, at(1, hour=0)), (PoStatus.CLOSED, at(5, hour=23))
+    )
+    charged = [f"2024-09-{day:02d}T00:00:00Z" for day in (2, 5, 6, 20)]
+    path = tmp_path / "commitments.csv"
+    header = [*FOCUS_LINE, "CommitmentDiscountId"]
+    lines = [
+        {"ChargePeriodStart": start, "CommitmentDiscountId": SAVINGS_PLAN} for start in charged
+    ] + [
+        {"CommitmentDiscountId": SAVINGS_PLAN, "Tags": '{"po_number": "PO-TAGGED"}'},
+        {"CommitmentDiscountId": SAVINGS_PLAN, "SubAccountId": "sub-9"},
+        {"CommitmentDiscountId": "sp-unmapped", "SubAccountId": "sub-9"},
+        {"CommitmentDiscountId": SAVINGS_PLAN, "ChargePeriodStart": "2024-08-31T00:00:00Z"},
+    ]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for line in lines:
+            whole = {**FOCUS_LINE, "ChargePeriodEnd": "2024-09-21T00:00:00Z", **line}
+            writer.writerow([whole[column] for column in header])
+    stored = _same_storage(engine, path, contract=contract)
+    assert [line["po_number"] for line in stored] == [
+        first,
+        renewed,  # created late on the 5th: in force from the 5th
+        renewed,
+        renewed,
+        "PO-TAGGED",
+        first,
+        "PO-9",
+        None,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,16 @@ exists), others read it or are refused, and a refused setting stores nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.testing import WorkflowEnvironment
 
+from domain.catalog import VendorStatus
 from models import AuditEntry
+from models.vendors.records import Contract, Vendor
 from tests.api.costs.costs_app import CostsApi, costs_api
 from workflows.costs.schedules import refresh_schedule_id
 
@@ -175,3 +177,59 @@ async def test_a_source_gets_its_refresh_schedule_at_its_cycle(
     every = (await schedule.describe()).schedule.spec.intervals[0].every
     assert every == timedelta(hours=6)
     await schedule.delete()
+
+
+SAVINGS_PLAN = "arn:aws:savingsplans::123456789012:savingsplan/3f0c1e8a-8e5f-4b2e-9a2c-1e2d3c4b5a6f"
+
+
+def _contract(session: Session) -> str:
+    suffix = uuid.uuid4().hex[:8]
+    vendor = Vendor(name=f"Cloud {suffix}", status=VendorStatus.APPROVED, country="DE")
+    session.add(vendor)
+    session.flush()
+    contract = Contract(
+        vendor_id=vendor.id,
+        reference=f"MSA-{suffix}",
+        title="Savings Plan",
+        start_date=date.today(),
+    )
+    session.add(contract)
+    session.flush()
+    return contract.reference
+
+
+def test_a_commitment_discount_names_a_contract_and_nothing_else(
+    costs_api: CostsApi, session: Session
+) -> None:
+    client, finance, org = costs_api.client, costs_api.auth(costs_api.finance), costs_api.org
+    name, contract = a_name(), _contract(session)
+    client.post(PATH, json=telecom(name), headers=finance)
+    account = {"account_id": "T-100", "cost_center": org.child, "gl_account": org.gl1}
+    plan = {"account_kind": "commitment_discount", "account_id": SAVINGS_PLAN, "contract": contract}
+    put = client.put(f"{PATH}/{name}/mappings", json=[account, plan], headers=finance)
+    assert put.status_code == 200, put.text
+    refusals = {
+        "unknown_contract": [account, {**plan, "contract": "MSA-NONE"}],
+        "contract_on_account": [{**account, "contract": contract}],
+        "booked_on_commitment_discount": [account, {**plan, "cost_center": org.child}],
+        "contract_required": [account, {**plan, "contract": None}],
+        "allocation_required": [{**account, "gl_account": None}],
+    }
+    for rule, body in refusals.items():
+        refused = client.put(f"{PATH}/{name}/mappings", json=body, headers=finance)
+        assert (refused.status_code, refused.json()["rule"]) == (422, rule), refused.text
+    kept = client.get(f"{PATH}/{name}/mappings", headers=finance).json()
+    assert [
+        (m["account_kind"], m["account_id"], m["contract"], m["cost_center"]) for m in kept
+    ] == [
+        ("billing_account", "T-100", None, org.child),
+        ("commitment_discount", SAVINGS_PLAN, contract, None),
+    ]
+    audit = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_id == name, AuditEntry.action == "cost_source.mappings_changed")
+        .order_by(AuditEntry.sequence)
+    ).all()
+    (entry,) = audit
+    assert entry.before == {"mappings": []} and entry.after is not None
+    assert [m["contract"] for m in entry.after["mappings"]] == [None, contract]
