@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from activities.costs.ingest_report import slice_report
 from activities.costs.slices import StagedSlice
@@ -30,7 +31,15 @@ def quarantined_row(
     every finding's detail."""
     rule = next(f.rule_id for f in findings if policy.action_of(f.rule_id) is Action.QUARANTINE)
     detail = "; ".join(f"{f.rule_id}: {f.detail}" for f in findings)
-    return QuarantinedRow(row.row_number, rule, detail, raw)
+    invoice, cost = row.focus.get("InvoiceId"), row.focus.get("BilledCost")
+    return QuarantinedRow(
+        row.row_number,
+        rule,
+        detail,
+        raw,
+        invoice if isinstance(invoice, str) else None,
+        cost if isinstance(cost, Decimal) else None,
+    )
 
 
 def file_outcome(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
 from psycopg import Connection as PgConnection
@@ -17,12 +18,16 @@ from models.costs.loading import BATCH_ROWS
 
 @dataclass(frozen=True)
 class QuarantinedRow:
-    """One row of a file, the rule that quarantined it and why, and its values as read."""
+    """One row of a file, the rule that quarantined it and why, and its values as read; with
+    the invoice and BilledCost its format's mapping reads from them (whatever the file's
+    headers), so reconciliation counts its cost under its invoice."""
 
     row_number: int
     rule: str
     detail: str
     values: Mapping[str, object]
+    invoice_id: str | None = None
+    billed_cost: Decimal | None = None
 
 
 def _as_text(value: object) -> str:
@@ -64,13 +69,24 @@ def copy_quarantined(
     with (
         raw.cursor() as cursor,
         cursor.copy(
-            "COPY cost_quarantined_lines (load_id, file_index, file_row, rule, detail, line) "
-            "FROM STDIN"
+            "COPY cost_quarantined_lines (load_id, file_index, file_row, rule, detail, line, "
+            "invoice_id, billed_cost) FROM STDIN"
         ) as copy,
     ):
         for row in rows:
             values = Jsonb(dict(row.values), dumps=_dumps)
-            copy.write_row((load_id, file_index, row.row_number, row.rule, row.detail, values))
+            copy.write_row(
+                (
+                    load_id,
+                    file_index,
+                    row.row_number,
+                    row.rule,
+                    row.detail,
+                    values,
+                    row.invoice_id,
+                    row.billed_cost,
+                )
+            )
 
 
 def quarantined_rows(engine: Engine, load_id: int) -> list[QuarantinedRow]:
@@ -78,9 +94,13 @@ def quarantined_rows(engine: Engine, load_id: int) -> list[QuarantinedRow]:
     with engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT file_row, rule, detail, line FROM cost_quarantined_lines "
+                "SELECT file_row, rule, detail, line, invoice_id, billed_cost "
+                "FROM cost_quarantined_lines "
                 "WHERE load_id = :load ORDER BY file_index, file_row, id"
             ),
             {"load": load_id},
         )
-        return [QuarantinedRow(r.file_row, r.rule, r.detail, r.line) for r in rows]
+        return [
+            QuarantinedRow(r.file_row, r.rule, r.detail, r.line, r.invoice_id, r.billed_cost)
+            for r in rows
+        ]

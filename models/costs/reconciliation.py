@@ -43,13 +43,12 @@ _LINES = text(
     GROUP BY l.invoice_id
     """
 )
-# Quarantined rows keep their values as read; only a BilledCost that reads as a number counts.
+# Quarantined rows keep the invoice and BilledCost their format's mapping read.
 _QUARANTINED = text(
     """
-    SELECT q.line->>'InvoiceId' AS invoice_id, sum((q.line->>'BilledCost')::numeric) AS cost
+    SELECT q.invoice_id, sum(q.billed_cost) AS cost
     FROM cost_quarantined_lines q
-    WHERE q.load_id = :load AND q.line->>'InvoiceId' IS NOT NULL
-      AND q.line->>'BilledCost' ~ '^\\s*[-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?\\s*$'
+    WHERE q.load_id = :load AND q.invoice_id IS NOT NULL AND q.billed_cost IS NOT NULL
     GROUP BY 1
     """
 )

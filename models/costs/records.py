@@ -218,6 +218,8 @@ class QuarantinedLine(Base):
     rule: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text)
     line: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    invoice_id: Mapped[str | None] = mapped_column(Text)  # as the format's mapping reads them
+    billed_cost: Mapped[Decimal | None] = mapped_column(Numeric)
 
 
 class CostDaily(Base):

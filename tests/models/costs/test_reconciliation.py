@@ -81,6 +81,8 @@ def test_each_difference_is_classified_by_what_explains_it(engine: Engine) -> No
                 "missing_mandatory",
                 "no ChargeCategory",
                 {"InvoiceId": "INV-G", "BilledCost": "7.00"},
+                "INV-G",
+                Decimal("7.00"),
             )
         ],
     )
