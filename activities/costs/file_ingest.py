@@ -134,7 +134,7 @@ class FileIngest:
                 progress(rows_read)
         if rows_read == 0 and not router.slices:  # an export of a period without spend, alone
             router.slice_of(*self._empty_file_slice())  # in its run: an empty load records it
-        router.flush()
+        router.flush(whole_file=True)
         progress(rows_read)
         quality = quality_report(checker.report())
         slices = router.file_slices

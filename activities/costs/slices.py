@@ -158,15 +158,19 @@ class SliceRouter:
         self.flush()
         return True
 
-    def flush(self) -> None:
-        """COPY every buffered line and quarantined row and commit them with the progress."""
+    def flush(self, whole_file: bool = False) -> None:
+        """COPY every buffered line and quarantined row and commit them with the progress;
+        ``whole_file``: the file is read to its end, so each of its slices has read its size
+        (the reader may have closed it, leaving no offset to see)."""
         touched = [s for s in self.slices.values() if s.lines or s.quarantined]
+        if whole_file:
+            touched = self.file_slices
         for staged in touched:
             if staged.lines:
                 self._writer.copy_lines(staged.load_id, staged.lines)
             if staged.quarantined:
                 self._writer.copy_quarantined(staged.load_id, staged.quarantined)
             staged.lines, staged.quarantined = [], []
-        done = self._bytes_read()
+        done = self._file.size if whole_file else self._bytes_read()
         self._writer.commit(s.progress(done) for s in touched)
         self._buffered = 0

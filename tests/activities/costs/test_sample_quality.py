@@ -1,8 +1,9 @@
-"""Every real sample under tests/data/costs, ingested with the data-quality rules' default actions:
-no good line is quarantined. A line is quarantined only when a rule rightly refuses it (the FOCUS
-specification's example rows leave out mandatory columns: each is quarantined as
-missing_mandatory naming exactly the columns its file lacks), and a file whose values cannot be
-read at all (the spec's `T30:00:00Z` hour) is refused naming its row and column."""
+"""Every real sample under tests/data/costs, ingested with the data-quality rules' default
+actions: no good line is quarantined, and each load's progress ends at the file's size. A line
+is quarantined only when a rule rightly refuses it (the FOCUS specification's example rows leave
+out mandatory columns: each is quarantined as missing_mandatory naming exactly the columns its
+file lacks), and a file whose values cannot be read at all (the spec's `T30:00:00Z` hour) is
+refused naming its row and column."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def test_a_sample_loads_with_default_actions_quarantining_only_rightly_refused_l
     outcome = ingest(engine, source, sample)
     rows = _cells(sample)
     assert outcome.rows_read == len(rows)
+    assert all(load["bytes_read"] == sample.stat().st_size for load in loads_of(engine, source))
     quarantined = [q for load in outcome.load_ids for q in quarantined_rows(engine, load)]
     if sample.parent.name != "focus-spec-examples":  # provider exports: every line is good
         assert (outcome.rows_loaded, quarantined) == (len(rows), [])
