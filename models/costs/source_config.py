@@ -6,13 +6,20 @@ these same spans."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, text
+
+from domain.costs.commitments import (
+    CommitmentSpan,
+    commitment_spans,
+    po_in_force,
+    spans_by_discount,
+)
 
 
 @dataclass(frozen=True)
@@ -22,31 +29,6 @@ class Allocation:
     cost_center_id: int | None
     gl_account_id: int | None
     po_number: str | None = None
-
-
-@dataclass(frozen=True)
-class CommitmentSpan:
-    """A commitment discount's lines charged from ``from_day`` up to ``until_day`` (excluded;
-    None: on) draw on ``po_number``: its contract's newest issued or closed PO created by then."""
-
-    discount_id: str
-    from_day: date
-    until_day: date | None
-    po_number: str
-
-
-def commitment_spans(pos: Iterable[tuple[str, date, str]]) -> tuple[CommitmentSpan, ...]:
-    """The spans of (commitment discount, day created, PO) listed by discount, then creation:
-    each PO is in force from its day until the next PO of the discount's contract is created. A
-    PO followed by another created the same day is never in force."""
-    listed = list(pos)
-    spans = []
-    for at, (discount, day, po_number) in enumerate(listed):
-        following = listed[at + 1] if at + 1 < len(listed) else None
-        until = following[1] if following is not None and following[0] == discount else None
-        if until != day:
-            spans.append(CommitmentSpan(discount, day, until, po_number))
-    return tuple(spans)
 
 
 @dataclass(frozen=True)
@@ -78,21 +60,11 @@ class SourceConfig:
     def commitment_po(self, discount_id: str | None, charge_day: date | None) -> str | None:
         """The PO a line of this commitment discount charged on ``charge_day`` draws on; None
         when the discount is not mapped or its contract had no issued PO by then."""
-        if discount_id is None or charge_day is None:
-            return None
-        for span in self._spans_by_discount.get(discount_id, ()):
-            if span.from_day <= charge_day and (
-                span.until_day is None or charge_day < span.until_day
-            ):
-                return span.po_number
-        return None
+        return po_in_force(self._spans_by_discount, discount_id, charge_day)
 
     @cached_property
     def _spans_by_discount(self) -> dict[str, list[CommitmentSpan]]:
-        spans: dict[str, list[CommitmentSpan]] = {}
-        for span in self.commitments:
-            spans.setdefault(span.discount_id, []).append(span)
-        return spans
+        return spans_by_discount(self.commitments)
 
 
 _CONTRACT_POS = text(
