@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,20 +32,15 @@ from sqlalchemy import text
 from adapters.costs.open_file import open_cost_file
 from devstack.postgres import libpq_url, start_embedded
 from domain.costs.detect import detect_format
-from domain.costs.focus_columns import FOCUS_COLUMNS, DataType
+from domain.costs.focus_columns import FOCUS_COLUMNS
 from domain.costs.normalise import Normaliser
+from models.costs.raw_lines import PG_TYPES
 from models.db import build_engine
 from models.migrate import upgrade_to_head
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests/data/costs/aws-cur"
 SAMPLE_FILE = SAMPLE / "sample-anonymous-aws-export-dataset.csv"
 TARGET_RATIO = 0.5
-_CASTS = {
-    DataType.DECIMAL: "numeric",
-    DataType.DATETIME: "timestamptz",
-    DataType.JSON: "jsonb",
-    DataType.STRING: "text",
-}
 # A FOCUS export fills ServiceCategory, which the CUR has no column for: the sample's services'.
 SERVICE_CATEGORIES = {
     "Amazon Simple Storage Service": "Storage",
@@ -103,25 +98,7 @@ def _text(value: object) -> str:
 
 def raw_copy(database_url: str, file: Path) -> float:
     """Seconds to COPY the file, as it is, into an unlogged table of text columns."""
-    with file.open(encoding="utf-8") as stream:
-        header = next(csv.reader(stream))
-    columns = ", ".join(f'"{name}" text' for name in header)
-    with psycopg.connect(libpq_url(database_url)) as connection:
-        connection.execute(f"CREATE UNLOGGED TABLE bench_raw_copy ({columns})")
-        connection.commit()
-        started = time.perf_counter()
-        with (
-            connection.cursor() as cursor,
-            cursor.copy("COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
-            file.open("rb") as data,
-        ):
-            while chunk := data.read(1 << 20):
-                copy.write(chunk)
-        connection.commit()
-        seconds = time.perf_counter() - started
-        connection.execute("DROP TABLE bench_raw_copy")
-        connection.commit()
-    return seconds
+    return _copy_seconds(database_url, file, {}, logged=False)
 
 
 def typed_copy(database_url: str, file: Path, logged: bool) -> float:
@@ -129,26 +106,32 @@ def typed_copy(database_url: str, file: Path, logged: bool) -> float:
     Postgres reading each cell with its own input functions and checking nothing else:
     unlogged, what typing alone costs; logged, the least any durable store of typed lines
     writes (every line into the write-ahead log)."""
+    types = {c.name: PG_TYPES[c.data_type] for c in FOCUS_COLUMNS}
+    return _copy_seconds(database_url, file, types, logged)
+
+
+def _copy_seconds(database_url: str, file: Path, types: Mapping[str, str], logged: bool) -> float:
+    """Seconds to COPY the file into a table of its header's columns, each of its type in
+    ``types`` (text when not there), dropped after."""
     with file.open(encoding="utf-8") as stream:
         header = next(csv.reader(stream))
-    types = {c.name: _CASTS[c.data_type] for c in FOCUS_COLUMNS}
     columns = ", ".join(f'"{name}" {types.get(name, "text")}' for name in header)
     kind = "" if logged else "UNLOGGED"
     with psycopg.connect(libpq_url(database_url)) as connection:
         connection.execute("SET TimeZone = 'UTC'")
-        connection.execute(f"CREATE {kind} TABLE bench_typed_copy ({columns})")
+        connection.execute(f"CREATE {kind} TABLE bench_copy ({columns})")
         connection.commit()
         started = time.perf_counter()
         with (
             connection.cursor() as cursor,
-            cursor.copy("COPY bench_typed_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            cursor.copy("COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
             file.open("rb") as data,
         ):
             while chunk := data.read(1 << 20):
                 copy.write(chunk)
         connection.commit()
         seconds = time.perf_counter() - started
-        connection.execute("DROP TABLE bench_typed_copy")
+        connection.execute("DROP TABLE bench_copy")
         connection.commit()
     return seconds
 

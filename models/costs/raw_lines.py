@@ -24,7 +24,8 @@ from domain.costs.values import (
 )
 from models.costs.lines import column_name
 
-_CASTS = {
+# The Postgres type each FOCUS data type is stored as.
+PG_TYPES = {
     DataType.DECIMAL: "numeric",
     DataType.DATETIME: "timestamptz",
     DataType.JSON: "jsonb",
@@ -67,14 +68,14 @@ def _value(data_type: DataType, text: str) -> str:
     is then not ``readable``)."""
     if data_type is DataType.STRING:
         return text
-    cast = _CASTS[data_type]
+    cast = PG_TYPES[data_type]
     return f"CASE WHEN pg_input_is_valid({text}, '{cast}') THEN ({text})::{cast} END"
 
 
 def _readable(data_type: DataType, text: str) -> str:
     """Postgres' own check first: a CASE, as AND does not promise to evaluate it first."""
     return (
-        f"({text} IS NULL OR CASE WHEN pg_input_is_valid({text}, '{_CASTS[data_type]}') "
+        f"({text} IS NULL OR CASE WHEN pg_input_is_valid({text}, '{PG_TYPES[data_type]}') "
         f"THEN {on_cell(_READABLE[data_type], text)} ELSE false END)"
     )
 
@@ -147,7 +148,7 @@ def typed_table_sql(
         source = sources.get(column.name)
         stored = column_name(column.name)
         if source is None:
-            values.append(f"NULL::{_CASTS[column.data_type]} AS {stored}")
+            values.append(f"NULL::{PG_TYPES[column.data_type]} AS {stored}")
         else:
             values.append(f"{_value(column.data_type, raw_column(at[source]))} AS {stored}")
     checks = [
