@@ -48,6 +48,16 @@ def _rows(page: str) -> list[list[str]]:
     ]
 
 
+def _draw_on(engine: Engine, number: str, *others: Allocated) -> None:
+    """Lines of a source of their own drawing 120.004 EUR in August 2024 and 300.50 EUR in
+    September on the PO, beside ``others``."""
+    drawn = [
+        Allocated("120.004", po_number=number, charged=AUGUST),
+        Allocated("300.50", po_number=number),
+    ]
+    load_allocated(engine, a_eur_source(engine), "111", [*drawn, *others])
+
+
 async def test_the_po_page_shows_committed_against_consumed_by_month(
     stack: e2e.Stack, demo_engine: Engine
 ) -> None:
@@ -57,17 +67,7 @@ async def test_the_po_page_shows_committed_against_consumed_by_month(
     alex = await person(stack, "alex")
     assert 'id="consumption"' not in (await alex.get(f"/po/{number}")).text
 
-    source = a_eur_source(demo_engine)
-    load_allocated(
-        demo_engine,
-        source,
-        "111",
-        [
-            Allocated("120.004", po_number=number, charged=AUGUST),
-            Allocated("300.50", po_number=number),
-            Allocated("99", po_number="PO-ELSEWHERE"),
-        ],
-    )
+    _draw_on(demo_engine, number, Allocated("99", po_number="PO-ELSEWHERE"))
     page = (await alex.get(f"/po/{number}")).text
 
     rows = _rows(page)
@@ -148,15 +148,7 @@ async def test_the_api_answers_the_consumption_the_page_shows(
     before = (await stack.get("alex", path)).json()
     assert (before["consumed_minor"], before["months"]) == (0, [])
 
-    load_allocated(
-        demo_engine,
-        a_eur_source(demo_engine),
-        "111",
-        [
-            Allocated("120.004", po_number=number, charged=AUGUST),
-            Allocated("300.50", po_number=number),
-        ],
-    )
+    _draw_on(demo_engine, number)
     answer = (await stack.get("alex", path)).json()
 
     committed = po["amount_base_minor"]
