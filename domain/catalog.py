@@ -11,6 +11,7 @@ class Role(StrEnum):
     REQUESTER = "requester"
     APPROVER = "approver"
     FINANCE = "finance"
+    FINOPS = "finops"
     PROCUREMENT = "procurement"
     AUDITOR = "auditor"
     ADMIN = "admin"

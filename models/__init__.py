@@ -4,7 +4,8 @@ from models.audit.entries import AuditEntry
 from models.base import Base
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
-from models.budgets.org import CostCenter, GlAccount, Project
+from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
 from models.costs.records import (
     CostAccountMapping,
@@ -45,6 +46,7 @@ __all__ = [
     "CostAccountMapping",
     "CostCenter",
     "CostDaily",
+    "CostDocument",
     "CostInvoiceTotal",
     "CostLoad",
     "CostLoadFile",
@@ -59,6 +61,7 @@ __all__ = [
     "ErpStatusRow",
     "GlAccount",
     "IdempotencyKey",
+    "ItService",
     "ItsmDelivery",
     "ItsmTicket",
     "LedgerEntry",

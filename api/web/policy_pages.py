@@ -17,11 +17,11 @@ from api.params import PositiveInt32
 from api.web.admin_pages import UNPROCESSABLE, Admin
 from api.web.render import flash, render
 from api.web.session import CsrfChecked
+from models.document_errors import DocumentError
 from models.people.admin import people
 from models.people.records import User
 from models.purchase_orders.policies import ApprovalPolicy
 from models.purchase_orders.policy_store import (
-    DocumentError,
     PolicyRefused,
     policy_version,
     policy_versions,

@@ -1,4 +1,5 @@
-"""Where money is accounted: cost centers (a hierarchy with owners), GL accounts, projects."""
+"""Where money is accounted: cost centers (a hierarchy with owners; a root is a business unit),
+GL accounts, projects, and the IT services that cost is allocated to and charged for."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class CostCenter(Base):
     reserve_at: Mapped[str] = mapped_column(
         String(20), default="creation", server_default="creation"
     )
+    # The legal entity that books this cost center's money; charges between two entities carry
+    # the transfer-pricing markup.
+    legal_entity: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (
         CheckConstraint("reserve_at IN ('creation', 'invoice')", name="reserve_at_is_known"),
@@ -44,4 +48,18 @@ class Project(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class ItService(Base):
+    """An IT service in the catalogue ("virtual server", "identity"): what allocation charges
+    cost to and unit costs are priced for, provided by (and credited to) one cost center."""
+
+    __tablename__ = "it_services"
+
+    id: Mapped[IntPk]
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    provider_cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")

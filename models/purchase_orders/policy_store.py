@@ -4,47 +4,29 @@ that routed it (its workflow pins the parsed policy), so a new version only rout
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jsonschema import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.audit_chain import AuditEvent
 from domain.policy_document import PolicyError, build_policy
-from domain.wording import broken_constraint
 from models.audit.trail import append_audit_entry
+from models.document_errors import DocumentError, DocumentRefused, schema_errors
 from models.people.records import User
 from models.purchase_orders.policies import ApprovalPolicy
 from models.purchase_orders.policy_schema import SCHEMA
 
 
-@dataclass(frozen=True)
-class DocumentError:
-    """One thing wrong with a policy document: where (a JSON path) and what."""
-
-    path: str
-    message: str
-
-
-class PolicyRefused(ValueError):
+class PolicyRefused(DocumentRefused):
     """A policy document that is not stored, with every error found in it."""
-
-    def __init__(self, errors: Sequence[DocumentError]) -> None:
-        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
-        self.errors = list(errors)
 
 
 def document_errors(name: str, document: dict[str, Any], base_currency: str) -> list[DocumentError]:
     """Every schema violation; when there is none, what the parser or the service refuses."""
-    found = [
-        DocumentError(error.json_path, _plain(error))
-        for error in sorted(SCHEMA.iter_errors(document), key=lambda e: e.json_path)
-    ]
+    found = schema_errors(SCHEMA, document)
     if found:
         return found
     try:
@@ -60,19 +42,6 @@ def document_errors(name: str, document: dict[str, Any], base_currency: str) -> 
             )
         ]
     return []
-
-
-def _plain(error: ValidationError) -> str:
-    """A schema error as a sentence for the person who wrote the document; the schema's own
-    message when the keyword has no wording."""
-    expected = error.validator_value
-    if error.validator == "required":
-        quoted = re.match(r"'(.+)' is a required property", error.message)
-        expected = quoted.group(1) if quoted else expected
-    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        expected = ", ".join(sorted(str(key) for key in error.instance if key not in known))
-    return broken_constraint(error.json_path, str(error.validator), expected) or error.message
 
 
 def store_policy(

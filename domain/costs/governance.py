@@ -1,0 +1,23 @@
+"""The documents finance governs cost data by: each kind is versioned, and a version takes
+effect only once approved by someone other than its author (change control)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DocumentKind(StrEnum):
+    """What a governed document decides."""
+
+    TAG_POLICY = "tag_policy"  # required tag keys, allowed values, aliases, owners
+    ALLOCATION_MODEL = "allocation_model"  # ordered rules that allocate a period's cost
+    UNIT_COST_MODEL = "unit_cost_model"  # services, their cost pools and consumption units
+    RATE_CARD = "rate_card"  # internal rates per service and period
+
+
+class DocumentStatus(StrEnum):
+    """Where a version stands: proposed, then in force or rejected; never edited after."""
+
+    PROPOSED = "proposed"
+    IN_FORCE = "in_force"
+    REJECTED = "rejected"

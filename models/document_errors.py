@@ -1,0 +1,50 @@
+"""What is wrong with an uploaded JSON document (an approval policy, a governed cost document):
+each error's place as a JSON path and a sentence for the person who wrote it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from domain.wording import broken_constraint
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """One thing wrong with a document: where (a JSON path) and what."""
+
+    path: str
+    message: str
+
+
+class DocumentRefused(ValueError):
+    """A document that is not stored, with every error found in it."""
+
+    def __init__(self, errors: Sequence[DocumentError]) -> None:
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
+        self.errors = list(errors)
+
+
+def schema_errors(schema: Draft202012Validator, document: Any) -> list[DocumentError]:
+    """Every violation of ``schema``, in path order."""
+    return [
+        DocumentError(error.json_path, plain_schema_error(error))
+        for error in sorted(schema.iter_errors(document), key=lambda e: e.json_path)
+    ]
+
+
+def plain_schema_error(error: ValidationError) -> str:
+    """A schema error as a sentence for the person who wrote the document; the schema's own
+    message when the keyword has no wording."""
+    expected = error.validator_value
+    if error.validator == "required":
+        quoted = re.match(r"'(.+)' is a required property", error.message)
+        expected = quoted.group(1) if quoted else expected
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        expected = ", ".join(sorted(str(key) for key in error.instance if key not in known))
+    return broken_constraint(error.json_path, str(error.validator), expected) or error.message
