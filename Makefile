@@ -7,6 +7,10 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The FinOps Foundation's FOCUS validator, which tests run on poflow's FOCUS export; a venv of its
+# own, as it needs numpy<2 and the product's pyarrow refuses that beside it.
+FOCUS_VENV  := .venv-focus
+FOCUS_STAMP := $(FOCUS_VENV)/.installed
 
 .PHONY: run test test-fast lint lock clean bench
 
@@ -16,6 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+$(FOCUS_STAMP): tests/tools/focus-validator.txt
+	@test -x $(FOCUS_VENV)/bin/python || $(PYTHON) -m venv $(FOCUS_VENV)
+	$(FOCUS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/tools/focus-validator.txt
+	@touch $(FOCUS_STAMP)
 
 run: $(STAMP)
 	$(BIN)/poflow up
@@ -31,7 +40,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium
 
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(FOCUS_STAMP)
 	$(BIN)/pytest
 
 # The fast lane while working on the code: the pure rules (tests/unit) and the tables, queries and
@@ -52,4 +61,4 @@ lock:
 	rm -rf /tmp/poflow-lock build
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(FOCUS_VENV) .mypy_cache .ruff_cache .pytest_cache

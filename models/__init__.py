@@ -19,6 +19,7 @@ from models.costs.records import (
     CostSourceOwner,
     QuarantinedLine,
 )
+from models.costs.virtual_tags import VirtualTag
 from models.integrations.digest_items import DigestItem
 from models.integrations.erp_events import ErpFeedCursor, ErpStatusRow
 from models.integrations.itsm import ItsmDelivery, ItsmTicket
@@ -75,5 +76,6 @@ __all__ = [
     "User",
     "UserRole",
     "Vendor",
+    "VirtualTag",
     "cost_lines",
 ]

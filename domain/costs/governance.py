@@ -21,3 +21,13 @@ class DocumentStatus(StrEnum):
     PROPOSED = "proposed"
     IN_FORCE = "in_force"
     REJECTED = "rejected"
+
+
+class VirtualTagMatch(StrEnum):
+    """Which cost lines a virtual tag names, most specific first: when two virtual tags set one
+    key on a line, the more specific wins, then the newer."""
+
+    RESOURCE = "resource_id"
+    SUB_ACCOUNT = "sub_account_id"
+    BILLING_ACCOUNT = "billing_account_id"
+    SERVICE = "service_name"

@@ -1,5 +1,5 @@
 """Governed cost documents (tag policy, allocation model, unit-cost model, rate card) with their
-versions and decisions; IT services; a cost center's legal entity; the FinOps role.
+versions and decisions; virtual tags; IT services; a cost center's legal entity; the FinOps role.
 
 Revision ID: 0015_cost_governance
 Revises: 0014_quarantined_invoices
@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 _ROLES = ("requester", "approver", "finance", "procurement", "auditor", "admin")
 _KINDS = ("tag_policy", "allocation_model", "unit_cost_model", "rate_card")
 _STATUSES = ("proposed", "in_force", "rejected")
+_MATCHES = ("resource_id", "sub_account_id", "billing_account_id", "service_name")
 
 
 def _one_of(column: str, values: Sequence[str]) -> str:
@@ -55,6 +56,25 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "version", name=op.f("uq_cost_documents_kind_version")),
     )
     op.create_table(
+        "cost_virtual_tags",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("match", sa.String(length=40), nullable=False),
+        sa.Column("match_value", sa.Text(), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("created_by_id", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(_one_of("match", _MATCHES), name=op.f("ck_cost_virtual_tags_match")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_cost_virtual_tags_created_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cost_virtual_tags")),
+    )
+    op.create_table(
         "it_services",
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
@@ -86,4 +106,5 @@ def downgrade() -> None:
     op.create_check_constraint(op.f("ck_user_roles_role"), "user_roles", _one_of("role", _ROLES))
     op.drop_column("cost_centers", "legal_entity")
     op.drop_table("it_services")
+    op.drop_table("cost_virtual_tags")
     op.drop_table("cost_documents")
