@@ -11,10 +11,10 @@ class Role(StrEnum):
     REQUESTER = "requester"
     APPROVER = "approver"
     FINANCE = "finance"
-    FINOPS = "finops"
     PROCUREMENT = "procurement"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    FINOPS = "finops"
 
 
 class ServiceType(StrEnum):
