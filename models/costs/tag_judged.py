@@ -73,16 +73,21 @@ def policy_in_force(session: Session, at: datetime) -> TagPolicy:
     return tag_policy(row.document, row.version)
 
 
-def known_codes(session: Session, policy: TagPolicy) -> KnownCodes:
-    """The codes of active cost centers, projects and IT services, normalised as values are."""
-    codes = {
+def stored_codes(session: Session) -> dict[Reference, tuple[str, ...]]:
+    """The codes of active cost centers, projects and IT services, as stored, sorted."""
+    queries = {
         Reference.COST_CENTER: select(CostCenter.code).where(CostCenter.active),
         Reference.PROJECT: select(Project.code).where(Project.active),
         Reference.IT_SERVICE: select(ItService.code).where(ItService.active),
     }
+    return {ref: tuple(sorted(session.scalars(query))) for ref, query in queries.items()}
+
+
+def known_codes(session: Session, policy: TagPolicy) -> KnownCodes:
+    """The stored codes normalised as the policy normalises values."""
     return {
-        reference: frozenset(normalised_value(policy, code) for code in session.scalars(query))
-        for reference, query in codes.items()
+        reference: frozenset(normalised_value(policy, code) for code in codes)
+        for reference, codes in stored_codes(session).items()
     }
 
 

@@ -54,6 +54,7 @@ class SampleRow:
 
     resource_id: str
     service: str
+    subscription: str
     cost: Decimal
     tags: dict[str, str]
 
@@ -74,6 +75,7 @@ def sample_rows() -> list[SampleRow]:
             SampleRow(
                 row["ResourceId"],
                 row["MeterCategory"],
+                row["SubscriptionName"],
                 Decimal(row["Cost"]),
                 json.loads("{" + row["Tags"] + "}"),
             )
