@@ -1,0 +1,50 @@
+"""Tag compliance of a period: per group and base currency, exact decimal amounts as strings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from models.costs.tag_compliance import ComplianceReport, ComplianceRow, Dimension
+
+
+class ComplianceRowOut(BaseModel):
+    group: str
+    currency: str
+    cost: str
+    compliant_cost: str
+    untagged_cost: str
+    misclassified_cost: str
+    compliant_cost_share: str | None
+    resources: int
+    compliant_resources: int
+    compliant_resource_share: str | None
+
+    @classmethod
+    def of(cls, row: ComplianceRow) -> ComplianceRowOut:
+        def exact(value: object) -> str | None:
+            return None if value is None else format(value, "f")
+
+        return cls(
+            group=row.group,
+            currency=row.currency,
+            cost=format(row.cost, "f"),
+            compliant_cost=format(row.compliant_cost, "f"),
+            untagged_cost=format(row.untagged_cost, "f"),
+            misclassified_cost=format(row.misclassified_cost, "f"),
+            compliant_cost_share=exact(row.cost_share),
+            resources=row.resources,
+            compliant_resources=row.compliant_resources,
+            compliant_resource_share=exact(row.resource_share),
+        )
+
+
+class ComplianceOut(BaseModel):
+    period: str
+    by: Dimension
+    policy_version: int
+    groups: list[ComplianceRowOut]
+
+    @classmethod
+    def of(cls, report: ComplianceReport, by: Dimension) -> ComplianceOut:
+        groups = [ComplianceRowOut.of(row) for row in report.rows[by]]
+        return cls(period=report.period, by=by, policy_version=report.policy_version, groups=groups)
