@@ -1,24 +1,28 @@
 """Tag governance over JSON: a period's tag compliance per provider, billing account or team,
-and the tag policy in force exported for AWS and Azure. Finance, procurement, auditors, admins
-and the FinOps role read them."""
+and the tag policy in force exported for AWS and Azure (finance, procurement, auditors, admins
+and the FinOps role read them); the month-end close that freezes a period's compliance."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
 from api.deps import SessionDep, require_role
 from api.errors import RefusalRoute, Refused
-from api.schemas.tag_compliance import ComplianceOut
+from api.schemas.tag_compliance import ComplianceOut, SnapshotIn, SnapshotOut
 from api.tag_compliance_views import COMPLIANCE_READERS, read_compliance
+from domain.catalog import Role
 from models.costs.tag_compliance import Dimension
 from models.costs.tag_enforcement import EnforcementTarget, enforcement_export
-from models.costs.tag_judged import NoTagPolicy
+from models.costs.tag_judged import BadPeriod, NoTagPolicy
+from models.costs.tag_snapshots import freeze_tag_snapshot
 from models.people.records import User
 
 router = APIRouter(prefix="/api/costs", tags=["costs"], route_class=RefusalRoute)
 ComplianceReader = Annotated[User, Depends(require_role(*COMPLIANCE_READERS))]
+PeriodCloser = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN, Role.FINOPS))]
 Period = Annotated[str, Query(description="The billing period, YYYY-MM", max_length=7)]
 
 
@@ -42,3 +46,21 @@ def tag_policy_export(
         return enforcement_export(session, target)
     except NoTagPolicy as none:
         raise Refused(status.HTTP_409_CONFLICT, str(none), rule=none.rule) from none
+
+
+@router.post("/tag-compliance/{period}/snapshot")
+def close_period(
+    period: str, body: SnapshotIn, user: PeriodCloser, session: SessionDep
+) -> SnapshotOut:
+    """Freeze the period's tag completeness and accuracy (month-end close). A period already
+    frozen keeps its snapshot (``created`` false) unless ``force``, which freezes a new version
+    beside it; both are in the audit trail. Finance, admins and the FinOps role close periods."""
+    try:
+        row, created = freeze_tag_snapshot(
+            session, period, actor=user, at=datetime.now(UTC), force=body.force, reason=body.reason
+        )
+    except BadPeriod as bad:
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, str(bad), rule=bad.rule) from bad
+    except NoTagPolicy as none:
+        raise Refused(status.HTTP_409_CONFLICT, str(none), rule=none.rule) from none
+    return SnapshotOut.of(row, created)

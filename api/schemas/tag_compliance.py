@@ -1,10 +1,16 @@
-"""Tag compliance of a period: per group and base currency, exact decimal amounts as strings."""
+"""Tag compliance of a period: per group and base currency, exact decimal amounts as strings;
+and a period's month-end snapshot."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import datetime
+from typing import Any
 
+from pydantic import BaseModel, Field
+
+from api.schemas.body import RequestBody
 from models.costs.tag_compliance import ComplianceReport, ComplianceRow, Dimension
+from models.costs.tag_snapshots import TagSnapshot
 
 
 class ComplianceRowOut(BaseModel):
@@ -48,3 +54,28 @@ class ComplianceOut(BaseModel):
     def of(cls, report: ComplianceReport, by: Dimension) -> ComplianceOut:
         groups = [ComplianceRowOut.of(row) for row in report.rows[by]]
         return cls(period=report.period, by=by, policy_version=report.policy_version, groups=groups)
+
+
+class SnapshotIn(RequestBody):
+    force: bool = False
+    reason: str = Field(default="", max_length=500)
+
+
+class SnapshotOut(BaseModel):
+    period: str
+    version: int
+    policy_version: int
+    created: bool
+    frozen_at: datetime
+    figures: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: TagSnapshot, created: bool) -> SnapshotOut:
+        return cls(
+            period=row.period,
+            version=row.version,
+            policy_version=row.policy_version,
+            created=created,
+            frozen_at=row.frozen_at,
+            figures=row.figures,
+        )

@@ -94,10 +94,15 @@ def latest_snapshot(session: Session, period: str) -> TagSnapshot | None:
     )
 
 
-def snapshots(session: Session, limit: int = 24) -> list[TagSnapshot]:
-    """The newest snapshots, newest period first, every version."""
-    query = select(TagSnapshot).order_by(TagSnapshot.period.desc(), TagSnapshot.version.desc())
-    return list(session.scalars(query.limit(limit)))
+def snapshots(session: Session, limit: int = 24) -> list[tuple[TagSnapshot, str]]:
+    """The newest snapshots, newest period first, every version, each with who froze it."""
+    query = (
+        select(TagSnapshot, User.username)
+        .join(User, User.id == TagSnapshot.frozen_by_id)
+        .order_by(TagSnapshot.period.desc(), TagSnapshot.version.desc())
+        .limit(limit)
+    )
+    return [(row, name) for row, name in session.execute(query).tuples()]
 
 
 def _audit(session: Session, row: TagSnapshot, actor: User, replaced: TagSnapshot | None) -> None:

@@ -39,13 +39,14 @@ class Clients:
     client: TestClient
     finops: dict[str, str]
     requester: dict[str, str]
+    finance: dict[str, str]
 
-    def signed_in(self) -> TestClient:
-        """The client with the FinOps user's page session (the login form)."""
+    def signed_in(self, username: str = "finops-api") -> TestClient:
+        """The client with the user's page session (the login form)."""
         login = self.client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
         assert token
-        form = {"username": "finops-api", "password": PASSWORD, "csrf_token": token.group(1)}
+        form = {"username": username, "password": PASSWORD, "csrf_token": token.group(1)}
         assert self.client.post("/login", data=form, follow_redirects=False).status_code == 303
         return self.client
 
@@ -65,7 +66,8 @@ def api(tagged: tuple[str, Engine, TaggedSample]) -> Iterator[Clients]:
         transaction = connection.begin()
         session = Session(bind=connection, join_transaction_mode="create_savepoint")
         headers = {}
-        for name, role in (("finops", Role.FINOPS), ("requester", Role.REQUESTER)):
+        roles = (("finops", Role.FINOPS), ("requester", Role.REQUESTER), ("finance", Role.FINANCE))
+        for name, role in roles:
             user = upsert_user(session, f"{name}-api", roles=[role])
             set_password(user, PASSWORD)
             headers[name] = {"Authorization": f"Bearer {issue_api_token(session, user)}"}
@@ -74,7 +76,7 @@ def api(tagged: tuple[str, Engine, TaggedSample]) -> Iterator[Clients]:
         app = create_app(settings, url)
         app.dependency_overrides[get_session] = lambda: session
         with TestClient(app) as client:
-            yield Clients(client, headers["finops"], headers["requester"])
+            yield Clients(client, headers["finops"], headers["requester"], headers["finance"])
         session.close()
         transaction.rollback()
 
@@ -169,3 +171,22 @@ def test_the_schemas_refuse_what_the_providers_would(api: Clients) -> None:
     broken = _export(api, "azure")
     broken["properties"]["policyRule"]["if"] = {"field": "tags['x']", "exists": "false", "in": []}
     assert list(azure.iter_errors(broken))
+
+
+def test_a_closed_period_is_frozen_once_and_the_audit_report_shows_it(api: Clients) -> None:
+    close = f"/api/costs/tag-compliance/{PERIOD}/snapshot"
+    assert api.client.post(close, json={}, headers=api.requester).status_code == 403
+    first = api.client.post(close, json={}, headers=api.finance)
+    assert first.status_code == 200, first.text
+    again = api.client.post(close, json={"reason": "again"}, headers=api.finance).json()
+    assert (first.json()["created"], again["created"], again["version"]) == (True, False, 1)
+    forced = api.client.post(close, json={"force": True, "reason": "restated"}, headers=api.finance)
+    assert (forced.json()["created"], forced.json()["version"]) == (True, 2)
+    (provider,) = first.json()["figures"]["provider"]
+    rows = sample_rows()
+    assert Decimal(provider["untagged_cost"]) == sum(r.cost for r in rows if r.untagged)
+    report = api.signed_in("finance-api").get("/audit")
+    assert report.status_code == 200
+    assert "Tag compliance at month-end close" in report.text
+    assert f"{PERIOD}</th><td>v2 (restated)" in report.text
+    assert provider["completeness"] in report.text
