@@ -97,7 +97,9 @@ SELECT source_id, provider, billing_account, sub_account, service, resource_id, 
 FROM (SELECT s.source_id, COALESCE(l.provider_name, '') AS provider,
              l.billing_account_id AS billing_account, l.sub_account_id AS sub_account,
              COALESCE(l.service_name, '') AS service, l.resource_id, l.cost_center_id,
-             COALESCE(l.base_currency, l.billing_currency) AS currency,
+             -- A line without a base amount (no rate was found) counts in its own currency.
+             COALESCE(CASE WHEN l.effective_cost_base IS NULL THEN l.billing_currency
+                           ELSE l.base_currency END, '') AS currency,
              COALESCE(l.effective_cost_base, l.effective_cost, 0) AS cost,
              {effective_tags_sql("l")} AS tags
       FROM cost_lines l JOIN cost_slices s ON s.id = l.slice_id
