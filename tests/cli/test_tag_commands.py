@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from models.db import build_engine
+from tests.builders.tagged_costs import PERIOD, TaggedSample, load_tagged_sample
 from tests.cli.command import poflow
 from tests.conftest import app_role_url, fresh_database
-from tests.models.costs.tagged_sample import PERIOD, TaggedSample, load_tagged_sample
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,8 @@ from domain.catalog import Role
 from models.db import build_engine
 from models.people.accounts import issue_api_token, set_password, upsert_user
 from settings import Settings
+from tests.builders.tagged_costs import PERIOD, TaggedSample, load_tagged_sample, sample_rows
 from tests.conftest import app_role_url, fresh_database
-from tests.models.costs.tagged_sample import PERIOD, TaggedSample, load_tagged_sample, sample_rows
 
 SCHEMAS = Path(__file__).parent / "provider_schemas"
 PASSWORD = "tags-and-more"

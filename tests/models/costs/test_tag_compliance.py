@@ -22,8 +22,7 @@ from models.costs.tag_judged import NoTagPolicy
 from models.costs.tag_snapshots import freeze_tag_snapshot, latest_snapshot
 from models.db import build_engine
 from models.people.accounts import find_user
-from tests.conftest import app_role_url, fresh_database
-from tests.models.costs.tagged_sample import (
+from tests.builders.tagged_costs import (
     MAPPED,
     PERIOD,
     SampleRow,
@@ -31,6 +30,7 @@ from tests.models.costs.tagged_sample import (
     load_tagged_sample,
     sample_rows,
 )
+from tests.conftest import app_role_url, fresh_database
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 

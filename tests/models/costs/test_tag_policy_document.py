@@ -14,7 +14,7 @@ from domain.costs.governance import DocumentKind
 from models.costs.document_store import document_versions, propose_document
 from models.document_errors import DocumentRefused
 from models.people.accounts import upsert_user
-from tests.models.costs.tagged_sample import POLICY
+from tests.builders.tagged_costs import POLICY
 
 AT = datetime(2031, 3, 1, tzinfo=UTC)
 
