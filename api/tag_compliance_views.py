@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fastapi import status
 from sqlalchemy.orm import Session
@@ -13,21 +15,34 @@ from api.cost_access import COST_READERS
 from api.errors import Refused
 from api.schemas.tag_compliance import ComplianceOut
 from domain.catalog import Role
+from models.costs.noncompliant import NoncompliantResource, noncompliant_resources
 from models.costs.tag_compliance import ComplianceReport, Dimension, tag_compliance
 from models.costs.tag_judged import BadPeriod, NoTagPolicy
 
 COMPLIANCE_READERS = (*COST_READERS, Role.FINOPS)
 
 
-def read_compliance(
-    session: Session, period: str, dimensions: tuple[Dimension, ...] = tuple(Dimension)
-) -> ComplianceReport:
+@contextmanager
+def tag_refusals() -> Iterator[None]:
+    """A bad period or no tag policy in force, answered with its status and rule."""
     try:
-        return tag_compliance(session, period, dimensions)
+        yield
     except BadPeriod as bad:
         raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, str(bad), rule=bad.rule) from bad
     except NoTagPolicy as none:
         raise Refused(status.HTTP_409_CONFLICT, str(none), rule=none.rule) from none
+
+
+def read_compliance(
+    session: Session, period: str, dimensions: tuple[Dimension, ...] = tuple(Dimension)
+) -> ComplianceReport:
+    with tag_refusals():
+        return tag_compliance(session, period, dimensions)
+
+
+def read_resources_to_fix(session: Session, period: str) -> list[NoncompliantResource]:
+    with tag_refusals():
+        return noncompliant_resources(session, period)
 
 
 def compliance_csv(report: ComplianceReport, by: Dimension) -> str:

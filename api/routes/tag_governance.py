@@ -7,16 +7,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import SessionDep, require_role
-from api.errors import RefusalRoute, Refused
-from api.schemas.tag_compliance import ComplianceOut, SnapshotIn, SnapshotOut
-from api.tag_compliance_views import COMPLIANCE_READERS, read_compliance
+from api.errors import RefusalRoute
+from api.schemas.tag_compliance import ComplianceOut, ResourceToFixOut, SnapshotIn, SnapshotOut
+from api.tag_compliance_views import (
+    COMPLIANCE_READERS,
+    read_compliance,
+    read_resources_to_fix,
+    tag_refusals,
+)
 from domain.catalog import Role
 from models.costs.tag_compliance import Dimension
 from models.costs.tag_enforcement import EnforcementTarget, enforcement_export
-from models.costs.tag_judged import BadPeriod, NoTagPolicy
 from models.costs.tag_snapshots import freeze_tag_snapshot
 from models.people.records import User
 
@@ -35,6 +39,16 @@ def tag_compliance(
     return ComplianceOut.of(read_compliance(session, period, (by,)), by)
 
 
+@router.get("/tag-compliance/resources")
+def resources_to_fix(
+    _: ComplianceReader, session: SessionDep, period: Period
+) -> list[ResourceToFixOut]:
+    """The resources whose tags break the policy in force in the period, costliest first: what
+    is wrong per key (and who owns that key's values), their cost, and their owner: the owner
+    of the cost center their lines are mapped to, else their cost source's owners."""
+    return [ResourceToFixOut.of(found) for found in read_resources_to_fix(session, period)]
+
+
 @router.get("/tag-policy/export/{target}")
 def tag_policy_export(
     target: EnforcementTarget, _: ComplianceReader, session: SessionDep
@@ -42,10 +56,8 @@ def tag_policy_export(
     """The tag policy in force as an AWS Organizations tag policy (``aws``) or an Azure Policy
     definition (``azure``), ready for the provider's API or an infrastructure-as-code pipeline;
     409 ``no_tag_policy`` when none is in force."""
-    try:
+    with tag_refusals():
         return enforcement_export(session, target)
-    except NoTagPolicy as none:
-        raise Refused(status.HTTP_409_CONFLICT, str(none), rule=none.rule) from none
 
 
 @router.post("/tag-compliance/{period}/snapshot")
@@ -55,12 +67,8 @@ def close_period(
     """Freeze the period's tag completeness and accuracy (month-end close). A period already
     frozen keeps its snapshot (``created`` false) unless ``force``, which freezes a new version
     beside it; both are in the audit trail. Finance, admins and the FinOps role close periods."""
-    try:
+    with tag_refusals():
         row, created = freeze_tag_snapshot(
             session, period, actor=user, at=datetime.now(UTC), force=body.force, reason=body.reason
         )
-    except BadPeriod as bad:
-        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, str(bad), rule=bad.rule) from bad
-    except NoTagPolicy as none:
-        raise Refused(status.HTTP_409_CONFLICT, str(none), rule=none.rule) from none
     return SnapshotOut.of(row, created)

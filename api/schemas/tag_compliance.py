@@ -9,6 +9,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.schemas.body import RequestBody
+from domain.costs.tag_findings import Problem
+from domain.costs.tag_policy import KeyOwner
+from models.costs.noncompliant import NoncompliantResource
 from models.costs.tag_compliance import ComplianceReport, ComplianceRow, Dimension
 from models.costs.tag_snapshots import TagSnapshot
 
@@ -78,4 +81,42 @@ class SnapshotOut(BaseModel):
             created=created,
             frozen_at=row.frozen_at,
             figures=row.figures,
+        )
+
+
+class FindingOut(BaseModel):
+    key: str
+    problem: Problem
+    value: str | None
+    detail: str
+    owner: KeyOwner
+
+
+class ResourceToFixOut(BaseModel):
+    resource_id: str
+    provider: str
+    billing_account: str
+    sub_account: str | None
+    service: str
+    cost_center: str | None
+    owner_kind: str
+    owners: list[str]
+    findings: list[FindingOut]
+    cost: str
+    currency: str
+
+    @classmethod
+    def of(cls, found: NoncompliantResource) -> ResourceToFixOut:
+        return cls(
+            resource_id=found.resource_id,
+            provider=found.provider,
+            billing_account=found.billing_account,
+            sub_account=found.sub_account,
+            service=found.service,
+            cost_center=found.cost_center,
+            owner_kind=found.owner_kind,
+            owners=list(found.owners),
+            findings=[FindingOut.model_validate(f, from_attributes=True) for f in found.findings],
+            cost=format(found.cost, "f"),
+            currency=found.currency,
         )

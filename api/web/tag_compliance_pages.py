@@ -13,11 +13,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 
 from api.deps import SessionDep
-from api.tag_compliance_views import COMPLIANCE_READERS, compliance_csv, read_compliance
+from api.tag_compliance_views import (
+    COMPLIANCE_READERS,
+    compliance_csv,
+    read_compliance,
+    read_resources_to_fix,
+)
 from api.web.render import render
 from api.web.session import page_role
 from models.costs.lines import cost_lines
-from models.costs.noncompliant import noncompliant_resources
 from models.costs.tag_compliance import Dimension
 from models.people.records import User
 
@@ -36,7 +40,7 @@ async def compliance_page(
         newest = session.scalar(select(func.max(cost_lines.c.billing_period_start)))
         period = newest.strftime("%Y-%m") if newest else ""
     report = await run_in_threadpool(read_compliance, session, period) if period else None
-    resources = await run_in_threadpool(noncompliant_resources, session, period) if report else []
+    resources = await run_in_threadpool(read_resources_to_fix, session, period) if report else []
     context = {
         "title": "Tag compliance",
         "period": period,

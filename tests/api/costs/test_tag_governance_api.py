@@ -190,3 +190,20 @@ def test_a_closed_period_is_frozen_once_and_the_audit_report_shows_it(api: Clien
     assert "Tag compliance at month-end close" in report.text
     assert f"{PERIOD}</th><td>v2 (restated)" in report.text
     assert provider["completeness"] in report.text
+
+
+def test_the_resources_to_fix_name_each_problem_and_owner(api: Clients) -> None:
+    answer = api.client.get(
+        "/api/costs/tag-compliance/resources", params={"period": PERIOD}, headers=api.finops
+    )
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    wrong = [r for r in sample_rows() if not r.compliant]
+    assert sum(Decimal(r["cost"]) for r in found) == sum(r.cost for r in wrong)
+    assert Decimal(found[0]["cost"]) == max(r.cost for r in wrong)
+    problems = {(f["key"], f["problem"], f["owner"]) for r in found for f in r["findings"]}
+    assert problems == {
+        ("cost_center", "missing", "finance"),
+        ("cost_center", "not_allowed", "finance"),
+    }
+    assert all(r["owners"] for r in found)
