@@ -30,6 +30,7 @@ from api.routes import (
     purchase_orders,
     reports,
     requisitions,
+    tag_governance,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
@@ -50,6 +51,7 @@ from api.web import (
     report_pages,
     requisition_pages,
     summary_page,
+    tag_compliance_pages,
 )
 from api.web import errors as web_errors
 from models.db import build_engine, session_factory
@@ -120,6 +122,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         costs.router,
         cost_sources.router,
         cost_documents.router,
+        tag_governance.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -139,6 +142,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_pages.router,
         cost_source_pages.router,
         cost_source_actions.router,
+        tag_compliance_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -17,6 +17,7 @@ from cli.costs import costs
 from cli.policies import policy
 from cli.purchase_orders import po
 from cli.seed import load_demo_data
+from cli.tags import tags
 from devstack import SetupError
 from devstack.postgres import resolve_database_url, stop_started_here
 from devstack.tcp_ports import port_in_use
@@ -31,6 +32,7 @@ app.add_typer(budget, name="budget")
 app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
 app.add_typer(costs, name="costs")
+app.add_typer(tags, name="tags")
 
 
 @app.command("up")

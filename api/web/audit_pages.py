@@ -1,6 +1,7 @@
 """The auditor's page: find a PO by number, requester, vendor or status (each result leads to
 the PO and its audit trail), under the state of the whole audit trail, verified against its
-signed checkpoints as ``poflow audit verify`` does."""
+signed checkpoints as ``poflow audit verify`` does; and the month-end tag-compliance snapshots,
+every version, per provider."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from api.errors import Refused
 from api.web.render import render
 from api.web.session import page_role
 from domain.catalog import PoStatus
+from models.costs.tag_snapshots import snapshots
 from models.people.records import User
 from models.purchase_orders.inbox import SEES_EVERY_PO
 from models.purchase_orders.search import PoSearch, search_purchase_orders
@@ -52,8 +54,10 @@ async def audit_search(
     trail = await run_in_threadpool(
         check_audit_trail, session, directory, runtime.settings.signing_keys()
     )
+    closes = await run_in_threadpool(snapshots, session)
     context = {
         "title": "Find a purchase order",
+        "tag_snapshots": closes,
         "search": search,
         "found": found,
         "statuses": STATUSES,
