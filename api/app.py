@@ -14,6 +14,7 @@ from api.guards import ErrorBoundary, RequestGuard
 from api.openapi import declare_problems
 from api.routes import (
     after_issue,
+    allocations,
     audit,
     budgets,
     cost_centers,
@@ -120,6 +121,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         costs.router,
         cost_sources.router,
         cost_documents.router,
+        allocations.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
