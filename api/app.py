@@ -14,6 +14,7 @@ from api.guards import ErrorBoundary, RequestGuard
 from api.openapi import declare_problems
 from api.routes import (
     after_issue,
+    allocations,
     audit,
     budgets,
     cost_centers,
@@ -35,6 +36,7 @@ from api.routes import (
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
     admin_pages,
+    allocation_pages,
     audit_pages,
     auth_pages,
     cost_pages,
@@ -123,6 +125,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_sources.router,
         cost_documents.router,
         tag_governance.router,
+        allocations.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -143,6 +146,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_source_pages.router,
         cost_source_actions.router,
         tag_compliance_pages.router,
+        allocation_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -33,6 +33,7 @@ ALLOWED_EXTERNAL = {
     "datetime",
     "decimal",
     "enum",
+    "fractions",
     "functools",
     "hashlib",
     "hmac",
