@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
+from models.costs import rate_card_rules, unit_cost_rules
 from models.document_errors import DocumentError
 
 StoredChecks = Callable[[Session, dict[str, Any]], list[DocumentError]]
@@ -28,4 +29,9 @@ class KindRules:
         return Draft202012Validator(self.schema)
 
 
-RULES: dict[DocumentKind, KindRules] = {}
+RULES: dict[DocumentKind, KindRules] = {
+    DocumentKind.UNIT_COST_MODEL: KindRules(
+        unit_cost_rules.SCHEMA, unit_cost_rules.unit_cost_checks
+    ),
+    DocumentKind.RATE_CARD: KindRules(rate_card_rules.SCHEMA, rate_card_rules.rate_card_checks),
+}
