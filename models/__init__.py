@@ -5,6 +5,7 @@ from models.base import Base
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
 from models.costs.records import (
@@ -43,6 +44,8 @@ __all__ = [
     "BudgetLine",
     "BuiltinErpOrder",
     "CatalogItem",
+    "ChargebackCharge",
+    "ChargebackStatement",
     "Contract",
     "CostAccountMapping",
     "CostCenter",
