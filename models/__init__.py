@@ -5,6 +5,7 @@ from models.base import Base
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
@@ -35,6 +36,9 @@ from models.vendors.records import CatalogItem, Contract, Vendor
 from models.vendors.tax_codes import TaxCode
 
 __all__ = [
+    "AllocationAmount",
+    "AllocationDriver",
+    "AllocationRun",
     "ApiToken",
     "ApprovalDecision",
     "ApprovalPolicy",

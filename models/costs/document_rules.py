@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
 from models.costs import rate_card_rules, unit_cost_rules
+from models.costs.allocation_schema import ALLOCATION_SCHEMA, allocation_model_errors
 from models.document_errors import DocumentError
 
 StoredChecks = Callable[[Session, dict[str, Any]], list[DocumentError]]
@@ -34,4 +35,5 @@ RULES: dict[DocumentKind, KindRules] = {
         unit_cost_rules.SCHEMA, unit_cost_rules.unit_cost_checks
     ),
     DocumentKind.RATE_CARD: KindRules(rate_card_rules.SCHEMA, rate_card_rules.rate_card_checks),
+    DocumentKind.ALLOCATION_MODEL: KindRules(ALLOCATION_SCHEMA, allocation_model_errors),
 }
