@@ -2,7 +2,7 @@
 charges.
 
 Revision ID: 0018_chargeback
-Revises: 0015_cost_governance
+Revises: 0017_allocation
 Create Date: 2026-12-07 15:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_chargeback"
-down_revision: str | None = "0015_cost_governance"
+down_revision: str | None = "0017_allocation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
