@@ -20,9 +20,12 @@ from models import CostCenter, CostDocument, GlAccount, ItService, User
 from models.costs.document_store import decide_document, propose_document
 from models.costs.loading import open_load, swap_in
 from models.people.accounts import upsert_user
+from services.costs.allocation import run_allocation
+from tests.builders.allocation import CostLine
+from tests.builders.allocation import load_lines as load_allocation_lines
 from tests.models.costs.allocated import a_eur_source
 
-AT = datetime(2031, 1, 5, tzinfo=UTC)
+AT = datetime(2026, 1, 5, tzinfo=UTC)  # in the past, so the API (now) reads them in force
 
 
 @dataclass(frozen=True)
@@ -154,3 +157,126 @@ def _line(
         "effective_cost": effective,
         "list_cost": listed,
     }
+
+
+def allocated_month(engine: Engine, session: Session, org: PricedOrg, period: date) -> None:
+    """A month of compute, storage and a tagged line, allocated: VM 60/40 and storage evenly
+    to the web and data teams, the tagged line directly to web."""
+    load_allocation_lines(
+        engine,
+        period,
+        [
+            CostLine(Decimal("30.00"), service=org.cloud("Compute")),
+            CostLine(Decimal("8.00"), service=org.cloud("Storage")),
+            CostLine(
+                Decimal("5.00"),
+                service=org.cloud("Other"),
+                tags={"cost_center": org.teams["web"].code},
+            ),
+        ],
+    )
+    web, data = org.teams["web"].code, org.teams["data"].code
+    vm, sto = org.service("VM"), org.service("STO")
+    in_force(
+        session,
+        org,
+        DocumentKind.ALLOCATION_MODEL,
+        {
+            "rules": [
+                {
+                    "name": "vm usage",
+                    "kind": "shared",
+                    "match": {"service": org.cloud("Compute")},
+                    "key": {
+                        "by": "percentages",
+                        "targets": [
+                            {"cost_center": web, "service": vm, "percent": "60"},
+                            {"cost_center": data, "service": vm, "percent": "40"},
+                        ],
+                    },
+                },
+                {
+                    "name": "storage",
+                    "kind": "shared",
+                    "match": {"service": org.cloud("Storage")},
+                    "key": {
+                        "by": "even",
+                        "targets": [
+                            {"cost_center": web, "service": sto},
+                            {"cost_center": data, "service": sto},
+                        ],
+                    },
+                },
+                {
+                    "name": "by tag",
+                    "kind": "direct",
+                    "match": {},
+                    "to": {"cost_center_tag": "cost_center"},
+                },
+            ]
+        },
+    )
+    run_allocation(session, period, org.author, at=AT)
+    month = f"{period:%Y-%m}"
+    in_force(
+        session,
+        org,
+        DocumentKind.UNIT_COST_MODEL,
+        {
+            "currency": "EUR",
+            "services": [
+                {
+                    "service": vm,
+                    "unit": "Hour",
+                    "consumption": {"driver": {month: "10"}},
+                    "pools": [
+                        {
+                            "name": "compute",
+                            "part": "variable",
+                            "lines": {"service_name": [org.cloud("Compute")]},
+                        }
+                    ],
+                },
+                {
+                    "service": sto,
+                    "unit": "GB-month",
+                    "consumption": {"driver": {month: "100"}},
+                    "pools": [
+                        {
+                            "name": "storage",
+                            "part": "variable",
+                            "lines": {"service_name": [org.cloud("Storage")]},
+                        }
+                    ],
+                },
+            ],
+        },
+    )
+
+
+def rate_card(org: PricedOrg, period: date, transfer: bool = True) -> dict[str, Any]:
+    month = f"{period:%Y-%m}"
+    card: dict[str, Any] = {
+        "currency": "EUR",
+        "gl_account": org.gl,
+        "rates": [
+            {
+                "service": org.service("VM"),
+                "period": month,
+                "basis": "markup",
+                "markup_percent": "10",
+                "assumptions": "platform team's time",
+            },
+            {
+                "service": org.service("STO"),
+                "period": month,
+                "basis": "benchmark",
+                "rate": "0.1",
+                "benchmark": "object storage, list price",
+                "assumptions": "priced as the market",
+            },
+        ],
+    }
+    if transfer:
+        card["transfer_pricing"] = {"markup_percent": "5", "assumptions": "cost plus 5 %"}
+    return card

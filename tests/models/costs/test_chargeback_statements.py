@@ -17,141 +17,24 @@ from sqlalchemy.orm import Session
 from domain.costs.governance import DocumentKind
 from models.costs.chargeback_records import ChargebackStatement
 from models.costs.statements import StatementLine, statement_lines
-from services.costs.allocation import run_allocation
 from services.costs.chargeback import run_statement
 from services.costs.refusals import CostRefused
-from tests.builders.allocation import CostLine, a_period, load_lines
-from tests.models.costs.priced import AT, PricedOrg, a_priced_org, in_force
-
-
-def _month(engine: Engine, session: Session, org: PricedOrg, period: date) -> None:
-    """A month of compute, storage and a tagged line, allocated: VM 60/40 and storage evenly
-    to the web and data teams, the tagged line directly to web."""
-    load_lines(
-        engine,
-        period,
-        [
-            CostLine(Decimal("30.00"), service=org.cloud("Compute")),
-            CostLine(Decimal("8.00"), service=org.cloud("Storage")),
-            CostLine(
-                Decimal("5.00"),
-                service=org.cloud("Other"),
-                tags={"cost_center": org.teams["web"].code},
-            ),
-        ],
-    )
-    web, data = org.teams["web"].code, org.teams["data"].code
-    vm, sto = org.service("VM"), org.service("STO")
-    in_force(
-        session,
-        org,
-        DocumentKind.ALLOCATION_MODEL,
-        {
-            "rules": [
-                {
-                    "name": "vm usage",
-                    "kind": "shared",
-                    "match": {"service": org.cloud("Compute")},
-                    "key": {
-                        "by": "percentages",
-                        "targets": [
-                            {"cost_center": web, "service": vm, "percent": "60"},
-                            {"cost_center": data, "service": vm, "percent": "40"},
-                        ],
-                    },
-                },
-                {
-                    "name": "storage",
-                    "kind": "shared",
-                    "match": {"service": org.cloud("Storage")},
-                    "key": {
-                        "by": "even",
-                        "targets": [
-                            {"cost_center": web, "service": sto},
-                            {"cost_center": data, "service": sto},
-                        ],
-                    },
-                },
-                {
-                    "name": "by tag",
-                    "kind": "direct",
-                    "match": {},
-                    "to": {"cost_center_tag": "cost_center"},
-                },
-            ]
-        },
-    )
-    run_allocation(session, period, org.author, at=AT)
-    month = f"{period:%Y-%m}"
-    in_force(
-        session,
-        org,
-        DocumentKind.UNIT_COST_MODEL,
-        {
-            "currency": "EUR",
-            "services": [
-                {
-                    "service": vm,
-                    "unit": "Hour",
-                    "consumption": {"driver": {month: "10"}},
-                    "pools": [
-                        {
-                            "name": "compute",
-                            "part": "variable",
-                            "lines": {"service_name": [org.cloud("Compute")]},
-                        }
-                    ],
-                },
-                {
-                    "service": sto,
-                    "unit": "GB-month",
-                    "consumption": {"driver": {month: "100"}},
-                    "pools": [
-                        {
-                            "name": "storage",
-                            "part": "variable",
-                            "lines": {"service_name": [org.cloud("Storage")]},
-                        }
-                    ],
-                },
-            ],
-        },
-    )
-
-
-def _card(org: PricedOrg, period: date, transfer: bool = True) -> dict[str, Any]:
-    month = f"{period:%Y-%m}"
-    card: dict[str, Any] = {
-        "currency": "EUR",
-        "gl_account": org.gl,
-        "rates": [
-            {
-                "service": org.service("VM"),
-                "period": month,
-                "basis": "markup",
-                "markup_percent": "10",
-                "assumptions": "platform team's time",
-            },
-            {
-                "service": org.service("STO"),
-                "period": month,
-                "basis": "benchmark",
-                "rate": "0.1",
-                "benchmark": "object storage, list price",
-                "assumptions": "priced as the market",
-            },
-        ],
-    }
-    if transfer:
-        card["transfer_pricing"] = {"markup_percent": "5", "assumptions": "cost plus 5 %"}
-    return card
+from tests.builders.allocation import a_period
+from tests.models.costs.priced import (
+    AT,
+    PricedOrg,
+    a_priced_org,
+    allocated_month,
+    in_force,
+    rate_card,
+)
 
 
 @pytest.fixture
 def month(engine: Engine, session: Session) -> Iterator[tuple[PricedOrg, date]]:
     org = a_priced_org(session)
     period = a_period()
-    _month(engine, session, org, period)
+    allocated_month(engine, session, org, period)
     yield org, period
 
 
@@ -182,7 +65,7 @@ def test_a_statement_prices_each_allocated_amount_at_its_rate(
     month: tuple[PricedOrg, date], session: Session
 ) -> None:
     org, period = month
-    in_force(session, org, DocumentKind.RATE_CARD, _card(org, period))
+    in_force(session, org, DocumentKind.RATE_CARD, rate_card(org, period))
 
     statement = _run(session, org, period, "showback")
 
@@ -207,7 +90,7 @@ def test_chargeback_charges_the_receivers_credits_the_provider_and_a_re_run_repl
     month: tuple[PricedOrg, date], session: Session
 ) -> None:
     org, period = month
-    in_force(session, org, DocumentKind.RATE_CARD, _card(org, period))
+    in_force(session, org, DocumentKind.RATE_CARD, rate_card(org, period))
     web, data, it = org.teams["web"].code, org.teams["data"].code, org.provider.code
 
     first = _run(session, org, period, "chargeback")
@@ -225,7 +108,7 @@ def test_charges_between_legal_entities_without_a_transfer_markup_are_listed(
     month: tuple[PricedOrg, date], session: Session
 ) -> None:
     org, period = month
-    in_force(session, org, DocumentKind.RATE_CARD, _card(org, period, transfer=False))
+    in_force(session, org, DocumentKind.RATE_CARD, rate_card(org, period, transfer=False))
 
     statement = _run(session, org, period, "showback")
 
