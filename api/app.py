@@ -37,6 +37,7 @@ from api.web import (
     admin_pages,
     audit_pages,
     auth_pages,
+    chargeback_pages,
     cost_pages,
     cost_source_actions,
     cost_source_pages,
@@ -140,6 +141,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         report_pages.router,
         summary_page.router,
         cost_pages.router,
+        chargeback_pages.router,
         cost_source_pages.router,
         cost_source_actions.router,
     ):

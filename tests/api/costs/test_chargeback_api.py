@@ -17,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.deps import get_session
@@ -52,9 +51,7 @@ class ChargebackApi:
 
 
 @pytest.fixture
-def api(
-    engine: Engine, database_url: str, session: Session, temporal_env: WorkflowEnvironment
-) -> Iterator[ChargebackApi]:
+def api(engine: Engine, database_url: str, session: Session) -> Iterator[ChargebackApi]:
     org = a_priced_org(session)
     period = a_period()
     allocated_month(engine, session, org, period)
@@ -62,11 +59,7 @@ def api(
     requester = upsert_user(session, f"requester-{org.tag}", roles=[Role.REQUESTER])
     tokens = [issue_api_token(session, user, label="test") for user in (org.author, requester)]
     session.flush()
-    settings = Settings(
-        _env_file=None,
-        environment="test",
-        temporal_address=temporal_env.client.service_client.config.target_host,
-    )
+    settings = Settings(_env_file=None, environment="test", base_currency="EUR")
     app = create_app(settings, database_url)
     app.dependency_overrides[get_session] = lambda: session
     with TestClient(app) as client:
