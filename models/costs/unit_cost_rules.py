@@ -2,7 +2,8 @@
 
 A model names, per IT service, the unit it is priced in, where the consumed quantity comes from
 (the cost lines' ``ConsumedQuantity`` in a ``ConsumedUnit``, or a driver table of quantities per
-month) and its cost pools: the cost lines each pool takes (by FOCUS columns), fixed or variable.
+month) and its cost pools: the cost lines each pool takes (by FOCUS columns), or what allocation
+gave the service, fixed or variable.
 Quantities are decimal text, never a float."""
 
 from __future__ import annotations
@@ -60,15 +61,19 @@ _CONSUMPTION = {
         },
     ]
 }
+# A pool takes cost lines, or (``allocated``) what the month's newest allocation run gave the
+# service: shared costs (network, identity, labour) the allocation model attributes to it.
 _POOL = {
     "type": "object",
-    "required": ["name", "part", "lines"],
+    "required": ["name", "part"],
     "additionalProperties": False,
     "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 80},
         "part": {"enum": ["fixed", "variable"]},
         "lines": _LINES,
+        "allocated": {"const": True},
     },
+    "oneOf": [{"required": ["lines"]}, {"required": ["allocated"]}],
 }
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,7 +1,8 @@
 """The unit cost of every service of the unit-cost model in force, for one month, computed in
 the database: one ``GROUP BY`` over the month's cost lines for every pool of every service, one
 for the quantities consumed (``ConsumedQuantity`` in the consumption's ``ConsumedUnit``); a
-driver table's quantity is read from the model itself.
+driver table's quantity is read from the model itself. A pool of allocated amounts is what the
+month's newest allocation run gave the service.
 
 A line counts in a pool when it is of the month's billing period, in the model's currency as
 the load converted it (``*_cost_base``), and matches every filter the pool names. Its list price
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
 from domain.costs.unit_costs import PoolCost, UnitCost
+from domain.money import minor_digits
+from models.costs.allocation_runs import latest_run
 from models.costs.document_store import document_in_force
 from models.costs.unit_cost_rules import LINE_FILTERS
 
@@ -43,6 +46,11 @@ _POOLS = text(
     LEFT JOIN cost_lines l ON {_MONTH_LINES} AND l.base_currency = :currency AND {_MATCH}
     GROUP BY m.service, m.pool, m.part
     """
+)
+_ALLOCATED = text(
+    "SELECT s.code AS service, sum(a.amount_minor) AS minor, sum(a.line_count) AS lines "
+    "FROM allocation_amounts a JOIN it_services s ON s.id = a.service_id "
+    "WHERE a.run_id = :run AND a.currency = :currency GROUP BY s.code"
 )
 _QUANTITIES = text(
     f"""
@@ -69,17 +77,16 @@ def unit_costs(session: Session, model: dict[str, Any], month: date) -> list[Uni
     """Each service of ``model`` (a unit-cost model document) in ``month``, in model order."""
     services = model["services"]
     pools = [
-        {"service": s["service"], "pool": p["name"], "part": p["part"], "lines": p["lines"]}
+        {"service": s["service"], "pool": p["name"], "part": p["part"], "lines": p.get("lines")}
         for s in services
         for p in s["pools"]
     ]
-    bounds = {**month_bounds(month), "currency": model["currency"]}
     found: dict[str, list[PoolCost]] = {}
-    for row in session.execute(_POOLS, {**bounds, "pools": json.dumps(pools)}):
-        pool = PoolCost(
-            row.pool, row.part, row.effective, row.list_price, row.unused_commitment, row.lines
-        )
-        found.setdefault(row.service, []).append(pool)
+    for service, pool in [
+        *_line_pools(session, [p for p in pools if p["lines"]], month, model["currency"]),
+        *_allocated_pools(session, [p for p in pools if not p["lines"]], month, model["currency"]),
+    ]:
+        found.setdefault(service, []).append(pool)
     quantities = _quantities(session, services, month)
     return [
         UnitCost(
@@ -91,6 +98,41 @@ def unit_costs(session: Session, model: dict[str, Any], month: date) -> list[Uni
         )
         for s in services
     ]
+
+
+def _line_pools(
+    session: Session, pools: list[dict[str, Any]], month: date, currency: str
+) -> list[tuple[str, PoolCost]]:
+    if not pools:
+        return []
+    params = {**month_bounds(month), "currency": currency, "pools": json.dumps(pools)}
+    return [
+        (row.service, PoolCost(row.pool, row.part, row.effective, row.list_price,
+                               row.unused_commitment, row.lines))
+        for row in session.execute(_POOLS, params)
+    ]  # fmt: skip
+
+
+def _allocated_pools(
+    session: Session, pools: list[dict[str, Any]], month: date, currency: str
+) -> list[tuple[str, PoolCost]]:
+    """What the month's newest allocation run gave each pool's service, in ``currency`` (its
+    list price unknown, taken as its cost); nothing before the month is allocated."""
+    run = latest_run(session, month) if pools else None
+    given: dict[str, tuple[Decimal, int]] = {}
+    if run is not None:
+        for row in session.execute(_ALLOCATED, {"run": run.id, "currency": currency}):
+            given[row.service] = (Decimal(row.minor).scaleb(-minor_digits(currency)), row.lines)
+    found = []
+    for pool in pools:
+        amount, lines = given.get(pool["service"], (Decimal(0), 0))
+        found.append(
+            (
+                pool["service"],
+                PoolCost(pool["pool"], pool["part"], amount, amount, Decimal(0), lines),
+            )
+        )
+    return found
 
 
 def _quantities(

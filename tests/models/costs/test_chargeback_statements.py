@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from domain.costs.governance import DocumentKind
 from models.costs.chargeback_records import ChargebackStatement
 from models.costs.statements import StatementLine, statement_lines
+from models.costs.unit_costs import unit_costs
 from services.costs.chargeback import run_statement
 from services.costs.refusals import CostRefused
 from tests.builders.allocation import a_period
@@ -128,3 +129,30 @@ def test_a_month_not_allocated_or_a_chargeback_without_a_rate_card_is_refused(
         _run(session, org, period, "chargeback")
     with pytest.raises(CostRefused, check=lambda r: r.rule == "no_allocation_run"):
         _run(session, org, a_period(), "showback")
+
+
+def test_a_pool_of_allocated_amounts_prices_what_allocation_gave_the_service(
+    month: tuple[PricedOrg, date], session: Session
+) -> None:
+    org, period = month
+    model = {
+        "currency": "EUR",
+        "services": [
+            {
+                "service": org.service("VM"),
+                "unit": "Hour",
+                "consumption": {"driver": {f"{period:%Y-%m}": "10"}},
+                "pools": [{"name": "as allocated", "part": "fixed", "allocated": True}],
+            }
+        ],
+    }
+
+    (vm,) = unit_costs(session, model, period)
+    (unallocated,) = unit_costs(session, model, a_period())
+
+    assert (vm.effective, vm.per_unit, vm.fixed_per_unit) == (
+        Decimal("30.00"),
+        Decimal("3.000000"),
+        Decimal("3.000000"),
+    )
+    assert (unallocated.effective, unallocated.pools[0].lines) == (Decimal(0), 0)
