@@ -14,6 +14,7 @@ from api.guards import ErrorBoundary, RequestGuard
 from api.openapi import declare_problems
 from api.routes import (
     after_issue,
+    allocations,
     audit,
     budgets,
     chargeback,
@@ -122,6 +123,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         costs.router,
         cost_sources.router,
         cost_documents.router,
+        allocations.router,
         chargeback.router,
         chargeback.unit_costs_router,
         itsm.router,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client, WorkflowFailureError
 
 from cli.config import database_engine, load_settings
+from cli.cost_allocation import allocate
 from cli.cost_report import load_report, totals_as_json, totals_as_text
 from devstack.temporal import connect_or_explain
 from models.costs.totals import UnknownDimension, cost_totals
@@ -143,3 +144,6 @@ def sources() -> None:
             typer.echo(
                 f"{source.name}  {source.format}  {source.provider}  {last}  {newest}  {fresh}"
             )
+
+
+costs.command("allocate")(allocate)

@@ -82,7 +82,7 @@ def allocated_amounts(session: Session, run_id: int) -> list[AllocatedAmount]:
         {"run": run_id},
     ).tuples()
     return [
-        AllocatedAmount(center, unit, service, rule, Decimal(minor) / 100, currency, count)
+        AllocatedAmount(center, unit, service, rule, Decimal(minor).scaleb(-2), currency, count)
         for center, unit, service, rule, minor, currency, count in rows
     ]
 
