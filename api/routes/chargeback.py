@@ -25,7 +25,7 @@ from domain.catalog import Role
 from models.costs.allocation_runs import allocated_lines
 from models.costs.chargeback_records import ChargebackStatement
 from models.costs.rates import internal_rates
-from models.costs.statements import statement_lines, statement_of
+from models.costs.statements import statement_charge, statement_lines, statement_of
 from models.costs.unit_costs import unit_costs_in_force
 from models.people.records import User
 from services.costs.allocation import allocation_period
@@ -123,7 +123,7 @@ def charged_lines(
     """The cost lines behind a charge, through the allocation run's lineage: the rule's
     direct lines of the cost center, or every line of the pool it has a part of."""
     found = _statement(session, period, version)
-    charge = next((c for c in statement_lines(session, found.id) if c.id == charge_id), None)
+    charge = statement_charge(session, found.id, charge_id)
     if charge is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no charge {charge_id}")
     lines = allocated_lines(

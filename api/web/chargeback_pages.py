@@ -20,7 +20,12 @@ from api.web.session import page_role
 from domain.catalog import Role
 from models.costs.allocation_runs import allocated_lines
 from models.costs.rates import internal_rates
-from models.costs.statements import StatementLine, statement_lines, statement_of
+from models.costs.statements import (
+    StatementLine,
+    statement_charge,
+    statement_lines,
+    statement_of,
+)
 from models.costs.unit_costs import unit_costs_in_force
 from models.people.records import User
 from services.costs.allocation import allocation_period
@@ -48,9 +53,11 @@ def chargeback_page(
         "statement": statement,
         "units": [(unit, list(rows)) for unit, rows in groupby(lines, _unit)],
         "total_minor": sum(line.amount_minor for line in lines),
-        "lacking": [
-            line for line in lines if line.inter_entity and not line.transfer_markup_percent
-        ],
+        "lacking": (
+            statement_lines(session, statement.id, lacking_transfer_markup=True)
+            if statement
+            else []
+        ),
         "unit_costs": unit_costs_in_force(session, month, now),
         "rates": internal_rates(session, month, now),
     }
@@ -71,9 +78,7 @@ def charge_page(
     version: int | None = None,
 ) -> HTMLResponse:
     statement = statement_of(session, allocation_period(period), version)
-    charge = next(
-        (c for c in statement_lines(session, statement.id) if c.id == charge_id), None
-    ) if statement else None  # fmt: skip
+    charge = statement_charge(session, statement.id, charge_id) if statement else None
     if statement is None or charge is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no charge {charge_id}")
     lines = allocated_lines(

@@ -208,3 +208,8 @@ def statement_lines(
         _LINES, {"statement": statement_id, "lacking": lacking_transfer_markup}
     ).tuples()
     return [StatementLine(*row) for row in rows]
+
+
+def statement_charge(session: Session, statement_id: int, charge_id: int) -> StatementLine | None:
+    """One charge of the statement, as read; None when the statement has no such charge."""
+    return next((c for c in statement_lines(session, statement_id) if c.id == charge_id), None)
