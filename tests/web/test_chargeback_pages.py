@@ -39,6 +39,8 @@ def test_finance_reads_a_statement_and_drills_down_to_a_charges_lines(
     assert "3.300000 (markup)" in text and "0.1 (benchmark)" in text
     assert "3.000000 (0.000000 + 3.000000)" in text  # VM's unit cost, all variable
     assert '<span class="badge bad">none</span>' in page.text  # data is in another entity
+    lacking = f"{org.teams['data'].code} (US1) ← {org.provider.code} (EU1)"
+    assert text.count(lacking) == 2  # its VM and storage charges carry no transfer markup
     assert f"/api/chargeback/{period:%Y-%m}/focus.csv?version=1" in page.text
     charge = re.search(r'href="(/costs/chargeback/[^"]+/charges/\d+\?version=1)">1<', page.text)
     assert charge is not None
