@@ -20,6 +20,7 @@ DECIMAL_TEXT = r"^[0-9]+(\.[0-9]+)?$"
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 # The FOCUS columns a pool or a consumption may select lines by, each a list of values.
 LINE_FILTERS = (
+    "charge_category",
     "service_name",
     "service_category",
     "billing_account_id",

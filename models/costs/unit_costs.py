@@ -1,8 +1,9 @@
 """The unit cost of every service of the unit-cost model in force, for one month, computed in
 the database: one ``GROUP BY`` over the month's cost lines for every pool of every service, one
-for the quantities consumed (``ConsumedQuantity`` in the consumption's ``ConsumedUnit``); a
-driver table's quantity is read from the model itself. A pool of allocated amounts is what the
-month's newest allocation run gave the service.
+for the quantities consumed (``ConsumedQuantity`` in the consumption's ``ConsumedUnit``, or in
+its ``PricingUnit`` when a line has no ``ConsumedUnit``: an AWS CUR's usage amount is in its
+pricing unit and the CUR names no other); a driver table's quantity is read from the model
+itself. A pool of allocated amounts is what the month's newest allocation run gave the service.
 
 A line counts in a pool when it is of the month's billing period, in the model's currency as
 the load converted it (``*_cost_base``), and matches every filter the pool names. Its list price
@@ -57,7 +58,8 @@ _QUANTITIES = text(
     SELECT m.service, sum(l.consumed_quantity) AS quantity
     FROM jsonb_to_recordset(CAST(:consumptions AS jsonb)) AS m(service text, unit text,
                                                                lines jsonb)
-    LEFT JOIN cost_lines l ON {_MONTH_LINES} AND l.consumed_unit = m.unit AND {_MATCH}
+    LEFT JOIN cost_lines l ON {_MONTH_LINES}
+      AND COALESCE(l.consumed_unit, l.pricing_unit) = m.unit AND {_MATCH}
     GROUP BY m.service
     """
 )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from models import ChargebackStatement
 from models.people.accounts import issue_api_token, upsert_user
 from settings import Settings
 from tests.builders.allocation import a_period
+from tests.builders.focus_validator import PASSED, focus_validator_report
 from tests.models.costs.priced import (
     PricedOrg,
     a_priced_org,
@@ -33,8 +33,6 @@ from tests.models.costs.priced import (
     in_force,
     rate_card,
 )
-
-VALIDATOR = Path(".venv-focus/bin/focus-validator")
 
 
 @dataclass(frozen=True)
@@ -65,24 +63,6 @@ def api(engine: Engine, database_url: str, session: Session) -> Iterator[Chargeb
     with TestClient(app) as client:
         finance, other = ({"Authorization": f"Bearer {token}"} for token in tokens)
         yield ChargebackApi(client, org, period, finance, other)
-
-
-def _validated(export: str, folder: Path, repo_root: Path) -> str:
-    """focus-validator's report on ``export``; it reads its currency list by a path relative
-    to its package's parent folder, so it runs there."""
-    path = folder / "statement-focus.csv"
-    path.write_text(export)
-    validator = repo_root / VALIDATOR
-    site = subprocess.run(
-        [validator.parent / "python", "-c", "import focus_validator, pathlib; "
-         "print(pathlib.Path(focus_validator.__file__).parent.parent)"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    report = subprocess.run(
-        [validator, "--data-file", path, "--validate-version", "1.0"],
-        capture_output=True, text=True, cwd=site, timeout=300,
-    )  # fmt: skip
-    return report.stdout + report.stderr
 
 
 def test_a_chargeback_is_read_as_json_csv_and_a_focus_export_the_validator_accepts(
@@ -119,8 +99,8 @@ def test_a_chargeback_is_read_as_json_csv_and_a_focus_export_the_validator_accep
 
     export = api.client.get(f"/api/chargeback/{api.month}/focus.csv", headers=api.finance)
     assert export.status_code == 200
-    report = _validated(export.text, tmp_path, repo_root)
-    assert "Validation succeeded." in report, report
+    report = focus_validator_report(export.text, tmp_path, repo_root)
+    assert PASSED in report, report
     focus = list(csv.DictReader(io.StringIO(export.text)))
     assert sum(int(row["BilledCost"].replace(".", "")) for row in focus) == 4891
 
