@@ -10,8 +10,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
+from domain.audit_chain import AuditEvent
 from domain.costs.chargeback import CHARGEBACK, MODES
 from domain.costs.governance import DocumentKind
+from models.audit.trail import append_audit_entry
 from models.costs.allocation_runs import latest_run
 from models.costs.chargeback_postings import post_statement
 from models.costs.chargeback_records import ChargebackStatement
@@ -55,5 +57,37 @@ def run_statement(
         document_in_force(session, DocumentKind.UNIT_COST_MODEL, when),
     )
     statement, charges = write_statement(session, basis, mode, currency, by_user.id)
-    post_statement(session, statement, charges, start_month)
+    entries = post_statement(session, statement, charges, start_month)
+    _audit(session, statement, by_user, when, sum(c.amount_minor for c in charges), entries)
     return statement
+
+
+def _audit(
+    session: Session,
+    statement: ChargebackStatement,
+    by_user: User,
+    at: datetime,
+    total_minor: int,
+    entries: int,
+) -> None:
+    """Who ran which statement from what, and what it posted, in the audit trail."""
+    month = f"{statement.period:%Y-%m}"
+    append_audit_entry(
+        session,
+        AuditEvent(
+            occurred_at=at,
+            actor=by_user.username,
+            action=f"chargeback.{statement.mode}_run",
+            entity_type="chargeback_statement",
+            entity_id=f"{month} v{statement.version}",
+            idempotency_key=f"chargeback:{month}:v{statement.version}",
+            after={
+                "allocation_run_id": statement.allocation_run_id,
+                "unit_cost_model_version": statement.unit_cost_model_version,
+                "rate_card_version": statement.rate_card_version,
+                "total_minor": total_minor,
+                "currency": statement.currency,
+                "ledger_entries": entries,
+            },
+        ),
+    )

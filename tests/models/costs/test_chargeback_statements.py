@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
+from models import AuditEntry
 from models.costs.chargeback_records import ChargebackStatement
 from models.costs.statements import StatementLine, statement_lines
 from models.costs.unit_costs import unit_costs
@@ -103,6 +104,21 @@ def test_chargeback_charges_the_receivers_credits_the_provider_and_a_re_run_repl
 
     _run(session, org, period, "showback")
     assert _ledger(session, period) == {}
+    trail = session.execute(
+        select(AuditEntry.action, AuditEntry.actor, AuditEntry.after)
+        .where(
+            AuditEntry.entity_type == "chargeback_statement",
+            AuditEntry.entity_id.startswith(f"{period:%Y-%m} v"),
+        )
+        .order_by(AuditEntry.sequence)
+    ).all()
+    assert [(action, actor) for action, actor, _ in trail] == [
+        ("chargeback.chargeback_run", org.author.username),
+        ("chargeback.chargeback_run", org.author.username),
+        ("chargeback.showback_run", org.author.username),
+    ]
+    # first: 3 entries; re-run: 3 reversals and 3 entries; showback: 3 reversals
+    assert [after["ledger_entries"] for _, _, after in trail] == [3, 6, 3]
 
 
 def test_charges_between_legal_entities_without_a_transfer_markup_are_listed(
