@@ -36,6 +36,7 @@ from api.routes import (
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
     admin_pages,
+    allocation_pages,
     audit_pages,
     auth_pages,
     chargeback_pages,
@@ -146,6 +147,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         chargeback_pages.router,
         cost_source_pages.router,
         cost_source_actions.router,
+        allocation_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

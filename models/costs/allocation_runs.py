@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from models.costs.allocation_records import AllocationRun, first_instant
+from models.costs.allocation_records import AllocationRun, RunStatus, first_instant
 
 _ROOTS = (
     "WITH RECURSIVE roots(id, root_id) AS (SELECT id, id FROM cost_centers WHERE parent_id IS "
@@ -57,6 +57,19 @@ def latest_run(session: Session, period: date) -> AllocationRun | None:
         .where(AllocationRun.period == period)
         .order_by(AllocationRun.version.desc())
         .limit(1)
+    )
+
+
+def newest_runs(session: Session, periods: int = 24) -> list[AllocationRun]:
+    """The newest run of each of the latest ``periods`` periods allocated, newest period
+    first."""
+    return list(
+        session.scalars(
+            select(AllocationRun)
+            .where(AllocationRun.status == RunStatus.CURRENT)
+            .order_by(AllocationRun.period.desc())
+            .limit(periods)
+        )
     )
 
 

@@ -14,7 +14,6 @@ from domain.costs.allocation_model import (
     MATCH_FIELDS,
     AllocationRule,
     KeyBasis,
-    RuleKind,
     Target,
     allocation_rules,
 )
@@ -154,8 +153,6 @@ def _rule_errors(
         percents = [target.percent for target in rule.key.targets]
         if None in percents or sum(p for p in percents if p is not None) != Decimal(100):
             errors.append(DocumentError(f"{path}.key", "every target's percent, summing to 100"))
-    if rule.kind == RuleKind.ACTIVITY and rule.key and rule.key.targets:
-        errors.append(DocumentError(path, "an activity rule's targets are its driver's services"))
     return errors
 
 
