@@ -12,6 +12,7 @@ import typer
 from cli import accounts
 from cli.audit import audit
 from cli.budgets import budget
+from cli.chargeback import chargeback
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
 from cli.costs import costs
 from cli.policies import policy
@@ -33,6 +34,7 @@ app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
 app.add_typer(costs, name="costs")
 app.add_typer(tags, name="tags")
+app.add_typer(chargeback, name="chargeback")
 
 
 @app.command("up")

@@ -6,6 +6,7 @@ from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
+from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
 from models.costs.records import (
@@ -48,6 +49,8 @@ __all__ = [
     "BudgetLine",
     "BuiltinErpOrder",
     "CatalogItem",
+    "ChargebackCharge",
+    "ChargebackStatement",
     "Contract",
     "CostAccountMapping",
     "CostCenter",

@@ -12,8 +12,9 @@ from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
-from models.costs.tag_policy_rules import TAG_POLICY_SCHEMA, tag_policy_checks
+from models.costs import rate_card_rules, unit_cost_rules
 from models.costs.allocation_schema import ALLOCATION_SCHEMA, allocation_model_errors
+from models.costs.tag_policy_rules import TAG_POLICY_SCHEMA, tag_policy_checks
 from models.document_errors import DocumentError
 
 StoredChecks = Callable[[Session, dict[str, Any]], list[DocumentError]]
@@ -32,5 +33,9 @@ class KindRules:
 
 RULES: dict[DocumentKind, KindRules] = {
     DocumentKind.TAG_POLICY: KindRules(TAG_POLICY_SCHEMA, tag_policy_checks),
+    DocumentKind.UNIT_COST_MODEL: KindRules(
+        unit_cost_rules.SCHEMA, unit_cost_rules.unit_cost_checks
+    ),
+    DocumentKind.RATE_CARD: KindRules(rate_card_rules.SCHEMA, rate_card_rules.rate_card_checks),
     DocumentKind.ALLOCATION_MODEL: KindRules(ALLOCATION_SCHEMA, allocation_model_errors),
 }
