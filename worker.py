@@ -25,6 +25,7 @@ from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
 from activities.costs.actuals import CostActualsActivities
 from activities.costs.discover import CostFileDiscovery
+from activities.costs.document_review import DocumentReviewActivities
 from activities.costs.fetch import CostFileFetching
 from activities.costs.freshness import CostFreshness
 from activities.costs.ingest import CostLoadActivities
@@ -142,6 +143,17 @@ def build_cost_activities(
         fetching.discard_fetched_cost_files,
         notices.notify_cost_owners,
         CostFreshness(sessions, notices).check_cost_freshness,
+        *_governance_activities(sessions),
+    ]
+
+
+def _governance_activities(sessions: sessionmaker[Session]) -> list[Callable[..., Any]]:
+    """Change control of governed cost documents, and the inbox tasks it shows."""
+    review = DocumentReviewActivities(sessions)
+    return [
+        review.route_document_review,
+        review.decide_cost_document,
+        review.project_governance_task,
     ]
 
 

@@ -18,6 +18,7 @@ class WorkflowType:
     COST_LOAD: Final = "CostLoad"
     COST_FRESHNESS: Final = "CostFreshness"
     COST_REFRESH: Final = "CostRefresh"
+    COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
 
 
 class PoUpdate:
@@ -80,6 +81,9 @@ class Activity:
     CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
     COST_FILES_CURRENT: Final = "cost_files_current"
     DISCARD_FETCHED_COST_FILES: Final = "discard_fetched_cost_files"
+    ROUTE_DOCUMENT_REVIEW: Final = "route_document_review"
+    DECIDE_COST_DOCUMENT: Final = "decide_cost_document"
+    PROJECT_GOVERNANCE_TASK: Final = "project_governance_task"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -5,6 +5,7 @@ from models.base import Base
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.costs.governance_tasks import GovernanceTaskRow
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
 from models.costs.records import (
@@ -61,6 +62,7 @@ __all__ = [
     "ErpFeedCursor",
     "ErpStatusRow",
     "GlAccount",
+    "GovernanceTaskRow",
     "IdempotencyKey",
     "ItService",
     "ItsmDelivery",

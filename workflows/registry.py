@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from temporalio.worker import UnsandboxedWorkflowRunner
 
+from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
 from workflows.digest import NotificationDigestWorkflow
@@ -22,6 +23,7 @@ WORKFLOWS: list[type] = [
     CostLoadWorkflow,
     CostRefreshWorkflow,
     CostFreshnessWorkflow,
+    DocumentReviewWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

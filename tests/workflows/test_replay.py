@@ -38,6 +38,7 @@ REQUIRED = {
     "cost_load_in_parts",  # a month in two parts of one account, one load of both
     "cost_refresh",  # the scheduled refresh of the last closed and the open month
     "cost_freshness",
+    "cost_document_review",  # a rate card's change reminded, escalated, then approved
 }
 
 
