@@ -40,6 +40,7 @@ from api.web import (
     cost_source_actions,
     cost_source_pages,
     delegation_pages,
+    document_review_page,
     inbox_page,
     landing,
     link_pages,
@@ -139,6 +140,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_pages.router,
         cost_source_pages.router,
         cost_source_actions.router,
+        document_review_page.router,
     ):
         app.include_router(router)
     declare_problems(app)
