@@ -46,7 +46,7 @@ async def _task_in_inbox(stack: e2e.Stack, user: str, version: int) -> dict[str,
     link = f"/costs/documents/{KIND}/versions/{version}"
     for _ in range(100):
         tasks = (await stack.get(user, "/api/inbox")).json()["tasks"]
-        found = [task for task in tasks if task["link"] == link]
+        found: list[dict[str, Any]] = [task for task in tasks if task["link"] == link]
         if found:
             return found[0]
         await asyncio.sleep(0.1)
