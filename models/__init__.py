@@ -20,6 +20,7 @@ from models.costs.records import (
     CostSourceOwner,
     QuarantinedLine,
 )
+from models.costs.tag_snapshots import TagSnapshot
 from models.costs.virtual_tags import VirtualTag
 from models.integrations.digest_items import DigestItem
 from models.integrations.erp_events import ErpFeedCursor, ErpStatusRow
@@ -73,6 +74,7 @@ __all__ = [
     "Project",
     "PurchaseOrder",
     "QuarantinedLine",
+    "TagSnapshot",
     "TaxCode",
     "UsedLink",
     "User",

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
+from models.costs.tag_policy_rules import TAG_POLICY_SCHEMA, tag_policy_checks
 from models.document_errors import DocumentError
 
 StoredChecks = Callable[[Session, dict[str, Any]], list[DocumentError]]
@@ -28,4 +29,6 @@ class KindRules:
         return Draft202012Validator(self.schema)
 
 
-RULES: dict[DocumentKind, KindRules] = {}
+RULES: dict[DocumentKind, KindRules] = {
+    DocumentKind.TAG_POLICY: KindRules(TAG_POLICY_SCHEMA, tag_policy_checks),
+}
