@@ -5,6 +5,7 @@ from models.base import Base
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
 from models.costs.governance_tasks import GovernanceTaskRow
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
@@ -36,6 +37,9 @@ from models.vendors.records import CatalogItem, Contract, Vendor
 from models.vendors.tax_codes import TaxCode
 
 __all__ = [
+    "AllocationAmount",
+    "AllocationDriver",
+    "AllocationRun",
     "ApiToken",
     "ApprovalDecision",
     "ApprovalPolicy",

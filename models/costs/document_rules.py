@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
+from models.costs.allocation_schema import ALLOCATION_SCHEMA, allocation_model_errors
 from models.costs.tag_policy_rules import TAG_POLICY_SCHEMA, tag_policy_checks
 from models.document_errors import DocumentError
 
@@ -31,4 +32,5 @@ class KindRules:
 
 RULES: dict[DocumentKind, KindRules] = {
     DocumentKind.TAG_POLICY: KindRules(TAG_POLICY_SCHEMA, tag_policy_checks),
+    DocumentKind.ALLOCATION_MODEL: KindRules(ALLOCATION_SCHEMA, allocation_model_errors),
 }

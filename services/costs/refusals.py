@@ -28,6 +28,7 @@ COST_RULES: dict[str, RefusalKind] = {
     "wrong_format": RefusalKind.INVALID,
     "source_exists": RefusalKind.CONFLICT,
     "load_running": RefusalKind.CONFLICT,
+    "no_allocation_model": RefusalKind.CONFLICT,
 }
 
 

@@ -2,7 +2,7 @@
 do, for their inbox.
 
 Revision ID: 0019_governance_tasks
-Revises: 0015_cost_governance
+Revises: 0017_allocation
 Create Date: 2026-12-07 15:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019_governance_tasks"
-down_revision: str | None = "0015_cost_governance"
+down_revision: str | None = "0017_allocation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
