@@ -31,6 +31,7 @@ from activities.costs.freshness import CostFreshness
 from activities.costs.ingest import CostLoadActivities
 from activities.costs.notify import CostOwnerNotices
 from activities.costs.reconcile import CostReconcileActivities
+from activities.costs.remediation import RemediationActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
@@ -148,12 +149,16 @@ def build_cost_activities(
 
 
 def _governance_activities(sessions: sessionmaker[Session]) -> list[Callable[..., Any]]:
-    """Change control of governed cost documents, and the inbox tasks it shows."""
+    """Change control of governed cost documents, tag remediation, and the inbox tasks they
+    show."""
     review = DocumentReviewActivities(sessions)
+    remediation = RemediationActivities(sessions)
     return [
         review.route_document_review,
         review.decide_cost_document,
         review.project_governance_task,
+        remediation.remediation_findings,
+        remediation.open_remediations,
     ]
 
 

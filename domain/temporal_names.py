@@ -19,6 +19,11 @@ class WorkflowType:
     COST_FRESHNESS: Final = "CostFreshness"
     COST_REFRESH: Final = "CostRefresh"
     COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
+    TAG_REMEDIATION: Final = "TagRemediation"
+
+
+class RemediationSignal:
+    RECHECK: Final = "recheck"
 
 
 class PoUpdate:
@@ -84,6 +89,8 @@ class Activity:
     ROUTE_DOCUMENT_REVIEW: Final = "route_document_review"
     DECIDE_COST_DOCUMENT: Final = "decide_cost_document"
     PROJECT_GOVERNANCE_TASK: Final = "project_governance_task"
+    REMEDIATION_FINDINGS: Final = "remediation_findings"
+    OPEN_REMEDIATIONS: Final = "open_remediations"
 
 
 def workflow_id_for(po_number: str) -> str:

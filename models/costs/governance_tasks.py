@@ -65,3 +65,16 @@ def open_tasks_for(session: Session, username: str) -> Sequence[GovernanceTaskRo
 
 def task_of(session: Session, workflow_id: str) -> GovernanceTaskRow | None:
     return session.get(GovernanceTaskRow, workflow_id)
+
+
+def open_task_ids(session: Session, kind: str, period: str) -> list[str]:
+    """The workflow ids of the open tasks of ``kind`` about ``period`` (their ``period`` fact)."""
+    return list(
+        session.scalars(
+            select(GovernanceTaskRow.workflow_id).where(
+                GovernanceTaskRow.kind == kind,
+                GovernanceTaskRow.outcome.is_(None),
+                GovernanceTaskRow.facts["period"].astext == period,
+            )
+        )
+    )

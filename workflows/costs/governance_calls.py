@@ -9,6 +9,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.chain import Tier
     from domain.costs.document_review import DocumentReviewStart, DocumentVerdict
     from domain.costs.governance_tasks import GovernanceTask
+    from domain.costs.remediation import RemediationFindings, RemediationStart
     from domain.temporal_names import Activity
     from workflows.activity_calls import DATABASE, call
 
@@ -25,3 +26,15 @@ async def decide_cost_document(verdict: DocumentVerdict) -> str:
 
 async def project_task(task: GovernanceTask) -> None:
     await call(Activity.PROJECT_GOVERNANCE_TASK, [task], DATABASE)
+
+
+async def remediation_findings(start: RemediationStart) -> RemediationFindings:
+    findings: RemediationFindings = await call(
+        Activity.REMEDIATION_FINDINGS, [start], DATABASE, RemediationFindings
+    )
+    return findings
+
+
+async def open_remediations(period: str) -> list[str]:
+    ids: list[str] = await call(Activity.OPEN_REMEDIATIONS, [period], DATABASE, list[str])
+    return ids
