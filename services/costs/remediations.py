@@ -117,7 +117,7 @@ def _add(sessions: sessionmaker[Session], user: User, request: VirtualTagRequest
             by=user,
             at=now,
         )
-        return _consequences(session, tag, user, now)
+        return reallocate(session, tag, user, now)
 
 
 def _retire(sessions: sessionmaker[Session], user: User, tag_id: int) -> Remapped:
@@ -129,10 +129,10 @@ def _retire(sessions: sessionmaker[Session], user: User, tag_id: int) -> Remappe
             raise CostRefused("unknown_virtual_tag", f"no virtual tag {tag_id}")
         now = datetime.now(UTC)
         retire_virtual_tag(session, tag, by=user, at=now)
-        return _consequences(session, tag, user, now)
+        return reallocate(session, tag, user, now)
 
 
-def _consequences(session: Session, tag: VirtualTag, user: User, at: datetime) -> Remapped:
+def reallocate(session: Session, tag: VirtualTag, user: User, at: datetime) -> Remapped:
     """Each period the tag touches that had been allocated is allocated again, as a new run."""
     periods = periods_named(session, tag)
     redone = [p for p in periods if latest_run(session, allocation_period(p)) is not None]
