@@ -28,6 +28,7 @@ from api.routes import (
     me,
     policies,
     purchase_orders,
+    remediations,
     reports,
     requisitions,
 )
@@ -48,6 +49,7 @@ from api.web import (
     po_page,
     policy_pages,
     preference_pages,
+    remediation_page,
     report_pages,
     requisition_pages,
     summary_page,
@@ -121,6 +123,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         costs.router,
         cost_sources.router,
         cost_documents.router,
+        remediations.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -141,6 +144,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_source_pages.router,
         cost_source_actions.router,
         document_review_page.router,
+        remediation_page.router,
     ):
         app.include_router(router)
     declare_problems(app)
