@@ -32,7 +32,11 @@ router = APIRouter(prefix="/api/costs", tags=["costs"], route_class=RefusalRoute
 Governor = Annotated[User, Depends(require_role(Role.FINANCE, Role.FINOPS, Role.ADMIN))]
 
 
-@router.post("/remediations/{period}", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/remediations/{period}",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "no tag policy is in force (`no_tag_policy`)"}},
+)
 async def start(period: str, _: Governor, runtime: RuntimeDep) -> RemediationsStarted:
     """Start the remediation of each owner of a resource breaking the tag policy in ``period``
     (``YYYY-MM``); an owner's running one goes on. 409 ``no_tag_policy`` without a policy."""
@@ -47,7 +51,11 @@ def virtual_tags(_: CurrentUser, session: SessionDep) -> list[VirtualTagOut]:
     return [VirtualTagOut.model_validate(tag) for tag in active_virtual_tags(session)]
 
 
-@router.post("/virtual-tags", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/virtual-tags",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {"description": "the caller may not map this (`not_entitled`)"}},
+)
 async def add(body: VirtualTagIn, user: CurrentUser, runtime: RuntimeDep) -> VirtualTagRemapped:
     """Set a tag on every line a resource, sub-account, billing account or service names, past
     periods included; answers with the periods it touched and those allocated again. 403

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.field_types import MultiLine
 from api.schemas.body import RequestBody
 from domain.catalog import Decision
 from domain.costs.document_review import ReviewStatus
@@ -44,7 +45,7 @@ class DocumentProposed(BaseModel):
 
 class DocumentDecisionIn(RequestBody):
     action: Literal[Decision.APPROVE, Decision.REJECT]
-    comment: str = Field(default="", max_length=LONG_TEXT)
+    comment: MultiLine = Field(default="", max_length=LONG_TEXT)
 
 
 class DocumentDecisionOut(BaseModel):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.field_types import MultiLine, SingleLine
 from api.schemas.body import RequestBody
 from domain.costs.governance import VirtualTagMatch
 
@@ -17,10 +18,10 @@ class RemediationsStarted(BaseModel):
 
 class VirtualTagIn(RequestBody):
     match: VirtualTagMatch
-    match_value: str = Field(min_length=1, max_length=1000)
-    key: str = Field(min_length=1, max_length=200)
-    value: str = Field(min_length=1, max_length=1000)
-    reason: str = Field(default="", max_length=500)
+    match_value: SingleLine = Field(min_length=1, max_length=1000)
+    key: SingleLine = Field(min_length=1, max_length=200)
+    value: SingleLine = Field(min_length=1, max_length=1000)
+    reason: MultiLine = Field(default="", max_length=500)
 
 
 class VirtualTagOut(BaseModel):
