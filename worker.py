@@ -25,11 +25,13 @@ from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
 from activities.costs.actuals import CostActualsActivities
 from activities.costs.discover import CostFileDiscovery
+from activities.costs.document_review import DocumentReviewActivities
 from activities.costs.fetch import CostFileFetching
 from activities.costs.freshness import CostFreshness
 from activities.costs.ingest import CostLoadActivities
 from activities.costs.notify import CostOwnerNotices
 from activities.costs.reconcile import CostReconcileActivities
+from activities.costs.remediation import RemediationActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
@@ -142,6 +144,21 @@ def build_cost_activities(
         fetching.discard_fetched_cost_files,
         notices.notify_cost_owners,
         CostFreshness(sessions, notices).check_cost_freshness,
+        *_governance_activities(sessions),
+    ]
+
+
+def _governance_activities(sessions: sessionmaker[Session]) -> list[Callable[..., Any]]:
+    """Change control of governed cost documents, tag remediation, and the inbox tasks they
+    show."""
+    review = DocumentReviewActivities(sessions)
+    remediation = RemediationActivities(sessions)
+    return [
+        review.route_document_review,
+        review.decide_cost_document,
+        review.project_governance_task,
+        remediation.remediation_findings,
+        remediation.open_remediations,
     ]
 
 

@@ -30,6 +30,7 @@ from api.routes import (
     me,
     policies,
     purchase_orders,
+    remediations,
     reports,
     requisitions,
     tag_governance,
@@ -45,6 +46,7 @@ from api.web import (
     cost_source_actions,
     cost_source_pages,
     delegation_pages,
+    document_review_page,
     inbox_page,
     landing,
     link_pages,
@@ -52,6 +54,7 @@ from api.web import (
     po_page,
     policy_pages,
     preference_pages,
+    remediation_page,
     report_pages,
     requisition_pages,
     summary_page,
@@ -130,6 +133,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         allocations.router,
         chargeback.router,
         chargeback.unit_costs_router,
+        remediations.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -152,6 +156,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_source_actions.router,
         tag_compliance_pages.router,
         allocation_pages.router,
+        document_review_page.router,
+        remediation_page.router,
     ):
         app.include_router(router)
     declare_problems(app)

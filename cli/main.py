@@ -17,6 +17,7 @@ from cli.config import database_engine, load_settings, migration_engine, reachab
 from cli.costs import costs
 from cli.policies import policy
 from cli.purchase_orders import po
+from cli.remediation import remediate
 from cli.seed import load_demo_data
 from cli.tags import tags
 from devstack import SetupError
@@ -32,6 +33,7 @@ app.add_typer(policy, name="policy")
 app.add_typer(budget, name="budget")
 app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
+costs.command("remediate")(remediate)
 app.add_typer(costs, name="costs")
 app.add_typer(tags, name="tags")
 app.add_typer(chargeback, name="chargeback")

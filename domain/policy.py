@@ -89,6 +89,19 @@ class LowRiskRule:
     service_types: tuple[ServiceType, ...] = ()
 
 
+# A change to a governed cost document waits on finance unless the policy says otherwise.
+FINANCE_REVIEW = (
+    TierSpec(
+        "finance",
+        (
+            BranchSpec(
+                "finance", ApproverSpec(role=Role.FINANCE), fallback=ApproverSpec(role=Role.FINOPS)
+            ),
+        ),
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -109,3 +122,6 @@ class Policy:
     approved_change_required_when: tuple[Condition, ...] = ()
     # The POs approvers may approve together from the inbox; none when unset.
     low_risk: LowRiskRule | None = None
+    # Who approves a change to a governed cost document (tag policy, allocation model, unit-cost
+    # model, rate card), tier by tier; its author never does.
+    cost_document_tiers: tuple[TierSpec, ...] = FINANCE_REVIEW

@@ -67,7 +67,20 @@ def _options(document: Mapping[str, Any]) -> dict[str, Any]:
         options["approved_change_required_when"] = tuple(map(_condition, conditions))
     if "low_risk" in document:
         options["low_risk"] = _low_risk(document["low_risk"])
+    if "cost_document_changes" in document:
+        options["cost_document_tiers"] = _document_tiers(document["cost_document_changes"])
     return options
+
+
+def _document_tiers(section: Mapping[str, Any]) -> tuple[TierSpec, ...]:
+    """A document change passes every tier: a condition on a requisition cannot hold for it."""
+    path = "cost_document_changes.tiers"
+    for index, tier in enumerate(section["tiers"]):
+        if "when" in tier:
+            raise PolicyError(f"{path}[{index}].when: a document change passes every tier")
+    tiers = tuple(_tier(tier, f"{path}[{index}]") for index, tier in enumerate(section["tiers"]))
+    _check_unique([tier.name for tier in tiers], path, "tier")
+    return tiers
 
 
 def _tier(tier: Mapping[str, Any], path: str) -> TierSpec:

@@ -42,10 +42,20 @@ def route(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> list
     none of these has anyone.
     """
     return [
-        Tier(tier.name, [_branch(tier.name, spec, requisition, facts) for spec in tier.branches])
+        _tier(tier, requisition.requester, facts)
         for tier in policy.tiers
         if applies(tier, requisition, facts)
     ]
+
+
+def route_change(tiers: Iterable[TierSpec], author: str, facts: RoutingFacts) -> list[Tier]:
+    """The tiers a change to a governed document must pass: every one, in order, naming its
+    people as ``route`` does with the author in the requester's place (never among them)."""
+    return [_tier(tier, author, facts) for tier in tiers]
+
+
+def _tier(tier: TierSpec, requester: str, facts: RoutingFacts) -> Tier:
+    return Tier(tier.name, [_branch(tier.name, spec, requester, facts) for spec in tier.branches])
 
 
 def emergency_tier(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> Tier | None:
@@ -61,7 +71,7 @@ def emergency_tier(requisition: Requisition, policy: Policy, facts: RoutingFacts
         deadline_minutes=EMERGENCY_DEADLINE_HOURS * 60,
         reminder_minutes=EMERGENCY_REMINDER_HOURS * 60,
     )
-    return Tier(EMERGENCY_TIER, [_branch(EMERGENCY_TIER, spec, requisition, facts)])
+    return Tier(EMERGENCY_TIER, [_branch(EMERGENCY_TIER, spec, requisition.requester, facts)])
 
 
 def applies(tier: TierSpec, requisition: Requisition, facts: RoutingFacts) -> bool:
@@ -107,8 +117,7 @@ def resolve(spec: ApproverSpec, requester: str, facts: RoutingFacts) -> list[str
     return _without(people, requester)
 
 
-def _branch(tier: str, spec: BranchSpec, requisition: Requisition, facts: RoutingFacts) -> Branch:
-    requester = requisition.requester
+def _branch(tier: str, spec: BranchSpec, requester: str, facts: RoutingFacts) -> Branch:
     eligible = resolve(spec.approvers, requester, facts)
     fallback = resolve(spec.fallback, requester, facts) if spec.fallback else []
     pool = _without(facts.role_members.get(Role.PROCUREMENT.value, ()), requester)

@@ -18,6 +18,12 @@ class WorkflowType:
     COST_LOAD: Final = "CostLoad"
     COST_FRESHNESS: Final = "CostFreshness"
     COST_REFRESH: Final = "CostRefresh"
+    COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
+    TAG_REMEDIATION: Final = "TagRemediation"
+
+
+class RemediationSignal:
+    RECHECK: Final = "recheck"
 
 
 class PoUpdate:
@@ -80,6 +86,11 @@ class Activity:
     CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
     COST_FILES_CURRENT: Final = "cost_files_current"
     DISCARD_FETCHED_COST_FILES: Final = "discard_fetched_cost_files"
+    ROUTE_DOCUMENT_REVIEW: Final = "route_document_review"
+    DECIDE_COST_DOCUMENT: Final = "decide_cost_document"
+    PROJECT_GOVERNANCE_TASK: Final = "project_governance_task"
+    REMEDIATION_FINDINGS: Final = "remediation_findings"
+    OPEN_REMEDIATIONS: Final = "open_remediations"
 
 
 def workflow_id_for(po_number: str) -> str:

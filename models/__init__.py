@@ -7,6 +7,7 @@ from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
+from models.costs.governance_tasks import GovernanceTaskRow
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
 from models.costs.records import (
@@ -69,6 +70,7 @@ __all__ = [
     "ErpFeedCursor",
     "ErpStatusRow",
     "GlAccount",
+    "GovernanceTaskRow",
     "IdempotencyKey",
     "ItService",
     "ItsmDelivery",

@@ -36,6 +36,8 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "duplicate_invoice": RefusalKind.CONFLICT,
     "invalid_amount": RefusalKind.INVALID,
     "above_ceiling": RefusalKind.INVALID,
+    "author_may_not_decide": RefusalKind.FORBIDDEN,
+    "invalid_action": RefusalKind.INVALID,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from temporalio.worker import UnsandboxedWorkflowRunner
 
+from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
+from workflows.costs.remediation import TagRemediationWorkflow
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -22,6 +24,8 @@ WORKFLOWS: list[type] = [
     CostLoadWorkflow,
     CostRefreshWorkflow,
     CostFreshnessWorkflow,
+    DocumentReviewWorkflow,
+    TagRemediationWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

@@ -22,6 +22,10 @@ COST_SOURCE = SearchAttributeKey.for_keyword("CostSource")
 BILLING_PERIOD = SearchAttributeKey.for_keyword("BillingPeriod")
 LOAD_STATUS = SearchAttributeKey.for_keyword("LoadStatus")
 LOAD_ROWS = SearchAttributeKey.for_int("LoadRows")
+# Governance: the cost document under review (``rate_card v3``) or the remediation's owner and
+# period, and how it stands.
+COST_DOCUMENT = SearchAttributeKey.for_keyword("CostDocument")
+GOVERNANCE_STATUS = SearchAttributeKey.for_keyword("GovernanceStatus")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     PO_NUMBER,
@@ -36,4 +40,6 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     BILLING_PERIOD,
     LOAD_STATUS,
     LOAD_ROWS,
+    COST_DOCUMENT,
+    GOVERNANCE_STATUS,
 )

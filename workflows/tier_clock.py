@@ -5,6 +5,7 @@ fact."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from temporalio import workflow
 
@@ -21,7 +22,7 @@ async def run_tier(po: Recorder, routed: Routed, index: int) -> Verdict:
     and the clock paused while the requester is asked for information."""
     approval, state = routed.approval, po.state
     tier = approval.tiers[index]
-    reminders = _start_tier(tier)
+    reminders = start_tier(tier)
     approvers = [person for branch in tier.branches for person in branch.waiting_on()]
     await po.record("tier.opened", "poflow", comment=tier.name)
     await notify_approvers(po, approvers, tier)
@@ -46,7 +47,18 @@ async def run_chain(po: Recorder, routed: Routed) -> Verdict:
     return Verdict.CANCELLED if state.cancel_request else Verdict.APPROVED
 
 
-def _start_tier(tier: Tier) -> dict[str, datetime]:
+class ClockVoice(Protocol):
+    """How a workflow whose approvers a tier's clock chases records a change and tells someone."""
+
+    async def record(self, action: str, actor: str, *, comment: str) -> None: ...
+
+    async def notify(
+        self, person: str, kind: str, subject: str, facts: dict[str, object]
+    ) -> None: ...
+
+
+def start_tier(tier: Tier) -> dict[str, datetime]:
+    """Start the tier's clocks now; each branch's first reminder time, by branch name."""
     now = workflow.now()
     open_tier(tier, now)
     return {b.name: now + timedelta(minutes=b.reminder_minutes) for b in tier.branches}
@@ -74,7 +86,7 @@ async def _wait_for_answer(po: Recorder, routed: Routed) -> None:
 async def _wait_or_timer(
     po: Recorder, routed: Routed, tier: Tier, reminders: dict[str, datetime]
 ) -> None:
-    times = [*reminders.values(), *(b.deadline_at for b in tier.branches if b.deadline_at)]
+    times = next_alarms(tier, reminders)
     if po.view.emergency_post_facto_due and po.view.status is PoStatus.ISSUED:
         times.append(po.view.emergency_post_facto_due)
     timeout = max(min(times) - workflow.now(), timedelta(seconds=1)) if times else None
@@ -82,34 +94,42 @@ async def _wait_or_timer(
         await _on_timer(po, routed, tier, reminders)
 
 
+def next_alarms(tier: Tier, reminders: dict[str, datetime]) -> list[datetime]:
+    """When the tier's clock rings next: each branch's reminder and deadline."""
+    return [*reminders.values(), *(b.deadline_at for b in tier.branches if b.deadline_at)]
+
+
 async def _on_timer(
     po: Recorder, routed: Routed, tier: Tier, reminders: dict[str, datetime]
 ) -> None:
     now = workflow.now()
+    await ring(po, po.view.po_number, tier, reminders, now)
+    await _post_facto_overdue(po, routed, now)
+
+
+async def ring(
+    voice: ClockVoice, name: str, tier: Tier, reminders: dict[str, datetime], now: datetime
+) -> None:
+    """Past a branch's deadline, escalate it (to its fallback, then the escalation pool) and
+    tell those it reached; past its reminder time, remind those it still waits on."""
     for branch in tier.branches:
         if branch.approved:
             continue
         if branch.deadline_at and branch.deadline_at <= now:
             added = escalate(branch, now)
-            await po.record(
+            await voice.record(
                 "tier.escalated" if added else "tier.overdue",
                 "poflow",
                 comment=f"{tier.name}/{branch.name} → {', '.join(added) or 'nobody left'}",
             )
             for person in added:
-                await po.notify(
-                    person,
-                    "escalation",
-                    f"{po.view.po_number} escalated to you",
-                    {"tier": tier.name},
+                await voice.notify(
+                    person, "escalation", f"{name} escalated to you", {"tier": tier.name}
                 )
         elif reminders[branch.name] <= now:
             reminders[branch.name] = now + timedelta(minutes=branch.reminder_minutes)
             for person in branch.waiting_on():
-                await po.notify(
-                    person, "reminder", f"Reminder: {po.view.po_number}", {"tier": tier.name}
-                )
-    await _post_facto_overdue(po, routed, now)
+                await voice.notify(person, "reminder", f"Reminder: {name}", {"tier": tier.name})
 
 
 async def _post_facto_overdue(po: Recorder, routed: Routed, now: datetime) -> None:

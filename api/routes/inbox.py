@@ -13,7 +13,8 @@ from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.idempotency import IdempotencyHeader
 from api.routes.purchase_orders import Decider
 from api.schemas.bulk_approval import BulkApprovalIn, BulkApprovalOut
-from api.schemas.inbox import Inbox, InboxItem, RecentDecision
+from api.schemas.inbox import Inbox, InboxItem, RecentDecision, TaskItem
+from models.costs.governance_tasks import open_tasks_for
 from models.purchase_orders.inbox import InboxRow, inbox, recently_decided
 from services.bulk_approval import approve_low_risk
 
@@ -24,13 +25,15 @@ router = APIRouter(prefix="/api", tags=["inbox"])
 def my_inbox(user: CurrentUser, session: SessionDep) -> Inbox:
     """POs whose current tier waits on the caller, then those waiting on a delegator of an
     active delegation to the caller (``on_behalf_of`` names them); soonest deadline first.
-    ``recently_decided`` holds the caller's last 20 decisions."""
+    ``recently_decided`` holds the caller's last 20 decisions; ``tasks`` the governance tasks
+    (a cost document's review, a tag remediation) waiting on the caller."""
     now = datetime.now(UTC)
     return Inbox(
         items=[_item(row) for row in inbox(session, user, now)],
         recently_decided=[
             RecentDecision.model_validate(row) for row in recently_decided(session, user)
         ],
+        tasks=[TaskItem.model_validate(row) for row in open_tasks_for(session, user.username)],
     )
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.field_types import MultiLine
 from api.schemas.body import RequestBody
+from domain.catalog import Decision
+from domain.costs.document_review import ReviewStatus
 from domain.costs.governance import DocumentKind, DocumentStatus
+from domain.intake import LONG_TEXT
 
 
 class DocumentIn(RequestBody):
@@ -37,3 +41,18 @@ class DocumentProposed(BaseModel):
     kind: DocumentKind
     version: int
     status: DocumentStatus
+
+
+class DocumentDecisionIn(RequestBody):
+    action: Literal[Decision.APPROVE, Decision.REJECT]
+    comment: MultiLine = Field(default="", max_length=LONG_TEXT)
+
+
+class DocumentDecisionOut(BaseModel):
+    """Where the review stands after the decision: ``approved`` once the version is in force."""
+
+    kind: DocumentKind
+    version: int
+    status: ReviewStatus
+    waiting_on: list[str]
+    decided_by: str | None

@@ -38,6 +38,20 @@ class RecentDecision(BaseModel):
     on_behalf_of: str | None
 
 
+class TaskItem(BaseModel):
+    """A governance task waiting on the caller: a cost document's review, a tag remediation."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    workflow_id: str
+    kind: str
+    title: str
+    link: str
+    deadline: datetime | None
+    opened_at: datetime
+
+
 class Inbox(BaseModel):
     items: list[InboxItem]
     recently_decided: list[RecentDecision]
+    tasks: list[TaskItem] = []

@@ -16,6 +16,7 @@ from api.deps import SessionDep, TemporalDep
 from api.web.render import render
 from api.web.session import CsrfChecked, PageUser
 from domain.catalog import PoStatus
+from models.costs.governance_tasks import open_tasks_for
 from models.people.records import User
 from models.purchase_orders.inbox import InboxRow, inbox, recently_decided
 from models.purchase_orders.worklist import InboxSort, low_risk_refusals, sorted_worklist
@@ -52,12 +53,14 @@ async def inbox_page(
     reasons = await run_in_threadpool(low_risk_refusals, session, [r.po.po_number for r in rows])
     decided = await run_in_threadpool(recently_decided, session, user)
     questions = await run_in_threadpool(_questions_for, rows, user)
+    tasks = await run_in_threadpool(open_tasks_for, session, user.username)
     context = {
         "title": "Inbox",
         "rows": rows,
         "low_risk": {number for number, reason in reasons.items() if reason is None},
         "decided": decided,
         "questions": questions,
+        "tasks": tasks,
         "centers": centers,
         "cost_center": cost_center,
         "overdue": overdue,

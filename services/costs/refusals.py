@@ -29,6 +29,9 @@ COST_RULES: dict[str, RefusalKind] = {
     "source_exists": RefusalKind.CONFLICT,
     "load_running": RefusalKind.CONFLICT,
     "no_allocation_model": RefusalKind.CONFLICT,
+    "no_tag_policy": RefusalKind.CONFLICT,
+    "not_entitled": RefusalKind.FORBIDDEN,
+    "unknown_virtual_tag": RefusalKind.INVALID,
 }
 
 

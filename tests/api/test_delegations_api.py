@@ -126,7 +126,7 @@ async def test_anyone_signed_in_reads_their_own_inbox(stack: Stack) -> None:
     for user in ("alex", "ines", "maria"):  # a requester, an auditor, an admin
         inbox = await stack.get(user, "/api/inbox")
         assert inbox.status_code == 200, (user, inbox.text)
-        assert set(inbox.json()) == {"items", "recently_decided"}
+        assert set(inbox.json()) == {"items", "recently_decided", "tasks"}
 
 
 async def test_deciders_manage_their_delegations_and_admins_see_every_one(stack: Stack) -> None:

@@ -38,6 +38,10 @@ REQUIRED = {
     "cost_load_in_parts",  # a month in two parts of one account, one load of both
     "cost_refresh",  # the scheduled refresh of the last closed and the open month
     "cost_freshness",
+    "cost_document_review",  # a rate card's change reminded, escalated, then approved
+    "tag_remediation_mapped",  # reminded, escalated to the manager, closed by virtual tags
+    "tag_remediation_fixed",  # closed when the next load shows the tags fixed
+    "cost_load_rechecks_remediations",  # the load tells the period's remediations (patched)
 }
 
 

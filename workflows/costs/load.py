@@ -28,8 +28,10 @@ with workflow.unsafe.imports_passed_through():
         PeriodFiles,
         StagedLoad,
     )
-    from domain.temporal_names import CostLoadQuery, WorkflowType
+    from domain.costs.remediation import Recheck
+    from domain.temporal_names import CostLoadQuery, RemediationSignal, WorkflowType
     from workflows import search_attributes as attributes
+    from workflows.costs import governance_calls
     from workflows.costs import load_calls as calls
 
 DISCOVERING, LOADING, SWAPPING = "discovering", "loading", "swapping"
@@ -37,6 +39,8 @@ LOADED, FAILED, UNCHANGED = "loaded", "failed", "unchanged"
 # Files of a run share the loads of the slices they hold (a month in several parts); runs begun
 # before refuse a slice in two files.
 FILES_SHARE_SLICES = "cost-load-files-share-slices"
+# Runs that meet this patch tell the period's open tag remediations to read their findings again.
+RECHECKS_REMEDIATIONS = "cost-load-rechecks-remediations"
 
 
 def problem_of(error: BaseException) -> str:
@@ -201,7 +205,19 @@ class CostLoadWorkflow:
                 await calls.notify_owners(result)
             except FailureError as error:
                 workflow.logger.warning("owners not told: %s", problem_of(error))
+        if result.status == LOADED and workflow.patched(RECHECKS_REMEDIATIONS):
+            await self._recheck_remediations(result.billing_period)
         return result
+
+    async def _recheck_remediations(self, period: str) -> None:
+        """The period's lines changed: each open remediation of it looks again whether its
+        owner's resources are tagged now. One that ended meanwhile is passed over."""
+        for workflow_id in await governance_calls.open_remediations(period):
+            handle = workflow.get_external_workflow_handle(workflow_id)
+            try:
+                await handle.signal(RemediationSignal.RECHECK, Recheck.LOAD)
+            except FailureError as error:
+                workflow.logger.warning("%s not told: %s", workflow_id, problem_of(error))
 
     def _show(self, status: str, rows: int = 0) -> None:
         self._status, self._rows = status, rows
