@@ -2,9 +2,12 @@
 
 from models.audit.entries import AuditEntry
 from models.base import Base
+from models.budgets.fixed_assets import FixedAsset
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionPerson
+from models.costs.card_transactions import CardTransaction
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
 from models.costs.records import (
@@ -42,6 +45,7 @@ __all__ = [
     "BudgetAlert",
     "BudgetLine",
     "BuiltinErpOrder",
+    "CardTransaction",
     "CatalogItem",
     "Contract",
     "CostAccountMapping",
@@ -60,6 +64,7 @@ __all__ = [
     "EmergencyException",
     "ErpFeedCursor",
     "ErpStatusRow",
+    "FixedAsset",
     "GlAccount",
     "IdempotencyKey",
     "ItService",
@@ -67,6 +72,9 @@ __all__ = [
     "ItsmTicket",
     "LedgerEntry",
     "NotificationPreference",
+    "OrgVersion",
+    "OrgVersionCenter",
+    "OrgVersionPerson",
     "OutboundMessage",
     "Project",
     "PurchaseOrder",
