@@ -24,7 +24,8 @@ def normalised_vendor_name(name: str) -> str:
     a processor's prefix and trailing legal forms removed, single spaces."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     folded = _PROCESSOR_PREFIX.sub("", folded.strip())
-    words = re.sub(r"[^a-z0-9]+", " ", folded).split()
+    # Dots join what they abbreviate ("S.A." is "sa"), other punctuation separates words.
+    words = re.sub(r"[^a-z0-9]+", " ", folded.replace(".", "")).split()
     while len(words) > 1 and words[-1] in _LEGAL_FORMS:
         words.pop()
     return " ".join(words)

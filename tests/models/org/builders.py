@@ -21,6 +21,7 @@ class Org:
     team: str
     team_id: int
     gl_id: int
+    gl: str
     finance: str
 
 
@@ -36,4 +37,4 @@ def an_org(engine: Engine) -> Org:
         gl = GlAccount(code=f"GL-{tag}", name="Cloud")
         session.add_all([team, gl])
         session.flush()
-        return Org(unit_a.code, unit_b.code, team.code, team.id, gl.id, finance.username)
+        return Org(unit_a.code, unit_b.code, team.code, team.id, gl.id, gl.code, finance.username)
