@@ -14,6 +14,7 @@ from api.guards import ErrorBoundary, RequestGuard
 from api.openapi import declare_problems
 from api.routes import (
     after_issue,
+    assets,
     audit,
     budgets,
     cost_centers,
@@ -26,10 +27,12 @@ from api.routes import (
     inbox,
     itsm,
     me,
+    org,
     policies,
     purchase_orders,
     reports,
     requisitions,
+    shadow_it,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
@@ -120,6 +123,9 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         costs.router,
         cost_sources.router,
         cost_documents.router,
+        org.router,
+        assets.router,
+        shadow_it.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,

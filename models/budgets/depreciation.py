@@ -6,7 +6,7 @@ one ``actual`` ledger entry on the asset's cost center and GL account, keyed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from domain.depreciation import AssetTerms, Charge, schedule
 from domain.fiscal import fiscal_period
 from models import CostCenter, FixedAsset, GlAccount, LedgerEntry
-from models.budgets.asset_store import DEPRECIATION_KEY
+from models.budgets.asset_store import DEPRECIATION_KEY, register_po_assets
 from models.budgets.postings import Account, Posting, append, lock_lines, posted
+from models.people.records import User
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,23 @@ def book_depreciation(
     return DepreciationRun(len(assets), posted_count, booked, currency)
 
 
+def depreciate(
+    session: Session,
+    through: date,
+    *,
+    capex_gl: str | None,
+    currency: str,
+    start_month: int,
+    by: User,
+    at: datetime,
+) -> tuple[list[str], DepreciationRun]:
+    """The monthly run: register the capital purchases that have no asset yet, then book every
+    asset's months up to ``through``. Returns the tags registered and what was booked."""
+    registered = register_po_assets(session, capex_gl=capex_gl, by=by, at=at)
+    run = book_depreciation(session, through, currency=currency, start_month=start_month)
+    return [asset.tag for asset in registered], run
+
+
 def asset_schedule(session: Session, asset: FixedAsset) -> list[ScheduledCharge]:
     """The asset's schedule, each month marked booked when the ledger holds it."""
     booked = set(
@@ -117,3 +135,33 @@ def _posting(
         reference=f"asset:{asset.tag}"[:120],
         note=f"depreciation {charge.month:%Y-%m}: {asset.description}"[:300],
     )
+
+
+@dataclass(frozen=True)
+class AssetBook:
+    """An asset, where it is booked, and what of its depreciation the ledger holds."""
+
+    asset: FixedAsset
+    cost_center: str
+    gl_account: str
+    booked_minor: int
+
+    @property
+    def book_value_minor(self) -> int:
+        return self.asset.cost_minor - self.booked_minor
+
+
+def asset_books(session: Session, *, po_number: str | None = None) -> list[AssetBook]:
+    """Every asset (or a PO's), by tag."""
+    query = (
+        select(FixedAsset, CostCenter.code, GlAccount.code)
+        .join(CostCenter, CostCenter.id == FixedAsset.cost_center_id)
+        .join(GlAccount, GlAccount.id == FixedAsset.gl_account_id)
+        .order_by(FixedAsset.tag)
+    )
+    if po_number is not None:
+        query = query.where(FixedAsset.po_number == po_number)
+    return [
+        AssetBook(asset, center, gl, booked_to_date(session, asset))
+        for asset, center, gl in session.execute(query).tuples()
+    ]

@@ -44,7 +44,15 @@ class OrgImport:
     note: str = ""
 
 
-def import_org(session: Session, org: OrgImport, *, by: User, at: datetime) -> OrgVersion:
+@dataclass(frozen=True)
+class ImportedOrg:
+    """The version stored, and each cost center it moved on its effective date: [from, to]."""
+
+    version: OrgVersion
+    moved: dict[str, list[str | None]]
+
+
+def import_org(session: Session, org: OrgImport, *, by: User, at: datetime) -> ImportedOrg:
     """Store ``org`` as the version in force from its effective date, audited; refused (nothing
     stored) when it brings nothing, names a cost center that does not exist, makes a cycle, or
     a version already starts that day."""
@@ -66,13 +74,13 @@ def import_org(session: Session, org: OrgImport, *, by: User, at: datetime) -> O
     after = parents_as_of(session, org.effective_from)
     if _newest(session, version) and org.effective_from <= at.date():
         _apply_today(session, after)
-    moved = {
+    moved: dict[str, list[str | None]] = {
         code: [before.get(code), parent]
         for code, parent in after.items()
         if before.get(code) != parent
     }
     _audit(session, version, by, at, moved)
-    return version
+    return ImportedOrg(version, moved)
 
 
 def _keep_baseline(session: Session, by: User) -> None:
@@ -121,6 +129,23 @@ def parents_as_of(session: Session, day: date) -> dict[str, str | None]:
 def business_units_as_of(session: Session, day: date) -> dict[str, str]:
     """Each cost center's business unit (the root of the hierarchy) as of ``day``."""
     return business_units(parents_as_of(session, day))
+
+
+@dataclass(frozen=True)
+class CenterPlace:
+    code: str
+    parent: str | None
+    business_unit: str
+
+
+def hierarchy_as_of(session: Session, day: date) -> tuple[date | None, list[CenterPlace]]:
+    """The effective date of the version in force on ``day`` (None: no import yet) and every
+    cost center's parent and business unit then, by code."""
+    version = version_in_force(session, day)
+    parents = parents_as_of(session, day)
+    units = business_units(parents)
+    places = [CenterPlace(code, parents[code], units[code]) for code in sorted(parents)]
+    return (version.effective_from if version else None), places
 
 
 def headcount(session: Session, period: date) -> dict[str, int]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from domain.org_chart import Placement, read_hierarchy, read_scim_users
 from models import AuditEntry, CostCenter, OrgVersion
 from models.budgets.org_history import (
+    ImportedOrg,
     OrgImport,
     OrgRefused,
     business_units_as_of,
@@ -30,7 +31,7 @@ def org(engine: Engine) -> Org:
     return an_org(engine)
 
 
-def _import(session: Session, org: Org, effective: date, **what: object) -> OrgVersion:
+def _import(session: Session, org: Org, effective: date, **what: object) -> ImportedOrg:
     user = find_user(session, org.finance)
     assert user is not None
     return import_org(session, OrgImport(effective, "csv", **what), by=user, at=NOW)  # type: ignore[arg-type]
