@@ -10,13 +10,16 @@ from typing import Annotated
 import typer
 
 from cli import accounts
+from cli.assets import assets
 from cli.audit import audit
 from cli.budgets import budget
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
 from cli.costs import costs
+from cli.org import org
 from cli.policies import policy
 from cli.purchase_orders import po
 from cli.seed import load_demo_data
+from cli.shadow_it import shadow
 from devstack import SetupError
 from devstack.postgres import resolve_database_url, stop_started_here
 from devstack.tcp_ports import port_in_use
@@ -31,6 +34,9 @@ app.add_typer(budget, name="budget")
 app.add_typer(po, name="po")
 app.add_typer(audit, name="audit")
 app.add_typer(costs, name="costs")
+app.add_typer(org, name="org")
+app.add_typer(assets, name="assets")
+app.add_typer(shadow, name="shadow-it")
 
 
 @app.command("up")
