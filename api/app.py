@@ -47,6 +47,7 @@ from api.web import (
     landing,
     link_pages,
     oidc,
+    org_pages,
     po_page,
     policy_pages,
     preference_pages,
@@ -145,6 +146,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         cost_pages.router,
         cost_source_pages.router,
         cost_source_actions.router,
+        org_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)
