@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from adapters.csv_table import read_csv_table
 from cli.budgets import Author, fail, finance_user
 from cli.config import database_engine, load_settings
 from domain.asset_register import RegisterError, read_asset_register
@@ -33,7 +34,8 @@ def register(
     """Register (or re-term) every asset of the CSV register."""
     settings = load_settings()
     try:
-        rows = read_asset_register(register_file.read_text())
+        table = read_csv_table(register_file.read_text())
+        rows = read_asset_register(table.header, table.rows)
         with unit_of_work(session_factory(database_engine(settings))) as session:
             stored = register_assets(
                 session,

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from adapters.csv_table import read_csv_table
 from cli.budgets import Author, fail, finance_user
 from cli.config import database_engine, load_settings
 from domain.money import Money
@@ -53,7 +54,7 @@ def import_version(
         org_import = OrgImport(
             _day(effective),
             "scim" if scim else "csv",
-            read_hierarchy(hierarchy.read_text()) if hierarchy else None,
+            _hierarchy(hierarchy),
             _people(people, scim),
             note,
         )
@@ -109,7 +110,17 @@ def _people(people: Path | None, scim: Path | None) -> list[Placement] | None:
             return read_scim_users(json.loads(scim.read_text()))
         except json.JSONDecodeError as error:
             raise OrgFileError(f"{scim.name} is not JSON ({error.msg})", "not_scim") from error
-    return read_people(people.read_text()) if people else None
+    if people is None:
+        return None
+    table = read_csv_table(people.read_text())
+    return read_people(table.header, table.rows)
+
+
+def _hierarchy(path: Path | None) -> dict[str, str | None] | None:
+    if path is None:
+        return None
+    table = read_csv_table(path.read_text())
+    return read_hierarchy(table.header, table.rows)
 
 
 def _day(text: str | None) -> date:

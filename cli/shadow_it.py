@@ -11,10 +11,11 @@ from typing import Annotated
 
 import typer
 
+from adapters.csv_table import read_csv_table
 from api.shadow_it_csv import shadow_it_csv
 from cli.budgets import Author, fail, finance_user
 from cli.config import database_engine, load_settings
-from domain.costs.card_statements import CardStatementError
+from domain.costs.card_statements import CardStatementError, read_card_statement
 from domain.money import Money
 from models.costs.card_import import import_card_statement
 from models.costs.shadow_it import shadow_it
@@ -58,8 +59,10 @@ def import_cards(
     settings = load_settings()
     try:
         with unit_of_work(session_factory(database_engine(settings))) as session:
+            table = read_csv_table(statement.read_text())
+            payments = read_card_statement(table.header, table.rows)
             imported = import_card_statement(
-                session, statement.read_text(), by=finance_user(session, author)
+                session, payments, digest=table.sha256, by=finance_user(session, author)
             )
     except CardStatementError as refused:
         raise fail(f"{refused} ({refused.rule})") from refused

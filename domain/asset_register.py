@@ -1,12 +1,12 @@
-"""An asset register exported as CSV (``tag, description, cost_center, gl_account, cost,
+"""An asset register exported as CSV (its header and rows, as ``adapters.csv_table`` reads
+them; ``tag, description, cost_center, gl_account, cost,
 currency, salvage, method, life_months, in_service[, po_number]``): each row read into the terms
 of a fixed asset, amounts as exact decimals of the row's currency; the first wrong row is
 named with its column."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import InvalidOperation
@@ -49,22 +49,23 @@ class RegisteredAsset:
     po_number: str | None = None
 
 
-def read_asset_register(text: str) -> list[RegisteredAsset]:
+def read_asset_register(
+    header: Sequence[str], rows: Sequence[Mapping[str, str]]
+) -> list[RegisteredAsset]:
     """Every row of the register, checked; a tag listed twice is refused."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or ())]
+    missing = [c for c in REGISTER_COLUMNS if c not in header]
     if missing:
         raise RegisterError(f"the header has no {', '.join(missing)} column", "missing_column")
     assets: list[RegisteredAsset] = []
-    for row, values in enumerate(reader, start=1):
-        asset = _asset(row, {k: (v or "").strip() for k, v in values.items() if k})
+    for row, values in enumerate(rows, start=1):
+        asset = _asset(row, values)
         if any(a.tag == asset.tag for a in assets):
             raise RegisterError(f"asset {asset.tag} is listed twice", "duplicate_asset", row)
         assets.append(asset)
     return assets
 
 
-def _asset(row: int, values: dict[str, str]) -> RegisteredAsset:
+def _asset(row: int, values: Mapping[str, str]) -> RegisteredAsset:
     for column in REGISTER_COLUMNS:
         if not values.get(column):
             raise RegisterError(f"no {column}", "missing_value", row)

@@ -1,14 +1,13 @@
 """The org as an HR system or an identity provider exports it: the cost-center hierarchy
-(center -> parent) and the org chart (person -> cost center, manager), read from CSV or from a
-SCIM 2.0 list of users (RFC 7643, enterprise extension: ``costCenter``, ``department``,
-``manager``). Reading checks each row and names the first wrong one; it knows nothing of which
-cost centers exist (the store checks that)."""
+(center -> parent) and the org chart (person -> cost center, manager), read from a CSV's header
+and rows (as ``adapters.csv_table`` reads them) or from a SCIM 2.0 list of users (RFC 7643,
+enterprise extension: ``costCenter``, ``department``, ``manager``). Reading checks each row and
+names the first wrong one; it knows nothing of which cost centers exist (the store checks
+that)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +35,13 @@ class Placement:
     manager: str | None
 
 
-def read_hierarchy(text: str) -> dict[str, str | None]:
+Rows = Sequence[Mapping[str, str]]
+
+
+def read_hierarchy(header: Sequence[str], rows: Rows) -> dict[str, str | None]:
     """``cost_center,parent`` rows (an empty parent: a business unit) as center -> parent."""
     parents: dict[str, str | None] = {}
-    for row, values in _csv_rows(text, CENTER_COLUMNS):
+    for row, values in _checked(header, rows, CENTER_COLUMNS):
         center = _required(values, "cost_center", row)
         if center in parents:
             raise OrgFileError(f"cost center {center} is listed twice", "duplicate_center", row)
@@ -48,7 +50,7 @@ def read_hierarchy(text: str) -> dict[str, str | None]:
     return parents
 
 
-def read_people(text: str) -> list[Placement]:
+def read_people(header: Sequence[str], rows: Rows) -> list[Placement]:
     """``person,cost_center,manager`` rows; a person listed once."""
     placements = [
         Placement(
@@ -56,7 +58,7 @@ def read_people(text: str) -> list[Placement]:
             _required(values, "cost_center", row),
             (values.get("manager") or "").strip() or None,
         )
-        for row, values in _csv_rows(text, PEOPLE_COLUMNS)
+        for row, values in _checked(header, rows, PEOPLE_COLUMNS)
     ]
     return _distinct(placements)
 
@@ -104,14 +106,15 @@ def business_units(parents: Mapping[str, str | None]) -> dict[str, str]:
     return units
 
 
-def _csv_rows(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or ()]
+def _checked(
+    header: Sequence[str], rows: Rows, columns: tuple[str, ...]
+) -> list[tuple[int, Mapping[str, str]]]:
     missing = [name for name in columns[:2] if name not in header]
     if missing:
         raise OrgFileError(f"the header has no {', '.join(missing)} column", "missing_column")
-    reader.fieldnames = header
-    return [(row, values) for row, values in enumerate(reader, start=1)]
+    if not rows:
+        raise OrgFileError("the file holds no row", "empty_file")
+    return list(enumerate(rows, start=1))
 
 
 def _required(values: Mapping[str, str | None], column: str, row: int) -> str:

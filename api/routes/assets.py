@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 from sqlalchemy import select
 
+from adapters.csv_table import read_csv_table
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.month_params import first_day
@@ -56,7 +57,8 @@ def register(
     """Register (or re-term) every asset of the CSV register; 422 naming the rule (and row) of
     the first that cannot be, and nothing is stored then."""
     try:
-        assets = read_asset_register(body.csv)
+        table = read_csv_table(body.csv)
+        assets = read_asset_register(table.header, table.rows)
         register_assets(
             session,
             assets,

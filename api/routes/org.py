@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from adapters.csv_table import read_csv_table
 from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.month_params import FromMonth, Month, ToMonth, first_day, month_range
@@ -22,7 +23,13 @@ from api.schemas.org import (
     RestatedOut,
 )
 from domain.catalog import Role
-from domain.org_chart import OrgFileError, read_hierarchy, read_people, read_scim_users
+from domain.org_chart import (
+    OrgFileError,
+    Placement,
+    read_hierarchy,
+    read_people,
+    read_scim_users,
+)
 from models.budgets.org_history import (
     OrgImport,
     OrgRefused,
@@ -104,12 +111,26 @@ def _org_import(body: OrgVersionIn) -> OrgImport:
         if body.scim is None:
             raise OrgFileError("a SCIM import carries its list of users in scim", "not_scim")
         people = read_scim_users(body.scim)
-        hierarchy = read_hierarchy(body.hierarchy_csv) if body.hierarchy_csv else None
+        hierarchy = _hierarchy(body.hierarchy_csv)
         return OrgImport(body.effective_from, "scim", hierarchy, people, body.note)
     return OrgImport(
         body.effective_from,
         "csv",
-        read_hierarchy(body.hierarchy_csv) if body.hierarchy_csv else None,
-        read_people(body.people_csv) if body.people_csv else None,
+        _hierarchy(body.hierarchy_csv),
+        _people(body.people_csv),
         body.note,
     )
+
+
+def _hierarchy(text: str | None) -> dict[str, str | None] | None:
+    if not text:
+        return None
+    table = read_csv_table(text)
+    return read_hierarchy(table.header, table.rows)
+
+
+def _people(text: str | None) -> list[Placement] | None:
+    if not text:
+        return None
+    table = read_csv_table(text)
+    return read_people(table.header, table.rows)

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
+from adapters.csv_table import read_csv_table
 from api.cost_access import COST_READERS
 from api.deps import SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.month_params import FromMonth, ToMonth, month_range
 from api.schemas.org import CardImportOut, CsvIn, ShadowSpendOut
 from domain.catalog import Role
-from domain.costs.card_statements import CardStatementError
+from domain.costs.card_statements import CardStatementError, read_card_statement
 from models.costs.card_import import import_card_statement
 from models.costs.shadow_it import ShadowSpend, shadow_it
 from models.people.records import User
@@ -37,7 +38,9 @@ def import_cards(body: CsvIn, user: Importer, session: SessionDep) -> CardImport
     """Import a card statement (``date, merchant, amount, currency, card_holder[, mcc,
     description]``); the same file again adds nothing; 422 naming the first wrong row."""
     try:
-        imported = import_card_statement(session, body.csv, by=user)
+        table = read_csv_table(body.csv)
+        payments = read_card_statement(table.header, table.rows)
+        imported = import_card_statement(session, payments, digest=table.sha256, by=user)
     except CardStatementError as error:
         raise Refused(422, str(error), rule=error.rule, row=error.row) from error
     return CardImportOut(**vars(imported))

@@ -1,12 +1,12 @@
-"""A corporate-card statement as CSV: ``date, merchant, amount, currency, card_holder`` and,
+"""A corporate-card statement as CSV (its header and rows, as ``adapters.csv_table`` reads
+them): ``date, merchant, amount, currency, card_holder`` and,
 optionally, ``mcc`` (the merchant category code, four digits) and ``description``. Each row is
 read into a transaction in integer minor units of its currency; the first wrong row is named
 with the rule it broke."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import InvalidOperation
@@ -40,22 +40,20 @@ class CardPayment:
     description: str = ""
 
 
-def read_card_statement(text: str) -> list[CardPayment]:
+def read_card_statement(
+    header: Sequence[str], rows: Sequence[Mapping[str, str]]
+) -> list[CardPayment]:
     """Every row of the statement, checked."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in reader.fieldnames or ()]
     missing = [name for name in _REQUIRED if name not in header]
     if missing:
         raise CardStatementError(f"the header has no {', '.join(missing)} column", "missing_column")
-    reader.fieldnames = header
-    payments = [_payment(row, values) for row, values in enumerate(reader, start=1)]
+    payments = [_payment(row, values) for row, values in enumerate(rows, start=1)]
     if not payments:
         raise CardStatementError("the statement holds no transaction", "empty_statement")
     return payments
 
 
-def _payment(row: int, raw: dict[str, str | None]) -> CardPayment:
-    values = {key: (value or "").strip() for key, value in raw.items() if key}
+def _payment(row: int, values: Mapping[str, str]) -> CardPayment:
     for column in _REQUIRED:
         if not values.get(column):
             raise CardStatementError(f"no {column}", "missing_value", row)

@@ -56,7 +56,7 @@ def register_assets(
 
 
 def register_po_assets(
-    session: Session, *, capex_gl: str | None, by: User, at: datetime
+    session: Session, *, capex_gl: str | None, by: User | None, at: datetime
 ) -> list[FixedAsset]:
     """An asset for every issued or closed PO whose requisition has an asset tag and that has
     none yet: its base amount, cost center and GL account (``capex_gl`` when the PO's is not a
@@ -113,7 +113,7 @@ def booked_any(session: Session, tag: str) -> bool:
 
 
 def _store(
-    session: Session, asset: RegisteredAsset, center: int, gl: int, by: User, at: datetime
+    session: Session, asset: RegisteredAsset, center: int, gl: int, by: User | None, at: datetime
 ) -> FixedAsset:
     row = session.scalar(select(FixedAsset).where(FixedAsset.tag == asset.tag))
     values = _values(asset, center, gl)
@@ -127,7 +127,7 @@ def _store(
         for name, value in values.items():
             setattr(row, name, value)
     else:
-        row = FixedAsset(**values, created_by_id=by.id)
+        row = FixedAsset(**values, created_by_id=by.id if by else None)
         session.add(row)
     session.flush()
     _audit(session, row, before, by, at)
@@ -171,14 +171,18 @@ def _id(session: Session, table: type[CostCenter] | type[GlAccount], code: str, 
 
 
 def _audit(
-    session: Session, row: FixedAsset, before: dict[str, object] | None, by: User, at: datetime
+    session: Session,
+    row: FixedAsset,
+    before: dict[str, object] | None,
+    by: User | None,
+    at: datetime,
 ) -> None:
     what = "registered" if before is None else "changed"
     append_audit_entry(
         session,
         AuditEvent(
             occurred_at=at,
-            actor=by.username,
+            actor=by.username if by else "poflow",
             action=f"fixed_asset.{what}",
             entity_type="fixed_asset",
             entity_id=row.tag,

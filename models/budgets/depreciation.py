@@ -76,7 +76,7 @@ def depreciate(
     capex_gl: str | None,
     currency: str,
     start_month: int,
-    by: User,
+    by: User | None,
     at: datetime,
 ) -> tuple[list[str], DepreciationRun]:
     """The monthly run: register the capital purchases that have no asset yet, then book every

@@ -36,5 +36,6 @@ class FixedAsset(Base):
     )
     life_months: Mapped[int] = mapped_column(Integer)
     in_service: Mapped[date] = mapped_column(Date)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # NULL: registered by the monthly depreciation run, not by a person.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[CreatedAt]

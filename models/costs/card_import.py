@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from domain.costs.card_statements import read_card_statement
+from domain.costs.card_statements import CardPayment
 from models.costs.card_transactions import CardTransaction
 from models.people.records import User
 
@@ -22,11 +22,11 @@ class CardImport:
     added: int
 
 
-def import_card_statement(session: Session, text: str, *, by: User) -> CardImport:
-    """Store the statement's transactions (``CardStatementError`` on a wrong row, nothing
-    stored); the same file again adds nothing."""
-    payments = read_card_statement(text)
-    digest = hashlib.sha256(text.encode()).hexdigest()
+def import_card_statement(
+    session: Session, payments: Sequence[CardPayment], *, digest: str, by: User
+) -> CardImport:
+    """Store the statement's transactions, each once by the file's SHA-256 (``digest``) and
+    its row: the same file again adds nothing."""
     rows = [
         {
             "file_sha256": digest,

@@ -53,7 +53,8 @@ def test_an_unreadable_or_unknown_org_is_refused_with_its_rule(
     finance = reporting.auth(reporting.finance)
     for csv, rule, row in (
         ("cost_center,parent\nX-UNKNOWN,\n", "unknown_cost_center", None),
-        ("cost_center,parent\n,\n", "missing_value", 1),
+        ("cost_center,parent\n,X\n", "missing_value", 1),
+        ("cost_center,parent\n,\n", "empty_file", None),
     ):
         body = {"effective_from": "2031-05-01", "hierarchy_csv": csv}
         answer = reporting.client.post("/api/org/versions", json=body, headers=finance)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from domain.asset_register import REGISTER_COLUMNS, RegisterError, read_asset_register
+from domain.asset_register import REGISTER_COLUMNS, RegisterError
 from domain.catalog import PoStatus
 from domain.purchase_order import PoView
 from models import GlAccount, LedgerEntry, PurchaseOrder
@@ -24,6 +24,7 @@ from models.people.accounts import find_user
 from models.people.records import User
 from models.purchase_orders.records import view_document
 from tests.builders.requisitions import laptops
+from tests.builders.uploads import register_of
 from tests.models.org.builders import Org, an_org
 
 AT = datetime(2025, 1, 5, tzinfo=UTC)
@@ -119,16 +120,16 @@ def test_a_register_sets_terms_until_a_month_is_booked(session: Session, org: Or
     row = f"{tag},Storage array,{org.team},{org.gl},{terms}"
     header = HEADER
     [asset] = register_assets(
-        session, read_asset_register(header + row), base_currency="EUR", by=finance, at=AT
+        session, register_of(header + row), base_currency="EUR", by=finance, at=AT
     )
     assert sum(c.charge_minor for c in asset_schedule(session, asset)) == 100_000
 
     book_depreciation(session, date(2024, 9, 1), currency="EUR", start_month=1, tag=tag)
-    changed = read_asset_register(header + row.replace(",24,", ",36,"))
+    changed = register_of(header + row.replace(",24,", ",36,"))
     with pytest.raises(AssetRefused) as refused:
         register_assets(session, changed, base_currency="EUR", by=finance, at=AT)
     assert refused.value.rule == "asset_booked"
-    dollars = read_asset_register(header + row.replace(",EUR,", ",USD,"))
+    dollars = register_of(header + row.replace(",EUR,", ",USD,"))
     with pytest.raises(AssetRefused, match="USD"):
         register_assets(session, dollars, base_currency="EUR", by=finance, at=AT)
 
@@ -136,8 +137,8 @@ def test_a_register_sets_terms_until_a_month_is_booked(session: Session, org: Or
 def test_a_register_row_that_cannot_be_read_is_named() -> None:
     header = HEADER
     with pytest.raises(RegisterError) as wrong:
-        read_asset_register(header + "X,Y,CC,GL,10.001,EUR,0,straight_line,12,2024-01-01\n")
+        register_of(header + "X,Y,CC,GL,10.001,EUR,0,straight_line,12,2024-01-01\n")
     assert (wrong.value.rule, wrong.value.row) == ("invalid_value", 1)
     with pytest.raises(RegisterError) as wrong:
-        read_asset_register(header + "X,Y,CC,GL,10,EUR,11,straight_line,12,2024-01-01\n")
+        register_of(header + "X,Y,CC,GL,10,EUR,11,straight_line,12,2024-01-01\n")
     assert wrong.value.rule == "invalid_salvage"

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from domain.org_chart import (
-    OrgFileError,
-    Placement,
-    business_units,
-    read_hierarchy,
-    read_people,
-    read_scim_users,
-)
+from domain.org_chart import OrgFileError, Placement, business_units, read_scim_users
+from tests.builders.uploads import hierarchy_of, people_of
 
 
 def test_business_units_are_the_roots_of_the_hierarchy() -> None:
-    parents = read_hierarchy("cost_center,parent\nIT,\nIT-APPS,IT\nIT-APPS-CRM,IT-APPS\nOPS,\n")
+    parents = hierarchy_of("cost_center,parent\nIT,\nIT-APPS,IT\nIT-APPS-CRM,IT-APPS\nOPS,\n")
     assert business_units(parents) == {
         "IT": "IT",
         "IT-APPS": "IT",
@@ -26,7 +20,7 @@ def test_business_units_are_the_roots_of_the_hierarchy() -> None:
 
 
 def test_people_csv_reads_cost_center_and_manager() -> None:
-    people = read_people("person,cost_center,manager\nann,IT,\nbob,IT-APPS,ann\n")
+    people = people_of("person,cost_center,manager\nann,IT,\nbob,IT-APPS,ann\n")
     assert people == [Placement("ann", "IT", None), Placement("bob", "IT-APPS", "ann")]
 
 
@@ -60,7 +54,7 @@ def test_scim_users_take_cost_center_or_department_and_resolve_the_manager() -> 
 )
 def test_a_wrong_hierarchy_names_its_rule_and_row(text: str, rule: str, row: int | None) -> None:
     with pytest.raises(OrgFileError) as wrong:
-        read_hierarchy(text)
+        hierarchy_of(text)
     assert (wrong.value.rule, wrong.value.row) == (rule, row)
 
 

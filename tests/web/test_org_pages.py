@@ -20,11 +20,11 @@ from models.budgets.asset_store import register_po_assets
 from models.budgets.depreciation import book_depreciation
 from models.budgets.org_history import OrgImport, import_org
 from models.budgets.postings import Posting, account, append
-from models.costs.card_import import import_card_statement
 from models.people.accounts import find_user
 from models.purchase_orders.records import view_document
 from tests.api.report_client import Reporting, page, reporting
 from tests.builders.requisitions import laptops
+from tests.builders.uploads import import_statement
 
 __all__ = ["reporting"]
 AT = datetime(2031, 1, 5, tzinfo=UTC)
@@ -109,7 +109,7 @@ def test_shadow_it_page_and_csv(reporting: Reporting, session: Session) -> None:
     assert finance is not None
     merchant = f"Quillwork {reporting.org.tag}"
     statement = f"date,merchant,amount,currency,card_holder\n2031-06-02,{merchant},7.50,EUR,bob\n"
-    import_card_statement(session, statement, by=finance)
+    import_statement(session, statement, by=finance)
 
     reporting.sign_in(reporting.finance)
     html = page(reporting, "/costs/shadow-it", **{"from": "2031-06", "to": "2031-06"})

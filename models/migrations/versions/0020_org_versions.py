@@ -89,7 +89,7 @@ def _fixed_assets() -> None:
         sa.Column("method", sa.String(length=40), nullable=False),
         sa.Column("life_months", sa.Integer(), nullable=False),
         sa.Column("in_service", sa.Date(), nullable=False),
-        sa.Column("created_by_id", sa.BigInteger(), nullable=False),
+        sa.Column("created_by_id", sa.BigInteger(), nullable=True),
         _created("created_at"),
         sa.CheckConstraint("cost_minor >= 0", name=op.f("ck_fixed_assets_cost_not_negative")),
         sa.CheckConstraint(

@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 
 from domain.catalog import PoStatus, VendorStatus
 from domain.costs.card_statements import CardStatementError
-from domain.costs.vendor_names import normalised_vendor_name
 from domain.invoicing import InvoiceRecord
 from domain.purchase_order import PoView
 from models import CostSourceOwner, PurchaseOrder, Vendor
-from models.costs.card_import import import_card_statement
 from models.costs.loading import open_load, swap_in
 from models.costs.shadow_it import ShadowSpend, shadow_it
 from models.people.accounts import upsert_user
 from models.purchase_orders.records import view_document
+from models.vendors.names import normalised_vendor_name
 from tests.builders.requisitions import laptops
+from tests.builders.uploads import import_statement
 
 MARCH = date(2019, 3, 1)
 _START = datetime(2019, 3, 1, tzinfo=UTC)
@@ -63,8 +63,8 @@ def test_unowned_accounts_and_vendors_outside_procurement(session: Session, worl
         f"2019-03-05,SQ *ZOOMY{tag} VIDEO,12.00,USD,alex,4816,team plan\n"
         f"2019-03-09,Contoso{tag} Software,3.00,EUR,sam,5734,\n"
     )
-    first = import_card_statement(session, statement, by=importer)
-    again = import_card_statement(session, statement, by=importer)
+    first = import_statement(session, statement, by=importer)
+    again = import_statement(session, statement, by=importer)
     assert (first.added, again.added) == (2, 0)
 
     rows = {_key(r): r for r in shadow_it(session, MARCH, MARCH) if tag in r.name.lower()}
@@ -90,7 +90,7 @@ def test_a_card_statement_with_a_wrong_row_stores_nothing(session: Session) -> N
     importer = upsert_user(session, f"cards-{uuid.uuid4().hex[:6]}", roles=[])
     statement = "date,merchant,amount,currency,card_holder\n2019-03-05,Acme,1.001,EUR,alex\n"
     with pytest.raises(CardStatementError) as wrong:
-        import_card_statement(session, statement, by=importer)
+        import_statement(session, statement, by=importer)
     assert (wrong.value.rule, wrong.value.row) == ("invalid_value", 1)
     assert session.scalar(text("SELECT count(*) FROM card_transactions")) == 0
 

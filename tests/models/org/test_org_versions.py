@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from domain.org_chart import Placement, read_hierarchy, read_scim_users
+from domain.org_chart import Placement, read_scim_users
 from models import AuditEntry, CostCenter, OrgVersion
 from models.budgets.org_history import (
     ImportedOrg,
@@ -21,6 +21,7 @@ from models.budgets.org_history import (
     import_org,
 )
 from models.people.accounts import find_user
+from tests.builders.uploads import hierarchy_of
 from tests.models.org.builders import Org, an_org
 
 NOW = datetime(2026, 1, 10, tzinfo=UTC)
@@ -38,7 +39,7 @@ def _import(session: Session, org: Org, effective: date, **what: object) -> Impo
 
 
 def test_a_reorganisation_applies_from_its_effective_date(session: Session, org: Org) -> None:
-    hierarchy = read_hierarchy(f"cost_center,parent\n{org.team},{org.unit_b}\n")
+    hierarchy = hierarchy_of(f"cost_center,parent\n{org.team},{org.unit_b}\n")
     _import(session, org, date(2025, 7, 1), hierarchy=hierarchy, note="merger")
 
     assert business_units_as_of(session, date(2025, 6, 30))[org.team] == org.unit_a
