@@ -18,6 +18,7 @@ class WorkflowType:
     COST_LOAD: Final = "CostLoad"
     COST_FRESHNESS: Final = "CostFreshness"
     COST_REFRESH: Final = "CostRefresh"
+    DEPRECIATION_RUN: Final = "DepreciationRun"
 
 
 class PoUpdate:
@@ -80,6 +81,7 @@ class Activity:
     CHECK_COST_FRESHNESS: Final = "check_cost_freshness"
     COST_FILES_CURRENT: Final = "cost_files_current"
     DISCARD_FETCHED_COST_FILES: Final = "discard_fetched_cost_files"
+    BOOK_DEPRECIATION: Final = "book_depreciation"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -7,6 +7,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 
 from workflows.costs.load import CostLoadWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
+from workflows.depreciation import DepreciationRunWorkflow
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -22,6 +23,7 @@ WORKFLOWS: list[type] = [
     CostLoadWorkflow,
     CostRefreshWorkflow,
     CostFreshnessWorkflow,
+    DepreciationRunWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

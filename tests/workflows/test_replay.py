@@ -38,6 +38,7 @@ REQUIRED = {
     "cost_load_in_parts",  # a month in two parts of one account, one load of both
     "cost_refresh",  # the scheduled refresh of the last closed and the open month
     "cost_freshness",
+    "depreciation_run",  # the monthly depreciation booked through a month
 }
 
 
