@@ -66,27 +66,34 @@ def read_people(header: Sequence[str], rows: Rows) -> list[Placement]:
 def read_scim_users(document: Mapping[str, Any]) -> list[Placement]:
     """Active users of a SCIM ListResponse: ``userName``, the enterprise extension's
     ``costCenter`` (else its ``department``) and ``manager.value`` (a user's ``id`` in the same
-    list, read as that user's ``userName``)."""
+    list, read as that user's ``userName``). Values that are not text are refused as missing."""
     users = document.get("Resources")
-    if not isinstance(users, list):
-        raise OrgFileError("a SCIM list of users has a Resources array", "not_scim")
-    names = {u.get("id"): u.get("userName") for u in users if isinstance(u, dict)}
+    if not isinstance(users, list) or not all(isinstance(u, dict) for u in users):
+        raise OrgFileError("a SCIM list of users has a Resources array of users", "not_scim")
+    names = {_text(u, "id"): _text(u, "userName") for u in users if _text(u, "id")}
     placements = []
     for row, user in enumerate(users, start=1):
-        if not isinstance(user, dict) or not user.get("userName"):
+        name = _text(user, "userName")
+        if not name:
             raise OrgFileError("a user without a userName", "missing_value", row)
         if user.get("active") is False:
             continue
-        extension = user.get(ENTERPRISE_USER) or {}
-        center = extension.get("costCenter") or extension.get("department")
+        extension = user.get(ENTERPRISE_USER)
+        extension = extension if isinstance(extension, dict) else {}
+        center = _text(extension, "costCenter") or _text(extension, "department")
         if not center:
-            raise OrgFileError(f"{user['userName']} has no costCenter", "missing_value", row)
-        manager_id = (extension.get("manager") or {}).get("value")
-        if manager_id is not None and manager_id not in names:
+            raise OrgFileError(f"{name} has no costCenter", "missing_value", row)
+        manager = extension.get("manager")
+        manager_id = _text(manager, "value") if isinstance(manager, dict) else ""
+        if manager_id and manager_id not in names:
             raise OrgFileError(f"manager {manager_id} is not in the list", "unknown_manager", row)
-        manager = names.get(manager_id) if manager_id is not None else None
-        placements.append(Placement(str(user["userName"]), str(center), manager))
+        placements.append(Placement(name, center, names.get(manager_id) or None))
     return _distinct(placements)
+
+
+def _text(values: Mapping[str, Any], key: str) -> str:
+    value = values.get(key)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def business_units(parents: Mapping[str, str | None]) -> dict[str, str]:

@@ -38,7 +38,7 @@ _ACTUALS = text(
     SELECT cc.code AS center, e.currency, e.fiscal_year, e.period,
            sum(e.actual_delta_minor) AS amount
     FROM ledger_entries e JOIN cost_centers cc ON cc.id = e.cost_center_id
-    WHERE e.kind = 'actual'
+    WHERE e.kind = 'actual' AND e.fiscal_year BETWEEN :first_year AND :last_year
     GROUP BY 1, 2, 3, 4
     """
 )
@@ -69,7 +69,9 @@ def restate(
             sums[(row.month, "cost", row.center or "", row.currency)] = to_minor(
                 Decimal(row.amount), row.currency
             )
-    for row in session.execute(_ACTUALS):
+    # A fiscal year holds months of two calendar years at most.
+    years = {"first_year": first.year, "last_year": last.year + 1}
+    for row in session.execute(_ACTUALS, years):
         month = period_start(FiscalPeriod(row.fiscal_year, row.period), start_month)
         if first <= month <= last:
             key = (month, "actual", row.center, row.currency)

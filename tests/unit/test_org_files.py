@@ -8,6 +8,8 @@ import pytest
 from domain.org_chart import OrgFileError, Placement, business_units, read_scim_users
 from tests.builders.uploads import hierarchy_of, people_of
 
+EXTENSION = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
 
 def test_business_units_are_the_roots_of_the_hierarchy() -> None:
     parents = hierarchy_of("cost_center,parent\nIT,\nIT-APPS,IT\nIT-APPS-CRM,IT-APPS\nOPS,\n")
@@ -68,3 +70,20 @@ def test_a_scim_manager_outside_the_list_is_refused() -> None:
     with pytest.raises(OrgFileError, match="manager x") as wrong:
         read_scim_users({"Resources": [user]})
     assert wrong.value.rule == "unknown_manager"
+
+
+@pytest.mark.parametrize(
+    ("document", "rule"),
+    [
+        ({"Resources": "users"}, "not_scim"),
+        ({"Resources": [{"userName": ["ann"]}]}, "missing_value"),
+        ({"Resources": [{"userName": "ann", EXTENSION: "IT"}]}, "missing_value"),
+        ({"Resources": [{"userName": "ann", EXTENSION: {"costCenter": 7}}]}, "missing_value"),
+    ],
+)
+def test_scim_values_that_are_not_text_are_refused_by_name(
+    document: dict[str, object], rule: str
+) -> None:
+    with pytest.raises(OrgFileError) as wrong:
+        read_scim_users(document)
+    assert wrong.value.rule == rule
