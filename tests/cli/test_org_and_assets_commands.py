@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.asset_register import REGISTER_COLUMNS
+from domain.catalog import VendorStatus
+from models import Vendor
 from tests.cli.command import poflow
 from tests.models.budget_org import BudgetOrg, budget_org
 
@@ -70,16 +72,21 @@ def test_an_asset_is_registered_and_depreciated_once(
 
 
 def test_a_card_merchant_outside_the_vendor_master_is_shadow_it(
-    org: BudgetOrg, demo_database_url: str, tmp_path: Path
+    org: BudgetOrg,
+    demo_database_url: str,
+    demo_sessions: sessionmaker[Session],
+    tmp_path: Path,
 ) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return poflow(["shadow-it", *args], demo_database_url, tmp_path)
 
-    merchant = f"Pixelforge {org.source}"
+    merchant, listed = f"Pixelforge {org.source}", f"Inkwell {org.source}"
+    with demo_sessions.begin() as session:  # in the master, and no PO with it
+        session.add(Vendor(name=f"{listed} GmbH", status=VendorStatus.APPROVED, country="DE"))
     (tmp_path / "cards.csv").write_text(
         "date,merchant,amount,currency,card_holder,mcc,description\n"
         f"2002-05-04,{merchant},19.99,EUR,alex,5734,design tool\n"
-        "2002-05-06,Contoso Software Inc.,5.00,EUR,sam,5734,\n"
+        f"2002-05-06,{listed.upper()} INC.,5.00,EUR,sam,5734,\n"
     )
     imported = run("import-cards", "cards.csv", "--as", "fiona")
     assert imported.stdout.strip() == "2 transactions read, 2 new", imported.stderr
@@ -97,8 +104,8 @@ def test_a_card_merchant_outside_the_vendor_master_is_shadow_it(
         "currency": "EUR",
         "amount_minor": 1999,
     } in rows
-    contoso = next(r for r in rows if r["name"].startswith("Contoso"))
-    assert contoso["detail"] == "Contoso Software"  # in the master; card-paid without a PO
+    [inkwell] = [r for r in rows if r["name"] == f"{listed.upper()} INC."]
+    assert (inkwell["detail"], inkwell["reasons"]) == (f"{listed} GmbH", ["no_po"])
     csv_out = run("report", "--from", "2002-05", "--csv").stdout
     assert f"2002-05,vendor,card,{merchant},,not_in_vendor_master no_po,EUR,19.99" in csv_out
 
