@@ -32,6 +32,7 @@ from activities.costs.ingest import CostLoadActivities
 from activities.costs.notify import CostOwnerNotices
 from activities.costs.reconcile import CostReconcileActivities
 from activities.costs.remediation import RemediationActivities
+from activities.depreciation import DepreciationActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
 from activities.failures import FailureClassifier
@@ -60,6 +61,7 @@ from settings import Settings
 from settings.outside_systems import ErpSettings
 from workflows import search_attributes
 from workflows.costs.schedules import ensure_cost_schedules
+from workflows.depreciation_schedule import ensure_depreciation_schedule
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
 from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
@@ -114,6 +116,9 @@ def build_activities(
         outbound.send_notification,
         outbound.send_notifications,
         DigestActivities(notifications).send_digests,
+        DepreciationActivities(
+            sessions, settings.base_currency, settings.fiscal_year_start_month
+        ).book_depreciation,
         erp_status.read_erp_events,
         erp_status.save_erp_cursor,
     ]
@@ -259,6 +264,7 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     if added:
         log.info("added search attributes: %s", ", ".join(added))
     await ensure_digest_schedule(client, settings.temporal_task_queue)
+    await ensure_depreciation_schedule(client, settings.temporal_task_queue)
     erp = settings.erp
     if erp is not None and erp.poll_minutes and erp.protocol == "rest":
         await ensure_erp_poll_schedule(client, settings.temporal_task_queue, erp.poll_minutes)

@@ -15,6 +15,7 @@ from api.openapi import declare_problems
 from api.routes import (
     after_issue,
     allocations,
+    assets,
     audit,
     budgets,
     chargeback,
@@ -28,11 +29,13 @@ from api.routes import (
     inbox,
     itsm,
     me,
+    org,
     policies,
     purchase_orders,
     remediations,
     reports,
     requisitions,
+    shadow_it,
     tag_governance,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
@@ -51,6 +54,7 @@ from api.web import (
     landing,
     link_pages,
     oidc,
+    org_pages,
     po_page,
     policy_pages,
     preference_pages,
@@ -134,6 +138,9 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         chargeback.router,
         chargeback.unit_costs_router,
         remediations.router,
+        org.router,
+        assets.router,
+        shadow_it.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -158,6 +165,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         allocation_pages.router,
         document_review_page.router,
         remediation_page.router,
+        org_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

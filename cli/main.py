@@ -10,15 +10,18 @@ from typing import Annotated
 import typer
 
 from cli import accounts
+from cli.assets import assets
 from cli.audit import audit
 from cli.budgets import budget
 from cli.chargeback import chargeback
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
 from cli.costs import costs
+from cli.org import org
 from cli.policies import policy
 from cli.purchase_orders import po
 from cli.remediation import remediate
 from cli.seed import load_demo_data
+from cli.shadow_it import shadow
 from cli.tags import tags
 from devstack import SetupError
 from devstack.postgres import resolve_database_url, stop_started_here
@@ -37,6 +40,9 @@ costs.command("remediate")(remediate)
 app.add_typer(costs, name="costs")
 app.add_typer(tags, name="tags")
 app.add_typer(chargeback, name="chargeback")
+app.add_typer(org, name="org")
+app.add_typer(assets, name="assets")
+app.add_typer(shadow, name="shadow-it")
 
 
 @app.command("up")

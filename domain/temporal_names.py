@@ -20,6 +20,7 @@ class WorkflowType:
     COST_REFRESH: Final = "CostRefresh"
     COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
     TAG_REMEDIATION: Final = "TagRemediation"
+    DEPRECIATION_RUN: Final = "DepreciationRun"
 
 
 class RemediationSignal:
@@ -91,6 +92,7 @@ class Activity:
     PROJECT_GOVERNANCE_TASK: Final = "project_governance_task"
     REMEDIATION_FINDINGS: Final = "remediation_findings"
     OPEN_REMEDIATIONS: Final = "open_remediations"
+    BOOK_DEPRECIATION: Final = "book_depreciation"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -2,10 +2,13 @@
 
 from models.audit.entries import AuditEntry
 from models.base import Base
+from models.budgets.fixed_assets import FixedAsset
 from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
+from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionPerson
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
+from models.costs.card_transactions import CardTransaction
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 from models.costs.governance_tasks import GovernanceTaskRow
 from models.costs.governed_documents import CostDocument
@@ -49,6 +52,7 @@ __all__ = [
     "BudgetAlert",
     "BudgetLine",
     "BuiltinErpOrder",
+    "CardTransaction",
     "CatalogItem",
     "ChargebackCharge",
     "ChargebackStatement",
@@ -69,6 +73,7 @@ __all__ = [
     "EmergencyException",
     "ErpFeedCursor",
     "ErpStatusRow",
+    "FixedAsset",
     "GlAccount",
     "GovernanceTaskRow",
     "IdempotencyKey",
@@ -77,6 +82,9 @@ __all__ = [
     "ItsmTicket",
     "LedgerEntry",
     "NotificationPreference",
+    "OrgVersion",
+    "OrgVersionCenter",
+    "OrgVersionPerson",
     "OutboundMessage",
     "Project",
     "PurchaseOrder",

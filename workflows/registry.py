@@ -9,6 +9,7 @@ from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
 from workflows.costs.remediation import TagRemediationWorkflow
+from workflows.depreciation import DepreciationRunWorkflow
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -26,6 +27,7 @@ WORKFLOWS: list[type] = [
     CostFreshnessWorkflow,
     DocumentReviewWorkflow,
     TagRemediationWorkflow,
+    DepreciationRunWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

@@ -32,6 +32,7 @@ from domain.standing import Standing, standing
 from domain.temporal_names import PoUpdate
 from domain.wording import as_sentence
 from models.audit.entries import AuditEntry
+from models.budgets.depreciation import asset_books, asset_schedule
 from models.people.records import User
 from models.purchase_orders.budget_view import PoBudget, po_budget
 from models.purchase_orders.delegations import delegations_held
@@ -205,6 +206,9 @@ def _page(
         "can_retry": Role.ADMIN in user.role_names,
         "commitment_chart": po_commitment_chart(session, po_number),
         "consumption": po_consumption(session, po_number, po.amount_base_minor, po.base_currency),
+        "assets": [
+            (b, asset_schedule(session, b.asset)) for b in asset_books(session, po_number=po_number)
+        ],
         **_decision(session, user, po_number, _VIEW.validate_python(detail)),
     }
     code = refusal.status_code if refusal else status.HTTP_200_OK

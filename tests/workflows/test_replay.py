@@ -42,6 +42,7 @@ REQUIRED = {
     "tag_remediation_mapped",  # reminded, escalated to the manager, closed by virtual tags
     "tag_remediation_fixed",  # closed when the next load shows the tags fixed
     "cost_load_rechecks_remediations",  # the load tells the period's remediations (patched)
+    "depreciation_run",  # the monthly depreciation booked through a month
 }
 
 
