@@ -41,8 +41,8 @@ from services.costs.refusals import CostRefused
 from services.costs.remediations import VirtualTagRequest, map_by_virtual_tag, start_remediations
 from settings import Settings
 from tests.builders.cost_files import AZURE_EA_OLDER_SAMPLE
+from tests.builders.tagged_costs import PERIOD, TaggedSample, load_tagged_sample
 from tests.conftest import app_role_url, fresh_database
-from tests.models.costs.tagged_sample import PERIOD, TaggedSample, load_tagged_sample
 from tests.workflows.helpers import arrives, keep_history
 from worker import build_worker
 
