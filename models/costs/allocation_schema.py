@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.costs.allocation_model import (
+    HEADCOUNT_DRIVER,
     MATCH_FIELDS,
     AllocationRule,
     KeyBasis,
@@ -18,6 +19,7 @@ from domain.costs.allocation_model import (
     allocation_rules,
 )
 from models.budgets.org import CostCenter, ItService
+from models.budgets.org_records import OrgVersionPerson
 from models.costs.allocation_records import AllocationDriver
 from models.document_errors import DocumentError
 
@@ -174,5 +176,13 @@ def _known_names(session: Session) -> dict[str, set[str]]:
         "cost_centers": {code for code, _ in centers},
         "business_units": {code for code, parent in centers if parent is None},
         "services": set(session.scalars(select(ItService.code))),
-        "drivers": set(session.scalars(select(AllocationDriver.driver).distinct())),
+        "drivers": set(session.scalars(select(AllocationDriver.driver).distinct()))
+        | _org_chart_headcount(session),
     }
+
+
+def _org_chart_headcount(session: Session) -> set[str]:
+    """``headcount`` when an imported org chart places people, whose headcount stands in for the
+    driver table of that name."""
+    placed = session.scalar(select(OrgVersionPerson.version_id).limit(1))
+    return {HEADCOUNT_DRIVER} if placed is not None else set()

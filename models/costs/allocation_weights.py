@@ -1,6 +1,8 @@
 """The weights a pool is split by, per target: even, fixed percentages, the usage that earlier
-direct rules of the run gave each cost center, or a driver table's quantities for the period.
-Only weights above zero count; a pool without any stays unallocated."""
+direct rules of the run gave each cost center, a driver table's quantities for the period, or
+headcount (the period's driver table named ``headcount`` when one was uploaded, else the people
+per cost center in the org chart in force at the month's end). Only weights above zero count; a
+pool without any stays unallocated."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from domain.costs.allocation_model import AllocationRule, KeyBasis, RuleKind, Target, UsageMetric
+from models.budgets.org_history import headcount
 from models.costs.allocation_directory import Directory, Receiver
 from models.costs.allocation_records import AllocationDriver
 from models.costs.allocation_sql import WORK_TABLE
@@ -30,6 +33,8 @@ def pool_weights(
         weights = {r: t.percent or Decimal(0) for r, t in named.items()}
     elif key.basis == KeyBasis.USAGE:
         weights = _usage(session, index, key.metric)
+    elif key.basis == KeyBasis.HEADCOUNT and not _driver_uploaded(session, rule, period):
+        weights = _org_chart_headcount(session, period, directory)
     else:
         weights = _drivers(session, rule, period, directory)
     if named and key.basis in (KeyBasis.USAGE, KeyBasis.DRIVER, KeyBasis.HEADCOUNT):
@@ -65,3 +70,21 @@ def _drivers(
             target = Target(service=code) if of_services else Target(cost_center=code)
             weights[directory.receiver(target)] = quantity
     return weights
+
+
+def _driver_uploaded(session: Session, rule: AllocationRule, period: date) -> bool:
+    """Whether the period has a driver table of the rule's name (zeros count as uploaded)."""
+    uploaded = select(AllocationDriver.id).where(
+        AllocationDriver.period == period, AllocationDriver.driver == rule.driver
+    )
+    return session.scalar(uploaded.limit(1)) is not None
+
+
+def _org_chart_headcount(
+    session: Session, period: date, directory: Directory
+) -> dict[Receiver, Decimal]:
+    return {
+        directory.receiver(Target(cost_center=code)): Decimal(people)
+        for code, people in headcount(session, period).items()
+        if code in directory.centers
+    }

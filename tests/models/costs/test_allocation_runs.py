@@ -10,6 +10,8 @@ from decimal import Decimal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from domain.org_chart import Placement
+from models.budgets.org_history import OrgImport, import_org
 from models.costs.allocation_runs import allocated_amounts, allocated_lines, latest_run
 from services.costs.allocation import record_drivers, run_allocation
 from tests.builders.allocation import (
@@ -119,3 +121,27 @@ def test_a_re_run_is_a_new_version_with_the_same_amounts(engine: Engine, session
             (org.centers[2], "people"): Decimal("1.00"),
         }
     )
+
+
+def test_headcount_comes_from_the_org_chart_when_no_driver_table_is_uploaded(
+    engine: Engine, session: Session
+) -> None:
+    org = allocation_org(session)
+    period = a_period()
+    load_lines(engine, period, [CostLine(Decimal("9.00"), resource="i-shared")])
+    people = [Placement(f"p{n}", org.centers[1], None) for n in range(2)]
+    people.append(Placement("p2", org.centers[2], None))
+    import_org(
+        session,
+        OrgImport(effective_from=period, source="csv", people=people),
+        by=org.author,
+        at=AT,
+    )
+    model_in_force(
+        session, org, [{"name": "people", "kind": "shared", "key": {"by": "headcount"}}], AT
+    )
+    run = run_allocation(session, period, org.author, at=AT)
+    assert _by_target(session, run.id) == {
+        (org.centers[1], "people"): Decimal("6.00"),
+        (org.centers[2], "people"): Decimal("3.00"),
+    }
