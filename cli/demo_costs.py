@@ -2,7 +2,8 @@
 the real AWS CUR and Azure EA samples (tests/data/costs), their dates moved into the last closed
 month, mapped to IT-INFRA's cloud-services budget line, and the AWS account drawn against a demo
 PO approved on the way, so the cost pages, the budget's cloud actuals and a PO's consumption
-have something to show. Idempotent: a second run finds the PO and the loads and adds nothing."""
+have something to show; then governed (cli/demo_governance.py). Idempotent: a second run finds
+the PO and the loads and adds nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
+from cli.demo_governance import govern_demo_month
 from models.db import unit_of_work
 from models.people.accounts import find_user, issue_api_token
 
@@ -94,7 +96,7 @@ def demo_tokens(sessions: sessionmaker[Session], names: tuple[str, ...]) -> dict
 def load_demo_costs(sessions: sessionmaker[Session], api_url: str, today: date) -> str:
     """Raise and approve the demo PO, configure the demo sources and load their month; what
     was done, in one line."""
-    tokens = demo_tokens(sessions, ("alex", "priya", "maria"))
+    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix"))
     return asyncio.run(_load(api_url, tokens, today))
 
 
@@ -104,7 +106,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         month = demo_month(today)
         po_number = await _demo_po(api, month, today)
         loaded = [await _demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
-    return f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
+        governed = await govern_demo_month(api, month)
+    costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
+    return f"{costs}\n{governed}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:

@@ -31,6 +31,9 @@ USERS = (
     DemoUser("paul", "Paul Schmidt (Procurement)", (Role.PROCUREMENT, Role.APPROVER)),
     DemoUser("ines", "Ines Duarte (Audit)", (Role.AUDITOR,)),
     DemoUser("maria", "Maria Ortiz (Admin)", (Role.ADMIN,)),
+    DemoUser("olga", "Olga Petrova (FinOps)", (Role.FINOPS,)),
+    DemoUser("nina", "Nina Weber (Sales)", (Role.APPROVER,)),
+    DemoUser("omar", "Omar Haddad (Operations)", (Role.APPROVER,)),
 )
 
 # code, name, owner, parent
@@ -39,6 +42,31 @@ COST_CENTERS = (
     ("IT-INFRA", "Infrastructure & Cloud", "priya", "IT"),
     ("IT-APPS", "Business Applications", "sam", "IT"),
     ("IT-SEC", "Security & Identity", "lee", "IT"),
+    ("SALES", "Sales", "nina", None),
+    ("SALES-EMEA", "Sales EMEA", "nina", "SALES"),
+    ("OPS", "Operations", "omar", None),
+    ("OPS-LOG", "Logistics", "omar", "OPS"),
+)
+
+# The legal entity that books each cost center's money: IT and Sales in Germany, Operations in
+# Ireland, so IT's charges to Operations cross entities and carry the transfer-pricing markup.
+LEGAL_ENTITIES = {
+    "IT": "POFLOW-DE",
+    "IT-INFRA": "POFLOW-DE",
+    "IT-APPS": "POFLOW-DE",
+    "IT-SEC": "POFLOW-DE",
+    "SALES": "POFLOW-DE",
+    "SALES-EMEA": "POFLOW-DE",
+    "OPS": "POFLOW-IE",
+    "OPS-LOG": "POFLOW-IE",
+}
+
+# IT services that cost is allocated to and charged for: code, name, owner, provider cost center
+IT_SERVICES = (
+    ("VM", "Virtual server", "priya", "IT-INFRA"),
+    ("STO", "Storage", "priya", "IT-INFRA"),
+    ("NET", "Network", "priya", "IT-INFRA"),
+    ("IDN", "Identity and key management", "lee", "IT-SEC"),
 )
 
 # code, name, capex
@@ -49,6 +77,7 @@ GL_ACCOUNTS = (
     ("6130", "Professional services", False),
     ("6140", "Support and maintenance", False),
     ("1610", "IT hardware", True),
+    ("6400", "Internal IT charges", False),
 )
 
 # code, name, cost center
@@ -69,6 +98,8 @@ MONTHLY_BUDGETS = {
     ("IT-APPS", "6130"): 3_000_000,
     ("IT-SEC", "6110"): 900_000,
     ("IT-SEC", "6130"): 1_000_000,
+    ("SALES-EMEA", "6400"): 50_000,
+    ("OPS-LOG", "6400"): 30_000,
 }
 
 # name, status, country, e-mail

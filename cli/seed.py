@@ -18,6 +18,7 @@ from models import (
     Contract,
     CostCenter,
     GlAccount,
+    ItService,
     Project,
     TaxCode,
     User,
@@ -109,6 +110,11 @@ def _cost_centers(
             "parent_id": centers[parent].id if parent else None,
         }
         centers[code] = _ensure(session, added, CostCenter, {"code": code}, values)
+        centers[code].legal_entity = demo.LEGAL_ENTITIES.get(code)
+    for code, name, owner, provider in demo.IT_SERVICES:
+        values = {"name": name, "owner_id": users[owner].id}
+        values["provider_cost_center_id"] = centers[provider].id
+        _ensure(session, added, ItService, {"code": code}, values)
     return centers
 
 

@@ -100,12 +100,13 @@ def test_run_command_brings_everything_up_and_down(
     ).stdout
     assert all(key.name in listed for key in search_attributes.ALL)
     text = first_run.text()
-    assert "demo data: 11 users" in text and f"127.0.0.1:{ui_port}" in text
+    assert "demo data: 14 users" in text and f"127.0.0.1:{ui_port}" in text
     assert all(login in text for login in ("alex", "priya", "fiona", "paul", "ines", "maria"))
     simulators = f"http://127.0.0.1:{base_env['POFLOW_SIMULATORS_PORT']}"
     assert f"Simulators:   {simulators}" in text
     assert "Raise a requested item" in httpx.get(simulators).text
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
+    assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
     finance = poflow_command(["users", "token", "fiona", "--quiet"], base_env)
     loads = httpx.get(
         f"http://127.0.0.1:{first_run.api_port}/api/costs/loads",
@@ -122,6 +123,7 @@ def test_run_command_brings_everything_up_and_down(
     assert "Simulators: reusing" in second.text()
     assert "demo data: nothing new" in second.text()
     assert "demo costs: " in second.text()  # the same PO, the months already loaded
+    assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{first_run.api_port}/readyz").status_code == 200

@@ -57,5 +57,5 @@ def test_the_blocked_vendor_has_an_expired_msa_and_the_others_are_current(
 
 def test_loading_twice_adds_nothing(sessions: sessionmaker[Session], session: Session) -> None:
     first = load_demo_data(sessions, _settings(), TODAY)
-    assert "11 users" in first and "192 budget_lines" in first
+    assert "14 users" in first and "240 budget_lines" in first
     assert load_demo_data(sessions, _settings(), TODAY) == "demo data: nothing new"
