@@ -1,36 +1,54 @@
 """Splitting a period's cost into cents: every piece rounded so the pieces sum exactly to the
 whole rounded to the cent (largest remainder), and a pool split by weights the same way.
 
-Pure and deterministic: the same amounts and weights give the same cents, ties going to the
-earlier piece, so a re-run of an allocation allocates the same amounts."""
+Pure and deterministic, in exact integer arithmetic: the same amounts and weights give the same
+cents, ties going to the earlier piece, so a re-run of an allocation allocates the same
+amounts."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from decimal import Decimal
-from fractions import Fraction
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+
+# Digits of precision for the Decimal steps, far above any amount's or sum's, so none rounds.
+_EXACT = 200
 
 
-def in_cents(amounts: Sequence[Decimal | Fraction]) -> list[int]:
+def in_cents(amounts: Sequence[Decimal]) -> list[int]:
     """Each amount (in currency units) as whole cents, the cents summing exactly to the sum of
     ``amounts`` rounded half-even to the cent: each is rounded down, and the cents left over go
     one each to the largest remainders (the earlier piece first on a tie). Credits too."""
-    exact = [Fraction(amount) * 100 for amount in amounts]
-    total = round(sum(exact, Fraction(0)))  # Fraction rounds half to even
-    floors = [math.floor(value) for value in exact]
-    by_remainder = sorted(range(len(exact)), key=lambda i: (floors[i] - exact[i], i))
-    for index in by_remainder[: total - sum(floors)]:
-        floors[index] += 1
-    return floors
+    with localcontext() as exact:
+        exact.prec = _EXACT  # every product and sum below is exact
+        numerators, denominator = _integers([amount * 100 for amount in amounts])
+        total = int(sum(amounts, Decimal(0)).quantize(Decimal("0.01"), ROUND_HALF_EVEN) * 100)
+    return _largest_remainder(numerators, denominator, total)
 
 
 def split_cents(pool: int, weights: Sequence[Decimal]) -> list[int]:
     """``pool`` cents split in proportion to ``weights`` (none negative, their sum above zero);
     the parts sum exactly to ``pool``."""
-    total = sum(weights, Decimal(0))
-    if total <= 0 or any(weight < 0 for weight in weights):
+    if any(weight < 0 for weight in weights) or sum(weights, Decimal(0)) <= 0:
         raise ValueError("a pool is split by weights that are not negative and sum above zero")
-    return in_cents(
-        [Fraction(pool, 100) * Fraction(weight) / Fraction(total) for weight in weights]
-    )
+    with localcontext() as exact:
+        exact.prec = _EXACT
+        scaled, _ = _integers(list(weights))
+    return _largest_remainder([pool * weight for weight in scaled], sum(scaled), pool)
+
+
+def _largest_remainder(numerators: list[int], denominator: int, total: int) -> list[int]:
+    """``numerator / denominator`` each rounded down, then ``total`` reached by adding one to
+    the largest remainders, the earlier first on a tie."""
+    floors = [numerator // denominator for numerator in numerators]
+    remainders = [n - f * denominator for n, f in zip(numerators, floors, strict=True)]
+    by_remainder = sorted(range(len(floors)), key=lambda i: (-remainders[i], i))
+    for index in by_remainder[: total - sum(floors)]:
+        floors[index] += 1
+    return floors
+
+
+def _integers(values: list[Decimal]) -> tuple[list[int], int]:
+    """The values as integers over one power of ten: ``(numerators, denominator)``."""
+    places = max((-int(v.as_tuple().exponent) for v in values if v.is_finite()), default=0)
+    scale = max(places, 0)
+    return [int(v.scaleb(scale)) for v in values], 10**scale
