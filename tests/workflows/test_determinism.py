@@ -33,7 +33,6 @@ ALLOWED_EXTERNAL = {
     "datetime",
     "decimal",
     "enum",
-    "fractions",
     "functools",
     "hashlib",
     "hmac",
