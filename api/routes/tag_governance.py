@@ -28,9 +28,12 @@ router = APIRouter(prefix="/api/costs", tags=["costs"], route_class=RefusalRoute
 ComplianceReader = Annotated[User, Depends(require_role(*COMPLIANCE_READERS))]
 PeriodCloser = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN, Role.FINOPS))]
 Period = Annotated[str, Query(description="The billing period, YYYY-MM", max_length=7)]
+NO_POLICY: dict[int | str, dict[str, Any]] = {
+    409: {"description": "no tag policy is in force (`no_tag_policy`)"}
+}
 
 
-@router.get("/tag-compliance")
+@router.get("/tag-compliance", responses=NO_POLICY)
 def tag_compliance(
     _: ComplianceReader, session: SessionDep, period: Period, by: Dimension = Dimension.PROVIDER
 ) -> ComplianceOut:
@@ -39,7 +42,7 @@ def tag_compliance(
     return ComplianceOut.of(read_compliance(session, period, (by,)), by)
 
 
-@router.get("/tag-compliance/resources")
+@router.get("/tag-compliance/resources", responses=NO_POLICY)
 def resources_to_fix(
     _: ComplianceReader, session: SessionDep, period: Period
 ) -> list[ResourceToFixOut]:
@@ -49,7 +52,7 @@ def resources_to_fix(
     return [ResourceToFixOut.of(found) for found in read_resources_to_fix(session, period)]
 
 
-@router.get("/tag-policy/export/{target}")
+@router.get("/tag-policy/export/{target}", responses=NO_POLICY)
 def tag_policy_export(
     target: EnforcementTarget, _: ComplianceReader, session: SessionDep
 ) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def tag_policy_export(
         return enforcement_export(session, target)
 
 
-@router.post("/tag-compliance/{period}/snapshot")
+@router.post("/tag-compliance/{period}/snapshot", responses=NO_POLICY)
 def close_period(
     period: str, body: SnapshotIn, user: PeriodCloser, session: SessionDep
 ) -> SnapshotOut:
