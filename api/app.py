@@ -49,6 +49,7 @@ from api.web import (
     cost_source_actions,
     cost_source_pages,
     delegation_pages,
+    document_pages,
     document_review_page,
     inbox_page,
     landing,
@@ -164,6 +165,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         tag_compliance_pages.router,
         allocation_pages.router,
         document_review_page.router,
+        document_pages.router,
         remediation_page.router,
         org_pages.router,
     ):

@@ -1,0 +1,34 @@
+"""``/costs/documents``: every version of each governed cost document (tag policy, allocation
+model, unit-cost model, rate card) with its status, who proposed and who decided it, and when
+it took effect; each links to its review page. For cost readers and FinOps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from api.cost_access import COST_READERS
+from api.deps import SessionDep
+from api.web.render import render
+from api.web.session import page_role
+from domain.catalog import Role
+from domain.costs.governance import DocumentKind
+from models.costs.document_store import document_versions
+from models.people.records import User
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[User, Depends(page_role(*COST_READERS, Role.FINOPS))]
+
+
+@router.get("/costs/documents", response_class=HTMLResponse)
+def documents_page(request: Request, user: Reader, session: SessionDep) -> HTMLResponse:
+    kinds = {kind: document_versions(session, kind) for kind in DocumentKind}
+    named = {row.proposed_by_id for rows in kinds.values() for row in rows}
+    named |= {row.decided_by_id for rows in kinds.values() for row in rows if row.decided_by_id}
+    who = select(User.id, User.username).where(User.id.in_(named))
+    people: dict[int, str] = dict(session.execute(who).tuples().all())
+    context = {"title": "Cost documents", "kinds": kinds, "people": people}
+    return render(request, "costs/documents.html", context, user)
