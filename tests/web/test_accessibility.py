@@ -112,6 +112,7 @@ PAGES: dict[str, Shown] = {
     ),
     "commitments report": Shown("fiona", "/reports/commitments"),
     "undelivered report": Shown("fiona", "/reports/undelivered"),
+    "cost documents": Shown("fiona", "/costs/documents"),
     "admin": Shown("maria", "/admin"),
     "admin users": Shown("maria", "/admin/users"),
     "admin users refused": Shown("maria", "/admin/users", _add_a_nameless_person),
