@@ -55,6 +55,7 @@ def run(
                 user,
                 currency=settings.base_currency,
                 start_month=settings.fiscal_year_start_month,
+                alert_thresholds=settings.budget_alert_percents,
             )
         except CostRefused as refused:
             raise fail(f"{refused.message} ({refused.rule})") from refused

@@ -59,6 +59,7 @@ def run(
         user,
         currency=settings.base_currency,
         start_month=settings.fiscal_year_start_month,
+        alert_thresholds=settings.budget_alert_percents,
     )
     return StatementOut.of(statement, statement_lines(session, statement.id))
 

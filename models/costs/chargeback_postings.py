@@ -6,11 +6,13 @@ services gets the matching credit (a negative actual), so a chargeback moves cos
 none. Entries are keyed by the statement version (``chargeback:<YYYY-MM>:v<version>:...``) and
 reference the month (``chargeback:<YYYY-MM>``): what the month's other versions left booked is
 reversed by entries keyed by this version, so a re-run replaces the month's charges (a showback
-re-run only reverses), the ledger stays append-only, and posting twice posts nothing again."""
+re-run only reverses), the ledger stays append-only, and posting twice posts nothing again. A
+charge that takes a receiving line to a budget alert threshold raises the alert, as any other
+actual does (the cost-center owner and finance are told with the next notices sent)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod, fiscal_period
+from models.budgets.alerts import DEFAULT_THRESHOLDS, raise_alerts
 from models.budgets.postings import Account, Posting, append, lock_lines, posted
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 
@@ -46,9 +49,11 @@ def post_statement(
     statement: ChargebackStatement,
     charges: Iterable[ChargebackCharge],
     start_month: int,
+    alert_thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
 ) -> int:
     """Post ``statement`` (its charges when in chargeback mode) and reverse what the month's
-    other versions left booked; the number of entries appended."""
+    other versions left booked, raising the budget alerts the entries reach; the number of
+    entries appended."""
     keys = _Keys(f"{statement.period:%Y-%m}", statement.version, statement.currency)
     period = fiscal_period(statement.period, start_month)
     earlier = session.execute(_EARLIER, {"reference": keys.reference, "own": f"{keys.own}%"})
@@ -62,6 +67,7 @@ def post_statement(
     for posting in fresh:
         lock_lines(session, posting.account, [posting.period])
         append(session, [posting])
+        raise_alerts(session, posting.account, [posting.period], alert_thresholds)
     return len(fresh)
 
 

@@ -6,6 +6,7 @@ mode they are only reported (and what an earlier chargeback posted is reversed).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from domain.audit_chain import AuditEvent
 from domain.costs.chargeback import CHARGEBACK, MODES
 from domain.costs.governance import DocumentKind
 from models.audit.trail import append_audit_entry
+from models.budgets.alerts import DEFAULT_THRESHOLDS
 from models.costs.allocation_runs import latest_run
 from models.costs.chargeback_postings import post_statement
 from models.costs.chargeback_records import ChargebackStatement
@@ -34,12 +36,14 @@ def run_statement(
     currency: str,
     start_month: int,
     at: datetime | None = None,
+    alert_thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
 ) -> ChargebackStatement:
     """The month's next statement from its newest allocation run, priced by the documents in
-    force at ``at`` (now by default), in ``currency`` (the ledger's base currency; a rate card
-    in another currency prices nothing) on the fiscal calendar starting in ``start_month``.
-    Refused when the month has no allocation run, or for a chargeback without a rate card
-    (which names the GL account charges are booked on). The caller commits."""
+        force at ``at`` (now by default), in ``currency`` (the ledger's base currency; a rate card
+        in another currency prices nothing) on the fiscal calendar starting in ``start_month``.
+        Refused when the month has no allocation run, or for a chargeback without a rate card
+        (which names the GL account charges are booked on). Charges reaching a budget line's
+    ``alert_thresholds`` raise its alerts. The caller commits."""
     if mode not in MODES:
         raise CostRefused("invalid_request", f"a statement is one of {', '.join(MODES)}")
     month = allocation_period(period)
@@ -57,7 +61,7 @@ def run_statement(
         document_in_force(session, DocumentKind.UNIT_COST_MODEL, when),
     )
     statement, charges = write_statement(session, basis, mode, currency, by_user.id)
-    entries = post_statement(session, statement, charges, start_month)
+    entries = post_statement(session, statement, charges, start_month, alert_thresholds)
     _audit(session, statement, by_user, when, sum(c.amount_minor for c in charges), entries)
     return statement
 

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
-from models import AuditEntry
+from domain.fiscal import fiscal_period
+from models import AuditEntry, BudgetAlert, BudgetLine, GlAccount
 from models.costs.chargeback_records import ChargebackStatement
 from models.costs.statements import StatementLine, statement_lines
 from models.costs.unit_costs import unit_costs
@@ -119,6 +120,40 @@ def test_chargeback_charges_the_receivers_credits_the_provider_and_a_re_run_repl
     ]
     # first: 3 entries; re-run: 3 reversals and 3 entries; showback: 3 reversals
     assert [after["ledger_entries"] for _, _, after in trail] == [3, 6, 3]
+
+
+def test_a_charge_that_takes_a_budget_line_past_its_thresholds_raises_the_alerts(
+    month: tuple[PricedOrg, date], session: Session
+) -> None:
+    org, period = month
+    in_force(session, org, DocumentKind.RATE_CARD, rate_card(org, period))
+    web, data = org.teams["web"], org.teams["data"]
+    gl = session.scalars(select(GlAccount).where(GlAccount.code == org.gl)).one()
+    fiscal = fiscal_period(period, 1)
+    for center, budget in ((web, 2000), (data, 10_000)):  # web is charged 2480, data 1911
+        session.add(
+            BudgetLine(
+                cost_center_id=center.id,
+                gl_account_id=gl.id,
+                fiscal_year=fiscal.fiscal_year,
+                period=fiscal.period,
+                amount_minor=budget,
+                currency="EUR",
+                created_by_id=org.author.id,
+            )
+        )
+    session.flush()
+
+    _run(session, org, period, "chargeback")
+
+    raised = session.execute(
+        select(
+            BudgetAlert.cost_center_id, BudgetAlert.threshold_percent, BudgetAlert.consumed_minor
+        )
+        .where(BudgetAlert.gl_account_id == gl.id)
+        .order_by(BudgetAlert.threshold_percent)
+    ).all()
+    assert [tuple(row) for row in raised] == [(web.id, 80, 2480), (web.id, 100, 2480)]
 
 
 def test_charges_between_legal_entities_without_a_transfer_markup_are_listed(
