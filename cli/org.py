@@ -19,8 +19,10 @@ from cli.budgets import Author, fail, finance_user
 from cli.config import database_engine, load_settings
 from domain.money import Money
 from domain.org_chart import (
+    CenterDetails,
     OrgFileError,
     Placement,
+    read_center_details,
     read_hierarchy,
     read_people,
     read_scim_users,
@@ -43,21 +45,21 @@ Day = Annotated[str | None, typer.Option(help="YYYY-MM-DD (today unless given)")
 def import_version(
     effective: Annotated[str, typer.Option(help="the day it takes effect, YYYY-MM-DD")],
     author: Author,
-    hierarchy: Annotated[Path | None, _file("CSV: cost_center,parent")] = None,
+    hierarchy: Annotated[
+        Path | None, _file("CSV: cost_center,parent[,name,owner,legal_entity]")
+    ] = None,
     people: Annotated[Path | None, _file("CSV: person,cost_center,manager")] = None,
     scim: Annotated[Path | None, _file("JSON: a SCIM 2.0 ListResponse of users")] = None,
     note: str = "",
 ) -> None:
-    """Store the org in force from EFFECTIVE; print each cost center it moves."""
+    """Store the org in force from EFFECTIVE; print each cost center it moves, and those it
+    creates (a hierarchy row naming a new code, with its owner)."""
     settings = load_settings()
     try:
-        org_import = OrgImport(
-            _day(effective),
-            "scim" if scim else "csv",
-            _hierarchy(hierarchy),
-            _people(people, scim),
-            note,
-        )
+        parents, details = _hierarchy(hierarchy)
+        source = "scim" if scim else "csv"
+        people_of = _people(people, scim)
+        org_import = OrgImport(_day(effective), source, parents, people_of, note, details)
         with unit_of_work(session_factory(database_engine(settings))) as session:
             user = finance_user(session, author)
             imported = import_org(session, org_import, by=user, at=datetime.now(UTC))
@@ -66,6 +68,8 @@ def import_version(
     typer.echo(f"org version from {effective} ({org_import.source}) stored")
     for code, (before, after) in sorted(imported.moved.items()):
         typer.echo(f"  {code}: {before or '(business unit)'} -> {after or '(business unit)'}")
+    if imported.created:
+        typer.echo(f"created cost centers: {', '.join(imported.created)}")
 
 
 @org.command("hierarchy")
@@ -116,11 +120,13 @@ def _people(people: Path | None, scim: Path | None) -> list[Placement] | None:
     return read_people(table.header, table.rows)
 
 
-def _hierarchy(path: Path | None) -> dict[str, str | None] | None:
+def _hierarchy(
+    path: Path | None,
+) -> tuple[dict[str, str | None] | None, dict[str, CenterDetails]]:
     if path is None:
-        return None
+        return None, {}
     table = read_csv_table(path.read_text())
-    return read_hierarchy(table.header, table.rows)
+    return read_hierarchy(table.header, table.rows), read_center_details(table.header, table.rows)
 
 
 def _day(text: str | None) -> date:

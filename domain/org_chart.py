@@ -1,9 +1,9 @@
 """The org as an HR system or an identity provider exports it: the cost-center hierarchy
-(center -> parent) and the org chart (person -> cost center, manager), read from a CSV's header
-and rows (as ``adapters.csv_table`` reads them) or from a SCIM 2.0 list of users (RFC 7643,
-enterprise extension: ``costCenter``, ``department``, ``manager``). Reading checks each row and
-names the first wrong one; it knows nothing of which cost centers exist (the store checks
-that)."""
+(center -> parent, and optionally a new center's name, owner and legal entity) and the org
+chart (person -> cost center, manager), read from a CSV's header and rows (as
+``adapters.csv_table`` reads them) or from a SCIM 2.0 list of users (RFC 7643, enterprise
+extension: ``costCenter``, ``department``, ``manager``). Reading checks each row and names the
+first wrong one; it knows nothing of which cost centers exist (the store checks that)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from typing import Any
 
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 CENTER_COLUMNS = ("cost_center", "parent")
+# What a hierarchy row may also say of its center, used when the import creates it, and how
+# long each may be (as the cost-center table keeps them; a code is at most 40 characters).
+DETAIL_LENGTHS = {"cost_center": 40, "name": 200, "owner": 200, "legal_entity": 40}
 PEOPLE_COLUMNS = ("person", "cost_center", "manager")
 
 
@@ -35,6 +38,16 @@ class Placement:
     manager: str | None
 
 
+@dataclass(frozen=True)
+class CenterDetails:
+    """What a hierarchy row says of its center besides its parent: its name, its owner (a
+    username) and its legal entity, each empty when the file has no such column or value."""
+
+    name: str = ""
+    owner: str = ""
+    legal_entity: str = ""
+
+
 Rows = Sequence[Mapping[str, str]]
 
 
@@ -48,6 +61,20 @@ def read_hierarchy(header: Sequence[str], rows: Rows) -> dict[str, str | None]:
         parents[center] = (values.get("parent") or "").strip() or None
     business_units(parents)
     return parents
+
+
+def read_center_details(header: Sequence[str], rows: Rows) -> dict[str, CenterDetails]:
+    """The optional ``name``, ``owner`` and ``legal_entity`` columns of hierarchy rows, by
+    center (read after ``read_hierarchy`` accepted the rows); a value too long is refused."""
+    details: dict[str, CenterDetails] = {}
+    for row, values in _checked(header, rows, CENTER_COLUMNS):
+        for column, longest in DETAIL_LENGTHS.items():
+            if len((values.get(column) or "").strip()) > longest:
+                raise OrgFileError(f"{column} has more than {longest} characters", "too_long", row)
+        details[_required(values, "cost_center", row)] = CenterDetails(
+            *((values.get(column) or "").strip() for column in ("name", "owner", "legal_entity"))
+        )
+    return details
 
 
 def read_people(header: Sequence[str], rows: Rows) -> list[Placement]:

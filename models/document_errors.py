@@ -3,6 +3,7 @@ each error's place as a JSON path and a sentence for the person who wrote it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,20 @@ class DocumentRefused(ValueError):
     def __init__(self, errors: Sequence[DocumentError]) -> None:
         super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
         self.errors = list(errors)
+
+
+def read_json_object(text: str, what: str) -> dict[str, Any]:
+    """``text`` read as a JSON object; ``DocumentRefused`` saying where it stops being JSON (line
+    and column) or that it is not an object. ``what`` names the document, as in "A tag policy"."""
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as wrong:
+        where = f"line {wrong.lineno}, column {wrong.colno}"
+        message = f"The document is not JSON: {wrong.msg} at {where}."
+        raise DocumentRefused([DocumentError("$", message)]) from wrong
+    if not isinstance(parsed, dict):
+        raise DocumentRefused([DocumentError("$", f"{what} document is a JSON object.")])
+    return parsed
 
 
 def schema_errors(schema: Draft202012Validator, document: Any) -> list[DocumentError]:

@@ -21,8 +21,7 @@ from api.schemas.cost_documents import (
     DocumentSummary,
     DocumentVersion,
 )
-from domain.catalog import Role
-from domain.costs.governance import DocumentKind
+from domain.costs.governance import DOCUMENT_AUTHORS, DocumentKind
 from models.costs.document_rules import RULES
 from models.costs.document_store import document_version, document_versions
 from models.document_errors import DocumentRefused
@@ -30,7 +29,7 @@ from models.people.records import User
 from services.costs.document_changes import decide_change, propose_change
 
 router = APIRouter(prefix="/api/costs/documents", tags=["costs"], route_class=RefusalRoute)
-DocumentAuthor = Annotated[User, Depends(require_role(Role.ADMIN, Role.FINANCE))]
+DocumentAuthor = Annotated[User, Depends(require_role(*DOCUMENT_AUTHORS))]
 
 
 @router.get("/{kind}/schema")

@@ -24,8 +24,10 @@ from api.schemas.org import (
 )
 from domain.catalog import Role
 from domain.org_chart import (
+    CenterDetails,
     OrgFileError,
     Placement,
+    read_center_details,
     read_hierarchy,
     read_people,
     read_scim_users,
@@ -51,8 +53,10 @@ Reader = Annotated[User, Depends(require_role(*REPORT_READERS))]
     responses={409: {"description": "A version already starts that day (`version_exists`)"}},
 )
 def import_version(body: OrgVersionIn, user: OrgAuthor, session: SessionDep) -> OrgVersionOut:
-    """Store the org in force from ``effective_from``; 422 naming the rule (and row) of a file
-    that cannot be read, an unknown cost center or a cycle; nothing is stored then."""
+    """Store the org in force from ``effective_from``, creating the cost centers the hierarchy
+    names that do not exist yet (a row with an owner: ``created``); 422 naming the rule (and
+    row) of a file that cannot be read, an unknown cost center or owner, or a cycle; nothing is
+    stored then."""
     try:
         org = _org_import(body)
         imported = import_org(session, org, by=user, at=datetime.now(UTC))
@@ -63,7 +67,10 @@ def import_version(body: OrgVersionIn, user: OrgAuthor, session: SessionDep) -> 
         raise Refused(code, str(refused), rule=refused.rule) from refused
     version = imported.version
     return OrgVersionOut(
-        effective_from=version.effective_from, source=version.source, moved=imported.moved
+        effective_from=version.effective_from,
+        source=version.source,
+        moved=imported.moved,
+        created=imported.created,
     )
 
 
@@ -107,26 +114,25 @@ def restatement(
 
 
 def _org_import(body: OrgVersionIn) -> OrgImport:
+    hierarchy, details = _hierarchy(body.hierarchy_csv)
     if body.format == "scim":
         if body.scim is None:
             raise OrgFileError("a SCIM import carries its list of users in scim", "not_scim")
         people = read_scim_users(body.scim)
-        hierarchy = _hierarchy(body.hierarchy_csv)
-        return OrgImport(body.effective_from, "scim", hierarchy, people, body.note)
-    return OrgImport(
-        body.effective_from,
-        "csv",
-        _hierarchy(body.hierarchy_csv),
-        _people(body.people_csv),
-        body.note,
-    )
+        return OrgImport(body.effective_from, "scim", hierarchy, people, body.note, details)
+    people_csv = _people(body.people_csv)
+    return OrgImport(body.effective_from, "csv", hierarchy, people_csv, body.note, details)
 
 
-def _hierarchy(text: str | None) -> dict[str, str | None] | None:
+def _hierarchy(
+    text: str | None,
+) -> tuple[dict[str, str | None] | None, dict[str, CenterDetails]]:
+    """The hierarchy's parents and what its rows say of their centers (none without a file)."""
     if not text:
-        return None
+        return None, {}
     table = read_csv_table(text)
-    return read_hierarchy(table.header, table.rows)
+    parents = read_hierarchy(table.header, table.rows)
+    return parents, read_center_details(table.header, table.rows)
 
 
 def _people(text: str | None) -> list[Placement] | None:

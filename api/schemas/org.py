@@ -12,8 +12,9 @@ from api.schemas.body import RequestBody
 
 class OrgVersionIn(RequestBody):
     """A version of the org from ``effective_from``: the hierarchy and/or the people, as CSV
-    (``hierarchy_csv``: ``cost_center,parent``; ``people_csv``: ``person,cost_center,manager``)
-    or as a SCIM 2.0 ListResponse of users (``scim``, enterprise extension)."""
+    (``hierarchy_csv``: ``cost_center,parent``, and for a cost center to create
+    ``name,owner,legal_entity``; ``people_csv``: ``person,cost_center,manager``) or as a SCIM
+    2.0 ListResponse of users (``scim``, enterprise extension)."""
 
     effective_from: date
     format: Literal["csv", "scim"] = "csv"
@@ -27,6 +28,7 @@ class OrgVersionOut(BaseModel):
     effective_from: date
     source: str
     moved: dict[str, list[str | None]]
+    created: list[str]
 
 
 class CenterPlace(BaseModel):

@@ -17,7 +17,7 @@ from api.params import PositiveInt32
 from api.web.admin_pages import UNPROCESSABLE, Admin
 from api.web.render import flash, render
 from api.web.session import CsrfChecked
-from models.document_errors import DocumentError
+from models.document_errors import DocumentError, DocumentRefused, read_json_object
 from models.people.admin import people
 from models.people.records import User
 from models.purchase_orders.policies import ApprovalPolicy
@@ -95,15 +95,10 @@ def upload_policy(
 
 def _document(text: str, problems: list[DocumentError]) -> dict[str, Any] | None:
     try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as wrong:
-        where = f"line {wrong.lineno}, column {wrong.colno}"
-        problems.append(DocumentError("$", f"not JSON: {wrong.msg} at {where}"))
+        return read_json_object(text, "A policy")
+    except DocumentRefused as refused:
+        problems.extend(refused.errors)
         return None
-    if not isinstance(parsed, dict):
-        problems.append(DocumentError("$", "a policy document is a JSON object"))
-        return None
-    return parsed
 
 
 def _policies(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.catalog import Role
+
 
 class DocumentKind(StrEnum):
     """What a governed document decides."""
@@ -21,6 +23,10 @@ class DocumentStatus(StrEnum):
     PROPOSED = "proposed"
     IN_FORCE = "in_force"
     REJECTED = "rejected"
+
+
+# Who may propose a new version, through the JSON API or the web form; reviewers decide it.
+DOCUMENT_AUTHORS = (Role.ADMIN, Role.FINANCE)
 
 
 class VirtualTagMatch(StrEnum):

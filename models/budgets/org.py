@@ -3,7 +3,9 @@ GL accounts, projects, and the IT services that cost is allocated to and charged
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IntPk
@@ -25,6 +27,9 @@ class CostCenter(Base):
     # The legal entity that books this cost center's money; charges between two entities carry
     # the transfer-pricing markup.
     legal_entity: Mapped[str | None] = mapped_column(String(40))
+    # The effective day of the org version whose import created it; before that day the
+    # hierarchy leaves it out. None: it was there before any import.
+    opened_on: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
         CheckConstraint("reserve_at IN ('creation', 'invoice')", name="reserve_at_is_known"),

@@ -5,21 +5,23 @@ A version states parents for the centers it names; a center it does not name kee
 ``cost_centers`` gives it. An import that brings only the hierarchy (or only the people) keeps
 the other half of the version in force before it. A version effective today or earlier that is
 the newest also becomes today's structure (``cost_centers.parent_id``), so the cost explorer's
-"a center and every center below it" follows the re-organisation."""
+"a center and every center below it" follows the re-organisation. A hierarchy row naming a code
+that does not exist creates that cost center (``org_new_centers``), from the version's day on."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from domain.audit_chain import AuditEvent
-from domain.org_chart import OrgFileError, Placement, business_units
+from domain.org_chart import CenterDetails, OrgFileError, Placement, business_units
 from models import CostCenter, OrgVersion, OrgVersionCenter, OrgVersionPerson
 from models.audit.trail import append_audit_entry
+from models.budgets.org_new_centers import NewCenter, open_centers
 from models.people.records import User
 
 BASELINE_DAY = date(1900, 1, 1)
@@ -42,26 +44,34 @@ class OrgImport:
     hierarchy: Mapping[str, str | None] | None = None
     people: Sequence[Placement] | None = None
     note: str = ""
+    # What the hierarchy's rows say of their centers (name, owner, legal entity), by code: the
+    # import creates a center it names that does not exist with them.
+    details: Mapping[str, CenterDetails] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ImportedOrg:
-    """The version stored, and each cost center it moved on its effective date: [from, to]."""
+    """The version stored, each cost center it moved on its effective date ([from, to]), and
+    the codes of the cost centers it created."""
 
     version: OrgVersion
     moved: dict[str, list[str | None]]
+    created: list[str] = field(default_factory=list)
 
 
 def import_org(session: Session, org: OrgImport, *, by: User, at: datetime) -> ImportedOrg:
-    """Store ``org`` as the version in force from its effective date, audited; refused (nothing
-    stored) when it brings nothing, names a cost center that does not exist, makes a cycle, or
-    a version already starts that day."""
+    """Store ``org`` as the version in force from its effective date, audited, creating the
+    cost centers its hierarchy rows name that do not exist yet; refused (nothing stored) when
+    it brings nothing, names a cost center that neither exists nor is created (a hierarchy row
+    with an owner creates one), names one not open yet on that day, gives a new one an owner
+    who is not an active user, makes a cycle, or a version already starts that day."""
     if org.hierarchy is None and org.people is None:
         raise OrgRefused("an import brings a hierarchy, people, or both", "nothing_to_import")
-    ids = _center_ids(session, org)
+    ids, new = _center_ids(session, org)
     if session.scalar(select(OrgVersion.id).where(OrgVersion.effective_from == org.effective_from)):
         raise OrgRefused(f"a version already starts on {org.effective_from}", "version_exists")
     _keep_baseline(session, by)
+    ids |= open_centers(session, org.effective_from, new, by=by, at=at)
     previous = version_in_force(session, org.effective_from)
     before = parents_as_of(session, org.effective_from)
     version = OrgVersion(
@@ -79,8 +89,8 @@ def import_org(session: Session, org: OrgImport, *, by: User, at: datetime) -> I
         for code, parent in after.items()
         if before.get(code) != parent
     }
-    _audit(session, version, by, at, moved)
-    return ImportedOrg(version, moved)
+    _audit(session, version, by, at, moved, sorted(new))
+    return ImportedOrg(version, moved, sorted(new))
 
 
 def _keep_baseline(session: Session, by: User) -> None:
@@ -110,11 +120,16 @@ def version_in_force(session: Session, day: date) -> OrgVersion | None:
 
 
 def parents_as_of(session: Session, day: date) -> dict[str, str | None]:
-    """Every cost center's parent (codes) as of ``day``."""
-    codes = dict(session.execute(select(CostCenter.id, CostCenter.code)).tuples().all())
+    """Every cost center's parent (codes) as of ``day``; a center an import opened later is
+    left out."""
+    centers = session.execute(
+        select(CostCenter.id, CostCenter.code, CostCenter.parent_id, CostCenter.opened_on)
+    ).all()
+    codes = {center.id: center.code for center in centers}
     parents = {
-        codes[center]: codes.get(parent) if parent else None
-        for center, parent in session.execute(select(CostCenter.id, CostCenter.parent_id))
+        center.code: codes.get(center.parent_id) if center.parent_id else None
+        for center in centers
+        if center.opened_on is None or center.opened_on <= day
     }
     version = version_in_force(session, day)
     if version is not None:
@@ -165,25 +180,68 @@ def headcount(session: Session, period: date) -> dict[str, int]:
     return {code: int(count) for code, count in rows}
 
 
-def _center_ids(session: Session, org: OrgImport) -> dict[str, int]:
-    """The ids of every code the import names; refused on the first unknown one or a cycle."""
-    named = set(org.hierarchy or {}) | {p for p in (org.hierarchy or {}).values() if p}
+def _center_ids(session: Session, org: OrgImport) -> tuple[dict[str, int], dict[str, NewCenter]]:
+    """The ids of every existing code the import names, and the centers it creates (the
+    hierarchy's rows that name no existing code and give an owner); refused on a code that is
+    neither, a center not open yet on the version's day, an owner who is not an active user,
+    or a cycle."""
+    hierarchy = org.hierarchy or {}
+    named = set(hierarchy) | {p for p in hierarchy.values() if p}
     named |= {person.cost_center for person in org.people or ()}
-    ids = dict(
-        session.execute(select(CostCenter.code, CostCenter.id).where(CostCenter.code.in_(named)))
-        .tuples()
-        .all()
-    )
-    unknown = sorted(named - set(ids))
+    found = session.execute(
+        select(CostCenter.code, CostCenter.id, CostCenter.opened_on).where(
+            CostCenter.code.in_(named)
+        )
+    ).all()
+    ids = {row.code: row.id for row in found}
+    created = {code for code in set(hierarchy) - set(ids) if _details(org, code).owner}
+    unknown = sorted(named - set(ids) - created)
     if unknown:
-        raise OrgRefused(f"no cost center {', '.join(unknown)}", "unknown_cost_center")
-    if org.hierarchy is not None:
-        merged = {**parents_as_of(session, org.effective_from), **org.hierarchy}
-        try:
-            business_units(merged)
-        except OrgFileError as error:
-            raise OrgRefused(str(error), error.rule) from error
-    return ids
+        message = f"no cost center {', '.join(unknown)} (a row with an owner creates one)"
+        raise OrgRefused(message, "unknown_cost_center")
+    later = sorted(f"{r.code} ({r.opened_on})" for r in found if _opens_after(r.opened_on, org))
+    if later:
+        message = f"not open on {org.effective_from}: {', '.join(later)}"
+        raise OrgRefused(message, "center_not_open")
+    _refuse_cycles(session, org)
+    owners = _owners(session, {code: _details(org, code).owner for code in created})
+    new = {code: NewCenter(hierarchy[code], _details(org, code), owners[code]) for code in created}
+    return ids, new
+
+
+def _refuse_cycles(session: Session, org: OrgImport) -> None:
+    if org.hierarchy is None:
+        return
+    merged = {**parents_as_of(session, org.effective_from), **org.hierarchy}
+    try:
+        business_units(merged)
+    except OrgFileError as error:
+        raise OrgRefused(str(error), error.rule) from error
+
+
+def _opens_after(opened_on: date | None, org: OrgImport) -> bool:
+    return opened_on is not None and opened_on > org.effective_from
+
+
+def _details(org: OrgImport, code: str) -> CenterDetails:
+    return org.details.get(code, CenterDetails())
+
+
+def _owners(session: Session, wanted: Mapping[str, str]) -> dict[str, User]:
+    """Each new center's owner (code -> username), an active user."""
+    if not wanted:
+        return {}
+    users = {
+        user.username: user
+        for user in session.scalars(
+            select(User).where(User.username.in_(set(wanted.values())), User.active)
+        )
+    }
+    unknown = sorted({owner for owner in wanted.values() if owner not in users})
+    if unknown:
+        message = f"no active user {', '.join(unknown)} to own a cost center"
+        raise OrgRefused(message, "unknown_owner")
+    return {code: users[owner] for code, owner in wanted.items()}
 
 
 def _store_centers(
@@ -255,7 +313,12 @@ def _apply_today(session: Session, parents: Mapping[str, str | None]) -> None:
 
 
 def _audit(
-    session: Session, version: OrgVersion, by: User, at: datetime, moved: Mapping[str, object]
+    session: Session,
+    version: OrgVersion,
+    by: User,
+    at: datetime,
+    moved: Mapping[str, object],
+    created: list[str],
 ) -> None:
     people = session.scalar(select(func.count()).where(OrgVersionPerson.version_id == version.id))
     append_audit_entry(
@@ -272,6 +335,7 @@ def _audit(
                 "note": version.note,
                 "people": people,
                 "moved": dict(moved),
+                "created": created,
             },
         ),
     )

@@ -1,6 +1,7 @@
-"""The org, fixed-asset and shadow-IT API: finance imports a re-organisation, a register and a
-card statement (others are refused), reads the hierarchy, headcount, schedules and shadow IT;
-a file that cannot be read is a 422 naming its rule and row, and stores nothing."""
+"""The org, fixed-asset and shadow-IT API: finance imports a re-organisation (creating the
+department it names), a register and a card statement (others are refused), reads the
+hierarchy, headcount, schedules and shadow IT; a file that cannot be read is a 422 naming its
+rule and row, and stores nothing."""
 
 from __future__ import annotations
 
@@ -47,12 +48,38 @@ def test_finance_imports_a_reorganisation_and_reads_it_back(reporting: Reporting
     assert counts.json()["headcount"] == {org.child: 1, org.grand: 1}
 
 
+def test_an_import_creates_the_department_it_names(reporting: Reporting) -> None:
+    org, client, finance = reporting.org, reporting.client, reporting.auth(reporting.finance)
+    dept = f"D-{org.child}"[:40]
+    row = f"{dept},{org.parent},Data,{reporting.finance},DE01"
+    csv = f"cost_center,parent,name,owner,legal_entity\n{row}\n"
+    body = {"effective_from": "2031-06-01", "hierarchy_csv": csv}
+    created = client.post("/api/org/versions", json=body, headers=finance)
+    assert created.status_code == 201, created.text
+    assert (created.json()["created"], created.json()["moved"]) == ([dept], {})
+
+    def codes(day: str) -> dict[str, str]:
+        answer = client.get("/api/org/hierarchy", params={"as_of": day}, headers=finance).json()
+        return {c["code"]: c["business_unit"] for c in answer["cost_centers"]}
+
+    assert dept not in codes("2031-05-31") and codes("2031-06-01")[dept] == org.parent
+    listed = client.get("/api/cost-centers", headers=finance).json()
+    assert any(center["code"] == dept for center in listed)
+    second = f"E-{org.child}"[:40]
+    other = f"{second},{org.parent},Data,nobody-{org.child},DE01"
+    unknown_owner = {"effective_from": "2031-07-01", "hierarchy_csv": csv.replace(row, other)}
+    refused = client.post("/api/org/versions", json=unknown_owner, headers=finance)
+    assert (refused.status_code, refused.json()["rule"]) == (422, "unknown_owner")
+
+
 def test_an_unreadable_or_unknown_org_is_refused_with_its_rule(
     reporting: Reporting, session: Session
 ) -> None:
     finance = reporting.auth(reporting.finance)
     for csv, rule, row in (
         ("cost_center,parent\nX-UNKNOWN,\n", "unknown_cost_center", None),
+        ("cost_center,parent,owner\nX-NEW,X-UNKNOWN,fiona\n", "unknown_cost_center", None),
+        (f"cost_center,parent,name\n{'X' * 41},,\n", "too_long", 1),
         ("cost_center,parent\n,X\n", "missing_value", 1),
         ("cost_center,parent\n,\n", "empty_file", None),
     ):

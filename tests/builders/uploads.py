@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 from adapters.csv_table import read_csv_table
 from domain.asset_register import RegisteredAsset, read_asset_register
 from domain.costs.card_statements import read_card_statement
-from domain.org_chart import Placement, read_hierarchy, read_people
+from domain.org_chart import (
+    CenterDetails,
+    Placement,
+    read_center_details,
+    read_hierarchy,
+    read_people,
+)
 from models.costs.card_import import CardImport, import_card_statement
 from models.people.records import User
 
@@ -16,6 +22,11 @@ from models.people.records import User
 def hierarchy_of(text: str) -> dict[str, str | None]:
     table = read_csv_table(text)
     return read_hierarchy(table.header, table.rows)
+
+
+def center_details_of(text: str) -> dict[str, CenterDetails]:
+    table = read_csv_table(text)
+    return read_center_details(table.header, table.rows)
 
 
 def people_of(text: str) -> list[Placement]:

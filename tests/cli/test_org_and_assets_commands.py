@@ -1,8 +1,8 @@
 """`poflow org`, `poflow assets` and `poflow shadow-it` against the committed demo database, as
 fiona (finance), on cost centers of the test's own and in far-off months so no other test's
-figures move: a re-organisation shows in the hierarchy from its day, an asset's months are
-booked once, a card merchant outside the vendor master shows as shadow IT; a refusal is one
-line naming its rule, exit status 2."""
+figures move: a re-organisation, and the department it creates, show in the hierarchy from its
+day, an asset's months are booked once, a card merchant outside the vendor master shows as
+shadow IT; a refusal is one line naming its rule, exit status 2."""
 
 from __future__ import annotations
 
@@ -32,21 +32,30 @@ def test_a_reorganisation_then_the_hierarchy_as_of_its_day(
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return poflow(["org", *args], demo_database_url, tmp_path)
 
-    (tmp_path / "units.csv").write_text(f"cost_center,parent\n{org.target},{org.source}\n")
+    new = f"N-{org.source}"
+    (tmp_path / "units.csv").write_text(
+        f"cost_center,parent,name,owner\n{org.target},{org.source},,\n"
+        f"{new},{org.source},Data platform,fiona\n"
+    )
     (tmp_path / "bad.csv").write_text("cost_center,parent\nNO-SUCH-CENTER,\n")
     imported = run(
         "import", "--effective", "2098-01-01", "--hierarchy", "units.csv", "--as", "fiona"
     )
     assert imported.returncode == 0, imported.stderr
     assert f"{org.target}: (business unit) -> {org.source}" in imported.stdout
+    assert f"created cost centers: {new}" in imported.stdout
 
     before = run("hierarchy", "--as-of", "2097-12-31").stdout
     after = run("hierarchy", "--as-of", "2098-01-01").stdout
     assert f"unit {org.target}" in _line(before, org.target)
     assert f"unit {org.source}" in _line(after, org.target)
+    assert new not in before and f"parent {org.source}" in _line(after, new)
     refused = run("import", "--effective", "2098-02-01", "--hierarchy", "bad.csv", "--as", "fiona")
     assert refused.returncode == 2
-    assert refused.stderr.strip() == "poflow: no cost center NO-SUCH-CENTER (unknown_cost_center)"
+    assert refused.stderr.strip() == (
+        "poflow: no cost center NO-SUCH-CENTER (a row with an owner creates one)"
+        " (unknown_cost_center)"
+    )
 
 
 def test_an_asset_is_registered_and_depreciated_once(

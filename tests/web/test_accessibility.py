@@ -58,6 +58,12 @@ async def _upload_bad_policy(page: Page) -> None:
     await expect(page.locator("#document-errors")).to_be_visible()
 
 
+async def _propose_a_broken_document(page: Page) -> None:
+    await page.get_by_label("The tag policy (JSON)").fill('{"keys": {"owner": 1}}')
+    await page.get_by_role("button", name="Propose for review").click()
+    await expect(page.locator("#proposal-errors")).to_be_visible()
+
+
 async def _delegate_into_the_past(page: Page) -> None:
     await page.get_by_label("Who decides for you").select_option("nora")
     await page.get_by_label("From (UTC)").fill("2020-01-01T09:00")
@@ -113,6 +119,10 @@ PAGES: dict[str, Shown] = {
     "commitments report": Shown("fiona", "/reports/commitments"),
     "undelivered report": Shown("fiona", "/reports/undelivered"),
     "cost documents": Shown("fiona", "/costs/documents"),
+    "cost document proposal": Shown("fiona", "/costs/documents/tag_policy/new"),
+    "cost document proposal refused": Shown(
+        "fiona", "/costs/documents/tag_policy/new", _propose_a_broken_document
+    ),
     "admin": Shown("maria", "/admin"),
     "admin users": Shown("maria", "/admin/users"),
     "admin users refused": Shown("maria", "/admin/users", _add_a_nameless_person),

@@ -5,32 +5,21 @@ change against the version in force) puts the version in force."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from domain.costs.governance import DocumentKind
-from models.costs import document_rules
-from models.costs.document_rules import KindRules
 from tests.api import e2e
+from tests.builders.cost_documents import KIND, small_rate_cards, task_in_inbox
 from tests.web.pages import csrf_of, person
 
 stack = e2e.stack
-KIND = DocumentKind.RATE_CARD
-RATES = {
-    "type": "object",
-    "required": ["rates"],
-    "properties": {"rates": {"type": "object", "additionalProperties": {"type": "integer"}}},
-}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def rate_cards() -> Iterator[None]:
-    """A small kind of document: named integer rates (the app and worker run in this process)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(document_rules.RULES, KIND, KindRules(RATES, lambda _s, _d: []))
+    with small_rate_cards():
         yield
 
 
@@ -42,17 +31,6 @@ async def _propose(stack: e2e.Stack, rates: dict[str, int]) -> int:
     return version
 
 
-async def _task_in_inbox(stack: e2e.Stack, user: str, version: int) -> dict[str, Any]:
-    link = f"/costs/documents/{KIND}/versions/{version}"
-    for _ in range(100):
-        tasks = (await stack.get(user, "/api/inbox")).json()["tasks"]
-        found: list[dict[str, Any]] = [task for task in tasks if task["link"] == link]
-        if found:
-            return found[0]
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{link} never reached {user}'s inbox")
-
-
 async def _decide(stack: e2e.Stack, user: str, version: int, **body: str) -> Any:
     path = f"/api/costs/documents/{KIND}/versions/{version}/decision"
     return await stack.post(user, path, body)
@@ -62,7 +40,7 @@ async def test_the_author_is_refused_and_finance_approval_puts_the_version_in_fo
     stack: e2e.Stack,
 ) -> None:
     version = await _propose(stack, {"vm-hour": 4})
-    task = await _task_in_inbox(stack, "felix", version)
+    task = await task_in_inbox(stack, "felix", version)
     assert task["kind"] == "cost_document_review" and "fiona" in task["title"]
     assert not [t for t in (await stack.get("fiona", "/api/inbox")).json()["tasks"] if t == task]
 
@@ -86,10 +64,10 @@ async def test_the_author_is_refused_and_finance_approval_puts_the_version_in_fo
 
 async def test_the_review_page_shows_the_change_and_takes_a_rejection(stack: e2e.Stack) -> None:
     first = await _propose(stack, {"vm-hour": 4, "gb-month": 2})
-    await _task_in_inbox(stack, "felix", first)
+    await task_in_inbox(stack, "felix", first)
     assert (await _decide(stack, "felix", first, action="approve")).status_code == 200
     second = await _propose(stack, {"vm-hour": 5, "gb-month": 2})
-    await _task_in_inbox(stack, "felix", second)
+    await task_in_inbox(stack, "felix", second)
     path = f"/costs/documents/{KIND}/versions/{second}"
 
     felix = await person(stack, "felix")

@@ -5,7 +5,7 @@ is marked invalid and described by its own message."""
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 
 from tests.api import e2e
 from tests.web.browser_app import RunningApp, raise_requisition, sign_in, wait_for
@@ -53,6 +53,26 @@ async def test_a_refused_delegation_opens_on_its_error_summary(
     await priya.get_by_role("button", name="Set delegation").click()
     await expect(priya.locator("#delegation-errors")).to_be_focused()
     await _summary_links_each_field_to_its_message(priya, "delegation-errors")
+
+
+async def test_a_refused_document_proposal_opens_on_its_error_summary(
+    running_app: RunningApp, browser: Browser
+) -> None:
+    fiona = await sign_in(browser, running_app, "fiona", **NO_SCRIPTS)
+    await fiona.goto(f"{running_app.url}/costs/documents")
+    await fiona.get_by_role("link", name="Propose a new version of the tag policy").click()
+    document = fiona.get_by_label("The tag policy (JSON)")
+    await document.fill('{"keys": {"owner": 1}}')
+    await fiona.get_by_role("button", name="Propose for review").click()
+    await expect(fiona.locator("#proposal-errors")).to_be_focused()
+    await _summary_links_each_field_to_its_message(fiona, "proposal-errors")
+    await expect(document).to_have_value('{"keys": {"owner": 1}}')
+
+    file = FilePayload(name="tag-policy.json", mimeType="application/json", buffer=b'{"keys": ')
+    await fiona.get_by_label("Or a .json file").set_input_files(file)
+    await fiona.get_by_role("button", name="Propose for review").click()
+    await expect(fiona.locator("#proposal-errors")).to_contain_text("line 1, column 10")
+    await expect(document).to_have_value('{"keys": ')
 
 
 async def test_a_refused_decision_is_focused_and_describes_the_comment_field(
