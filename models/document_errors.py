@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from domain.intake import text_problem
 from domain.wording import broken_constraint
 
 
@@ -45,11 +46,27 @@ def read_json_object(text: str, what: str) -> dict[str, Any]:
 
 
 def schema_errors(schema: Draft202012Validator, document: Any) -> list[DocumentError]:
-    """Every violation of ``schema``, in path order."""
+    """Every violation of ``schema``, in path order, then every key or text Postgres cannot
+    store as typed (a NUL, a lone surrogate, a control character other than tab and line breaks;
+    ``domain.intake.text_problem``)."""
     return [
         DocumentError(error.json_path, plain_schema_error(error))
         for error in sorted(schema.iter_errors(document), key=lambda e: e.json_path)
-    ]
+    ] + list(_text_errors(document, "$"))
+
+
+def _text_errors(value: Any, path: str) -> Iterator[DocumentError]:
+    if isinstance(value, str):
+        problem = text_problem(value, multiline=True)
+        if problem is not None:
+            yield DocumentError(path, f"The text {problem}.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_errors(str(key), f"{path} (a key)")
+            yield from _text_errors(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _text_errors(item, f"{path}[{i}]")
 
 
 def plain_schema_error(error: ValidationError) -> str:

@@ -17,7 +17,7 @@ from domain.intake import LONG_TEXT
 
 class DocumentIn(RequestBody):
     document: dict[str, Any]
-    note: str = Field(default="", max_length=500)
+    note: MultiLine = Field(default="", max_length=500)
 
 
 class DocumentSummary(BaseModel):

@@ -21,6 +21,7 @@ from models.costs.document_store import (
     DecisionRefused,
     decide_document,
     document_in_force,
+    document_versions,
     propose_document,
 )
 from models.document_errors import DocumentError, DocumentRefused
@@ -87,6 +88,17 @@ def test_a_refused_document_names_each_error_and_stores_nothing(session: Session
     with pytest.raises(DocumentRefused) as refused:
         propose_document(session, KIND, {"rates": {"vm": "5"}}, note="", author=author, at=AT)
     assert [e.path for e in refused.value.errors] == ["$.rates.vm"]
+
+
+def test_a_text_postgres_cannot_store_is_refused_by_its_path(session: Session) -> None:
+    author, _ = _people(session)
+    before = len(document_versions(session, KIND))
+    document = {"rates": {"vm": 5}, "assumptions": ["ok", "nul \x00 inside"], "a\x00b": 1}
+    with pytest.raises(DocumentRefused) as refused:
+        propose_document(session, KIND, document, note="", author=author, at=AT)
+    unstorable = [e for e in refused.value.errors if "U+0000" in e.message]
+    assert [e.path for e in unstorable] == ["$.assumptions[1]", "$ (a key)"]
+    assert len(document_versions(session, KIND)) == before
 
 
 def test_the_audit_trail_keeps_the_change_against_the_version_in_force(session: Session) -> None:
