@@ -161,6 +161,7 @@ def _governance_activities(sessions: sessionmaker[Session]) -> list[Callable[...
     return [
         review.route_document_review,
         review.decide_cost_document,
+        review.older_open_reviews,
         review.project_governance_task,
         remediation.remediation_findings,
         remediation.open_remediations,

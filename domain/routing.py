@@ -50,12 +50,20 @@ def route(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> list
 
 def route_change(tiers: Iterable[TierSpec], author: str, facts: RoutingFacts) -> list[Tier]:
     """The tiers a change to a governed document must pass: every one, in order, naming its
-    people as ``route`` does with the author in the requester's place (never among them)."""
-    return [_tier(tier, author, facts) for tier in tiers]
+    people as ``route`` does with the author in the requester's place (never among them). The
+    admins are the last resort, after the fallback and procurement; ``RoutingError`` when a
+    branch has nobody even then."""
+    admins = tuple(facts.role_members.get(Role.ADMIN.value, ()))
+    return [_tier(tier, author, facts, admins) for tier in tiers]
 
 
-def _tier(tier: TierSpec, requester: str, facts: RoutingFacts) -> Tier:
-    return Tier(tier.name, [_branch(tier.name, spec, requester, facts) for spec in tier.branches])
+def _tier(
+    tier: TierSpec, requester: str, facts: RoutingFacts, last_resort: tuple[str, ...] = ()
+) -> Tier:
+    return Tier(
+        tier.name,
+        [_branch(tier.name, spec, requester, facts, last_resort) for spec in tier.branches],
+    )
 
 
 def emergency_tier(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> Tier | None:
@@ -117,10 +125,19 @@ def resolve(spec: ApproverSpec, requester: str, facts: RoutingFacts) -> list[str
     return _without(people, requester)
 
 
-def _branch(tier: str, spec: BranchSpec, requester: str, facts: RoutingFacts) -> Branch:
+def _branch(
+    tier: str,
+    spec: BranchSpec,
+    requester: str,
+    facts: RoutingFacts,
+    last_resort: tuple[str, ...] = (),
+) -> Branch:
+    """The branch's people: its approvers, else its fallback, else procurement, else the last
+    resort (none for a PO); procurement (else the last resort) is where it escalates last."""
     eligible = resolve(spec.approvers, requester, facts)
     fallback = resolve(spec.fallback, requester, facts) if spec.fallback else []
-    pool = _without(facts.role_members.get(Role.PROCUREMENT.value, ()), requester)
+    procurement = facts.role_members.get(Role.PROCUREMENT.value, ())
+    pool = _without(procurement, requester) or _without(last_resort, requester)
     mode = spec.approvers.mode
     if not eligible and fallback:
         eligible, mode = fallback, spec.fallback.mode if spec.fallback else mode
@@ -128,8 +145,8 @@ def _branch(tier: str, spec: BranchSpec, requester: str, facts: RoutingFacts) ->
         eligible, mode = pool, ApproverMode.ANY_OF
     if not eligible:
         raise RoutingError(
-            f"tier {tier!r}, branch {spec.name!r}: nobody but the requester {requester!r} may "
-            "decide, and there is no fallback or procurement approver"
+            f"tier {tier!r}, branch {spec.name!r}: nobody but {requester!r} may decide, and "
+            "there is no fallback, procurement or last-resort approver"
         )
     return Branch(
         name=spec.name,

@@ -27,6 +27,12 @@ class RemediationSignal:
     RECHECK: Final = "recheck"
 
 
+class ReviewSignal:
+    """What a cost document's review is told: a newer version went in force."""
+
+    SUPERSEDE: Final = "supersede"
+
+
 class PoUpdate:
     """The Updates a purchase order takes (a renewal takes ``DECIDE`` too)."""
 
@@ -90,6 +96,7 @@ class Activity:
     ROUTE_DOCUMENT_REVIEW: Final = "route_document_review"
     DECIDE_COST_DOCUMENT: Final = "decide_cost_document"
     PROJECT_GOVERNANCE_TASK: Final = "project_governance_task"
+    OLDER_OPEN_REVIEWS: Final = "older_open_reviews"
     REMEDIATION_FINDINGS: Final = "remediation_findings"
     OPEN_REMEDIATIONS: Final = "open_remediations"
     BOOK_DEPRECIATION: Final = "book_depreciation"

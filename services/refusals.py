@@ -38,6 +38,7 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "above_ceiling": RefusalKind.INVALID,
     "author_may_not_decide": RefusalKind.FORBIDDEN,
     "invalid_action": RefusalKind.INVALID,
+    "no_reviewer": RefusalKind.CONFLICT,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {

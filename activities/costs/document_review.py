@@ -1,6 +1,7 @@
 """The steps of a governed document's change control that touch Postgres: who reviews it (the
-approval policy in force), putting the decided version in force or rejecting it, and the task
-the review shows in its reviewers' inboxes."""
+approval policy in force), putting the decided version in force or rejecting it, the older
+reviews a version in force supersedes, and the task the review shows in its reviewers'
+inboxes."""
 
 from __future__ import annotations
 
@@ -10,18 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from domain.chain import Tier
-from domain.costs.document_review import DocumentReviewStart, DocumentVerdict
+from domain.costs.document_review import REVIEW_TASK, DocumentReviewStart, DocumentVerdict
 from domain.costs.governance import DocumentKind, DocumentStatus
 from domain.costs.governance_tasks import GovernanceTask
-from domain.policy import FINANCE_REVIEW
-from domain.policy_document import build_policy
-from domain.routing import RoutingFacts, route_change
+from domain.routing import RoutingError
 from domain.temporal_names import Activity
+from models.costs.document_reviewers import review_tiers
 from models.costs.document_store import decide_document, document_version
-from models.costs.governance_tasks import project_task
+from models.costs.governance_tasks import open_reviews_before, project_task
 from models.db import unit_of_work
 from models.people.accounts import find_user
-from models.purchase_orders.reference import active_policy, manager_chain, role_members
 
 
 class DocumentReviewActivities:
@@ -33,33 +32,24 @@ class DocumentReviewActivities:
     @activity.defn(name=Activity.ROUTE_DOCUMENT_REVIEW)
     def route_document_review(self, start: DocumentReviewStart) -> list[Tier]:
         """The review's tiers, as the approval policy in force names them (one finance tier when
-        it says nothing), with the people resolved now and never the author."""
+        it says nothing), with the people resolved now and never the author; no tier at all
+        when one of them has nobody to ask, not even an admin."""
         with unit_of_work(self._sessions) as session:
-            stored = active_policy(session)
-            tiers = (
-                build_policy(stored.name, stored.version, stored.document).cost_document_tiers
-                if stored
-                else FINANCE_REVIEW
-            )
-            facts = RoutingFacts(
-                amount_base_minor=0,
-                over_budget=False,
-                new_vendor=False,
-                cost_center_owner="",
-                manager_chain=manager_chain(session, start.author),
-                role_members=role_members(session),
-            )
-            return route_change(tiers, start.author, facts)
+            try:
+                return review_tiers(session, start.author)
+            except RoutingError:
+                return []
 
     @activity.defn(name=Activity.DECIDE_COST_DOCUMENT)
     def decide_cost_document(self, verdict: DocumentVerdict) -> str:
         """Put the version in force (approved) or reject it, as the last decider; its status
-        after. A version already decided this way is left as it is."""
+        after (``superseded`` when a newer version went in force first). A version already
+        decided this way, or superseded, is left as it is."""
         kind = DocumentKind(verdict.kind)
         wanted = DocumentStatus.IN_FORCE if verdict.approve else DocumentStatus.REJECTED
         with unit_of_work(self._sessions) as session:
             row = document_version(session, kind, verdict.version)
-            if row is not None and row.status == wanted:
+            if row is not None and row.status in (wanted, DocumentStatus.SUPERSEDED):
                 return str(row.status)
             decider = find_user(session, verdict.decider)
             if decider is None:
@@ -74,6 +64,13 @@ class DocumentReviewActivities:
                 at=datetime.now(UTC),
             )
             return str(decided.status)
+
+    @activity.defn(name=Activity.OLDER_OPEN_REVIEWS)
+    def older_open_reviews(self, newer: DocumentReviewStart) -> list[str]:
+        """The workflow ids of the reviews still open of the kind's versions older than
+        ``newer``, which went in force."""
+        with unit_of_work(self._sessions) as session:
+            return open_reviews_before(session, REVIEW_TASK, newer.kind, newer.version)
 
     @activity.defn(name=Activity.PROJECT_GOVERNANCE_TASK)
     def project_governance_task(self, task: GovernanceTask) -> None:

@@ -62,14 +62,19 @@ def get_document(
 @router.post(
     "/{kind}",
     status_code=status.HTTP_201_CREATED,
-    responses={422: {"description": "`errors` lists each place (`field`) wrong in the document"}},
+    responses={
+        409: {"description": "`no_reviewer`: nobody but the author may review it"},
+        422: {"description": "`errors` lists each place (`field`) wrong in the document"},
+    },
 )
 async def propose(
     kind: DocumentKind, body: DocumentIn, user: DocumentAuthor, runtime: RuntimeDep
 ) -> DocumentProposed:
     """Check the document (every error is listed) and store it as the next version of
     ``kind``, proposed, then start its review: it takes effect once the reviewers the approval
-    policy names (finance, unless it says otherwise; never its author) approve it."""
+    policy names (finance, unless it says otherwise; never its author) approve it. When
+    nobody else may review it, not even an admin, it is refused (409 ``no_reviewer``) and
+    nothing is stored."""
     try:
         row = await propose_change(runtime.services, user, kind, body.document, body.note)
     except DocumentRefused as refused:

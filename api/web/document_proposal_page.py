@@ -70,7 +70,8 @@ async def propose(
     note: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Store the proposal and start its review, then its review page; or the form again, 422."""
+    """Store the proposal and start its review, then its review page; or the form again: 422
+    naming what is wrong with it, 409 when nobody but its author may review it."""
     problems: list[DocumentError] = []
     typed = Typed(await _file_text(file, problems) or document, note.strip())
     problems += _note_problems(typed.note)
@@ -80,6 +81,9 @@ async def propose(
             stored = await propose_change(runtime.services, user, kind, parsed, typed.note)
     except DocumentRefused as refused:
         problems += refused.errors
+    except RuleRefused as refused:  # no_reviewer: the text is kept for when someone may review
+        conflict = [DocumentError("$", f"{refused.message} ({refused.rule})")]
+        return _form(request, user, kind, None, typed, conflict, status.HTTP_409_CONFLICT)
     if problems:
         code = status.HTTP_422_UNPROCESSABLE_CONTENT
         return _form(request, user, kind, None, typed, problems, code)

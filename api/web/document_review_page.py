@@ -5,6 +5,7 @@ form to approve or reject it with a comment, sent to the review workflow like th
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -86,6 +87,7 @@ def _page(
         "decides": task is not None and user.username in task.waiting_on,
         "problem": problem,
         "comment": comment,
+        "form_key": f"review-{secrets.token_urlsafe(18)}",  # each form shown is one request
     }
     code = problem.status_code if problem else 200
     return render(request, "costs/document_review.html", context, user, status_code=code)

@@ -15,13 +15,17 @@ from domain.entitlement import DecisionRequest, Refusal, refusal
 
 # The decisions a reviewer takes on a document; the others (forward, ask, extend) are the PO's.
 REVIEW_ACTIONS = (Decision.APPROVE, Decision.REJECT)
+# The kind of inbox task a review holds open.
+REVIEW_TASK = "cost_document_review"
 
 
 class ReviewStatus(StrEnum):
     ROUTING = "routing"
+    NEEDS_REVIEWER = "needs_reviewer"  # nobody but the author may review it: routed again later
     WAITING = "waiting"
     APPROVED = "approved"
     REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # a newer version went in force first
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,14 @@ class DocumentReviewView:
         tier = self.approval.tier_now() if self.approval else None
         deadlines = [b.deadline_at for b in tier.branches if b.deadline_at] if tier else []
         return min(deadlines, default=None)
+
+
+@dataclass(frozen=True)
+class ReviewSuperseded:
+    """A newer version of the kind went in force: the review of an older one closes undecided."""
+
+    version: int
+    approved_by: str
 
 
 @dataclass(frozen=True)

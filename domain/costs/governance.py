@@ -18,11 +18,13 @@ class DocumentKind(StrEnum):
 
 
 class DocumentStatus(StrEnum):
-    """Where a version stands: proposed, then in force or rejected; never edited after."""
+    """Where a version stands: proposed, then in force or rejected, or superseded (a newer
+    version went in force before it was decided); never edited after."""
 
     PROPOSED = "proposed"
     IN_FORCE = "in_force"
     REJECTED = "rejected"
+    SUPERSEDED = "superseded"
 
 
 # Who may propose a new version, through the JSON API or the web form; reviewers decide it.

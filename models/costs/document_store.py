@@ -77,24 +77,65 @@ def decide_document(
     at: datetime,
 ) -> CostDocument:
     """Approve (it is in force from ``at``) or reject a proposed version. Its author may not
-    decide it, and a version is decided once."""
-    proposal = session.scalar(
-        select(CostDocument)
-        .where(CostDocument.kind == kind, CostDocument.version == version)
-        .with_for_update()
-    )
+    decide it, and a version is decided once. Approving it supersedes every older version still
+    proposed; approving a version older than one in force supersedes it instead, so an outdated
+    document never goes in force over a newer one."""
+    # Decisions on one kind queue here, so two approvals never cross each other.
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"cost-document:{kind}"))))
+    proposal = document_version(session, kind, version)
     if proposal is None:
         raise DecisionRefused("unknown_version", f"no {kind} v{version}")
     if proposal.status != DocumentStatus.PROPOSED:
         raise DecisionRefused("already_decided", f"{kind} v{version} is {proposal.status}")
     if proposal.proposed_by_id == decider.id:
         raise DecisionRefused("author_may_not_decide", "the author of a change may not decide it")
+    newer = _newer_in_force(session, proposal)
+    if approve and newer is not None:
+        _supersede(session, proposal, newer, decider, at)
+        return proposal
     proposal.status = DocumentStatus.IN_FORCE if approve else DocumentStatus.REJECTED
     proposal.decided_by_id, proposal.decided_at, proposal.decision_note = decider.id, at, note
     proposal.effective_from = at if approve else None
     session.flush()
     _audit(session, proposal, decider, at, "approved" if approve else "rejected", {"note": note})
+    for older in _older_proposed(session, proposal) if approve else ():
+        _supersede(session, older, proposal, decider, at)
     return proposal
+
+
+def _newer_in_force(session: Session, proposal: CostDocument) -> CostDocument | None:
+    return session.scalar(
+        select(CostDocument)
+        .where(
+            CostDocument.kind == proposal.kind,
+            CostDocument.status == DocumentStatus.IN_FORCE,
+            CostDocument.version > proposal.version,
+        )
+        .order_by(CostDocument.version.desc())
+        .limit(1)
+    )
+
+
+def _older_proposed(session: Session, proposal: CostDocument) -> Sequence[CostDocument]:
+    return session.scalars(
+        select(CostDocument)
+        .where(
+            CostDocument.kind == proposal.kind,
+            CostDocument.status == DocumentStatus.PROPOSED,
+            CostDocument.version < proposal.version,
+        )
+        .order_by(CostDocument.version)
+    ).all()
+
+
+def _supersede(
+    session: Session, row: CostDocument, newer: CostDocument, actor: User, at: datetime
+) -> None:
+    """``row`` is decided no more: ``newer`` went in force first."""
+    row.status, row.decided_at = DocumentStatus.SUPERSEDED, at
+    row.decision_note = f"superseded by v{newer.version}"
+    session.flush()
+    _audit(session, row, actor, at, "superseded", {"by_version": newer.version})
 
 
 def _change(current: CostDocument | None, document: dict[str, Any]) -> dict[str, Any]:

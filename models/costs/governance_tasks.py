@@ -78,3 +78,18 @@ def open_task_ids(session: Session, kind: str, period: str) -> list[str]:
             )
         )
     )
+
+
+def open_reviews_before(session: Session, task_kind: str, kind: str, version: int) -> list[str]:
+    """The workflow ids of the open review tasks of document ``kind`` older than ``version``."""
+    older = GovernanceTaskRow.facts["version"].as_integer() < version
+    return list(
+        session.scalars(
+            select(GovernanceTaskRow.workflow_id).where(
+                GovernanceTaskRow.kind == task_kind,
+                GovernanceTaskRow.outcome.is_(None),
+                GovernanceTaskRow.facts["kind"].astext == kind,
+                older,
+            )
+        )
+    )

@@ -21,7 +21,9 @@ from domain.catalog import Decision
 from domain.costs.document_review import DocumentReviewStart, DocumentReviewView, review_workflow_id
 from domain.costs.governance import DocumentKind
 from domain.entitlement import DecisionRequest
+from domain.routing import RoutingError
 from domain.temporal_names import PoUpdate, WorkflowType
+from models.costs.document_reviewers import review_tiers
 from models.costs.document_store import document_in_force, document_version, propose_document
 from models.costs.governed_documents import CostDocument
 from models.db import unit_of_work
@@ -54,7 +56,8 @@ async def propose_change(
     runtime: ServiceRuntime, author: User, kind: DocumentKind, document: dict[str, Any], note: str
 ) -> Proposed:
     """Store the proposal in a transaction of its own (``DocumentRefused`` lists every error
-    and stores nothing), then start its review."""
+    and stores nothing; ``RuleRefused`` ``no_reviewer`` when nobody but the author may review
+    it, not even an admin), then start its review."""
     stored = await run_sync(_propose, runtime.sessions, author, kind, document, note)
     await start_review(
         runtime.temporal,
@@ -72,6 +75,14 @@ def _propose(
     note: str,
 ) -> Proposed:
     with unit_of_work(sessions) as session:
+        try:
+            review_tiers(session, author.username)
+        except RoutingError as error:
+            raise RuleRefused(
+                "no_reviewer",
+                f"nobody but {author.username} may review a {kind} change, not even an admin: "
+                f"give someone the role the approval policy names ({error})",
+            ) from error
         row = propose_document(
             session, kind, document, note=note, author=author, at=datetime.now(UTC)
         )

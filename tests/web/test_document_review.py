@@ -5,6 +5,7 @@ change against the version in force) puts the version in force."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,3 +90,29 @@ async def test_the_review_page_shows_the_change_and_takes_a_rejection(stack: e2e
     stored = await stack.get("ines", f"/api/costs/documents/{KIND}/versions/{second}")
     assert stored.json()["status"] == "rejected"
     assert stored.json()["decision_note"] == "5 is above the market rate"
+
+
+def _form_key(html: str) -> str:
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    assert found, "the review form has no idempotency key"
+    return found.group(1)
+
+
+async def test_a_resent_review_form_answers_with_its_first_outcome(stack: e2e.Stack) -> None:
+    version = await _propose(stack, {"vm-hour": 7})
+    await task_in_inbox(stack, "felix", version)
+    path = f"/costs/documents/{KIND}/versions/{version}"
+    felix = await person(stack, "felix")
+    page = (await felix.get(path)).text
+    form = {
+        "csrf_token": csrf_of(page),
+        "idempotency_key": _form_key(page),
+        "action": "approve",
+        "comment": "checked",
+    }
+    first, again = [await felix.post(f"{path}/decision", data=form) for _ in range(2)]
+    assert (first.status_code, again.status_code) == (303, 303), again.text
+    stored = await stack.get("ines", f"/api/costs/documents/{KIND}/versions/{version}")
+    assert stored.json()["status"] == "in_force"
+    without_key = await felix.post(f"{path}/decision", data={**form, "idempotency_key": ""})
+    assert without_key.status_code == 409  # a new decision is refused: it is decided

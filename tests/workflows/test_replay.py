@@ -39,6 +39,9 @@ REQUIRED = {
     "cost_refresh",  # the scheduled refresh of the last closed and the open month
     "cost_freshness",
     "cost_document_review",  # a rate card's change reminded, escalated, then approved
+    "cost_document_review_needs_reviewer",  # nobody to ask, routed again once someone may
+    "cost_document_review_supersedes",  # approved, it tells the older reviews (patched)
+    "cost_document_review_superseded",  # closed undecided: a newer version went in force
     "tag_remediation_mapped",  # reminded, escalated to the manager, closed by virtual tags
     "tag_remediation_fixed",  # closed when the next load shows the tags fixed
     "cost_load_rechecks_remediations",  # the load tells the period's remediations (patched)

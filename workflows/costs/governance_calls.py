@@ -24,6 +24,11 @@ async def decide_cost_document(verdict: DocumentVerdict) -> str:
     return status
 
 
+async def older_open_reviews(newer: DocumentReviewStart) -> list[str]:
+    ids: list[str] = await call(Activity.OLDER_OPEN_REVIEWS, [newer], DATABASE, list[str])
+    return ids
+
+
 async def project_task(task: GovernanceTask) -> None:
     await call(Activity.PROJECT_GOVERNANCE_TASK, [task], DATABASE)
 

@@ -8,7 +8,7 @@ run closes once nothing is left: ``fixed`` at the source, or ``mapped`` by virtu
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -48,13 +48,14 @@ class TagRemediationWorkflow:
         self.view = RemediationView(start.owner, start.period)
         self.sequence = 0
         self._rechecks: list[Recheck] = []
+        self._tier: Tier | None = None
 
     @workflow.run
     async def run(self, start: RemediationStart) -> RemediationView:
         findings = await governance_calls.remediation_findings(start)
         if not findings.resources:
             return await self._close(RemediationStatus.NOTHING_TO_FIX)
-        tier = owner_branch(start.owner, findings)
+        tier = self._tier = owner_branch(start.owner, findings)
         reminders = start_tier(tier)
         self._found(findings, tier)
         await self._record("tag_remediation.opened", "poflow")
@@ -122,7 +123,7 @@ class TagRemediationWorkflow:
                 title=f"Tag {len(view.resources)} resources of {view.owner} in {view.period}",
                 link=remediation_link(view.owner, view.period),
                 waiting_on=tuple(view.waiting_on),
-                deadline=None,
+                deadline=self._escalates_at(),
                 opened_at=info.start_time,
                 outcome=outcome,
                 facts={
@@ -132,6 +133,11 @@ class TagRemediationWorkflow:
                 },
             )
         )
+
+    def _escalates_at(self) -> datetime | None:
+        """When the task escalates next: the owner's branch's deadline (none once FinOps has
+        it, the last escalation)."""
+        return self._tier.branches[0].deadline_at if self._tier else None
 
     async def notify(self, person: str, kind: str, subject: str, facts: dict[str, object]) -> None:
         """Every message lists the resources left and what is wrong with each; one that

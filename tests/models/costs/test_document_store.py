@@ -115,3 +115,47 @@ def test_the_audit_trail_keeps_the_change_against_the_version_in_force(session: 
     assert entry.after is not None
     assert entry.after["against_version"] == first.version
     assert entry.after["diff"] == [{"op": "replace", "path": "/rates/vm", "value": 6}]
+
+
+def _propose(session: Session, author: Any, rate: int) -> Any:
+    return propose_document(session, KIND, {"rates": {"vm": rate}}, note="", author=author, at=AT)
+
+
+def _actions(session: Session, row: Any) -> list[str]:
+    entity = f"{KIND} v{row.version}"
+    found = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == entity))
+    return list(found)
+
+
+def test_approving_a_version_supersedes_the_older_ones_still_proposed(session: Session) -> None:
+    author, approver = _people(session)
+    older, newer, newest = (_propose(session, author, rate) for rate in (5, 6, 7))
+    decided = AT + timedelta(hours=1)
+    decide_document(
+        session, KIND, newer.version, decider=approver, approve=True, note="", at=decided
+    )
+    assert older.status == DocumentStatus.SUPERSEDED
+    assert older.decision_note == f"superseded by v{newer.version}"
+    assert "cost_document.superseded" in _actions(session, older)
+    assert newest.status == DocumentStatus.PROPOSED  # a newer proposal stays under review
+    assert document_in_force(session, KIND, decided) == newer
+    with pytest.raises(DecisionRefused, check=lambda r: r.rule == "already_decided"):
+        decide_document(
+            session, KIND, older.version, decider=approver, approve=True, note="", at=decided
+        )
+
+
+def test_an_older_version_approved_after_a_newer_one_never_goes_in_force(
+    session: Session,
+) -> None:
+    author, approver = _people(session)
+    older, newer = (_propose(session, author, rate) for rate in (5, 6))
+    decide_document(session, KIND, newer.version, decider=approver, approve=True, note="", at=AT)
+    older.status = DocumentStatus.PROPOSED  # as a version left proposed beside it before
+    session.flush()
+    later = AT + timedelta(hours=1)
+    decided = decide_document(
+        session, KIND, older.version, decider=approver, approve=True, note="", at=later
+    )
+    assert decided.status == DocumentStatus.SUPERSEDED and decided.effective_from is None
+    assert document_in_force(session, KIND, later) == newer

@@ -4,6 +4,7 @@ every tier always, never the author; and the review's decision rules."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +19,7 @@ from domain.costs.document_review import (
 )
 from domain.entitlement import DecisionRequest
 from domain.policy_document import PolicyError, build_policy
-from domain.routing import RoutingFacts, route_change
+from domain.routing import RoutingError, RoutingFacts, route_change
 from models.purchase_orders.policy_schema import parse_policy
 
 NOW = datetime(2027, 1, 4, 9, tzinfo=UTC)
@@ -57,6 +58,24 @@ def test_the_policy_names_the_tiers_and_the_author_is_never_among_them() -> None
     # the admin tier's only holder wrote the change: it falls to procurement
     assert tiers[1].branches[0].eligible == ["paul"]
     assert tiers[1].branches[0].deadline_minutes == 24 * 60
+
+
+def _only(author: str, **roles: tuple[str, ...]) -> RoutingFacts:
+    return replace(FACTS, manager_chain=(), role_members={Role.FINANCE.value: (author,), **roles})
+
+
+def test_with_nobody_but_the_author_in_the_tiers_the_admins_review_as_the_last_resort() -> None:
+    policy = build_policy("it", 1, POLICY_DOCUMENT)
+    facts = _only("fiona", admin=("maria", "fiona"))
+    [tier] = route_change(policy.cost_document_tiers, "fiona", facts)
+    [branch] = tier.branches
+    assert (branch.eligible, branch.escalation_pool) == (["maria"], ["maria"])
+
+
+def test_a_change_nobody_but_its_author_may_review_is_not_routed() -> None:
+    policy = build_policy("it", 1, POLICY_DOCUMENT)
+    with pytest.raises(RoutingError, match="nobody but 'fiona'"):
+        route_change(policy.cost_document_tiers, "fiona", _only("fiona", admin=("fiona",)))
 
 
 def test_a_condition_on_a_document_tier_is_refused() -> None:

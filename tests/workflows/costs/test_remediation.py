@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,12 @@ from domain.costs.load_messages import (
     CostLoadResult,
     cost_load_workflow_id,
 )
-from domain.costs.remediation import RemediationStatus, RemediationView, remediation_workflow_id
+from domain.costs.remediation import (
+    DEADLINE,
+    RemediationStatus,
+    RemediationView,
+    remediation_workflow_id,
+)
 from domain.temporal_names import PoQuery, WorkflowType
 from models import AuditEntry, OutboundMessage
 from models.costs.governance_tasks import open_tasks_for, task_of
@@ -121,6 +126,15 @@ def _kinds(sessions: sessionmaker[Session], recipient: str, workflow_id: str) ->
     return [str(body["kind"]) for body in _messages(sessions, recipient, workflow_id)]
 
 
+def _escalates_in(sessions: sessionmaker[Session], workflow_id: str) -> datetime:
+    """When the task escalates, as the inbox shows it: five days after it opened."""
+    with sessions() as session:
+        task = task_of(session, workflow_id)
+    assert task is not None and task.deadline is not None, "the task shows no deadline"
+    assert DEADLINE <= task.deadline - task.opened_at < DEADLINE + timedelta(minutes=1)
+    return task.deadline
+
+
 def _owned_by(sessions: sessionmaker[Session], owner: str) -> set[str]:
     with sessions() as session:
         found = noncompliant_resources(session, PERIOD)
@@ -142,6 +156,7 @@ async def test_the_owner_is_chased_escalated_and_closes_the_task_by_mapping_the_
     assert {r.resource_id for r in view.resources} == owned and view.waiting_on == [owner]
     with sessions() as session:
         assert workflow_id in [t.workflow_id for t in open_tasks_for(session, owner)]
+    first_due = _escalates_in(sessions, workflow_id)
     await arrives(lambda: _kinds(sessions, owner, workflow_id), "tag_remediation")
     [told] = _messages(sessions, owner, workflow_id)
     assert {r["resource_id"] for r in told["resources"]} == owned
@@ -152,6 +167,10 @@ async def test_the_owner_is_chased_escalated_and_closes_the_task_by_mapping_the_
     await runner.env.sleep(timedelta(days=3))
     await _view_when(handle, lambda v: tagged.manager in v.waiting_on)
     await arrives(lambda: _kinds(sessions, tagged.manager, workflow_id), "escalation")
+    with sessions() as session:
+        escalated = task_of(session, workflow_id)
+    assert escalated is not None and escalated.deadline is not None
+    assert escalated.deadline >= first_due + DEADLINE  # the manager has five days of their own
 
     with sessions() as session:
         user = find_user(session, owner)
