@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.problems import problem
+from models.document_errors import DocumentRefused
 from services.refusals import RefusalKind, RuleRefused
 
 # What each kind of refusal is to an API client.
@@ -47,6 +48,20 @@ def rule_refused(rule: str, message: str) -> Refused:
 def answer(refused: RuleRefused) -> Refused:
     """A service's refusal as the HTTP answer for its kind, naming its rule."""
     return Refused(KIND_STATUS[refused.kind], refused.message, rule=refused.rule)
+
+
+def invalid_document(refused: DocumentRefused, name: str, error_type: str) -> Refused:
+    """A document refused by its rules as 422 ``invalid_<name>``, listing every error by its
+    JSON path (``field``), each of rule ``<name>_schema``."""
+    return Refused(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        f"the {name} document is not valid",
+        rule=f"invalid_{name}",
+        errors=[
+            {"field": e.path, "message": e.message, "type": error_type, "rule": f"{name}_schema"}
+            for e in refused.errors
+        ],
+    )
 
 
 class RefusalRoute(APIRoute):

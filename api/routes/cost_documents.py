@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from api.deps import CurrentUser, RuntimeDep, SessionDep, TemporalDep, require_role
-from api.errors import RefusalRoute, Refused
+from api.errors import RefusalRoute, invalid_document
 from api.idempotency import IdempotencyHeader
 from api.params import PositiveInt32
 from api.schemas.cost_documents import (
@@ -78,15 +78,7 @@ async def propose(
     try:
         row = await propose_change(runtime.services, user, kind, body.document, body.note)
     except DocumentRefused as refused:
-        raise Refused(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"the {kind} document is not valid",
-            rule=f"invalid_{kind}",
-            errors=[
-                {"field": e.path, "message": e.message, "type": kind, "rule": f"{kind}_schema"}
-                for e in refused.errors
-            ],
-        ) from refused
+        raise invalid_document(refused, kind, kind) from refused
     return DocumentProposed(kind=row.kind, version=row.version, status=row.status)
 
 

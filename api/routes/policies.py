@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
-from api.errors import RefusalRoute, Refused
+from api.errors import RefusalRoute, invalid_document
 from api.params import PositiveInt32
 from api.schemas.policies import PolicyCreated, PolicyIn, PolicySummary, PolicyVersion
 from domain.catalog import Role
@@ -72,19 +72,6 @@ def upload_policy(
             at=datetime.now(UTC),
         )
     except PolicyRefused as refused:
-        raise Refused(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            "the policy document is not valid",
-            rule="invalid_policy",
-            errors=[
-                {
-                    "field": error.path,
-                    "message": error.message,
-                    "type": "policy_document",
-                    "rule": "policy_schema",
-                }
-                for error in refused.errors
-            ],
-        ) from refused
+        raise invalid_document(refused, "policy", "policy_document") from refused
     created = PolicyCreated(name=policy.name, version=policy.version)
     return created
