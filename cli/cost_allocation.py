@@ -32,7 +32,8 @@ def allocate(
             user = find_user(session, actor)
             if user is None:
                 raise CostRefused("unknown_user", f"no user {actor!r}")
-            version = run_allocation(session, period, user).version
+            start_month = settings.fiscal_year_start_month
+            version = run_allocation(session, period, user, start_month=start_month).version
         with sessions() as session:
             report = allocation_report(session, period, version)
     except CostRefused as refused:
