@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from api.schemas.body import RequestBody
-from domain.costs.settlement import to_minor
+from domain.costs.allocation import as_minor
 from models.costs.allocation_runs import AllocatedAmount, AllocatedEntry, AllocatedLine
 from services.costs.allocation_report import AllocationReport, Subtotal
 
@@ -25,7 +25,7 @@ class SubtotalOut(BaseModel):
         return cls(
             name=row.name,
             currency=row.currency,
-            amount_minor=to_minor(row.amount, row.currency),
+            amount_minor=as_minor(row.amount, row.currency),
             amount=format(row.amount, "f"),
         )
 
@@ -48,7 +48,7 @@ class AllocatedAmountOut(BaseModel):
             service=row.service,
             rule=row.rule,
             currency=row.currency,
-            amount_minor=to_minor(row.amount, row.currency),
+            amount_minor=as_minor(row.amount, row.currency),
             amount=format(row.amount, "f"),
             line_count=row.line_count,
         )
@@ -144,7 +144,7 @@ class AllocatedEntryOut(BaseModel):
             reference=entry.reference,
             note=entry.note,
             currency=entry.currency,
-            amount_minor=to_minor(entry.amount, entry.currency),
+            amount_minor=as_minor(entry.amount, entry.currency),
             amount=format(entry.amount, "f"),
         )
 

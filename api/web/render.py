@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import get_runtime
 from api.web.session import csrf_token
-from domain.money import Money, minor_digits
+from domain.costs.allocation import currency_digits
+from domain.money import Money
 from models.people.records import User
 
 FLASH = "flash"
@@ -51,4 +52,4 @@ def _money(minor: int | None, currency: str) -> str:
 
 def _in_currency(amount: Decimal, currency: str) -> str:
     """An amount to its currency's minor unit, grouped by thousands: 1,234.50 or 1,235 (JPY)."""
-    return f"{amount:,.{minor_digits(currency)}f}"
+    return f"{amount:,.{currency_digits(currency)}f}"

@@ -17,12 +17,28 @@ from domain.money import minor_digits
 _EXACT = 200
 
 
+def currency_digits(currency: str) -> int:
+    """The decimals of ``currency``'s minor unit (``domain.money.minor_digits``); two for the
+    lines of a cost file that names no currency (an empty code), kept apart as their own."""
+    return minor_digits(currency) if currency else 2
+
+
+def as_minor(amount: Decimal, currency: str) -> int:
+    """An allocated amount (whole minor units already) as an integer of them."""
+    return int(amount.scaleb(currency_digits(currency)))
+
+
+def of_minor(minor: int, currency: str) -> Decimal:
+    """``minor`` units of ``currency`` as an amount (JPY has none below the yen)."""
+    return Decimal(minor).scaleb(-currency_digits(currency))
+
+
 def in_minor(amounts: Sequence[Decimal], currency: str) -> list[int]:
     """Each amount (in units of ``currency``) as whole minor units, summing exactly to the sum
     of ``amounts`` rounded half-even to the minor unit: each is rounded down, and the units left
     over go one each to the largest remainders (the earlier piece first on a tie). Credits
     too."""
-    digits = minor_digits(currency)
+    digits = currency_digits(currency)
     with localcontext() as exact:
         exact.prec = _EXACT  # every product and sum below is exact
         numerators, denominator = _integers([amount.scaleb(digits) for amount in amounts])

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from domain.costs.allocation import in_minor, split_minor
+from domain.costs.allocation import in_minor, of_minor, split_minor
 from domain.costs.allocation_model import AllocationRule, RuleKind, allocation_rules
 from domain.fiscal import fiscal_period
-from domain.money import minor_digits
 from models.costs.allocation_directory import Directory, Receiver
 from models.costs.allocation_ledger import LedgerSum, read_ledger_pools
 from models.costs.allocation_records import (
@@ -50,7 +49,7 @@ class Piece:
 
     @classmethod
     def of_ledger(cls, pool: LedgerSum) -> Piece:
-        amount = Decimal(pool.amount_minor).scaleb(-minor_digits(pool.currency))
+        amount = of_minor(pool.amount_minor, pool.currency)
         return cls(
             pool.rule_index, None, None, pool.currency, amount, pool.entries, pool.amount_minor
         )

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from domain.money import minor_digits
+from domain.costs.allocation import of_minor
 from models.costs.allocation_records import AllocationRun, RunStatus, first_instant
 
 _ROOTS = (
@@ -123,7 +123,7 @@ def allocated_amounts(session: Session, run_id: int) -> list[AllocatedAmount]:
         {"run": run_id},
     ).tuples()
     return [
-        AllocatedAmount(center, unit, service, rule, _units(minor, currency), currency, count)
+        AllocatedAmount(center, unit, service, rule, of_minor(minor, currency), currency, count)
         for center, unit, service, rule, minor, currency, count in rows
     ]
 
@@ -191,11 +191,6 @@ def allocated_entries(
         {"run": run_id, "center": cost_center, "rule": rule, "limit": limit, "offset": offset},
     ).tuples()
     return [
-        AllocatedEntry(rule, entry, center, gl, fy, month, key, ref, note, _units(minor, cur), cur)
-        for rule, entry, center, gl, fy, month, key, ref, note, minor, cur in rows
+        AllocatedEntry(rule, entry, center, gl, fy, fp, key, ref, note, of_minor(minor, cur), cur)
+        for rule, entry, center, gl, fy, fp, key, ref, note, minor, cur in rows
     ]
-
-
-def _units(minor: int, currency: str) -> Decimal:
-    """``minor`` units of ``currency`` as an amount (JPY has none below the yen)."""
-    return Decimal(minor).scaleb(-minor_digits(currency))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.costs.allocation import in_minor, split_minor
+from domain.costs.allocation import as_minor, in_minor, of_minor, split_minor
 from domain.money import minor_digits
 
 AMOUNTS = st.lists(
@@ -74,3 +74,9 @@ def test_parts_sum_to_the_pool(pool: int, weights: list[Decimal]) -> None:
     parts = split_minor(pool, weights)
     assert sum(parts) == pool
     assert all(part == 0 for part, weight in zip(parts, weights, strict=True) if weight == 0)
+
+
+def test_lines_naming_no_currency_are_rounded_to_hundredths_apart() -> None:
+    assert in_minor([Decimal("1.005"), Decimal("2.001")], "") == [101, 200]
+    assert of_minor(101, "") == Decimal("1.01") and as_minor(Decimal("1.01"), "") == 101
+    assert of_minor(1500, "JPY") == Decimal(1500) and as_minor(Decimal("1.234"), "BHD") == 1234
