@@ -1,6 +1,7 @@
 """``poflow costs allocate``: run the allocation model in force over a billing period (the
-period's next version) and print what it allocated per business unit, cost center and IT
-service, and what stayed unallocated, as text or JSON (amounts as exact decimal text)."""
+period's next version) and print what it allocated per business unit, cost center, IT service
+and rule (each pool's parts, ledger pools included), and what stayed unallocated, as text or
+JSON (amounts as exact decimal text)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def allocate(
             user = find_user(session, actor)
             if user is None:
                 raise CostRefused("unknown_user", f"no user {actor!r}")
-            version = run_allocation(session, period, user).version
+            start_month = settings.fiscal_year_start_month
+            version = run_allocation(session, period, user, start_month=start_month).version
         with sessions() as session:
             report = allocation_report(session, period, version)
     except CostRefused as refused:
@@ -80,6 +82,7 @@ def _sections(report: AllocationReport) -> list[tuple[str, list[Subtotal]]]:
         ("by business unit", report.by_business_unit),
         ("by cost center", report.by_cost_center),
         ("by service", report.by_service),
+        ("by rule", report.by_rule),
         ("unallocated", report.unallocated),
         ("total", report.totals),
     ]

@@ -1,14 +1,17 @@
 """The demo's governance of its month of cloud cost, through the running app as its people: fiona
-(finance) proposes the tag policy, the allocation model, the unit-cost model and the rate card,
-and felix (finance) approves each in his review (change control: fiona may not); then the month
-is allocated to Sales, Operations and IT by service, charged back at the internal rates, and
-each owner of untagged resources gets a remediation task in their inbox. Idempotent: a document
+(finance) registers the data centre's servers as a fixed asset and books their depreciation
+through the month, proposes the tag policy, the allocation model, the unit-cost model and the
+rate card, and felix (finance) approves each in his review (change control: fiona may not); then
+the month is allocated to Sales, Operations and IT by service (the servers' depreciation a pool
+of its own, from the ledger), charged back at the internal rates, and each owner of untagged
+resources gets a remediation task in their inbox. Idempotent: an asset registered, a document
 in force, a run or a statement of the month is kept and nothing is added."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,15 +49,34 @@ COMPUTE = ["Virtual Machines"]
 KEYS = ["AWS Key Management Service"]
 
 
+# The data centre's servers, depreciated on Infrastructure's IT hardware account: a pool of the
+# virtual-server service, from the ledger.
+SERVER_TAG = "DEMO-SRV-01"
+SERVER_COST = Decimal("36000.00")
+SERVER_LIFE_MONTHS = 36
+SERVERS_AT = ("IT-INFRA", "1610")
+
+
 def _shared(name: str, services: list[str], service: str, by: str) -> dict[str, Any]:
     """A pool of ``services``' lines split by ``by`` over the receivers, as IT ``service``."""
+    return {"name": name, "kind": "shared", "match": {"service": services}, **_key(service, by)}
+
+
+def _key(service: str, by: str) -> dict[str, Any]:
     targets = [{"cost_center": center, "service": service} for center in RECEIVERS]
-    return {
-        "name": name,
-        "kind": "shared",
-        "match": {"service": services},
-        "key": {"by": by, "targets": targets},
-    }
+    return {"key": {"by": by, "targets": targets}}
+
+
+SERVER_DEPRECIATION: dict[str, Any] = {
+    "name": "server depreciation by headcount",
+    "kind": "shared",
+    "from_ledger": {
+        "entries": "depreciation",
+        "cost_center": SERVERS_AT[0],
+        "gl_account": SERVERS_AT[1],
+    },
+    **_key("VM", "headcount"),
+}
 
 
 ALLOCATION_MODEL: dict[str, Any] = {
@@ -64,6 +86,7 @@ ALLOCATION_MODEL: dict[str, Any] = {
         _shared("storage", STORAGE, "STO", "even"),
         _shared("network", NETWORK, "NET", "even"),
         _shared("key management by headcount", KEYS, "IDN", "headcount"),
+        SERVER_DEPRECIATION,
     ]
 }
 
@@ -126,6 +149,7 @@ async def govern_demo_month(api: DemoApi, month: date) -> str:
     remediations; what was done, in one line."""
     period = f"{month:%Y-%m}"
     await _drivers(api, period)
+    await _servers_depreciated(api, month)
     for kind, document in (
         ("tag_policy", DEMO_TAG_POLICY),
         ("allocation_model", ALLOCATION_MODEL),
@@ -148,6 +172,28 @@ async def govern_demo_month(api: DemoApi, month: date) -> str:
 async def _drivers(api: DemoApi, period: str) -> None:
     body = {"quantities": RECEIVERS}
     await api.json("fiona", "POST", f"/api/allocations/{period}/drivers/headcount", json=body)
+
+
+def server_register(month: date) -> str:
+    """The asset register of the demo's servers, in service six months before ``month``."""
+    index = month.year * 12 + month.month - 1 - 6
+    in_service = date(index // 12, index % 12 + 1, 1)
+    center, gl = SERVERS_AT
+    return (
+        "tag,description,cost_center,gl_account,cost,currency,salvage,method,life_months,"
+        f"in_service\n{SERVER_TAG},Data-centre rack servers,{center},{gl},{SERVER_COST},EUR,0,"
+        f"straight_line,{SERVER_LIFE_MONTHS},{in_service}\n"
+    )
+
+
+async def _servers_depreciated(api: DemoApi, month: date) -> None:
+    """fiona registers the servers (unless registered) and books depreciation through
+    ``month``; a month already booked is not booked again."""
+    assets = await api.json("fiona", "GET", "/api/assets")
+    if all(asset["tag"] != SERVER_TAG for asset in assets):
+        body = {"csv": server_register(month)}
+        await api.json("fiona", "POST", "/api/assets/register", json=body)
+    await api.json("fiona", "POST", "/api/assets/depreciation", json={"through": f"{month:%Y-%m}"})
 
 
 async def _in_force(api: DemoApi, kind: str, document: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """Allocation over JSON: a period's newest run (or ``?version=``) per cost center, business
-unit, IT service and rule with what stayed unallocated; the lines behind an amount; running
+unit, IT service and rule with what stayed unallocated; the cost lines and the ledger entries
+behind an amount; running
 the model in force (admins, finance, FinOps); uploading a driver table. A period is
 ``YYYY-MM``; a bad one is refused with 422 ``invalid_period``."""
 
@@ -10,16 +11,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 
 from api.cost_access import COST_READERS
-from api.deps import SessionDep, require_role
+from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute
 from api.schemas.allocations import (
+    AllocatedEntryOut,
     AllocatedLineOut,
     AllocationOut,
     DriversIn,
     DriversStored,
 )
 from domain.catalog import Role
-from models.costs.allocation_runs import allocated_lines
+from models.costs.allocation_runs import allocated_entries, allocated_lines
 from models.people.records import User
 from services.costs.allocation import record_drivers, run_allocation
 from services.costs.allocation_report import AllocationReport, allocation_report
@@ -28,6 +30,9 @@ router = APIRouter(prefix="/api/allocations", tags=["costs"], route_class=Refusa
 Reader = Annotated[User, Depends(require_role(*COST_READERS, Role.FINOPS))]
 Allocator = Annotated[User, Depends(require_role(Role.ADMIN, Role.FINANCE, Role.FINOPS))]
 Version = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+CostCenter = Annotated[str | None, Query(description="none: what stayed unallocated")]
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.get("/{period}")
@@ -39,10 +44,11 @@ def get_allocation(
 
 
 @router.post("/{period}", status_code=status.HTTP_201_CREATED)
-def run(period: str, user: Allocator, session: SessionDep) -> AllocationOut:
+def run(period: str, user: Allocator, session: SessionDep, runtime: RuntimeDep) -> AllocationOut:
     """Allocate the period by the model in force, as its next version (409
     ``no_allocation_model`` when none is in force)."""
-    done = run_allocation(session, period, user)
+    start_month = runtime.settings.fiscal_year_start_month
+    done = run_allocation(session, period, user, start_month=start_month)
     return AllocationOut.of(_report(session, period, done.version))
 
 
@@ -51,11 +57,11 @@ def get_allocated_lines(
     period: str,
     _: Reader,
     session: SessionDep,
-    cost_center: Annotated[str | None, Query(description="none: what stayed unallocated")] = None,
+    cost_center: CostCenter = None,
     rule: str | None = None,
     version: Version = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Offset = 0,
+    limit: Limit = 100,
 ) -> list[AllocatedLineOut]:
     """The cost lines behind what the run gave ``cost_center`` (of one ``rule`` if named)."""
     report = _report(session, period, version)
@@ -63,6 +69,26 @@ def get_allocated_lines(
         session, report.run.id, cost_center, rule=rule, limit=limit, offset=offset
     )
     return [AllocatedLineOut.of(line) for line in found]
+
+
+@router.get("/{period}/entries")
+def get_allocated_entries(
+    period: str,
+    _: Reader,
+    session: SessionDep,
+    cost_center: CostCenter = None,
+    rule: str | None = None,
+    version: Version = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> list[AllocatedEntryOut]:
+    """The ledger entries behind what the run gave ``cost_center`` from its ledger pools (of
+    one ``rule`` if named): depreciation charges, labour and other actuals."""
+    report = _report(session, period, version)
+    found = allocated_entries(
+        session, report.run.id, cost_center, rule=rule, limit=limit, offset=offset
+    )
+    return [AllocatedEntryOut.of(entry) for entry in found]
 
 
 @router.post("/{period}/drivers/{driver}", status_code=status.HTTP_201_CREATED)

@@ -62,7 +62,10 @@ async def add(body: VirtualTagIn, user: CurrentUser, runtime: RuntimeDep) -> Vir
     ``not_entitled`` for someone who may not map that resource."""
     app = runtime.services
     request = VirtualTagRequest(body.match, body.match_value, body.key, body.value, body.reason)
-    remapped = await map_by_virtual_tag(app.temporal, app.sessions, user, request)
+    start_month = runtime.settings.fiscal_year_start_month
+    remapped = await map_by_virtual_tag(
+        app.temporal, app.sessions, user, request, start_month=start_month
+    )
     return VirtualTagRemapped.model_validate(remapped, from_attributes=True)
 
 
@@ -72,5 +75,6 @@ async def retire_tag(
 ) -> VirtualTagRemapped:
     """The tag stops applying, to every period; the same consequences as setting it."""
     app = runtime.services
-    remapped = await retire(app.temporal, app.sessions, user, tag_id)
+    start_month = runtime.settings.fiscal_year_start_month
+    remapped = await retire(app.temporal, app.sessions, user, tag_id, start_month=start_month)
     return VirtualTagRemapped.model_validate(remapped, from_attributes=True)

@@ -1,20 +1,17 @@
-"""Allocation runs over JSON: every amount in integer minor units (cents) with its ISO
-currency, beside it as exact decimal text; a line's own amount keeps every digit."""
+"""Allocation runs over JSON: every amount in integer minor units of its ISO currency (cents
+for EUR, yen for JPY, fils for BHD), beside it as exact decimal text; a line's own amount keeps
+every digit; a ledger entry behind a ledger pool with its own amount."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from api.schemas.body import RequestBody
-from models.costs.allocation_runs import AllocatedAmount, AllocatedLine
+from domain.costs.allocation import as_minor
+from models.costs.allocation_runs import AllocatedAmount, AllocatedEntry, AllocatedLine
 from services.costs.allocation_report import AllocationReport, Subtotal
-
-
-def _minor(amount: Decimal) -> int:
-    return int(amount * 100)
 
 
 class SubtotalOut(BaseModel):
@@ -28,7 +25,7 @@ class SubtotalOut(BaseModel):
         return cls(
             name=row.name,
             currency=row.currency,
-            amount_minor=_minor(row.amount),
+            amount_minor=as_minor(row.amount, row.currency),
             amount=format(row.amount, "f"),
         )
 
@@ -51,7 +48,7 @@ class AllocatedAmountOut(BaseModel):
             service=row.service,
             rule=row.rule,
             currency=row.currency,
-            amount_minor=_minor(row.amount),
+            amount_minor=as_minor(row.amount, row.currency),
             amount=format(row.amount, "f"),
             line_count=row.line_count,
         )
@@ -115,6 +112,40 @@ class AllocatedLineOut(BaseModel):
             currency=line.currency,
             amount=format(line.amount, "f"),
             pooled=line.pooled,
+        )
+
+
+class AllocatedEntryOut(BaseModel):
+    """A ledger entry a ledger pool read, shared by the pool's parts."""
+
+    rule: str
+    entry_id: int
+    cost_center: str
+    gl_account: str
+    fiscal_year: int
+    period: int
+    key: str
+    reference: str | None
+    note: str
+    currency: str
+    amount_minor: int
+    amount: str
+
+    @classmethod
+    def of(cls, entry: AllocatedEntry) -> AllocatedEntryOut:
+        return cls(
+            rule=entry.rule,
+            entry_id=entry.entry_id,
+            cost_center=entry.cost_center,
+            gl_account=entry.gl_account,
+            fiscal_year=entry.fiscal_year,
+            period=entry.period,
+            key=entry.key,
+            reference=entry.reference,
+            note=entry.note,
+            currency=entry.currency,
+            amount_minor=as_minor(entry.amount, entry.currency),
+            amount=format(entry.amount, "f"),
         )
 
 

@@ -2,7 +2,8 @@
 allocated, each with its newest run), ``/costs/allocations/{period}`` (the
 newest run, or ``?version=``: per business unit, cost center and service, each amount with its
 rule and a link to its lines, and what stayed unallocated) and
-``/costs/allocations/{period}/lines`` (the cost lines behind one cost center's amounts)."""
+``/costs/allocations/{period}/lines`` (the cost lines and ledger entries behind one cost
+center's amounts)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from api.deps import SessionDep
 from api.web.render import render
 from api.web.session import page_role
 from domain.catalog import Role
-from models.costs.allocation_runs import allocated_lines, newest_runs
+from models.costs.allocation_runs import allocated_entries, allocated_lines, newest_runs
 from models.people.records import User
 from services.costs.allocation_report import AllocationReport, allocation_report
 
@@ -56,6 +57,9 @@ def allocated_lines_page(
     found = allocated_lines(
         session, report.run.id, cost_center, rule=rule, limit=PAGE_LINES + 1, offset=offset
     )
+    entries = allocated_entries(
+        session, report.run.id, cost_center, rule=rule, limit=PAGE_LINES + 1, offset=offset
+    )
     context = {
         "title": f"Lines allocated to {cost_center or 'nobody'} in {period}",
         "period": period,
@@ -63,7 +67,8 @@ def allocated_lines_page(
         "cost_center": cost_center,
         "rule": rule,
         "lines": found[:PAGE_LINES],
-        "next_offset": offset + PAGE_LINES if len(found) > PAGE_LINES else None,
+        "entries": entries[:PAGE_LINES],
+        "next_offset": offset + PAGE_LINES if max(len(found), len(entries)) > PAGE_LINES else None,
     }
     return render(request, "costs/allocated_lines.html", context, user)
 

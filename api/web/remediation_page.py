@@ -60,7 +60,10 @@ async def map_resource(
     session.commit()  # the service works in transactions of its own
     tag = VirtualTagRequest(VirtualTagMatch.RESOURCE, resource_id, key, value, reason)
     app = runtime.services
-    remapped = await map_by_virtual_tag(app.temporal, app.sessions, user, tag)
+    start_month = runtime.settings.fiscal_year_start_month
+    remapped = await map_by_virtual_tag(
+        app.temporal, app.sessions, user, tag, start_month=start_month
+    )
     flash(request, f"{resource_id}: {key} = {value}, applied to {', '.join(remapped.periods)}")
     return RedirectResponse(f"/costs/remediations/{period}/{owner}", status_code=303)
 

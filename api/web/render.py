@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -9,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import get_runtime
 from api.web.session import csrf_token
+from domain.costs.allocation import currency_digits
 from domain.money import Money
 from models.people.records import User
 
@@ -24,6 +26,7 @@ def render(
 ) -> HTMLResponse:
     templates = get_runtime(request).templates
     templates.env.filters.setdefault("money", _money)
+    templates.env.filters.setdefault("in_currency", _in_currency)
     return templates.TemplateResponse(
         request,
         template,
@@ -45,3 +48,8 @@ def flash(request: Request, message: str) -> None:
 
 def _money(minor: int | None, currency: str) -> str:
     return str(Money(minor or 0, currency))
+
+
+def _in_currency(amount: Decimal, currency: str) -> str:
+    """An amount to its currency's minor unit, grouped by thousands: 1,234.50 or 1,235 (JPY)."""
+    return f"{amount:,.{currency_digits(currency)}f}"

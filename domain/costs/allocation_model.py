@@ -9,7 +9,13 @@ cost lines, the first rule a line matches taking it.
   uploaded driver table's quantities per cost center) or ``headcount`` (the driver table named
   ``headcount``);
 - ``activity``: the matched lines are a pool split over IT services by a driver's quantities
-  per service (activity-based costing)."""
+  per service (activity-based costing).
+
+A ``shared`` or ``activity`` rule may take its pool from the budget ledger instead of the cost
+lines (``from_ledger``): the period's ``actual`` entries on its cost centers (and GL accounts),
+either the depreciation charges or the other actuals (IT labour, ERP postings), never poflow's
+own cloud actuals or chargeback postings. Such a rule takes no cost line; an entry is taken by
+the first ledger rule it matches."""
 
 from __future__ import annotations
 
@@ -38,6 +44,23 @@ class KeyBasis(StrEnum):
     USAGE = "usage"
     DRIVER = "driver"
     HEADCOUNT = "headcount"
+
+
+class LedgerEntries(StrEnum):
+    """Which ``actual`` ledger entries a ledger pool reads."""
+
+    DEPRECIATION = "depreciation"  # the monthly depreciation charges
+    ACTUALS = "actuals"  # every other actual but cloud actuals and chargeback postings
+
+
+@dataclass(frozen=True)
+class LedgerPool:
+    """A pool read from the ledger: the period's entries of ``entries`` on ``cost_centers``
+    (codes) and ``gl_accounts`` (codes; empty: any GL account)."""
+
+    entries: LedgerEntries
+    cost_centers: tuple[str, ...]
+    gl_accounts: tuple[str, ...] = ()
 
 
 class UsageMetric(StrEnum):
@@ -82,6 +105,7 @@ class AllocationRule:
     target: Target | None = None  # direct to one target
     cost_center_tag: str | None = None  # direct to the cost center this tag's value names
     key: SplitKey | None = None  # shared and activity
+    ledger: LedgerPool | None = None  # a pool from the ledger rather than from cost lines
 
     @property
     def driver(self) -> str | None:
@@ -99,11 +123,12 @@ def allocation_rules(document: Mapping[str, Any]) -> tuple[AllocationRule, ...]:
 def _rule(rule: Mapping[str, Any]) -> AllocationRule:
     kind = RuleKind(rule["kind"])
     match = _match(rule.get("match", {}))
+    ledger = _ledger(rule["from_ledger"]) if "from_ledger" in rule else None
     if kind == RuleKind.ACTIVITY:
         key = SplitKey(KeyBasis.DRIVER, driver=rule["driver"])
-        return AllocationRule(rule["name"], kind, match, key=key)
+        return AllocationRule(rule["name"], kind, match, key=key, ledger=ledger)
     if kind == RuleKind.SHARED:
-        return AllocationRule(rule["name"], kind, match, key=_key(rule["key"]))
+        return AllocationRule(rule["name"], kind, match, key=_key(rule["key"]), ledger=ledger)
     to = rule["to"]
     if "cost_center_tag" in to:
         return AllocationRule(rule["name"], kind, match, cost_center_tag=to["cost_center_tag"])
@@ -116,6 +141,14 @@ def _match(match: Mapping[str, Any]) -> LineMatch:
     if tag is None:
         return LineMatch(fields=fields)
     return LineMatch(tag["key"], _values(tag.get("value", [])), fields)
+
+
+def _ledger(pool: Mapping[str, Any]) -> LedgerPool:
+    return LedgerPool(
+        LedgerEntries(pool["entries"]),
+        _values(pool["cost_center"]),
+        _values(pool.get("gl_account", [])),
+    )
 
 
 def _key(key: Mapping[str, Any]) -> SplitKey:

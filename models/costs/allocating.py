@@ -1,8 +1,10 @@
 """An allocation run of one period: every cost line of the period read once, in the database,
-into the run's lineage (its rule, its target when direct); the sums per rule and target split
-into cents in Python (a few rows), so that per currency the run's amounts, unallocated
-included, sum exactly to the period's cost rounded to the cent, and each pool's parts to the
-pool. The run is the period's next version; earlier runs stay, superseded."""
+into the run's lineage (its rule, its target when direct), and the ledger entries its ledger
+pools take into its ledger lineage; the sums per rule and target split into the currency's
+minor units in Python (a few rows), so that per currency the run's amounts, unallocated
+included, sum exactly to the period's cost rounded to the minor unit plus its ledger pools, and
+each pool's parts to the pool. The run is the period's next version; earlier runs stay,
+superseded."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from domain.costs.allocation import in_cents, split_cents
+from domain.costs.allocation import in_minor, of_minor, split_minor
 from domain.costs.allocation_model import AllocationRule, RuleKind, allocation_rules
+from domain.fiscal import fiscal_period
 from models.costs.allocation_directory import Directory, Receiver
+from models.costs.allocation_ledger import LedgerSum, read_ledger_pools
 from models.costs.allocation_records import (
     AllocationAmount,
     AllocationRun,
@@ -32,7 +36,8 @@ from models.costs.governed_documents import CostDocument
 @dataclass(frozen=True)
 class Piece:
     """The exact sum of a run's lines of one rule, target and currency (a pool has no target;
-    unmatched lines no rule)."""
+    unmatched lines no rule), or of a ledger pool's entries (``minor``, already exact in minor
+    units; ``line_count`` its entries)."""
 
     rule_index: int | None
     cost_center_id: int | None
@@ -40,11 +45,22 @@ class Piece:
     currency: str
     amount: Decimal
     line_count: int
+    minor: int | None = None
+
+    @classmethod
+    def of_ledger(cls, pool: LedgerSum) -> Piece:
+        amount = of_minor(pool.amount_minor, pool.currency)
+        return cls(
+            pool.rule_index, None, None, pool.currency, amount, pool.entries, pool.amount_minor
+        )
 
 
-def allocate(session: Session, period: date, model: CostDocument, run_by_id: int) -> AllocationRun:
-    """Run ``model`` over the cost lines of ``period`` (its first day) as the period's next
-    version, its lineage and amounts written; the run."""
+def allocate(
+    session: Session, period: date, model: CostDocument, run_by_id: int, *, start_month: int
+) -> AllocationRun:
+    """Run ``model`` over the cost lines and ledger entries of ``period`` (its first day; its
+    fiscal period on the calendar starting in ``start_month``) as the period's next version,
+    its lineage and amounts written; the run."""
     rules = allocation_rules(model.document)
     directory = Directory.read(session)
     run = _next_run(session, period, model.version, run_by_id)
@@ -58,12 +74,14 @@ def allocate(session: Session, period: date, model: CostDocument, run_by_id: int
         {"run": run.id},
     )
     pieces = _pieces(session)
+    ledger = read_ledger_pools(session, run.id, rules, fiscal_period(period, start_month))
     weights = {
         i: pool_weights(session, i, rule, period, directory)
         for i, rule in enumerate(rules)
         if rule.kind != RuleKind.DIRECT
     }
-    rows = [{"run_id": run.id, **row} for row in amounts_in_cents(rules, pieces, weights)]
+    every_piece = pieces + [Piece.of_ledger(pool) for pool in ledger]
+    rows = [{"run_id": run.id, **row} for row in amounts_in_minor(rules, every_piece, weights)]
     if rows:
         session.execute(insert(AllocationAmount), rows)
     run.line_count = sum(piece.line_count for piece in pieces)
@@ -72,25 +90,24 @@ def allocate(session: Session, period: date, model: CostDocument, run_by_id: int
     return run
 
 
-def amounts_in_cents(
+def amounts_in_minor(
     rules: tuple[AllocationRule, ...],
     pieces: list[Piece],
     weights: dict[int, dict[Receiver, Decimal]],
 ) -> list[dict[str, Any]]:
-    """The run's amounts: per currency, every piece in cents summing to the currency's total
-    rounded to the cent; then each pool's cents split by its weights, or left unallocated
-    under its rule's name when no target has a weight."""
+    """The run's amounts: per currency, the lines' pieces in minor units summing to their total
+    rounded to the minor unit, and the ledger pools' exact sums; then each pool split by its
+    weights, or left unallocated under its rule's name when no target has a weight."""
     by_currency: dict[str, list[Piece]] = defaultdict(list)
     for piece in pieces:
         by_currency[piece.currency].append(piece)
     rows: list[dict[str, Any]] = []
-    for currency_pieces in by_currency.values():
-        cents = in_cents([piece.amount for piece in currency_pieces])
-        for piece, amount in zip(currency_pieces, cents, strict=True):
+    for currency, currency_pieces in by_currency.items():
+        for piece, amount in zip(currency_pieces, _minor(currency, currency_pieces), strict=True):
             rule = None if piece.rule_index is None else rules[piece.rule_index]
             pool = weights.get(piece.rule_index) if piece.rule_index is not None else None
             if pool:
-                parts = split_cents(amount, list(pool.values()))
+                parts = split_minor(amount, list(pool.values()))
                 rows += [_row(piece, rule, r, part) for r, part in zip(pool, parts, strict=True)]
             else:
                 receiver = (
@@ -102,8 +119,15 @@ def amounts_in_cents(
     return rows
 
 
+def _minor(currency: str, pieces: list[Piece]) -> list[int]:
+    """Each piece in minor units: a ledger pool's exact sum as it is, the lines' pieces rounded
+    together so they sum to their total rounded to the minor unit."""
+    lines = iter(in_minor([p.amount for p in pieces if p.minor is None], currency))
+    return [next(lines) if piece.minor is None else piece.minor for piece in pieces]
+
+
 def _row(
-    piece: Piece, rule: AllocationRule | None, to: Receiver | None, cents: int
+    piece: Piece, rule: AllocationRule | None, to: Receiver | None, minor: int
 ) -> dict[str, Any]:
     return {
         "rule_index": piece.rule_index,
@@ -111,7 +135,7 @@ def _row(
         "cost_center_id": to.cost_center_id if to else None,
         "service_id": to.service_id if to else None,
         "currency": piece.currency,
-        "amount_minor": cents,
+        "amount_minor": minor,
         "line_count": piece.line_count,
     }
 

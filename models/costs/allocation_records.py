@@ -1,7 +1,8 @@
 """Allocation runs and what they allocated: each run of a period is a new version beside the
-earlier ones (the newest is ``current``); its amounts per rule and target, in cents of the base
-currency; the lineage of every cost line it read (its rule, and its target when direct); and
-the driver tables shared keys read (quantities per period, driver and target)."""
+earlier ones (the newest is ``current``); its amounts per rule and target, in minor units of
+the base currency (cents for EUR, yen for JPY); the lineage of every cost line it read (its
+rule, and its target when direct) and of every ledger entry a ledger pool read; and the driver
+tables shared keys read (quantities per period, driver and target)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,19 @@ allocation_lineage = Table(
     Column("service_id", BigInteger, nullable=True),
     Column("currency", String(3), nullable=False),
     Column("amount", Numeric(asdecimal=True), nullable=False),
+)
+
+
+# The ledger entries a run's ledger pools read: each entry once, with the rule whose pool it is
+# in and its own amount (minor units of its currency).
+allocation_ledger_lineage = Table(
+    "allocation_ledger_lineage",
+    Base.metadata,
+    Column("run_id", ForeignKey("allocation_runs.id"), primary_key=True),
+    Column("ledger_entry_id", ForeignKey("ledger_entries.id"), primary_key=True),
+    Column("rule_index", SmallInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
 )
 
 

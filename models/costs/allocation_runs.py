@@ -1,9 +1,11 @@
 """Reading allocation runs: a period's newest run (or a version of it), what it allocated per
-cost center, business unit, IT service and rule, and the cost lines behind an amount.
+cost center, business unit, IT service and rule, and the cost lines and ledger entries behind
+an amount.
 
-Amounts are ``Decimal`` in the run's base currency, exact to the cent; per currency they sum
-to the period's cost rounded to the cent. A row without a cost center is what stayed
-unallocated: its rule is None for lines no rule matched, or the rule whose key gave no weight."""
+Amounts are ``Decimal`` in the run's base currency, exact to its minor unit; per currency they
+sum to the period's cost rounded to the minor unit plus its ledger pools. A row without a cost
+center is what stayed unallocated: its rule is None for lines no rule matched, or the rule
+whose key gave no weight."""
 
 from __future__ import annotations
 
@@ -14,11 +16,19 @@ from decimal import Decimal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from domain.costs.allocation import of_minor
 from models.costs.allocation_records import AllocationRun, RunStatus, first_instant
 
 _ROOTS = (
     "WITH RECURSIVE roots(id, root_id) AS (SELECT id, id FROM cost_centers WHERE parent_id IS "
     "NULL UNION ALL SELECT c.id, r.root_id FROM cost_centers c JOIN roots r ON c.parent_id = r.id) "
+)
+# The amounts of a run given to one cost center (NULL: the unallocated), of one rule if named.
+_WANTED = (
+    "SELECT DISTINCT a.rule_index, a.rule_name, a.cost_center_id FROM allocation_amounts a "
+    "LEFT JOIN cost_centers cc ON cc.id = a.cost_center_id WHERE a.run_id = :run "
+    "AND cc.code IS NOT DISTINCT FROM CAST(:center AS text) "
+    "AND (CAST(:rule AS text) IS NULL OR a.rule_name = :rule)"
 )
 
 
@@ -48,6 +58,24 @@ class AllocatedLine:
     amount: Decimal
     currency: str
     pooled: bool
+
+
+@dataclass(frozen=True)
+class AllocatedEntry:
+    """A ledger entry behind an amount: the ledger pool's rule that read it, where it is booked
+    and its own amount (the pool's parts share it)."""
+
+    rule: str
+    entry_id: int
+    cost_center: str
+    gl_account: str
+    fiscal_year: int
+    period: int
+    key: str  # its idempotency key: depreciation:<asset>:<month>, an invoice's, an import's
+    reference: str | None
+    note: str
+    amount: Decimal
+    currency: str
 
 
 def latest_run(session: Session, period: date) -> AllocationRun | None:
@@ -95,7 +123,7 @@ def allocated_amounts(session: Session, run_id: int) -> list[AllocatedAmount]:
         {"run": run_id},
     ).tuples()
     return [
-        AllocatedAmount(center, unit, service, rule, Decimal(minor).scaleb(-2), currency, count)
+        AllocatedAmount(center, unit, service, rule, of_minor(minor, currency), currency, count)
         for center, unit, service, rule, minor, currency, count in rows
     ]
 
@@ -112,16 +140,10 @@ def allocated_lines(
     """The lines behind what the run gave ``cost_center`` (None: what stayed unallocated),
     of one rule if named: its direct lines and every line of each pool it has a part of."""
     period = session.scalar(select(AllocationRun.period).where(AllocationRun.id == run_id))
-    wanted = (
-        "SELECT DISTINCT a.rule_index, a.rule_name, a.cost_center_id FROM allocation_amounts a "
-        "LEFT JOIN cost_centers cc ON cc.id = a.cost_center_id WHERE a.run_id = :run "
-        "AND cc.code IS NOT DISTINCT FROM CAST(:center AS text) "
-        "AND (CAST(:rule AS text) IS NULL OR a.rule_name = :rule)"
-    )
     # A direct rule's lines carry their cost center; a pool's lines carry none (its parts do).
     rows = session.execute(
         text(
-            f"WITH wanted AS ({wanted}) SELECT w.rule_name, g.load_id, g.file_index, g.file_row, "
+            f"WITH wanted AS ({_WANTED}) SELECT w.rule_name, g.load_id, g.file_index, g.file_row, "
             "l.billing_account_id, l.service_name, l.resource_id, g.amount, g.currency, "
             "g.cost_center_id IS NULL AND g.rule_index IS NOT NULL "
             "FROM allocation_lineage g JOIN wanted w ON g.rule_index IS NOT DISTINCT FROM "
@@ -142,3 +164,33 @@ def allocated_lines(
         },
     ).tuples()
     return [AllocatedLine(*row) for row in rows]
+
+
+def allocated_entries(
+    session: Session,
+    run_id: int,
+    cost_center: str | None,
+    *,
+    rule: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AllocatedEntry]:
+    """The ledger entries behind what the run gave ``cost_center`` (None: what stayed
+    unallocated), of one rule if named: every entry of each ledger pool it has a part of."""
+    rows = session.execute(
+        text(
+            f"WITH wanted AS ({_WANTED}) SELECT w.rule_name, "
+            "e.id, cc.code, gl.code, e.fiscal_year, e.period, e.idempotency_key, e.reference, "
+            "e.note, g.amount_minor, g.currency FROM allocation_ledger_lineage g "
+            "JOIN wanted w ON w.rule_index = g.rule_index "
+            "JOIN ledger_entries e ON e.id = g.ledger_entry_id "
+            "JOIN cost_centers cc ON cc.id = e.cost_center_id "
+            "JOIN gl_accounts gl ON gl.id = e.gl_account_id WHERE g.run_id = :run "
+            "ORDER BY g.rule_index, e.id LIMIT :limit OFFSET :offset"
+        ),
+        {"run": run_id, "center": cost_center, "rule": rule, "limit": limit, "offset": offset},
+    ).tuples()
+    return [
+        AllocatedEntry(rule, entry, center, gl, fy, fp, key, ref, note, of_minor(minor, cur), cur)
+        for rule, entry, center, gl, fy, fp, key, ref, note, minor, cur in rows
+    ]

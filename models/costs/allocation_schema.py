@@ -1,6 +1,6 @@
 """The allocation model's JSON Schema and the checks a schema cannot make: every cost center,
-business unit, IT service and driver it names exists, percentages sum to 100, and rule names
-are unique (amounts and lineage name their rule)."""
+business unit, IT service, GL account and driver it names exists, percentages sum to 100, and
+rule names are unique (amounts and lineage name their rule)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from domain.costs.allocation_model import (
     MATCH_FIELDS,
     AllocationRule,
     KeyBasis,
+    LedgerEntries,
     Target,
     allocation_rules,
 )
-from models.budgets.org import CostCenter, ItService
+from models.budgets.org import CostCenter, GlAccount, ItService
 from models.budgets.org_records import OrgVersionPerson
 from models.costs.allocation_records import AllocationDriver
 from models.document_errors import DocumentError
@@ -73,7 +74,21 @@ _KEY = {
         },
     ],
 }
+# A pool from the ledger: the period's actual entries of these cost centers (and GL accounts).
+_FROM_LEDGER = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["entries", "cost_center"],
+    "properties": {
+        "entries": {"enum": [entries.value for entries in LedgerEntries]},
+        "cost_center": _VALUES,
+        "gl_account": _VALUES,
+    },
+}
 _COMMON = {"name": {"type": "string", "minLength": 1, "maxLength": 200}, "match": _MATCH}
+# A pool's rule takes cost lines (``match``) or ledger entries (``from_ledger``), not both.
+_POOL = {**_COMMON, "from_ledger": _FROM_LEDGER}
+_LINES_OR_LEDGER = {"not": {"required": ["match", "from_ledger"]}}
 _RULE = {
     "oneOf": [
         {
@@ -100,17 +115,19 @@ _RULE = {
             "type": "object",
             "additionalProperties": False,
             "required": ["name", "kind", "key"],
-            "properties": {**_COMMON, "kind": {"const": "shared"}, "key": _KEY},
+            "properties": {**_POOL, "kind": {"const": "shared"}, "key": _KEY},
+            **_LINES_OR_LEDGER,
         },
         {
             "type": "object",
             "additionalProperties": False,
             "required": ["name", "kind", "driver"],
             "properties": {
-                **_COMMON,
+                **_POOL,
                 "kind": {"const": "activity"},
                 "driver": {"type": "string", "minLength": 1},
             },
+            **_LINES_OR_LEDGER,
         },
     ]
 }
@@ -148,6 +165,7 @@ def _rule_errors(
 ) -> list[DocumentError]:
     targets = [rule.target] if rule.target else list(rule.key.targets if rule.key else ())
     errors = [e for target in targets for e in _target_errors(path, target, known)]
+    errors += _ledger_errors(path, rule, known)
     driver = rule.driver
     if driver is not None and driver not in known["drivers"]:
         errors.append(DocumentError(path, f"no driver table named {driver!r} was uploaded"))
@@ -156,6 +174,24 @@ def _rule_errors(
         if None in percents or sum(p for p in percents if p is not None) != Decimal(100):
             errors.append(DocumentError(f"{path}.key", "every target's percent, summing to 100"))
     return errors
+
+
+def _ledger_errors(
+    path: str, rule: AllocationRule, known: dict[str, set[str]]
+) -> list[DocumentError]:
+    """A ledger pool's cost centers and GL accounts that do not exist."""
+    if rule.ledger is None:
+        return []
+    where = f"{path}.from_ledger"
+    return [
+        DocumentError(where, f"no cost center {code!r}")
+        for code in rule.ledger.cost_centers
+        if code not in known["cost_centers"]
+    ] + [
+        DocumentError(where, f"no GL account {code!r}")
+        for code in rule.ledger.gl_accounts
+        if code not in known["gl_accounts"]
+    ]
 
 
 def _target_errors(path: str, target: Target, known: dict[str, set[str]]) -> list[DocumentError]:
@@ -176,6 +212,7 @@ def _known_names(session: Session) -> dict[str, set[str]]:
         "cost_centers": {code for code, _ in centers},
         "business_units": {code for code, parent in centers if parent is None},
         "services": set(session.scalars(select(ItService.code))),
+        "gl_accounts": set(session.scalars(select(GlAccount.code))),
         "drivers": set(session.scalars(select(AllocationDriver.driver).distinct()))
         | _org_chart_headcount(session),
     }

@@ -34,7 +34,11 @@ def work_table_sql(rules: tuple[AllocationRule, ...], targets: dict[int, Receive
     currency), currency, ConsumedQuantity, rule index (NULL: no rule matched) and direct
     target. ``targets`` holds each direct rule's target by its index."""
     work = WorkSql("")
-    whens = " ".join(f"WHEN {_predicate(work, i, rule)} THEN {i}" for i, rule in enumerate(rules))
+    whens = [
+        f"WHEN {_predicate(work, i, rule)} THEN {i}"
+        for i, rule in enumerate(rules)
+        if rule.ledger is None  # a ledger pool takes no line
+    ]
     centers, services, tag_keys = _direct_targets(rules, targets)
     uses_tags = any(r.match.tag_key or r.cost_center_tag for r in rules)
     tags = _tags_sql() if uses_tags else "NULL::jsonb"
@@ -43,7 +47,7 @@ def work_table_sql(rules: tuple[AllocationRule, ...], targets: dict[int, Receive
         "w.amount, w.currency, w.quantity, w.rule_index, "
         f"{_case('w.rule_index', centers)}::bigint AS cost_center_id, "
         f"{_case('w.rule_index', services)}::bigint AS service_id "
-        f"FROM (SELECT p.*, CASE {whens} END::smallint AS rule_index FROM ("
+        f"FROM (SELECT p.*, {_case('', whens)}::smallint AS rule_index FROM ("
         "SELECT l.load_id, l.file_index, l.file_row, "
         "COALESCE(l.effective_cost_base, 0) AS amount, "
         "COALESCE(l.base_currency, l.billing_currency, '') AS currency, "
@@ -117,4 +121,5 @@ def _match_conditions(work: WorkSql, prefix: str, match: LineMatch) -> list[str]
 
 
 def _case(subject: str, whens: list[str]) -> str:
+    """``CASE [subject] WHEN … END``, or NULL when there is no ``WHEN``."""
     return f"(CASE {subject} {' '.join(whens)} END)" if whens else "NULL"

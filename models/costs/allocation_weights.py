@@ -38,7 +38,8 @@ def pool_weights(
     else:
         weights = _drivers(session, rule, period, directory)
     if named and key.basis in (KeyBasis.USAGE, KeyBasis.DRIVER, KeyBasis.HEADCOUNT):
-        weights = {r: w for r, w in weights.items() if r in named}
+        # limited to the targets: each takes its cost center's weight (its service named too)
+        weights = {r: weights.get(Receiver(r.cost_center_id), Decimal(0)) for r in named}
     return {receiver: weight for receiver, weight in weights.items() if weight > 0}
 
 

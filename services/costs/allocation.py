@@ -29,15 +29,22 @@ def allocation_period(period: str | date) -> date:
 
 
 def run_allocation(
-    session: Session, period: str | date, by_user: User, at: datetime | None = None
+    session: Session,
+    period: str | date,
+    by_user: User,
+    at: datetime | None = None,
+    *,
+    start_month: int,
 ) -> AllocationRun:
     """Allocate ``period`` by the allocation model in force at ``at`` (now by default) as the
-    period's next run, by ``by_user``; refused when no model is in force. The caller commits."""
+    period's next run, by ``by_user``; its ledger pools read the month's fiscal period on the
+    calendar starting in ``start_month``. Refused when no model is in force. The caller
+    commits."""
     month = allocation_period(period)
     model = document_in_force(session, DocumentKind.ALLOCATION_MODEL, at or datetime.now(UTC))
     if model is None:
         raise CostRefused("no_allocation_model", "no allocation model is in force")
-    return allocate(session, month, model, by_user.id)
+    return allocate(session, month, model, by_user.id, start_month=start_month)
 
 
 def record_drivers(

@@ -47,6 +47,11 @@ class AllocationReport:
         return _sums(self.amounts, lambda row: row.service)
 
     @property
+    def by_rule(self) -> list[Subtotal]:
+        """Each rule's parts, per target (``unallocated`` what its pool's key weighed no one)."""
+        return _sums(self.amounts, _rule_part)
+
+    @property
     def unallocated(self) -> list[Subtotal]:
         return _sums([r for r in self.amounts if r.cost_center is None], lambda r: "unallocated")
 
@@ -62,6 +67,15 @@ def allocation_report(
     month = allocation_period(period)
     run = latest_run(session, month) if version is None else run_version(session, month, version)
     return None if run is None else AllocationReport(run, allocated_amounts(session, run.id))
+
+
+def _rule_part(row: AllocatedAmount) -> str | None:
+    """``rule → cost center[ / service]``, the rule's part for one target; None without a
+    rule."""
+    if row.rule is None:
+        return None
+    service = f" / {row.service}" if row.service else ""
+    return f"{row.rule} → {row.cost_center or 'unallocated'}{service}"
 
 
 def _sums(

@@ -84,25 +84,33 @@ def _owners(sessions: sessionmaker[Session], period: str) -> list[str]:
 
 
 async def map_by_virtual_tag(
-    temporal: Client, sessions: sessionmaker[Session], user: User, request: VirtualTagRequest
+    temporal: Client,
+    sessions: sessionmaker[Session],
+    user: User,
+    request: VirtualTagRequest,
+    *,
+    start_month: int,
 ) -> Remapped:
-    """Set the virtual tag (audited), allocate again each period it touches, and tell those
-    periods' open remediations to look again."""
-    remapped = await run_sync(_add, sessions, user, request)
+    """Set the virtual tag (audited), allocate again each period it touches (on the fiscal
+    calendar starting in ``start_month``), and tell those periods' open remediations to look
+    again."""
+    remapped = await run_sync(_add, sessions, user, request, start_month)
     await _recheck(temporal, sessions, remapped.periods)
     return remapped
 
 
 async def retire(
-    temporal: Client, sessions: sessionmaker[Session], user: User, tag_id: int
+    temporal: Client, sessions: sessionmaker[Session], user: User, tag_id: int, *, start_month: int
 ) -> Remapped:
     """Retire a virtual tag (finance, FinOps, admins; audited), with the same consequences."""
-    remapped = await run_sync(_retire, sessions, user, tag_id)
+    remapped = await run_sync(_retire, sessions, user, tag_id, start_month)
     await _recheck(temporal, sessions, remapped.periods)
     return remapped
 
 
-def _add(sessions: sessionmaker[Session], user: User, request: VirtualTagRequest) -> Remapped:
+def _add(
+    sessions: sessionmaker[Session], user: User, request: VirtualTagRequest, start_month: int
+) -> Remapped:
     _refuse_bad(request)
     with unit_of_work(sessions) as session:
         _refuse_unentitled(session, user, request)
@@ -117,10 +125,10 @@ def _add(sessions: sessionmaker[Session], user: User, request: VirtualTagRequest
             by=user,
             at=now,
         )
-        return reallocate(session, tag, user, now)
+        return reallocate(session, tag, user, now, start_month)
 
 
-def _retire(sessions: sessionmaker[Session], user: User, tag_id: int) -> Remapped:
+def _retire(sessions: sessionmaker[Session], user: User, tag_id: int, start_month: int) -> Remapped:
     with unit_of_work(sessions) as session:
         if not user.role_names & MAPS_ANY:
             raise CostRefused("not_entitled", "finance, FinOps or an admin retires a virtual tag")
@@ -129,15 +137,17 @@ def _retire(sessions: sessionmaker[Session], user: User, tag_id: int) -> Remappe
             raise CostRefused("unknown_virtual_tag", f"no virtual tag {tag_id}")
         now = datetime.now(UTC)
         retire_virtual_tag(session, tag, by=user, at=now)
-        return reallocate(session, tag, user, now)
+        return reallocate(session, tag, user, now, start_month)
 
 
-def reallocate(session: Session, tag: VirtualTag, user: User, at: datetime) -> Remapped:
+def reallocate(
+    session: Session, tag: VirtualTag, user: User, at: datetime, start_month: int
+) -> Remapped:
     """Each period the tag touches that had been allocated is allocated again, as a new run."""
     periods = periods_named(session, tag)
     redone = [p for p in periods if latest_run(session, allocation_period(p)) is not None]
     for period in redone:
-        run_allocation(session, period, user, at)
+        run_allocation(session, period, user, at, start_month=start_month)
     return Remapped(tag.id, periods, redone)
 
 

@@ -1,7 +1,9 @@
 """Builders for allocation tests: a small organisation of its own (business units, cost centers
-under them, IT services), an allocation model put in force, and cost lines of a billing period
-of their own loaded and swapped in as a load does (EffectiveCost in the base currency, tags
-normalised). Lines are committed; a test's model and org live in its own transaction."""
+under them, IT services, GL accounts), an allocation model put in force, cost lines of a billing
+period of their own loaded and swapped in as a load does (EffectiveCost in the base currency,
+tags normalised), and ``actual`` ledger entries of a period keyed as depreciation, cloud
+actuals, chargeback or anything else books them. Lines are committed; a test's model, org and
+ledger entries live in its own transaction."""
 
 from __future__ import annotations
 
@@ -15,13 +17,16 @@ from typing import Any
 
 from psycopg import Connection as PgConnection
 from psycopg.types.json import Jsonb
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
 from domain.costs.governance import DocumentKind
 from domain.costs.tag_keys import normalised_tags
-from models import CostCenter, CostDocument, ItService, User
+from domain.fiscal import fiscal_period
+from models import CostCenter, CostDocument, GlAccount, ItService, User
+from models.budgets.postings import Posting, append
+from models.budgets.postings import account as budget_account
 from models.costs.document_store import decide_document, propose_document
 from models.costs.loading import copy_staged, open_load, swap_in
 from models.people.accounts import upsert_user
@@ -128,6 +133,7 @@ class AllocationOrg:
     units: tuple[str, ...]
     centers: tuple[str, ...]  # each under units[i % 2]
     services: tuple[str, ...]  # provided by centers[0]
+    gl_accounts: tuple[str, ...] = ()  # labour, then hardware
 
 
 def allocation_org(session: Session, centers: int = 4) -> AllocationOrg:
@@ -155,6 +161,8 @@ def allocation_org(session: Session, centers: int = 4) -> AllocationOrg:
         for name in ("VM", "IDENTITY")
     ]
     session.add_all(services)
+    accounts = [GlAccount(code=f"{name}-{tag}", name=name) for name in ("LABOUR", "HARDWARE")]
+    session.add_all(accounts)
     session.flush()
     return AllocationOrg(
         author,
@@ -162,7 +170,38 @@ def allocation_org(session: Session, centers: int = 4) -> AllocationOrg:
         tuple(u.code for u in units),
         tuple(c.code for c in children),
         tuple(s.code for s in services),
+        tuple(a.code for a in accounts),
     )
+
+
+def book_actual(
+    session: Session,
+    center: str,
+    gl_account: str,
+    month: date,
+    minor: int,
+    *,
+    key: str = "erp-gl:",
+    currency: str = "EUR",
+    start_month: int = 1,
+) -> int:
+    """An ``actual`` entry of ``minor`` on the budget line in ``month``'s fiscal period, its
+    idempotency key starting with ``key`` (``depreciation:``, ``cost-load:``, ``chargeback:``
+    or another booker's); the entry's id."""
+    posting = Posting(
+        kind="actual",
+        account=budget_account(session, center, gl_account),
+        period=fiscal_period(month, start_month),
+        currency=currency,
+        idempotency_key=f"{key}{uuid.uuid4().hex}",
+        actual=minor,
+    )
+    append(session, [posting])
+    entry: int = session.execute(
+        text("SELECT id FROM ledger_entries WHERE idempotency_key = :key"),
+        {"key": posting.idempotency_key},
+    ).scalar_one()
+    return entry
 
 
 def model_in_force(

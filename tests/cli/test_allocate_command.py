@@ -12,7 +12,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import build_engine, unit_of_work
-from tests.builders.allocation import CostLine, a_period, allocation_org, load_lines, model_in_force
+from tests.builders.allocation import (
+    CostLine,
+    a_period,
+    allocation_org,
+    book_actual,
+    load_lines,
+    model_in_force,
+)
 from tests.builders.processes import clean_environment, run_cli
 
 
@@ -41,7 +48,14 @@ def test_allocate_prints_each_target_and_the_unallocated(
                 ],
             },
         }
-        model_in_force(session, org, [rule], datetime.now(UTC))
+        servers = {
+            "name": "servers",
+            "kind": "shared",
+            "from_ledger": {"entries": "depreciation", "cost_center": org.centers[2]},
+            "key": {"by": "even", "targets": [{"cost_center": org.centers[3]}]},
+        }
+        book_actual(session, org.centers[2], org.gl_accounts[1], period, 5_000, key="depreciation:")
+        model_in_force(session, org, [rule, servers], datetime.now(UTC))
     env = clean_environment(DATABASE_URL=demo_database_url)
     month = f"{period:%Y-%m}"
 
@@ -52,10 +66,16 @@ def test_allocate_prints_each_target_and_the_unallocated(
     assert report["by_cost_center"] == [
         {"name": org.centers[0], "currency": "EUR", "amount": "7.40"},
         {"name": org.centers[1], "currency": "EUR", "amount": "4.94"},
+        {"name": org.centers[3], "currency": "EUR", "amount": "50.00"},
+    ]
+    assert [(r["name"], r["amount"]) for r in report["by_rule"]] == [
+        (f"network → {org.centers[0]}", "7.40"),
+        (f"network → {org.centers[1]}", "4.94"),
+        (f"servers → {org.centers[3]}", "50.00"),
     ]
     assert [u["name"] for u in report["by_business_unit"]] == list(org.units)
     assert report["unallocated"] == [{"name": "unallocated", "currency": "EUR", "amount": "1.10"}]
-    assert report["total"] == [{"name": "total", "currency": "EUR", "amount": "13.44"}]
+    assert report["total"] == [{"name": "total", "currency": "EUR", "amount": "63.44"}]
 
     as_text = run_cli(["costs", "allocate", "--period", month], env, tmp_path)
     assert as_text.returncode == 0, as_text.stderr

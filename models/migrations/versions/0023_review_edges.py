@@ -2,7 +2,7 @@
 before its review decided it.
 
 Revision ID: 0023_review_edges
-Revises: 0020_org_versions
+Revises: 0022_org_new_centers
 Create Date: 2026-12-08 10:00:00
 """
 

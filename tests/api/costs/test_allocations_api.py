@@ -1,6 +1,7 @@
 """The allocation API on the real app: finance uploads a driver table and runs the model in
 force; readers get the newest run (or a version) per cost center, business unit and service
-with what stayed unallocated, and the lines behind an amount; bad input stores nothing."""
+with what stayed unallocated, and the lines and ledger entries behind an amount, each amount in
+its currency's own minor units; bad input stores nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from sqlalchemy.orm import Session
 
 from domain.catalog import Role
 from models.people.accounts import issue_api_token, upsert_user
-from tests.builders.allocation import CostLine, a_period, allocation_org, load_lines, model_in_force
+from tests.api.conftest import app_settings
+from tests.builders.allocation import (
+    CostLine,
+    a_period,
+    allocation_org,
+    book_actual,
+    load_lines,
+    model_in_force,
+)
 
 
 def _auth(session: Session, role: Role) -> dict[str, str]:
@@ -106,3 +115,48 @@ def test_finance_runs_the_model_and_readers_see_each_target_and_the_unallocated(
     ]
     unallocated = client.get(f"/api/allocations/{month}/lines", headers=finance).json()
     assert [(line["service_name"], line["rule"]) for line in unallocated] == [("Support", None)]
+
+
+def test_a_depreciation_pool_in_yen_is_served_in_whole_yen_with_its_entries(
+    client: TestClient, engine: Engine, session: Session
+) -> None:
+    org = allocation_org(session)
+    c0, c1, c2, _ = org.centers
+    finance = _auth(session, Role.FINANCE)
+    period = a_period()
+    month = f"{period:%Y-%m}"
+    load_lines(engine, period, [CostLine(Decimal("1000.6"), currency="JPY")])
+    start_month = app_settings("unused").fiscal_year_start_month
+    hardware = org.gl_accounts[1]
+    charge = book_actual(
+        session, c0, hardware, period, 100_001, key="depreciation:", currency="JPY",
+        start_month=start_month,
+    )  # fmt: skip
+    targets = [{"cost_center": c1}, {"cost_center": c2}]
+    pool = {"entries": "depreciation", "cost_center": c0, "gl_account": hardware}
+    rules = [
+        {"name": "servers", "kind": "shared", "from_ledger": pool,
+         "key": {"by": "even", "targets": targets}},
+        {"name": "cloud", "kind": "direct", "to": {"cost_center": c1}},
+    ]  # fmt: skip
+    model_in_force(session, org, rules, datetime(2020, 1, 1, tzinfo=UTC))
+
+    ran = client.post(f"/api/allocations/{month}", headers=finance)
+    assert ran.status_code == 201, ran.text
+    amounts = {(a["rule"], a["cost_center"]): a["amount_minor"] for a in ran.json()["amounts"]}
+    assert amounts == {("servers", c1): 50_001, ("servers", c2): 50_000, ("cloud", c1): 1001}
+    assert [(t["currency"], t["amount_minor"], t["amount"]) for t in ran.json()["totals"]] == [
+        ("JPY", 101_002, "101002")
+    ]
+    entries = client.get(
+        f"/api/allocations/{month}/entries",
+        params={"cost_center": c2, "rule": "servers"},
+        headers=finance,
+    ).json()
+    assert [(e["entry_id"], e["gl_account"], e["amount_minor"]) for e in entries] == [
+        (charge, hardware, 100_001)
+    ]
+    no_lines = client.get(
+        f"/api/allocations/{month}/lines", params={"cost_center": c2}, headers=finance
+    ).json()
+    assert no_lines == []

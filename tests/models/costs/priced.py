@@ -216,7 +216,7 @@ def allocated_month(engine: Engine, session: Session, org: PricedOrg, period: da
             ]
         },
     )
-    run_allocation(session, period, org.author, at=AT)
+    run_allocation(session, period, org.author, at=AT, start_month=1)
     month = f"{period:%Y-%m}"
     in_force(
         session,

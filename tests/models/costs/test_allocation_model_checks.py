@@ -71,3 +71,39 @@ def test_a_model_naming_what_exists_is_stored_as_proposed(session: Session) -> N
     ]  # fmt: skip
     stored = propose_document(session, KIND, {"rules": rules}, note="", author=org.author, at=AT)
     assert stored.status == DocumentStatus.PROPOSED
+
+
+def test_a_ledger_pool_naming_an_unknown_cost_center_or_gl_account_is_refused(
+    session: Session,
+) -> None:
+    org = allocation_org(session)
+    pool = {"entries": "actuals", "cost_center": [org.centers[0], "NO-CC"], "gl_account": "NO-GL"}
+    rules = [{"name": "labour", "kind": "shared", "from_ledger": pool, "key": {"by": "headcount"}}]
+    record_drivers(session, a_period(), "headcount", {org.centers[1]: "1"}, org.author)
+    with pytest.raises(DocumentRefused) as refused:
+        propose_document(session, KIND, {"rules": rules}, note="", author=org.author, at=AT)
+    assert {(e.path, e.message) for e in refused.value.errors} == {
+        ("$.rules[0].from_ledger", "no cost center 'NO-CC'"),
+        ("$.rules[0].from_ledger", "no GL account 'NO-GL'"),
+    }
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        {"entries": "salaries", "cost_center": "X"},  # neither depreciation nor actuals
+        {"entries": "actuals"},  # no cost center
+    ],
+)
+def test_a_ledger_pool_is_of_known_entries_and_cost_centers_and_takes_no_lines(
+    session: Session, pool: dict[str, object]
+) -> None:
+    org = allocation_org(session)
+    good = {"entries": "depreciation", "cost_center": org.centers[0]}
+    rules = [
+        {"name": "a", "kind": "shared", "from_ledger": pool, "key": {"by": "usage"}},
+        {"name": "b", "kind": "activity", "from_ledger": good, "match": {}, "driver": "vm"},
+    ]
+    with pytest.raises(DocumentRefused) as refused:
+        propose_document(session, KIND, {"rules": rules}, note="", author=org.author, at=AT)
+    assert [e.path for e in refused.value.errors] == ["$.rules[0]", "$.rules[1]"]

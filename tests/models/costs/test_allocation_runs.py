@@ -70,7 +70,7 @@ def test_direct_shared_and_unmatched_lines_sum_to_the_period_cost(
         ],
         AT,
     )
-    run = run_allocation(session, period, org.author, at=AT)
+    run = run_allocation(session, period, org.author, at=AT, start_month=1)
     amounts = _by_target(session, run.id)
     assert amounts == {
         (c0, "by tag"): Decimal("15.01"),
@@ -108,8 +108,8 @@ def test_a_re_run_is_a_new_version_with_the_same_amounts(engine: Engine, session
         [{"name": "people", "kind": "shared", "key": {"by": "headcount"}}],
         AT,
     )
-    first = run_allocation(session, period, org.author, at=AT)
-    second = run_allocation(session, period, org.author, at=AT)
+    first = run_allocation(session, period, org.author, at=AT, start_month=1)
+    second = run_allocation(session, period, org.author, at=AT, start_month=1)
     assert (first.version, second.version) == (1, 2)
     assert first.status == "superseded" and second.status == "current"
     assert latest_run(session, period) == second
@@ -140,7 +140,7 @@ def test_headcount_comes_from_the_org_chart_when_no_driver_table_is_uploaded(
     model_in_force(
         session, org, [{"name": "people", "kind": "shared", "key": {"by": "headcount"}}], AT
     )
-    run = run_allocation(session, period, org.author, at=AT)
+    run = run_allocation(session, period, org.author, at=AT, start_month=1)
     assert _by_target(session, run.id) == {
         (org.centers[1], "people"): Decimal("6.00"),
         (org.centers[2], "people"): Decimal("3.00"),

@@ -139,7 +139,7 @@ def test_the_real_samples_allocate_to_the_cent_every_line_once(
 
     runs = {}
     for period in PERIODS:
-        run = runs[period] = run_allocation(session, period, org.author, at=AT)
+        run = runs[period] = run_allocation(session, period, org.author, at=AT, start_month=1)
         cost, line_count = _period_cost(session, period)
         amounts = allocated_amounts(session, run.id)
         totals: dict[str, Decimal] = {}

@@ -90,7 +90,7 @@ def test_storage_is_priced_per_gb_month_charged_back_and_exported_as_focus(
     with Session(month.engine) as session:
         org = month.org
         _documents(session, org)
-        run_allocation(session, NOVEMBER, org.author, at=AT)
+        run_allocation(session, NOVEMBER, org.author, at=AT, start_month=1)
         statement = run_statement(
             session, NOVEMBER, "chargeback", org.author, currency="USD", start_month=1, at=AT
         )

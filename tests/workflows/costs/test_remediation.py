@@ -178,13 +178,21 @@ async def test_the_owner_is_chased_escalated_and_closes_the_task_by_mapping_the_
     others = _owned_by(sessions, sample.source_owner)
     with pytest.raises(CostRefused) as refused:  # not a resource of theirs
         await map_by_virtual_tag(
-            runner.env.client, sessions, user, _mapping(sorted(others)[0], "cost_center")
+            runner.env.client,
+            sessions,
+            user,
+            _mapping(sorted(others)[0], "cost_center"),
+            start_month=1,
         )
     assert refused.value.rule == "not_entitled"
     for resource in view.resources:
         for key in {problem.split(":")[0] for problem in resource.problems}:
             await map_by_virtual_tag(
-                runner.env.client, sessions, user, _mapping(resource.resource_id, key)
+                runner.env.client,
+                sessions,
+                user,
+                _mapping(resource.resource_id, key),
+                start_month=1,
             )
     closed = await _view_when(handle, lambda v: v.status is not RemediationStatus.OPEN)
     assert closed.status is RemediationStatus.MAPPED

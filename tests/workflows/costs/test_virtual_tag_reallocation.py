@@ -63,19 +63,19 @@ async def test_a_virtual_tag_reallocates_the_past_period_and_retiring_it_undoes_
         ],
     )
     model_in_force(session, org, BY_TAG, AT)
-    run_allocation(session, month, org.author, at=AT)
+    run_allocation(session, month, org.author, at=AT, start_month=1)
     session.commit()
     assert _targets(session, period) == {c0: Decimal("4.00"), None: Decimal("2.50")}
 
     request = VirtualTagRequest(VirtualTagMatch.RESOURCE, resource, "cost_center", c1, "mapped")
     client = temporal_env.client
-    mapped = await map_by_virtual_tag(client, sessions, org.author, request)
+    mapped = await map_by_virtual_tag(client, sessions, org.author, request, start_month=1)
     assert mapped.periods == mapped.reallocated == [f"{month:%Y-%m}"]
     session.expire_all()
     assert _targets(session, period) == {c0: Decimal("4.00"), c1: Decimal("2.50")}
     assert latest_run(session, month).version == 2  # type: ignore[union-attr]
 
-    await retire(client, sessions, org.author, mapped.tag_id)
+    await retire(client, sessions, org.author, mapped.tag_id, start_month=1)
     session.expire_all()
     assert _targets(session, period) == {c0: Decimal("4.00"), None: Decimal("2.50")}
     entity = f"virtual tag {mapped.tag_id}"
@@ -95,5 +95,5 @@ async def test_someone_without_a_remediation_listing_the_resource_may_not_map_it
     session.commit()
     request = VirtualTagRequest(VirtualTagMatch.RESOURCE, "vm-1", "cost_center", "IT", "")
     with pytest.raises(CostRefused) as refused:
-        await map_by_virtual_tag(temporal_env.client, sessions, someone, request)
+        await map_by_virtual_tag(temporal_env.client, sessions, someone, request, start_month=1)
     assert refused.value.rule == "not_entitled"
