@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -178,6 +179,14 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="module")
 def mail() -> Iterator[tuple[MailInbox, int]]:
     """An SMTP server on loopback that keeps what poflow mails, and the port it listens on."""
+    with smtp_server() as server:
+        yield server
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[MailInbox, int]]:
+    """An SMTP server on loopback keeping what it receives, while the block runs; its inbox and
+    port."""
     inbox = MailInbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)

@@ -1,5 +1,8 @@
 """`poflow up` (what `make run` calls) from nothing: every piece starts, answers, is reused by a
-second run, and Ctrl-C stops exactly what was started while the data stays."""
+second run, and Ctrl-C stops exactly what was started while the data stays.
+
+The module's tests share one run from nothing (starting one takes half a minute); the last one
+stops it with Ctrl-C. A test that finds it stopped starts another from nothing."""
 
 from __future__ import annotations
 
@@ -44,10 +47,10 @@ class Run:
         return self.process.wait(timeout=60)
 
 
-@pytest.fixture
-def base_env(tmp_path: Path) -> dict[str, str]:
+def fresh_environment(folder: Path) -> dict[str, str]:
+    """The environment of a run from nothing: an empty data folder, free ports."""
     return clean_environment(
-        POFLOW_DATA_DIR=str(tmp_path / "data"),
+        POFLOW_DATA_DIR=str(folder / "data"),
         POFLOW_TEMPORAL_ADDRESS=f"127.0.0.1:{free_port()}",
         POFLOW_TEMPORAL_UI_PORT=str(free_port()),
         POFLOW_SIMULATORS_PORT=str(free_port()),
@@ -61,13 +64,13 @@ def _as_a_background_job() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def start_up(env: dict[str, str], tmp_path: Path, name: str) -> Run:
+def start_up(env: dict[str, str], folder: Path, name: str) -> Run:
     api_port = free_port()
-    output = tmp_path / f"{name}.log"
+    output = folder / f"{name}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "up"],
         env={**env, "POFLOW_API_PORT": str(api_port)},
-        cwd=tmp_path,
+        cwd=folder,
         stdout=output.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
@@ -76,21 +79,52 @@ def start_up(env: dict[str, str], tmp_path: Path, name: str) -> Run:
     return Run(process, output, api_port)
 
 
+@dataclass
+class FirstRun:
+    """The module's run from nothing, with the environment and folder it was started in."""
+
+    run: Run
+    env: dict[str, str]
+    folder: Path
+
+
+class FirstRuns:
+    """Hands out the running first run, starting one from nothing when there is none."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.current: FirstRun | None = None
+
+    def running(self) -> FirstRun:
+        if self.current is None or self.current.run.process.poll() is not None:
+            folder = self.factory.mktemp("poflow-up")
+            env = fresh_environment(folder)
+            self.current = FirstRun(start_up(env, folder, "first"), env, folder)
+        self.current.run.wait_for("poflow is up.")
+        return self.current
+
+    def stop(self) -> None:
+        if self.current is not None and self.current.run.process.poll() is None:
+            self.current.run.interrupt()
+
+
+@pytest.fixture(scope="module")
+def first_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRuns]:
+    runs = FirstRuns(tmp_path_factory)
+    yield runs
+    runs.stop()
+
+
 @pytest.fixture
-def first_run(base_env: dict[str, str], tmp_path: Path) -> Iterator[Run]:
-    run = start_up(base_env, tmp_path, "first")
-    yield run
-    if run.process.poll() is None:
-        run.interrupt()
+def first(first_runs: FirstRuns) -> FirstRun:
+    return first_runs.running()
 
 
-def test_run_command_brings_everything_up_and_down(
-    first_run: Run, base_env: dict[str, str], tmp_path: Path
-) -> None:
-    first_run.wait_for("poflow is up.")
-    temporal_address = base_env["POFLOW_TEMPORAL_ADDRESS"]
-    ui_port = int(base_env["POFLOW_TEMPORAL_UI_PORT"])
-    assert httpx.get(f"http://127.0.0.1:{first_run.api_port}/readyz").status_code == 200
+def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: FirstRun) -> None:
+    run, env = first.run, first.env
+    temporal_address = env["POFLOW_TEMPORAL_ADDRESS"]
+    ui_port = int(env["POFLOW_TEMPORAL_UI_PORT"])
+    assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200
     assert httpx.get(f"http://127.0.0.1:{ui_port}/").status_code == 200
     listed = subprocess.run(
         [str(cli_binary()), "operator", "search-attribute", "list", "--address", temporal_address],
@@ -99,17 +133,17 @@ def test_run_command_brings_everything_up_and_down(
         check=True,
     ).stdout
     assert all(key.name in listed for key in search_attributes.ALL)
-    text = first_run.text()
+    text = run.text()
     assert "demo data: 14 users" in text and f"127.0.0.1:{ui_port}" in text
     assert all(login in text for login in ("alex", "priya", "fiona", "paul", "ines", "maria"))
-    simulators = f"http://127.0.0.1:{base_env['POFLOW_SIMULATORS_PORT']}"
+    simulators = f"http://127.0.0.1:{env['POFLOW_SIMULATORS_PORT']}"
     assert f"Simulators:   {simulators}" in text
     assert "Raise a requested item" in httpx.get(simulators).text
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
-    finance = poflow_command(["users", "token", "fiona", "--quiet"], base_env)
+    finance = poflow_command(["users", "token", "fiona", "--quiet"], env)
     loads = httpx.get(
-        f"http://127.0.0.1:{first_run.api_port}/api/costs/loads",
+        f"http://127.0.0.1:{run.api_port}/api/costs/loads",
         headers={"Authorization": f"Bearer {finance}"},
     ).json()
     assert sorted((load["source"], load["status"]) for load in loads) == [
@@ -117,7 +151,7 @@ def test_run_command_brings_everything_up_and_down(
         ("azure-demo", "current"),
     ]
 
-    second = start_up(base_env, tmp_path, "second")
+    second = start_up(env, first.folder, "second")
     second.wait_for("poflow is up.")
     assert "Postgres: reusing" in second.text() and "Temporal: reusing" in second.text()
     assert "Simulators: reusing" in second.text()
@@ -126,16 +160,7 @@ def test_run_command_brings_everything_up_and_down(
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
-    assert httpx.get(f"http://127.0.0.1:{first_run.api_port}/readyz").status_code == 200
-
-    assert first_run.interrupt() == 0
-    assert "stopping Postgres" in first_run.text()
-    data = Path(base_env["POFLOW_DATA_DIR"])
-    assert not (data / "pgdata" / "postmaster.pid").exists()
-    assert (data / "pgdata" / "PG_VERSION").exists() and (data / "temporal.db").exists()
-    assert not port_in_use("127.0.0.1", first_run.api_port)
-    assert not port_in_use("127.0.0.1", ui_port)
-    assert not port_in_use("127.0.0.1", int(base_env["POFLOW_SIMULATORS_PORT"]))
+    assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200
 
 
 def poflow_command(args: list[str], env: dict[str, str]) -> str:
@@ -152,23 +177,22 @@ def poflow_command(args: list[str], env: dict[str, str]) -> str:
 
 
 def test_the_console_tells_what_a_person_needs_and_the_logs_keep_the_rest(
-    first_run: Run, base_env: dict[str, str]
+    first: FirstRun,
 ) -> None:
-    first_run.wait_for("poflow is up.")
-    logs = Path(base_env["POFLOW_DATA_DIR"]) / "logs"
-    assert f"{logs}/{{worker,api,simulators,temporal}}.log" in first_run.text().splitlines()[0]
-    app = f"http://127.0.0.1:{first_run.api_port}"
-    simulators = f"http://127.0.0.1:{base_env['POFLOW_SIMULATORS_PORT']}"
+    run, env = first.run, first.env
+    logs = Path(env["POFLOW_DATA_DIR"]) / "logs"
+    assert f"{logs}/{{worker,api,simulators,temporal}}.log" in run.text().splitlines()[0]
+    app = f"http://127.0.0.1:{run.api_port}"
+    simulators = f"http://127.0.0.1:{env['POFLOW_SIMULATORS_PORT']}"
     tokens = {
-        name: poflow_command(["users", "token", name, "--quiet"], base_env)
-        for name in ("alex", "priya")
+        name: poflow_command(["users", "token", name, "--quiet"], env) for name in ("alex", "priya")
     }
-    at_start = len(first_run.text().splitlines())
+    at_start = len(run.text().splitlines())
 
     httpx.post(f"{simulators}/demo/erp/stall")  # the demo's button: the ERP times out once
     numbers = [_issued_po(app, tokens, terabytes) for terabytes in (1, 2)]
 
-    console = first_run.text().splitlines()[at_start:]
+    console = run.text().splitlines()[at_start:]
     assert len(console) <= 6, "\n".join(console)
     assert all(len(line) <= 170 for line in console), console
     assert not any("Traceback" in line or " GET /" in line for line in console), console
@@ -201,3 +225,15 @@ def _issued_po(app: str, tokens: dict[str, str], terabytes: int) -> str:
             return number
         time.sleep(0.2)
     raise AssertionError(f"{number} was not issued: {po}")
+
+
+def test_ctrl_c_stops_exactly_what_was_started_and_the_data_stays(first: FirstRun) -> None:
+    run, env = first.run, first.env
+    assert run.interrupt() == 0
+    assert "stopping Postgres" in run.text()
+    data = Path(env["POFLOW_DATA_DIR"])
+    assert not (data / "pgdata" / "postmaster.pid").exists()
+    assert (data / "pgdata" / "PG_VERSION").exists() and (data / "temporal.db").exists()
+    assert not port_in_use("127.0.0.1", run.api_port)
+    assert not port_in_use("127.0.0.1", int(env["POFLOW_TEMPORAL_UI_PORT"]))
+    assert not port_in_use("127.0.0.1", int(env["POFLOW_SIMULATORS_PORT"]))

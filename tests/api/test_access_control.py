@@ -9,45 +9,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from api.app import create_app
 from domain.catalog import Role
 from models.people.accounts import issue_api_token, set_password, upsert_user
-from settings import Settings
+from tests.api.gates import allowed_roles, routes
 from tests.web.pages import csrf_of
 
 # The ways in: the login pages, and the signed decision link that authorises itself.
 PUBLIC = {"/healthz", "/readyz", "/login", "/login/oidc", "/login/oidc/callback", "/links/{token}"}
-GATES = ("require_role.<locals>.check", "page_role.<locals>.check")
-
-
-def routes() -> list[tuple[str, str, APIRoute]]:
-    app = create_app(Settings(_env_file=None), "postgresql://nobody@127.0.0.1:1/none")
-    return [
-        (method, str(context.path), context.route)
-        for context in iter_route_contexts(app.routes)
-        if isinstance(context.route, APIRoute)
-        for method in sorted(context.methods or ())
-    ]
-
-
-def allowed_roles(dependant: Dependant) -> set[Role] | None:
-    """The roles a route's gate lets through, read from its dependency tree; None if ungated."""
-    for dependency in dependant.dependencies:
-        name = getattr(dependency.call, "__qualname__", "")
-        cells = getattr(dependency.call, "__closure__", None)
-        if name in GATES and cells:
-            return set(cells[0].cell_contents)
-        found = allowed_roles(dependency)
-        if found is not None:
-            return found
-    return None
-
-
 ROUTES = routes()
 GUARDED = [(m, p, r) for m, p, r in ROUTES if p not in PUBLIC]
 GATED = [(m, p, roles) for m, p, r in GUARDED if (roles := allowed_roles(r.dependant))]

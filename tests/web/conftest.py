@@ -1,5 +1,5 @@
-"""Fixtures of the browser tests: the real app as its own processes (one per test module) and
-Debian's chromium to drive it."""
+"""Fixtures of the browser tests: the real app as its own processes (one for the session, shared
+by the test modules, each of which builds its own POs) and Debian's chromium to drive it."""
 
 from __future__ import annotations
 
@@ -14,19 +14,27 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.tcp_ports import free_port
 from tests.api import e2e
 from tests.builders.processes import clean_environment, start_poflow, wait_ready
+from tests.conftest import smtp_server
 from tests.web.browser_app import CHROMIUM, CHROMIUM_ARGS, RunningApp
 from tests.web.smtp_catcher import MailInbox
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def app_mail() -> Iterator[tuple[MailInbox, int]]:
+    """The SMTP server the browser tests' app mails to; a test finds its mails by PO number."""
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def running_app(
     demo_database_url: str,
     temporal_env: WorkflowEnvironment,
     tmp_path_factory: pytest.TempPathFactory,
-    mail: tuple[MailInbox, int],
+    app_mail: tuple[MailInbox, int],
 ) -> Iterator[RunningApp]:
     """`poflow api` and `poflow worker` as their own processes, on a free port, mailing to a
-    loopback SMTP server."""
+    loopback SMTP server; started once, as starting them takes seconds."""
     port = free_port()
     logs = tmp_path_factory.mktemp("browser-app")
     env = clean_environment(
@@ -37,12 +45,12 @@ def running_app(
         POFLOW_API_PORT=str(port),
         POFLOW_PUBLIC_URL=f"http://127.0.0.1:{port}",
         POFLOW_SMTP_HOST="127.0.0.1",
-        POFLOW_SMTP_PORT=str(mail[1]),
+        POFLOW_SMTP_PORT=str(app_mail[1]),
     )
     processes = start_poflow(env, logs)
     url = f"http://127.0.0.1:{port}"
     wait_ready(url)
-    yield RunningApp(url, e2e.tokens_for_demo_users(demo_database_url), mail[0])
+    yield RunningApp(url, e2e.tokens_for_demo_users(demo_database_url), app_mail[0])
     for process in processes:
         process.terminate()
         process.wait(timeout=30)
