@@ -52,6 +52,8 @@ class Condition:
     over_budget: bool | None = None
     new_vendor: bool | None = None
     emergency: bool | None = None
+    vendors: tuple[str, ...] = ()  # normalised names (``domain.vendor_names``)
+    monthly_run_rate_base_minor_at_least: int | None = None
 
 
 @dataclass(frozen=True)

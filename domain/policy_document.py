@@ -27,6 +27,7 @@ from domain.policy import (
     TierSpec,
 )
 from domain.requisition import RiskFlag
+from domain.vendor_names import normalised_vendor_name
 
 _POLICY_ENUMS = {"price_above_msa": PriceAboveMsa, "over_budget": OverBudget}
 _CHANGE_ORDER_FIELDS = {
@@ -123,6 +124,8 @@ def _condition(condition: Mapping[str, Any]) -> Condition:
         over_budget=condition.get("over_budget"),
         new_vendor=condition.get("new_vendor"),
         emergency=condition.get("emergency"),
+        vendors=tuple(normalised_vendor_name(name) for name in condition.get("vendors", ())),
+        monthly_run_rate_base_minor_at_least=condition.get("monthly_run_rate_base_minor_at_least"),
     )
 
 

@@ -7,11 +7,14 @@ cost-center owner, the manager chain and role holders, and hands them in as ``Ro
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 
 from domain.catalog import Role
 from domain.chain import Branch, Tier
 from domain.policy import ApproverMode, ApproverSpec, BranchSpec, Condition, Policy, TierSpec
 from domain.requisition import Requisition
+from domain.vendor_names import normalised_vendor_name
 
 EMERGENCY_TIER = "emergency"
 EMERGENCY_DEADLINE_HOURS = 4
@@ -107,8 +110,20 @@ def holds(condition: Condition, requisition: Requisition, facts: RoutingFacts) -
         condition.over_budget is None or condition.over_budget == facts.over_budget,
         condition.new_vendor is None or condition.new_vendor == facts.new_vendor,
         condition.emergency is None or condition.emergency == requisition.emergency,
+        not condition.vendors or normalised_vendor_name(requisition.vendor) in condition.vendors,
+        condition.monthly_run_rate_base_minor_at_least is None
+        or monthly_run_rate(amount, requisition.service_start, requisition.service_end)
+        >= condition.monthly_run_rate_base_minor_at_least,
     )
     return all(checks)
+
+
+def monthly_run_rate(amount_minor: int, start: date, end: date) -> Fraction:
+    """What a PO spends a month: its amount spread evenly over its service period (both days
+    included; an average month is 365.25 / 12 days), a period under a month counting as one."""
+    days = (end - start).days + 1
+    months = max(Fraction(days * 12 * 100, 36525), Fraction(1))
+    return amount_minor / months
 
 
 def resolve(spec: ApproverSpec, requester: str, facts: RoutingFacts) -> list[str]:

@@ -6,7 +6,7 @@
   ``PublisherName``, else its ``ProviderName``), through a PO's invoices, or by corporate card,
   that is not in the vendor master (``not_in_vendor_master``) or that is paid without a PO
   (``no_po``: cost lines naming no PO; card payments to a vendor with no issued or closed PO).
-  Names match the vendor master by their normalised form (``models.vendors.names``).
+  Names match the vendor master by their normalised form (``domain.vendor_names``).
 
 Amounts are in minor units of the currency they were paid in (base currency for cost data and
 invoices), each row rounded once."""
@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from domain.costs.settlement import to_minor
-from models.vendors.names import normalised_vendor_name
+from domain.vendor_names import normalised_vendor_name
 
 NO_PO = "no_po"
 NOT_IN_VENDOR_MASTER = "not_in_vendor_master"

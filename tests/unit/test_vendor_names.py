@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.vendors.names import normalised_vendor_name
+from domain.vendor_names import normalised_vendor_name
 
 
 @pytest.mark.parametrize(

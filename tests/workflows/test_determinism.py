@@ -33,6 +33,7 @@ ALLOWED_EXTERNAL = {
     "datetime",
     "decimal",
     "enum",
+    "fractions",
     "functools",
     "hashlib",
     "hmac",
@@ -42,6 +43,7 @@ ALLOWED_EXTERNAL = {
     "math",
     "re",
     "typing",
+    "unicodedata",  # the vendor-name key of a routing condition; fixed data per Python release
     "pydantic",
     "temporalio",
 }

@@ -17,12 +17,12 @@ from domain.catalog import PoStatus, VendorStatus
 from domain.costs.card_statements import CardStatementError
 from domain.invoicing import InvoiceRecord
 from domain.purchase_order import PoView
+from domain.vendor_names import normalised_vendor_name
 from models import CostSourceOwner, PurchaseOrder, Vendor
 from models.costs.loading import open_load, swap_in
 from models.costs.shadow_it import ShadowSpend, shadow_it
 from models.people.accounts import upsert_user
 from models.purchase_orders.records import view_document
-from models.vendors.names import normalised_vendor_name
 from tests.builders.requisitions import laptops
 from tests.builders.uploads import import_statement
 
