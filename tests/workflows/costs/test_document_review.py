@@ -19,35 +19,28 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.catalog import Decision, Role
 from domain.costs.document_review import DocumentReviewStart, DocumentReviewView, ReviewStatus
-from domain.costs.governance import DocumentKind, DocumentStatus
+from domain.costs.governance import DocumentStatus
 from domain.entitlement import DecisionRequest
 from domain.temporal_names import PoQuery, PoUpdate
 from models import AuditEntry, OutboundMessage
-from models.costs import document_rules
-from models.costs.document_rules import KindRules
 from models.costs.document_store import document_version, propose_document
 from models.costs.governance_tasks import GovernanceTaskRow, open_tasks_for, task_of
 from models.db import unit_of_work
 from models.people.accounts import find_user, upsert_user
 from services.costs.document_changes import start_review
 from settings import Settings
+from tests.builders.cost_documents import KIND, small_rate_cards
 from tests.workflows.conftest import PoRunner
 from tests.workflows.helpers import arrives, eventually, keep_history
 
-KIND = DocumentKind.RATE_CARD
-RATES = {
-    "type": "object",
-    "required": ["rates"],
-    "properties": {"rates": {"type": "object", "additionalProperties": {"type": "integer"}}},
-}
 ReviewHandle = WorkflowHandle[object, DocumentReviewView]
 
 
 @pytest.fixture(autouse=True)
-def rate_cards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def rate_cards() -> Iterator[None]:
     """A small kind of document: named integer rates (the worker runs in this process)."""
-    monkeypatch.setitem(document_rules.RULES, KIND, KindRules(RATES, lambda _s, _d: []))
-    yield
+    with small_rate_cards():
+        yield
 
 
 def _proposed_by_fiona(sessions: sessionmaker[Session], rates: dict[str, int]) -> int:

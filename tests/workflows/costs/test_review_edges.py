@@ -26,12 +26,10 @@ from domain.costs.document_review import (
     ReviewStatus,
     review_workflow_id,
 )
-from domain.costs.governance import DocumentKind, DocumentStatus
+from domain.costs.governance import DocumentStatus
 from domain.entitlement import DecisionRequest
 from domain.temporal_names import PoQuery, PoUpdate
 from models import AuditEntry, OutboundMessage
-from models.costs import document_rules
-from models.costs.document_rules import KindRules
 from models.costs.document_store import document_version, document_versions, propose_document
 from models.costs.governance_tasks import GovernanceTaskRow, open_tasks_for, task_of
 from models.db import build_engine, session_factory, unit_of_work
@@ -40,24 +38,19 @@ from services.costs.document_changes import propose_change, start_review
 from services.refusals import RuleRefused
 from services.runtime import ServiceRuntime
 from settings import Settings
+from tests.builders.cost_documents import KIND, small_rate_cards
 from tests.conftest import app_role_url, fresh_database
 from tests.workflows.helpers import arrives, eventually, keep_history
 from worker import build_worker
 
-KIND = DocumentKind.RATE_CARD
-RATES = {
-    "type": "object",
-    "required": ["rates"],
-    "properties": {"rates": {"type": "object", "additionalProperties": {"type": "integer"}}},
-}
 ReviewHandle = WorkflowHandle[object, DocumentReviewView]
 
 
 @pytest.fixture(autouse=True)
-def rate_cards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def rate_cards() -> Iterator[None]:
     """A small kind of document: named integer rates (the worker runs in this process)."""
-    monkeypatch.setitem(document_rules.RULES, KIND, KindRules(RATES, lambda _s, _d: []))
-    yield
+    with small_rate_cards():
+        yield
 
 
 @pytest.fixture(scope="module")
