@@ -5,7 +5,6 @@ form to approve or reject it with a comment, sent to the review workflow like th
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.deps import SessionDep, TemporalDep
 from api.errors import Refused, answer
 from api.web.render import flash, render
-from api.web.session import CsrfChecked, PageUser
+from api.web.session import CsrfChecked, PageUser, form_key
 from domain.catalog import Decision
 from domain.costs.document_review import review_workflow_id
 from domain.costs.governance import DocumentKind
@@ -87,7 +86,7 @@ def _page(
         "decides": task is not None and user.username in task.waiting_on,
         "problem": problem,
         "comment": comment,
-        "form_key": f"review-{secrets.token_urlsafe(18)}",  # each form shown is one request
+        "form_key": form_key("review"),
     }
     code = problem.status_code if problem else 200
     return render(request, "costs/document_review.html", context, user, status_code=code)

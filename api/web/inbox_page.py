@@ -4,7 +4,6 @@ low-risk offered for approval together; and what I decided."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep, TemporalDep
 from api.web.render import render
-from api.web.session import CsrfChecked, PageUser
+from api.web.session import CsrfChecked, PageUser, form_key
 from domain.catalog import PoStatus
 from models.costs.governance_tasks import open_tasks_for
 from models.people.records import User
@@ -66,7 +65,7 @@ async def inbox_page(
         "overdue": overdue,
         "sort": sort,
         "sort_labels": SORT_LABELS,
-        "form_key": f"bulk-{secrets.token_urlsafe(18)}",  # each form shown is one request
+        "form_key": form_key("bulk"),
     }
     return render(request, "inbox.html", context, user)
 

@@ -5,7 +5,6 @@ be delivered, and a step that needs attention, with an admin's button to run it 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -22,7 +21,7 @@ from api.web.po_consumption import po_consumption
 from api.web.po_story import information_thread
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
-from api.web.session import CsrfChecked, PageUser, page_role
+from api.web.session import CsrfChecked, PageUser, form_key, page_role
 from domain.approval_timeline import TierState, approval_timeline
 from domain.catalog import Decision, Role
 from domain.decision_card import decision_card
@@ -202,7 +201,7 @@ def _page(
         "refusal": as_sentence(refusal.detail) if refusal else None,
         "refused_field": REFUSED_FIELD.get(refusal.extra.get("rule", "")) if refusal else None,
         "entered": entered or EnteredDecision(),
-        "form_key": f"decision-{secrets.token_urlsafe(18)}",  # each form shown is one request
+        "form_key": form_key("decision"),
         "can_retry": Role.ADMIN in user.role_names,
         "commitment_chart": po_commitment_chart(session, po_number),
         "consumption": po_consumption(session, po_number, po.amount_base_minor, po.base_currency),

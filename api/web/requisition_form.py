@@ -4,7 +4,6 @@ values become a ``Requisition`` (or errors shown next to the fields they concern
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -13,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from starlette.datastructures import FormData
 
 from api.web.form_catalog import CatalogEntry, FormCatalog
+from api.web.session import form_key
 from domain.catalog import ServiceType
 from domain.money import CurrencyError, Money, check_currency
 from domain.requisition import LineItem, Requisition, RiskFlag
@@ -60,7 +60,7 @@ class RequisitionForm:
     change_ticket: str = ""
     emergency_justification: str = ""
     incident_ref: str = ""
-    idempotency_key: str = field(default_factory=lambda: f"form-{secrets.token_urlsafe(18)}")
+    idempotency_key: str = field(default_factory=lambda: form_key("form"))
     risk_flags: tuple[str, ...] = ()
     emergency: bool = False
 

@@ -71,6 +71,12 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
+def form_key(kind: str) -> str:
+    """A new idempotency key for one form as shown: a resent post of it answers with its first
+    outcome instead of acting twice."""
+    return f"{kind}-{secrets.token_urlsafe(18)}"
+
+
 def verify_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
     """Refuse a form post whose token is not this session's (a cross-site request)."""
     expected = request.session.get(SESSION_CSRF, "")
