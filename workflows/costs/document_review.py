@@ -8,6 +8,7 @@ rejects it, and the task closes. A review superseded by a newer version closes u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -112,11 +113,7 @@ class DocumentReviewWorkflow:
         return tiers
 
     async def _superseded_within(self, wait: timedelta) -> bool:
-        try:
-            await workflow.wait_condition(lambda: self._superseded is not None, timeout=wait)
-        except TimeoutError:
-            return False
-        return True
+        return await _within(lambda: self._superseded is not None, wait)
 
     @workflow.signal(name=ReviewSignal.SUPERSEDE)
     def supersede(self, notice: ReviewSuperseded) -> None:
@@ -201,12 +198,9 @@ class DocumentReviewWorkflow:
         )
 
     async def _changed_within(self, wait: timedelta) -> bool:
-        try:
-            await workflow.wait_condition(lambda: self._changed, timeout=wait)
-        except TimeoutError:
-            return False
+        changed = await _within(lambda: self._changed, wait)
         self._changed = False
-        return True
+        return changed
 
     async def _ask(self, tier: str) -> None:
         for person in self.view.waiting_on():
@@ -291,3 +285,12 @@ def _task_title(view: DocumentReviewView) -> str:
     if view.status is ReviewStatus.NEEDS_REVIEWER:
         return f"Needs attention: nobody may review {view.title}, proposed by {view.author}"
     return f"Review {view.title}, proposed by {view.author}"
+
+
+async def _within(condition: Callable[[], bool], wait: timedelta) -> bool:
+    """Whether ``condition`` came to hold within ``wait``."""
+    try:
+        await workflow.wait_condition(condition, timeout=wait)
+    except TimeoutError:
+        return False
+    return True
