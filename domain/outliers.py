@@ -20,9 +20,13 @@ from domain.policy import Policy
 MIN_HISTORY = 5  # fewer past POs than this say too little to call anything an outlier
 MAD_SCALE = 1.4826  # the MAD times this estimates a normal distribution's standard deviation
 MEAN_AD_SCALE = 1.2533  # the same for the mean absolute deviation, used when the MAD is zero
-# A history of one repeated figure has no spread: a change smaller than this share of the
-# median never counts as one unit of spread, so a 1 % price rise is not an outlier.
+# A history of one repeated figure has no spread. One unit of spread is never less than this
+# share of the median (a 1 % price rise is no outlier), an amount's never less than a factor
+# of two (orders vary in size more than prices do), a service period's never less than a month
+# (a two-day engagement is no outlier among one-day ones).
 SPREAD_FLOOR = 0.05
+AMOUNT_FLOOR_FACTOR = 2
+PERIOD_FLOOR_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class _Measure:
     label: str
     value: Callable[[Purchase], float]
     shown: Callable[[float], str]
+    floor: Callable[[float], float]  # the least spread, given the median
     log_scale: bool = False
 
 
@@ -78,11 +83,27 @@ def _measures(currency: str) -> tuple[_Measure, ...]:
     def money(minor: float) -> str:
         return str(Money(round(minor), currency))
 
+    def share(median: float) -> float:
+        return SPREAD_FLOOR * abs(median)
+
+    def days(count: float) -> str:
+        return f"{count:,.0f} days"
+
+    log_factor = math.log(AMOUNT_FLOOR_FACTOR)
     return (
-        _Measure("amount", lambda p: math.log(max(p.amount_base_minor, 1)), money, True),
-        _Measure("unit price", lambda p: float(p.unit_price_base_minor), money),
-        _Measure("service period", lambda p: float(p.duration_days), lambda d: f"{d:,.0f} days"),
+        _Measure("amount", _log_amount, money, lambda _: log_factor, log_scale=True),
+        _Measure("unit price", lambda p: float(p.unit_price_base_minor), money, share),
+        _Measure(
+            "service period",
+            lambda p: float(p.duration_days),
+            days,
+            lambda median: max(share(median), PERIOD_FLOOR_DAYS),
+        ),
     )
+
+
+def _log_amount(purchase: Purchase) -> float:
+    return math.log(max(purchase.amount_base_minor, 1))
 
 
 def _z(measure: _Measure, purchase: Purchase, history: Sequence[Purchase]) -> tuple[float, float]:
@@ -93,8 +114,7 @@ def _z(measure: _Measure, purchase: Purchase, history: Sequence[Purchase]) -> tu
     spread = MAD_SCALE * statistics.median(deviations) or MEAN_AD_SCALE * statistics.fmean(
         deviations
     )
-    floor = math.log1p(SPREAD_FLOOR) if measure.log_scale else SPREAD_FLOOR * abs(median)
-    spread = max(spread, floor)
+    spread = max(spread, measure.floor(median))
     if spread == 0:  # every past figure is zero: nothing to measure against
         return 0.0, median
     return (measure.value(purchase) - median) / spread, median

@@ -83,6 +83,12 @@ def test_a_small_change_against_one_repeated_price_is_not_an_outlier() -> None:
     assert (check_purchase(Purchase(16_000, 16_000, 365), same, "EUR", PEERS).score or 0) >= 4
 
 
+def test_a_two_day_engagement_among_one_day_ones_is_no_outlier() -> None:
+    days = [Purchase(135_000, 135_000, 1)] * 6
+    assert check_purchase(Purchase(270_000, 135_000, 2), days, "EUR", PEERS).score == 1
+    assert check_purchase(Purchase(135_000 * 20, 135_000, 20), days, "EUR", PEERS).score == 4
+
+
 def test_the_unit_price_is_the_amount_over_every_lines_quantity() -> None:
     start = date(2027, 1, 1)
     assert Purchase.of(10_001, 2, start, start + timedelta(days=29)) == Purchase(10_001, 5000, 30)
