@@ -1,7 +1,8 @@
 """Outlier POs end to end under the demo policy: once Fabrikam's architect days have a history,
 a requisition at a day rate far above it waits, after its owner, on the procurement review tier
 with the reason in the PO's JSON and on its page; one at the usual rate is issued after its
-owner alone; a fractional threshold in an uploaded policy is refused by its rule."""
+owner alone; a fractional threshold in an uploaded policy is refused by its rule. The reviewer's
+approval mail says why too."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import pytest
 from tests.api import e2e
 from tests.builders.policies import demo_policy
 from tests.web.pages import person
+from tests.web.smtp_catcher import MailInbox, text_of
 
-stack = e2e.stack
+stack = e2e.mailing_stack
 
 REVIEW = "outlier review"
 USUAL_RATES = ("1300.00", "1350.00", "1350.00", "1400.00", "1350.00")  # EUR a day
@@ -65,7 +67,7 @@ async def history(stack: e2e.Stack) -> None:
 
 
 async def test_a_day_rate_far_above_its_history_waits_on_the_review_with_the_reason(
-    stack: e2e.Stack, history: None
+    stack: e2e.Stack, history: None, mail: tuple[MailInbox, int]
 ) -> None:
     number = await _approved_by_sam(stack, architect_days("9000.00"))
     po = await stack.po_when(number, lambda po: po["current_tier"] == REVIEW)
@@ -83,6 +85,10 @@ async def test_a_day_rate_far_above_its_history_waits_on_the_review_with_the_rea
     assert box, "the PO page does not say why the PO is under review"
     assert "Why this PO is under review" in box.group(0)
     assert detail["anomaly_reason"] in box.group(0) and REVIEW in box.group(0)
+
+    asked = await mail[0].wait_for("approval_requested", number, "Why this PO is under review")
+    assert "paul" in str(asked["To"]).lower()
+    assert detail["anomaly_reason"] in " ".join(text_of(asked).split())
 
 
 async def test_a_day_rate_like_its_history_is_issued_after_its_owner_alone(
