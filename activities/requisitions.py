@@ -16,6 +16,7 @@ from domain.temporal_names import Activity
 from domain.validation import CatalogPrice, FieldRefusal, ValidationOutcome
 from models import Contract, Vendor
 from models.db import unit_of_work
+from models.purchase_orders.outlier_history import outlier_check
 from models.purchase_orders.records import next_po_number
 from models.purchase_orders.reference import (
     cost_center_owner,
@@ -53,7 +54,9 @@ class RequisitionActivities:
                 requisition.currency, self._base_currency, requisition.service_start
             )
             amount_base = convert(requisition.amount(), rate, self._base_currency).minor
-            facts = _routing_facts(session, requisition, request.po_number, amount_base)
+            facts = _routing_facts(
+                session, requisition, request.po_number, amount_base, self._base_currency
+            )
             contract = session.scalar(
                 select(Contract).where(Contract.reference == requisition.contract)
             )
@@ -79,8 +82,9 @@ class RequisitionActivities:
 
 
 def _routing_facts(
-    session: Session, requisition: Requisition, po_number: str, amount_base: int
+    session: Session, requisition: Requisition, po_number: str, amount_base: int, base: str
 ) -> RoutingFacts:
+    outlier = outlier_check(session, requisition, po_number, amount_base, base)
     return RoutingFacts(
         amount_base_minor=amount_base,
         over_budget=False,
@@ -88,6 +92,8 @@ def _routing_facts(
         cost_center_owner=cost_center_owner(session, requisition.cost_center) or "",
         manager_chain=manager_chain(session, requisition.requester),
         role_members=role_members(session),
+        anomaly_score=outlier.score,
+        anomaly_reason=outlier.reason,
     )
 
 

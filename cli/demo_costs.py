@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_governance import govern_demo_month
+from cli.demo_outliers import raise_demo_outlier
 from models.db import unit_of_work
 from models.people.accounts import find_user, issue_api_token
 
@@ -96,7 +97,7 @@ def demo_tokens(sessions: sessionmaker[Session], names: tuple[str, ...]) -> dict
 def load_demo_costs(sessions: sessionmaker[Session], api_url: str, today: date) -> str:
     """Raise and approve the demo PO, configure the demo sources and load their month; what
     was done, in one line."""
-    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix"))
+    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix", "sam"))
     return asyncio.run(_load(api_url, tokens, today))
 
 
@@ -107,8 +108,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         po_number = await _demo_po(api, month, today)
         loaded = [await _demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
         governed = await govern_demo_month(api, month)
+        outlier = await raise_demo_outlier(api, today, _po_when)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}"
+    return f"{costs}\n{governed}\n{outlier}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:

@@ -279,6 +279,12 @@ POLICY_DOCUMENT: dict[str, Any] = {
             "deadline_hours": 72,
             "comment_required": True,
         },
+        {
+            "name": "outlier review",
+            "when": [{"anomaly_score_at_least": 4, "service_types": ["professional_services"]}],
+            "approvers": {"role": "procurement"},
+            "deadline_hours": 72,
+        },
     ],
     "emergency": {"approvers": {"users": ["tom"]}, "after_the_fact_days": 5},
 }

@@ -54,6 +54,7 @@ class Condition:
     emergency: bool | None = None
     vendors: tuple[str, ...] = ()  # normalised names (``domain.vendor_names``)
     monthly_run_rate_base_minor_at_least: int | None = None
+    anomaly_score_at_least: int | None = None  # ``domain.outliers``; an unscored PO never holds
 
 
 @dataclass(frozen=True)

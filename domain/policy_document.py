@@ -126,6 +126,7 @@ def _condition(condition: Mapping[str, Any]) -> Condition:
         emergency=condition.get("emergency"),
         vendors=tuple(normalised_vendor_name(name) for name in condition.get("vendors", ())),
         monthly_run_rate_base_minor_at_least=condition.get("monthly_run_rate_base_minor_at_least"),
+        anomaly_score_at_least=condition.get("anomaly_score_at_least"),
     )
 
 

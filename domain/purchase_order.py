@@ -144,6 +144,8 @@ class PoView:
     ticket_updates: int = 0  # write-backs to the ITSM ticket so far (each one's key)
     undelivered: list[Undelivered] = field(default_factory=list)  # messages that did not go out
     attention: Attention | None = None  # the step that failed for good, while it waits
+    anomaly_score: int | None = None  # how far it lies from its history (domain.outliers)
+    anomaly_reason: str | None = None  # why, in one sentence; also why it was not scored
 
     def invoiced_minor(self) -> int:
         return sum(invoice.amount_minor for invoice in self.invoices)

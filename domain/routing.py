@@ -35,6 +35,10 @@ class RoutingFacts:
     cost_center_owner: str
     manager_chain: tuple[str, ...]  # the requester's manager, then their manager, ...
     role_members: Mapping[str, tuple[str, ...]]  # Role value -> active usernames holding it
+    # How far the requisition lies from its service type's and vendor's history
+    # (``domain.outliers``); None when it was not scored (too little history, or an older run).
+    anomaly_score: int | None = None
+    anomaly_reason: str | None = None
 
 
 def route(requisition: Requisition, policy: Policy, facts: RoutingFacts) -> list[Tier]:
@@ -114,6 +118,11 @@ def holds(condition: Condition, requisition: Requisition, facts: RoutingFacts) -
         condition.monthly_run_rate_base_minor_at_least is None
         or monthly_run_rate(amount, requisition.service_start, requisition.service_end)
         >= condition.monthly_run_rate_base_minor_at_least,
+        condition.anomaly_score_at_least is None
+        or (
+            facts.anomaly_score is not None
+            and facts.anomaly_score >= condition.anomaly_score_at_least
+        ),
     )
     return all(checks)
 

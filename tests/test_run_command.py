@@ -140,6 +140,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert f"Simulators:   {simulators}" in text
     assert "Raise a requested item" in httpx.get(simulators).text
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
+    assert "demo outlier: PO-1008 waits on outlier review: unit price 9,500.00 EUR" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
     finance = poflow_command(["users", "token", "fiona", "--quiet"], env)
     loads = httpx.get(
@@ -157,6 +158,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "Simulators: reusing" in second.text()
     assert "demo data: nothing new" in second.text()
     assert "demo costs: " in second.text()  # the same PO, the months already loaded
+    assert "demo outlier: PO-1008 waits on outlier review" in second.text()  # the same POs
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
@@ -196,7 +198,7 @@ def test_the_console_tells_what_a_person_needs_and_the_logs_keep_the_rest(
     assert len(console) <= 6, "\n".join(console)
     assert all(len(line) <= 170 for line in console), console
     assert not any("Traceback" in line or " GET /" in line for line in console), console
-    told = "WARNING issue_to_erp for po-PO-1002 failed (attempt 1); Temporal retries it"
+    told = f"WARNING issue_to_erp for po-{numbers[0]} failed (attempt 1); Temporal retries it"
     assert f"  worker: {told}" in console, "the ERP's time-out is told in one line"
     worker, api = (logs / "worker.log").read_text(), (logs / "api.log").read_text()
     assert "Traceback" in worker and "ReadTimeout" in worker

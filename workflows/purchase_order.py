@@ -107,6 +107,9 @@ class PurchaseOrderWorkflow(PurchaseOrderHandlers):
         view.amount_base_minor, view.base_currency = prep.amount_base_minor, prep.base_currency
         view.rate_date, view.policy_id = prep.rate_date, prep.policy_id
         view.policy_name, view.policy_version = prepared.policy.name, prepared.policy.version
+        # Shown to approvers; a history started before scoring existed has None (no command).
+        view.anomaly_score = prepared.facts.anomaly_score
+        view.anomaly_reason = prepared.facts.anomaly_reason
         routes_over = prepared.policy.over_budget is OverBudget.ROUTE
         # The ledger itself refuses, under its per-line lock, when the policy says so.
         reservation = await calls.reserve(

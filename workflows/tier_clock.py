@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.approval import escalate, open_tier, pause_clocks
     from domain.catalog import PoStatus
     from domain.chain import Tier
+    from domain.outliers import review_tiers
     from workflows.po_state import Routed, Verdict
     from workflows.recorder import Recorder
 
@@ -67,10 +68,21 @@ def start_tier(tier: Tier) -> dict[str, datetime]:
 async def notify_approvers(po: Recorder, people: list[str], tier: Tier) -> None:
     subject = f"{po.view.po_number} waits on you: {tier.name}"
     facts: dict[str, object] = {"tier": tier.name, "amount_base_minor": po.view.amount_base_minor}
+    reason = _outlier_reason(po, tier)
+    if reason is not None:
+        facts["anomaly_reason"] = reason
     notifications = [
         po.notification(p, "approval_requested", subject, facts) for p in dict.fromkeys(people)
     ]
     await po.notify_all(notifications)
+
+
+def _outlier_reason(po: Recorder, tier: Tier) -> str | None:
+    """Why the PO is under this tier's review, when its anomaly score brought the tier in."""
+    prepared, view = po.state.prepared, po.view
+    if prepared is None or not review_tiers(prepared.policy, [tier.name], view.anomaly_score):
+        return None
+    return view.anomaly_reason
 
 
 async def _wait_for_answer(po: Recorder, routed: Routed) -> None:

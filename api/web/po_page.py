@@ -18,6 +18,7 @@ from sqlalchemy import select
 from api.deps import SessionDep, TemporalDep
 from api.errors import Refused, answer
 from api.web.po_consumption import po_consumption
+from api.web.po_outlier import outlier_review_tiers
 from api.web.po_story import information_thread
 from api.web.render import flash, render
 from api.web.report_pages import po_commitment_chart
@@ -224,6 +225,7 @@ def _decision(session: Any, user: User, po_number: str, view: PoView) -> dict[st
         "standing": found,
         "card": decision_card(view, figure, now, found, user.username),
         "timeline": approval_timeline(view, now),
+        "outlier_tiers": outlier_review_tiers(session, view),
         "budget": budget,
         "gl_account": _booked_gl(budget, view),
         "TIER_LABELS": TIER_LABELS,

@@ -19,7 +19,7 @@ from tests.api import e2e
 stack = e2e.stack
 pytestmark = pytest.mark.slow
 WALKTHROUGH = Path(__file__).parents[2] / "docs" / "walkthrough.md"
-DOC_NUMBER = "PO-1002"
+DOC_NUMBER = "PO-1009"
 _CURL = re.compile(
     r"curl -X POST localhost:8000(?P<path>\S+) -H \"Authorization: Bearer \$(?P<who>\w+)\""
     r".*?-d '(?P<body>.*?)'\n# → (?P<status>\d{3}) (?P<answer>[^\n]*)",
@@ -78,7 +78,7 @@ async def test_the_demo_walkthrough_is_within_budget_and_answers_as_it_says(
 
 
 def _as(answer: dict[str, Any], number: str) -> dict[str, Any]:
-    """The document's answer about PO-1002, told of ``number`` instead."""
+    """The document's answer about its PO, told of ``number`` instead."""
     return dict(json.loads(json.dumps(answer).replace(DOC_NUMBER, number)))
 
 

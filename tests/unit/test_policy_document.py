@@ -51,7 +51,7 @@ def test_the_demo_policy_document_is_valid() -> None:
 
 def test_the_demo_policy_parses_to_its_tiers() -> None:
     policy = parse_policy("it-purchasing", 3, POLICY_DOCUMENT)
-    owner, leadership, risk, finance = policy.tiers
+    owner, leadership, risk, finance, outlier = policy.tiers
     assert owner == TierSpec(
         "cost-center owner",
         (
@@ -84,6 +84,10 @@ def test_the_demo_policy_parses_to_its_tiers() -> None:
     assert finance.branches == (
         BranchSpec("finance", ApproverSpec(role=Role.FINANCE), 72 * 60, 24 * 60, None, True),
     )
+    assert outlier.when == (
+        Condition(service_types=(ServiceType.PROFESSIONAL_SERVICES,), anomaly_score_at_least=4),
+    )
+    assert outlier.branches[0].approvers == ApproverSpec(role=Role.PROCUREMENT)
 
 
 def test_the_demo_policy_fills_the_defaults() -> None:

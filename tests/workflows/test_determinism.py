@@ -42,6 +42,7 @@ ALLOWED_EXTERNAL = {
     "logging",
     "math",
     "re",
+    "statistics",  # medians of the outlier score (median, fmean: no random draw)
     "typing",
     "unicodedata",  # the vendor-name key of a routing condition; fixed data per Python release
     "pydantic",
