@@ -4,13 +4,9 @@ movers against the previous month."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-from domain.money import Money
 
 
 @dataclass(frozen=True)
@@ -94,35 +90,3 @@ def movers(rows: Sequence[Compared], count: int = 5) -> tuple[list[Compared], li
         key=lambda row: (row.month_on_month_minor, row.key),
     )
     return rising[:count], falling[:count]
-
-
-CSV_HEADER = (
-    "table",
-    "name",
-    "amount",
-    "previous_month",
-    "month_on_month",
-    "year_ago",
-    "year_on_year",
-    "currency",
-)
-
-
-def comparison_csv(tables: Sequence[tuple[str, Sequence[Compared]]], currency: str) -> str:
-    """The tables as one CSV (a ``table`` column names each row's table); amounts as exact
-    decimal strings of ``currency`` (``1234.56``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for title, rows in tables:
-        for row in rows:
-            figures = (
-                row.amount_minor,
-                row.previous_minor,
-                row.month_on_month_minor,
-                row.year_ago_minor,
-                row.year_on_year_minor,
-            )
-            amounts = [str(Money(minor, currency).as_decimal()) for minor in figures]
-            writer.writerow([title, row.key, *amounts, currency])
-    return out.getvalue()
