@@ -31,6 +31,9 @@ from settings import Settings
 router = APIRouter(prefix="/api/dashboard", tags=["costs"], route_class=RefusalRoute)
 Period = Annotated[str | None, Query(description="YYYY-MM; none: the month just closed")]
 Name = Annotated[str | None, Query(max_length=200)]
+FORBIDDEN: dict[int | str, dict[str, object]] = {
+    403: {"description": "The caller may read no cost center (`dashboard_reader_required`)"}
+}
 TABLES = ("breakdown", "categories", "movers", "cost_centers", "services", "budgets")
 
 
@@ -96,7 +99,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-@router.get("")
+@router.get("", responses=FORBIDDEN)
 def get_dashboard(
     user: CurrentUser,
     session: SessionDep,
@@ -111,7 +114,7 @@ def get_dashboard(
     return DashboardOut.of(board)
 
 
-@router.get("/{table}.csv", response_class=Response)
+@router.get("/{table}.csv", response_class=Response, responses=FORBIDDEN)
 def get_dashboard_csv(
     table: str,
     user: CurrentUser,
@@ -135,7 +138,7 @@ def get_dashboard_csv(
     )
 
 
-@router.get("/subscription")
+@router.get("/subscription", responses={404: {"description": "Never subscribed (`not_found`)"}})
 def get_subscription(user: CurrentUser, session: SessionDep) -> SubscriptionOut:
     """The caller's subscription to the mailed summary; 404 when they never subscribed."""
     found = subscription_of(session, user.username)
@@ -144,7 +147,7 @@ def get_subscription(user: CurrentUser, session: SessionDep) -> SubscriptionOut:
     return SubscriptionOut.of(found)
 
 
-@router.put("/subscription")
+@router.put("/subscription", responses=FORBIDDEN)
 async def put_subscription(
     body: SubscriptionIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> SubscriptionOut:
