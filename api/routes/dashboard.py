@@ -17,10 +17,9 @@ from api.deps import CurrentUser, RuntimeDep, SessionDep
 from api.errors import RefusalRoute, Refused
 from api.schemas.dashboard import DashboardOut, SubscriptionIn, SubscriptionOut
 from domain.costs.dashboard import month_before
-from domain.money import Money
 from models.budgets.report_scope import UnknownCostCenter
 from models.costs.dashboard import Dashboard, Drill, expense_dashboard
-from models.costs.dashboard_csv import comparison_csv
+from models.costs.dashboard_csv import budgets_csv, comparison_csv
 from models.costs.dashboard_scope import dashboard_scope
 from models.costs.expense_subscriptions import subscription_of
 from models.people.records import User
@@ -75,12 +74,7 @@ def table_csv(board: Dashboard, table: str) -> str:
     """One of ``TABLES`` as CSV (amounts as decimal strings of the base currency)."""
     currency = board.currency
     if table == "budgets":
-        lines = ["cost_center,budget,actual,forecast,variance,currency"]
-        for row in board.budgets:
-            figures = (row.budget_minor, row.actual_minor, row.forecast_minor, row.variance_minor)
-            amounts = ",".join(_decimal(minor, currency) for minor in figures)
-            lines.append(f"{_quoted(row.cost_center)},{amounts},{currency}")
-        return "\r\n".join(lines) + "\r\n"
+        return budgets_csv(board.budgets, currency)
     rows = {
         "breakdown": [(board.drill.level, board.breakdown)],
         "categories": [("category", board.categories)],
@@ -89,14 +83,6 @@ def table_csv(board: Dashboard, table: str) -> str:
         "services": [("service", board.service_lines)],
     }[table]
     return comparison_csv(rows, currency)
-
-
-def _decimal(minor: int, currency: str) -> str:
-    return str(Money(minor, currency).as_decimal())
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 @router.get("", responses=FORBIDDEN)

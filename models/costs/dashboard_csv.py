@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from domain.costs.dashboard import Compared
 from domain.money import Money
+from models.costs.dashboard_budgets import BudgetPosition
 
 CSV_HEADER = (
     "table",
@@ -38,4 +39,16 @@ def comparison_csv(tables: Sequence[tuple[str, Sequence[Compared]]], currency: s
             )
             amounts = [str(Money(minor, currency).as_decimal()) for minor in figures]
             writer.writerow([title, row.key, *amounts, currency])
+    return out.getvalue()
+
+
+def budgets_csv(positions: Sequence[BudgetPosition], currency: str) -> str:
+    """Each cost center's budget, actual to date, forecast and variance as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("cost_center", "budget", "actual", "forecast", "variance", "currency"))
+    for row in positions:
+        figures = (row.budget_minor, row.actual_minor, row.forecast_minor, row.variance_minor)
+        amounts = [str(Money(minor, currency).as_decimal()) for minor in figures]
+        writer.writerow([row.cost_center, *amounts, currency])
     return out.getvalue()
