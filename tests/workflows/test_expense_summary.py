@@ -18,7 +18,7 @@ from decimal import Decimal
 from email.message import EmailMessage
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client, ScheduleActionExecutionStartWorkflow, ScheduleHandle
 from temporalio.service import RPCError
@@ -29,9 +29,12 @@ from activities.expense_summary import ExpenseSummaryActivities
 from adapters.expense_summary_mail import ExpenseSummaryMailer
 from devstack.simulators.smtp import MailInbox
 from devstack.tcp_ports import free_port
+from domain.catalog import Role
 from domain.expense_summary import ExpenseSummaryRequest, ExpenseSummaryResult, Frequency
+from models import CostCenter
 from models.costs.expense_subscriptions import ExpenseSummaryDelivery, subscribe
 from models.db import unit_of_work
+from models.people.accounts import find_user, upsert_user
 from settings import Settings
 from tests.builders.allocation import a_period
 from tests.builders.dashboard import OwnedLine, load_owned_lines, owned_org
@@ -49,6 +52,7 @@ class Subscribed:
     mine: str  # the owner's center
     other: str  # a center of the same org the owner does not own
     month: str
+    author_id: int  # owns the org's other centers
 
 
 @pytest.fixture
@@ -63,6 +67,7 @@ def subscribed(demo_sessions: sessionmaker[Session]) -> Subscribed:
         subscribe(session, owned.owner, [], Frequency.MONTHLY, 1)
         ids, owner = owned.ids, owned.owner
         facts = (owner.username, owner.email, owner.id)
+        author_id = owned.org.author.id
     month = a_period()
     load_owned_lines(
         engine,
@@ -72,7 +77,7 @@ def subscribed(demo_sessions: sessionmaker[Session]) -> Subscribed:
             OwnedLine(ids[mine], "Amazon S3", Decimal("20.00"), "bucket-1", "Storage"),
         ],
     )
-    return Subscribed(*facts, mine, other, f"{month:%Y-%m}")
+    return Subscribed(*facts, mine, other, f"{month:%Y-%m}", author_id)
 
 
 def _mailer(port: int) -> ExpenseSummaryMailer:
@@ -204,3 +209,41 @@ async def _first_action(handle: ScheduleHandle) -> ScheduleActionExecutionStartW
             return action
         await asyncio.sleep(0.1)
     raise AssertionError("the schedule started nothing")
+
+
+async def test_the_summary_follows_the_roles_held_when_it_is_sent(
+    time_env: WorkflowEnvironment,
+    demo_sessions: sessionmaker[Session],
+    mail: tuple[MailInbox, int],
+    subscribed: Subscribed,
+) -> None:
+    inbox, port = mail
+
+    async def send() -> ExpenseSummaryResult:
+        return await time_env.client.execute_workflow(
+            ExpenseSummaryWorkflow.run,
+            ExpenseSummaryRequest(subscribed.owner, month=subscribed.month),
+            id=f"expense-summary-test-{uuid.uuid4().hex[:8]}",
+            task_queue=queue,
+        )
+
+    async with summary_worker(time_env.client, demo_sessions, port) as queue:
+        with unit_of_work(demo_sessions) as session:  # made finance after subscribing
+            upsert_user(session, subscribed.owner, roles=[Role.FINANCE])
+        assert (await send()).status == "sent"
+        [as_finance] = _sent_to(inbox, subscribed.owner_email)
+        [csv] = _parts(as_finance)["text/csv"]
+        assert isinstance(csv, bytes)
+        assert subscribed.other in csv.decode() and "130.00" in csv.decode()
+        with unit_of_work(demo_sessions) as session:  # neither finance nor an owner any more
+            person = find_user(session, subscribed.owner)
+            assert person is not None
+            person.roles.clear()
+            session.execute(
+                update(CostCenter)
+                .where(CostCenter.owner_id == person.id)
+                .values(owner_id=subscribed.author_id)
+            )
+        skipped = await send()
+    assert (skipped.status, skipped.detail) == ("skipped", "no cost center this person may read")
+    assert len(_sent_to(inbox, subscribed.owner_email)) == 1
