@@ -35,6 +35,7 @@ from activities.costs.remediation import RemediationActivities
 from activities.depreciation import DepreciationActivities
 from activities.digest import DigestActivities
 from activities.erp_status import ErpStatusActivities
+from activities.expense_summary import ExpenseSummaryActivities
 from activities.failures import FailureClassifier
 from activities.notification_router import NotificationRouter
 from activities.outbound import OutboundActivities
@@ -46,6 +47,7 @@ from adapters.ecb_rates import EcbRates
 from adapters.erp_cxml import CxmlErp
 from adapters.erp_events import NoEventFeed
 from adapters.erp_rest import RestErp
+from adapters.expense_summary_mail import ExpenseSummaryMailer
 from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
@@ -53,6 +55,7 @@ from adapters.ports import ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
+from models.costs.expense_subscriptions import active_subscriptions
 from models.costs.source_files import all_sources
 from models.db import build_engine, session_factory
 from models.integrations.builtin_erp import PostgresErp
@@ -64,6 +67,7 @@ from workflows.costs.schedules import ensure_cost_schedules
 from workflows.depreciation_schedule import ensure_depreciation_schedule
 from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
+from workflows.expense_summary_schedule import ensure_summary_schedules
 from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
 
 log = logging.getLogger("poflow.worker")
@@ -121,7 +125,19 @@ def build_activities(
         ).book_depreciation,
         erp_status.read_erp_events,
         erp_status.save_erp_cursor,
+        *build_summary_activities(sessions, settings),
     ]
+
+
+def build_summary_activities(
+    sessions: sessionmaker[Session], settings: Settings
+) -> list[Callable[..., Any]]:
+    """The mailed expense summary's: over SMTP when a relay is set, else recorded undelivered."""
+    mailer = ExpenseSummaryMailer(settings.smtp) if settings.smtp.host else None
+    summaries = ExpenseSummaryActivities(
+        sessions, mailer, settings.base_currency, settings.fiscal_year_start_month
+    )
+    return [summaries.send_expense_summary, summaries.record_expense_summary_undelivered]
 
 
 def build_cost_activities(
@@ -279,6 +295,9 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     with sessions() as session:
         sources = all_sources(session)
     await ensure_cost_schedules(client, settings.temporal_task_queue, sources)
+    with sessions() as session:
+        subscribed = [(s.username, s.frequency, s.day) for s in active_subscriptions(session)]
+    await ensure_summary_schedules(client, settings.temporal_task_queue, subscribed)
     anchoring = _anchor_audit_trail(sessions, settings)
     try:
         async with build_worker(client, settings, sessions):

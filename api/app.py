@@ -23,6 +23,7 @@ from api.routes import (
     cost_documents,
     cost_sources,
     costs,
+    dashboard,
     delegations,
     erp_events,
     health,
@@ -48,6 +49,7 @@ from api.web import (
     cost_pages,
     cost_source_actions,
     cost_source_pages,
+    dashboard_pages,
     delegation_pages,
     document_pages,
     document_proposal_page,
@@ -170,6 +172,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         document_pages.router,
         remediation_page.router,
         org_pages.router,
+        dashboard.router,
+        dashboard_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
+from cli.demo_dashboard import subscribe_demo_summaries
 from cli.demo_governance import govern_demo_month
 from cli.demo_outliers import raise_demo_outlier
 from models.db import unit_of_work
@@ -109,8 +110,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         loaded = [await _demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
         governed = await govern_demo_month(api, month)
         outlier = await raise_demo_outlier(api, today, _po_when)
+        subscribed = await subscribe_demo_summaries(api)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}\n{outlier}"
+    return f"{costs}\n{governed}\n{outlier}\n{subscribed}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:

@@ -21,6 +21,7 @@ class WorkflowType:
     COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
     TAG_REMEDIATION: Final = "TagRemediation"
     DEPRECIATION_RUN: Final = "DepreciationRun"
+    EXPENSE_SUMMARY: Final = "ExpenseSummary"
 
 
 class RemediationSignal:
@@ -100,6 +101,8 @@ class Activity:
     REMEDIATION_FINDINGS: Final = "remediation_findings"
     OPEN_REMEDIATIONS: Final = "open_remediations"
     BOOK_DEPRECIATION: Final = "book_depreciation"
+    SEND_EXPENSE_SUMMARY: Final = "send_expense_summary"
+    RECORD_EXPENSE_SUMMARY_UNDELIVERED: Final = "record_expense_summary_undelivered"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -10,6 +10,7 @@ from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionP
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
 from models.costs.card_transactions import CardTransaction
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
+from models.costs.expense_subscriptions import ExpenseSubscription, ExpenseSummaryDelivery
 from models.costs.governance_tasks import GovernanceTaskRow
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
@@ -73,6 +74,8 @@ __all__ = [
     "EmergencyException",
     "ErpFeedCursor",
     "ErpStatusRow",
+    "ExpenseSubscription",
+    "ExpenseSummaryDelivery",
     "FixedAsset",
     "GlAccount",
     "GovernanceTaskRow",

@@ -151,6 +151,12 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
         ("aws-demo", "current"),
         ("azure-demo", "current"),
     ]
+    assert "expense summaries: monthly to fiona, priya (fiona, priya subscribed now)" in text
+    board = httpx.get(
+        f"http://127.0.0.1:{run.api_port}/api/dashboard",
+        headers={"Authorization": f"Bearer {finance}"},
+    ).json()
+    assert board["total"]["amount_minor"] > 0 and board["cost_centers"]
 
     second = start_up(env, first.folder, "second")
     second.wait_for("poflow is up.")
@@ -160,6 +166,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo costs: " in second.text()  # the same PO, the months already loaded
     assert "demo outlier: PO-1008 waits on outlier review" in second.text()  # the same POs
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
+    assert "expense summaries: monthly to fiona, priya (none new subscribed now)" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200

@@ -12,6 +12,7 @@ from workflows.costs.remediation import TagRemediationWorkflow
 from workflows.depreciation import DepreciationRunWorkflow
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
+from workflows.expense_summary import ExpenseSummaryWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
@@ -28,6 +29,7 @@ WORKFLOWS: list[type] = [
     DocumentReviewWorkflow,
     TagRemediationWorkflow,
     DepreciationRunWorkflow,
+    ExpenseSummaryWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

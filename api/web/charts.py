@@ -220,3 +220,24 @@ def daily_stacks(
         for name, amounts in stacks
     )
     return _svg(chart, title, description)
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str, currency: str) -> Markup:
+    """A horizontal bar per label (in their order) for one amount each; a negative amount (a
+    credit) is drawn to the left of zero."""
+    rows = [
+        {"label": label, "amount": _plot(minor, currency)}
+        for label, minor in zip(labels, values, strict=True)
+    ]
+    chart = (
+        alt.Chart(alt.InlineData(values=rows))
+        .mark_bar(color=ACTUAL)
+        .encode(
+            y=alt.Y("label:N", sort=list(labels), title=None, axis=alt.Axis(labelLimit=160)),
+            x=alt.X("amount:Q", title=currency),
+        )
+    )
+    description = "; ".join(
+        f"{label}: {Money(minor, currency)}" for label, minor in zip(labels, values, strict=True)
+    )
+    return _svg(chart, title, description)

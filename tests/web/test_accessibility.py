@@ -136,6 +136,9 @@ PAGES: dict[str, Shown] = {
     "signed link, result": Shown(None, "{approve_link}", _confirm),
     "not found": Shown("priya", "/no-such-page"),
     "simulators": Shown(None, "{simulators}/"),
+    "expense dashboard": Shown("fiona", "/costs/dashboard"),
+    "expense dashboard, a cost center's services": Shown("priya", "/costs/dashboard?cc=IT-INFRA"),
+    "expense summary subscription": Shown("priya", "/costs/dashboard/subscription"),
 }
 
 
