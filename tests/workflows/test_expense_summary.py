@@ -188,7 +188,7 @@ async def test_the_schedule_fires_and_the_summary_arrives(
         try:
             await handle.trigger()
             started = await _first_action(handle)
-            run = client.get_workflow_handle_for(ExpenseSummaryWorkflow.run, started.workflow_id)
+            run = client.get_workflow_handle(started.workflow_id, result_type=ExpenseSummaryResult)
             result = await run.result()
         finally:
             await drop_summary_schedule(client, subscribed.owner)
