@@ -21,10 +21,19 @@ class WorkflowType:
     COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
     TAG_REMEDIATION: Final = "TagRemediation"
     DEPRECIATION_RUN: Final = "DepreciationRun"
+    VARIANCE_INVESTIGATION: Final = "VarianceInvestigation"
+    VARIANCE_DETECTION: Final = "VarianceDetection"
 
 
 class RemediationSignal:
     RECHECK: Final = "recheck"
+
+
+class VarianceUpdate:
+    """What a variance investigation takes: the owner's explanation, finance's review."""
+
+    EXPLAIN: Final = "explain"
+    REVIEW: Final = "review"
 
 
 class ReviewSignal:
@@ -100,6 +109,9 @@ class Activity:
     REMEDIATION_FINDINGS: Final = "remediation_findings"
     OPEN_REMEDIATIONS: Final = "open_remediations"
     BOOK_DEPRECIATION: Final = "book_depreciation"
+    VARIANCE_BREACHES: Final = "variance_breaches"
+    VARIANCE_PARTIES: Final = "variance_parties"
+    PROJECT_VARIANCE: Final = "project_variance"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -15,6 +15,8 @@ from workflows.erp_status_poll import ErpStatusPollWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
+from workflows.variance_detection import VarianceDetectionWorkflow
+from workflows.variance_investigation import VarianceInvestigationWorkflow
 
 WORKFLOWS: list[type] = [
     PurchaseOrderWorkflow,
@@ -28,6 +30,8 @@ WORKFLOWS: list[type] = [
     DocumentReviewWorkflow,
     TagRemediationWorkflow,
     DepreciationRunWorkflow,
+    VarianceInvestigationWorkflow,
+    VarianceDetectionWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every
