@@ -37,6 +37,7 @@ from api.routes import (
     requisitions,
     shadow_it,
     tag_governance,
+    variances,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
@@ -140,6 +141,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         chargeback.router,
         chargeback.unit_costs_router,
         remediations.router,
+        variances.router,
         org.router,
         assets.router,
         shadow_it.router,

@@ -252,6 +252,7 @@ POLICY_DOCUMENT: dict[str, Any] = {
         "percent_at_least": 10,
         "amount_base_minor_at_least": 100_000,
         "against": "both",
+        "direction": "over",
     },
     "tiers": [
         {

@@ -27,7 +27,7 @@ from domain.policy import (
     TierSpec,
 )
 from domain.requisition import RiskFlag
-from domain.variances import Against, VarianceRule
+from domain.variances import Against, Direction, VarianceRule
 from domain.vendor_names import normalised_vendor_name
 
 _POLICY_ENUMS = {"price_above_msa": PriceAboveMsa, "over_budget": OverBudget}
@@ -86,6 +86,8 @@ def _variance_rule(section: Mapping[str, Any]) -> VarianceRule:
     )
     if "against" in section:
         options["against"] = Against(section["against"])
+    if "direction" in section:
+        options["direction"] = Direction(section["direction"])
     return VarianceRule(**options)
 
 

@@ -18,18 +18,27 @@ class Against(StrEnum):
     BOTH = "both"
 
 
+class Direction(StrEnum):
+    """Which variances count: spending over the figure, under it, or either way."""
+
+    OVER = "over"
+    UNDER = "under"
+    EITHER = "either"
+
+
 @dataclass(frozen=True)
 class VarianceRule:
     """The approval policy's ``variance_investigation`` section: a line is investigated when its
     variance is at least ``percent_at_least`` % of the figure it is held against *and* at least
-    ``amount_base_minor_at_least`` (base currency) either way. The owner has ``deadline_minutes``
-    before the task escalates, reminded every ``reminder_minutes``."""
+    ``amount_base_minor_at_least`` (base currency), in the ``direction`` that counts. The owner
+    has ``deadline_minutes`` before the task escalates, reminded every ``reminder_minutes``."""
 
     percent_at_least: int = 10
     amount_base_minor_at_least: int = 100_000
     against: Against = Against.BUDGET
     deadline_minutes: int = 5 * 24 * 60
     reminder_minutes: int = 2 * 24 * 60
+    direction: Direction = Direction.EITHER
 
 
 DEFAULT_VARIANCE_RULE = VarianceRule()
@@ -65,10 +74,15 @@ def period_share(year_minor: int) -> int:
 
 
 def breaches_threshold(actual_minor: int, reference_minor: int, rule: VarianceRule) -> bool:
-    """Whether ``actual`` differs from ``reference`` by at least the rule's amount and at least its
-    percent of the reference (any difference is 100 % of a zero reference)."""
-    difference = abs(actual_minor - reference_minor)
-    if difference < rule.amount_base_minor_at_least or difference == 0:
+    """Whether ``actual`` differs from ``reference``, in the rule's direction, by at least the
+    rule's amount and at least its percent of the reference (any difference is 100 % of a zero
+    reference)."""
+    signed = actual_minor - reference_minor
+    wrong_way = (rule.direction is Direction.OVER and signed < 0) or (
+        rule.direction is Direction.UNDER and signed > 0
+    )
+    difference = abs(signed)
+    if wrong_way or difference == 0 or difference < rule.amount_base_minor_at_least:
         return False
     return difference * 100 >= rule.percent_at_least * abs(reference_minor)
 
@@ -83,8 +97,10 @@ def line_variance(figures: LineFigures, rule: VarianceRule) -> LineVariance | No
         breached.append(Against.BUDGET)
     # A line without a forecast is held to none.
     forecast = figures.forecast_minor
-    if checks_forecast and forecast is not None and breaches_threshold(
-        figures.actual_minor, forecast, rule
+    if (
+        checks_forecast
+        and forecast is not None
+        and breaches_threshold(figures.actual_minor, forecast, rule)
     ):
         breached.append(Against.FORECAST)
     if not breached:

@@ -19,6 +19,7 @@ from domain.variance_investigation import (
 )
 from domain.variances import (
     Against,
+    Direction,
     LineFigures,
     VarianceRule,
     breaching_lines,
@@ -55,6 +56,14 @@ def test_a_line_under_budget_by_as_much_breaches_too() -> None:
 )
 def test_a_line_below_either_threshold_does_not_breach(budget: int, actual: int) -> None:
     assert line_variance(line(budget, actual), RULE) is None
+
+
+def test_a_rule_for_overspending_passes_an_underrun_and_one_for_underrunning_an_overrun() -> None:
+    over, under = VarianceRule(direction=Direction.OVER), VarianceRule(direction=Direction.UNDER)
+    assert line_variance(line(1_000_000, 0), over) is None
+    assert line_variance(line(1_000_000, 2_000_000), over) is not None
+    assert line_variance(line(1_000_000, 2_000_000), under) is None
+    assert line_variance(line(1_000_000, 0), under) is not None
 
 
 def test_exactly_at_both_thresholds_breaches() -> None:
@@ -100,7 +109,9 @@ POLICY = {"base_currency": "EUR", "tiers": [{"name": "t", "approvers": {"role": 
 
 def test_a_policy_without_the_section_takes_the_documented_defaults() -> None:
     rule = parse_policy("p", 1, POLICY).variance_investigation
-    assert rule == VarianceRule(10, 100_000, Against.BUDGET, 5 * 24 * 60, 2 * 24 * 60)
+    assert rule == VarianceRule(
+        10, 100_000, Against.BUDGET, 5 * 24 * 60, 2 * 24 * 60, Direction.EITHER
+    )
 
 
 def test_the_policy_section_sets_the_thresholds_and_the_clock() -> None:
@@ -110,11 +121,12 @@ def test_the_policy_section_sets_the_thresholds_and_the_clock() -> None:
         "against": "both",
         "deadline_minutes": 60,
         "reminder_minutes": 30,
+        "direction": "over",
     }
     rule = parse_policy(
         "p", 1, {**POLICY, "variance_investigation": section}
     ).variance_investigation
-    assert rule == VarianceRule(15, 500_000, Against.BOTH, 60, 30)
+    assert rule == VarianceRule(15, 500_000, Against.BOTH, 60, 30, Direction.OVER)
 
 
 @pytest.mark.parametrize(
