@@ -66,6 +66,7 @@ from api.web import (
     requisition_pages,
     summary_page,
     tag_compliance_pages,
+    variance_pages,
 )
 from api.web import errors as web_errors
 from models.db import build_engine, session_factory
@@ -171,6 +172,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         document_proposal_page.router,
         document_pages.router,
         remediation_page.router,
+        variance_pages.router,
         org_pages.router,
     ):
         app.include_router(router)

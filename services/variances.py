@@ -14,6 +14,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from domain.catalog import Role
 from domain.temporal_names import VarianceUpdate, WorkflowType
 from domain.variance_investigation import (
+    OWNER_ANSWERS,
     Explanation,
     VarianceDetected,
     VarianceDetectRequest,
@@ -92,6 +93,15 @@ def visible_investigation(
     if row is None or not sees:
         raise UnknownVariance(workflow_id)
     return row
+
+
+def may_explain(session: Session, user: User, row: VarianceInvestigationRow) -> bool:
+    """Whether the investigation waits on an explanation ``user`` may send: its owner's, a
+    delegate's of theirs, or of someone it escalated to."""
+    if row.status not in OWNER_ANSWERS:
+        return False
+    answers = user.username in (row.owner, *row.waiting_on)
+    return answers or _delegate_of_owner(session, user, row)
 
 
 def _delegate_of_owner(session: Session, user: User, row: VarianceInvestigationRow) -> bool:
