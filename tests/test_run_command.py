@@ -142,6 +142,15 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
     finance = poflow_command(["users", "token", "fiona", "--quiet"], env)
+    assert "investigations started" in text
+    open_variances = httpx.get(
+        f"http://127.0.0.1:{run.api_port}/api/variances",
+        params={"status": "open"},
+        headers={"Authorization": f"Bearer {finance}"},
+    ).json()
+    assert ("IT-SEC", "6130", "lee") in [
+        (v["cost_center"], v["gl_account"], v["owner"]) for v in open_variances
+    ]
     loads = httpx.get(
         f"http://127.0.0.1:{run.api_port}/api/costs/loads",
         headers={"Authorization": f"Bearer {finance}"},
@@ -158,6 +167,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo data: nothing new" in second.text()
     assert "demo costs: " in second.text()  # the same PO, the months already loaded
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
+    assert "0 investigations started" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200
