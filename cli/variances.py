@@ -16,7 +16,7 @@ from domain.variance_investigation import VarianceDetected
 from models.budgets.variance_investigations import variance_rows
 from models.db import session_factory
 from services.refusals import RuleRefused
-from services.variances import detect_variances
+from services.variances import checked_period, detect_variances
 
 variances = typer.Typer(help="Budget variance investigations: detect, list.")
 
@@ -35,6 +35,7 @@ def detect(
         return await detect_variances(temporal, settings.temporal_task_queue, period)
 
     try:
+        checked_period(period)
         found = asyncio.run(detected())
     except RuleRefused as refused:
         typer.echo(f"poflow: {refused.message} ({refused.rule})", err=True)

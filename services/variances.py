@@ -46,8 +46,7 @@ REVIEWERS = frozenset({Role.FINANCE})
 async def detect_variances(temporal: Client, task_queue: str, period: str) -> VarianceDetected:
     """Run the period's detection and answer what it found and started; a detection of the
     period under way is awaited, not repeated. ``invalid_period`` unless ``YYYY-MM``."""
-    if not valid_period(period):
-        raise RuleRefused("invalid_period", f"{period!r} is not a month written YYYY-MM")
+    checked_period(period)
     detected: VarianceDetected = await temporal.execute_workflow(
         WorkflowType.VARIANCE_DETECTION,
         VarianceDetectRequest(period),
@@ -59,6 +58,14 @@ async def detect_variances(temporal: Client, task_queue: str, period: str) -> Va
         static_summary=f"variance detection of {period}",
     )
     return detected
+
+
+def checked_period(period: str) -> str:
+    """``period`` when it is a month written ``YYYY-MM``; ``RuleRefused`` ``invalid_period``
+    otherwise."""
+    if not valid_period(period):
+        raise RuleRefused("invalid_period", f"{period!r} is not a month written YYYY-MM")
+    return period
 
 
 def visible_investigations(
