@@ -151,7 +151,7 @@ class VarianceInvestigationWorkflow:
             GovernanceTask(
                 workflow_id=info.workflow_id,
                 kind=VARIANCE_TASK,
-                title=f"{ASKS.get(view.status, ('', 'Variance'))[1]} the {view.title}",
+                title=_task_title(view),
                 link=variance_link(start.period, start.cost_center, start.gl_account),
                 waiting_on=tuple(view.waiting_on),
                 deadline=None if closed or not self._tier else self._tier.branches[0].deadline_at,
@@ -206,6 +206,12 @@ class VarianceInvestigationWorkflow:
                 run_id=info.run_id,
             )
         )
+
+
+def _task_title(view: VarianceView) -> str:
+    if view.status in ASKS:
+        return f"{ASKS[view.status][1]} the {view.title}"
+    return f"The {view.title}, {view.status}"
 
 
 def _refuse(found: Refusal | None) -> None:
