@@ -28,6 +28,7 @@ from models.budgets.ledger_corrections import post_actual
 from models.db import unit_of_work
 from settings import Settings
 from tests.models.budget_org import MONTHLY, budget_org
+from tests.workflows.helpers import keep_history
 from worker import build_worker
 from workflows.variance_schedule import SCHEDULE_ID, ensure_detection_schedule
 
@@ -43,13 +44,15 @@ async def detection_queue(
 
 
 async def _detect(env: WorkflowEnvironment, queue: str) -> VarianceDetected:
-    result: VarianceDetected = await env.client.execute_workflow(
+    handle = await env.client.start_workflow(
         WorkflowType.VARIANCE_DETECTION,
         VarianceDetectRequest(),
         id=f"variance-detection-test-{uuid.uuid4().hex[:8]}",
         task_queue=queue,
         result_type=VarianceDetected,
     )
+    result = await handle.result()
+    await keep_history(handle, "variance_detection")
     return result
 
 

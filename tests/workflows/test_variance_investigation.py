@@ -30,7 +30,7 @@ from models import AuditEntry, OutboundMessage
 from models.budgets.variance_investigations import variance_row
 from models.costs.governance_tasks import open_tasks_for, task_of
 from settings import Settings
-from tests.workflows.helpers import arrives
+from tests.workflows.helpers import arrives, keep_history
 from worker import build_worker
 
 Handle = WorkflowHandle[object, VarianceView]
@@ -152,6 +152,7 @@ async def test_finance_sends_it_back_and_accepts_the_second_explanation(runner: 
     await _review(handle, "felix", "accept")
     view = await handle.result()
     assert [e.action for e in view.history] == ["explained", "sent_back", "explained", "accepted"]
+    await keep_history(handle, "variance_sent_back_then_accepted")
     with runner.sessions() as session:
         row = variance_row(session, handle.id)
     assert row is not None and row.status == "accepted" and len(row.history) == 4
@@ -176,3 +177,4 @@ async def test_an_unanswered_variance_is_reminded_then_escalated_to_the_owners_m
     await _explain(handle, "tom", "timing", "Q1 invoices booked early")  # the manager answers
     await _review(handle, "fiona", "accept")
     assert (await handle.result()).status is VarianceStatus.ACCEPTED
+    await keep_history(handle, "variance_escalated")
