@@ -38,7 +38,7 @@ class VarianceRule:
     against: Against = Against.BUDGET
     deadline_minutes: int = 5 * 24 * 60
     reminder_minutes: int = 2 * 24 * 60
-    direction: Direction = Direction.EITHER
+    direction: Direction = Direction.OVER
 
 
 DEFAULT_VARIANCE_RULE = VarianceRule()

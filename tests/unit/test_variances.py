@@ -28,7 +28,7 @@ from domain.variances import (
 )
 from models.purchase_orders.policy_schema import parse_policy
 
-RULE = VarianceRule(percent_at_least=10, amount_base_minor_at_least=100_000)
+RULE = VarianceRule(10, 100_000, direction=Direction.EITHER)
 
 
 def line(budget: int, actual: int, forecast: int | None = None) -> LineFigures:
@@ -110,7 +110,7 @@ POLICY = {"base_currency": "EUR", "tiers": [{"name": "t", "approvers": {"role": 
 def test_a_policy_without_the_section_takes_the_documented_defaults() -> None:
     rule = parse_policy("p", 1, POLICY).variance_investigation
     assert rule == VarianceRule(
-        10, 100_000, Against.BUDGET, 5 * 24 * 60, 2 * 24 * 60, Direction.EITHER
+        10, 100_000, Against.BUDGET, 5 * 24 * 60, 2 * 24 * 60, Direction.OVER
     )
 
 

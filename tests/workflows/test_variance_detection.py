@@ -51,7 +51,7 @@ async def _detect(env: WorkflowEnvironment, queue: str) -> VarianceDetected:
         task_queue=queue,
         result_type=VarianceDetected,
     )
-    result = await handle.result()
+    result: VarianceDetected = await handle.result()
     await keep_history(handle, "variance_detection")
     return result
 
