@@ -41,6 +41,7 @@ from activities.notification_router import NotificationRouter
 from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
+from activities.variances import VarianceActivities
 from adapters.chat_webhooks import configured_chats
 from adapters.checkpoint_files import CheckpointDirectory
 from adapters.ecb_rates import EcbRates
@@ -69,6 +70,7 @@ from workflows.digest_schedule import ensure_digest_schedule
 from workflows.erp_status_poll import ensure_erp_poll_schedule
 from workflows.expense_summary_schedule import ensure_summary_schedules
 from workflows.registry import WORKFLOW_RUNNER, WORKFLOWS
+from workflows.variance_schedule import ensure_detection_schedule
 
 log = logging.getLogger("poflow.worker")
 
@@ -99,6 +101,9 @@ def build_activities(
     erp = build_erp(sessions, settings.erp)
     outbound = OutboundActivities(erp, build_itsm(outbox, settings), notifications)
     erp_status = ErpStatusActivities(sessions, erp if isinstance(erp, RestErp) else NoEventFeed())
+    variances = VarianceActivities(
+        sessions, settings.base_currency, settings.fiscal_year_start_month
+    )
     return [
         *build_cost_activities(sessions, settings, notifications),
         AuditActivities(sessions).record_audit_event,
@@ -126,6 +131,9 @@ def build_activities(
         erp_status.read_erp_events,
         erp_status.save_erp_cursor,
         *build_summary_activities(sessions, settings),
+        variances.variance_breaches,
+        variances.variance_parties,
+        variances.project_variance,
     ]
 
 
@@ -282,6 +290,7 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
         log.info("added search attributes: %s", ", ".join(added))
     await ensure_digest_schedule(client, settings.temporal_task_queue)
     await ensure_depreciation_schedule(client, settings.temporal_task_queue)
+    await ensure_detection_schedule(client, settings.temporal_task_queue)
     erp = settings.erp
     if erp is not None and erp.poll_minutes and erp.protocol == "rest":
         await ensure_erp_poll_schedule(client, settings.temporal_task_queue, erp.poll_minutes)

@@ -38,6 +38,7 @@ from api.routes import (
     requisitions,
     shadow_it,
     tag_governance,
+    variances,
 )
 from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
@@ -67,6 +68,7 @@ from api.web import (
     requisition_pages,
     summary_page,
     tag_compliance_pages,
+    variance_pages,
 )
 from api.web import errors as web_errors
 from models.db import build_engine, session_factory
@@ -142,6 +144,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         chargeback.router,
         chargeback.unit_costs_router,
         remediations.router,
+        variances.router,
         org.router,
         assets.router,
         shadow_it.router,
@@ -171,6 +174,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         document_proposal_page.router,
         document_pages.router,
         remediation_page.router,
+        variance_pages.router,
         org_pages.router,
         dashboard.router,
         dashboard_pages.router,

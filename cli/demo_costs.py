@@ -21,6 +21,7 @@ from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_dashboard import subscribe_demo_summaries
 from cli.demo_governance import govern_demo_month
 from cli.demo_outliers import raise_demo_outlier
+from cli.demo_variances import open_demo_variance
 from models.db import unit_of_work
 from models.people.accounts import find_user, issue_api_token
 
@@ -111,8 +112,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         governed = await govern_demo_month(api, month)
         outlier = await raise_demo_outlier(api, today, _po_when)
         subscribed = await subscribe_demo_summaries(api)
+        varied = await open_demo_variance(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}\n{outlier}\n{subscribed}"
+    return f"{costs}\n{governed}\n{outlier}\n{subscribed}\n{varied}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:

@@ -248,6 +248,12 @@ POLICY_DOCUMENT: dict[str, Any] = {
     "over_budget": "route",
     "change_orders": {"reapprove_increase_above_percent": 10},
     "low_risk": {"amount_base_minor_below": 500_000},
+    "variance_investigation": {
+        "percent_at_least": 10,
+        "amount_base_minor_at_least": 100_000,
+        "against": "both",
+        "direction": "over",
+    },
     "tiers": [
         {
             "name": "cost-center owner",

@@ -23,6 +23,7 @@ from cli.remediation import remediate
 from cli.seed import load_demo_data
 from cli.shadow_it import shadow
 from cli.tags import tags
+from cli.variances import variances
 from devstack import SetupError
 from devstack.postgres import resolve_database_url, stop_started_here
 from devstack.tcp_ports import port_in_use
@@ -43,6 +44,7 @@ app.add_typer(chargeback, name="chargeback")
 app.add_typer(org, name="org")
 app.add_typer(assets, name="assets")
 app.add_typer(shadow, name="shadow-it")
+app.add_typer(variances, name="variances")
 
 
 @app.command("up")

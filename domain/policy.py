@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.catalog import Role, ServiceType
 from domain.requisition import RiskFlag
+from domain.variances import DEFAULT_VARIANCE_RULE, VarianceRule
 
 
 class ApproverMode(StrEnum):
@@ -128,3 +129,5 @@ class Policy:
     # Who approves a change to a governed cost document (tag policy, allocation model, unit-cost
     # model, rate card), tier by tier; its author never does.
     cost_document_tiers: tuple[TierSpec, ...] = FINANCE_REVIEW
+    # When a budget line's variance in a period opens an investigation (docs/variances.md).
+    variance_investigation: VarianceRule = DEFAULT_VARIANCE_RULE

@@ -27,6 +27,7 @@ from domain.policy import (
     TierSpec,
 )
 from domain.requisition import RiskFlag
+from domain.variances import Against, Direction, VarianceRule
 from domain.vendor_names import normalised_vendor_name
 
 _POLICY_ENUMS = {"price_above_msa": PriceAboveMsa, "over_budget": OverBudget}
@@ -70,7 +71,24 @@ def _options(document: Mapping[str, Any]) -> dict[str, Any]:
         options["low_risk"] = _low_risk(document["low_risk"])
     if "cost_document_changes" in document:
         options["cost_document_tiers"] = _document_tiers(document["cost_document_changes"])
+    if "variance_investigation" in document:
+        options["variance_investigation"] = _variance_rule(document["variance_investigation"])
     return options
+
+
+def _variance_rule(section: Mapping[str, Any]) -> VarianceRule:
+    options = _given(
+        section,
+        "percent_at_least",
+        "amount_base_minor_at_least",
+        "deadline_minutes",
+        "reminder_minutes",
+    )
+    if "against" in section:
+        options["against"] = Against(section["against"])
+    if "direction" in section:
+        options["direction"] = Direction(section["direction"])
+    return VarianceRule(**options)
 
 
 def _document_tiers(section: Mapping[str, Any]) -> tuple[TierSpec, ...]:

@@ -22,10 +22,19 @@ class WorkflowType:
     TAG_REMEDIATION: Final = "TagRemediation"
     DEPRECIATION_RUN: Final = "DepreciationRun"
     EXPENSE_SUMMARY: Final = "ExpenseSummary"
+    VARIANCE_INVESTIGATION: Final = "VarianceInvestigation"
+    VARIANCE_DETECTION: Final = "VarianceDetection"
 
 
 class RemediationSignal:
     RECHECK: Final = "recheck"
+
+
+class VarianceUpdate:
+    """What a variance investigation takes: the owner's explanation, finance's review."""
+
+    EXPLAIN: Final = "explain"
+    REVIEW: Final = "review"
 
 
 class ReviewSignal:
@@ -103,6 +112,9 @@ class Activity:
     BOOK_DEPRECIATION: Final = "book_depreciation"
     SEND_EXPENSE_SUMMARY: Final = "send_expense_summary"
     RECORD_EXPENSE_SUMMARY_UNDELIVERED: Final = "record_expense_summary_undelivered"
+    VARIANCE_BREACHES: Final = "variance_breaches"
+    VARIANCE_PARTIES: Final = "variance_parties"
+    PROJECT_VARIANCE: Final = "project_variance"
 
 
 def workflow_id_for(po_number: str) -> str:

@@ -39,6 +39,9 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "author_may_not_decide": RefusalKind.FORBIDDEN,
     "invalid_action": RefusalKind.INVALID,
     "no_reviewer": RefusalKind.CONFLICT,
+    "invalid_category": RefusalKind.INVALID,
+    "explainer_may_not_review": RefusalKind.FORBIDDEN,
+    "invalid_period": RefusalKind.INVALID,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {

@@ -143,6 +143,15 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo outlier: PO-1008 waits on outlier review: unit price 9,500.00 EUR" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
     finance = poflow_command(["users", "token", "fiona", "--quiet"], env)
+    assert "investigations started" in text
+    open_variances = httpx.get(
+        f"http://127.0.0.1:{run.api_port}/api/variances",
+        params={"status": "open"},
+        headers={"Authorization": f"Bearer {finance}"},
+    ).json()
+    assert ("IT-SEC", "6130", "lee") in [
+        (v["cost_center"], v["gl_account"], v["owner"]) for v in open_variances
+    ]
     loads = httpx.get(
         f"http://127.0.0.1:{run.api_port}/api/costs/loads",
         headers={"Authorization": f"Bearer {finance}"},
@@ -167,6 +176,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo outlier: PO-1008 waits on outlier review" in second.text()  # the same POs
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
     assert "expense summaries: monthly to fiona, priya (none new subscribed now)" in second.text()
+    assert "0 investigations started" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200

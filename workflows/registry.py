@@ -16,6 +16,8 @@ from workflows.expense_summary import ExpenseSummaryWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.renewal import RenewalWorkflow
 from workflows.ticket_feedback import TicketFeedbackWorkflow
+from workflows.variance_detection import VarianceDetectionWorkflow
+from workflows.variance_investigation import VarianceInvestigationWorkflow
 
 WORKFLOWS: list[type] = [
     PurchaseOrderWorkflow,
@@ -30,6 +32,8 @@ WORKFLOWS: list[type] = [
     TagRemediationWorkflow,
     DepreciationRunWorkflow,
     ExpenseSummaryWorkflow,
+    VarianceInvestigationWorkflow,
+    VarianceDetectionWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

@@ -46,6 +46,9 @@ REQUIRED = {
     "tag_remediation_fixed",  # closed when the next load shows the tags fixed
     "cost_load_rechecks_remediations",  # the load tells the period's remediations (patched)
     "depreciation_run",  # the monthly depreciation booked through a month
+    "variance_detection",  # a month's breaching lines, each investigated once
+    "variance_sent_back_then_accepted",  # explained, sent back, explained again, accepted
+    "variance_escalated",  # reminded, escalated to the owner's manager, who explains it
 }
 
 
