@@ -21,6 +21,8 @@ class WorkflowType:
     COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
     TAG_REMEDIATION: Final = "TagRemediation"
     DEPRECIATION_RUN: Final = "DepreciationRun"
+    SPEND_ANOMALY: Final = "SpendAnomaly"
+    SPEND_ANOMALY_DETECTION: Final = "SpendAnomalyDetection"
 
 
 class RemediationSignal:
@@ -43,6 +45,10 @@ class PoUpdate:
     RECORD_INVOICE: Final = "record_invoice"
     CALL_OFF: Final = "call_off"
     RETRY_STEP: Final = "retry_step"
+
+
+class AnomalyUpdate:
+    ACKNOWLEDGE: Final = "acknowledge"
 
 
 class PoSignal:
@@ -100,6 +106,9 @@ class Activity:
     REMEDIATION_FINDINGS: Final = "remediation_findings"
     OPEN_REMEDIATIONS: Final = "open_remediations"
     BOOK_DEPRECIATION: Final = "book_depreciation"
+    DETECT_SPEND_ANOMALIES: Final = "detect_spend_anomalies"
+    ANOMALY_PARTIES: Final = "anomaly_parties"
+    PROJECT_SPEND_ANOMALY: Final = "project_spend_anomaly"
 
 
 def workflow_id_for(po_number: str) -> str:

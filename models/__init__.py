@@ -8,6 +8,7 @@ from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
 from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionPerson
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
+from models.costs.anomaly_records import SpendAnomaly
 from models.costs.card_transactions import CardTransaction
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 from models.costs.governance_tasks import GovernanceTaskRow
@@ -89,6 +90,7 @@ __all__ = [
     "Project",
     "PurchaseOrder",
     "QuarantinedLine",
+    "SpendAnomaly",
     "TagSnapshot",
     "TaxCode",
     "UsedLink",
