@@ -20,9 +20,8 @@ from models import CostCenter, GlAccount
 from models.people.accounts import upsert_user
 from tests.activities.costs.loads import KEEP_EVERYTHING, a_cost_source, load_file, source_id
 
-FOCUS_SAMPLE = (
-    Path(__file__).resolve().parents[1] / "data" / "costs" / "focus-sample-data" / "focus_sample.csv"
-)
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "costs"
+FOCUS_SAMPLE = SAMPLES / "focus-sample-data" / "focus_sample.csv"
 ACCOUNT = "1234567890123"
 EC2 = "Amazon Elastic Compute Cloud"
 SPIKE = date(2024, 9, 27)

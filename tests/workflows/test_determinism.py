@@ -42,6 +42,7 @@ ALLOWED_EXTERNAL = {
     "logging",
     "math",
     "re",
+    "statistics",  # medians of a cost series; its one random draw (NormalDist.samples) unused
     "typing",
     "unicodedata",  # the vendor-name key of a routing condition; fixed data per Python release
     "pydantic",

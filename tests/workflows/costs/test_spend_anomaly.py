@@ -1,0 +1,205 @@
+"""Spend anomalies on the time-skipping server over a real FOCUS export with one day of its EC2
+account multiplied tenfold: detection starts one run per finding (and none the second time);
+the owner who explains in time closes the finding; a finding nobody answers escalates to the
+owner's manager after three days, then to FinOps, who answer it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+
+from domain.costs.spend_anomalies import (
+    ACKNOWLEDGE_WITHIN,
+    Acknowledgement,
+    AnomalyStart,
+    AnomalyStatus,
+    AnomalyView,
+    DetectionRequest,
+    Feedback,
+)
+from domain.temporal_names import AnomalyUpdate, PoQuery, WorkflowType
+from models import AuditEntry, OutboundMessage
+from models.costs.anomaly_records import SpendAnomaly
+from models.costs.governance_tasks import open_tasks_for, task_of
+from models.db import build_engine, session_factory
+from settings import Settings
+from tests.builders.spend_anomalies import SpikedSample, load_spiked_sample
+from tests.conftest import app_role_url, fresh_database
+from tests.workflows.helpers import arrives, keep_history
+from worker import build_worker
+
+AnomalyHandle = WorkflowHandle[object, AnomalyView]
+SEPTEMBER = DetectionRequest(date(2024, 9, 1), date(2024, 9, 30))
+
+
+@dataclass
+class Spiked:
+    sample: SpikedSample
+    sessions: sessionmaker[Session]
+
+
+@pytest.fixture(scope="module")
+def spiked(postgres_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spiked]:
+    url = app_role_url(fresh_database(postgres_admin_url, "poflow_spend_anomaly_test"))
+    engine = build_engine(url, pool_size=4)
+    sample = load_spiked_sample(engine, Path(tmp_path_factory.mktemp("spiked")))
+    yield Spiked(sample, session_factory(engine))
+    engine.dispose()
+
+
+@pytest.fixture
+async def env(
+    time_env: WorkflowEnvironment, spiked: Spiked, tmp_path: Path
+) -> AsyncIterator[tuple[WorkflowEnvironment, str]]:
+    queue = f"anomaly-{uuid.uuid4().hex[:8]}"
+    settings = Settings(_env_file=None, temporal_task_queue=queue, data_dir=tmp_path)
+    async with build_worker(time_env.client, settings, spiked.sessions):
+        yield time_env, queue
+
+
+def _finding(sessions: sessionmaker[Session], kind: str) -> SpendAnomaly:
+    with sessions() as session:
+        row = session.scalars(select(SpendAnomaly).where(SpendAnomaly.kind == kind)).one()
+        session.expunge(row)
+        return row
+
+
+def _kinds(sessions: sessionmaker[Session], recipient: str, workflow_id: str) -> list[str]:
+    with sessions() as session:
+        bodies = session.scalars(
+            select(OutboundMessage.body).where(
+                OutboundMessage.recipient == recipient,
+                OutboundMessage.idempotency_key.startswith(workflow_id),
+            )
+        )
+        return [str(body["kind"]) for body in bodies]
+
+
+async def _view_when(handle: AnomalyHandle, ready: Callable[[AnomalyView], bool]) -> AnomalyView:
+    for _ in range(300):
+        view: AnomalyView = await handle.query(PoQuery.VIEW, result_type=AnomalyView)
+        if ready(view):
+            return view
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"never got there; last: {view.status} {view.waiting_on}")
+
+
+async def _answer(handle: AnomalyHandle, answer: Acknowledgement) -> AnomalyView:
+    view: AnomalyView = await handle.execute_update(
+        AnomalyUpdate.ACKNOWLEDGE, answer, result_type=AnomalyView
+    )
+    return view
+
+
+async def _refused(handle: AnomalyHandle, answer: Acknowledgement) -> str:
+    with pytest.raises(WorkflowUpdateFailedError) as failed:
+        await _answer(handle, answer)
+    cause: Any = failed.value.cause
+    assert isinstance(cause, ApplicationError)
+    return str(cause.type)
+
+
+async def test_detection_starts_a_run_per_finding_and_the_owner_explains_in_time(
+    env: tuple[WorkflowEnvironment, str], spiked: Spiked
+) -> None:
+    time_env, queue = env
+    sessions, owner = spiked.sessions, spiked.sample.owner
+    detection = await time_env.client.execute_workflow(
+        WorkflowType.SPEND_ANOMALY_DETECTION,
+        SEPTEMBER,
+        id=f"detect-{uuid.uuid4().hex[:6]}",
+        task_queue=queue,
+        result_type=list[str],
+    )
+    account = _finding(sessions, "account")
+    assert account.workflow_id in detection
+    again = await time_env.client.execute_workflow(
+        WorkflowType.SPEND_ANOMALY_DETECTION,
+        SEPTEMBER,
+        id=f"detect-{uuid.uuid4().hex[:6]}",
+        task_queue=queue,
+        result_type=list[str],
+    )
+    assert again == [], "a finding has one run"
+
+    handle: AnomalyHandle = time_env.client.get_workflow_handle(
+        account.workflow_id, result_type=AnomalyView
+    )
+    view = await _view_when(handle, lambda v: v.waiting_on == [owner])
+    await arrives(lambda: _kinds(sessions, owner, account.workflow_id), "spend_anomaly")
+    with sessions() as session:
+        assert account.workflow_id in [t.workflow_id for t in open_tasks_for(session, owner)]
+    stranger = Acknowledgement(spiked.sample.manager, Feedback.PLANNED, "migration")
+    assert await _refused(handle, stranger) == "not_entitled"
+    assert await _refused(handle, Acknowledgement(owner, Feedback.PLANNED, " ")) == (
+        "explanation_required"
+    )
+
+    await time_env.sleep(ACKNOWLEDGE_WITHIN - timedelta(hours=1))
+    answer = Acknowledgement(owner, Feedback.PLANNED, "load test of the new release")
+    view = await _answer(handle, answer)
+    assert view.status is AnomalyStatus.EXPLAINED and view.waiting_on == []
+    assert (await handle.result()).status is AnomalyStatus.EXPLAINED
+    with sessions() as session:
+        row = session.get(SpendAnomaly, account.id)
+        task = task_of(session, account.workflow_id)
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.workflow_id == account.workflow_id)
+        ).all()
+    assert row is not None and (row.status, row.feedback, row.answered_by) == (
+        "explained",
+        "planned",
+        owner,
+    )
+    assert row.explanation == "load test of the new release"
+    assert task is not None and task.outcome == "explained" and task.waiting_on == []
+    assert "spend_anomaly.explained" in actions and "spend_anomaly.escalated" not in actions
+    await keep_history(handle, "spend_anomaly_explained")
+
+
+async def test_no_answer_escalates_to_the_manager_then_finops_who_answer_it(
+    env: tuple[WorkflowEnvironment, str], spiked: Spiked
+) -> None:
+    time_env, queue = env
+    sessions, sample = spiked.sessions, spiked.sample
+    service = _finding(sessions, "service")
+    handle: AnomalyHandle = await time_env.client.start_workflow(
+        WorkflowType.SPEND_ANOMALY,
+        AnomalyStart(service.id),
+        id=service.workflow_id,
+        task_queue=queue,
+        result_type=AnomalyView,
+    )
+    await _view_when(handle, lambda v: v.waiting_on == [sample.owner])
+
+    await time_env.sleep(ACKNOWLEDGE_WITHIN + timedelta(hours=1))
+    view = await _view_when(handle, lambda v: sample.manager in v.waiting_on)
+    assert view.status is AnomalyStatus.ESCALATED and sample.finops not in view.waiting_on
+    await arrives(lambda: _kinds(sessions, sample.owner, service.workflow_id), "reminder")
+    await arrives(lambda: _kinds(sessions, sample.manager, service.workflow_id), "escalation")
+    with sessions() as session:
+        row = session.get(SpendAnomaly, service.id)
+    assert row is not None and row.status == "escalated" and sample.manager in row.waiting_on
+
+    await time_env.sleep(ACKNOWLEDGE_WITHIN)
+    await _view_when(handle, lambda v: sample.finops in v.waiting_on)
+    await arrives(lambda: _kinds(sessions, sample.finops, service.workflow_id), "escalation")
+    answer = Acknowledgement(sample.finops, Feedback.UNEXPECTED, "a runaway job; stopped")
+    view = await _answer(handle, answer)
+    assert view.status is AnomalyStatus.ACKNOWLEDGED
+    with sessions() as session:
+        row = session.get(SpendAnomaly, service.id)
+    assert row is not None and (row.status, row.answered_by) == ("acknowledged", sample.finops)
+    await keep_history(handle, "spend_anomaly_escalated")
