@@ -15,6 +15,7 @@ from api.openapi import declare_problems
 from api.routes import (
     after_issue,
     allocations,
+    anomalies,
     assets,
     audit,
     budgets,
@@ -143,6 +144,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         org.router,
         assets.router,
         shadow_it.router,
+        anomalies.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,

@@ -39,6 +39,7 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "author_may_not_decide": RefusalKind.FORBIDDEN,
     "invalid_action": RefusalKind.INVALID,
     "no_reviewer": RefusalKind.CONFLICT,
+    "explanation_required": RefusalKind.INVALID,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {
