@@ -43,6 +43,7 @@ from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
     admin_pages,
     allocation_pages,
+    anomaly_pages,
     audit_pages,
     auth_pages,
     chargeback_pages,
@@ -172,6 +173,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         document_pages.router,
         remediation_page.router,
         org_pages.router,
+        anomaly_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -4,8 +4,6 @@ again over past days (FinOps, finance, admins)."""
 
 from __future__ import annotations
 
-from calendar import monthrange
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
@@ -50,9 +48,7 @@ def anomalies(
     status: AnomalyStatus | None = None,
 ) -> list[AnomalyOut]:
     """The findings the caller may see, newest day first (at most 1,000)."""
-    first = first_day(period) if period else None
-    last = _month_end(first) if first else None
-    only = FindingFilter(first, last, kind, status)
+    only = FindingFilter(first_day(period) if period else None, kind, status)
     return [AnomalyOut.model_validate(row) for row in visible_findings(session, user, only)]
 
 
@@ -92,7 +88,3 @@ def _visible(session: Session, user: User, finding_id: int) -> SpendAnomaly:
         return visible_finding(session, user, finding_id)
     except FindingMissing as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(missing)) from missing
-
-
-def _month_end(first: date) -> date:
-    return first.replace(day=monthrange(first.year, first.month)[1])

@@ -43,9 +43,12 @@ class Finding:
     owner: str | None
 
 
-def daily_series(session: Session, kind: str, first: date, last: date) -> list[Series]:
-    """Every series of ``kind`` with cost from ``WINDOW_DAYS`` before ``first`` to ``last``,
-    each day's effective cost (base currency) rounded once to minor units."""
+def daily_series(
+    session: Session, kind: str, first: date, last: date, key: str | None = None
+) -> list[Series]:
+    """Every series of ``kind`` (only ``key``'s when given) with cost from ``WINDOW_DAYS``
+    before ``first`` to ``last``, each day's effective cost (base currency) rounded once to
+    minor units."""
     query = text(
         f"""
         SELECT {SERIES_KEYS[kind]} AS key, d.base_currency AS currency, d.usage_date AS day,
@@ -53,11 +56,12 @@ def daily_series(session: Session, kind: str, first: date, last: date) -> list[S
         FROM cost_daily d
         WHERE d.usage_date BETWEEN :since AND :last AND d.base_currency IS NOT NULL
           AND {SERIES_KEYS[kind]} IS NOT NULL
+          AND (CAST(:key AS text) IS NULL OR {SERIES_KEYS[kind]} = :key)
         GROUP BY 1, 2, 3
         """
     )
     found: dict[tuple[str, str], dict[date, int]] = defaultdict(dict)
-    window = {"since": first - timedelta(WINDOW_DAYS), "last": last}
+    window = {"since": first - timedelta(WINDOW_DAYS), "last": last, "key": key}
     for row in session.execute(query, window):
         found[(row.key, row.currency)][row.day] = to_minor(Decimal(row.cost), row.currency)
     return [Series(kind, key, cur, days) for (key, cur), days in sorted(found.items())]

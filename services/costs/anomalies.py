@@ -4,9 +4,10 @@ owner's answer sent to the finding's run, and detection run for past days (a bac
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from domain.catalog import Role
+from domain.costs.anomaly_detection import daily_values, judge_day
 from domain.costs.spend_anomalies import (
     Acknowledgement,
     AnomalyView,
@@ -22,6 +24,7 @@ from domain.costs.spend_anomalies import (
 )
 from domain.temporal_names import AnomalyUpdate, WorkflowType
 from models.costs.anomaly_records import SpendAnomaly
+from models.costs.spend_anomalies import SERIES_KEYS, daily_series
 from models.people.records import User
 from services.costs.refusals import CostRefused
 from services.decisions import refuse_unstorable_text
@@ -39,8 +42,7 @@ class FindingMissing(LookupError):
 
 @dataclass(frozen=True)
 class FindingFilter:
-    first: date | None = None
-    last: date | None = None
+    month: date | None = None  # its first day: the findings of its days
     kind: str | None = None
     status: str | None = None
 
@@ -50,10 +52,9 @@ def visible_findings(session: Session, user: User, only: FindingFilter) -> Seque
     query = select(SpendAnomaly).order_by(SpendAnomaly.day.desc(), SpendAnomaly.id.desc())
     if not user.role_names & SEES_ALL:
         query = query.where(_theirs(user))
-    if only.first:
-        query = query.where(SpendAnomaly.day >= only.first)
-    if only.last:
-        query = query.where(SpendAnomaly.day <= only.last)
+    if only.month:
+        end = only.month.replace(day=monthrange(only.month.year, only.month.month)[1])
+        query = query.where(SpendAnomaly.day.between(only.month, end))
     if only.kind:
         query = query.where(SpendAnomaly.kind == only.kind)
     if only.status:
@@ -77,6 +78,36 @@ def _theirs(user: User) -> ColumnElement[bool]:
     """Owned by ``user``, or waiting on them (it escalated to them)."""
     waits_on_them = SpendAnomaly.waiting_on.contains([user.username])
     return or_(SpendAnomaly.owner == user.username, waits_on_them)
+
+
+@dataclass(frozen=True)
+class SeriesPicture:
+    """A finding's series around its day, and the band each day was expected in."""
+
+    currency: str
+    days: list[date]
+    actual: list[int]
+    band: list[tuple[int, int]]
+
+
+def series_picture(session: Session, finding: SpendAnomaly) -> SeriesPicture | None:
+    """The three weeks before the finding's day and the week after, each day judged as
+    detection judges it; None for spend with no owner or no PO (a month, not a series)."""
+    if finding.kind not in SERIES_KEYS:
+        return None
+    first, last = finding.day - timedelta(days=21), finding.day + timedelta(days=7)
+    found = daily_series(session, finding.kind, first, last, finding.series_key)
+    series = next((s.days for s in found if s.currency == finding.currency), {})
+    if not series:  # the period was loaded again without the lines found
+        return SeriesPicture(finding.currency, [], [], [])
+    days = [d for d in sorted(daily_values(series, min(series), max(series))) if d >= first]
+    judged = [judge_day(series, day) for day in days]
+    return SeriesPicture(
+        finding.currency,
+        days,
+        [j.actual_minor for j in judged],
+        [(j.lower_minor, j.upper_minor) if j.history_days else (0, 0) for j in judged],
+    )
 
 
 async def acknowledge(

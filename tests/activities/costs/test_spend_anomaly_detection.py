@@ -6,7 +6,7 @@ nothing new."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.testing import ActivityEnvironment
 
 from activities.costs.anomalies import AnomalyActivities
+from api.web.charts import band_chart
 from domain.costs.spend_anomalies import AnomalyStart, DetectionRequest, anomaly_workflow_id
 from models.costs.anomaly_records import SpendAnomaly
 from models.db import build_engine, session_factory
+from services.costs.anomalies import series_picture
 from tests.builders.spend_anomalies import ACCOUNT, EC2, SPIKE, SpikedSample, load_spiked_sample
 from tests.conftest import app_role_url, fresh_database
 
@@ -72,3 +74,24 @@ def test_the_multiplied_day_is_found_on_its_account_and_service_with_its_owner(
         (sample.finops,),
     )
     assert ACCOUNT in parties.title and parties.period == "2024-09"
+
+
+def test_the_finding_page_draws_the_series_with_the_band_it_left(
+    spiked: tuple[SpikedSample, sessionmaker[Session]],
+) -> None:
+    _, sessions = spiked
+    ActivityEnvironment().run(AnomalyActivities(sessions).detect_spend_anomalies, SEPTEMBER)
+    with sessions() as session:
+        account = session.scalars(select(SpendAnomaly).where(SpendAnomaly.kind == "account")).one()
+        picture = series_picture(session, account)
+    assert picture is not None and SPIKE in picture.days
+    spike = picture.days.index(SPIKE)
+    assert picture.band[spike] == (account.lower_minor, account.upper_minor)
+    assert picture.actual[spike] == account.actual_minor > account.upper_minor
+    assert all(low <= high < account.actual_minor for low, high in picture.band)
+    # three weeks before the day, and the days after it the month holds
+    assert (picture.days[0], picture.days[-1]) == (SPIKE - timedelta(21), date(2024, 9, 30))
+    svg = band_chart(
+        [str(d) for d in picture.days], picture.actual, picture.band, title="t", currency="USD"
+    )
+    assert svg.startswith("<svg") and f"{SPIKE} " in svg
