@@ -47,10 +47,13 @@ class FindingFilter:
     status: str | None = None
 
 
-def visible_findings(session: Session, user: User, only: FindingFilter) -> Sequence[SpendAnomaly]:
-    """The findings ``user`` may see that ``only`` lets through, newest day first."""
+def visible_findings(
+    session: Session, user: User | None, only: FindingFilter
+) -> Sequence[SpendAnomaly]:
+    """The findings ``user`` may see (all of them for the operator, None) that ``only`` lets
+    through, newest day first."""
     query = select(SpendAnomaly).order_by(SpendAnomaly.day.desc(), SpendAnomaly.id.desc())
-    if not user.role_names & SEES_ALL:
+    if user is not None and not user.role_names & SEES_ALL:
         query = query.where(_theirs(user))
     if only.month:
         end = only.month.replace(day=monthrange(only.month.year, only.month.month)[1])
