@@ -17,6 +17,7 @@ from domain.costs.spend_anomalies import (
     DetectionRequest,
     FindingKind,
     FoundAnomaly,
+    closed_at,
     finding_title,
     judged_days,
 )
@@ -104,6 +105,7 @@ class AnomalyActivities:
                     row.expected_minor,
                 ),
                 period=f"{row.day:%Y-%m}",
+                closed_at=closed_at(row.kind, row.day),
                 owner=row.owner,
                 manager=managers[0] if managers else None,
                 finops=finops,

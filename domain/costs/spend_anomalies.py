@@ -6,7 +6,7 @@ to FinOps. These are the payloads its workflow, its activities and its callers e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from domain.chain import Tier
@@ -70,6 +70,7 @@ class AnomalyParties:
 
     title: str
     period: str  # YYYY-MM of the finding's day
+    closed_at: datetime  # when the finding's day (or month) closed: the owner's clock runs from it
     owner: str | None
     manager: str | None
     finops: tuple[str, ...]
@@ -132,12 +133,26 @@ def anomaly_link(finding_id: int) -> str:
     return f"/costs/anomalies/{finding_id}"
 
 
-def answer_tier(parties: AnomalyParties) -> Tier:
+def answer_tier(parties: AnomalyParties, now: datetime) -> Tier:
     """The answer expected, on the approvals' clock (``owner_tier``): the owner first (FinOps
-    when nobody owns the spend), their manager, then FinOps."""
-    return owner_tier(
+    when nobody owns the spend), their manager, then FinOps. The owner's deadline runs from
+    when the day closed, so a finding found late (a backfill, a late load) escalates as it
+    would have on time: runaway spend costs more each day it runs."""
+    tier = owner_tier(
         "anomaly", parties.owner, parties.manager, parties.finops, ACKNOWLEDGE_WITHIN, REMINDER
     )
+    tier.branches[0].deadline_at = min(parties.closed_at, now) + ACKNOWLEDGE_WITHIN
+    return tier
+
+
+def closed_at(kind: str, day: date) -> datetime:
+    """When a finding's data was complete: 36 hours after its UTC day ended (after its month
+    ended, for spend with no owner or no PO)."""
+    if kind in (FindingKind.NO_OWNER, FindingKind.NO_PO):
+        end = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        end = day + timedelta(days=1)
+    return datetime(end.year, end.month, end.day, tzinfo=UTC) + CLOSED_AFTER
 
 
 def refusal(view: AnomalyView, answer: Acknowledgement) -> tuple[str, str] | None:

@@ -1,7 +1,8 @@
 """Spend anomalies on the time-skipping server over a real FOCUS export with one day of its EC2
-account multiplied tenfold: detection starts one run per finding (and none the second time);
-the owner who explains in time closes the finding; a finding nobody answers escalates to the
-owner's manager after three days, then to FinOps, who answer it."""
+account multiplied tenfold: detection starts one run per finding (and none the second time),
+and a finding of a day that closed long ago goes to the owner's manager at once; the owner who
+explains a fresh finding in time closes it; one nobody answers escalates to the owner's manager
+after three days, then to FinOps, who answer it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from domain.costs.spend_anomalies import (
     AnomalyView,
     DetectionRequest,
     Feedback,
+    anomaly_workflow_id,
 )
 from domain.temporal_names import AnomalyUpdate, PoQuery, WorkflowType
 from models import AuditEntry, OutboundMessage
@@ -76,6 +78,47 @@ def _finding(sessions: sessionmaker[Session], kind: str) -> SpendAnomaly:
         return row
 
 
+def _fresh_finding(sessions: sessionmaker[Session], owner: str) -> SpendAnomaly:
+    """A finding of yesterday's cost on an account of the owner's, as detection stores it."""
+    day, key = date.today() - timedelta(days=1), f"acct-{uuid.uuid4().hex[:8]}"
+    row = SpendAnomaly(
+        kind="account",
+        series_key=key,
+        day=day,
+        source="aws",
+        currency="USD",
+        actual_minor=250_00,
+        expected_minor=20_00,
+        lower_minor=0,
+        upper_minor=60_00,
+        score=35.0,
+        impact_minor=230_00,
+        owner=owner,
+        status="open",
+        workflow_id=anomaly_workflow_id("account", key, day),
+        found_at=datetime.now(UTC),
+    )
+    with sessions.begin() as session:
+        session.add(row)
+    with sessions() as session:
+        found = session.get(SpendAnomaly, row.id)
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+async def _start(env: tuple[WorkflowEnvironment, str], finding: SpendAnomaly) -> AnomalyHandle:
+    time_env, queue = env
+    handle: AnomalyHandle = await time_env.client.start_workflow(
+        WorkflowType.SPEND_ANOMALY,
+        AnomalyStart(finding.id),
+        id=finding.workflow_id,
+        task_queue=queue,
+        result_type=AnomalyView,
+    )
+    return handle
+
+
 def _kinds(sessions: sessionmaker[Session], recipient: str, workflow_id: str) -> list[str]:
     with sessions() as session:
         bodies = session.scalars(
@@ -111,11 +154,11 @@ async def _refused(handle: AnomalyHandle, answer: Acknowledgement) -> str:
     return str(cause.type)
 
 
-async def test_detection_starts_a_run_per_finding_and_the_owner_explains_in_time(
+async def test_detection_starts_one_run_per_finding_and_a_late_one_escalates_at_once(
     env: tuple[WorkflowEnvironment, str], spiked: Spiked
 ) -> None:
     time_env, queue = env
-    sessions, owner = spiked.sessions, spiked.sample.owner
+    sessions, sample = spiked.sessions, spiked.sample
     detection = await time_env.client.execute_workflow(
         WorkflowType.SPEND_ANOMALY_DETECTION,
         SEPTEMBER,
@@ -134,13 +177,30 @@ async def test_detection_starts_a_run_per_finding_and_the_owner_explains_in_time
     )
     assert again == [], "a finding has one run"
 
+    # September 2024 closed long ago: the owner's three days are over, the manager has it.
     handle: AnomalyHandle = time_env.client.get_workflow_handle(
         account.workflow_id, result_type=AnomalyView
     )
-    view = await _view_when(handle, lambda v: v.waiting_on == [owner])
-    await arrives(lambda: _kinds(sessions, owner, account.workflow_id), "spend_anomaly")
+    view = await _view_when(handle, lambda v: sample.manager in v.waiting_on)
+    assert view.status is AnomalyStatus.ESCALATED and sample.owner in view.waiting_on
+    await arrives(lambda: _kinds(sessions, sample.manager, account.workflow_id), "escalation")
+    answer = Acknowledgement(sample.owner, Feedback.PLANNED, "the September load test")
+    assert (await _answer(handle, answer)).status is AnomalyStatus.EXPLAINED
+    assert (await handle.result()).status is AnomalyStatus.EXPLAINED
+    await keep_history(handle, "spend_anomaly_backfilled")
+
+
+async def test_the_owner_who_explains_in_time_closes_the_finding(
+    env: tuple[WorkflowEnvironment, str], spiked: Spiked
+) -> None:
+    time_env, _ = env
+    sessions, owner = spiked.sessions, spiked.sample.owner
+    finding = _fresh_finding(sessions, owner)
+    handle = await _start(env, finding)
+    await _view_when(handle, lambda v: v.waiting_on == [owner])
+    await arrives(lambda: _kinds(sessions, owner, finding.workflow_id), "spend_anomaly")
     with sessions() as session:
-        assert account.workflow_id in [t.workflow_id for t in open_tasks_for(session, owner)]
+        assert finding.workflow_id in [t.workflow_id for t in open_tasks_for(session, owner)]
     stranger = Acknowledgement(spiked.sample.manager, Feedback.PLANNED, "migration")
     assert await _refused(handle, stranger) == "not_entitled"
     assert await _refused(handle, Acknowledgement(owner, Feedback.PLANNED, " ")) == (
@@ -153,10 +213,10 @@ async def test_detection_starts_a_run_per_finding_and_the_owner_explains_in_time
     assert view.status is AnomalyStatus.EXPLAINED and view.waiting_on == []
     assert (await handle.result()).status is AnomalyStatus.EXPLAINED
     with sessions() as session:
-        row = session.get(SpendAnomaly, account.id)
-        task = task_of(session, account.workflow_id)
+        row = session.get(SpendAnomaly, finding.id)
+        task = task_of(session, finding.workflow_id)
         actions = session.scalars(
-            select(AuditEntry.action).where(AuditEntry.workflow_id == account.workflow_id)
+            select(AuditEntry.action).where(AuditEntry.workflow_id == finding.workflow_id)
         ).all()
     assert row is not None and (row.status, row.feedback, row.answered_by) == (
         "explained",
@@ -172,34 +232,28 @@ async def test_detection_starts_a_run_per_finding_and_the_owner_explains_in_time
 async def test_no_answer_escalates_to_the_manager_then_finops_who_answer_it(
     env: tuple[WorkflowEnvironment, str], spiked: Spiked
 ) -> None:
-    time_env, queue = env
+    time_env, _ = env
     sessions, sample = spiked.sessions, spiked.sample
-    service = _finding(sessions, "service")
-    handle: AnomalyHandle = await time_env.client.start_workflow(
-        WorkflowType.SPEND_ANOMALY,
-        AnomalyStart(service.id),
-        id=service.workflow_id,
-        task_queue=queue,
-        result_type=AnomalyView,
-    )
+    finding = _fresh_finding(sessions, sample.owner)
+    handle = await _start(env, finding)
     await _view_when(handle, lambda v: v.waiting_on == [sample.owner])
 
     await time_env.sleep(ACKNOWLEDGE_WITHIN + timedelta(hours=1))
     view = await _view_when(handle, lambda v: sample.manager in v.waiting_on)
     assert view.status is AnomalyStatus.ESCALATED and sample.finops not in view.waiting_on
-    await arrives(lambda: _kinds(sessions, sample.owner, service.workflow_id), "reminder")
-    await arrives(lambda: _kinds(sessions, sample.manager, service.workflow_id), "escalation")
+    await arrives(lambda: _kinds(sessions, sample.owner, finding.workflow_id), "reminder")
+    await arrives(lambda: _kinds(sessions, sample.manager, finding.workflow_id), "escalation")
     with sessions() as session:
-        row = session.get(SpendAnomaly, service.id)
+        row = session.get(SpendAnomaly, finding.id)
     assert row is not None and row.status == "escalated" and sample.manager in row.waiting_on
 
     await time_env.sleep(ACKNOWLEDGE_WITHIN)
     await _view_when(handle, lambda v: sample.finops in v.waiting_on)
-    await arrives(lambda: _kinds(sessions, sample.finops, service.workflow_id), "escalation")
+    await arrives(lambda: _kinds(sessions, sample.finops, finding.workflow_id), "escalation")
     answer = Acknowledgement(sample.finops, Feedback.UNEXPECTED, "a runaway job; stopped")
     view = await _answer(handle, answer)
     assert view.status is AnomalyStatus.ACKNOWLEDGED
     with sessions() as session:
-        row = session.get(SpendAnomaly, service.id)
+        row = session.get(SpendAnomaly, finding.id)
     assert row is not None and (row.status, row.answered_by) == ("acknowledged", sample.finops)
     await keep_history(handle, "spend_anomaly_escalated")
