@@ -22,7 +22,7 @@ from services.costs.anomalies import (
     FindingFilter,
     FindingMissing,
     acknowledge,
-    detect,
+    start_detection,
     visible_finding,
     visible_findings,
 )
@@ -75,12 +75,14 @@ async def answer(
     return AnomalyOut.model_validate(_visible(session, user, finding_id))
 
 
-@router.post("/anomalies/detect")
+@router.post("/anomalies/detect", status_code=status.HTTP_202_ACCEPTED)
 async def run_detection(body: DetectionIn, _: Detector, runtime: RuntimeDep) -> DetectionOut:
-    """Judge the days ``first`` to ``last`` again (a backfill) and start a run for each finding
-    nobody answered yet; 422 ``invalid_period`` when ``last`` is before ``first``."""
+    """Start judging the days ``first`` to ``last`` again (a backfill): a run starts for each
+    finding nobody answered yet; the findings show on ``GET /api/costs/anomalies`` as they are
+    found. 422 ``invalid_period`` when ``last`` is before ``first``."""
     app = runtime.services
-    return DetectionOut(started=await detect(app.temporal, app.settings, body.first, body.last))
+    workflow_id = await start_detection(app.temporal, app.settings, body.first, body.last)
+    return DetectionOut(workflow_id=workflow_id)
 
 
 def _visible(session: Session, user: User, finding_id: int) -> SpendAnomaly:

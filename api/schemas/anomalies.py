@@ -52,4 +52,4 @@ class DetectionIn(RequestBody):
 
 
 class DetectionOut(BaseModel):
-    started: list[str]
+    workflow_id: str  # the detection's run, in the Temporal UI

@@ -137,12 +137,12 @@ async def acknowledge(
     )
 
 
-async def detect(temporal: Client, settings: Settings, first: date, last: date) -> list[str]:
-    """Run detection over ``first`` to ``last`` (a backfill) and wait for it: the workflow ids
-    of the runs it started for findings nobody answered yet."""
+async def start_detection(temporal: Client, settings: Settings, first: date, last: date) -> str:
+    """Start detection over ``first`` to ``last`` (a backfill); its workflow id. One for the
+    same days still running is not started twice."""
     if last < first:
         raise CostRefused("invalid_period", f"{first} is after {last}")
-    started: list[str] = await temporal.execute_workflow(
+    handle = await temporal.start_workflow(
         WorkflowType.SPEND_ANOMALY_DETECTION,
         DetectionRequest(first, last),
         id=f"spend-anomalies-{first}-{last}",
@@ -150,4 +150,14 @@ async def detect(temporal: Client, settings: Settings, first: date, last: date) 
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         result_type=list[str],
     )
+    return handle.id
+
+
+async def detect(temporal: Client, settings: Settings, first: date, last: date) -> list[str]:
+    """Run detection over ``first`` to ``last`` and wait for it: the workflow ids of the runs it
+    started for findings nobody answered yet."""
+    workflow_id = await start_detection(temporal, settings, first, last)
+    started: list[str] = await temporal.get_workflow_handle(
+        workflow_id, result_type=list[str]
+    ).result()
     return started
