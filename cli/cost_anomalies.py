@@ -14,6 +14,7 @@ import typer
 
 from cli.config import database_engine, load_settings
 from devstack.temporal import connect_or_explain
+from domain.costs.spend_anomalies import Detection
 from domain.money import Money
 from models.costs.anomaly_records import SpendAnomaly
 from models.db import session_factory
@@ -33,15 +34,20 @@ def anomalies(
     if run_detection:
         if month is None:
             raise _fail("--detect needs --period")
-        started = asyncio.run(_detect(month))
-        typer.echo(f"detection of {period}: {len(started)} new runs", err=True)
+        found = asyncio.run(_detect(month))
+        short = len(found.too_little_history)
+        typer.echo(
+            f"detection of {period}: {found.series} series judged, {short} with too little "
+            f"history (under 14 days: no finding), {len(found.started)} runs started",
+            err=True,
+        )
     with session_factory(database_engine(settings))() as session:
         rows = visible_findings(session, None, FindingFilter(month))
         for row in rows:
             typer.echo(json.dumps(_as_json(row)) if as_json else _as_text(row))
 
 
-async def _detect(month: date) -> list[str]:
+async def _detect(month: date) -> Detection:
     settings = load_settings()
     temporal = await connect_or_explain(settings)
     last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

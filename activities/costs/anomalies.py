@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from domain.catalog import Role
-from domain.costs.anomaly_detection import DayJudgement, Thresholds, findings
+from domain.costs.anomaly_detection import DayJudgement, Thresholds, findings, judge_day
 from domain.costs.spend_anomalies import (
     AnomalyOutcome,
     AnomalyParties,
     AnomalyStart,
+    Detection,
     DetectionRequest,
     FindingKind,
     FoundAnomaly,
@@ -47,25 +48,27 @@ class AnomalyActivities:
         self._thresholds = thresholds or Thresholds()
 
     @activity.defn(name=Activity.DETECT_SPEND_ANOMALIES)
-    def detect_spend_anomalies(self, request: DetectionRequest) -> list[FoundAnomaly]:
+    def detect_spend_anomalies(self, request: DetectionRequest) -> Detection:
         """Judge every account's and service's days asked for, record runaway days and the
         months' spend with no owner or no PO over the floor; the findings of those days that
         nobody answered yet, each with its run's workflow id."""
         first, last = judged_days(request, activity.info().current_attempt_scheduled_time)
-        now = datetime.now(UTC)
+        now, series, short = datetime.now(UTC), 0, []
         with unit_of_work(self._sessions) as session:
             for kind in SERIES_KEYS:
-                for series in daily_series(session, kind, first, last):
-                    for judged in findings(series.days, first, last, self._thresholds):
-                        source, owner = series_owner(session, kind, series.key, judged.day)
-                        finding = Finding(kind, series.key, series.currency, judged, source, owner)
+                for one in daily_series(session, kind, first, last):
+                    series += 1
+                    if not judge_day(one.days, last).history_days:
+                        short.append(f"{kind} {one.key}")
+                    for judged in findings(one.days, first, last, self._thresholds):
+                        source, owner = series_owner(session, kind, one.key, judged.day)
+                        finding = Finding(kind, one.key, one.currency, judged, source, owner)
                         record_finding(session, finding, now)
             for finding in self._shadow_spend(session, first, last):
                 record_finding(session, finding, now)
-            month = first.replace(day=1)
-            return [
-                FoundAnomaly(row.id, row.workflow_id) for row in unanswered(session, month, last)
-            ]
+            waiting = unanswered(session, first.replace(day=1), last)
+            found = tuple(FoundAnomaly(row.id, row.workflow_id) for row in waiting)
+        return Detection(first, last, series, tuple(short), found)
 
     def _shadow_spend(self, session: Session, first: date, last: date) -> list[Finding]:
         """Spend of the months with no owner (an unmapped account of an unowned source) or

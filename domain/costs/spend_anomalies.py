@@ -51,16 +51,30 @@ class DetectionRequest:
 
 
 @dataclass(frozen=True)
-class AnomalyStart:
-    finding_id: int
-
-
-@dataclass(frozen=True)
 class FoundAnomaly:
     """A finding still waiting on an answer, and the id of the run that follows it."""
 
     finding_id: int
     workflow_id: str
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What a detection run judged and found: the series with cost in its days, those judged
+    on fewer than 14 days of history (``<kind> <key>``: no finding can come of them yet), the
+    findings of its days nobody answered yet, and the runs it started for them."""
+
+    first: date
+    last: date
+    series: int = 0
+    too_little_history: tuple[str, ...] = ()
+    waiting: tuple[FoundAnomaly, ...] = ()
+    started: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnomalyStart:
+    finding_id: int
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from domain.costs.anomaly_detection import daily_values, judge_day
 from domain.costs.spend_anomalies import (
     Acknowledgement,
     AnomalyView,
+    Detection,
     DetectionRequest,
     Feedback,
 )
@@ -148,16 +149,15 @@ async def start_detection(temporal: Client, settings: Settings, first: date, las
         id=f"spend-anomalies-{first}-{last}",
         task_queue=settings.temporal_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        result_type=list[str],
+        result_type=Detection,
     )
     return handle.id
 
 
-async def detect(temporal: Client, settings: Settings, first: date, last: date) -> list[str]:
-    """Run detection over ``first`` to ``last`` and wait for it: the workflow ids of the runs it
-    started for findings nobody answered yet."""
+async def detect(temporal: Client, settings: Settings, first: date, last: date) -> Detection:
+    """Run detection over ``first`` to ``last`` and wait for it: what it judged, the series
+    with too little history, the runs it started for findings nobody answered yet."""
     workflow_id = await start_detection(temporal, settings, first, last)
-    started: list[str] = await temporal.get_workflow_handle(
-        workflow_id, result_type=list[str]
-    ).result()
-    return started
+    handle = temporal.get_workflow_handle(workflow_id, result_type=Detection)
+    detection: Detection = await handle.result()
+    return detection

@@ -13,8 +13,8 @@ with workflow.unsafe.imports_passed_through():
         AnomalyOutcome,
         AnomalyParties,
         AnomalyStart,
+        Detection,
         DetectionRequest,
-        FoundAnomaly,
     )
     from domain.temporal_names import Activity
     from workflows.activity_calls import DATABASE, CallOptions, call
@@ -25,10 +25,8 @@ DETECTION = CallOptions(
 )
 
 
-async def detect(request: DetectionRequest) -> list[FoundAnomaly]:
-    found: list[FoundAnomaly] = await call(
-        Activity.DETECT_SPEND_ANOMALIES, [request], DETECTION, list[FoundAnomaly]
-    )
+async def detect(request: DetectionRequest) -> Detection:
+    found: Detection = await call(Activity.DETECT_SPEND_ANOMALIES, [request], DETECTION, Detection)
     return found
 
 

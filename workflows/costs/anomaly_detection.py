@@ -6,13 +6,15 @@ day, so a run already started is not started again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from temporalio import workflow
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.costs.spend_anomalies import AnomalyStart, DetectionRequest
+    from domain.costs.spend_anomalies import AnomalyStart, Detection, DetectionRequest
     from domain.temporal_names import WorkflowType
     from workflows.costs import anomaly_calls
     from workflows.costs.spend_anomaly import SpendAnomalyWorkflow
@@ -21,10 +23,12 @@ with workflow.unsafe.imports_passed_through():
 @workflow.defn(name=WorkflowType.SPEND_ANOMALY_DETECTION)
 class SpendAnomalyDetectionWorkflow:
     @workflow.run
-    async def run(self, request: DetectionRequest) -> list[str]:
-        """The workflow ids of the ``SpendAnomaly`` runs it started."""
+    async def run(self, request: DetectionRequest) -> Detection:
+        """What was judged and found, with the workflow ids of the ``SpendAnomaly`` runs it
+        started."""
+        detection = await anomaly_calls.detect(request)
         started = []
-        for found in await anomaly_calls.detect(request):
+        for found in detection.waiting:
             try:
                 await workflow.start_child_workflow(
                     SpendAnomalyWorkflow.run,
@@ -36,4 +40,9 @@ class SpendAnomalyDetectionWorkflow:
             except WorkflowAlreadyStartedError:
                 continue  # followed already (or answered): a finding has one run
             started.append(found.workflow_id)
-        return started
+        short = len(detection.too_little_history)
+        workflow.set_current_details(
+            f"{detection.first} to {detection.last}: {detection.series} series, {short} with "
+            f"too little history; {len(started)} runs started"
+        )
+        return replace(detection, started=tuple(started))

@@ -59,9 +59,11 @@ def test_the_multiplied_day_is_found_on_its_account_and_service_with_its_owner(
             assert row.score is not None and row.score >= 3.5
     no_po = [r for r in rows if r.kind == "no_po"]
     assert no_po and all(r.day == date(2024, 9, 1) and r.owner is None for r in no_po)
-    assert {f.workflow_id for f in found} == {
+    assert {f.workflow_id for f in found.waiting} == {
         anomaly_workflow_id(r.kind, r.series_key, r.day) for r in rows
     }
+    assert found.series > 2 and f"account {ACCOUNT}" not in found.too_little_history
+    assert all(k.split(" ")[0] in ("account", "service") for k in found.too_little_history)
 
     again = ActivityEnvironment().run(detection.detect_spend_anomalies, SEPTEMBER)
     assert again == found and len(_findings(sessions)) == len(rows)

@@ -35,6 +35,7 @@ from domain.costs.spend_anomalies import (
     AnomalyStart,
     AnomalyStatus,
     AnomalyView,
+    Detection,
     DetectionRequest,
     Feedback,
     anomaly_workflow_id,
@@ -168,23 +169,24 @@ async def test_detection_starts_one_run_per_finding_and_a_late_one_escalates_at_
 ) -> None:
     time_env, queue = env
     sessions, sample = spiked.sessions, spiked.sample
-    detection = await time_env.client.execute_workflow(
+    first_run = await time_env.client.start_workflow(
         WorkflowType.SPEND_ANOMALY_DETECTION,
         SEPTEMBER,
         id=f"detect-{uuid.uuid4().hex[:6]}",
         task_queue=queue,
-        result_type=list[str],
+        result_type=Detection,
     )
+    detection = await first_run.result()
     account = _finding(sessions, "account")
-    assert account.workflow_id in detection
+    assert account.workflow_id in detection.started
     again = await time_env.client.execute_workflow(
         WorkflowType.SPEND_ANOMALY_DETECTION,
         SEPTEMBER,
         id=f"detect-{uuid.uuid4().hex[:6]}",
         task_queue=queue,
-        result_type=list[str],
+        result_type=Detection,
     )
-    assert again == [], "a finding has one run"
+    assert again.started == () and again.waiting == detection.waiting, "a finding has one run"
 
     # September 2024 closed long ago: the owner's three days are over, the manager has it.
     handle: AnomalyHandle = time_env.client.get_workflow_handle(
@@ -197,6 +199,7 @@ async def test_detection_starts_one_run_per_finding_and_a_late_one_escalates_at_
     assert (await _answer(handle, answer)).status is AnomalyStatus.EXPLAINED
     assert (await handle.result()).status is AnomalyStatus.EXPLAINED
     await keep_history(handle, "spend_anomaly_backfilled")
+    await keep_history(first_run, "spend_anomaly_detection")
 
 
 async def test_the_owner_who_explains_in_time_closes_the_finding(
