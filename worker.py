@@ -24,6 +24,7 @@ from activities.audit import AuditActivities, AuditCheckpoints
 from activities.budget import BudgetActivities
 from activities.contracts import ContractActivities
 from activities.costs.actuals import CostActualsActivities
+from activities.costs.anomalies import AnomalyActivities
 from activities.costs.discover import CostFileDiscovery
 from activities.costs.document_review import DocumentReviewActivities
 from activities.costs.fetch import CostFileFetching
@@ -64,6 +65,7 @@ from models.integrations.outbox import PostgresOutbox
 from settings import Settings
 from settings.outside_systems import ErpSettings
 from workflows import search_attributes
+from workflows.costs.anomaly_schedule import ensure_anomaly_schedule
 from workflows.costs.schedules import ensure_cost_schedules
 from workflows.depreciation_schedule import ensure_depreciation_schedule
 from workflows.digest_schedule import ensure_digest_schedule
@@ -189,6 +191,17 @@ def _governance_activities(sessions: sessionmaker[Session]) -> list[Callable[...
         review.project_governance_task,
         remediation.remediation_findings,
         remediation.open_remediations,
+        *_anomaly_activities(sessions),
+    ]
+
+
+def _anomaly_activities(sessions: sessionmaker[Session]) -> list[Callable[..., Any]]:
+    """Spend-anomaly detection and its escalation runs."""
+    anomalies = AnomalyActivities(sessions)
+    return [
+        anomalies.detect_spend_anomalies,
+        anomalies.anomaly_parties,
+        anomalies.project_spend_anomaly,
     ]
 
 
@@ -291,6 +304,7 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     await ensure_digest_schedule(client, settings.temporal_task_queue)
     await ensure_depreciation_schedule(client, settings.temporal_task_queue)
     await ensure_detection_schedule(client, settings.temporal_task_queue)
+    await ensure_anomaly_schedule(client, settings.temporal_task_queue)
     erp = settings.erp
     if erp is not None and erp.poll_minutes and erp.protocol == "rest":
         await ensure_erp_poll_schedule(client, settings.temporal_task_queue, erp.poll_minutes)

@@ -15,6 +15,7 @@ from api.openapi import declare_problems
 from api.routes import (
     after_issue,
     allocations,
+    anomalies,
     assets,
     audit,
     budgets,
@@ -44,6 +45,7 @@ from api.runtime import TEMPLATES_DIR, AppRuntime
 from api.web import (
     admin_pages,
     allocation_pages,
+    anomaly_pages,
     audit_pages,
     auth_pages,
     chargeback_pages,
@@ -148,6 +150,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         org.router,
         assets.router,
         shadow_it.router,
+        anomalies.router,
         itsm.router,
         erp_events.router,
         auth_pages.router,
@@ -178,6 +181,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         org_pages.router,
         dashboard.router,
         dashboard_pages.router,
+        anomaly_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from cli.demo_anomaly import demo_spend_anomaly
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_dashboard import subscribe_demo_summaries
 from cli.demo_governance import govern_demo_month
@@ -108,13 +109,14 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         api = DemoApi(http, tokens)
         month = demo_month(today)
         po_number = await _demo_po(api, month, today)
-        loaded = [await _demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
+        loaded = [await demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
         governed = await govern_demo_month(api, month)
         outlier = await raise_demo_outlier(api, today, _po_when)
         subscribed = await subscribe_demo_summaries(api)
         varied = await open_demo_variance(api, month)
+        anomalies = await demo_spend_anomaly(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}\n{outlier}\n{subscribed}\n{varied}"
+    return f"{costs}\n{governed}\n{outlier}\n{subscribed}\n{varied}\n{anomalies}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:
@@ -160,9 +162,12 @@ async def _po_when(api: DemoApi, number: str, wanted: Any) -> dict[str, Any]:
     raise TimeoutError(f"{number} is still {po['status']} after {WAIT_SECONDS}s")
 
 
-async def _demo_source(api: DemoApi, source: DemoSource, month: date, po_number: str) -> str:
-    """Configure the source (once), map its account, upload the moved sample and wait for the
-    month's load (unless the month is loaded already)."""
+async def demo_source(
+    api: DemoApi, source: DemoSource, month: date, po_number: str | None, sample: Path | None = None
+) -> str:
+    """Configure the source (once), map its account, upload the moved sample (``sample`` instead
+    of the source's, when given) and wait for the month's load (unless the month is loaded
+    already)."""
     loads = await api.json("maria", "GET", "/api/costs/loads")
     period = f"{month:%Y-%m}"
     if any(
@@ -194,7 +199,9 @@ async def _demo_source(api: DemoApi, source: DemoSource, month: date, po_number:
     await api.json("maria", "PUT", f"/api/costs/sources/{source.name}/mappings", json=[mapping])
     with tempfile.TemporaryDirectory() as folder:
         moved = Path(folder) / f"{month:%Y-%m}-{Path(source.sample).name}"
-        write_moved_copy(SAMPLES / source.sample, moved, months_between(source.sample_month, month))
+        write_moved_copy(
+            sample or SAMPLES / source.sample, moved, months_between(source.sample_month, month)
+        )
         started = await api.json(
             "maria",
             "POST",

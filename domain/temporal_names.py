@@ -24,6 +24,8 @@ class WorkflowType:
     EXPENSE_SUMMARY: Final = "ExpenseSummary"
     VARIANCE_INVESTIGATION: Final = "VarianceInvestigation"
     VARIANCE_DETECTION: Final = "VarianceDetection"
+    SPEND_ANOMALY: Final = "SpendAnomaly"
+    SPEND_ANOMALY_DETECTION: Final = "SpendAnomalyDetection"
 
 
 class RemediationSignal:
@@ -53,6 +55,10 @@ class PoUpdate:
     RECORD_INVOICE: Final = "record_invoice"
     CALL_OFF: Final = "call_off"
     RETRY_STEP: Final = "retry_step"
+
+
+class AnomalyUpdate:
+    ACKNOWLEDGE: Final = "acknowledge"
 
 
 class PoSignal:
@@ -115,6 +121,9 @@ class Activity:
     VARIANCE_BREACHES: Final = "variance_breaches"
     VARIANCE_PARTIES: Final = "variance_parties"
     PROJECT_VARIANCE: Final = "project_variance"
+    DETECT_SPEND_ANOMALIES: Final = "detect_spend_anomalies"
+    ANOMALY_PARTIES: Final = "anomaly_parties"
+    PROJECT_SPEND_ANOMALY: Final = "project_spend_anomaly"
 
 
 def workflow_id_for(po_number: str) -> str:

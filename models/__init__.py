@@ -9,6 +9,7 @@ from models.budgets.org import CostCenter, GlAccount, ItService, Project
 from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionPerson
 from models.budgets.variance_investigations import VarianceInvestigationRow
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
+from models.costs.anomaly_records import SpendAnomaly
 from models.costs.card_transactions import CardTransaction
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement
 from models.costs.expense_subscriptions import ExpenseSubscription, ExpenseSummaryDelivery
@@ -93,6 +94,7 @@ __all__ = [
     "Project",
     "PurchaseOrder",
     "QuarantinedLine",
+    "SpendAnomaly",
     "TagSnapshot",
     "TaxCode",
     "UsedLink",

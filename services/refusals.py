@@ -42,6 +42,7 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "invalid_category": RefusalKind.INVALID,
     "explainer_may_not_review": RefusalKind.FORBIDDEN,
     "invalid_period": RefusalKind.INVALID,
+    "explanation_required": RefusalKind.INVALID,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {

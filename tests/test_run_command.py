@@ -156,9 +156,10 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
         f"http://127.0.0.1:{run.api_port}/api/costs/loads",
         headers={"Authorization": f"Bearer {finance}"},
     ).json()
-    assert sorted((load["source"], load["status"]) for load in loads) == [
+    assert sorted({(load["source"], load["status"]) for load in loads}) == [
         ("aws-demo", "current"),
         ("azure-demo", "current"),
+        ("focus-demo", "current"),  # one load per billing account of the FOCUS file
     ]
     assert "expense summaries: monthly to fiona, priya (fiona, priya subscribed now)" in text
     board = httpx.get(
@@ -166,6 +167,8 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
         headers={"Authorization": f"Bearer {finance}"},
     ).json()
     assert board["total"]["amount_minor"] > 0 and board["cost_centers"]
+    assert "spend anomalies: a day of focus-demo" in text
+    assert "2 runaway days found, 2 escalated (waiting on priya, tom)" in text
 
     second = start_up(env, first.folder, "second")
     second.wait_for("poflow is up.")

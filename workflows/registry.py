@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from temporalio.worker import UnsandboxedWorkflowRunner
 
+from workflows.costs.anomaly_detection import SpendAnomalyDetectionWorkflow
 from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
 from workflows.costs.remediation import TagRemediationWorkflow
+from workflows.costs.spend_anomaly import SpendAnomalyWorkflow
 from workflows.depreciation import DepreciationRunWorkflow
 from workflows.digest import NotificationDigestWorkflow
 from workflows.erp_status_poll import ErpStatusPollWorkflow
@@ -34,6 +36,8 @@ WORKFLOWS: list[type] = [
     ExpenseSummaryWorkflow,
     VarianceInvestigationWorkflow,
     VarianceDetectionWorkflow,
+    SpendAnomalyWorkflow,
+    SpendAnomalyDetectionWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

@@ -241,3 +241,32 @@ def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str, curre
         f"{label}: {Money(minor, currency)}" for label, minor in zip(labels, values, strict=True)
     )
     return _svg(chart, title, description)
+
+
+def band_chart(
+    days: Sequence[str],
+    actual: Sequence[int],
+    band: Sequence[tuple[int, int]],
+    *,
+    title: str,
+    currency: str,
+) -> Markup:
+    """A day's cost as a line with a point each day, over the shaded band it was expected in
+    (low, high per day; a day judged on too little history has none)."""
+    rows = [
+        {"day": day, "amount": _plot(value, currency), "low": _plot(low, currency)}
+        | {"high": _plot(high, currency)}
+        for day, value, (low, high) in zip(days, actual, band, strict=True)
+    ]
+    x = alt.X("day:N", sort=list(days), title=None, axis=alt.Axis(labelOverlap=True))
+    base = alt.Chart(alt.InlineData(values=rows))
+    shaded = base.mark_area(color=RESERVED, opacity=0.8).encode(
+        x=x, y=alt.Y("low:Q", title=currency), y2="high:Q"
+    )
+    line = base.mark_line(point=True, strokeWidth=2, color=ACTUAL).encode(x=x, y="amount:Q")
+    description = ", ".join(
+        f"{day} {Money(value, currency)} (expected {Money(low, currency)} to "
+        f"{Money(high, currency)})"
+        for day, value, (low, high) in zip(days, actual, band, strict=True)
+    )
+    return _svg(alt.layer(shaded, line), title, description)

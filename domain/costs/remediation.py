@@ -10,7 +10,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
-from domain.chain import Branch, Tier
+from domain.chain import Tier
+from domain.costs.governance_tasks import owner_tier
 from domain.money import minor_digits
 
 # As an approval branch: the owner has five days, is reminded every two, then it escalates to
@@ -84,18 +85,9 @@ def remediation_link(owner: str, period: str) -> str:
 
 
 def owner_branch(owner: str, findings: RemediationFindings) -> Tier:
-    """The owner's task as a one-branch tier, so reminders and escalation run on the
-    approvals' clock: the manager as fallback (FinOps without one), FinOps as the last resort."""
-    fallback = [findings.manager] if findings.manager else list(findings.finops)
-    branch = Branch(
-        name="owner",
-        eligible=[owner],
-        deadline_minutes=int(DEADLINE.total_seconds() // 60),
-        reminder_minutes=int(REMINDER.total_seconds() // 60),
-        fallback=[person for person in fallback if person != owner],
-        escalation_pool=[person for person in findings.finops if person != owner],
-    )
-    return Tier("remediation", [branch])
+    """The owner's task as a one-branch tier (``owner_tier``): the manager as fallback (FinOps
+    without one), FinOps as the last resort."""
+    return owner_tier("remediation", owner, findings.manager, findings.finops, DEADLINE, REMINDER)
 
 
 def minor_units(amount: Decimal, currency: str) -> int:

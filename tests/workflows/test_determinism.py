@@ -42,7 +42,7 @@ ALLOWED_EXTERNAL = {
     "logging",
     "math",
     "re",
-    "statistics",  # medians of the outlier score (median, fmean: no random draw)
+    "statistics",  # medians (outlier score, cost series); NormalDist.samples (random) unused
     "typing",
     "unicodedata",  # the vendor-name key of a routing condition; fixed data per Python release
     "pydantic",

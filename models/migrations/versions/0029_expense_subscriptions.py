@@ -1,7 +1,7 @@
 """Subscriptions to the mailed expense summary and each summary's delivery.
 
 Revision ID: 0029_expense_subscriptions
-Revises: 0027_variance_investigations
+Revises: 0028_spend_anomalies
 Create Date: 2026-12-07 21:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0029_expense_subscriptions"
-down_revision: str | None = "0027_variance_investigations"
+down_revision: str | None = "0028_spend_anomalies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
