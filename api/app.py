@@ -25,6 +25,7 @@ from api.routes import (
     costs,
     delegations,
     erp_events,
+    forecasts,
     health,
     inbox,
     itsm,
@@ -52,6 +53,7 @@ from api.web import (
     document_pages,
     document_proposal_page,
     document_review_page,
+    forecast_pages,
     inbox_page,
     landing,
     link_pages,
@@ -170,6 +172,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         document_pages.router,
         remediation_page.router,
         org_pages.router,
+        forecasts.router,
+        forecast_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)
