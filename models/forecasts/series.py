@@ -66,7 +66,8 @@ def fitted_projection(history: Sequence[float], horizon: int, season_length: int
         # a short or flat series converges loosely; the backtest says how good the fit is
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        fit = model.fit()
+        # no brute-force grid of starting values: it costs seconds a line, a report has many
+        fit = model.fit(use_brute=False)
         points = [float(x) for x in fit.forecast(horizon)]
         paths = fit.simulate(
             horizon, repetitions=SIMULATIONS, error="add", anchor="end", rng=_rng()
