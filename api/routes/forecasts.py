@@ -7,13 +7,14 @@ The budget lines' year-end forecasts themselves are ``/api/reports/forecast``.""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from api.cost_access import COST_READERS
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.forecast_input import PLANNERS, REMOVERS, plan_adjustment, remove_adjustment
+from api.problems import Problem
 from api.report_params import REPORT_READERS, report_of, report_period
 from api.schemas.forecasts import (
     AdjustmentIn,
@@ -28,7 +29,11 @@ from models.forecasts.series import BAND_PERCENT
 from models.forecasts.services import service_forecasts
 from models.people.records import User
 
-router = APIRouter(prefix="/api/forecasts", tags=["reports"])
+# An unknown cost center, GL account, source or adjustment is named in a 404.
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Refused: `rule` says why"}
+}
+router = APIRouter(prefix="/api/forecasts", tags=["reports"], responses=_NOT_FOUND)
 Reader = Annotated[User, Depends(require_role(*REPORT_READERS, Role.FINOPS))]
 Planner = Annotated[User, Depends(require_role(*PLANNERS))]
 Remover = Annotated[User, Depends(require_role(*REMOVERS))]
@@ -45,7 +50,7 @@ def list_adjustments(
 ) -> list[AdjustmentOut]:
     """The year's dated adjustments by cost center, GL account and period."""
     year = report_period(runtime.settings, date.today(), fiscal_year).fiscal_year
-    ids = report_of(lambda: [c.id for c in centers_in_scope(session, cost_center)])
+    ids = report_of(lambda: [c.id for c in centers_in_scope(session, cost_center or None)])
     return [AdjustmentOut.of(line) for line in adjustments_of_year(session, year, ids)]
 
 
@@ -79,7 +84,7 @@ def services(
     """Per service, the next ``days`` days after the last one loaded: forecast, 80 % band,
     method and why, and the backtest on the last 7 days (model vs run rate)."""
     currency = runtime.settings.base_currency
-    lines = report_of(lambda: service_forecasts(session, currency, days, source))
+    lines = report_of(lambda: service_forecasts(session, currency, days, source or None))
     return ServiceForecastsOut(
         currency=currency,
         band_percent=BAND_PERCENT,

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
@@ -36,7 +37,9 @@ class SeriesForecast:
 
 
 @dataclass(frozen=True)
-class _Projection:
+class FittedProjection:
+    """A method's point forecasts, with what its band is drawn from."""
+
     method: ForecastMethod
     reason: str
     points: list[float]
@@ -44,7 +47,9 @@ class _Projection:
     residuals: list[float]  # the in-sample errors, for a band without simulation
 
 
-def fitted_projection(history: Sequence[float], horizon: int, season_length: int) -> _Projection:
+def fitted_projection(
+    history: Sequence[float], horizon: int, season_length: int
+) -> FittedProjection:
     """The point forecasts of ``horizon`` periods after ``history`` by the method its length
     allows, with SIMULATIONS simulated totals of the fitted model when it has the degrees of
     freedom to estimate its error (a run rate has none)."""
@@ -52,22 +57,13 @@ def fitted_projection(history: Sequence[float], horizon: int, season_length: int
     if choice.method is ForecastMethod.RUN_RATE or horizon == 0:
         flat = run_rate_projection(history, horizon)
         mean = flat[0] if flat else 0.0
-        return _Projection(choice.method, choice.reason, flat, [], [h - mean for h in history])
+        return FittedProjection(choice.method, choice.reason, flat, [], [h - mean for h in history])
     seasonal = choice.method is ForecastMethod.HOLT_WINTERS
-    model = ExponentialSmoothing(
-        np.asarray(history, dtype=float),
-        trend="add",
-        damped_trend=True,
-        seasonal="add" if seasonal else None,
-        seasonal_periods=season_length if seasonal else None,
-        initialization_method="estimated",
-    )
     with warnings.catch_warnings():
         # a short or flat series converges loosely; the backtest says how good the fit is
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        # no brute-force grid of starting values: it costs seconds a line, a report has many
-        fit = model.fit(use_brute=False)
+        fit = _smoothing(history, season_length if seasonal else None)
         points = [float(x) for x in fit.forecast(horizon)]
         paths = fit.simulate(
             horizon, repetitions=SIMULATIONS, error="add", anchor="end", rng=_rng()
@@ -75,7 +71,22 @@ def fitted_projection(history: Sequence[float], horizon: int, season_length: int
     totals = np.asarray(paths).reshape(horizon, SIMULATIONS).sum(axis=0)
     simulated = [float(t) for t in totals] if np.isfinite(totals).all() else []
     residuals = [float(r) for r in fit.resid]
-    return _Projection(choice.method, choice.reason, points, simulated, residuals)
+    return FittedProjection(choice.method, choice.reason, points, simulated, residuals)
+
+
+def _smoothing(history: Sequence[float], season_length: int | None) -> Any:
+    """statsmodels' exponential smoothing fitted: additive damped trend, additive seasonality
+    when ``season_length`` is given. No brute-force grid of starting values: it costs seconds a
+    line, and a report has many."""
+    model = ExponentialSmoothing(
+        np.asarray(history, dtype=float),
+        trend="add",
+        damped_trend=True,
+        seasonal="add" if season_length else None,
+        seasonal_periods=season_length,
+        initialization_method="estimated",
+    )
+    return model.fit(use_brute=False)
 
 
 def _rng() -> np.random.Generator:

@@ -46,7 +46,7 @@ def service_forecasts(
     if source is not None:
         source_id = session.scalar(select(CostSource.id).where(CostSource.name == source))
         if source_id is None:
-            raise UnknownSource(source)
+            raise UnknownSource(f"no cost source {source}")
         scope.append(CostDaily.source_id == source_id)
     last = session.scalar(select(func.max(CostDaily.usage_date)).where(*scope))
     if last is None:
