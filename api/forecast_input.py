@@ -3,6 +3,8 @@ who may, the base currency, and a clear 4xx for an unknown line."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import status
 from sqlalchemy.orm import Session
 
@@ -34,12 +36,12 @@ def plan_adjustment(
             rule="currency_not_base",
         )
     new = NewAdjustment(**body.model_dump(exclude={"currency"}), currency=base_currency)
-    return report_of(lambda: record_adjustment(session, new, by))
+    return report_of(lambda: record_adjustment(session, new, by, datetime.now(UTC)))
 
 
-def remove_adjustment(session: Session, adjustment_id: int) -> None:
+def remove_adjustment(session: Session, adjustment_id: int, by: str) -> None:
     """Deletes the adjustment; 404 ``unknown_adjustment`` when there is none with that id."""
-    if not delete_adjustment(session, adjustment_id):
+    if not delete_adjustment(session, adjustment_id, by, datetime.now(UTC)):
         raise Refused(
             status.HTTP_404_NOT_FOUND,
             f"no forecast adjustment {adjustment_id}",

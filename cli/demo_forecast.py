@@ -7,7 +7,7 @@ its note."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -69,7 +69,8 @@ def seed_forecast_demo(
         AdjustmentKind.PROJECT_RAMP,
         RAMP_NOTE,
     )
-    record_adjustment(session, ramp, "fiona")
+    at = datetime.combine(today, time(9), tzinfo=UTC)
+    record_adjustment(session, ramp, "fiona", at)
     added["forecast adjustments"] = 1
 
 

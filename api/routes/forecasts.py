@@ -66,10 +66,10 @@ def add_adjustment(
 
 @router.delete("/adjustments/{adjustment_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_adjustment(
-    adjustment_id: Annotated[int, Path(ge=1, le=2**63 - 1)], _: Remover, session: SessionDep
+    adjustment_id: Annotated[int, Path(ge=1, le=2**63 - 1)], user: Remover, session: SessionDep
 ) -> Response:
     """Deletes an adjustment (finance and admins); 404 when there is none with that id."""
-    remove_adjustment(session, adjustment_id)
+    remove_adjustment(session, adjustment_id, user.username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -58,12 +58,12 @@ def add_adjustment(
 def delete_adjustment(
     request: Request,
     adjustment_id: int,
-    _: Remover,
+    user: Remover,
     session: SessionDep,
     cost_center: Text,
     fiscal_year: Annotated[int, Form()],
 ) -> RedirectResponse:
-    remove_adjustment(session, adjustment_id)
+    remove_adjustment(session, adjustment_id, user.username)
     flash(request, f"Deleted forecast adjustment {adjustment_id}")
     return _back_to(cost_center, fiscal_year)
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.audit_chain import AuditEvent
 from domain.forecast_method import DatedAdjustment
 from models import CostCenter, GlAccount
+from models.audit.trail import append_audit_entry
 from models.budgets.report_scope import UnknownCostCenter
 from models.forecasts.records import AdjustmentKind, ForecastAdjustment
 
@@ -49,9 +52,11 @@ class NewAdjustment:
     note: str
 
 
-def record_adjustment(session: Session, new: NewAdjustment, created_by: str) -> AdjustmentLine:
-    """Stores ``new`` on its line; UnknownCostCenter or UnknownGlAccount when a code is not
-    known. The caller has checked the period (1..12) and the currency."""
+def record_adjustment(
+    session: Session, new: NewAdjustment, created_by: str, at: datetime
+) -> AdjustmentLine:
+    """Stores ``new`` on its line, in the audit trail too; UnknownCostCenter or UnknownGlAccount
+    when a code is not known. The caller has checked the period (1..12) and the currency."""
     center = session.scalar(select(CostCenter.id).where(CostCenter.code == new.cost_center))
     if center is None:
         raise UnknownCostCenter(new.cost_center)
@@ -71,7 +76,9 @@ def record_adjustment(session: Session, new: NewAdjustment, created_by: str) -> 
     )
     session.add(row)
     session.flush()
-    return AdjustmentLine(row.id, new.cost_center, new.gl_account, *_figures(row))
+    line = AdjustmentLine(row.id, new.cost_center, new.gl_account, *_figures(row))
+    _audit(session, line, created_by, at, "planned")
+    return line
 
 
 def adjustments_of_year(
@@ -94,14 +101,44 @@ def adjustments_of_year(
     ]
 
 
-def delete_adjustment(session: Session, adjustment_id: int) -> bool:
-    """Deletes the adjustment; False when there is none with that id."""
+def delete_adjustment(session: Session, adjustment_id: int, by: str, at: datetime) -> bool:
+    """Deletes the adjustment, the audit trail keeping what it was; False when there is none
+    with that id."""
     row = session.get(ForecastAdjustment, adjustment_id)
     if row is None:
         return False
+    center = session.get_one(CostCenter, row.cost_center_id).code
+    gl = session.get_one(GlAccount, row.gl_account_id).code
+    _audit(session, AdjustmentLine(row.id, center, gl, *_figures(row)), by, at, "deleted")
     session.delete(row)
     session.flush()
     return True
+
+
+def _audit(session: Session, line: AdjustmentLine, by: str, at: datetime, what: str) -> None:
+    figures = {
+        "cost_center": line.cost_center,
+        "gl_account": line.gl_account,
+        "fiscal_year": line.fiscal_year,
+        "period": line.period,
+        "amount_minor": line.amount_minor,
+        "currency": line.currency,
+        "kind": str(line.kind),
+        "note": line.note,
+    }
+    append_audit_entry(
+        session,
+        AuditEvent(
+            occurred_at=at,
+            actor=by,
+            action=f"forecast_adjustment.{what}",
+            entity_type="forecast_adjustment",
+            entity_id=f"forecast adjustment {line.adjustment_id}",
+            idempotency_key=f"forecast-adjustment:{line.adjustment_id}:{what}",
+            before=figures if what == "deleted" else None,
+            after=figures if what == "planned" else None,
+        ),
+    )
 
 
 def by_line(lines: Iterable[AdjustmentLine]) -> dict[tuple[str, str], list[DatedAdjustment]]:

@@ -4,12 +4,14 @@ seasonal method, its band, its backtest against the run rate, and the dated adju
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod
+from models import AuditEntry
 from models.budgets.forecast import ForecastLine, forecast_report
 from models.budgets.postings import Posting, account, append
 from models.forecasts.adjustments import (
@@ -22,6 +24,7 @@ from models.forecasts.records import AdjustmentKind
 from tests.models.report_ledger import FY, Org, build
 
 TODAY = date(FY, 6, 15)  # six periods of FY begun
+AT = datetime(FY, 6, 15, 9, tzinfo=UTC)
 
 
 def monthly(month: int) -> int:
@@ -95,9 +98,9 @@ def test_adjustments_ahead_add_to_the_forecast_and_past_ones_do_not(
     ramp = NewAdjustment(
         org.grand, org.gl2, FY, 9, 5_000_00, "EUR", AdjustmentKind.PROJECT_RAMP, "new region"
     )
-    planned = record_adjustment(session, ramp, "finance")
+    planned = record_adjustment(session, ramp, "finance", AT)
     past = NewAdjustment(org.grand, org.gl2, FY, 3, 700_00, "EUR", AdjustmentKind.OTHER, "late")
-    record_adjustment(session, past, "finance")
+    record_adjustment(session, past, "finance", AT)
     after = _line(session, org).forecast
     assert after.adjustment_minor == 5_000_00
     assert after.forecast_minor == before.forecast_minor + 5_000_00
@@ -107,6 +110,15 @@ def test_adjustments_ahead_add_to_the_forecast_and_past_ones_do_not(
         (3, 700_00, "finance"),
         (9, 5_000_00, "finance"),
     ]
-    assert delete_adjustment(session, planned.adjustment_id)
-    assert not delete_adjustment(session, planned.adjustment_id)
+    assert delete_adjustment(session, planned.adjustment_id, "felix", AT)
+    assert not delete_adjustment(session, planned.adjustment_id, "felix", AT)
+    trail = session.execute(
+        select(AuditEntry.action, AuditEntry.actor)
+        .where(AuditEntry.entity_id == f"forecast adjustment {planned.adjustment_id}")
+        .order_by(AuditEntry.sequence)
+    ).all()
+    assert [tuple(row) for row in trail] == [
+        ("forecast_adjustment.planned", "finance"),
+        ("forecast_adjustment.deleted", "felix"),
+    ]
     assert _line(session, org).forecast.forecast_minor == before.forecast_minor
