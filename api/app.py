@@ -27,6 +27,7 @@ from api.routes import (
     dashboard,
     delegations,
     erp_events,
+    forecasts,
     health,
     inbox,
     itsm,
@@ -57,6 +58,7 @@ from api.web import (
     document_pages,
     document_proposal_page,
     document_review_page,
+    forecast_pages,
     inbox_page,
     landing,
     link_pages,
@@ -182,6 +184,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         dashboard.router,
         dashboard_pages.router,
         anomaly_pages.router,
+        forecasts.router,
+        forecast_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import demo_data as demo
+from cli.demo_forecast import seed_forecast_demo
 from domain.fiscal import fiscal_period, fiscal_year_periods
 from models import (
     ApprovalPolicy,
@@ -57,6 +58,7 @@ def load_demo_data(
             values = {"code": code, "rate_percent": Decimal(rate), "description": description}
             _ensure(session, added, TaxCode, {"country": country, "service_type": service}, values)
         _policy(session, users["maria"], added)
+        seed_forecast_demo(session, settings, today, added)
     return "demo data: " + (", ".join(f"{n} {what}" for what, n in added.items()) or "nothing new")
 
 

@@ -30,6 +30,7 @@ from models.costs.records import (
 )
 from models.costs.tag_snapshots import TagSnapshot
 from models.costs.virtual_tags import VirtualTag
+from models.forecasts.records import ForecastAdjustment
 from models.integrations.digest_items import DigestItem
 from models.integrations.erp_events import ErpFeedCursor, ErpStatusRow
 from models.integrations.itsm import ItsmDelivery, ItsmTicket
@@ -79,6 +80,7 @@ __all__ = [
     "ExpenseSubscription",
     "ExpenseSummaryDelivery",
     "FixedAsset",
+    "ForecastAdjustment",
     "GlAccount",
     "GovernanceTaskRow",
     "IdempotencyKey",

@@ -17,6 +17,7 @@ from api.deps import RuntimeDep, SessionDep, require_role
 from api.params import Int32
 from api.report_csv import budget_csv
 from api.report_params import REPORT_READERS, UNDELIVERED_READERS, report_of, report_period
+from api.schemas.forecasts import backtest_out
 from api.schemas.reports import (
     AlertOut,
     BudgetReportOut,
@@ -191,8 +192,9 @@ def forecast(
     cost_center: CenterCode = None,
     today: Annotated[date | None, Query(description="Forecast as of this day.")] = None,
 ) -> ForecastReportOut:
-    """Per cost center x GL: actual + open commitments + run rate x remaining periods, the run
-    rate being the average actual not tied to a PO over the periods begun by ``today``."""
+    """Per cost center x GL: actual + open commitments + the spend not tied to a PO projected
+    over the remaining periods (Holt-Winters, Holt or run rate by the history's length; the
+    ``method`` and why) + dated adjustments ahead; with an 80 % band and the backtest."""
     as_of = today or date.today()
     year = report_period(runtime.settings, as_of, fiscal_year).fiscal_year
     settings = runtime.settings
@@ -216,6 +218,8 @@ def forecast(
                 cost_center=line.cost_center,
                 gl_account=line.gl_account,
                 forecast=ForecastOut.model_validate(line.forecast),
+                backtest=backtest_out(line.backtest),
+                accuracy=line.accuracy,
             )
             for line in report.lines
         ],

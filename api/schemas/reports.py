@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from api.schemas.forecasts import BacktestOut
 from domain.budget import LineBalance
 from models.budgets.reports import AccountYear, BudgetReport, CenterReport, PeriodFigures
 
@@ -216,8 +217,10 @@ class AlertOut(BaseModel):
 
 
 class ForecastOut(BaseModel):
-    """forecast = actual + open commitment + run rate x remaining periods;
-    variance = budget - forecast (negative: heading over budget)."""
+    """forecast = actual + open commitment + projected + adjustment, projected being the
+    ``method``'s projection of the spend not tied to a PO over the remaining periods (run rate
+    x remaining periods for ``run_rate``); variance = budget - forecast (negative: heading over
+    budget); forecast_low/high: the 80 % band."""
 
     model_config = _FROM_OBJECTS
     budget_minor: int
@@ -226,14 +229,23 @@ class ForecastOut(BaseModel):
     run_rate_minor: int
     remaining_periods: int
     projected_run_minor: int
+    adjustment_minor: int
     forecast_minor: int
+    forecast_low_minor: int
+    forecast_high_minor: int
     variance_minor: int
+    method: str
+    method_reason: str
 
 
 class ForecastLineOut(BaseModel):
+    """A line's forecast and its backtest (null when too little history to hold any out)."""
+
     cost_center: str
     gl_account: str
     forecast: ForecastOut
+    backtest: BacktestOut | None
+    accuracy: str
 
 
 class ForecastReportOut(BaseModel):

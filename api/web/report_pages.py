@@ -20,6 +20,7 @@ from api.deps import RuntimeDep, SessionDep
 from api.report_csv import budget_csv
 from api.report_params import REPORT_READERS, UNDELIVERED_READERS, report_of, report_period
 from api.web.charts import Bar, Series, line_chart, stacked_bars
+from api.web.forecast_context import adjustments_context
 from api.web.render import render
 from api.web.session import page_role
 from models import CostCenter
@@ -143,6 +144,7 @@ def cost_center_page(
         "chart": burn_down_chart(burn),
         "forecast": forecast,
         "alerts": alert_report(session, year, cost_center),
+        **adjustments_context(session, user, year, cost_center),
     }
     return render(request, "reports/cost_center.html", context, user)
 

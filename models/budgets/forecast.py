@@ -1,4 +1,6 @@
-"""The year-end forecast per cost center x GL account, from the ledger as it stands.
+"""The year-end forecast per cost center x GL account, from the ledger as it stands: actual,
+open commitments, the spend not tied to a PO projected by exponential smoothing of the line's
+monthly history (models/forecasts), and the dated adjustments ahead; with its backtest.
 
 Being computed from the entries, a forecast follows every amendment, cancellation or delay of a
 PO as soon as its release or adjustment is posted: nothing is stored to fall out of date."""
@@ -14,19 +16,32 @@ from sqlalchemy.orm import Session
 from domain.budget_forecast import (
     PERIODS_PER_YEAR,
     Forecast,
+    Projection,
     combined,
     elapsed_periods,
     forecast,
 )
+from domain.forecast_method import MONTHS_PER_SEASON, adjustments_ahead
 from models import CostCenter, GlAccount, LedgerEntry
 from models.budgets.report_scope import budgets_in_force, centers_in_scope
+from models.forecasts.adjustments import adjustments_of_year, by_line
+from models.forecasts.backtest import Backtest, backtest, describe
+from models.forecasts.ledger_history import monthly_history
+from models.forecasts.series import forecast_series
 
 
 @dataclass(frozen=True)
 class ForecastLine:
+    """A line's forecast and how its model did on the line's last months."""
+
     cost_center: str
     gl_account: str
     forecast: Forecast
+    backtest: Backtest | None = None
+
+    @property
+    def accuracy(self) -> str:
+        return describe(self.backtest, "month")
 
 
 @dataclass(frozen=True)
@@ -55,22 +70,36 @@ def forecast_report(
     the year; UnknownCostCenter for an unknown ``cost_center``."""
     elapsed = elapsed_periods(fiscal_year, today, start_month)
     ids = [center.id for center in centers_in_scope(session, cost_center)]
-    lines = [
-        ForecastLine(
-            center,
-            gl,
-            forecast(
-                budget_minor=int(budget),
-                actual_minor=int(actual),
-                open_commitment_minor=int(held),
-                unlinked_actual_elapsed_minor=int(unlinked),
-                elapsed=elapsed,
-            ),
+    history = monthly_history(session, fiscal_year, elapsed, ids)
+    planned = by_line(adjustments_of_year(session, fiscal_year, ids))
+    lines = []
+    for center, gl, budget, actual, held, unlinked in _sums(session, fiscal_year, elapsed, ids):
+        months = history.get((center, gl), [])
+        line = forecast(
+            budget_minor=budget,
+            actual_minor=actual,
+            open_commitment_minor=held,
+            unlinked_actual_elapsed_minor=unlinked,
+            elapsed=elapsed,
+            projection=_projection(months, PERIODS_PER_YEAR - elapsed),
+            adjustment_minor=adjustments_ahead(planned.get((center, gl), []), fiscal_year, elapsed),
         )
-        for center, gl, budget, actual, held, unlinked in _sums(session, fiscal_year, elapsed, ids)
-    ]
+        lines.append(
+            ForecastLine(center, gl, line, backtest(months, MONTHS_PER_SEASON, daily=False))
+        )
     total = combined([line.forecast for line in lines], PERIODS_PER_YEAR - elapsed)
     return ForecastReport(fiscal_year, today, elapsed, currency, lines, total)
+
+
+def _projection(months: list[int], remaining: int) -> Projection:
+    fitted = forecast_series([float(m) for m in months], remaining, MONTHS_PER_SEASON)
+    return Projection(
+        fitted.method,
+        fitted.reason,
+        fitted.total_minor,
+        fitted.band_low_minor,
+        fitted.band_high_minor,
+    )
 
 
 def _sums(

@@ -6,6 +6,7 @@ import pytest
 
 from domain.budget_forecast import (
     Forecast,
+    Projection,
     burn_down,
     combined,
     elapsed_periods,
@@ -80,11 +81,35 @@ def test_forecasts_combine_figure_by_figure() -> None:
     one = Forecast(1_000, 100, 200, 10, 6)
     two = Forecast(2_000, 300, 0, 25, 6)
     both = combined([one, two], 6)
-    assert both == Forecast(3_000, 400, 200, 35, 6)
+    figures = (both.budget_minor, both.actual_minor, both.open_commitment_minor)
+    assert figures == (3_000, 400, 200) and both.run_rate_minor == 35
+    assert both.projected_run_minor == 35 * 6
     assert both.forecast_minor == one.forecast_minor + two.forecast_minor
-    assert combined([], 4) == Forecast(0, 0, 0, 0, 4)
+    assert combined([], 4).forecast_minor == 0
     with pytest.raises(ValueError, match="remaining periods"):
         combined([one, Forecast(0, 0, 0, 0, 5)], 6)
+
+
+def test_a_projection_and_adjustments_replace_the_run_rate_and_carry_their_band() -> None:
+    ramp = Projection("holt", "8 periods", total_minor=900, low_minor=700, high_minor=1_200)
+    line = forecast(
+        budget_minor=5_000,
+        actual_minor=1_000,
+        open_commitment_minor=500,
+        unlinked_actual_elapsed_minor=800,
+        elapsed=8,
+        projection=ramp,
+        adjustment_minor=300,
+    )
+    assert line.method == "holt" and line.projected_run_minor == 900
+    assert line.forecast_minor == 1_000 + 500 + 900 + 300
+    assert (line.forecast_low_minor, line.forecast_high_minor) == (2_500, 3_000)
+    flat = Forecast(1_000, 100, 0, 10, 4)
+    both = combined([line, flat], 4)
+    assert both.forecast_minor == line.forecast_minor + flat.forecast_minor
+    assert both.forecast_low_minor == line.forecast_low_minor + flat.forecast_minor
+    assert both.forecast_high_minor == line.forecast_high_minor + flat.forecast_minor
+    assert both.adjustment_minor == 300
 
 
 def test_the_burn_down_is_cumulative_budget_less_cumulative_consumption() -> None:

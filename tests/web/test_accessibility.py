@@ -113,6 +113,7 @@ PAGES: dict[str, Shown] = {
     "budget report": Shown("fiona", "/reports/budget"),
     "budget report, bad parameter": Shown("fiona", "/reports/budget?fiscal_year=nineteen"),
     "cost-center report": Shown("fiona", "/reports/budget/IT-INFRA"),
+    "service forecasts": Shown("fiona", "/reports/forecast/services"),
     "budget line report": Shown(
         "fiona", "/reports/budget", _follow("a[href^='/reports/budget/lines/']")
     ),
