@@ -73,6 +73,8 @@ async def test_the_month_just_closed_gets_one_investigation_per_breaching_line(
             reference=f"variance-{uuid.uuid4().hex}",
             author=org.finance,
         )
+        # The demo database is shared: an active finance holder would join every finance tier.
+        org.finance.active = False
     breaching = variance_workflow_id(closed, org.source, org.gl)
 
     first = await _detect(time_env, detection_queue)
