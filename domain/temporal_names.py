@@ -21,6 +21,7 @@ class WorkflowType:
     COST_DOCUMENT_REVIEW: Final = "CostDocumentReview"
     TAG_REMEDIATION: Final = "TagRemediation"
     DEPRECIATION_RUN: Final = "DepreciationRun"
+    MONTH_END_CLOSE: Final = "MonthEndClose"
 
 
 class RemediationSignal:
@@ -100,6 +101,12 @@ class Activity:
     REMEDIATION_FINDINGS: Final = "remediation_findings"
     OPEN_REMEDIATIONS: Final = "open_remediations"
     BOOK_DEPRECIATION: Final = "book_depreciation"
+    OPEN_CLOSE: Final = "open_close"
+    RECORD_CLOSE_STEP: Final = "record_close_step"
+    DRAFT_ACCRUALS: Final = "draft_accruals"
+    POST_CLOSE_JOURNAL: Final = "post_close_journal"
+    EXPORT_CLOSE_JOURNAL: Final = "export_close_journal"
+    RECONCILE_CLOSE: Final = "reconcile_close"
 
 
 def workflow_id_for(po_number: str) -> str:
@@ -118,3 +125,14 @@ def itsm_workflow_id(ticket: str) -> str:
 def renewal_workflow_id(po_number: str) -> str:
     """The renewal of a PO's contract: one per PO."""
     return f"renewal-{po_number}"
+
+
+class CloseUpdate:
+    """What a month-end close takes: finance's decision on its accrual journal."""
+
+    DECIDE: Final = "decide_close"
+
+
+def close_workflow_id(period: str) -> str:
+    """A period's month-end close: one per period (``YYYY-MM``)."""
+    return f"close-{period}"

@@ -7,6 +7,7 @@ from models.budgets.ledger import LedgerEntry
 from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
 from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionPerson
+from models.close import records as close_records  # noqa: F401  (its tables join the metadata)
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
 from models.costs.card_transactions import CardTransaction
 from models.costs.chargeback_records import ChargebackCharge, ChargebackStatement

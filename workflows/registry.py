@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from temporalio.worker import UnsandboxedWorkflowRunner
 
+from workflows.close import MonthEndCloseWorkflow
 from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
@@ -28,6 +29,7 @@ WORKFLOWS: list[type] = [
     DocumentReviewWorkflow,
     TagRemediationWorkflow,
     DepreciationRunWorkflow,
+    MonthEndCloseWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every
