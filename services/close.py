@@ -19,14 +19,17 @@ from services.updates import run_update
 from settings import Settings
 
 
-async def start_close(temporal: Client, settings: Settings, user: User, period: str) -> bool:
+async def start_close(
+    temporal: Client, settings: Settings, user: User, period: str, grace_days: int = 5
+) -> bool:
     """Start the close of ``period`` (``YYYY-MM``; refused otherwise, as ``invalid_period``)
-    started by ``user``; whether it started now (False: it was started before)."""
+    started by ``user``, drafting its accruals ``grace_days`` after the period ended; whether
+    it started now (False: it was started before, and nothing changed)."""
     period_start(period)
     try:
         await temporal.start_workflow(
             WorkflowType.MONTH_END_CLOSE,
-            CloseStart(period, started_by=user.username),
+            CloseStart(period, started_by=user.username, grace_days=grace_days),
             id=close_workflow_id(period),
             task_queue=settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,

@@ -77,7 +77,9 @@ class MonthEndCloseWorkflow:
         await self._book(JournalKind.REVERSAL)
         reconciliation = await close_calls.reconcile(start.period)
         self.view.differences = reconciliation.differences
-        await self._step(CloseStatus.REVERSED, detail=reconciliation.refused or "")
+        if reconciliation.refused:
+            await self.record("close.not_reconciled", "poflow", comment=reconciliation.refused)
+        await self._step(CloseStatus.REVERSED)
         return self.view
 
     async def _approval(self) -> CloseDecision:

@@ -44,7 +44,9 @@ def closes(_: Reader, session: SessionDep) -> list[CloseRunOut]:
 async def start(body: CloseStartIn, user: Closer, runtime: RuntimeDep) -> CloseStartedOut:
     """Start the period's close (it waits for the period's end and grace); starting it again
     changes nothing and says so (``started`` false)."""
-    started = await start_close(runtime.temporal, runtime.settings, user, body.period)
+    started = await start_close(
+        runtime.temporal, runtime.settings, user, body.period, body.grace_days
+    )
     return CloseStartedOut(period=body.period, started=started)
 
 

@@ -15,6 +15,7 @@ from models.close.reports import CloseDetail
 
 class CloseStartIn(BaseModel):
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    grace_days: int = Field(default=5, ge=0, le=28, description="days after the month's end")
 
 
 class CloseStartedOut(BaseModel):
