@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from cli.demo_close import close_demo_month
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_governance import govern_demo_month
 from models.db import unit_of_work
@@ -107,8 +108,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         po_number = await _demo_po(api, month, today)
         loaded = [await _demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
         governed = await govern_demo_month(api, month)
+        closed = await close_demo_month(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}"
+    return f"{costs}\n{governed}\n{closed}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:

@@ -141,6 +141,8 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "Raise a requested item" in httpx.get(simulators).text
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
+    assert "demo close: " in text and "approved by felix, in the ERP as ERP-JE-00001" in text
+    assert "reversed as ERP-JE-00002" in text
     finance = poflow_command(["users", "token", "fiona", "--quiet"], env)
     loads = httpx.get(
         f"http://127.0.0.1:{run.api_port}/api/costs/loads",
@@ -158,6 +160,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo data: nothing new" in second.text()
     assert "demo costs: " in second.text()  # the same PO, the months already loaded
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
+    assert "in the ERP as ERP-JE-00001 and reversed as ERP-JE-00002" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200
