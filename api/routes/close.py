@@ -22,6 +22,7 @@ from api.schemas.close import (
 )
 from domain.catalog import Role
 from domain.close.journal_csv import journal_csv
+from models.close.ledger import accrued
 from models.close.reports import close_detail, close_runs_listed
 from models.people.records import User
 from services.close import decide_close, start_close
@@ -51,12 +52,14 @@ async def start(body: CloseStartIn, user: Closer, runtime: RuntimeDep) -> CloseS
 
 
 @router.get("/{period}", responses=NOT_CLOSED)
-def close(period: Period, _: Reader, session: SessionDep) -> CloseDetailOut:
-    """The period's close: its run, journals, export attempts and GL differences."""
+def close(period: Period, _: Reader, session: SessionDep, runtime: RuntimeDep) -> CloseDetailOut:
+    """The period's close: its run, journals, export attempts and GL differences, and what the
+    month's budget lines hold as accrued (memo entries: cloud actuals already count the usage)."""
     detail = close_detail(session, period)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{period} was never closed")
-    return CloseDetailOut.of(detail)
+    in_ledger = accrued(session, period, runtime.settings.fiscal_year_start_month)
+    return CloseDetailOut.of(detail, in_ledger)
 
 
 @router.get(

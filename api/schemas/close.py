@@ -105,15 +105,26 @@ class GlDifferenceOut(BaseModel):
         )
 
 
+class LedgerAccrualOut(BaseModel):
+    cost_center: str
+    gl_account: str
+    accrued_minor: int  # in the ledger's base currency
+
+
 class CloseDetailOut(BaseModel):
     run: CloseRunOut
     journals: list[JournalOut]
     export_attempts: list[ExportAttemptOut]
     differences: list[GlDifferenceOut]
+    ledger_accruals: list[LedgerAccrualOut]  # what the month's budget lines hold as accrued
 
     @classmethod
-    def of(cls, detail: CloseDetail) -> CloseDetailOut:
+    def of(cls, detail: CloseDetail, accrued: dict[tuple[str, str], int]) -> CloseDetailOut:
         return cls(
+            ledger_accruals=[
+                LedgerAccrualOut(cost_center=center, gl_account=gl, accrued_minor=amount)
+                for (center, gl), amount in sorted(accrued.items())
+            ],
             run=CloseRunOut.of(detail.run),
             journals=[JournalOut.of(journal) for journal in detail.journals],
             export_attempts=[

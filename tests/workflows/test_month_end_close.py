@@ -26,6 +26,7 @@ from domain.close.accruals import next_period_start
 from domain.close.messages import CloseDecision, CloseStart, CloseStatus, CloseView
 from domain.temporal_names import CloseUpdate, PoQuery, WorkflowType, close_workflow_id
 from models import CostCenter, GlAccount, OutboundMessage
+from models.close.ledger import accrued
 from models.close.records import close_export_attempts, close_gl_differences, close_runs
 from models.db import unit_of_work
 from settings import Settings
@@ -191,6 +192,12 @@ async def test_a_period_is_accrued_approved_exported_reversed_and_reconciled(
         ).one()
         run = session.execute(select(close_runs).where(close_runs.c.period == period)).one()
     assert sum(amount for _, amount in memo) == 0 and len(memo) == 2
+    with demo_sessions() as session:
+        assert accrued(session, period, 1)[(org.source, org.gl)] == 5_250
+        assert (
+            accrued(session, f"{next_period_start(period):%Y-%m}", 1)[(org.source, org.gl)]
+            == -5_250
+        )
     # The ledger holds all 152.50 of cloud actuals; the ERP only the 52.50 accrued.
     assert (difference.ledger_minor, difference.erp_minor) == (15_250, 5_250)
     assert (run.status, run.approved_by, run.started_by) == ("reversed", "fiona", starter)
