@@ -28,10 +28,8 @@ async def close_demo_month(api: DemoApi, month: date) -> str:
         await api.json("felix", "POST", f"/api/close/{period}/decision", json=decision)
     close = await _close_when(api, period, lambda status: status in DONE)
     run = close["run"]
-    lines = [line for j in close["journals"] if j["kind"] == "accrual" for line in j["lines"]]
-    # Each group of usage is debited to its expense GL and credited to accrued liabilities.
-    currency = lines[0]["currency"] if lines else "EUR"
-    accrued = Money(sum(line["debit_minor"] for line in lines) // 2, currency)
+    # What the month's budget lines hold as accrued (the ledger's base currency, the demo's EUR).
+    accrued = Money(sum(line["accrued_minor"] for line in close["ledger_accruals"]), "EUR")
     return (
         f"demo close: {period} accrued {accrued}, approved by {run['approved_by']}, "
         f"in the ERP as {run['accrual_erp_reference']} and reversed as "

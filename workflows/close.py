@@ -17,7 +17,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from domain.audit_chain import AuditEvent
-    from domain.close.accruals import JournalKind, next_period_start
+    from domain.close.accruals import JournalKind, accrued_expense, next_period_start
     from domain.close.messages import (
         CLOSE_TASK,
         CloseDecision,
@@ -64,7 +64,7 @@ class MonthEndCloseWorkflow:
         due = next_period_start(start.period)
         await _sleep_until(datetime.combine(due, time(), UTC) + timedelta(days=start.grace_days))
         draft = await close_calls.draft_accruals(start)
-        self.view.accrued_minor = sum(line.debit_minor for line in draft.journal.lines) // 2
+        self.view.accrued_minor = accrued_expense(draft.journal, start.liabilities_gl)
         await self._step(CloseStatus.DRAFTED)
         decision = await self._approval()
         if not decision.approve:

@@ -21,11 +21,11 @@ from api.schemas.close import (
     CloseStartIn,
 )
 from domain.catalog import Role
-from domain.close.journal_csv import journal_csv
 from models.close.ledger import accrued
 from models.close.reports import close_detail, close_runs_listed
 from models.people.records import User
 from services.close import decide_close, start_close
+from services.close_csv import journal_csv
 
 router = APIRouter(prefix="/api/close", tags=["close"], route_class=RefusalRoute)
 Reader = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN, Role.AUDITOR))]

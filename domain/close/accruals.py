@@ -139,5 +139,14 @@ def imbalance_by_currency(journal: Journal) -> dict[str, int]:
     return dict(totals)
 
 
+def accrued_expense(journal: Journal, liabilities_gl: str) -> int:
+    """What the journal accrues to expense: its expense lines' debits less credits."""
+    return sum(
+        line.debit_minor - line.credit_minor
+        for line in journal.lines
+        if line.gl_account != liabilities_gl
+    )
+
+
 def total_debits(journal: Journal, currency: str) -> int:
     return sum(line.debit_minor for line in journal.lines if line.currency == currency)

@@ -13,6 +13,7 @@ from domain.close.accruals import (
     Journal,
     UninvoicedUsage,
     accrual_journal,
+    accrued_expense,
     imbalance_by_currency,
     net_by_account,
     next_period_start,
@@ -65,6 +66,7 @@ def test_the_journal_accrues_each_currency_s_uninvoiced_usage_to_the_liabilities
         liabilities = sum(v for (gl, _, cur), v in net.items() if gl == "2450" and cur == currency)
         assert liabilities == -expected
         assert total_debits(journal, currency) >= max(expected, 0)
+    assert accrued_expense(journal, "2450") == sum(u.amount_minor for u in usage)
 
 
 def test_one_group_gives_a_debit_of_expense_and_a_credit_of_accrued_liabilities() -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -115,9 +115,30 @@ async def _view_when(handle: CloseHandle, ready: Callable[[CloseView], bool]) ->
     raise AssertionError(f"the close never got there; last: {view.status}")
 
 
-async def _refused(handle: CloseHandle, decision: CloseDecision) -> str:
-    with pytest.raises(WorkflowUpdateFailedError) as failure:
+async def _decide(env: WorkflowEnvironment, handle: CloseHandle, decision: CloseDecision) -> None:
+    """Send the decision with the clock held: with time skipping on while the Update was on its
+    way, the test server skipped to the reminder and at times never completed that task."""
+    with env.auto_time_skipping_disabled():
         await handle.execute_update(CloseUpdate.DECIDE, decision, result_type=CloseView)
+
+
+async def _asked(sessions: sessionmaker[Session], period: str, people: int) -> None:
+    """Until every approver was asked: the close is then idle, waiting on them."""
+    key = f"{close_workflow_id(period)}:%:approval_requested:%"
+    for _ in range(300):
+        with sessions() as session:
+            count = session.scalar(
+                select(func.count()).where(OutboundMessage.idempotency_key.like(key))
+            )
+        if count >= people:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{count} of {people} approvers asked")
+
+
+async def _refused(env: WorkflowEnvironment, handle: CloseHandle, decision: CloseDecision) -> str:
+    with pytest.raises(WorkflowUpdateFailedError) as failure:
+        await _decide(env, handle, decision)
     cause = failure.value.cause
     assert isinstance(cause, ApplicationError)
     return str(cause.type)
@@ -158,7 +179,7 @@ async def test_a_period_is_accrued_approved_exported_reversed_and_reconciled(
         view = await _view_when(handle, lambda v: v.status is CloseStatus.AWAITING_APPROVAL)
         assert starter not in view.waiting_on() and "fiona" in view.waiting_on()
         refused = CloseDecision(starter, approve=True)
-        assert await _refused(handle, refused) == "segregation_of_duties"
+        assert await _refused(time_env, handle, refused) == "segregation_of_duties"
         await time_env.sleep(timedelta(hours=25))
         with demo_sessions() as session:
             kinds = session.scalars(
@@ -168,9 +189,7 @@ async def test_a_period_is_accrued_approved_exported_reversed_and_reconciled(
                 )
             ).all()
         assert "reminder" in kinds and "approval_requested" in kinds
-        await handle.execute_update(
-            CloseUpdate.DECIDE, CloseDecision("fiona", True, "ok"), result_type=CloseView
-        )
+        await _decide(time_env, handle, CloseDecision("fiona", True, "ok"))
         done = await handle.result()
     assert done.status is CloseStatus.REVERSED and done.approved_by == "fiona"
     accrual = stack.book.journals[f"close-{period}-accrual"]
@@ -216,10 +235,10 @@ async def test_an_erp_out_of_reach_leaves_the_export_pending_until_it_answers(
     period, org = _usage_of_a_period(demo_sessions, await _month(time_env, 1))
     handle = await stack.start(period, org.finance.username)
     await _past_the_period_and_grace(time_env, period)
-    await _view_when(handle, lambda v: v.status is CloseStatus.AWAITING_APPROVAL)
-    await handle.execute_update(
-        CloseUpdate.DECIDE, CloseDecision("fiona", True), result_type=CloseView
-    )
+    asking = await _view_when(handle, lambda v: v.status is CloseStatus.AWAITING_APPROVAL)
+    await _asked(demo_sessions, period, len(asking.waiting_on()))
+    await time_env.sleep(timedelta(hours=25))  # decided the next day, after a reminder
+    await _decide(time_env, handle, CloseDecision("fiona", True))
     pending = await _view_when(handle, lambda v: v.status is CloseStatus.EXPORT_PENDING)
     assert pending.export_error
     with demo_sessions() as session:
