@@ -125,11 +125,11 @@ async def _decide(env: WorkflowEnvironment, handle: CloseHandle, decision: Close
 async def _asked(sessions: sessionmaker[Session], period: str, people: int) -> None:
     """Until every approver was asked: the close is then idle, waiting on them."""
     key = f"{close_workflow_id(period)}:%:approval_requested:%"
+    count = 0
     for _ in range(300):
         with sessions() as session:
-            count = session.scalar(
-                select(func.count()).where(OutboundMessage.idempotency_key.like(key))
-            )
+            asked = select(func.count()).where(OutboundMessage.idempotency_key.like(key))
+            count = session.scalar(asked) or 0
         if count >= people:
             return
         await asyncio.sleep(0.1)
