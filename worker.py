@@ -22,6 +22,7 @@ from temporalio.worker import Worker
 
 from activities.audit import AuditActivities, AuditCheckpoints
 from activities.budget import BudgetActivities
+from activities.close import CloseActivities
 from activities.contracts import ContractActivities
 from activities.costs.actuals import CostActualsActivities
 from activities.costs.anomalies import AnomalyActivities
@@ -48,12 +49,13 @@ from adapters.checkpoint_files import CheckpointDirectory
 from adapters.ecb_rates import EcbRates
 from adapters.erp_cxml import CxmlErp
 from adapters.erp_events import NoEventFeed
+from adapters.erp_journals import NoJournals, RestErpJournals
 from adapters.erp_rest import RestErp
 from adapters.expense_summary_mail import ExpenseSummaryMailer
 from adapters.glpi import GlpiApi
 from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
-from adapters.ports import ErpPort, ItsmPort
+from adapters.ports import ErpJournalPort, ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
 from adapters.smtp_mail import SmtpMailer
 from api.signed_links import make_decision_link
@@ -65,6 +67,7 @@ from models.integrations.outbox import PostgresOutbox
 from settings import Settings
 from settings.outside_systems import ErpSettings
 from workflows import search_attributes
+from workflows.close_schedule import ensure_close_schedule
 from workflows.costs.anomaly_schedule import ensure_anomaly_schedule
 from workflows.costs.schedules import ensure_cost_schedules
 from workflows.depreciation_schedule import ensure_depreciation_schedule
@@ -136,6 +139,7 @@ def build_activities(
         variances.variance_breaches,
         variances.variance_parties,
         variances.project_variance,
+        *build_close_activities(sessions, settings),
     ]
 
 
@@ -203,6 +207,35 @@ def _anomaly_activities(sessions: sessionmaker[Session]) -> list[Callable[..., A
         anomalies.anomaly_parties,
         anomalies.project_spend_anomaly,
     ]
+
+
+def build_close_activities(
+    sessions: sessionmaker[Session], settings: Settings
+) -> list[Callable[..., Any]]:
+    """The month-end close's activities, over the ERP's general ledger when it has one."""
+    close = CloseActivities(
+        sessions,
+        build_erp_journals(settings.erp),
+        settings.base_currency,
+        settings.fiscal_year_start_month,
+    )
+    return [
+        close.open_close,
+        close.record_close_step,
+        close.draft_accruals,
+        close.post_close_journal,
+        close.export_close_journal,
+        close.reconcile_close,
+    ]
+
+
+def build_erp_journals(erp: ErpSettings | None) -> ErpJournalPort:
+    """The REST ERP takes journals and exports its GL; cXML and the built-in ERP have none."""
+    if erp is None:
+        return NoJournals("the built-in ERP keeps no general ledger: set erp_url to a REST ERP")
+    if erp.protocol == "cxml":
+        return NoJournals("cXML carries purchase orders only, no journal or GL export")
+    return RestErpJournals(erp.url, erp.token, timeout_seconds=erp.timeout_seconds)
 
 
 def _engine_of(sessions: sessionmaker[Session]) -> Engine:
@@ -305,6 +338,7 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     await ensure_depreciation_schedule(client, settings.temporal_task_queue)
     await ensure_detection_schedule(client, settings.temporal_task_queue)
     await ensure_anomaly_schedule(client, settings.temporal_task_queue)
+    await ensure_close_schedule(client, settings.temporal_task_queue)
     erp = settings.erp
     if erp is not None and erp.poll_minutes and erp.protocol == "rest":
         await ensure_erp_poll_schedule(client, settings.temporal_task_queue, erp.poll_minutes)

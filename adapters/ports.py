@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from domain.close.accruals import Journal
+from domain.close.reconciliation import GlAmount
 from domain.erp_messages import ErpOrder, ErpReceipt, ErpStatusEvent
 from domain.notifications import Notification, PoBrief, Recipient
 from domain.tickets import TicketUpdate
@@ -50,4 +52,16 @@ class RatesPort(Protocol):
     def rate(self, from_currency: str, to_currency: str, on: date) -> tuple[Decimal, date]:
         """Units of ``to_currency`` per unit of ``from_currency`` on ``on`` (or the closest
         earlier published date), and the date of the rate used."""
+        ...
+
+
+class ErpJournalPort(Protocol):
+    """The ERP's general ledger: journals in, GL balances out (docs/month-end-close.md)."""
+
+    def post_journal(self, journal: Journal) -> ErpReceipt:
+        """Post the journal, or return the one already posted under its ``journal_id``."""
+        ...
+
+    def gl_balances(self, period: str) -> list[GlAmount]:
+        """The ERP's GL balances of ``period`` (YYYY-MM) per cost center x GL x currency."""
         ...

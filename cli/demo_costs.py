@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.demo_anomaly import demo_spend_anomaly
+from cli.demo_close import close_demo_month
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_dashboard import subscribe_demo_summaries
 from cli.demo_governance import govern_demo_month
@@ -115,8 +116,10 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         subscribed = await subscribe_demo_summaries(api)
         varied = await open_demo_variance(api, month)
         anomalies = await demo_spend_anomaly(api, month)
+        closed = await close_demo_month(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}\n{outlier}\n{subscribed}\n{varied}\n{anomalies}"
+    lines = (costs, governed, outlier, subscribed, varied, anomalies, closed)
+    return "\n".join(lines)
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:

@@ -14,6 +14,7 @@ from cli.assets import assets
 from cli.audit import audit
 from cli.budgets import budget
 from cli.chargeback import chargeback
+from cli.close import close
 from cli.config import database_engine, load_settings, migration_engine, reachable_database
 from cli.costs import costs
 from cli.org import org
@@ -45,6 +46,7 @@ app.add_typer(org, name="org")
 app.add_typer(assets, name="assets")
 app.add_typer(shadow, name="shadow-it")
 app.add_typer(variances, name="variances")
+app.add_typer(close, name="close")
 
 
 @app.command("up")

@@ -132,6 +132,7 @@ class OutsideWorld:
         return {
             "erp_orders": list(self.erp.orders.values()),
             "erp_creates_received": self.erp.creates_received,
+            "erp_journals": list(self.erp.journals.values()),
             "requested_items": [
                 {**item, "work_notes": self.servicenow.work_notes(sys_id)}
                 for sys_id, item in items.items()

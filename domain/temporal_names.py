@@ -26,6 +26,7 @@ class WorkflowType:
     VARIANCE_DETECTION: Final = "VarianceDetection"
     SPEND_ANOMALY: Final = "SpendAnomaly"
     SPEND_ANOMALY_DETECTION: Final = "SpendAnomalyDetection"
+    MONTH_END_CLOSE: Final = "MonthEndClose"
 
 
 class RemediationSignal:
@@ -124,6 +125,12 @@ class Activity:
     DETECT_SPEND_ANOMALIES: Final = "detect_spend_anomalies"
     ANOMALY_PARTIES: Final = "anomaly_parties"
     PROJECT_SPEND_ANOMALY: Final = "project_spend_anomaly"
+    OPEN_CLOSE: Final = "open_close"
+    RECORD_CLOSE_STEP: Final = "record_close_step"
+    DRAFT_ACCRUALS: Final = "draft_accruals"
+    POST_CLOSE_JOURNAL: Final = "post_close_journal"
+    EXPORT_CLOSE_JOURNAL: Final = "export_close_journal"
+    RECONCILE_CLOSE: Final = "reconcile_close"
 
 
 def workflow_id_for(po_number: str) -> str:
@@ -142,3 +149,14 @@ def itsm_workflow_id(ticket: str) -> str:
 def renewal_workflow_id(po_number: str) -> str:
     """The renewal of a PO's contract: one per PO."""
     return f"renewal-{po_number}"
+
+
+class CloseUpdate:
+    """What a month-end close takes: finance's decision on its accrual journal."""
+
+    DECIDE: Final = "decide_close"
+
+
+def close_workflow_id(period: str) -> str:
+    """A period's month-end close: one per period (``YYYY-MM``)."""
+    return f"close-{period}"

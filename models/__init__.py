@@ -8,6 +8,7 @@ from models.budgets.lines import BudgetAlert, BudgetLine
 from models.budgets.org import CostCenter, GlAccount, ItService, Project
 from models.budgets.org_records import OrgVersion, OrgVersionCenter, OrgVersionPerson
 from models.budgets.variance_investigations import VarianceInvestigationRow
+from models.close import records as close_records  # noqa: F401  (its tables join the metadata)
 from models.costs.allocation_records import AllocationAmount, AllocationDriver, AllocationRun
 from models.costs.anomaly_records import SpendAnomaly
 from models.costs.card_transactions import CardTransaction

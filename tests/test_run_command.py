@@ -142,6 +142,8 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
     assert "demo outlier: PO-1008 waits on outlier review: unit price 9,500.00 EUR" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
+    assert "demo close: " in text and "approved by felix, in the ERP as ERP-JE-00001" in text
+    assert "reversed as ERP-JE-00002" in text
     finance = poflow_command(["users", "token", "fiona", "--quiet"], env)
     assert "investigations started" in text
     open_variances = httpx.get(
@@ -180,6 +182,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
     assert "expense summaries: monthly to fiona, priya (none new subscribed now)" in second.text()
     assert "0 investigations started" in second.text()
+    assert "in the ERP as ERP-JE-00001 and reversed as ERP-JE-00002" in second.text()
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200

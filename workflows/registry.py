@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from temporalio.worker import UnsandboxedWorkflowRunner
 
+from workflows.close import MonthEndCloseWorkflow
 from workflows.costs.anomaly_detection import SpendAnomalyDetectionWorkflow
 from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
@@ -38,6 +39,7 @@ WORKFLOWS: list[type] = [
     VarianceDetectionWorkflow,
     SpendAnomalyWorkflow,
     SpendAnomalyDetectionWorkflow,
+    MonthEndCloseWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

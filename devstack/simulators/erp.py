@@ -11,6 +11,11 @@ a status event; with ``callback_url`` and ``callback_secret`` set, the event is 
 JSON signed in ``X-Erp-Signature`` (see adapters.erp_events). Whether or not that delivery
 succeeds, ``GET .../{id}/events`` lists an order's events and ``GET /api/v1/events?after=``
 lists all of them in order after a given event id, for polling.
+
+Journals (a month-end close's accrual and reversal): ``POST /api/v1/journals`` keeps one under
+its ``external_reference`` (posting it again answers with the one kept), ``GET
+/api/v1/journals?external_reference=`` finds it, and ``GET /api/v1/gl-balances?period=YYYY-MM``
+exports the month's GL balances per cost center x GL account (see ``erp_ledger``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 
 from adapters.erp_events import SIGNATURE_HEADER, STATUSES, signature_of
+from devstack.simulators.erp_ledger import gl_balances
 
 # What a restarted ERP must remember: its orders and events, and where its numbering stands.
 SAVED_FIELDS = (
@@ -39,6 +45,7 @@ SAVED_FIELDS = (
     "next_number",
     "next_event_number",
     "site",
+    "journals",
 )
 
 
@@ -59,6 +66,7 @@ class ErpBook:
     next_event_number: int = 1
     # Event ids are unique across ERPs too, as a real ERP's are across its lifetime.
     site: str = field(default_factory=lambda: uuid.uuid4().hex[:6].upper())
+    journals: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def saved(self) -> dict[str, Any]:
@@ -71,7 +79,8 @@ class ErpBook:
         """Take back what ``saved`` returned: the orders, and numbering where it stopped."""
         with self._lock:
             for name in SAVED_FIELDS:
-                setattr(self, name, saved[name])
+                if name in saved:  # an ERP saved before it kept journals has none
+                    setattr(self, name, saved[name])
 
     def create(self, body: dict[str, Any], key: str | None) -> tuple[dict[str, Any], bool]:
         with self._lock:
@@ -108,6 +117,20 @@ class ErpBook:
             self.next_event_number += 1
         self._deliver(event)
         return event
+
+    def post_journal(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Keep the journal under its external reference; the one kept when seen before."""
+        with self._lock:
+            reference = str(body["external_reference"])
+            if reference in self.journals:
+                return self.journals[reference], False
+            journal = {**body, "id": f"ERP-JE-{len(self.journals) + 1:05d}"}
+            self.journals[reference] = journal
+            return journal, True
+
+    def gl_balances(self, period: str) -> list[dict[str, str]]:
+        with self._lock:
+            return gl_balances(self.journals, self.orders, self.events, period)
 
     def events_after(self, event_id: str | None, limit: int) -> list[dict[str, Any]]:
         with self._lock:
@@ -189,6 +212,22 @@ def erp_simulator_app(book: ErpBook) -> FastAPI:
             return {"items": book.events_after(after, limit)}
         except KeyError:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no event {after}") from None
+
+    @app.post("/api/v1/journals", dependencies=checked)
+    def post_journal(body: dict[str, Any]) -> JSONResponse:
+        if not body.get("external_reference") or not isinstance(body.get("lines"), list):
+            raise HTTPException(422, "external_reference and lines are required")
+        journal, created = book.post_journal(body)
+        return JSONResponse(journal, status_code=201 if created else 200)
+
+    @app.get("/api/v1/journals", dependencies=checked)
+    def find_journal(external_reference: Annotated[str, Query()]) -> dict[str, Any]:
+        found = book.journals.get(external_reference)
+        return {"items": [found] if found else []}
+
+    @app.get("/api/v1/gl-balances", dependencies=checked)
+    def balances(period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")]) -> dict[str, Any]:
+        return {"period": period, "items": book.gl_balances(period)}
 
     return app
 

@@ -2,7 +2,7 @@
 policy's thresholds, its figures, status and explanation history, for the variance report.
 
 Revision ID: 0027_variance_investigations
-Revises: 0025_forecast_adjustments
+Revises: 0026_month_end_close
 Create Date: 2026-12-07 21:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0027_variance_investigations"
-down_revision: str | None = "0025_forecast_adjustments"
+down_revision: str | None = "0026_month_end_close"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Month-end close: runs, journals, export attempts, GL differences (docs/month-end-close.md)."""
