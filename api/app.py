@@ -35,6 +35,7 @@ from api.routes import (
     org,
     policies,
     purchase_orders,
+    recommendations,
     remediations,
     reports,
     requisitions,
@@ -67,6 +68,7 @@ from api.web import (
     po_page,
     policy_pages,
     preference_pages,
+    recommendation_pages,
     remediation_page,
     report_pages,
     requisition_pages,
@@ -186,6 +188,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         anomaly_pages.router,
         forecasts.router,
         forecast_pages.router,
+        recommendations.router,
+        recommendation_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)
