@@ -6,6 +6,7 @@ review shows its unit cost per month and the savings realised on its resources."
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from domain.catalog import Role
 from domain.costs.governance import DocumentKind
 from models import AuditEntry
 from models.costs.recommendation_records import CostRecommendation
-from models.people.accounts import issue_api_token, upsert_user
+from models.people.accounts import issue_api_token, set_password, upsert_user
 from tests.api.conftest import app_settings
 from tests.models.costs.priced import a_priced_org, in_force, load_lines
 
@@ -37,6 +38,7 @@ ROLES = {
     "admin": Role.ADMIN,
 }
 MONTH = date(2032, 8, 1)
+PASSWORD = "savings-and-more"
 
 
 @dataclass
@@ -67,6 +69,15 @@ class Api:
         self.session.flush()
         return row.id
 
+    def signed_in(self, who: str) -> TestClient:
+        """The client with ``who``'s page session (the login form)."""
+        login = self.client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+        assert token
+        form = {"username": self.names[who], "password": PASSWORD, "csrf_token": token.group(1)}
+        assert self.client.post("/login", data=form, follow_redirects=False).status_code == 303
+        return self.client
+
     def move(self, who: str, row_id: int, **body: object) -> tuple[int, dict[str, object]]:
         path = f"/api/costs/recommendations/{row_id}/status"
         answer = self.client.post(path, json=body, headers=self.auth(who))
@@ -79,6 +90,7 @@ def api(database_url: str, session: Session, temporal_env: WorkflowEnvironment) 
     tokens, names = {}, {}
     for who, role in ROLES.items():
         user = upsert_user(session, f"{who}-{tag}", roles=[role])
+        set_password(user, PASSWORD)
         tokens[who] = issue_api_token(session, user, label="recommendation test")
         names[who] = user.username
     address = temporal_env.client.service_client.config.target_host
@@ -183,8 +195,9 @@ def test_a_services_quarterly_review_has_its_unit_cost_and_savings_realised(
     assert per_unit["2032-05-01"] == Decimal("0.8") and per_unit["2032-08-01"] == Decimal("0.4")
     assert [b["month"] for b in review["budget"]] == ["2032-07-01", "2032-08-01", "2032-09-01"]
     assert review["realised_minor"] == {"EUR": 900}
-    finops = api.client.get(path, params={"quarter": "2032-Q3"}, headers=api.auth("finops"))
-    assert finops.status_code == 200
+    page = api.signed_in("finops").get(f"/reports/qbr/{org.service('VM')}?quarter=2032-Q3")
+    assert page.status_code == 200 and "<svg" in page.text  # the unit-cost trend chart
+    assert "0.4000" in page.text and "9.00" in page.text  # August's unit cost, the saving
     missing = api.client.get(
         "/api/reports/qbr/NOPE", params={"quarter": "2032-Q3"}, headers=api.auth("finance")
     )
