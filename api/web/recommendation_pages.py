@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
 
 from api.deps import RuntimeDep, SessionDep
 from api.errors import Refused
@@ -27,6 +28,7 @@ from domain.costs.recommendations import (
 )
 from domain.costs.settlement import to_minor
 from domain.money import Money
+from models.budgets.org import ItService
 from models.people.records import User
 from services.costs.qbr import Review, ServiceMissing, quarterly_review
 from services.costs.recommendations import (
@@ -97,6 +99,20 @@ def _minor(amount: str, currency: str) -> int:
             f"{amount!r} is not an amount in {currency} (e.g. 120.00)",
             rule="invalid_amount",
         ) from bad
+
+
+@router.get("/reports/qbr", response_class=HTMLResponse)
+def reviews_page(request: Request, user: Reviewer, session: SessionDep) -> HTMLResponse:
+    """The IT services, each linking to its quarterly review of the current quarter."""
+    services = session.scalars(
+        select(ItService).where(ItService.active).order_by(ItService.code)
+    ).all()
+    context = {
+        "title": "Quarterly business reviews",
+        "services": services,
+        "quarter": _this_quarter(date.today()),
+    }
+    return render(request, "reports/qbr_services.html", context, user)
 
 
 @router.get("/reports/qbr/{service}", response_class=HTMLResponse)
