@@ -10,41 +10,19 @@ import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from domain.costs.recommendations import RecommendationKind, ResourceUsage, is_idle
-from models.costs.lines import column_name
 from models.costs.recommendation_records import CostRecommendation
 from services.costs.recommendations import detect
-from tests.builders.cost_files import DATA, normalised
+from tests.builders.focus_lines import FOCUS_SAMPLE as SAMPLE
+from tests.builders.focus_lines import SPEC_UNUSED as SPEC
+from tests.builders.focus_lines import focus_lines
 from tests.models.costs.priced import a_priced_org, load_lines
 
 AT = datetime(2032, 4, 2, tzinfo=UTC)
-SPEC = (
-    DATA
-    / "focus-spec-examples"
-    / "zero_percent_utilization_without_commitment_discount_flexibility.csv"
-)
-SAMPLE = DATA / "focus-sample-data" / "focus_sample.csv"
-MOVED = ("BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd")
-IDS = ("ResourceId", "CommitmentDiscountId")
-
-
-def _lines(path: Path, tag: str) -> list[dict[str, Any]]:
-    """The file's rows normalised as a load normalises them, as cost-line columns, moved into
-    the test's month; resource and commitment ids suffixed with ``tag`` (tests share months)."""
-    rows = []
-    for row in normalised(path):
-        values = {k: v for k, v in row.focus.items() if k not in MOVED and k != "Tags"}
-        for name in IDS:
-            if values.get(name):
-                values[name] = f"{values[name]}-{tag}"
-        rows.append({column_name(k): v for k, v in values.items() if v is not None})
-    return rows
 
 
 def _found(session: Session, period: date, tag: str) -> list[CostRecommendation]:
@@ -62,7 +40,7 @@ def test_the_spec_examples_unused_commitment_is_found_with_its_effective_cost(
     engine: Engine, session: Session
 ) -> None:
     tag, month = uuid.uuid4().hex[:8], date(2032, 3, 1)
-    load_lines(engine, month, _lines(SPEC, tag))
+    load_lines(engine, month, focus_lines(SPEC, tag))
     first = detect(session, month, AT)
     unused = [r for r in _found(session, month, tag) if r.kind == "unused_commitment"]
     assert [(r.resource_id, r.estimated_saving_minor) for r in unused] == [
@@ -101,7 +79,7 @@ def test_the_focus_samples_idle_resources_are_those_its_quantities_say(
     engine: Engine, session: Session
 ) -> None:
     tag, month = uuid.uuid4().hex[:8], date(2032, 5, 1)
-    load_lines(engine, month, _lines(SAMPLE, tag))
+    load_lines(engine, month, focus_lines(SAMPLE, tag))
     detect(session, month, AT)
     found = _found(session, month, tag)
     idle = {r.resource_id for r in found if r.kind == "idle_resource"}
