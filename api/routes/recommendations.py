@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.deps import CurrentUser, RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute
 from api.month_params import MONTH_PATTERN, first_day
+from api.params import RowId
 from api.report_params import REPORT_READERS
 from api.schemas.recommendations import (
     DetectedOut,
@@ -79,7 +80,7 @@ def run_detection(body: DetectIn, user: Detector, session: SessionDep) -> Detect
 
 @router.post("/api/costs/recommendations/{row_id}/status", responses=_REFUSALS)
 def change_status(
-    row_id: int, body: StatusIn, user: CurrentUser, session: SessionDep
+    row_id: RowId, body: StatusIn, user: CurrentUser, session: SessionDep
 ) -> RecommendationOut:
     """Accept, mark done (with the saving realised, or measured from a later month's cost) or
     dismiss (with a reason): its owner or FinOps; in the audit trail."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.field_types import MultiLine
+from api.params import BIGINT_MAX
 from api.schemas.body import RequestBody
 from domain.costs.recommendations import RecommendationStatus
 
@@ -42,7 +43,7 @@ class StatusIn(RequestBody):
     from a later month's cost) or ``dismissed`` (with its reason)."""
 
     status: RecommendationStatus
-    realised_saving_minor: int | None = Field(default=None, ge=0)
+    realised_saving_minor: int | None = Field(default=None, ge=0, le=BIGINT_MAX)
     reason: MultiLine = Field(default="", max_length=2000)
 
 

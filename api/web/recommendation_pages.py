@@ -15,6 +15,7 @@ from sqlalchemy import select
 from api.deps import RuntimeDep, SessionDep
 from api.errors import Refused
 from api.month_params import first_day
+from api.params import RowId
 from api.report_params import REPORT_READERS
 from api.web.charts import Series, line_chart
 from api.web.render import flash, render
@@ -72,7 +73,7 @@ def recommendations_page(
 @router.post("/costs/recommendations/{row_id}/status", dependencies=[CsrfChecked])
 def move_recommendation(
     request: Request,
-    row_id: int,
+    row_id: RowId,
     user: PageUser,
     session: SessionDep,
     to: Annotated[RecommendationStatus, Form()],
