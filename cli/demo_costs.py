@@ -21,6 +21,7 @@ from cli.demo_anomaly import demo_spend_anomaly
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_dashboard import subscribe_demo_summaries
 from cli.demo_governance import govern_demo_month
+from cli.demo_optimisation import demo_recommendations
 from cli.demo_outliers import raise_demo_outlier
 from cli.demo_variances import open_demo_variance
 from models.db import unit_of_work
@@ -100,7 +101,7 @@ def demo_tokens(sessions: sessionmaker[Session], names: tuple[str, ...]) -> dict
 def load_demo_costs(sessions: sessionmaker[Session], api_url: str, today: date) -> str:
     """Raise and approve the demo PO, configure the demo sources and load their month; what
     was done, in one line."""
-    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix", "sam"))
+    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix", "sam", "olga"))
     return asyncio.run(_load(api_url, tokens, today))
 
 
@@ -115,8 +116,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         subscribed = await subscribe_demo_summaries(api)
         varied = await open_demo_variance(api, month)
         anomalies = await demo_spend_anomaly(api, month)
+        recommended = await demo_recommendations(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    return f"{costs}\n{governed}\n{outlier}\n{subscribed}\n{varied}\n{anomalies}"
+    return f"{costs}\n{governed}\n{outlier}\n{subscribed}\n{varied}\n{anomalies}\n{recommended}"
 
 
 async def _demo_po(api: DemoApi, month: date, today: date) -> str:
