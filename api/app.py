@@ -36,6 +36,7 @@ from api.routes import (
     org,
     policies,
     purchase_orders,
+    recommendations,
     remediations,
     reports,
     requisitions,
@@ -69,6 +70,7 @@ from api.web import (
     po_page,
     policy_pages,
     preference_pages,
+    recommendation_pages,
     remediation_page,
     report_pages,
     requisition_pages,
@@ -190,6 +192,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         anomaly_pages.router,
         forecasts.router,
         forecast_pages.router,
+        recommendations.router,
+        recommendation_pages.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -18,6 +18,7 @@ from temporalio.client import Client, WorkflowFailureError
 from cli.config import database_engine, load_settings
 from cli.cost_allocation import allocate
 from cli.cost_anomalies import anomalies
+from cli.cost_recommendations import recommendations
 from cli.cost_report import load_report, totals_as_json, totals_as_text
 from devstack.temporal import connect_or_explain
 from models.costs.totals import UnknownDimension, cost_totals
@@ -149,3 +150,4 @@ def sources() -> None:
 
 costs.command("allocate")(allocate)
 costs.command("anomalies")(anomalies)
+costs.command("recommendations")(recommendations)

@@ -22,6 +22,7 @@ from cli.demo_close import close_demo_month
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_dashboard import subscribe_demo_summaries
 from cli.demo_governance import govern_demo_month
+from cli.demo_optimisation import demo_recommendations
 from cli.demo_outliers import raise_demo_outlier
 from cli.demo_variances import open_demo_variance
 from models.db import unit_of_work
@@ -101,7 +102,7 @@ def demo_tokens(sessions: sessionmaker[Session], names: tuple[str, ...]) -> dict
 def load_demo_costs(sessions: sessionmaker[Session], api_url: str, today: date) -> str:
     """Raise and approve the demo PO, configure the demo sources and load their month; what
     was done, in one line."""
-    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix", "sam"))
+    tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix", "sam", "olga"))
     return asyncio.run(_load(api_url, tokens, today))
 
 
@@ -117,8 +118,9 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         varied = await open_demo_variance(api, month)
         anomalies = await demo_spend_anomaly(api, month)
         closed = await close_demo_month(api, month)
+        recommended = await demo_recommendations(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    lines = (costs, governed, outlier, subscribed, varied, anomalies, closed)
+    lines = (costs, governed, outlier, subscribed, varied, anomalies, closed, recommended)
     return "\n".join(lines)
 
 

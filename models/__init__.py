@@ -17,6 +17,7 @@ from models.costs.expense_subscriptions import ExpenseSubscription, ExpenseSumma
 from models.costs.governance_tasks import GovernanceTaskRow
 from models.costs.governed_documents import CostDocument
 from models.costs.lines import cost_lines
+from models.costs.recommendation_records import CostRecommendation
 from models.costs.records import (
     CostAccountMapping,
     CostDaily,
@@ -69,6 +70,7 @@ __all__ = [
     "CostInvoiceTotal",
     "CostLoad",
     "CostLoadFile",
+    "CostRecommendation",
     "CostReconciliation",
     "CostSlice",
     "CostSource",

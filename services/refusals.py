@@ -43,6 +43,8 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "explainer_may_not_review": RefusalKind.FORBIDDEN,
     "invalid_period": RefusalKind.INVALID,
     "explanation_required": RefusalKind.INVALID,
+    "reason_required": RefusalKind.INVALID,
+    "realised_saving_required": RefusalKind.INVALID,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {

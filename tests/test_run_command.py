@@ -6,6 +6,7 @@ stops it with Ctrl-C. A test that finds it stopped starts another from nothing."
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -162,6 +163,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
         ("aws-demo", "current"),
         ("azure-demo", "current"),
         ("focus-demo", "current"),  # one load per billing account of the FOCUS file
+        ("focus-optimise", "current"),
     ]
     assert "expense summaries: monthly to fiona, priya (fiona, priya subscribed now)" in text
     board = httpx.get(
@@ -171,6 +173,14 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert board["total"]["amount_minor"] > 0 and board["cost_centers"]
     assert "spend anomalies: a day of focus-demo" in text
     assert "2 runaway days found, 2 escalated (waiting on priya, tom)" in text
+    recommended = re.search(r"recommendations: .*/reports/qbr/VM\?quarter=(\d{4}-Q\d)", text)
+    assert recommended and "an idle VM done saving 400.00 EUR" in recommended.group(0)
+    review = httpx.get(
+        f"http://127.0.0.1:{run.api_port}/api/reports/qbr/VM",
+        params={"quarter": recommended.group(1)},
+        headers={"Authorization": f"Bearer {finance}"},
+    ).json()
+    assert review["realised_minor"] == {"EUR": 40_000}
 
     second = start_up(env, first.folder, "second")
     second.wait_for("poflow is up.")
@@ -183,6 +193,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "expense summaries: monthly to fiona, priya (none new subscribed now)" in second.text()
     assert "0 investigations started" in second.text()
     assert "in the ERP as ERP-JE-00001 and reversed as ERP-JE-00002" in second.text()
+    assert recommended.group(0) in second.text()  # nothing moved twice
     assert second.interrupt() == 0
     assert "stopping Postgres" not in second.text()
     assert httpx.get(f"http://127.0.0.1:{run.api_port}/readyz").status_code == 200
