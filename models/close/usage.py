@@ -12,7 +12,8 @@ from domain.costs.settlement import to_minor
 from domain.fiscal import fiscal_period
 
 # A line is invoiced when its invoice id has a total entered or imported (cost_invoice_totals),
-# or a PO invoice was booked under it; anything else (no invoice id, or an invoice not yet
+# or an invoice was booked under it on the PO the line draws on (another vendor's PO may carry
+# the same invoice number); anything else (no invoice id, or an invoice not yet
 # received) is accrued. Only current loads count; lines of no cost center or GL are left out,
 # as they are from the actuals.
 _UNINVOICED = text(
@@ -31,7 +32,7 @@ _UNINVOICED = text(
         EXISTS (SELECT 1 FROM cost_invoice_totals t
                 WHERE t.source_id = s.source_id AND t.invoice_id = l.invoice_id)
         OR EXISTS (SELECT 1 FROM ledger_entries e WHERE e.kind = 'actual'
-                   AND e.reference = l.invoice_id AND e.po_number IS NOT NULL)))
+                   AND e.reference = l.invoice_id AND e.po_number = l.po_number)))
     GROUP BY 1, 2, 3, 4
     ORDER BY 1, 2, 3, 4
     """
