@@ -18,6 +18,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from domain.audit_chain import AuditEvent
     from domain.close.accruals import JournalKind, accrued_expense, next_period_start
+    from domain.close.approval import decision_refusal
     from domain.close.messages import (
         CLOSE_TASK,
         CloseDecision,
@@ -133,21 +134,10 @@ class MonthEndCloseWorkflow:
 
     @decide.validator
     def _validate(self, decision: CloseDecision) -> None:
-        if self.view.status is not CloseStatus.AWAITING_APPROVAL or self._decision is not None:
-            raise ApplicationError(
-                f"the close of {self.view.period} is {self.view.status}, not awaiting approval",
-                type="not_waiting",
-            )
-        if decision.actor == self.view.started_by:
-            raise ApplicationError(
-                "segregation of duties: who started a close may not approve its journal",
-                type="segregation_of_duties",
-            )
-        if decision.actor not in self.view.waiting_on():
-            raise ApplicationError(
-                f"the close of {self.view.period} does not wait on {decision.actor}",
-                type="not_entitled",
-            )
+        refused = decision_refusal(self.view, decision, decided=self._decision is not None)
+        if refused is not None:
+            rule, message = refused
+            raise ApplicationError(message, type=rule)
 
     async def _step(self, status: CloseStatus, actor: str = "poflow", detail: str = "") -> None:
         self.view.status = status
