@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.guards import ErrorBoundary, RequestGuard
@@ -79,6 +78,7 @@ from api.web import (
     variance_pages,
 )
 from api.web import errors as web_errors
+from api.web.navigation import page_templates
 from models.db import build_engine, session_factory
 from settings import Settings
 from temporal_client.connection import connect
@@ -105,7 +105,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
             engine=engine,
             sessions=session_factory(engine),
             temporal=temporal,
-            templates=Jinja2Templates(directory=TEMPLATES_DIR),
+            templates=page_templates(),
         )
         try:
             yield

@@ -1,7 +1,7 @@
-"""Who reads cost data: finance, procurement, auditors and admins read every line; a cost-center
-owner reads only the lines allocated to a center they own or one below it; anyone else is
-refused with 403 ``cost_reader_required``. Loads (files, quality, reconciliation) are for the
-first group only."""
+"""Who reads cost data: finance, procurement, auditors, admins and the FinOps role read every
+line; a cost-center owner reads only the lines allocated to a center they own or one below it;
+anyone else is refused with 403 ``cost_reader_required``. Loads and sources (files, quality,
+reconciliation) are for finance, procurement, auditors and admins only."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from models.costs.explore_sql import CostScope, owned_subtree
 from models.people.records import User
 
 COST_READERS = (Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN)
+SPEND_READERS = (*COST_READERS, Role.FINOPS)
 READER_RULE = "cost_reader_required"
 
 
 def scope_of(session: Session, user: User) -> CostScope:
     """Everything for a cost reader, the owned subtrees for a cost-center owner; else 403."""
-    if user.role_names & set(COST_READERS):
+    if user.role_names & set(SPEND_READERS):
         return CostScope()
     owned = owned_subtree(session, user.id)
     if not owned:

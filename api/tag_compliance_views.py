@@ -11,15 +11,14 @@ from contextlib import contextmanager
 from fastapi import status
 from sqlalchemy.orm import Session
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.errors import Refused
 from api.schemas.tag_compliance import ComplianceOut
-from domain.catalog import Role
 from models.costs.noncompliant import NoncompliantResource, noncompliant_resources
 from models.costs.tag_compliance import ComplianceReport, Dimension, tag_compliance
 from models.costs.tag_judged import BadPeriod, NoTagPolicy
 
-COMPLIANCE_READERS = (*COST_READERS, Role.FINOPS)
+COMPLIANCE_READERS = SPEND_READERS
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from cli.demo_anomaly import demo_spend_anomaly
 from cli.demo_close import close_demo_month
 from cli.demo_cost_dates import demo_month, months_between, write_moved_copy
 from cli.demo_dashboard import subscribe_demo_summaries
+from cli.demo_finops import raise_demo_cloud_spend
 from cli.demo_governance import govern_demo_month
 from cli.demo_optimisation import demo_recommendations
 from cli.demo_outliers import raise_demo_outlier
@@ -114,13 +115,14 @@ async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:
         loaded = [await demo_source(api, source, month, po_number) for source in DEMO_SOURCES]
         governed = await govern_demo_month(api, month)
         outlier = await raise_demo_outlier(api, today, _po_when)
+        cloud = await raise_demo_cloud_spend(api, today, _po_when)
         subscribed = await subscribe_demo_summaries(api)
         varied = await open_demo_variance(api, month)
         anomalies = await demo_spend_anomaly(api, month)
         closed = await close_demo_month(api, month)
         recommended = await demo_recommendations(api, month)
     costs = f"demo costs: {month:%Y-%m} from {', '.join(loaded)}; {po_number} draws on AWS"
-    lines = (costs, governed, outlier, subscribed, varied, anomalies, closed, recommended)
+    lines = (costs, governed, outlier, cloud, subscribed, varied, anomalies, closed, recommended)
     return "\n".join(lines)
 
 

@@ -291,6 +291,17 @@ POLICY_DOCUMENT: dict[str, Any] = {
             "approvers": {"role": "procurement"},
             "deadline_hours": 72,
         },
+        {
+            "name": "finops review",
+            "when": [
+                {
+                    "service_types": ["cloud_infrastructure"],
+                    "monthly_run_rate_base_minor_at_least": 1_000_000,
+                }
+            ],
+            "approvers": {"role": "finops"},
+            "deadline_hours": 72,
+        },
     ],
     "emergency": {"approvers": {"users": ["tom"]}, "after_the_fact_days": 5},
 }

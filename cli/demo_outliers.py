@@ -6,16 +6,13 @@ Idempotent: each PO has its own key, so a second run finds them and adds nothing
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cli.demo_requisitions import Po, Waiter, owner_approved
 
 if TYPE_CHECKING:
     from cli.demo_costs import DemoApi
-
-Po = dict[str, Any]
-# Polls a PO through the API until the test holds: ``cli.demo_costs.po_when``.
-Waiter = Callable[["DemoApi", str, Callable[[Po], bool]], Awaitable[Po]]
 
 USUAL_DAY_RATES = ("1300.00", "1350.00", "1380.00", "1320.00", "1400.00", "1350.00")  # EUR
 OUTLIER_DAY_RATE = "9500.00"
@@ -40,15 +37,8 @@ def _reviewed(po: Po) -> bool:
 
 
 async def _approved(api: DemoApi, po_when: Waiter, body: Po, key: str) -> str:
-    """Raised by alex under ``key`` and approved by sam, the owner of IT-APPS."""
-    headers = {"Idempotency-Key": key}
-    raised = await api.json("alex", "POST", "/api/requisitions", json=body, headers=headers)
-    number: str = raised["po_number"]
-    po = await po_when(api, number, lambda p: p["status"] != "validating")
-    if po["status"] == "pending_approval" and po["current_tier"] == "cost-center owner":
-        decision = {"action": "approve", "comment": "Architecture review as planned"}
-        await api.json("sam", "POST", f"/api/purchase-orders/{number}/decisions", json=decision)
-    return number
+    """Raised by alex and approved by sam, the owner of IT-APPS."""
+    return await owner_approved(api, po_when, body, key, "sam", "Architecture review as planned")
 
 
 def _architect_days(day_rate: str, start: date) -> Po:

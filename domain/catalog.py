@@ -17,6 +17,11 @@ class Role(StrEnum):
     FINOPS = "finops"
 
 
+# The roles a policy tier names as approvers in practice: their holders decide POs through the
+# API and delegate their decisions (whether they may decide a given tier is the tier's rule).
+DECIDING_ROLES = (Role.APPROVER, Role.FINANCE, Role.PROCUREMENT, Role.FINOPS)
+
+
 class ServiceType(StrEnum):
     CLOUD_INFRASTRUCTURE = "cloud_infrastructure"
     SAAS_SUBSCRIPTION = "saas_subscription"

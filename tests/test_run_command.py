@@ -142,6 +142,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "Raise a requested item" in httpx.get(simulators).text
     assert "demo costs: " in text and "PO-1001 draws on AWS" in text
     assert "demo outlier: PO-1008 waits on outlier review: unit price 9,500.00 EUR" in text
+    assert "demo cloud spend: PO-1009 waits on finops review (olga)" in text
     assert "charged back to 3 business units" in text and "remediation tasks for priya" in text
     assert "demo close: " in text and "approved by felix, in the ERP as ERP-JE-00001" in text
     assert "reversed as ERP-JE-00002" in text
@@ -189,6 +190,7 @@ def test_run_command_brings_everything_up_and_a_second_run_reuses_it(first: Firs
     assert "demo data: nothing new" in second.text()
     assert "demo costs: " in second.text()  # the same PO, the months already loaded
     assert "demo outlier: PO-1008 waits on outlier review" in second.text()  # the same POs
+    assert "demo cloud spend: PO-1009 waits on finops review (olga)" in second.text()
     assert "allocated (v1), charged back to 3 business units (v1)" in second.text()
     assert "expense summaries: monthly to fiona, priya (none new subscribed now)" in second.text()
     assert "0 investigations started" in second.text()

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute
 from api.schemas.allocations import (
@@ -27,7 +27,7 @@ from services.costs.allocation import record_drivers, run_allocation
 from services.costs.allocation_report import AllocationReport, allocation_report
 
 router = APIRouter(prefix="/api/allocations", tags=["costs"], route_class=RefusalRoute)
-Reader = Annotated[User, Depends(require_role(*COST_READERS, Role.FINOPS))]
+Reader = Annotated[User, Depends(require_role(*SPEND_READERS))]
 Allocator = Annotated[User, Depends(require_role(Role.ADMIN, Role.FINANCE, Role.FINOPS))]
 Version = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 CostCenter = Annotated[str | None, Query(description="none: what stayed unallocated")]

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute
 from api.schemas.chargeback import (
@@ -33,7 +33,7 @@ from services.costs.chargeback import run_statement
 from services.costs.statement_exports import focus_csv, statement_csv
 
 router = APIRouter(prefix="/api/chargeback", tags=["costs"], route_class=RefusalRoute)
-Reader = Annotated[User, Depends(require_role(*COST_READERS, Role.FINOPS))]
+Reader = Annotated[User, Depends(require_role(*SPEND_READERS))]
 Runner = Annotated[User, Depends(require_role(Role.ADMIN, Role.FINANCE, Role.FINOPS))]
 
 

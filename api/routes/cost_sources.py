@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from api.cost_access import COST_READERS
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.schemas.cost_sources import (
     InvoiceTotalIn,
@@ -37,7 +38,6 @@ from services.costs.sources import SourceSettings, configure_source, existing_so
 from services.costs.uploads import upload_chunks
 
 router = APIRouter(prefix="/api/costs/sources", tags=["costs"])
-COST_READERS = (Role.FINANCE, Role.PROCUREMENT, Role.AUDITOR, Role.ADMIN)
 Reader = Annotated[User, Depends(require_role(*COST_READERS))]
 FinanceOrAdmin = Annotated[User, Depends(require_role(Role.FINANCE, Role.ADMIN))]
 UNPROCESSABLE = status.HTTP_422_UNPROCESSABLE_CONTENT

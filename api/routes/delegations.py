@@ -13,7 +13,7 @@ from api.deps import RuntimeDep, SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.params import RowId
 from api.schemas.delegations import DelegationIn, DelegationOut
-from domain.catalog import Role
+from domain.catalog import DECIDING_ROLES, Role
 from domain.money import Money
 from models.people.records import User
 from models.purchase_orders.delegations import (
@@ -26,9 +26,8 @@ from models.purchase_orders.delegations import (
 )
 
 router = APIRouter(prefix="/api/delegations", tags=["delegations"], route_class=RefusalRoute)
-DECIDERS = (Role.APPROVER, Role.FINANCE, Role.PROCUREMENT)
-Delegator = Annotated[User, Depends(require_role(*DECIDERS))]
-Manager = Annotated[User, Depends(require_role(*DECIDERS, Role.ADMIN))]
+Delegator = Annotated[User, Depends(require_role(*DECIDING_ROLES))]
+Manager = Annotated[User, Depends(require_role(*DECIDING_ROLES, Role.ADMIN))]
 
 
 @router.get("")

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import RuntimeDep, SessionDep, require_role
 from api.forecast_input import PLANNERS, REMOVERS, plan_adjustment, remove_adjustment
 from api.problems import Problem
@@ -37,7 +37,7 @@ router = APIRouter(prefix="/api/forecasts", tags=["reports"], responses=_NOT_FOU
 Reader = Annotated[User, Depends(require_role(*REPORT_READERS, Role.FINOPS))]
 Planner = Annotated[User, Depends(require_role(*PLANNERS))]
 Remover = Annotated[User, Depends(require_role(*REMOVERS))]
-CostReader = Annotated[User, Depends(require_role(*COST_READERS, Role.FINOPS))]
+CostReader = Annotated[User, Depends(require_role(*SPEND_READERS))]
 
 
 @router.get("/adjustments")

@@ -29,7 +29,7 @@ from api.schemas.purchase_orders import (
     PoDetail,
     PoSummary,
 )
-from domain.catalog import PoStatus, Role
+from domain.catalog import DECIDING_ROLES, PoStatus, Role
 from domain.decision_outcome import outcome_of
 from domain.purchase_order import CancelRequest, PoView
 from domain.renewal import RenewalDecision, RenewalView
@@ -46,7 +46,7 @@ from services.refusals import RuleRefused
 from services.updates import not_running, run_update
 
 router = APIRouter(prefix="/api", tags=["purchase orders"], route_class=RefusalRoute)
-Decider = Annotated[User, Depends(require_role(Role.APPROVER, Role.FINANCE, Role.PROCUREMENT))]
+Decider = Annotated[User, Depends(require_role(*DECIDING_ROLES))]
 OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]
 Requester = Annotated[User, Depends(require_role(Role.REQUESTER))]
 Admin = Annotated[User, Depends(require_role(Role.ADMIN))]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from adapters.csv_table import read_csv_table
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import SessionDep, require_role
 from api.errors import RefusalRoute, Refused
 from api.month_params import FromMonth, ToMonth, month_range
@@ -20,7 +20,7 @@ from models.costs.shadow_it import ShadowSpend, shadow_it
 from models.people.records import User
 
 router = APIRouter(prefix="/api/costs", tags=["costs"], route_class=RefusalRoute)
-Reader = Annotated[User, Depends(require_role(*COST_READERS))]
+Reader = Annotated[User, Depends(require_role(*SPEND_READERS))]
 Importer = Annotated[User, Depends(require_role(Role.ADMIN, Role.FINANCE))]
 
 

@@ -12,17 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import SessionDep
 from api.web.render import render
 from api.web.session import page_role
-from domain.catalog import Role
 from models.costs.allocation_runs import allocated_entries, allocated_lines, newest_runs
 from models.people.records import User
 from services.costs.allocation_report import AllocationReport, allocation_report
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[User, Depends(page_role(*COST_READERS, Role.FINOPS))]
+Reader = Annotated[User, Depends(page_role(*SPEND_READERS))]
 Version = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 PAGE_LINES = 100
 

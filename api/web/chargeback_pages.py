@@ -13,11 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import SessionDep
 from api.web.render import render
 from api.web.session import page_role
-from domain.catalog import Role
 from models.costs.allocation_runs import allocated_lines
 from models.costs.rates import internal_rates
 from models.costs.statements import (
@@ -31,7 +30,7 @@ from models.people.records import User
 from services.costs.allocation import allocation_period
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[User, Depends(page_role(*COST_READERS, Role.FINOPS))]
+Reader = Annotated[User, Depends(page_role(*SPEND_READERS))]
 LINES_SHOWN = 200
 
 

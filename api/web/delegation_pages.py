@@ -16,7 +16,7 @@ from api.deps import RuntimeDep, SessionDep, get_runtime
 from api.params import RowId
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, PageUser, page_role
-from domain.catalog import Role
+from domain.catalog import DECIDING_ROLES, Role
 from domain.money import Money
 from models.people.admin import active_users, cost_centers, delegation_state
 from models.people.records import User
@@ -29,8 +29,7 @@ from models.purchase_orders.delegations import (
 )
 
 router = APIRouter(include_in_schema=False)
-DELEGATORS = (Role.APPROVER, Role.FINANCE, Role.PROCUREMENT)
-Delegator = Annotated[User, Depends(page_role(*DELEGATORS))]
+Delegator = Annotated[User, Depends(page_role(*DECIDING_ROLES))]
 AMOUNT = re.compile(r"^\d{1,15}(\.\d+)?$")
 
 
@@ -101,7 +100,7 @@ def revoke(
         )
     revoke_delegation(session, entry, user, datetime.now(UTC))
     flash(request, f"Revoked the delegation from {entry.delegator} to {entry.delegate}")
-    back = "/delegations" if user.role_names & set(DELEGATORS) else "/admin"
+    back = "/delegations" if user.role_names & set(DECIDING_ROLES) else "/admin"
     return RedirectResponse(back, status_code=303)
 
 

@@ -11,17 +11,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import SessionDep
 from api.web.render import render
 from api.web.session import page_role
-from domain.catalog import Role
 from domain.costs.governance import DOCUMENT_AUTHORS, DocumentKind
 from models.costs.document_store import document_versions
 from models.people.records import User
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[User, Depends(page_role(*COST_READERS, Role.FINOPS))]
+Reader = Annotated[User, Depends(page_role(*SPEND_READERS))]
 
 
 @router.get("/costs/documents", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from api.cost_access import COST_READERS
+from api.cost_access import SPEND_READERS
 from api.deps import RuntimeDep, SessionDep
 from api.errors import Refused
 from api.forecast_input import PLANNERS, REMOVERS, plan_adjustment, remove_adjustment
@@ -19,7 +19,6 @@ from api.report_params import report_of
 from api.schemas.forecasts import AdjustmentIn
 from api.web.render import flash, render
 from api.web.session import CsrfChecked, page_role
-from domain.catalog import Role
 from domain.money import Money
 from models.forecasts.records import AdjustmentKind
 from models.forecasts.series import BAND_PERCENT
@@ -29,7 +28,7 @@ from models.people.records import User
 router = APIRouter(prefix="/reports/forecast", include_in_schema=False)
 Planner = Annotated[User, Depends(page_role(*PLANNERS))]
 Remover = Annotated[User, Depends(page_role(*REMOVERS))]
-CostReader = Annotated[User, Depends(page_role(*COST_READERS, Role.FINOPS))]
+CostReader = Annotated[User, Depends(page_role(*SPEND_READERS))]
 Text = Annotated[str, Form()]
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from api.cost_access import COST_READERS
+from api.cost_access import COST_READERS, SPEND_READERS
 from api.deps import RuntimeDep, SessionDep
 from api.month_params import MONTH_PATTERN, month_range
 from api.report_params import REPORT_READERS
@@ -27,6 +27,7 @@ from models.people.records import User
 router = APIRouter(include_in_schema=False)
 ReportReader = Annotated[User, Depends(page_role(*REPORT_READERS))]
 CostReader = Annotated[User, Depends(page_role(*COST_READERS))]
+SpendReader = Annotated[User, Depends(page_role(*SPEND_READERS))]
 FromMonth = Annotated[str | None, Query(alias="from", pattern=MONTH_PATTERN)]
 ToMonth = Annotated[str | None, Query(alias="to", pattern=MONTH_PATTERN)]
 
@@ -70,7 +71,7 @@ def assets_page(
 @router.get("/costs/shadow-it", response_class=HTMLResponse)
 def shadow_it_page(
     request: Request,
-    user: CostReader,
+    user: SpendReader,
     session: SessionDep,
     first: FromMonth = None,
     last: ToMonth = None,
@@ -88,7 +89,7 @@ def shadow_it_page(
 
 @router.get("/costs/shadow-it.csv", response_class=Response)
 def shadow_it_download(
-    _: CostReader, session: SessionDep, first: FromMonth = None, last: ToMonth = None
+    _: SpendReader, session: SessionDep, first: FromMonth = None, last: ToMonth = None
 ) -> Response:
     first, last = _months(first, last)
     start, end = month_range(first, last)

@@ -1,6 +1,6 @@
 """A FinOps review gate in the policy in force, end to end: a cloud requisition from the named
 provider at the monthly run-rate waits, once its owner approved it, on the FinOps role's
-holders; a smaller one is issued after the owner alone."""
+holders, who approve it through the API; a smaller one is issued after the owner alone."""
 
 from __future__ import annotations
 
@@ -50,3 +50,10 @@ async def test_new_cloud_spend_over_the_run_rate_waits_on_finops(
     gated = await stack.po_when(large, lambda po: po["current_tier"] == "finops")
     assert gated["current_approvers"] == ["olga"]
     await stack.po_when(small, lambda po: po["status"] == "issued")
+
+    reviewed = await stack.post(
+        "olga", f"/api/purchase-orders/{large}/decisions", {"action": "approve"}
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    assert reviewed.json()["outcome"] == "po_approved"
+    await stack.po_when(large, lambda po: po["status"] == "issued")

@@ -19,7 +19,7 @@ from tests.api import e2e
 stack = e2e.stack
 pytestmark = pytest.mark.slow
 WALKTHROUGH = Path(__file__).parents[2] / "docs" / "walkthrough.md"
-DOC_NUMBER = "PO-1009"
+DOC_NUMBER = "PO-1010"
 _CURL = re.compile(
     r"curl -X POST localhost:8000(?P<path>\S+) -H \"Authorization: Bearer \$(?P<who>\w+)\""
     r".*?-d '(?P<body>.*?)'\n# → (?P<status>\d{3}) (?P<answer>[^\n]*)",
@@ -56,7 +56,7 @@ async def test_the_demo_walkthrough_is_within_budget_and_answers_as_it_says(
     stack: e2e.Stack,
 ) -> None:
     requisition, *decisions = walkthrough()
-    assert requisition.path == "/api/requisitions" and len(decisions) == 7
+    assert requisition.path == "/api/requisitions" and len(decisions) == 8
     before = await _reserved(stack, requisition.body)
     submitted = await stack.post(requisition.user, requisition.path, requisition.body)
     assert submitted.status_code == requisition.status, submitted.text

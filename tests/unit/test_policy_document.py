@@ -51,7 +51,7 @@ def test_the_demo_policy_document_is_valid() -> None:
 
 def test_the_demo_policy_parses_to_its_tiers() -> None:
     policy = parse_policy("it-purchasing", 3, POLICY_DOCUMENT)
-    owner, leadership, risk, finance, outlier = policy.tiers
+    owner, leadership, risk, finance, outlier, finops = policy.tiers
     assert owner == TierSpec(
         "cost-center owner",
         (
@@ -88,6 +88,13 @@ def test_the_demo_policy_parses_to_its_tiers() -> None:
         Condition(service_types=(ServiceType.PROFESSIONAL_SERVICES,), anomaly_score_at_least=4),
     )
     assert outlier.branches[0].approvers == ApproverSpec(role=Role.PROCUREMENT)
+    assert finops.when == (
+        Condition(
+            service_types=(ServiceType.CLOUD_INFRASTRUCTURE,),
+            monthly_run_rate_base_minor_at_least=1_000_000,
+        ),
+    )
+    assert finops.branches[0].approvers == ApproverSpec(role=Role.FINOPS)
 
 
 def test_the_demo_policy_fills_the_defaults() -> None:

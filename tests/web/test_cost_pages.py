@@ -131,3 +131,15 @@ def test_a_requester_is_refused_and_sees_no_costs_link(explorer: Explorer) -> No
     assert explorer.client.get("/costs").status_code == 403
     assert explorer.client.get("/costs/loads").status_code == 403
     assert 'href="/costs"' not in explorer.client.get("/preferences").text
+
+
+def test_finops_has_the_costs_link_and_the_explorer_but_no_loads(
+    explorer: Explorer, aws_source: str
+) -> None:
+    sign_in(explorer, explorer.person("finops", Role.FINOPS))
+    page = _page(explorer, f"/costs?source={aws_source}&group_by=service&then_by=")
+    assert '<a href="/costs">Costs</a>' in page and _links(page, "Resources")
+    assert 'href="/delegations"' in page  # a FinOps review tier's approver delegates too
+    assert 'href="/reports/budget"' not in page  # budget reports are finance's
+    assert explorer.client.get("/costs/loads").status_code == 403
+    assert explorer.client.get("/costs/shadow-it").status_code == 200

@@ -1,6 +1,7 @@
-"""Who sees which costs: finance everything; a cost-center owner only the lines booked to a
-center they own or one below it, in sums and in lines alike; a requester nothing (403), and
-no cost-center owner sees the loads. Bad filters are refused with 422 naming the rule."""
+"""Who sees which costs: finance and FinOps everything; a cost-center owner only the lines
+booked to a center they own or one below it, in sums and in lines alike; a requester nothing
+(403), and neither FinOps nor a cost-center owner sees the loads. Bad filters are refused
+with 422 naming the rule."""
 
 from __future__ import annotations
 
@@ -63,6 +64,19 @@ def test_readers_without_a_cost_role_or_center_are_refused(explorer: Explorer) -
     owner_auth = {"Authorization": f"Bearer {explorer.tokens[owner]}"}
     assert explorer.client.get("/api/costs/summary", headers=owner_auth).status_code == 200
     assert explorer.client.get("/api/costs/loads", headers=owner_auth).status_code == 403
+
+
+def test_finops_reads_every_line_and_the_shadow_it_but_not_the_loads(
+    explorer: Explorer, azure_source: str
+) -> None:
+    finops = explorer.person("finops", Role.FINOPS)
+    finance = explorer.person("finance", Role.FINANCE)
+    everything = _subscriptions(explorer, finance, azure_source)
+    assert len(everything) > 3 and _subscriptions(explorer, finops, azure_source) == everything
+    auth = {"Authorization": f"Bearer {explorer.tokens[finops]}"}
+    shadow = explorer.client.get("/api/costs/shadow-it", params={"from": "2024-09"}, headers=auth)
+    assert shadow.status_code == 200, shadow.text
+    assert explorer.client.get("/api/costs/loads", headers=auth).status_code == 403
 
 
 @pytest.mark.parametrize(
