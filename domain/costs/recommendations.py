@@ -8,6 +8,7 @@ recommendation may move to and what each move needs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -114,3 +115,8 @@ def check_move(current: RecommendationStatus, change: StatusChange) -> None:
             )
         if change.realised_saving_minor < 0:
             raise MoveRefused("invalid_amount", "a realised saving is not negative")
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
