@@ -32,6 +32,7 @@ from activities.costs.fetch import CostFileFetching
 from activities.costs.freshness import CostFreshness
 from activities.costs.ingest import CostLoadActivities
 from activities.costs.notify import CostOwnerNotices
+from activities.costs.recommendations import RecommendationActivities
 from activities.costs.reconcile import CostReconcileActivities
 from activities.costs.remediation import RemediationActivities
 from activities.depreciation import DepreciationActivities
@@ -69,6 +70,7 @@ from settings.outside_systems import ErpSettings
 from workflows import search_attributes
 from workflows.close_schedule import ensure_close_schedule
 from workflows.costs.anomaly_schedule import ensure_anomaly_schedule
+from workflows.costs.recommendation_schedule import ensure_review_schedule
 from workflows.costs.schedules import ensure_cost_schedules
 from workflows.depreciation_schedule import ensure_depreciation_schedule
 from workflows.digest_schedule import ensure_digest_schedule
@@ -158,7 +160,7 @@ def build_cost_activities(
     sessions: sessionmaker[Session], settings: Settings, notifications: NotificationRouter
 ) -> list[Callable[..., Any]]:
     """The cost loads' activities: the stores' files, their ingest, swap and abandon,
-    reconciliation and actuals, and the owners' messages."""
+    reconciliation and actuals, and the owners' messages; the month's recommendations."""
     stores = settings.cost_files
     fetching = CostFileFetching(sessions, stores)
     notices = CostOwnerNotices(sessions, notifications)
@@ -179,6 +181,7 @@ def build_cost_activities(
         fetching.discard_fetched_cost_files,
         notices.notify_cost_owners,
         CostFreshness(sessions, notices).check_cost_freshness,
+        RecommendationActivities(sessions).find_recommendations,
         *_governance_activities(sessions),
     ]
 
@@ -339,6 +342,7 @@ async def run(settings: Settings, database_url: str, client: Client) -> None:
     await ensure_detection_schedule(client, settings.temporal_task_queue)
     await ensure_anomaly_schedule(client, settings.temporal_task_queue)
     await ensure_close_schedule(client, settings.temporal_task_queue)
+    await ensure_review_schedule(client, settings.temporal_task_queue)
     erp = settings.erp
     if erp is not None and erp.poll_minutes and erp.protocol == "rest":
         await ensure_erp_poll_schedule(client, settings.temporal_task_queue, erp.poll_minutes)

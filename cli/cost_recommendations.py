@@ -12,9 +12,10 @@ import typer
 
 from cli.config import database_engine, load_settings
 from domain.money import Money
+from models.costs.recommendation_detection import detect
 from models.costs.recommendation_records import CostRecommendation
 from models.db import session_factory, unit_of_work
-from services.costs.recommendations import RecommendationFilter, detect, visible_recommendations
+from services.costs.recommendations import RecommendationFilter, visible_recommendations
 
 
 def recommendations(

@@ -27,6 +27,7 @@ class WorkflowType:
     SPEND_ANOMALY: Final = "SpendAnomaly"
     SPEND_ANOMALY_DETECTION: Final = "SpendAnomalyDetection"
     MONTH_END_CLOSE: Final = "MonthEndClose"
+    RECOMMENDATION_REVIEW: Final = "RecommendationReview"
 
 
 class RemediationSignal:
@@ -125,6 +126,7 @@ class Activity:
     DETECT_SPEND_ANOMALIES: Final = "detect_spend_anomalies"
     ANOMALY_PARTIES: Final = "anomaly_parties"
     PROJECT_SPEND_ANOMALY: Final = "project_spend_anomaly"
+    FIND_RECOMMENDATIONS: Final = "find_recommendations"
     OPEN_CLOSE: Final = "open_close"
     RECORD_CLOSE_STEP: Final = "record_close_step"
     DRAFT_ACCRUALS: Final = "draft_accruals"

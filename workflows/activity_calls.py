@@ -54,6 +54,12 @@ DATABASE = CallOptions(
 )
 # Outside systems: slower, retried with a longer back-off.
 OUTSIDE = CallOptions(timedelta(seconds=60), RetryPolicy(maximum_interval=timedelta(minutes=5)))
+# A detection over a day's or month's cost data (spend anomalies, recommendations): minutes, not
+# seconds, on a large estate, so a regular activity; retried until it succeeds (each stores a
+# finding once).
+DETECTION = CallOptions(
+    timedelta(minutes=10), RetryPolicy(maximum_interval=timedelta(minutes=5)), holds=False
+)
 # Notifications: a few tries; a message that cannot be sent never blocks a PO.
 MESSAGE = CallOptions(
     timedelta(seconds=30),

@@ -9,6 +9,7 @@ from workflows.close import MonthEndCloseWorkflow
 from workflows.costs.anomaly_detection import SpendAnomalyDetectionWorkflow
 from workflows.costs.document_review import DocumentReviewWorkflow
 from workflows.costs.load import CostLoadWorkflow
+from workflows.costs.recommendation_review import RecommendationReviewWorkflow
 from workflows.costs.refresh import CostFreshnessWorkflow, CostRefreshWorkflow
 from workflows.costs.remediation import TagRemediationWorkflow
 from workflows.costs.spend_anomaly import SpendAnomalyWorkflow
@@ -40,6 +41,7 @@ WORKFLOWS: list[type] = [
     SpendAnomalyWorkflow,
     SpendAnomalyDetectionWorkflow,
     MonthEndCloseWorkflow,
+    RecommendationReviewWorkflow,
 ]
 
 # Workflows run outside Temporal's sandbox. The sandbox re-imports a workflow's module for every

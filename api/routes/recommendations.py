@@ -28,13 +28,13 @@ from domain.costs.recommendations import (
     RecommendationStatus,
     StatusChange,
 )
+from models.costs.recommendation_detection import detect
 from models.costs.recommendation_records import CostRecommendation
 from models.people.records import User
 from services.costs.qbr import QUARTER_PATTERN, ServiceMissing, quarterly_review
 from services.costs.recommendations import (
     RecommendationFilter,
     RecommendationMissing,
-    detect,
     move_status,
     visible_recommendation,
     visible_recommendations,

@@ -3,11 +3,13 @@ saved (an unused commitment discount, an idle resource) or governed (a resource 
 each with an owner, an estimated saving and a status tracked to done.
 
 Pure rules: which resource is idle, what a finding is estimated to save, which status a
-recommendation may move to and what each move needs."""
+recommendation may move to and what each move needs; and what the monthly
+``RecommendationReview`` workflow is asked and answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -114,3 +116,25 @@ def check_move(current: RecommendationStatus, change: StatusChange) -> None:
             )
         if change.realised_saving_minor < 0:
             raise MoveRefused("invalid_amount", "a realised saving is not negative")
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """Find the recommendations of ``period`` (``YYYY-MM``); empty: the month before the run
+    started (the month just closed)."""
+
+    period: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """The month judged, how many recommendations it found and how many of those are new."""
+
+    period: str
+    found: int
+    new: int

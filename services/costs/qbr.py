@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.costs.governance import DocumentKind
+from domain.costs.recommendations import next_month
 from domain.fiscal import fiscal_period
 from models.budgets.org import CostCenter, ItService
 from models.budgets.variance_figures import period_figures
 from models.costs.document_store import document_in_force
 from models.costs.unit_costs import unit_costs
-from services.costs.recommendations import next_month, realised_on_services
+from services.costs.recommendations import realised_on_services
 from services.refusals import RuleRefused
 
 QUARTER_PATTERN = r"^(19|20|21)\d\d-Q[1-4]$"

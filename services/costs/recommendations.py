@@ -1,5 +1,6 @@
-"""Optimisation recommendations from the pages, the JSON API and the CLI: detection over a month's
-cost lines, the recommendations a person may see (FinOps, finance, admins and auditors all of
+"""Optimisation recommendations from the pages, the JSON API and the CLI (detection over a month's
+cost lines is ``models.costs.recommendation_detection``, which the monthly workflow's activity
+runs too): the recommendations a person may see (FinOps, finance, admins and auditors all of
 them; anyone else those they own), and a status moved by its owner or FinOps, in the audit
 trail (docs/optimisation.md)."""
 
@@ -16,24 +17,15 @@ from domain.audit_chain import AuditEvent
 from domain.catalog import Role
 from domain.costs.recommendations import (
     MoveRefused,
-    RecommendationKind,
     RecommendationStatus,
-    ResourceUsage,
     StatusChange,
     check_move,
-    estimated_saving,
-    is_idle,
     measured_saving,
+    next_month,
 )
 from models.audit.trail import append_audit_entry
 from models.costs.recommendation_records import CostRecommendation
-from models.costs.recommendations import (
-    Found,
-    ResourceMonth,
-    latest_cost_after,
-    record_found,
-    resource_months,
-)
+from models.costs.recommendations import latest_cost_after
 from models.people.records import User
 from services.decisions import refuse_unstorable_text
 from services.refusals import RuleRefused
@@ -44,43 +36,6 @@ DETECTS = frozenset({Role.FINOPS, Role.FINANCE, Role.ADMIN})
 
 class RecommendationMissing(LookupError):
     """No recommendation of that id the person may see."""
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def judged(resource: ResourceMonth) -> list[Found]:
-    """What a resource's month recommends: its unused commitment, its idleness, its lack of an
-    owner (routed to FinOps)."""
-    found: list[Found] = []
-    if resource.unused_commitment:
-        kinds = [RecommendationKind.UNUSED_COMMITMENT]
-    else:
-        usage = ResourceUsage(resource.consumed, resource.priced, resource.cost_minor)
-        kinds = [RecommendationKind.IDLE_RESOURCE] if is_idle(usage) else []
-        kinds += [] if resource.owned else [RecommendationKind.NO_OWNER]
-    for kind in kinds:
-        owner = None if kind == RecommendationKind.NO_OWNER else resource.owner
-        found.append(Found(kind, resource, estimated_saving(kind, resource.cost_minor), owner))
-    return found
-
-
-@dataclass(frozen=True)
-class Detected:
-    """A detection's outcome: the month, what it found, how many of those are new."""
-
-    period: date
-    found: int
-    new: int
-
-
-def detect(session: Session, period: date, at: datetime) -> Detected:
-    """Judge every resource of the month starting ``period`` and store each recommendation not
-    stored yet (idempotent per kind, resource and month; statuses moved are kept)."""
-    found = [f for r in resource_months(session, period, next_month(period)) for f in judged(r)]
-    new = sum(record_found(session, f, period, at) for f in found)
-    return Detected(period, len(found), new)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from cli.demo_costs import SAMPLES
 from cli.demo_governance import COMPUTE
 from cli.demo_optimisation import IDLE, UNUSED, demo_export
+from models.costs.recommendation_detection import detect
 from models.costs.recommendation_records import CostRecommendation
-from services.costs.recommendations import detect
 from tests.builders.focus_lines import focus_lines
 from tests.models.costs.priced import load_lines
 

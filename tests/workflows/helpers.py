@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    ScheduleActionStartWorkflow,
+    ScheduleDescription,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
 from domain.catalog import Decision, PoStatus
 from domain.entitlement import DecisionRequest
@@ -196,3 +204,25 @@ async def keep_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
     history = await handle.fetch_history()
     HISTORIES.mkdir(exist_ok=True)
     (HISTORIES / f"{name}.json").write_text(json.dumps(history.to_json_dict(), indent=1))
+
+
+async def ensured_schedule(
+    client: Client, schedule_id: str, ensure: Callable[[Client, str], Awaitable[object]]
+) -> tuple[ScheduleDescription, ScheduleActionStartWorkflow]:
+    """The schedule ``ensure`` creates on a server without it, and the workflow it starts; a
+    second ``ensure`` (for another task queue) must leave it as it is. Deleted before (a
+    worker another test ran on this server made it) and after."""
+    handle = client.get_schedule_handle(schedule_id)
+    with contextlib.suppress(RPCError):
+        await handle.delete()
+    await ensure(client, "schedule-test")
+    try:
+        await ensure(client, "schedule-test-again")
+        described = await handle.describe()
+    finally:
+        with contextlib.suppress(RPCError):
+            await handle.delete()
+    action = described.schedule.action
+    assert isinstance(action, ScheduleActionStartWorkflow)
+    assert action.task_queue == "schedule-test"  # the second ensure left it alone
+    return described, action

@@ -8,7 +8,7 @@ import contextlib
 import uuid
 
 from sqlalchemy.orm import Session, sessionmaker
-from temporalio.client import ScheduleActionStartWorkflow, ScheduleRange
+from temporalio.client import ScheduleRange
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -16,6 +16,7 @@ from domain.close.messages import CloseStart, CloseStatus, CloseView
 from domain.depreciation_messages import month_before
 from domain.temporal_names import PoQuery, WorkflowType, close_workflow_id
 from settings import Settings
+from tests.workflows.helpers import ensured_schedule
 from worker import build_worker
 from workflows.close_schedule import SCHEDULE_ID, ensure_close_schedule
 
@@ -23,18 +24,9 @@ from workflows.close_schedule import SCHEDULE_ID, ensure_close_schedule
 async def test_the_schedule_starts_on_the_first_of_each_month_and_is_created_once(
     temporal_env: WorkflowEnvironment,
 ) -> None:
-    client = temporal_env.client
-    with contextlib.suppress(RPCError):  # made by a worker another test ran on this server
-        await client.get_schedule_handle(SCHEDULE_ID).delete()
-    await ensure_close_schedule(client, "close-schedule-test")
-    try:
-        await ensure_close_schedule(client, "close-schedule-test")
-        described = await client.get_schedule_handle(SCHEDULE_ID).describe()
-    finally:
-        with contextlib.suppress(RPCError):
-            await client.get_schedule_handle(SCHEDULE_ID).delete()
-    action = described.schedule.action
-    assert isinstance(action, ScheduleActionStartWorkflow)
+    described, action = await ensured_schedule(
+        temporal_env.client, SCHEDULE_ID, ensure_close_schedule
+    )
     assert action.workflow == WorkflowType.MONTH_END_CLOSE
     [monthly] = described.schedule.spec.calendars
     assert (monthly.day_of_month, monthly.hour) == ((ScheduleRange(1),), (ScheduleRange(3),))

@@ -4,7 +4,6 @@ schedule that starts it on the 1st of each month is created once."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,8 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from temporalio.client import ScheduleActionStartWorkflow, ScheduleOverlapPolicy, ScheduleRange
-from temporalio.service import RPCError
+from temporalio.client import ScheduleOverlapPolicy, ScheduleRange
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -28,7 +26,7 @@ from models.db import unit_of_work
 from models.people.accounts import find_user
 from tests.builders.uploads import register_of
 from tests.models.budget_org import budget_org
-from tests.workflows.helpers import keep_history
+from tests.workflows.helpers import ensured_schedule, keep_history
 from workflows.depreciation import DepreciationRunWorkflow
 from workflows.depreciation_schedule import SCHEDULE_ID, ensure_depreciation_schedule
 from workflows.registry import WORKFLOW_RUNNER
@@ -118,18 +116,9 @@ async def test_by_default_the_run_books_the_month_just_closed(
 async def test_the_schedule_runs_on_the_first_of_each_month_and_is_created_once(
     temporal_env: WorkflowEnvironment,
 ) -> None:
-    client = temporal_env.client
-    with contextlib.suppress(RPCError):  # made by a worker another test ran on this server
-        await client.get_schedule_handle(SCHEDULE_ID).delete()
-    await ensure_depreciation_schedule(client, "depreciation-schedule-test")
-    try:
-        await ensure_depreciation_schedule(client, "depreciation-schedule-test")
-        described = await client.get_schedule_handle(SCHEDULE_ID).describe()
-    finally:
-        with contextlib.suppress(RPCError):
-            await client.get_schedule_handle(SCHEDULE_ID).delete()
-    action = described.schedule.action
-    assert isinstance(action, ScheduleActionStartWorkflow)
+    described, action = await ensured_schedule(
+        temporal_env.client, SCHEDULE_ID, ensure_depreciation_schedule
+    )
     assert action.workflow == WorkflowType.DEPRECIATION_RUN
     [monthly] = described.schedule.spec.calendars
     assert (monthly.day_of_month, monthly.hour) == ((ScheduleRange(1),), (ScheduleRange(2),))

@@ -4,7 +4,6 @@ for a line investigated before; the worker's schedule runs it on the 2nd of ever
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -12,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from temporalio.client import ScheduleActionStartWorkflow, ScheduleOverlapPolicy, ScheduleRange
-from temporalio.service import RPCError
+from temporalio.client import ScheduleOverlapPolicy, ScheduleRange
 from temporalio.testing import WorkflowEnvironment
 
 from domain.depreciation_messages import month_before
@@ -28,7 +26,7 @@ from models.budgets.ledger_corrections import post_actual
 from models.db import unit_of_work
 from settings import Settings
 from tests.models.budget_org import MONTHLY, budget_org
-from tests.workflows.helpers import keep_history
+from tests.workflows.helpers import ensured_schedule, keep_history
 from worker import build_worker
 from workflows.variance_schedule import SCHEDULE_ID, ensure_detection_schedule
 
@@ -88,18 +86,9 @@ async def test_the_month_just_closed_gets_one_investigation_per_breaching_line(
 async def test_the_schedule_runs_on_the_second_of_each_month_and_is_created_once(
     temporal_env: WorkflowEnvironment,
 ) -> None:
-    client = temporal_env.client
-    with contextlib.suppress(RPCError):  # made by a worker another test ran on this server
-        await client.get_schedule_handle(SCHEDULE_ID).delete()
-    await ensure_detection_schedule(client, "variance-schedule-test")
-    try:
-        await ensure_detection_schedule(client, "variance-schedule-test")
-        described = await client.get_schedule_handle(SCHEDULE_ID).describe()
-    finally:
-        with contextlib.suppress(RPCError):
-            await client.get_schedule_handle(SCHEDULE_ID).delete()
-    action = described.schedule.action
-    assert isinstance(action, ScheduleActionStartWorkflow)
+    described, action = await ensured_schedule(
+        temporal_env.client, SCHEDULE_ID, ensure_detection_schedule
+    )
     assert action.workflow == WorkflowType.VARIANCE_DETECTION
     [monthly] = described.schedule.spec.calendars
     assert (monthly.day_of_month, monthly.hour) == ((ScheduleRange(2),), (ScheduleRange(6),))

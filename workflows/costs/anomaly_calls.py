@@ -3,10 +3,7 @@ retried until they succeed (detection stores each finding once; projections are 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from domain.costs.spend_anomalies import (
@@ -17,12 +14,7 @@ with workflow.unsafe.imports_passed_through():
         DetectionRequest,
     )
     from domain.temporal_names import Activity
-    from workflows.activity_calls import DATABASE, CallOptions, call
-
-# Detection reads every series of the days judged: minutes, not seconds, on a large estate.
-DETECTION = CallOptions(
-    timedelta(minutes=10), RetryPolicy(maximum_interval=timedelta(minutes=5)), holds=False
-)
+    from workflows.activity_calls import DATABASE, DETECTION, call
 
 
 async def detect(request: DetectionRequest) -> Detection:

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from domain.costs.recommendations import RecommendationKind, ResourceUsage, is_idle
+from models.costs.recommendation_detection import detect
 from models.costs.recommendation_records import CostRecommendation
-from services.costs.recommendations import detect
 from tests.builders.focus_lines import FOCUS_SAMPLE as SAMPLE
 from tests.builders.focus_lines import SPEC_UNUSED as SPEC
 from tests.builders.focus_lines import focus_lines

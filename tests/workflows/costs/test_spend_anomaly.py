@@ -7,7 +7,6 @@ after three days, then to FinOps, who answer it."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -19,14 +18,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import (
-    ScheduleActionStartWorkflow,
     ScheduleOverlapPolicy,
     ScheduleRange,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.costs.spend_anomalies import (
@@ -48,7 +45,7 @@ from models.db import build_engine, session_factory
 from settings import Settings
 from tests.builders.spend_anomalies import SpikedSample, load_spiked_sample
 from tests.conftest import app_role_url, fresh_database
-from tests.workflows.helpers import arrives, keep_history
+from tests.workflows.helpers import arrives, ensured_schedule, keep_history
 from worker import build_worker
 from workflows.costs.anomaly_schedule import SCHEDULE_ID, ensure_anomaly_schedule
 
@@ -274,18 +271,9 @@ async def test_no_answer_escalates_to_the_manager_then_finops_who_answer_it(
 async def test_the_schedule_runs_detection_daily_at_noon_utc_and_is_created_once(
     temporal_env: WorkflowEnvironment,
 ) -> None:
-    client = temporal_env.client
-    with contextlib.suppress(RPCError):  # made by a worker another test ran on this server
-        await client.get_schedule_handle(SCHEDULE_ID).delete()
-    await ensure_anomaly_schedule(client, "anomaly-schedule-test")
-    try:
-        await ensure_anomaly_schedule(client, "anomaly-schedule-test")
-        described = await client.get_schedule_handle(SCHEDULE_ID).describe()
-    finally:
-        with contextlib.suppress(RPCError):
-            await client.get_schedule_handle(SCHEDULE_ID).delete()
-    action = described.schedule.action
-    assert isinstance(action, ScheduleActionStartWorkflow)
+    described, action = await ensured_schedule(
+        temporal_env.client, SCHEDULE_ID, ensure_anomaly_schedule
+    )
     assert action.workflow == WorkflowType.SPEND_ANOMALY_DETECTION
     [daily] = described.schedule.spec.calendars
     assert daily.hour == (ScheduleRange(12),) and described.schedule.spec.time_zone_name == "UTC"
