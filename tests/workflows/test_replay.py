@@ -49,6 +49,7 @@ REQUIRED = {
     "variance_detection",  # a month's breaching lines, each investigated once
     "variance_sent_back_then_accepted",  # explained, sent back, explained again, accepted
     "variance_escalated",  # reminded, escalated to the owner's manager, who explains it
+    "spend_anomaly_policy_clock",  # the policy's minutes: reminded, escalated twice, answered
 }
 
 
