@@ -254,6 +254,7 @@ POLICY_DOCUMENT: dict[str, Any] = {
         "against": "both",
         "direction": "over",
     },
+    "spend_anomaly_escalation": {"deadline_hours": 72, "reminder_hours": 24},
     "tiers": [
         {
             "name": "cost-center owner",

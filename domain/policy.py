@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.catalog import Role, ServiceType
+from domain.costs.anomaly_escalation import DEFAULT_ESCALATION, EscalationRule
 from domain.requisition import RiskFlag
 from domain.variances import DEFAULT_VARIANCE_RULE, VarianceRule
 
@@ -131,3 +132,5 @@ class Policy:
     cost_document_tiers: tuple[TierSpec, ...] = FINANCE_REVIEW
     # When a budget line's variance in a period opens an investigation (docs/variances.md).
     variance_investigation: VarianceRule = DEFAULT_VARIANCE_RULE
+    # How a spend anomaly's owner is reminded and when it escalates (docs/anomalies.md).
+    spend_anomaly_escalation: EscalationRule = DEFAULT_ESCALATION

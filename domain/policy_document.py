@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.catalog import Role, ServiceType
+from domain.costs.anomaly_escalation import EscalationRule
 from domain.policy import (
     ApproverMode,
     ApproverSpec,
@@ -73,6 +74,9 @@ def _options(document: Mapping[str, Any]) -> dict[str, Any]:
         options["cost_document_tiers"] = _document_tiers(document["cost_document_changes"])
     if "variance_investigation" in document:
         options["variance_investigation"] = _variance_rule(document["variance_investigation"])
+    if "spend_anomaly_escalation" in document:
+        section = document["spend_anomaly_escalation"]
+        options["spend_anomaly_escalation"] = EscalationRule(**_clock(section))
     return options
 
 
@@ -112,15 +116,22 @@ def _tier(tier: Mapping[str, Any], path: str) -> TierSpec:
 
 
 def _branch(name: str, fields: Mapping[str, Any]) -> BranchSpec:
-    options = _given(fields, "comment_required")
-    for what in ("deadline", "reminder"):
-        if f"{what}_minutes" in fields:
-            options[f"{what}_minutes"] = fields[f"{what}_minutes"]
-        elif f"{what}_hours" in fields:
-            options[f"{what}_minutes"] = fields[f"{what}_hours"] * 60
+    options = _given(fields, "comment_required") | _clock(fields)
     if "fallback" in fields:
         options["fallback"] = _approvers(fields["fallback"])
     return BranchSpec(name, _approvers(fields["approvers"]), **options)
+
+
+def _clock(fields: Mapping[str, Any]) -> dict[str, int]:
+    """``deadline_minutes`` and ``reminder_minutes`` as given, in minutes or in hours (the
+    schema lets only one unit of each through)."""
+    clock = {}
+    for what in ("deadline", "reminder"):
+        if f"{what}_minutes" in fields:
+            clock[f"{what}_minutes"] = fields[f"{what}_minutes"]
+        elif f"{what}_hours" in fields:
+            clock[f"{what}_minutes"] = fields[f"{what}_hours"] * 60
+    return clock
 
 
 def _approvers(approvers: Mapping[str, Any]) -> ApproverSpec:

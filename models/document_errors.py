@@ -69,6 +69,15 @@ def _text_errors(value: Any, path: str) -> Iterator[DocumentError]:
             yield from _text_errors(item, f"{path}[{i}]")
 
 
+def given_together(error: ValidationError) -> list[list[str]]:
+    """The fields an object gives together where the schema's ``not`` allows one of them (a
+    deadline in hours or in minutes): each ``required`` list under the ``not`` it holds all of."""
+    refused = error.validator_value if isinstance(error.validator_value, dict) else {}
+    given = set(error.instance) if isinstance(error.instance, dict) else set()
+    options = refused.get("anyOf", [refused])
+    return [list(o["required"]) for o in options if "required" in o and set(o["required"]) <= given]
+
+
 def plain_schema_error(error: ValidationError) -> str:
     """A schema error as a sentence for the person who wrote the document; the schema's own
     message when the keyword has no wording."""
@@ -76,6 +85,8 @@ def plain_schema_error(error: ValidationError) -> str:
     if error.validator == "required":
         quoted = re.match(r"'(.+)' is a required property", error.message)
         expected = quoted.group(1) if quoted else expected
+    elif error.validator == "not" and (both := given_together(error)):
+        return " ".join(f"Give {' or '.join(fields)}, not both." for fields in both)
     elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         expected = ", ".join(sorted(str(key) for key in error.instance if key not in known))

@@ -29,6 +29,7 @@ from models.costs.spend_anomalies import (
     SERIES_KEYS,
     Finding,
     daily_series,
+    escalation_in_force,
     project_outcome,
     record_finding,
     series_owner,
@@ -51,7 +52,7 @@ class AnomalyActivities:
     def detect_spend_anomalies(self, request: DetectionRequest) -> Detection:
         """Judge every account's and service's days asked for, record runaway days and the
         months' spend with no owner or no PO over the floor; the findings of those days that
-        nobody answered yet, each with its run's workflow id."""
+        nobody answered yet, each with its run's workflow id, and the escalation in force."""
         first, last = judged_days(request, activity.info().current_attempt_scheduled_time)
         now, series, short = datetime.now(UTC), 0, []
         with unit_of_work(self._sessions) as session:
@@ -68,7 +69,8 @@ class AnomalyActivities:
                 record_finding(session, finding, now)
             waiting = unanswered(session, first.replace(day=1), last)
             found = tuple(FoundAnomaly(row.id, row.workflow_id) for row in waiting)
-        return Detection(first, last, series, tuple(short), found)
+            escalation = escalation_in_force(session)
+        return Detection(first, last, series, tuple(short), found, escalation=escalation)
 
     def _shadow_spend(self, session: Session, first: date, last: date) -> list[Finding]:
         """Spend of the months with no owner (an unmapped account of an unowned source) or

@@ -10,13 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from domain.chain import Tier
+from domain.costs.anomaly_escalation import (
+    ACKNOWLEDGE_WITHIN_MINUTES,
+    DEFAULT_ESCALATION,
+    REMINDER_MINUTES,
+    EscalationRule,
+)
 from domain.costs.governance_tasks import owner_tier
 from domain.validation import amount_text
 
-# The procedure, as a tag remediation's: the owner has three days to answer, is reminded after
-# one, then it goes to their manager (FinOps when they have none), then to FinOps.
-ACKNOWLEDGE_WITHIN = timedelta(days=3)
-REMINDER = timedelta(days=1)
 # A UTC day's cost is judged 36 hours after it ended, as Azure's anomaly alerts wait for it.
 CLOSED_AFTER = timedelta(hours=36)
 
@@ -62,7 +64,8 @@ class FoundAnomaly:
 class Detection:
     """What a detection run judged and found: the series with cost in its days, those judged
     on fewer than 14 days of history (``<kind> <key>``: no finding can come of them yet), the
-    findings of its days nobody answered yet, and the runs it started for them."""
+    findings of its days nobody answered yet, the runs it started for them, and the approval
+    policy's escalation in force, which each run it starts follows."""
 
     first: date
     last: date
@@ -70,11 +73,20 @@ class Detection:
     too_little_history: tuple[str, ...] = ()
     waiting: tuple[FoundAnomaly, ...] = ()
     started: tuple[str, ...] = ()
+    escalation: EscalationRule = DEFAULT_ESCALATION
 
 
 @dataclass(frozen=True)
 class AnomalyStart:
+    """A finding to follow, and the policy's clock for its owner (``EscalationRule``'s)."""
+
     finding_id: int
+    deadline_minutes: int = ACKNOWLEDGE_WITHIN_MINUTES
+    reminder_minutes: int = REMINDER_MINUTES
+
+    @classmethod
+    def under(cls, finding_id: int, rule: EscalationRule) -> AnomalyStart:
+        return cls(finding_id, rule.deadline_minutes, rule.reminder_minutes)
 
 
 @dataclass(frozen=True)
@@ -147,15 +159,16 @@ def anomaly_link(finding_id: int) -> str:
     return f"/costs/anomalies/{finding_id}"
 
 
-def answer_tier(parties: AnomalyParties, now: datetime) -> Tier:
-    """The answer expected, on the approvals' clock (``owner_tier``): the owner first (FinOps
-    when nobody owns the spend), their manager, then FinOps. The owner's deadline runs from
-    when the day closed, so a finding found late (a backfill, a late load) escalates as it
-    would have on time: runaway spend costs more each day it runs."""
-    tier = owner_tier(
-        "anomaly", parties.owner, parties.manager, parties.finops, ACKNOWLEDGE_WITHIN, REMINDER
-    )
-    tier.branches[0].deadline_at = min(parties.closed_at, now) + ACKNOWLEDGE_WITHIN
+def answer_tier(start: AnomalyStart, parties: AnomalyParties, now: datetime) -> Tier:
+    """The answer expected, on the approvals' clock (``owner_tier``) with the start's deadline
+    and reminder: the owner first (FinOps when nobody owns the spend), their manager, then
+    FinOps. The owner's deadline runs from when the day closed, so a finding found late (a
+    backfill, a late load) escalates as it would have on time: runaway spend costs more each
+    day it runs."""
+    within = timedelta(minutes=start.deadline_minutes)
+    reminder = timedelta(minutes=start.reminder_minutes)
+    tier = owner_tier("anomaly", parties.owner, parties.manager, parties.finops, within, reminder)
+    tier.branches[0].deadline_at = min(parties.closed_at, now) + within
     return tier
 
 

@@ -10,13 +10,12 @@ from sqlalchemy import BigInteger, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from domain.fiscal import FiscalPeriod, fiscal_period
-from domain.policy_document import build_policy
 from domain.variance_investigation import VarianceStart
 from domain.variances import LineFigures, VarianceRule, breaching_lines, period_share
 from models import CostCenter, GlAccount, LedgerEntry
 from models.budgets.forecast import forecast_report
 from models.budgets.report_scope import budgets_in_force
-from models.purchase_orders.reference import active_policy
+from models.purchase_orders.reference import policy_in_force
 
 
 def period_figures(
@@ -76,10 +75,8 @@ def _budget_and_actual(session: Session, fiscal: FiscalPeriod) -> list[tuple[str
 
 def variance_rule_in_force(session: Session) -> VarianceRule:
     """The approval policy's ``variance_investigation`` section (its defaults without a policy)."""
-    stored = active_policy(session)
-    if stored is None:
-        return VarianceRule()
-    return build_policy(stored.name, stored.version, stored.document).variance_investigation
+    policy = policy_in_force(session)
+    return policy.variance_investigation if policy else VarianceRule()
 
 
 def breaching_starts(

@@ -8,20 +8,15 @@ from sqlalchemy.orm import Session
 
 from domain.chain import Tier
 from domain.policy import FINANCE_REVIEW
-from domain.policy_document import build_policy
 from domain.routing import RoutingFacts, route_change
-from models.purchase_orders.reference import active_policy, manager_chain, role_members
+from models.purchase_orders.reference import manager_chain, policy_in_force, role_members
 
 
 def review_tiers(session: Session, author: str) -> list[Tier]:
     """The review's tiers with their people; ``domain.routing.RoutingError`` when a tier has
     nobody but the author, even among the admins (the last resort)."""
-    stored = active_policy(session)
-    tiers = (
-        build_policy(stored.name, stored.version, stored.document).cost_document_tiers
-        if stored
-        else FINANCE_REVIEW
-    )
+    policy = policy_in_force(session)
+    tiers = policy.cost_document_tiers if policy else FINANCE_REVIEW
     facts = RoutingFacts(
         amount_base_minor=0,
         over_budget=False,

@@ -15,9 +15,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from domain.costs.anomaly_detection import WINDOW_DAYS, DayJudgement
+from domain.costs.anomaly_escalation import DEFAULT_ESCALATION, EscalationRule
 from domain.costs.settlement import to_minor
 from domain.costs.spend_anomalies import AnomalyOutcome, AnomalyStatus, anomaly_workflow_id
 from models.costs.anomaly_records import SpendAnomaly
+from models.purchase_orders.reference import policy_in_force
 
 # The column a series is keyed by, per kind (never user input).
 SERIES_KEYS = {"account": "d.billing_account_id", "service": "d.service_name"}
@@ -117,6 +119,12 @@ def record_finding(session: Session, finding: Finding, at: datetime) -> None:
         "found_at": at,
     }
     session.execute(insert(SpendAnomaly).values(**values).on_conflict_do_nothing())
+
+
+def escalation_in_force(session: Session) -> EscalationRule:
+    """The approval policy's ``spend_anomaly_escalation`` section (its defaults without one)."""
+    policy = policy_in_force(session)
+    return policy.spend_anomaly_escalation if policy else DEFAULT_ESCALATION
 
 
 def unanswered(session: Session, first: date, last: date) -> Sequence[SpendAnomaly]:

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from domain.policy import Policy
 from domain.policy_document import PolicyError, build_policy
+from models.document_errors import given_together
 
 POLICY_SCHEMA: dict[str, Any] = json.loads(
     resources.files("models.purchase_orders")
@@ -65,13 +66,8 @@ def _inline_and_parallel(error: ValidationError) -> str:
 
 
 def _both_units(error: ValidationError) -> str:
-    # The one ``not`` of the schema: a deadline or a reminder in hours or minutes, not both.
-    both = [
-        what
-        for what in ("deadline", "reminder")
-        if {f"{what}_hours", f"{what}_minutes"} <= set(error.instance)
-    ]
-    return " and ".join(f"give {what}_hours or {what}_minutes" for what in both)
+    # The schema's ``not``: a deadline or a reminder in hours or minutes, not both.
+    return " and ".join(f"give {' or '.join(fields)}" for fields in given_together(error))
 
 
 _REASONS: dict[str, Callable[[ValidationError], str]] = {

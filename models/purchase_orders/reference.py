@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.catalog import Role
+from domain.policy import Policy
+from domain.policy_document import build_policy
 from domain.requisition import Requisition
 from domain.validation import CatalogPrice, ContractFacts, ReferenceData, VendorFacts
 from models import ApprovalPolicy, CatalogItem, Contract, CostCenter, GlAccount, Project, Vendor
@@ -105,6 +107,14 @@ def active_policy(session: Session) -> ApprovalPolicy | None:
     return session.scalars(
         select(ApprovalPolicy).order_by(ApprovalPolicy.id.desc()).limit(1)
     ).first()
+
+
+def policy_in_force(session: Session) -> Policy | None:
+    """The policy in force, parsed; None before any policy is stored."""
+    stored = active_policy(session)
+    if stored is None:
+        return None
+    return build_policy(stored.name, stored.version, stored.document)
 
 
 def vendor_has_history(session: Session, vendor: str, before_po: str) -> bool:

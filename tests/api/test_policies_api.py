@@ -88,3 +88,29 @@ async def test_a_valid_document_is_stored_as_the_next_version(stack: Stack) -> N
             select(AuditEntry.actor).where(AuditEntry.entity_id == f"{POLICY_NAME} v{latest + 1}")
         )
     assert audited == "maria"
+
+
+@pytest.mark.usefixtures("restore_policies")
+async def test_the_spend_anomaly_escalation_section_is_refused_naming_its_field(
+    stack: Stack,
+) -> None:
+    document = demo_policy()
+    document["spend_anomaly_escalation"] = {"deadline_hours": 0, "reminder_minutes": 30}
+    body = {"name": POLICY_NAME, "document": document, "note": "faster anomalies"}
+    refused = await stack.post("maria", "/api/policies", body)
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "invalid_policy"
+    [error] = refused.json()["errors"]
+    assert error["field"] == "$.spend_anomaly_escalation.deadline_hours"
+    assert error["message"] == "Deadline hours must be at least 1."
+
+    document["spend_anomaly_escalation"] = {"deadline_hours": 8, "deadline_minutes": 30}
+    both = await stack.post("maria", "/api/policies", body)
+    assert both.status_code == 422
+    [error] = both.json()["errors"]
+    assert error["field"] == "$.spend_anomaly_escalation"
+    assert error["message"] == "Give deadline_hours or deadline_minutes, not both."
+
+    document["spend_anomaly_escalation"] = {"deadline_hours": 8, "reminder_hours": 2}
+    stored = await stack.post("maria", "/api/policies", body)
+    assert stored.status_code == 201, stored.text

@@ -50,6 +50,7 @@ REQUIRED = {
     "variance_sent_back_then_accepted",  # explained, sent back, explained again, accepted
     "variance_escalated",  # reminded, escalated to the owner's manager, who explains it
     "recommendation_review",  # the month just closed judged for recommendations
+    "spend_anomaly_policy_clock",  # the policy's minutes: reminded, escalated twice, answered
 }
 
 

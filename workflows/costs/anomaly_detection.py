@@ -32,7 +32,7 @@ class SpendAnomalyDetectionWorkflow:
             try:
                 await workflow.start_child_workflow(
                     SpendAnomalyWorkflow.run,
-                    AnomalyStart(found.finding_id),
+                    AnomalyStart.under(found.finding_id, detection.escalation),
                     id=found.workflow_id,
                     parent_close_policy=ParentClosePolicy.ABANDON,
                     id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

@@ -54,7 +54,7 @@ class SpendAnomalyWorkflow:
     async def run(self, start: AnomalyStart) -> AnomalyView:
         parties = self._parties = await anomaly_calls.parties(start)
         self.view.title = parties.title
-        tier = self._tier = answer_tier(parties, workflow.now())
+        tier = self._tier = answer_tier(start, parties, workflow.now())
         reminders = start_tier(tier)
         self.view.waiting_on = tier.branches[0].waiting_on()
         await self._record("spend_anomaly.opened", "poflow")

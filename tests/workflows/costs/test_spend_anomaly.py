@@ -2,7 +2,8 @@
 account multiplied tenfold: detection starts one run per finding (and none the second time),
 and a finding of a day that closed long ago goes to the owner's manager at once; the owner who
 explains a fresh finding in time closes it; one nobody answers escalates to the owner's manager
-after three days, then to FinOps, who answer it."""
+after three days, then to FinOps, who answer it; under a policy whose
+``spend_anomaly_escalation`` gives minutes, detection's runs escalate at those minutes."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from domain.costs.anomaly_escalation import ACKNOWLEDGE_WITHIN_MINUTES, EscalationRule
 from domain.costs.spend_anomalies import (
-    ACKNOWLEDGE_WITHIN,
     Acknowledgement,
     AnomalyStart,
     AnomalyStatus,
@@ -41,7 +42,9 @@ from domain.temporal_names import AnomalyUpdate, PoQuery, WorkflowType
 from models import AuditEntry, OutboundMessage
 from models.costs.anomaly_records import SpendAnomaly
 from models.costs.governance_tasks import open_tasks_for, task_of
-from models.db import build_engine, session_factory
+from models.db import build_engine, session_factory, unit_of_work
+from models.people.accounts import find_user
+from models.purchase_orders.policy_store import store_policy
 from settings import Settings
 from tests.builders.spend_anomalies import SpikedSample, load_spiked_sample
 from tests.conftest import app_role_url, fresh_database
@@ -50,6 +53,7 @@ from worker import build_worker
 from workflows.costs.anomaly_schedule import SCHEDULE_ID, ensure_anomaly_schedule
 
 AnomalyHandle = WorkflowHandle[object, AnomalyView]
+ACKNOWLEDGE_WITHIN = timedelta(minutes=ACKNOWLEDGE_WITHIN_MINUTES)
 SEPTEMBER = DetectionRequest(date(2024, 9, 1), date(2024, 9, 30))
 
 
@@ -85,9 +89,12 @@ def _finding(sessions: sessionmaker[Session], kind: str) -> SpendAnomaly:
         return row
 
 
-def _fresh_finding(sessions: sessionmaker[Session], owner: str) -> SpendAnomaly:
-    """A finding of yesterday's cost on an account of the owner's, as detection stores it."""
-    day, key = date.today() - timedelta(days=1), f"acct-{uuid.uuid4().hex[:8]}"
+def _fresh_finding(
+    sessions: sessionmaker[Session], owner: str, day: date | None = None
+) -> SpendAnomaly:
+    """A finding of ``day``'s cost (yesterday's) on an account of the owner's, as detection
+    stores it."""
+    day, key = day or date.today() - timedelta(days=1), f"acct-{uuid.uuid4().hex[:8]}"
     row = SpendAnomaly(
         kind="account",
         series_key=key,
@@ -266,6 +273,68 @@ async def test_no_answer_escalates_to_the_manager_then_finops_who_answer_it(
         row = session.get(SpendAnomaly, finding.id)
     assert row is not None and (row.status, row.answered_by) == ("acknowledged", sample.finops)
     await keep_history(handle, "spend_anomaly_escalated")
+
+
+def _store_policy(spiked: Spiked, escalation: dict[str, int] | None) -> None:
+    """A policy (USD, as the sample) in force, with ``escalation`` as its section when given."""
+    document: dict[str, Any] = {
+        "base_currency": "USD",
+        "tiers": [{"name": "finance", "approvers": {"role": "finance"}}],
+    }
+    if escalation is not None:
+        document["spend_anomaly_escalation"] = escalation
+    with unit_of_work(spiked.sessions) as session:
+        author = find_user(session, spiked.sample.finops)
+        assert author is not None
+        note = "minutes to answer a spend anomaly" if escalation else "the default clock"
+        at = datetime.now(UTC)
+        store_policy(
+            session, "anomalies", document, note=note, author=author, base_currency="USD", at=at
+        )
+
+
+async def test_the_policy_s_escalation_section_sets_when_the_owner_is_reminded_and_escalated(
+    env: tuple[WorkflowEnvironment, str], spiked: Spiked
+) -> None:
+    time_env, queue = env
+    sessions, sample = spiked.sessions, spiked.sample
+    _store_policy(spiked, {"deadline_minutes": 10, "reminder_minutes": 4})
+    try:
+        day = (await time_env.get_current_time()).date() - timedelta(days=1)
+        finding = _fresh_finding(sessions, sample.owner, day)
+        detection = await time_env.client.execute_workflow(
+            WorkflowType.SPEND_ANOMALY_DETECTION,
+            DetectionRequest(day, day),
+            id=f"detect-{uuid.uuid4().hex[:6]}",
+            task_queue=queue,
+            result_type=Detection,
+        )
+    finally:
+        _store_policy(spiked, None)
+    assert detection.escalation == EscalationRule(10, 4)
+    assert finding.workflow_id in detection.started
+    handle: AnomalyHandle = time_env.client.get_workflow_handle(
+        finding.workflow_id, result_type=AnomalyView
+    )
+    await _view_when(handle, lambda v: v.waiting_on == [sample.owner])
+    with sessions() as session:
+        task = task_of(session, finding.workflow_id)
+    assert task is not None and task.deadline is not None
+    assert timedelta(minutes=10) <= task.deadline - task.opened_at < timedelta(minutes=11)
+
+    await time_env.sleep(timedelta(minutes=8))  # a reminder at 4 minutes, still the owner's
+    await arrives(lambda: _kinds(sessions, sample.owner, finding.workflow_id), "reminder")
+    view = await handle.query(PoQuery.VIEW, result_type=AnomalyView)
+    assert (view.status, view.waiting_on) == (AnomalyStatus.OPEN, [sample.owner])
+
+    await time_env.sleep(timedelta(minutes=3))  # past the 10 minutes: the manager's turn
+    view = await _view_when(handle, lambda v: sample.manager in v.waiting_on)
+    assert view.status is AnomalyStatus.ESCALATED and sample.finops not in view.waiting_on
+    await time_env.sleep(timedelta(minutes=10))  # the manager's 10 minutes: FinOps
+    await _view_when(handle, lambda v: sample.finops in v.waiting_on)
+    answer = Acknowledgement(sample.finops, Feedback.UNEXPECTED, "a test cluster left running")
+    assert (await _answer(handle, answer)).status is AnomalyStatus.ACKNOWLEDGED
+    await keep_history(handle, "spend_anomaly_policy_clock")
 
 
 async def test_the_schedule_runs_detection_daily_at_noon_utc_and_is_created_once(
