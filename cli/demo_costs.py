@@ -28,6 +28,7 @@ from cli.demo_outliers import raise_demo_outlier
 from cli.demo_variances import open_demo_variance
 from models.db import unit_of_work
 from models.people.accounts import find_user, issue_api_token
+from models.purchase_orders.governance import first_used
 
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "costs"
 DEMO_PO_KEY = "demo-cloud-consumption"
@@ -104,7 +105,16 @@ def load_demo_costs(sessions: sessionmaker[Session], api_url: str, today: date) 
     """Raise and approve the demo PO, configure the demo sources and load their month; what
     was done, in one line."""
     tokens = demo_tokens(sessions, ("alex", "priya", "maria", "fiona", "felix", "sam", "olga"))
-    return asyncio.run(_load(api_url, tokens, today))
+    return asyncio.run(_load(api_url, tokens, demo_day(sessions, today)))
+
+
+def demo_day(sessions: sessionmaker[Session], today: date) -> date:
+    """The day the demo was first loaded (today on a first run). Its POs' dates and its cost
+    month follow from it, so a run on a later day raises the same requisitions under the same
+    keys, finds them, and adds nothing."""
+    with sessions() as session:
+        first = first_used(session, DEMO_PO_KEY)
+    return first.astimezone().date() if first else today
 
 
 async def _load(api_url: str, tokens: dict[str, str], today: date) -> str:

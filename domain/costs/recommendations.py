@@ -29,7 +29,7 @@ class RecommendationKind(StrEnum):
 ACTIONS = {
     RecommendationKind.UNUSED_COMMITMENT: "move usage onto the commitment or exchange it",
     RecommendationKind.IDLE_RESOURCE: "stop, downsize or delete the resource",
-    RecommendationKind.NO_OWNER: "assign an owner (cost center mapping or tag)",
+    RecommendationKind.NO_OWNER: "assign an owner (map its account to a cost center)",
 }
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, String, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, CreatedAt, IntPk
 
@@ -53,3 +53,10 @@ class IdempotencyKey(Base):
     po_number: Mapped[str] = mapped_column(String(40))
     request_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[CreatedAt]
+
+
+def first_used(session: Session, key: str) -> datetime | None:
+    """When anyone first raised a PO with the ``Idempotency-Key`` ``key``; None if never."""
+    return session.scalar(
+        select(func.min(IdempotencyKey.created_at)).where(IdempotencyKey.key == key)
+    )

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.api import e2e
+from tests.builders.demo_people import only_the_demo_people
 from tests.builders.policies import demo_policy, uploaded_policy
 
 stack = e2e.stack
@@ -30,8 +31,9 @@ FINOPS_TIER = {
 async def finops_gate(stack: e2e.Stack) -> AsyncIterator[None]:
     document = demo_policy()
     document["tiers"].append(FINOPS_TIER)
-    async with uploaded_policy(stack, document, "FinOps reviews new cloud spend"):
-        yield
+    with only_the_demo_people(stack.sessions):
+        async with uploaded_policy(stack, document, "FinOps reviews new cloud spend"):
+            yield
 
 
 async def test_new_cloud_spend_over_the_run_rate_waits_on_finops(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from cli.demo_data import MONTHLY_BUDGETS
 from tests.api import e2e
+from tests.builders.demo_people import only_the_demo_people
 
 stack = e2e.stack
 pytestmark = pytest.mark.slow
@@ -52,8 +54,14 @@ def walkthrough() -> list[Step]:
     ]
 
 
+@pytest.fixture
+def demo_people(stack: e2e.Stack) -> Iterator[None]:
+    with only_the_demo_people(stack.sessions):
+        yield
+
+
 async def test_the_demo_walkthrough_is_within_budget_and_answers_as_it_says(
-    stack: e2e.Stack,
+    stack: e2e.Stack, demo_people: None
 ) -> None:
     requisition, *decisions = walkthrough()
     assert requisition.path == "/api/requisitions" and len(decisions) == 8
