@@ -16,7 +16,6 @@ from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlrea
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.audit_chain import AuditEvent
     from domain.close.accruals import JournalKind, accrued_expense, next_period_start
     from domain.close.approval import decision_refusal
     from domain.close.messages import (
@@ -35,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_calls as calls
     from workflows import close_calls
     from workflows.costs import governance_calls
+    from workflows.run_audit import audit_step, came_within
     from workflows.tier_clock import next_alarms, ring, start_tier
 
 # Between rounds of tries at an ERP out of reach.
@@ -94,9 +94,7 @@ class MonthEndCloseWorkflow:
         while self._decision is None:
             alarm = min(next_alarms(tier, reminders))
             wait = max(alarm - workflow.now(), timedelta(seconds=1))
-            try:
-                await workflow.wait_condition(lambda: self._decision is not None, timeout=wait)
-            except TimeoutError:
+            if not await came_within(lambda: self._decision is not None, wait):
                 await ring(self, self._title(), tier, reminders, workflow.now())
                 await self._show_task()
         return self._decision
@@ -183,20 +181,10 @@ class MonthEndCloseWorkflow:
 
     async def record(self, action: str, actor: str, *, comment: str) -> None:
         self._sequence += 1
-        info = workflow.info()
-        await calls.audit(
-            AuditEvent(
-                occurred_at=workflow.now(),
-                actor=actor,
-                action=action.replace("tier.", "close."),
-                entity_type="month_end_close",
-                entity_id=self.view.period,
-                idempotency_key=f"{info.workflow_id}:{info.run_id}:{self._sequence}",
-                after={"status": str(self.view.status), "comment": comment or None},
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-            )
-        )
+        after = {"status": str(self.view.status), "comment": comment or None}
+        step = f"{workflow.info().run_id}:{self._sequence}"
+        entity = ("month_end_close", self.view.period)
+        await audit_step(action.replace("tier.", "close."), actor, entity, step, after)
 
 
 async def _start_the_month_before(start: CloseStart) -> CloseView:

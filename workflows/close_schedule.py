@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio.client import (
-    Client,
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleCalendarSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleRange,
-    ScheduleSpec,
-)
+from temporalio.client import Client, Schedule, ScheduleActionStartWorkflow
 
 from domain.close.messages import CloseStart
 from workflows.close import MonthEndCloseWorkflow
-from workflows.schedules import ensure_schedule
+from workflows.schedules import at_hour, ensure_schedule
 
 SCHEDULE_ID = "month-end-close"
 
@@ -26,25 +17,15 @@ def close_schedule(task_queue: str, hour_utc: int = 3, grace_days: int = 5) -> S
     """``MonthEndClose`` on the 1st of each month at ``hour_utc``:00 UTC: it starts the close
     of the month just ended (``close-<YYYY-MM>``), which drafts its accruals ``grace_days``
     later, when the providers' data for the month has settled."""
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            MonthEndCloseWorkflow.run,
-            CloseStart("", grace_days=grace_days),
-            id=SCHEDULE_ID,
-            task_queue=task_queue,
-        ),
-        spec=ScheduleSpec(
-            calendars=[
-                ScheduleCalendarSpec(
-                    day_of_month=[ScheduleRange(1)], hour=[ScheduleRange(hour_utc)]
-                )
-            ],
-            time_zone_name="UTC",
-        ),
-        # A start missed while Temporal was down still happens within the week; the close it
-        # starts is keyed by its month, so a late or repeated start closes nothing twice.
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(days=7)),
+    # A start missed while Temporal was down still happens within the week; the close it
+    # starts is keyed by its month, so a late or repeated start closes nothing twice.
+    action = ScheduleActionStartWorkflow(
+        MonthEndCloseWorkflow.run,
+        CloseStart("", grace_days=grace_days),
+        id=SCHEDULE_ID,
+        task_queue=task_queue,
     )
+    return at_hour(action, hour_utc, timedelta(days=7), day_of_month=1)
 
 
 async def ensure_close_schedule(client: Client, task_queue: str) -> None:

@@ -9,7 +9,6 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.audit_chain import AuditEvent
     from domain.notifications import Notification
     from domain.purchase_order import PurchaseOrderStart
     from domain.renewal import (
@@ -23,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.temporal_names import PoQuery, PoUpdate, WorkflowType, workflow_id_for
     from workflows import activity_calls as calls
+    from workflows.run_audit import audit_step, came_within
 
 
 # Runs that meet this patch read the PO's consumption from the cost data at each window.
@@ -98,11 +98,7 @@ class RenewalWorkflow:
         remaining = instant - workflow.now()
         if remaining.total_seconds() <= 0:
             return self._decided()
-        try:
-            await workflow.wait_condition(self._decided, timeout=remaining)
-        except TimeoutError:
-            return False
-        return True
+        return await came_within(self._decided, remaining)
 
     def _decided(self) -> bool:
         return self.view.status in ("renewed", "terminated")
@@ -153,22 +149,11 @@ class RenewalWorkflow:
 
     async def _audit(self, action: str, actor: str, comment: str = "") -> None:
         self.sequence += 1
-        info = workflow.info()
-        await calls.audit(
-            AuditEvent(
-                occurred_at=workflow.now(),
-                actor=actor,
-                action=action,
-                entity_type="purchase_order",
-                entity_id=self.start.po_number,
-                idempotency_key=f"{info.workflow_id}:{self.sequence}",
-                after={
-                    "status": self.view.status,
-                    "contract": self.start.contract,
-                    "renewal_po": self.view.renewal_po,
-                    "comment": comment or None,
-                },
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-            )
-        )
+        after = {
+            "status": self.view.status,
+            "contract": self.start.contract,
+            "renewal_po": self.view.renewal_po,
+            "comment": comment or None,
+        }
+        entity = ("purchase_order", self.start.po_number)
+        await audit_step(action, actor, entity, str(self.sequence), after)

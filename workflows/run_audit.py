@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 
@@ -15,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
 
 
 async def audit_step(
-    action: str, actor: str, entity: tuple[str, str], step: str, after: dict[str, object]
+    action: str, actor: str, entity: tuple[str, str], step: str, after: dict[str, Any]
 ) -> None:
     """The audit entry of one step of this run: ``entity`` is its type and id, ``step`` what
     keeps its idempotency key apart from the run's other steps."""

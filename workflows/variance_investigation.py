@@ -7,14 +7,12 @@ to the owner, chased again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.audit_chain import AuditEvent
     from domain.chain import Tier
     from domain.costs.governance_tasks import GovernanceTask
     from domain.entitlement import Refusal
@@ -42,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as attributes
     from workflows import variance_calls
     from workflows.costs import governance_calls
+    from workflows.run_audit import audit_step, came_within
     from workflows.tier_clock import next_alarms, ring, start_tier
 
 # What each waiting status asks, of whom: the message's kind and the task's verb.
@@ -94,7 +93,7 @@ class VarianceInvestigationWorkflow:
         while self.view.status is status:
             alarm = min(next_alarms(tier, reminders))
             wait = max(alarm - workflow.now(), timedelta(seconds=1))
-            if not await _within(lambda: self.view.status is not status, wait):
+            if not await came_within(lambda: self.view.status is not status, wait):
                 await ring(self, self.view.title, tier, reminders, workflow.now())
                 self.view.waiting_on = tier.branches[0].waiting_on()
                 await self._show()
@@ -188,24 +187,17 @@ class VarianceInvestigationWorkflow:
 
     async def _record(self, action: str, actor: str, *, comment: str = "") -> None:
         self.sequence += 1
-        info, view = workflow.info(), self.view
-        await calls.audit(
-            AuditEvent(
-                occurred_at=workflow.now(),
-                actor=actor,
-                action=action,
-                entity_type="variance_investigation",
-                entity_id=f"{view.start.cost_center}/{view.start.gl_account} {view.start.period}",
-                idempotency_key=f"{info.workflow_id}:{self.sequence}",
-                after={
-                    "status": str(view.status),
-                    "waiting_on": view.waiting_on,
-                    "comment": comment or None,
-                },
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-            )
+        view, start = self.view, self.view.start
+        after = {
+            "status": str(view.status),
+            "waiting_on": view.waiting_on,
+            "comment": comment or None,
+        }
+        entity = (
+            "variance_investigation",
+            f"{start.cost_center}/{start.gl_account} {start.period}",
         )
+        await audit_step(action, actor, entity, str(self.sequence), after)
 
 
 def _task_title(view: VarianceView) -> str:
@@ -217,12 +209,3 @@ def _task_title(view: VarianceView) -> str:
 def _refuse(found: Refusal | None) -> None:
     if found is not None:
         raise ApplicationError(found.message, type=found.rule)
-
-
-async def _within(condition: Callable[[], bool], wait: timedelta) -> bool:
-    """Whether ``condition`` came to hold within ``wait``."""
-    try:
-        await workflow.wait_condition(condition, timeout=wait)
-    except TimeoutError:
-        return False
-    return True

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio.client import (
-    Client,
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleCalendarSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleRange,
-    ScheduleSpec,
-)
+from temporalio.client import Client, Schedule, ScheduleActionStartWorkflow
 
 from domain.variance_investigation import VarianceDetectRequest
-from workflows.schedules import ensure_schedule
+from workflows.schedules import at_hour, ensure_schedule
 from workflows.variance_detection import VarianceDetectionWorkflow
 
 SCHEDULE_ID = "variance-detection-monthly"
@@ -25,23 +16,13 @@ SCHEDULE_ID = "variance-detection-monthly"
 def detection_schedule(task_queue: str, day: int = 2, hour_utc: int = 6) -> Schedule:
     """``VarianceDetection`` on the ``day`` of each month at ``hour_utc``:00 UTC, for the month
     just closed (a day later than the month's end, so its last actuals are booked)."""
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            VarianceDetectionWorkflow.run,
-            VarianceDetectRequest(),
-            id=SCHEDULE_ID,
-            task_queue=task_queue,
-        ),
-        spec=ScheduleSpec(
-            calendars=[
-                ScheduleCalendarSpec(
-                    day_of_month=[ScheduleRange(day)], hour=[ScheduleRange(hour_utc)]
-                )
-            ],
-            time_zone_name="UTC",
-        ),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(days=7)),
+    action = ScheduleActionStartWorkflow(
+        VarianceDetectionWorkflow.run,
+        VarianceDetectRequest(),
+        id=SCHEDULE_ID,
+        task_queue=task_queue,
     )
+    return at_hour(action, hour_utc, timedelta(days=7), day_of_month=day)
 
 
 async def ensure_detection_schedule(client: Client, task_queue: str) -> None:

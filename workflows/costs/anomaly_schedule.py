@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio.client import (
-    Client,
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleCalendarSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleRange,
-    ScheduleSpec,
-)
+from temporalio.client import Client, Schedule, ScheduleActionStartWorkflow
 
 from domain.costs.spend_anomalies import DetectionRequest
 from workflows.costs.anomaly_detection import SpendAnomalyDetectionWorkflow
-from workflows.schedules import ensure_schedule
+from workflows.schedules import at_hour, ensure_schedule
 
 SCHEDULE_ID = "spend-anomalies"
 
@@ -25,20 +16,11 @@ SCHEDULE_ID = "spend-anomalies"
 def detection_schedule(task_queue: str, hour_utc: int = 12) -> Schedule:
     """Detection every day at ``hour_utc``:00 UTC, when the day that ended 36 hours earlier is
     complete; never two at once."""
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            SpendAnomalyDetectionWorkflow.run,
-            DetectionRequest(),
-            id=SCHEDULE_ID,
-            task_queue=task_queue,
-        ),
-        spec=ScheduleSpec(
-            calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(hour_utc)])],
-            time_zone_name="UTC",
-        ),
-        # A run missed while Temporal was down still runs within the day.
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(days=1)),
+    # A run missed while Temporal was down still runs within the day.
+    action = ScheduleActionStartWorkflow(
+        SpendAnomalyDetectionWorkflow.run, DetectionRequest(), id=SCHEDULE_ID, task_queue=task_queue
     )
+    return at_hour(action, hour_utc, timedelta(days=1))
 
 
 async def ensure_anomaly_schedule(client: Client, task_queue: str) -> None:

@@ -8,7 +8,6 @@ rejects it, and the task closes. A review superseded by a newer version closes u
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -16,7 +15,6 @@ from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from domain.approval import apply_decision
-    from domain.audit_chain import AuditEvent
     from domain.catalog import Decision
     from domain.chain import Tier
     from domain.costs.document_review import (
@@ -38,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_calls as calls
     from workflows import search_attributes as attributes
     from workflows.costs import governance_calls
+    from workflows.run_audit import audit_step, came_within
     from workflows.tier_clock import next_alarms, ring, start_tier
 
 TASK_KIND = REVIEW_TASK
@@ -113,7 +112,7 @@ class DocumentReviewWorkflow:
         return tiers
 
     async def _superseded_within(self, wait: timedelta) -> bool:
-        return await _within(lambda: self._superseded is not None, wait)
+        return await came_within(lambda: self._superseded is not None, wait)
 
     @workflow.signal(name=ReviewSignal.SUPERSEDE)
     def supersede(self, notice: ReviewSuperseded) -> None:
@@ -198,7 +197,7 @@ class DocumentReviewWorkflow:
         )
 
     async def _changed_within(self, wait: timedelta) -> bool:
-        changed = await _within(lambda: self._changed, wait)
+        changed = await came_within(lambda: self._changed, wait)
         self._changed = False
         return changed
 
@@ -261,36 +260,16 @@ class DocumentReviewWorkflow:
 
     async def _record(self, action: str, actor: str, *, comment: str = "") -> None:
         self.sequence += 1
-        info, view = workflow.info(), self.view
-        await calls.audit(
-            AuditEvent(
-                occurred_at=workflow.now(),
-                actor=actor,
-                action=action,
-                entity_type=view.kind,
-                entity_id=view.title,
-                idempotency_key=f"{info.workflow_id}:{self.sequence}",
-                after={
-                    "status": str(view.status),
-                    "waiting_on": view.waiting_on(),
-                    "comment": comment or None,
-                },
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-            )
-        )
+        view = self.view
+        after = {
+            "status": str(view.status),
+            "waiting_on": view.waiting_on(),
+            "comment": comment or None,
+        }
+        await audit_step(action, actor, (view.kind, view.title), str(self.sequence), after)
 
 
 def _task_title(view: DocumentReviewView) -> str:
     if view.status is ReviewStatus.NEEDS_REVIEWER:
         return f"Needs attention: nobody may review {view.title}, proposed by {view.author}"
     return f"Review {view.title}, proposed by {view.author}"
-
-
-async def _within(condition: Callable[[], bool], wait: timedelta) -> bool:
-    """Whether ``condition`` came to hold within ``wait``."""
-    try:
-        await workflow.wait_condition(condition, timeout=wait)
-    except TimeoutError:
-        return False
-    return True

@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio.client import (
-    Client,
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleCalendarSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleRange,
-    ScheduleSpec,
-)
+from temporalio.client import Client, Schedule, ScheduleActionStartWorkflow
 
 from domain.costs.recommendations import ReviewRequest
 from workflows.costs.recommendation_review import RecommendationReviewWorkflow
-from workflows.schedules import ensure_schedule
+from workflows.schedules import at_hour, ensure_schedule
 
 SCHEDULE_ID = "cost-recommendations-monthly"
 
@@ -27,23 +18,10 @@ def review_schedule(task_queue: str, day: int = 3, hour_utc: int = 6) -> Schedul
     """``RecommendationReview`` on the ``day`` of each month at ``hour_utc``:00 UTC, for the
     month just closed: providers finish a month's cost files a day or two after it ends; a run
     missed while Temporal was down still runs within a week, never two at once."""
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            RecommendationReviewWorkflow.run,
-            ReviewRequest(),
-            id=SCHEDULE_ID,
-            task_queue=task_queue,
-        ),
-        spec=ScheduleSpec(
-            calendars=[
-                ScheduleCalendarSpec(
-                    day_of_month=[ScheduleRange(day)], hour=[ScheduleRange(hour_utc)]
-                )
-            ],
-            time_zone_name="UTC",
-        ),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(days=7)),
+    action = ScheduleActionStartWorkflow(
+        RecommendationReviewWorkflow.run, ReviewRequest(), id=SCHEDULE_ID, task_queue=task_queue
     )
+    return at_hour(action, hour_utc, timedelta(days=7), day_of_month=day)
 
 
 async def ensure_review_schedule(client: Client, task_queue: str) -> None:

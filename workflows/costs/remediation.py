@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.audit_chain import AuditEvent
     from domain.chain import Tier
     from domain.costs.governance_tasks import GovernanceTask
     from domain.costs.remediation import (
@@ -31,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_calls as calls
     from workflows import search_attributes as attributes
     from workflows.costs import governance_calls
+    from workflows.run_audit import audit_step, came_within
     from workflows.tier_clock import next_alarms, ring, start_tier
 
 TASK_KIND = "tag_remediation"
@@ -89,9 +89,7 @@ class TagRemediationWorkflow:
         self.view.waiting_on = tier.branches[0].waiting_on()
 
     async def _recheck_within(self, wait: timedelta) -> Recheck | None:
-        try:
-            await workflow.wait_condition(lambda: bool(self._rechecks), timeout=wait)
-        except TimeoutError:
+        if not await came_within(lambda: bool(self._rechecks), wait):
             return None
         reason = self._rechecks[-1]  # several at once read the findings once
         self._rechecks.clear()
@@ -161,22 +159,12 @@ class TagRemediationWorkflow:
 
     async def _record(self, action: str, actor: str, *, comment: str = "") -> None:
         self.sequence += 1
-        info, view = workflow.info(), self.view
-        await calls.audit(
-            AuditEvent(
-                occurred_at=workflow.now(),
-                actor=actor,
-                action=action,
-                entity_type="tag_remediation",
-                entity_id=f"{view.owner} {view.period}",
-                idempotency_key=f"{info.workflow_id}:{self.sequence}",
-                after={
-                    "status": str(view.status),
-                    "resources": [r.resource_id for r in view.resources],
-                    "waiting_on": view.waiting_on,
-                    "comment": comment or None,
-                },
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-            )
-        )
+        view = self.view
+        after = {
+            "status": str(view.status),
+            "resources": [r.resource_id for r in view.resources],
+            "waiting_on": view.waiting_on,
+            "comment": comment or None,
+        }
+        entity = ("tag_remediation", f"{view.owner} {view.period}")
+        await audit_step(action, actor, entity, str(self.sequence), after)

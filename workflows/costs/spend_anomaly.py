@@ -13,7 +13,6 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.audit_chain import AuditEvent
     from domain.chain import Tier
     from domain.costs.governance_tasks import GovernanceTask
     from domain.costs.spend_anomalies import (
@@ -33,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_calls as calls
     from workflows import search_attributes as attributes
     from workflows.costs import anomaly_calls, governance_calls
+    from workflows.run_audit import audit_step, came_within
     from workflows.tier_clock import next_alarms, ring, start_tier
 
 TASK_KIND = "spend_anomaly"
@@ -64,9 +64,7 @@ class SpendAnomalyWorkflow:
         while self.view.acknowledgement is None:
             alarm = min(next_alarms(tier, reminders))
             wait = max(alarm - workflow.now(), timedelta(seconds=1))
-            try:
-                await workflow.wait_condition(self._answered, timeout=wait)
-            except TimeoutError:
+            if not await came_within(self._answered, wait):
                 await ring(self, parties.title, tier, reminders, workflow.now())
                 if tier.branches[0].escalation_level and not self._answered():
                     self.view.status = AnomalyStatus.ESCALATED
@@ -157,21 +155,11 @@ class SpendAnomalyWorkflow:
 
     async def _record(self, action: str, actor: str, *, comment: str = "") -> None:
         self.sequence += 1
-        info, view = workflow.info(), self.view
-        await calls.audit(
-            AuditEvent(
-                occurred_at=workflow.now(),
-                actor=actor,
-                action=action,
-                entity_type="spend_anomaly",
-                entity_id=str(view.finding_id),
-                idempotency_key=f"{info.workflow_id}:{self.sequence}",
-                after={
-                    "status": str(view.status),
-                    "waiting_on": view.waiting_on,
-                    "comment": comment or None,
-                },
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-            )
-        )
+        view = self.view
+        after = {
+            "status": str(view.status),
+            "waiting_on": view.waiting_on,
+            "comment": comment or None,
+        }
+        entity = ("spend_anomaly", str(view.finding_id))
+        await audit_step(action, actor, entity, str(self.sequence), after)
