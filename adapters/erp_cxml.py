@@ -119,10 +119,11 @@ def payload_id(order: ErpOrder, revision: int | None = None) -> str:
     return f"{order.po_number}.{order.revision if revision is None else revision}@poflow"
 
 
-def dtd_violations(document: etree._Element) -> str | None:
-    """What in ``document`` breaks the OrderRequest DTD, or ``None`` when it is valid."""
+def dtd_violations(document: etree._Element, dtd_file: Path = ORDER_REQUEST_DTD) -> str | None:
+    """What in ``document`` breaks the DTD (the OrderRequest's unless told), or ``None`` when
+    it is valid."""
     # A DTD object keeps its error log; one per check keeps concurrent checks apart.
-    dtd = etree.DTD(str(ORDER_REQUEST_DTD))
+    dtd = etree.DTD(str(dtd_file))
     if dtd.validate(document):
         return None
     entries = cast("Iterable[Any]", dtd.error_log)  # lxml-stubs do not declare it iterable
