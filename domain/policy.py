@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.catalog import Role, ServiceType
 from domain.costs.anomaly_escalation import DEFAULT_ESCALATION, EscalationRule
+from domain.matching.tolerances import DEFAULT_MATCHING, MatchingPolicy
 from domain.requisition import RiskFlag
 from domain.variances import DEFAULT_VARIANCE_RULE, VarianceRule
 
@@ -134,3 +135,6 @@ class Policy:
     variance_investigation: VarianceRule = DEFAULT_VARIANCE_RULE
     # How a spend anomaly's owner is reminded and when it escalates (docs/anomalies.md).
     spend_anomaly_escalation: EscalationRule = DEFAULT_ESCALATION
+    # How invoices are matched to the PO: 2-way or 3-way, and the tolerances
+    # (docs/invoice-matching.md).
+    invoice_matching: MatchingPolicy = DEFAULT_MATCHING

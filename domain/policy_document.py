@@ -15,6 +15,8 @@ from typing import Any
 
 from domain.catalog import Role, ServiceType
 from domain.costs.anomaly_escalation import EscalationRule
+from domain.matching.policy_section import MatchingSectionError, matching_policy
+from domain.matching.tolerances import MatchingPolicy
 from domain.policy import (
     ApproverMode,
     ApproverSpec,
@@ -77,7 +79,16 @@ def _options(document: Mapping[str, Any]) -> dict[str, Any]:
     if "spend_anomaly_escalation" in document:
         section = document["spend_anomaly_escalation"]
         options["spend_anomaly_escalation"] = EscalationRule(**_clock(section))
+    if "invoice_matching" in document:
+        options["invoice_matching"] = _invoice_matching(document["invoice_matching"])
     return options
+
+
+def _invoice_matching(section: Mapping[str, Any]) -> MatchingPolicy:
+    try:
+        return matching_policy(section)
+    except MatchingSectionError as error:
+        raise PolicyError(str(error)) from error
 
 
 def _variance_rule(section: Mapping[str, Any]) -> VarianceRule:

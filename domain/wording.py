@@ -41,6 +41,11 @@ def _listed(expected: object) -> str:
     return str(expected).replace("'", "")
 
 
+# A pattern a document's field follows, in words: a tolerance's percent or quantity.
+PATTERN_WORDS = {
+    r"^[0-9]+(\.[0-9]+)?$": 'must be a decimal of zero or more, as a string such as "2.5"',
+}
+
 # What a value is asked to be, by the JSON Schema keyword it breaks; ``expected`` is the
 # keyword's value (the minimum, the allowed choices, the missing or unexpected field's name).
 _PREDICATES: dict[str, Callable[[object], str]] = {
@@ -61,7 +66,9 @@ _PREDICATES: dict[str, Callable[[object], str]] = {
     "uniqueItems": lambda expected: "must not name an entry twice",
     "enum": lambda expected: f"must be one of: {_listed(expected)}",
     "const": lambda expected: f"must be {expected}",
-    "pattern": lambda expected: "is not written in the expected form",
+    "pattern": lambda expected: PATTERN_WORDS.get(
+        str(expected), "is not written in the expected form"
+    ),
     "required": lambda expected: f"needs {_words(str(expected))}",
     "additionalProperties": lambda expected: f"takes no {_words(str(expected))}; remove it",
 }

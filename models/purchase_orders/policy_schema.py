@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from domain.policy import Policy
 from domain.policy_document import PolicyError, build_policy
+from domain.wording import PATTERN_WORDS
 from models.document_errors import given_together
 
 POLICY_SCHEMA: dict[str, Any] = json.loads(
@@ -70,6 +71,11 @@ def _both_units(error: ValidationError) -> str:
     return " and ".join(f"give {' or '.join(fields)}" for fields in given_together(error))
 
 
+def _pattern(error: ValidationError) -> str:
+    pattern = str(error.validator_value)
+    return f"{PATTERN_WORDS.get(pattern, f'must match {pattern}')}, not {error.instance!r}"
+
+
 _REASONS: dict[str, Callable[[ValidationError], str]] = {
     "type": _type,
     "additionalProperties": lambda error: (
@@ -84,7 +90,7 @@ _REASONS: dict[str, Callable[[ValidationError], str]] = {
     "enum": lambda error: (
         "must be one of " + f"{', '.join(map(str, error.validator_value))}, not {error.instance!r}"
     ),
-    "pattern": lambda error: f"must match {error.validator_value}, not {error.instance!r}",
+    "pattern": _pattern,
     "uniqueItems": lambda error: "must not name an entry twice",
     # The one ``anyOf``: who decides must name somebody.
     "anyOf": lambda error: "names nobody; give users, role, cost_center_owner or manager_levels",

@@ -114,3 +114,32 @@ async def test_the_spend_anomaly_escalation_section_is_refused_naming_its_field(
     document["spend_anomaly_escalation"] = {"deadline_hours": 8, "reminder_hours": 2}
     stored = await stack.post("maria", "/api/policies", body)
     assert stored.status_code == 201, stored.text
+
+
+@pytest.mark.usefixtures("restore_policies")
+async def test_the_invoice_matching_section_is_refused_naming_its_field(stack: Stack) -> None:
+    document = demo_policy()
+    rule = {"vendor": "Contoso Software", "price_percent": "-2", "quantity_units": "0"}
+    document["invoice_matching"] = {"tolerances": [rule]}
+    body = {"name": POLICY_NAME, "document": document, "note": "invoice tolerances"}
+    negative = await stack.post("maria", "/api/policies", body)
+    assert negative.status_code == 422
+    [error] = negative.json()["errors"]
+    assert error["field"] == "$.invoice_matching.tolerances[0].price_percent"
+    assert (
+        error["message"]
+        == 'Price percent must be a decimal of zero or more, as a string such as "2.5".'
+    )
+
+    rule.update(price_percent="2.5")
+    del rule["quantity_units"]
+    no_quantity_limit = await stack.post("maria", "/api/policies", body)
+    assert no_quantity_limit.status_code == 422
+    [error] = no_quantity_limit.json()["errors"]
+    assert error["field"] == "$.invoice_matching.tolerances[0]"
+    assert error["message"].startswith("give quantity_percent or quantity_units")
+
+    rule["quantity_percent"] = "10"
+    document["invoice_matching"]["three_way_service_types"] = ["hardware"]
+    stored = await stack.post("maria", "/api/policies", body)
+    assert stored.status_code == 201, stored.text
