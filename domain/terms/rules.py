@@ -31,30 +31,40 @@ def terms_refusals(req: Requisition) -> Iterator[FieldRefusal]:
 
 
 def _sla(sla: SlaTerms) -> Iterator[FieldRefusal]:
-    """sla_availability_in_range, sla_time_in_range, sla_resolution_after_response and
-    sla_credit_in_range."""
-    where = "terms.sla"
+    yield from _availability_in_range(sla)
+    yield from _times_in_range(sla)
+    yield from _credits_in_range(sla)
+
+
+def _availability_in_range(sla: SlaTerms) -> Iterator[FieldRefusal]:
     if not (sla.availability_percent.is_finite() and 0 < sla.availability_percent <= HUNDRED):
         yield FieldRefusal(
             "sla_availability_in_range",
-            f"{where}.availability_percent",
+            "terms.sla.availability_percent",
             f"Availability is {sla.availability_percent} %; it must be above 0 and at most 100.",
         )
+
+
+def _times_in_range(sla: SlaTerms) -> Iterator[FieldRefusal]:
+    """sla_time_in_range for each time, then sla_resolution_after_response."""
     times = {"response": sla.response_minutes, "resolution": sla.resolution_minutes}
     for what, minutes in times.items():
         if not 0 < minutes <= LONGEST_MINUTES:
             yield FieldRefusal(
                 "sla_time_in_range",
-                f"{where}.{what}_minutes",
+                f"terms.sla.{what}_minutes",
                 f"The {what} time is {minutes} minutes; it must be from 1 to {LONGEST_MINUTES}.",
             )
     if 0 < sla.resolution_minutes < sla.response_minutes:
         yield FieldRefusal(
             "sla_resolution_after_response",
-            f"{where}.resolution_minutes",
+            "terms.sla.resolution_minutes",
             f"An incident is to be resolved within {sla.resolution_minutes} minutes, before it "
             f"is to be responded to ({sla.response_minutes} minutes).",
         )
+
+
+def _credits_in_range(sla: SlaTerms) -> Iterator[FieldRefusal]:
     credits = {
         "credit_percent_per_breach": sla.credit_percent_per_breach,
         "credit_cap_percent": sla.credit_cap_percent,
@@ -63,7 +73,7 @@ def _sla(sla: SlaTerms) -> Iterator[FieldRefusal]:
         if percent is not None and not (percent.is_finite() and 0 <= percent <= HUNDRED):
             yield FieldRefusal(
                 "sla_credit_in_range",
-                f"{where}.{name}",
+                f"terms.sla.{name}",
                 f"A service credit of {percent} % of the monthly charge; it must be 0 to 100.",
             )
 
