@@ -30,6 +30,18 @@ def _money_text(value: object) -> object:
     return value
 
 
+PERCENT_AS_STRING = 'a percent is sent as a string of decimal digits such as "99.9", not a number'
+_PERCENT_DIGITS = 12  # "99.999999999": more than any service level or credit needs
+
+
+def _percent_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError(PERCENT_AS_STRING)
+    if len(value) > _PERCENT_DIGITS or not _DECIMAL.fullmatch(value):
+        raise ValueError(f"at most {_PERCENT_DIGITS} characters; {PERCENT_AS_STRING}")
+    return value
+
+
 def _single_line(value: str) -> str:
     return _plain(value, multiline=False)
 
@@ -46,6 +58,9 @@ def _plain(value: str, *, multiline: bool) -> str:
 
 
 MoneyText = Annotated[str, BeforeValidator(_money_text)]
+# A percent (of availability, of a monthly charge) as decimal text, read as a Decimal: never a
+# float. Its range is the domain's rule to judge, so the refusal names it.
+PercentText = Annotated[str, BeforeValidator(_percent_text)]
 # Text without NUL or other control characters (Postgres and the audit trail take them as typed);
 # a multi-line text may hold tabs and line breaks. Each field states its longest length.
 SingleLine = Annotated[str, AfterValidator(_single_line)]

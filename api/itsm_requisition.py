@@ -6,7 +6,9 @@ Variables (names as in the catalog item; values are text): ``cost_center``, ``ve
 (default 1), ``service_start`` and ``service_end`` (YYYY-MM-DD), and optionally ``title`` (else
 the ticket's), ``description``, ``catalog_sku``, ``contract``, ``project``, ``gl_account``,
 ``asset_tag``, ``sla_terms``, ``business_case_ref``, ``dpia_ref``,
-``least_privilege_statement``, ``risk_flags`` (comma-separated) and ``change_ticket``.
+``least_privilege_statement``, ``risk_flags`` and ``data_protection_clauses`` (each
+comma-separated; the clauses become the terms' ``data_protection``, the only part of a PO's
+structured terms a ticket gives) and ``change_ticket``.
 """
 
 from __future__ import annotations
@@ -61,10 +63,17 @@ def requisition_body(ticket: TicketRequest) -> dict[str, Any]:
     }
     body |= {name: values[name] for name in HEADER_FIELDS if name in values}
     if "risk_flags" in values:
-        body["risk_flags"] = [flag.strip() for flag in values["risk_flags"].split(",")]
+        body["risk_flags"] = _listed(values["risk_flags"])
+    if "data_protection_clauses" in values:
+        clauses = _listed(values["data_protection_clauses"])
+        body["terms"] = {"data_protection": {"clauses": clauses}}
     if "change_ticket" in values:
         body["change_ticket"] = _in_system_of(ticket.ticket, values["change_ticket"])
     return body
+
+
+def _listed(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",")]
 
 
 def _in_system_of(ticket: str, reference: str) -> str:
@@ -77,6 +86,8 @@ def _in_system_of(ticket: str, reference: str) -> str:
 def _problem(detail: Any) -> str:
     location = [str(part) for part in detail["loc"] if not isinstance(part, int)]
     name = location[-1] if location and location[-1] != "lines" else ".".join(location)
+    if location[:1] == ["terms"]:
+        name = "data_protection_clauses"  # the ticket's variable
     if detail["type"] == "missing":
         return f"{name} is missing"
     message = str(detail["msg"]).removeprefix("Value error, ")

@@ -12,6 +12,14 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 from domain.requisition import LineItem, Requisition
+from domain.terms.limits import terms_limit_refusals
+from domain.text_limits import LINE_TEXT as LINE_TEXT
+from domain.text_limits import LONG_TEXT as LONG_TEXT
+from domain.text_limits import SHORT_TEXT as SHORT_TEXT
+from domain.text_limits import TITLE_TEXT as TITLE_TEXT
+from domain.text_limits import VENDOR_TEXT as VENDOR_TEXT
+from domain.text_limits import text_problem as text_problem
+from domain.text_limits import text_refusals
 from domain.validation import FieldRefusal
 
 # At most a hundred billion of a two-decimal currency (10^14 minor units) in any one amount:
@@ -25,12 +33,6 @@ MAX_MILESTONES = 50
 # The whole requisition as the workflow carries it (JSON with non-ASCII escaped, as Temporal's
 # converter writes it): a PO's view holds it once, so its payloads stay far below 2 MB.
 MAX_REQUISITION_BYTES = 256 * 1024
-
-SHORT_TEXT = 80  # references and codes: MSA, project, GL account, tickets, SKU, tax code
-TITLE_TEXT = 300
-VENDOR_TEXT = 200
-LINE_TEXT = 500  # a line's description, a milestone, a call-off's description
-LONG_TEXT = 4000  # statements, justifications, SLA terms, comments, reasons and answers
 
 # Every text field of a requisition, its longest length, and whether it may span lines.
 REQUISITION_TEXT: dict[str, tuple[int, bool]] = {
@@ -57,22 +59,6 @@ LINE_TEXTS: dict[str, tuple[int, bool]] = {
     "tax_code": (SHORT_TEXT, False),
     "catalog_sku": (SHORT_TEXT, False),
 }
-_LINE_BREAKS = frozenset("\t\n\r")
-
-
-def text_problem(text: str, multiline: bool = False) -> str | None:
-    """Why ``text`` cannot be stored as typed, or None: Postgres holds no NUL, nor a lone
-    surrogate, and no other control character belongs in a PO (tab and line breaks only in a
-    text that may span lines)."""
-    for char in text:
-        point = ord(char)
-        if 0xD800 <= point <= 0xDFFF:
-            return "holds an invalid character (a lone UTF-16 surrogate)"
-        control = point < 0x20 or 0x7F <= point <= 0x9F  # Unicode's category Cc
-        if control and not (multiline and char in _LINE_BREAKS):
-            allowed = "; only tab and line breaks are allowed" if multiline else ""
-            return f"holds the control character U+{ord(char):04X}{allowed}"
-    return None
 
 
 def amount_problem(minor: int) -> str | None:
@@ -84,12 +70,14 @@ def amount_problem(minor: int) -> str | None:
 
 def intake_refusals(requisition: Requisition) -> tuple[FieldRefusal, ...]:
     """Every limit the requisition breaks (rules ``lines_at_most``, ``milestones_at_most``,
-    ``text_length``, ``text_characters``, ``quantity_in_range``, ``amount_in_range``, and
-    ``requisition_size`` when no other); messages never repeat the offending text."""
+    ``text_length``, ``text_characters``, ``quantity_in_range``, ``amount_in_range``, the
+    terms' ``entries_at_most`` (``domain.terms.limits``), and ``requisition_size`` when no
+    other); messages never repeat the offending text."""
     refusals = [
         *_milestone_count(requisition),
         *_texts(requisition),
         *_amounts(requisition),
+        *terms_limit_refusals(requisition.terms),
     ]
     if not refusals:
         refusals.extend(_size(requisition))
@@ -107,7 +95,7 @@ def line_refusals(lines: tuple[LineItem, ...], prefix: str = "lines") -> Iterato
     for index, line in enumerate(lines):
         where = f"{prefix}[{index}]"
         for name, (longest, multiline) in LINE_TEXTS.items():
-            yield from _text(f"{where}.{name}", getattr(line, name), longest, multiline)
+            yield from text_refusals(f"{where}.{name}", getattr(line, name), longest, multiline)
         if line.quantity > MAX_QUANTITY:
             yield FieldRefusal(
                 "quantity_in_range",
@@ -132,9 +120,9 @@ def _milestone_count(req: Requisition) -> Iterator[FieldRefusal]:
 
 def _texts(req: Requisition) -> Iterator[FieldRefusal]:
     for name, (longest, multiline) in REQUISITION_TEXT.items():
-        yield from _text(name, getattr(req, name), longest, multiline)
+        yield from text_refusals(name, getattr(req, name), longest, multiline)
     for index, milestone in enumerate(req.milestones[:MAX_MILESTONES]):
-        yield from _text(f"milestones[{index}]", milestone, LINE_TEXT, False)
+        yield from text_refusals(f"milestones[{index}]", milestone, LINE_TEXT, False)
 
 
 def _amounts(req: Requisition) -> Iterator[FieldRefusal]:
@@ -151,18 +139,6 @@ def _size(req: Requisition) -> Iterator[FieldRefusal]:
             "requisition",
             f"The requisition takes {size} bytes; it may take at most {MAX_REQUISITION_BYTES}.",
         )
-
-
-def _text(field: str, text: str | None, longest: int, multiline: bool) -> Iterator[FieldRefusal]:
-    if text is None:
-        return
-    if len(text) > longest:
-        yield FieldRefusal(
-            "text_length", field, f"{field} has {len(text)} characters; at most {longest}."
-        )
-    problem = text_problem(text, multiline)
-    if problem is not None:
-        yield FieldRefusal("text_characters", field, f"{field} {problem}.")
 
 
 def _amount(field: str, minor: int) -> Iterator[FieldRefusal]:

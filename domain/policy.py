@@ -10,6 +10,7 @@ from domain.catalog import Role, ServiceType
 from domain.costs.anomaly_escalation import DEFAULT_ESCALATION, EscalationRule
 from domain.matching.tolerances import DEFAULT_MATCHING, MatchingPolicy
 from domain.requisition import RiskFlag
+from domain.terms.required_clauses import ClauseRequirement
 from domain.variances import DEFAULT_VARIANCE_RULE, VarianceRule
 
 
@@ -138,3 +139,6 @@ class Policy:
     # How invoices are matched to the PO: 2-way or 3-way, and the tolerances
     # (docs/invoice-matching.md).
     invoice_matching: MatchingPolicy = DEFAULT_MATCHING
+    # The data-protection clauses a PO carries by its risk flags; none when unset
+    # (docs/policies.md#required-clauses).
+    required_clauses: tuple[ClauseRequirement, ...] = ()

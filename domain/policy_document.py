@@ -30,6 +30,8 @@ from domain.policy import (
     TierSpec,
 )
 from domain.requisition import RiskFlag
+from domain.terms.clauses import ClauseId
+from domain.terms.required_clauses import ClauseRequirement
 from domain.variances import Against, Direction, VarianceRule
 from domain.vendor_names import normalised_vendor_name
 
@@ -81,7 +83,17 @@ def _options(document: Mapping[str, Any]) -> dict[str, Any]:
         options["spend_anomaly_escalation"] = EscalationRule(**_clock(section))
     if "invoice_matching" in document:
         options["invoice_matching"] = _invoice_matching(document["invoice_matching"])
+    if "required_clauses" in document:
+        options["required_clauses"] = _required_clauses(document["required_clauses"])
     return options
+
+
+def _required_clauses(section: Mapping[str, Any]) -> tuple[ClauseRequirement, ...]:
+    """Each risk flag and the clauses it requires, in the document's order."""
+    return tuple(
+        ClauseRequirement(RiskFlag(flag), tuple(map(ClauseId, clauses)))
+        for flag, clauses in section.items()
+    )
 
 
 def _invoice_matching(section: Mapping[str, Any]) -> MatchingPolicy:

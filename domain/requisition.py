@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from domain.catalog import ServiceType
 from domain.money import Money
+from domain.terms.po_terms import PoTerms
 
 
 class RiskFlag(StrEnum):
@@ -66,6 +67,9 @@ class Requisition:
     emergency: bool = False
     emergency_justification: str | None = None
     incident_ref: str | None = None
+    # What the PO promises, structured (docs/requisition.md#terms); ``sla_terms`` and
+    # ``milestones`` above stay the free text they always were.
+    terms: PoTerms | None = None
 
     def amount(self) -> Money:
         """What the PO may spend: the blanket ceiling, or the sum of the lines."""

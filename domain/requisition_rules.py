@@ -9,6 +9,8 @@ from domain.money import RATE_CURRENCIES
 from domain.msa_rules import prices_above_msa, vendor_and_msa_refusals
 from domain.policy import PriceAboveMsa
 from domain.requisition import LineItem, PoType, Requisition, RiskFlag
+from domain.terms.required_clauses import ClauseRequirement, clause_refusals
+from domain.terms.rules import terms_refusals
 from domain.validation import (
     FieldRefusal,
     ReferenceData,
@@ -24,11 +26,14 @@ def validate_requisition(
     *,
     today: date,
     price_above_msa: PriceAboveMsa,
+    required_clauses: tuple[ClauseRequirement, ...] = (),
 ) -> ValidationOutcome:
     """Check every step-2 rule and report every failure, not only the first.
 
     A price above the MSA catalog price is a refusal under ``PriceAboveMsa.REFUSE`` and a flag
-    under ``PriceAboveMsa.FLAG``; every other failure is a refusal. A rule that needs facts another
+    under ``PriceAboveMsa.FLAG``; every other failure is a refusal, among them the terms' rules
+    (``domain.terms.rules``) and each clause ``required_clauses`` (the policy's) asks of the
+    requisition's risk flags and its terms lack. A rule that needs facts another
     rule found missing (no lines, no known MSA, unknown vendor) is skipped, not reported twice.
     """
     req, ref = requisition, reference
@@ -47,6 +52,8 @@ def validate_requisition(
         *_dpia_present(req),
         *_least_privilege_statement_present(req),
         *_emergency_justified(req),
+        *terms_refusals(req),
+        *clause_refusals(req, required_clauses),
     ]
     above = tuple(prices_above_msa(req, ref))
     if price_above_msa is PriceAboveMsa.REFUSE:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 from api.field_types import Code, MoneyText, MultiLine, SingleLine
 from api.problems import Problem
 from api.schemas.body import RequestBody
+from api.schemas.terms import PoTermsIn
 from domain.catalog import PoStatus, ServiceType
 from domain.intake import (
     LINE_TEXT,
@@ -66,6 +67,9 @@ class RequisitionIn(RequestBody):
     emergency: bool = False
     emergency_justification: MultiLine | None = Field(default=None, max_length=LONG_TEXT)
     incident_ref: Code | None = None
+    terms: PoTermsIn | None = Field(
+        default=None, description="What the PO promises, structured (docs/requisition.md#terms)."
+    )
 
     @model_validator(mode="after")
     def _amounts_fit_currency(self) -> RequisitionIn:
@@ -95,13 +99,16 @@ class RequisitionIn(RequestBody):
             )
             for line in self.lines
         )
-        fields = self.model_dump(exclude={"lines", "blanket_ceiling", "milestones", "risk_flags"})
+        fields = self.model_dump(
+            exclude={"lines", "blanket_ceiling", "milestones", "risk_flags", "terms"}
+        )
         return Requisition(
             requester=requester,
             lines=lines,
             blanket_ceiling_minor=minor(self.blanket_ceiling) if self.blanket_ceiling else None,
             milestones=tuple(self.milestones),
             risk_flags=tuple(self.risk_flags),
+            terms=self.terms.to_terms() if self.terms is not None else None,
             **fields,
         )
 

@@ -1,7 +1,7 @@
 """The one check a requisition passes, run before its workflow starts (so a refused requisition
 stores nothing) and again when the workflow prepares it (a path that skipped the first check is
-refused there too): the intake limits, then the active policy's price rule over Postgres'
-reference data."""
+refused there too): the intake limits, then the active policy's price rule and required
+clauses over Postgres' reference data."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class RequisitionCheck:
 def check_requisition(session: Session, requisition: Requisition, today: date) -> RequisitionCheck:
     """The limits a requisition breaks (checked first: nothing out of bounds reaches a query),
     else no stored policy, else what ``validate_requisition`` says under the active policy's
-    price rule on ``today``."""
+    price rule and required clauses on ``today``."""
     beyond_limits = intake_refusals(requisition)
     if beyond_limits:
         return RequisitionCheck(ValidationOutcome(beyond_limits, ()))
@@ -44,6 +44,10 @@ def check_requisition(session: Session, requisition: Requisition, today: date) -
     policy = build_policy(stored.name, stored.version, stored.document)
     reference = reference_data(session, requisition)
     outcome = validate_requisition(
-        requisition, reference, today=today, price_above_msa=policy.price_above_msa
+        requisition,
+        reference,
+        today=today,
+        price_above_msa=policy.price_above_msa,
+        required_clauses=policy.required_clauses,
     )
     return RequisitionCheck(outcome, stored.id, policy, reference.catalog)

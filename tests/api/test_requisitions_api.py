@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 
 from sqlalchemy import select
 
 from models.purchase_orders.governance import IdempotencyKey
 from tests.api import e2e
 from tests.api.e2e import Stack, storage_body, subscription_body
+from tests.builders.policies import demo_policy, uploaded_policy
+from tests.builders.terms import terms_body
 
 stack = e2e.stack
 
@@ -103,3 +106,69 @@ async def test_only_requesters_raise_requisitions(stack: Stack) -> None:
     assert refused.json()["detail"] == "requires a role of: requester"
     anonymous = await stack.http.post("/api/requisitions", json=storage_body())
     assert anonymous.status_code == 401
+
+
+async def test_a_requisition_s_terms_are_kept_and_come_back_on_the_po(stack: Stack) -> None:
+    body = subscription_body()
+    line = body["lines"][0]
+    start, end = date.fromisoformat(line["service_start"]), date.fromisoformat(line["service_end"])
+    number = await stack.submit("alex", body | {"terms": terms_body(start, end)})
+
+    terms = (await stack.pending(number))["detail"]["requisition"]["terms"]
+    assert terms["sla"] == {
+        "availability_percent": "99.95",
+        "response_minutes": 15,
+        "resolution_minutes": 240,
+        "credit_percent_per_breach": "5",
+        "credit_cap_percent": "30",
+        "escalation_contacts": ["Vendor duty manager, +44 20 7946 0000"],
+    }
+    assert [(m["name"], m["due"]) for m in terms["milestones"]] == [
+        ("Go-live", start.isoformat()),
+        ("Handover", end.isoformat()),
+    ]
+    assert terms["milestones"][1]["acceptance_criteria"] == ["documentation", "knowledge transfer"]
+    assert terms["licence"] == {"metric": "users", "quantity": 60, "permitted_use": "internal use"}
+    assert terms["subcontracting"]["subcontractors"] == ["Adatum Hosting"]
+    assert terms["data_protection"] == {"clauses": ["dpa", "breach_notification_72h"]}
+
+    without = await stack.submit("alex", subscription_body())
+    assert (await stack.pending(without))["detail"]["requisition"]["terms"] is None
+
+
+async def test_terms_breaking_a_rule_are_refused_naming_it(stack: Stack) -> None:
+    body = subscription_body()
+    line = body["lines"][0]
+    terms = terms_body(date.fromisoformat(line["service_start"]), date(2000, 1, 1))
+    terms["sla"]["availability_percent"] = "100.5"
+    refused = await stack.post("alex", "/api/requisitions", body | {"terms": terms})
+    assert refused.status_code == 422
+    assert {(r["rule"], r["field"]) for r in refused.json()["refusals"]} == {
+        ("sla_availability_in_range", "terms.sla.availability_percent"),
+        ("milestone_in_service_period", "terms.milestones[1].due"),
+    }
+
+    terms["sla"]["availability_percent"] = 99.9
+    as_float = await stack.post("alex", "/api/requisitions", body | {"terms": terms})
+    assert as_float.status_code == 422
+    assert any("a percent is sent as a string" in e["message"] for e in as_float.json()["errors"])
+
+
+async def test_a_policy_requiring_a_clause_refuses_a_requisition_without_it(stack: Stack) -> None:
+    document = demo_policy() | {"required_clauses": {"handles_pii": ["dpa"]}}
+    with_dpia = subscription_body(pii=True, dpia_ref="DPIA-102")
+    async with uploaded_policy(stack, document, "personal data needs a DPA"):
+        refused = await stack.post("alex", "/api/requisitions", with_dpia)
+        assert refused.status_code == 422, refused.text
+        [refusal] = refused.json()["refusals"]
+        assert (refusal["rule"], refusal["field"]) == (
+            "clause_required",
+            "terms.data_protection.clauses",
+        )
+        assert "handles_pii" in refusal["message"] and "dpa" in refusal["message"]
+
+        with_dpa = with_dpia | {"terms": {"data_protection": {"clauses": ["dpa"]}}}
+        await stack.submit("alex", with_dpa)
+        await stack.submit("alex", subscription_body())  # no flag, no clause required
+    # Back under the demo policy, which requires no clause.
+    await stack.submit("alex", with_dpia)
