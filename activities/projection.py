@@ -24,6 +24,7 @@ from models import (
 )
 from models.audit.trail import append_audit_entry
 from models.db import unit_of_work
+from models.purchase_orders.receipts import record_receipt
 from models.purchase_orders.records import view_document
 
 
@@ -44,6 +45,9 @@ class ProjectionActivities:
                 key = f"{event.workflow_id}:{event.sequence}"
                 if event.decision is not None:
                     _record_decision(session, event, event.decision, key)
+                if event.receipt is not None:
+                    view = event.view
+                    record_receipt(session, view.po_number, view.revision, event.receipt, key)
                 append_audit_entry(session, _audit_event(event, key))
 
     @activity.defn(name=Activity.RECORD_EMERGENCY_EXCEPTION)

@@ -4,6 +4,7 @@ and the audit trail can hold as typed. A refusal names its rule and never repeat
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -42,6 +43,20 @@ def _percent_text(value: object) -> object:
     return value
 
 
+_QUANTITY = re.compile(r"\d{1,14}(\.\d{1,4})?")
+QUANTITY_AS_TEXT = 'a quantity is a whole number or a string of decimal digits such as "2.5"'
+
+
+def _quantity(value: object) -> Decimal:
+    """A whole number, or decimal text with at most four places; never a float."""
+    text = value if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    if text is None or not _QUANTITY.fullmatch(text):
+        raise PydanticCustomError("invalid_quantity", QUANTITY_AS_TEXT)
+    return Decimal(text)
+
+
 def _single_line(value: str) -> str:
     return _plain(value, multiline=False)
 
@@ -61,6 +76,9 @@ MoneyText = Annotated[str, BeforeValidator(_money_text)]
 # A percent (of availability, of a monthly charge) as decimal text, read as a Decimal: never a
 # float. Its range is the domain's rule to judge, so the refusal names it.
 PercentText = Annotated[str, BeforeValidator(_percent_text)]
+
+
+QuantityText = Annotated[Decimal, BeforeValidator(_quantity)]
 # Text without NUL or other control characters (Postgres and the audit trail take them as typed);
 # a multi-line text may hold tabs and line breaks. Each field states its longest length.
 SingleLine = Annotated[str, AfterValidator(_single_line)]

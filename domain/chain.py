@@ -77,6 +77,18 @@ class DecisionRecord:
     forward_to: str | None = None
 
 
+def approved_by(decisions: list[DecisionRecord]) -> set[str]:
+    """Everyone who approved the PO in any tier or round, or was acted for in an approval:
+    segregation of duties keeps them from its invoices and receipts."""
+    return {
+        person
+        for d in decisions
+        if d.action is Decision.APPROVE
+        for person in (d.actor, d.on_behalf_of)
+        if person
+    }
+
+
 @dataclass
 class ApprovalState:
     """Everything the decision rules need to know about a PO's approval."""

@@ -6,8 +6,8 @@ processor is not the requester nor an approver of the PO (segregation of duties)
 from dataclasses import dataclass
 from datetime import date
 
-from domain.catalog import Decision, PoStatus
-from domain.chain import DecisionRecord
+from domain.catalog import PoStatus
+from domain.chain import DecisionRecord, approved_by
 from domain.entitlement import Refusal
 from domain.wording import status_words
 
@@ -40,13 +40,7 @@ def invoice_refusal(
 ) -> Refusal | None:
     """The first rule an invoice breaks, or None. Its processor is neither the requester nor
     anyone who approved the PO (or was acted for in an approval)."""
-    approvers = {
-        person
-        for d in decisions
-        if d.action is Decision.APPROVE
-        for person in (d.actor, d.on_behalf_of)
-        if person
-    }
+    approvers = approved_by(decisions)
     known_numbers = {invoice.invoice_number for invoice in invoices}
     if status is not PoStatus.ISSUED:
         return Refusal("not_issued", f"a {status_words(status)} purchase order takes no invoice")

@@ -11,6 +11,7 @@ from domain.change_orders import OPEN_OUTCOMES, ChangeOrderRecord
 from domain.invoicing import InvoiceRecord
 from domain.money import Money, convert
 from domain.policy import Policy
+from domain.receipts import ReceiptRecord
 from domain.requisition import Requisition
 from domain.routing import RoutingFacts
 from domain.side_effects import Attention, Undelivered
@@ -138,6 +139,7 @@ class PoView:
     change_orders: list[ChangeOrderRecord] = field(default_factory=list)
     invoices: list[InvoiceRecord] = field(default_factory=list)
     call_offs: list[CallOff] = field(default_factory=list)
+    receipts: list[ReceiptRecord] = field(default_factory=list)  # goods, services, milestones
     held_for_change_ticket: str | None = None  # approved, waiting for this change ticket's approval
     erp_status: str | None = None  # the ERP's latest word on the order: acknowledged, ...
     erp_events: list[str] = field(default_factory=list)  # the ERP event ids taken in
@@ -222,6 +224,7 @@ class PoEvent:
     comment: str = ""
     decision: DecisionRecord | None = None
     state_after: StateAfter | None = None  # unset in events recorded before it existed
+    receipt: ReceiptRecord | None = None  # the receipt this event records, for po_receipts
 
     def after(self) -> StateAfter:
         return self.state_after or StateAfter.of(self.view)

@@ -55,6 +55,7 @@ class PoUpdate:
     CANCEL: Final = "cancel"
     CHANGE_ORDER: Final = "change_order"
     RECORD_INVOICE: Final = "record_invoice"
+    RECORD_RECEIPT: Final = "record_receipt"
     CALL_OFF: Final = "call_off"
     RETRY_STEP: Final = "retry_step"
 

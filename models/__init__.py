@@ -42,6 +42,7 @@ from models.people.records import ApiToken, User, UserRole
 from models.purchase_orders.governance import DelegationRow, EmergencyException, IdempotencyKey
 from models.purchase_orders.links import UsedLink
 from models.purchase_orders.policies import ApprovalPolicy
+from models.purchase_orders.receipts import PoReceipt
 from models.purchase_orders.records import ApprovalDecision, PurchaseOrder
 from models.vendors.records import CatalogItem, Contract, Vendor
 from models.vendors.tax_codes import TaxCode
@@ -96,6 +97,7 @@ __all__ = [
     "OrgVersionCenter",
     "OrgVersionPerson",
     "OutboundMessage",
+    "PoReceipt",
     "Project",
     "PurchaseOrder",
     "QuarantinedLine",

@@ -1,5 +1,5 @@
 """What happens to an issued PO from outside: invoices relieve its commitment and book actual
-cost; call-offs draw down a blanket PO's ceiling."""
+cost; call-offs draw down a blanket PO's ceiling; receipts record what was delivered."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.invoicing import InvoiceRecord, InvoiceRequest
     from domain.money import Money
     from domain.purchase_order import InvoicePosting
+    from domain.receipts import ReceiptRecord, ReceiptRequest
     from workflows import activity_calls as calls
     from workflows.po_state import Prepared
     from workflows.recorder import Recorder
@@ -79,3 +80,29 @@ async def book_call_off(po: Recorder, request: CallOffRequest) -> None:
             f"Call-off {call_off.number} on {view.po_number}",
             {"description": call_off.description, "amount_minor": request.amount_minor},
         )
+
+
+async def book_receipt(po: Recorder, request: ReceiptRequest) -> None:
+    """Keep the receipt on the PO and record it (projected to ``po_receipts`` too)."""
+    view = po.view
+    receipt = ReceiptRecord(
+        number=len(view.receipts) + 1,
+        kind=request.kind,
+        line=request.line,
+        quantity=request.quantity,
+        received_on=request.received_on,
+        actor=request.actor,
+        recorded_at=workflow.now(),
+        milestone=(request.milestone or "").strip() or None,
+        note=request.note.strip(),
+        source=request.source,
+    )
+    view.receipts.append(receipt)
+    po.state.changed()
+    what = receipt.milestone or request.kind.value.replace("_", " ")
+    await po.record(
+        "receipt.recorded",
+        request.actor,
+        comment=f"#{receipt.number} line {receipt.line}: {receipt.quantity} ({what})",
+        receipt=receipt,
+    )

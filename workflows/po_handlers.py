@@ -17,9 +17,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.erp_messages import ErpStatusEvent
     from domain.invoicing import InvoiceRequest, invoice_refusal
     from domain.purchase_order import CancelRequest, InformationAnswer, PoView
+    from domain.receipts import ReceiptRequest, receipt_refusal
     from domain.side_effects import RetryRequest
     from domain.temporal_names import PoQuery, PoSignal, PoUpdate
-    from workflows.after_issue_events import book_call_off, book_invoice
+    from workflows.after_issue_events import book_call_off, book_invoice, book_receipt
     from workflows.attention import hold
     from workflows.po_state import PoState, Routed
     from workflows.recorder import Recorder
@@ -215,6 +216,21 @@ class PurchaseOrderHandlers:
         requester = view.requisition.requester
         _refuse_with(
             invoice_refusal(view.status, request, requester, view.decisions, view.invoices)
+        )
+
+    @workflow.update(name=PoUpdate.RECORD_RECEIPT)
+    async def record_receipt(self, request: ReceiptRequest) -> PoView:
+        await book_receipt(self.recorder, request)
+        return self.state.view
+
+    @record_receipt.validator
+    def _validate_receipt(self, request: ReceiptRequest) -> None:
+        view = self.state.view
+        today = workflow.now().date()
+        _refuse_with(
+            receipt_refusal(
+                view.status, request, view.requisition, view.decisions, view.receipts, today
+            )
         )
 
     @workflow.update(name=PoUpdate.CALL_OFF)

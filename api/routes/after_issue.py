@@ -1,5 +1,5 @@
 """What happens to an issued PO, each a workflow Update whose validator decides: change orders
-(and delays), invoices, and call-offs against a blanket PO's ceiling."""
+(and delays), invoices, call-offs against a blanket PO's ceiling, and receipts."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from fastapi import APIRouter, Depends, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api.deps import SessionDep, TemporalDep, require_role, visible_or_404
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_role, visible_or_404
 from api.errors import RefusalRoute, Refused
 from api.idempotency import IdempotencyHeader
-from api.schemas.after_issue import CallOffIn, ChangeOrderIn, DelayIn, InvoiceIn
+from api.schemas.after_issue import (
+    CallOffIn,
+    ChangeOrderIn,
+    DelayIn,
+    InvoiceIn,
+    ReceiptIn,
+    ReceiptOut,
+    ReceiptsOut,
+)
 from api.schemas.decisions import REFUSAL_RESPONSES
 from domain.blanket import CallOffRequest
 from domain.catalog import Role
@@ -21,9 +29,11 @@ from domain.intake import amount_problem, line_refusals
 from domain.invoicing import InvoiceRequest
 from domain.money import Money
 from domain.purchase_order import PoView
+from domain.receipts import ReceiptRequest
 from domain.requisition import LineItem
 from domain.temporal_names import PoUpdate
 from models.people.records import User
+from models.purchase_orders.receipts import receipts_of, received_by_line
 from models.purchase_orders.records import PurchaseOrder
 from services.idempotency import update_id
 from services.updates import not_running, run_update
@@ -31,6 +41,8 @@ from services.updates import not_running, run_update
 router = APIRouter(prefix="/api/purchase-orders", tags=["after issue"], route_class=RefusalRoute)
 OwnerOrProcurement = Annotated[User, Depends(require_role(Role.REQUESTER, Role.PROCUREMENT))]
 Finance = Annotated[User, Depends(require_role(Role.FINANCE))]
+# Anyone but an auditor may receive; the workflow keeps out the requester and the approvers.
+Receiver = Annotated[User, Depends(require_role(*(r for r in Role if r is not Role.AUDITOR)))]
 _VIEW = TypeAdapter(PoView)
 _REFUSALS = REFUSAL_RESPONSES
 
@@ -123,6 +135,47 @@ async def record_invoice(
         PoUpdate.RECORD_INVOICE,
         request,
         update_id(PoUpdate.RECORD_INVOICE, user, idempotency_key),
+    )
+
+
+@router.post("/{po_number}/receipts", responses=_REFUSALS)
+async def record_receipt(
+    po_number: str,
+    body: ReceiptIn,
+    user: Receiver,
+    session: SessionDep,
+    temporal: TemporalDep,
+    idempotency_key: IdempotencyHeader = None,
+) -> dict[str, Any]:
+    """Record goods received, a service started or a milestone delivered: part or all of one
+    PO line. Never the requester or an approver of the PO; never above the ordered quantity."""
+    po = await run_in_threadpool(visible_or_404, session, user, po_number)
+    request = ReceiptRequest(
+        actor=user.username,
+        kind=body.kind,
+        line=body.line,
+        quantity=body.quantity,
+        received_on=body.received_on,
+        milestone=body.milestone,
+        note=body.note,
+    )
+    return await _update(
+        temporal,
+        po,
+        PoUpdate.RECORD_RECEIPT,
+        request,
+        update_id(PoUpdate.RECORD_RECEIPT, user, idempotency_key),
+    )
+
+
+@router.get("/{po_number}/receipts")
+def list_receipts(po_number: str, user: CurrentUser, session: SessionDep) -> ReceiptsOut:
+    """The PO's receipts as recorded, and the quantity received so far per line."""
+    visible_or_404(session, user, po_number)
+    return ReceiptsOut(
+        po_number=po_number,
+        receipts=[ReceiptOut.model_validate(row) for row in receipts_of(session, po_number)],
+        received_by_line=received_by_line(session, po_number),
     )
 
 

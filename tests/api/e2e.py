@@ -31,6 +31,7 @@ from worker import build_worker
 __all__ = [
     "Json",
     "Stack",
+    "issued_storage",
     "mailing_stack",
     "serve_stack",
     "stack",
@@ -199,6 +200,30 @@ def storage_body(terabytes: int = 1, **changes: Any) -> Json:
         "business_case_ref": "BC-2026-301",
     }
     return body | changes
+
+
+async def issued_storage(stack: Stack, terabytes: int) -> str:
+    """Object storage (``storage_body``) raised by alex and approved until issued."""
+    number = await stack.submit("alex", storage_body(terabytes))
+    await stack.pending(number)
+    for _ in range(5):  # the owner's tier, then finance's when earlier tests spent the line
+        po = await stack.po_when(number, _decided_or_waiting)
+        if po["status"] == "issued":
+            return number
+        approver = next(p for p in po["current_approvers"] if p != "felix")
+        decision = {"action": "approve", "comment": "needed"}
+        response = await stack.post(approver, f"/api/purchase-orders/{number}/decisions", decision)
+        assert response.status_code == 200, response.text
+        await stack.po_when(number, _moved_on_from(po["current_approvers"]))
+    raise AssertionError(f"{number} was not issued")
+
+
+def _moved_on_from(approvers: list[str]) -> Callable[[Json], bool]:
+    return lambda po: po["current_approvers"] != approvers
+
+
+def _decided_or_waiting(po: Json) -> bool:
+    return po["status"] == "issued" or bool(po["current_approvers"])
 
 
 def subscription_body(unit_price: str = "100.00", *, pii: bool = False, **changes: Any) -> Json:

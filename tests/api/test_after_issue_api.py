@@ -3,36 +3,12 @@ the refusals each endpoint gives (role gates, the workflow's rules, malformed mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from tests.api import e2e
-from tests.api.e2e import Json, Stack, storage_body
+from tests.api.e2e import Json, Stack, issued_storage, storage_body
 
 stack = e2e.stack
-
-
-async def _issued_storage(stack: Stack, terabytes: int) -> str:
-    number = await stack.submit("alex", storage_body(terabytes))
-    await stack.pending(number)
-    for _ in range(5):  # the owner's tier, then finance's when earlier tests spent the line
-        po = await stack.po_when(number, _decided_or_waiting)
-        if po["status"] == "issued":
-            return number
-        approver = next(p for p in po["current_approvers"] if p != "felix")
-        decision = {"action": "approve", "comment": "needed"}
-        response = await stack.post(approver, f"/api/purchase-orders/{number}/decisions", decision)
-        assert response.status_code == 200, response.text
-        await stack.po_when(number, _moved_on_from(po["current_approvers"]))
-    raise AssertionError(f"{number} was not issued")
-
-
-def _moved_on_from(approvers: list[str]) -> Callable[[Json], bool]:
-    return lambda po: po["current_approvers"] != approvers
-
-
-def _decided_or_waiting(po: Json) -> bool:
-    return po["status"] == "issued" or bool(po["current_approvers"])
 
 
 async def _post(stack: Stack, user: str, number: str, what: str, body: Json) -> tuple[int, Json]:
@@ -41,7 +17,7 @@ async def _post(stack: Stack, user: str, number: str, what: str, body: Json) -> 
 
 
 async def test_a_change_order_a_delay_and_invoices_through_the_api(stack: Stack) -> None:
-    number = await _issued_storage(stack, 10)  # 10 TB-months at 21.00 EUR
+    number = await issued_storage(stack, 10)  # 10 TB-months at 21.00 EUR
     lines = (await stack.get("alex", f"/api/purchase-orders/{number}")).json()["detail"][
         "requisition"
     ]["lines"]

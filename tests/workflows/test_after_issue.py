@@ -1,8 +1,10 @@
 """An issued PO on the time-skipping server: change orders (approved again above the policy's
-threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger."""
+threshold, decreases, delays, rejections), invoices and blanket call-offs, each on the ledger;
+receipts, kept on the PO and in po_receipts."""
 
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,10 +19,12 @@ from domain.catalog import Decision, PoStatus
 from domain.change_orders import ChangeOrderRequest
 from domain.invoicing import InvoiceRequest
 from domain.purchase_order import PoView
+from domain.receipts import ReceiptKind, ReceiptRequest
 from domain.requisition import PoType
 from domain.temporal_names import PoUpdate
 from models import LedgerEntry
 from models.budgets.postings import po_holdings
+from models.purchase_orders.receipts import received_by_line
 from tests.builders.requisitions import laptops, own_cost_center
 from tests.workflows.conftest import PoRunner, view_when, waiting
 from tests.workflows.helpers import (
@@ -194,6 +198,34 @@ async def test_call_offs_draw_down_a_blanket_ceiling_and_stop_at_it(
     assert await refused(handle, PoUpdate.CALL_OFF, CallOffRequest("tom", "x", 1)) == "not_entitled"
     lowered = ChangeOrderRequest("alex", "smaller", blanket_ceiling_minor=400_000)
     assert await refused(handle, PoUpdate.CHANGE_ORDER, lowered) == "below_consumed"
+
+
+async def test_receipts_by_a_third_person_add_up_to_the_ordered_quantity(
+    po_runner: PoRunner, db: Session
+) -> None:
+    handle, view = await issued_laptops(po_runner, db, count=3)
+    po, approver = view.po_number, view.decisions[0].actor
+    for person in ("alex", approver):
+        assert await refused(handle, PoUpdate.RECORD_RECEIPT, _receipt(person, "1")) == (
+            "segregation_of_duties"
+        )
+    first = await update(handle, PoUpdate.RECORD_RECEIPT, _receipt("paul", "1"))
+    assert [(r.number, r.quantity, r.actor) for r in first.receipts] == [(1, Decimal(1), "paul")]
+    assert await refused(handle, PoUpdate.RECORD_RECEIPT, _receipt("paul", "2.5")) == (
+        "over_receipt"
+    )
+    rest = await update(handle, PoUpdate.RECORD_RECEIPT, _receipt("maria", "2"))
+    assert rest.status is PoStatus.ISSUED and balance(db, po) == (0, 567_000)  # no budget moves
+    db.expire_all()
+    assert received_by_line(db, po) == {1: Decimal(3)}
+    assert audit_actions(db, po).count("receipt.recorded") == 2
+    await keep_history(handle, "receipt")
+
+
+def _receipt(actor: str, quantity: str) -> ReceiptRequest:
+    return ReceiptRequest(
+        actor, ReceiptKind.GOODS_RECEIVED, 1, Decimal(quantity), date.today(), note="dock 2"
+    )
 
 
 def _delay(days: int) -> ChangeOrderRequest:

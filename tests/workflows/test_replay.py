@@ -24,6 +24,7 @@ REQUIRED = {
     "escalation",
     "emergency",
     "change_order",
+    "receipt",  # receipts refused and recorded on an issued PO
     "change_control",  # issue held for the change ticket, then released
     "needs_attention_retried",
     "needs_attention_cancelled",
