@@ -24,6 +24,7 @@ from models import (
 )
 from models.audit.trail import append_audit_entry
 from models.db import unit_of_work
+from models.purchase_orders.milestone_decisions import record_milestone_decision
 from models.purchase_orders.receipts import record_receipt
 from models.purchase_orders.records import view_document
 
@@ -48,6 +49,9 @@ class ProjectionActivities:
                 if event.receipt is not None:
                     view = event.view
                     record_receipt(session, view.po_number, view.revision, event.receipt, key)
+                if event.milestone_decision is not None:
+                    view, decided = event.view, event.milestone_decision
+                    record_milestone_decision(session, view.po_number, view.revision, decided, key)
                 append_audit_entry(session, _audit_event(event, key))
 
     @activity.defn(name=Activity.RECORD_EMERGENCY_EXCEPTION)

@@ -9,6 +9,7 @@ from domain.catalog import Decision, PoStatus
 from domain.chain import ApprovalState, DecisionRecord, Tier
 from domain.change_orders import OPEN_OUTCOMES, ChangeOrderRecord
 from domain.invoicing import InvoiceRecord
+from domain.milestone_acceptance import MilestoneDecisionRecord
 from domain.money import Money, convert
 from domain.policy import Policy
 from domain.receipts import ReceiptRecord
@@ -140,6 +141,8 @@ class PoView:
     invoices: list[InvoiceRecord] = field(default_factory=list)
     call_offs: list[CallOff] = field(default_factory=list)
     receipts: list[ReceiptRecord] = field(default_factory=list)  # goods, services, milestones
+    # each side's acceptance or rejection of a delivered milestone
+    milestone_decisions: list[MilestoneDecisionRecord] = field(default_factory=list)
     held_for_change_ticket: str | None = None  # approved, waiting for this change ticket's approval
     erp_status: str | None = None  # the ERP's latest word on the order: acknowledged, ...
     erp_events: list[str] = field(default_factory=list)  # the ERP event ids taken in
@@ -225,6 +228,7 @@ class PoEvent:
     decision: DecisionRecord | None = None
     state_after: StateAfter | None = None  # unset in events recorded before it existed
     receipt: ReceiptRecord | None = None  # the receipt this event records, for po_receipts
+    milestone_decision: MilestoneDecisionRecord | None = None  # for po_milestone_decisions
 
     def after(self) -> StateAfter:
         return self.state_after or StateAfter.of(self.view)

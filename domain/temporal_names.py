@@ -56,6 +56,7 @@ class PoUpdate:
     CHANGE_ORDER: Final = "change_order"
     RECORD_INVOICE: Final = "record_invoice"
     RECORD_RECEIPT: Final = "record_receipt"
+    DECIDE_MILESTONE: Final = "decide_milestone"
     CALL_OFF: Final = "call_off"
     RETRY_STEP: Final = "retry_step"
 

@@ -41,6 +41,7 @@ from models.people.notification_preferences import NotificationPreference
 from models.people.records import ApiToken, User, UserRole
 from models.purchase_orders.governance import DelegationRow, EmergencyException, IdempotencyKey
 from models.purchase_orders.links import UsedLink
+from models.purchase_orders.milestone_decisions import PoMilestoneDecision
 from models.purchase_orders.policies import ApprovalPolicy
 from models.purchase_orders.receipts import PoReceipt
 from models.purchase_orders.records import ApprovalDecision, PurchaseOrder
@@ -97,6 +98,7 @@ __all__ = [
     "OrgVersionCenter",
     "OrgVersionPerson",
     "OutboundMessage",
+    "PoMilestoneDecision",
     "PoReceipt",
     "Project",
     "PurchaseOrder",

@@ -1,13 +1,22 @@
 """What happens to an issued PO from outside: invoices relieve its commitment and book actual
-cost; call-offs draw down a blanket PO's ceiling; receipts record what was delivered."""
+cost; call-offs draw down a blanket PO's ceiling; receipts record what was delivered; a
+delivered milestone is accepted or rejected by each of its sides."""
 
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.blanket import CallOff, CallOffRequest
     from domain.invoicing import InvoiceRecord, InvoiceRequest
+    from domain.milestone_acceptance import (
+        AcceptanceSide,
+        MilestoneDecision,
+        MilestoneDecisionRecord,
+        find_milestone,
+        standing,
+    )
     from domain.money import Money
     from domain.purchase_order import InvoicePosting
     from domain.receipts import ReceiptRecord, ReceiptRequest
@@ -105,4 +114,36 @@ async def book_receipt(po: Recorder, request: ReceiptRequest) -> None:
         request.actor,
         comment=f"#{receipt.number} line {receipt.line}: {receipt.quantity} ({what})",
         receipt=receipt,
+    )
+
+
+async def book_milestone_decision(
+    po: Recorder, decision: MilestoneDecision, side: AcceptanceSide
+) -> None:
+    """Keep one side's decision on the delivered milestone (the validator let it through) and
+    record it (projected to ``po_milestone_decisions`` too)."""
+    view = po.view
+    milestone = find_milestone(view.requisition, decision.milestone)
+    before = standing(milestone, view.receipts, view.milestone_decisions) if milestone else None
+    if milestone is None or before is None or before.delivery is None:  # the validator refuses
+        raise ApplicationError(f"{decision.milestone} is not delivered", type="not_delivered")
+    record = MilestoneDecisionRecord(
+        number=len(view.milestone_decisions) + 1,
+        milestone=milestone.name,
+        delivery=before.delivery.number,
+        side=side,
+        verdict=decision.verdict,
+        actor=decision.actor,
+        decided_at=workflow.now(),
+        comment=decision.comment.strip(),
+        criteria=decision.criteria,
+    )
+    view.milestone_decisions.append(record)
+    po.state.changed()
+    after = standing(milestone, view.receipts, view.milestone_decisions)
+    await po.record(
+        f"milestone.{decision.verdict.value}",
+        decision.actor,
+        comment=f"{milestone.name} ({side.value}, now {after.state.value}): {record.comment}",
+        milestone_decision=record,
     )

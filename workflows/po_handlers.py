@@ -16,11 +16,22 @@ with workflow.unsafe.imports_passed_through():
     from domain.entitlement import DecisionRequest, Refusal, refusal
     from domain.erp_messages import ErpStatusEvent
     from domain.invoicing import InvoiceRequest, invoice_refusal
+    from domain.milestone_acceptance import (
+        MilestoneDecision,
+        milestone_decision_refusal,
+        service_owner,
+        side_of,
+    )
     from domain.purchase_order import CancelRequest, InformationAnswer, PoView
     from domain.receipts import ReceiptRequest, receipt_refusal
     from domain.side_effects import RetryRequest
     from domain.temporal_names import PoQuery, PoSignal, PoUpdate
-    from workflows.after_issue_events import book_call_off, book_invoice, book_receipt
+    from workflows.after_issue_events import (
+        book_call_off,
+        book_invoice,
+        book_milestone_decision,
+        book_receipt,
+    )
     from workflows.attention import hold
     from workflows.po_state import PoState, Routed
     from workflows.recorder import Recorder
@@ -232,6 +243,37 @@ class PurchaseOrderHandlers:
                 view.status, request, view.requisition, view.decisions, view.receipts, today
             )
         )
+
+    @workflow.update(name=PoUpdate.DECIDE_MILESTONE)
+    async def decide_milestone(self, decision: MilestoneDecision) -> PoView:
+        side = side_of(decision, self._service_owner())
+        if side is None:  # the validator refuses whoever holds no side
+            raise ApplicationError("no side of this milestone", type="not_entitled")
+        await book_milestone_decision(self.recorder, decision, side)
+        return self.state.view
+
+    @decide_milestone.validator
+    def _validate_milestone_decision(self, decision: MilestoneDecision) -> None:
+        view = self.state.view
+        _refuse_with(
+            milestone_decision_refusal(
+                view.status,
+                decision,
+                view.requisition,
+                self._service_owner(),
+                view.receipts,
+                view.milestone_decisions,
+            )
+        )
+
+    def _service_owner(self) -> str | None:
+        """The PO's cost-center owner as routing found it (``service_owner``)."""
+        prepared = self.state.prepared
+        if prepared is None:
+            return None
+        facts = prepared.facts
+        requester = self.state.view.requisition.requester
+        return service_owner(requester, facts.cost_center_owner, facts.manager_chain)
 
     @workflow.update(name=PoUpdate.CALL_OFF)
     async def call_off(self, request: CallOffRequest) -> PoView:

@@ -79,7 +79,7 @@ async def change_order(
         shift_days=body.shift_days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(
+    return await po_update(
         temporal,
         po,
         PoUpdate.CHANGE_ORDER,
@@ -105,7 +105,7 @@ async def delay(
         shift_days=body.days,
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(
+    return await po_update(
         temporal, po, PoUpdate.CHANGE_ORDER, request, update_id("delay", user, idempotency_key)
     )
 
@@ -129,7 +129,7 @@ async def record_invoice(
         amount_minor=_minor_of(body.amount, po.currency),
         actor_is_finance=True,
     )
-    return await _update(
+    return await po_update(
         temporal,
         po,
         PoUpdate.RECORD_INVOICE,
@@ -159,7 +159,7 @@ async def record_receipt(
         milestone=body.milestone,
         note=body.note,
     )
-    return await _update(
+    return await po_update(
         temporal,
         po,
         PoUpdate.RECORD_RECEIPT,
@@ -196,7 +196,7 @@ async def call_off(
         amount_minor=_minor_of(body.amount, po.currency),
         actor_is_procurement=Role.PROCUREMENT in user.role_names,
     )
-    return await _update(
+    return await po_update(
         temporal,
         po,
         PoUpdate.CALL_OFF,
@@ -205,9 +205,10 @@ async def call_off(
     )
 
 
-async def _update(
+async def po_update(
     temporal: Any, po: PurchaseOrder, name: str, request: object, key: str | None
 ) -> dict[str, Any]:
+    """Send the PO's workflow the Update ``name``; its view as JSON once done."""
     handle = temporal.get_workflow_handle(po.workflow_id)
     missing = not_running(po.po_number)
     view = await run_update(handle, name, request, PoView, missing=missing, update_id=key)

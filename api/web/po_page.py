@@ -26,6 +26,7 @@ from api.web.session import CsrfChecked, PageUser, form_key, page_role
 from domain.approval_timeline import TierState, approval_timeline
 from domain.catalog import Decision, Role
 from domain.decision_card import decision_card
+from domain.milestone_acceptance import standings
 from domain.purchase_order import PoView
 from domain.side_effects import RetryRequest
 from domain.standing import Standing, standing
@@ -225,6 +226,7 @@ def _decision(session: Any, user: User, po_number: str, view: PoView) -> dict[st
         "standing": found,
         "card": decision_card(view, figure, now, found, user.username),
         "timeline": approval_timeline(view, now),
+        "milestones": standings(view.requisition, view.receipts, view.milestone_decisions),
         "outlier_tiers": outlier_review_tiers(session, view),
         "budget": budget,
         "gl_account": _booked_gl(budget, view),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, IntPk
+from models.people.records import User
 
 
 class CostCenter(Base):
@@ -68,3 +69,13 @@ class ItService(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     provider_cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+def owns_it_service(session: Session, username: str) -> bool:
+    """Whether the person owns an active IT service: IT operations, who accept deliverables."""
+    owned = (
+        select(ItService.id)
+        .join(User, User.id == ItService.owner_id)
+        .where(User.username == username, User.active.is_(True), ItService.active.is_(True))
+    )
+    return session.scalar(owned.limit(1)) is not None

@@ -25,6 +25,7 @@ REQUIRED = {
     "emergency",
     "change_order",
     "receipt",  # receipts refused and recorded on an issued PO
+    "milestone_acceptance",  # a delivered milestone accepted, rejected, delivered again
     "change_control",  # issue held for the change ticket, then released
     "needs_attention_retried",
     "needs_attention_cancelled",
