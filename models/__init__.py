@@ -45,6 +45,7 @@ from models.purchase_orders.milestone_decisions import PoMilestoneDecision
 from models.purchase_orders.policies import ApprovalPolicy
 from models.purchase_orders.receipts import PoReceipt
 from models.purchase_orders.records import ApprovalDecision, PurchaseOrder
+from models.purchase_orders.vendor_invoices import VendorInvoice, VendorInvoiceLine
 from models.vendors.records import CatalogItem, Contract, Vendor
 from models.vendors.tax_codes import TaxCode
 
@@ -111,6 +112,8 @@ __all__ = [
     "UserRole",
     "VarianceInvestigationRow",
     "Vendor",
+    "VendorInvoice",
+    "VendorInvoiceLine",
     "VirtualTag",
     "cost_lines",
 ]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from adapters.cxml_invoices import read_cxml_invoice
+from adapters.invoice_documents import read_invoice_document
 from adapters.ubl_invoices import read_ubl_invoice
 from domain.inbound_invoices import (
     InboundInvoice,
@@ -268,3 +269,10 @@ def test_an_amount_in_another_currency_than_the_invoice_is_refused() -> None:
 )
 def test_a_cxml_credit_memo_or_cancellation_is_not_taken_as_an_invoice(old: str, new: str) -> None:
     assert _refusal(read_cxml_invoice, _variant(CXML, old, new)).rule == "unsupported_purpose"
+
+
+def test_either_format_is_told_by_its_root_element_and_any_other_is_refused() -> None:
+    assert read_invoice_document(CXML.encode()) == read_cxml_invoice(CXML.encode())
+    assert read_invoice_document(UBL.encode()) == read_ubl_invoice(UBL.encode())
+    credit_note = _variant(UBL.replace("</Invoice>", "</CreditNote>"), "<Invoice ", "<CreditNote ")
+    assert _refusal(read_invoice_document, credit_note).rule == "unsupported_document"

@@ -203,14 +203,14 @@ def storage_body(terabytes: int = 1, **changes: Any) -> Json:
     return body | changes
 
 
-async def issued_storage(stack: Stack, terabytes: int) -> str:
-    """Object storage (``storage_body``) raised by alex and approved until issued."""
-    return await issued(stack, storage_body(terabytes))
+async def issued_storage(stack: Stack, terabytes: int, requester: str = "alex") -> str:
+    """Object storage (``storage_body``) raised by ``requester`` and approved until issued."""
+    return await issued(stack, storage_body(terabytes), requester)
 
 
-async def issued(stack: Stack, body: Json) -> str:
-    """A requisition raised by alex and approved (never by felix) until issued."""
-    number = await stack.submit("alex", body)
+async def issued(stack: Stack, body: Json, requester: str = "alex") -> str:
+    """A requisition raised by ``requester`` and approved (never by felix) until issued."""
+    number = await stack.submit(requester, body)
     await stack.pending(number)
     for _ in range(5):  # the owner's tier, then finance's when earlier tests spent the line
         po = await stack.po_when(number, _decided_or_waiting)

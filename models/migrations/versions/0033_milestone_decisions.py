@@ -2,7 +2,7 @@
 the PO's workflow (docs/purchase-order.md#milestones).
 
 Revision ID: 0033_milestone_decisions
-Revises: 0031_po_receipts
+Revises: 0032_vendor_invoices
 Create Date: 2026-12-08 01:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0033_milestone_decisions"
-down_revision: str | None = "0031_po_receipts"
+down_revision: str | None = "0032_vendor_invoices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
