@@ -44,6 +44,7 @@ from models.purchase_orders.links import UsedLink
 from models.purchase_orders.policies import ApprovalPolicy
 from models.purchase_orders.receipts import PoReceipt
 from models.purchase_orders.records import ApprovalDecision, PurchaseOrder
+from models.purchase_orders.sla_records import SlaAvailability, SlaCredit, SlaIncident
 from models.vendors.records import CatalogItem, Contract, Vendor
 from models.vendors.tax_codes import TaxCode
 
@@ -101,6 +102,9 @@ __all__ = [
     "Project",
     "PurchaseOrder",
     "QuarantinedLine",
+    "SlaAvailability",
+    "SlaCredit",
+    "SlaIncident",
     "SpendAnomaly",
     "TagSnapshot",
     "TaxCode",
