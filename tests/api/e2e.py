@@ -31,6 +31,7 @@ from worker import build_worker
 __all__ = [
     "Json",
     "Stack",
+    "issued",
     "issued_storage",
     "mailing_stack",
     "serve_stack",
@@ -204,7 +205,12 @@ def storage_body(terabytes: int = 1, **changes: Any) -> Json:
 
 async def issued_storage(stack: Stack, terabytes: int) -> str:
     """Object storage (``storage_body``) raised by alex and approved until issued."""
-    number = await stack.submit("alex", storage_body(terabytes))
+    return await issued(stack, storage_body(terabytes))
+
+
+async def issued(stack: Stack, body: Json) -> str:
+    """A requisition raised by alex and approved, tier by tier, until issued."""
+    number = await stack.submit("alex", body)
     await stack.pending(number)
     for _ in range(5):  # the owner's tier, then finance's when earlier tests spent the line
         po = await stack.po_when(number, _decided_or_waiting)
