@@ -11,7 +11,6 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -45,7 +44,6 @@ from activities.outbound import OutboundActivities
 from activities.projection import ProjectionActivities
 from activities.requisitions import PoNumberActivities, RequisitionActivities
 from activities.variances import VarianceActivities
-from adapters.chat_webhooks import configured_chats
 from adapters.checkpoint_files import CheckpointDirectory
 from adapters.ecb_rates import EcbRates
 from adapters.erp_cxml import CxmlErp
@@ -58,8 +56,7 @@ from adapters.itsm_router import ItsmRouter
 from adapters.jira_sm import JiraServiceManagement
 from adapters.ports import ErpJournalPort, ErpPort, ItsmPort
 from adapters.servicenow import ServiceNowTable
-from adapters.smtp_mail import SmtpMailer
-from api.signed_links import make_decision_link
+from api.notification_channels import build_notifications
 from models.costs.expense_subscriptions import active_subscriptions
 from models.costs.source_files import all_sources
 from models.db import build_engine, session_factory
@@ -273,15 +270,6 @@ def build_itsm(outbox: PostgresOutbox, settings: Settings) -> ItsmPort:
     if glpi is not None:
         systems["glpi"] = GlpiApi(glpi.url, glpi.app_token, glpi.user_token)
     return ItsmRouter(systems, outbox)
-
-
-def build_notifications(sessions: sessionmaker[Session], settings: Settings) -> NotificationRouter:
-    """Each person's chosen channels: e-mail (over SMTP when a relay is set, else recorded
-    only), Slack and Teams when their webhooks are set."""
-    smtp = settings.smtp
-    mail = SmtpMailer(smtp, partial(make_decision_link, settings)) if smtp.host else None
-    chats = configured_chats(settings.chats)
-    return NotificationRouter(sessions, mail, chats, app_url=settings.app_url)
 
 
 async def register_search_attributes(

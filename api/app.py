@@ -42,6 +42,7 @@ from api.routes import (
     reports,
     requisitions,
     shadow_it,
+    sla,
     tag_governance,
     variances,
 )
@@ -198,6 +199,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         forecast_pages.router,
         recommendations.router,
         recommendation_pages.router,
+        sla.router,
     ):
         app.include_router(router)
     declare_problems(app)

@@ -45,6 +45,7 @@ from models.purchase_orders.milestone_decisions import PoMilestoneDecision
 from models.purchase_orders.policies import ApprovalPolicy
 from models.purchase_orders.receipts import PoReceipt
 from models.purchase_orders.records import ApprovalDecision, PurchaseOrder
+from models.purchase_orders.sla_records import SlaAvailability, SlaCredit, SlaIncident
 from models.purchase_orders.vendor_invoices import VendorInvoice, VendorInvoiceLine
 from models.vendors.records import CatalogItem, Contract, Vendor
 from models.vendors.tax_codes import TaxCode
@@ -104,6 +105,9 @@ __all__ = [
     "Project",
     "PurchaseOrder",
     "QuarantinedLine",
+    "SlaAvailability",
+    "SlaCredit",
+    "SlaIncident",
     "SpendAnomaly",
     "TagSnapshot",
     "TaxCode",

@@ -56,6 +56,9 @@ RULE_KINDS: dict[str, RefusalKind] = {
     "explanation_required": RefusalKind.INVALID,
     "reason_required": RefusalKind.INVALID,
     "realised_saving_required": RefusalKind.INVALID,
+    "no_sla_terms": RefusalKind.INVALID,
+    "received_via_one": RefusalKind.INVALID,
+    "credit_not_owed": RefusalKind.CONFLICT,
 }
 # Refused by a service before anything reaches a workflow.
 TEXT_RULES: dict[str, RefusalKind] = {
