@@ -14,7 +14,7 @@ from domain.catalog import PoStatus
 from domain.entitlement import Refusal
 from domain.receipts import ReceiptKind, ReceiptRecord
 from domain.requisition import Requisition
-from domain.terms.milestones import Milestone
+from domain.terms.milestones import Milestone, milestone_key
 from domain.wording import status_words
 
 
@@ -99,7 +99,7 @@ def side_of(decision: MilestoneDecision, owner: str | None) -> AcceptanceSide | 
 def find_milestone(requisition: Requisition, name: str) -> Milestone | None:
     """The milestone of the PO's terms so named (without case or surrounding spaces)."""
     terms = requisition.terms.milestones if requisition.terms is not None else ()
-    return next((m for m in terms if _key(m.name) == _key(name)), None)
+    return next((m for m in terms if milestone_key(m.name) == milestone_key(name)), None)
 
 
 def milestone_decision_refusal(
@@ -133,10 +133,9 @@ def standing(
     delivery = _latest_delivery(milestone, receipts)
     if delivery is None:
         return MilestoneStanding(milestone, MilestoneState.NOT_DELIVERED)
+    name = milestone_key(milestone.name)
     taken = tuple(
-        d
-        for d in decisions
-        if _key(d.milestone) == _key(milestone.name) and d.delivery == delivery.number
+        d for d in decisions if milestone_key(d.milestone) == name and d.delivery == delivery.number
     )
     return MilestoneStanding(milestone, _state_of(taken), delivery, taken)
 
@@ -171,9 +170,9 @@ def _decider_refusal(
 def _content_refusal(decision: MilestoneDecision, milestone: Milestone) -> Refusal | None:
     if decision.verdict is MilestoneVerdict.REJECT and not decision.comment.strip():
         return Refusal("comment_required", "a rejected milestone needs a comment saying why")
-    criteria = {_key(c) for c in milestone.acceptance_criteria}
+    criteria = {milestone_key(c) for c in milestone.acceptance_criteria}
     for result in decision.criteria:
-        if _key(result.criterion) not in criteria:
+        if milestone_key(result.criterion) not in criteria:
             return Refusal(
                 "unknown_criterion",
                 f"{result.criterion} is not an acceptance criterion of {milestone.name}",
@@ -214,10 +213,6 @@ def _latest_delivery(milestone: Milestone, receipts: list[ReceiptRecord]) -> Rec
         r
         for r in receipts
         if r.kind is ReceiptKind.MILESTONE_DELIVERED
-        and _key(r.milestone or "") == _key(milestone.name)
+        and milestone_key(r.milestone or "") == milestone_key(milestone.name)
     ]
     return delivered[-1] if delivered else None
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()

@@ -13,6 +13,7 @@ from domain.catalog import PoStatus
 from domain.chain import DecisionRecord, approved_by
 from domain.entitlement import Refusal
 from domain.requisition import Requisition
+from domain.terms.milestones import milestone_key
 from domain.wording import status_words
 
 
@@ -104,11 +105,19 @@ def _milestone_refusal(request: ReceiptRequest, requisition: Requisition) -> Ref
         return None
     if request.kind is not ReceiptKind.MILESTONE_DELIVERED:
         return Refusal("invalid_milestone", "only a milestone delivered names a milestone")
-    if requisition.milestones and milestone not in requisition.milestones:
+    named = _milestone_names(requisition)
+    if named and milestone_key(milestone) not in named:
         return Refusal(
             "invalid_milestone", f"{milestone} is not a milestone of this purchase order"
         )
     return None
+
+
+def _milestone_names(requisition: Requisition) -> set[str]:
+    """The PO's milestones, those of its terms and those written as text, as keys."""
+    terms = requisition.terms.milestones if requisition.terms is not None else ()
+    written = (*requisition.milestones, *(milestone.name for milestone in terms))
+    return {milestone_key(name) for name in written}
 
 
 def _over_receipt(

@@ -14,3 +14,8 @@ class Milestone:
     name: str
     due: date
     acceptance_criteria: tuple[str, ...] = ()
+
+
+def milestone_key(name: str) -> str:
+    """A milestone's name as the PO's people may type it: case and surrounding spaces aside."""
+    return name.strip().casefold()

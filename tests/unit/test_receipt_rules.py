@@ -19,6 +19,8 @@ from domain.receipts import (
     received_quantity,
 )
 from domain.requisition import Requisition
+from domain.terms.milestones import Milestone
+from domain.terms.po_terms import PoTerms
 from tests.builders.requisitions import laptops
 
 TODAY = date(2026, 12, 8)
@@ -135,6 +137,17 @@ def test_a_delivered_milestone_is_one_the_po_names() -> None:
     phased = replace(_ten_laptops(), milestones=("Design", "Go-live"))
     delivered = _receive("paul", "1", kind=ReceiptKind.MILESTONE_DELIVERED)
     assert _rule(replace(delivered, milestone="Go-live"), requisition=phased) is None
+    assert _rule(replace(delivered, milestone="Hypercare"), requisition=phased) == (
+        "invalid_milestone"
+    )
+
+
+def test_a_milestone_of_the_po_s_terms_may_be_delivered_beside_those_written_as_text() -> None:
+    cut_over = Milestone("Cut-over", date(2026, 6, 1), ("knowledge transfer",))
+    phased = replace(_ten_laptops(), milestones=("Design",), terms=PoTerms(milestones=(cut_over,)))
+    delivered = _receive("paul", "1", kind=ReceiptKind.MILESTONE_DELIVERED)
+    for name in ("Design", "Cut-over", " cut-over "):
+        assert _rule(replace(delivered, milestone=name), requisition=phased) is None
     assert _rule(replace(delivered, milestone="Hypercare"), requisition=phased) == (
         "invalid_milestone"
     )
